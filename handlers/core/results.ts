@@ -1,0 +1,76 @@
+import type { Action } from '../contract/request';
+
+/**
+ * Every instance a run touches ends with exactly one of these outcomes.
+ * - changed: the action was sent and accepted (with `wait`, the final state was reached)
+ * - unchanged: already in (or moving to) the wanted state, or a status report / dry run
+ * - skipped: deliberately not acted on (Auto Scaling member, missing control tag, wrong state)
+ * - failed: the action was attempted and did not succeed; `reason` says why
+ * - not-processed: the run ended (time budget, target failure) before reaching it
+ */
+export type Outcome = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'not-processed';
+
+export interface InstanceResult {
+  instanceId: string;
+  name?: string;
+  previousState?: string;
+  currentState?: string;
+  outcome: Outcome;
+  /** Why, in words a person can act on. Always set for skipped, failed and not-processed. */
+  reason?: string;
+  /** AWS error or state-reason code behind a failure, e.g. `Client.InternalError`. */
+  code?: string;
+}
+
+/**
+ * - ok: every selected instance has a stated outcome (some may still be failed)
+ * - failed: the target could not be worked on at all (credentials, describe); see `error`
+ * - not-processed: never started because the invocation ran out of time
+ */
+export type TargetStatus = 'ok' | 'failed' | 'not-processed';
+
+export interface TargetError {
+  code: string;
+  message: string;
+  /** What to check, on which side, in order of likelihood. */
+  checks: string[];
+}
+
+export interface DryRunReport {
+  /** `would-succeed`: EC2 answered DryRunOperation; `not-authorised`: UnauthorizedOperation. */
+  verdict: 'would-succeed' | 'not-authorised' | 'partly-authorised' | 'nothing-to-do';
+}
+
+export interface TargetResult {
+  accountId: string;
+  region: string;
+  status: TargetStatus;
+  error?: TargetError;
+  dryRun?: DryRunReport;
+  instances: InstanceResult[];
+  durationMs: number;
+}
+
+export interface RunSummary {
+  targets: number;
+  targetsFailed: number;
+  targetsNotProcessed: number;
+  instances: number;
+  changed: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  notProcessed: number;
+}
+
+export interface RunResult {
+  action: Action;
+  dryRun: boolean;
+  requestId: string;
+  startedAt: string;
+  durationMs: number;
+  summary: RunSummary;
+  targets: TargetResult[];
+  /** Instance IDs asked for by the caller that no selected target holds. */
+  unmatchedInstanceIds: string[];
+}
