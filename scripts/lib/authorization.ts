@@ -1,0 +1,46 @@
+/**
+ * The seam between the local AWS endpoint (which knows who is calling and on what) and the
+ * policy evaluation (which knows the deployed documents). The endpoint never holds a policy;
+ * it asks an Authorizer, which evaluates the very documents that deploy.
+ */
+
+export interface Decision {
+  allowed: boolean;
+  /** `Allowed`, `ImplicitlyDenied` or `ExplicitlyDenied`, as the evaluator reports it. */
+  result: 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+  /** Which policy decided, in words (e.g. "trust policy of arn:aws:iam::222222222222:role/x"). */
+  explanation: string;
+}
+
+export interface AssumeRoleCheck {
+  /** ARN of the calling session, e.g. arn:aws:sts::111111111111:assumed-role/exec/fn. */
+  callerSessionArn: string;
+  /** ARN of the caller's role (the value of aws:PrincipalArn), e.g. arn:aws:iam::111111111111:role/exec. */
+  callerRoleArn: string;
+  callerAccountId: string;
+  /** The caller's Organization ID, when the world puts its account in one. */
+  callerOrgId?: string;
+  /** Set when the caller runs inside a Lambda function (lambda:SourceFunctionArn). */
+  sourceFunctionArn?: string;
+  targetRoleArn: string;
+  externalId?: string;
+}
+
+export interface Ec2Check {
+  /** ARN of the calling session (assumed role). */
+  callerSessionArn: string;
+  callerRoleArn: string;
+  accountId: string;
+  region: string;
+  /** e.g. `ec2:StopInstances`. */
+  action: string;
+  /** e.g. arn:aws:ec2:eu-west-1:222222222222:instance/i-0123..., or `*` for Describe. */
+  resourceArn: string;
+  /** The instance's tags (aws:ResourceTag/<key>). */
+  resourceTags: Record<string, string>;
+}
+
+export interface Authorizer {
+  authorizeAssumeRole(check: AssumeRoleCheck): Promise<Decision>;
+  authorizeEc2(check: Ec2Check): Promise<Decision>;
+}
