@@ -1,0 +1,25 @@
+import type { RuntimeConfig } from '../../handlers/config/stage-config';
+
+/** The runtime config the unit tests run with (also written to STAGE_CONFIG by setup-env). */
+export const TEST_CONFIG: RuntimeConfig = {
+  targetRoleName: 'xacct-ec2-target',
+  controlTagKey: 'xacct-ec2:managed',
+  controlTagValue: 'true',
+  targets: [
+    {
+      accountId: '222222222222',
+      externalId: 'xacct-ec2-test-222222222222',
+      regions: ['eu-west-1', 'us-east-1'],
+    },
+    { accountId: '333333333333', regions: ['eu-central-1'] },
+  ],
+  concurrency: 4,
+  sessionDurationSeconds: 3600,
+  reserveMillis: 1000,
+  waitTimeoutSeconds: 60,
+};
+
+export const CONTROL_TAG = { key: TEST_CONFIG.controlTagKey, value: TEST_CONFIG.controlTagValue };
+
+/** Waiter delays in seconds: a few milliseconds, so wait tests never really sleep. */
+export const FAST_WAITER = { minDelaySeconds: 0.001, maxDelaySeconds: 0.002 };

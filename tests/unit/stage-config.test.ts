@@ -1,0 +1,117 @@
+import { parseStageConfig } from '../../handlers/config/stage-config';
+import { TEST_CONFIG } from '../helpers/config';
+
+function withChanges(changes: Record<string, unknown>): Record<string, unknown> {
+  return { ...structuredClone(TEST_CONFIG), schedules: [], ...changes };
+}
+
+function fieldsOf(input: unknown): string[] {
+  const parsed = parseStageConfig(input, 'params');
+  if (parsed.ok) throw new Error('expected the configuration to be rejected');
+  return parsed.problems.map((p) => p.field);
+}
+
+const schedule = {
+  name: 'evening-stop',
+  expression: 'cron(0 19 ? * MON-FRI *)',
+  timezone: 'Europe/Berlin',
+  request: { action: 'stop' },
+};
+
+describe('Function: parseStageConfig', () => {
+  it('accepts the test configuration and defaults schedules to none', () => {
+    // Prepare
+    const input = structuredClone(TEST_CONFIG);
+
+    // Act
+    const parsed = parseStageConfig(input);
+
+    // Assess
+    expect(parsed).toEqual({ ok: true, value: { ...TEST_CONFIG, schedules: [] } });
+  });
+
+  it('rejects a malformed account ID', () => {
+    // Prepare
+    const input = withChanges({ targets: [{ accountId: '22222222222', regions: ['eu-west-1'] }] });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.targets[0].accountId']);
+  });
+
+  it('rejects an unknown region', () => {
+    // Prepare
+    const input = withChanges({ targets: [{ accountId: '222222222222', regions: ['eu-west-9'] }] });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.targets[0].regions[0]']);
+  });
+
+  it('rejects an empty target list', () => {
+    // Prepare
+    const input = withChanges({ targets: [] });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.targets']);
+  });
+
+  it('rejects an ExternalId STS would refuse', () => {
+    // Prepare
+    const input = withChanges({
+      targets: [{ accountId: '222222222222', externalId: 'has spaces!', regions: ['eu-west-1'] }],
+    });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.targets[0].externalId']);
+  });
+
+  it('rejects a schedule with a bad time zone', () => {
+    // Prepare
+    const input = withChanges({ schedules: [{ ...schedule, timezone: 'Mars/Olympus' }] });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.schedules[0].timezone']);
+  });
+
+  it('rejects the same account listed twice', () => {
+    // Prepare
+    const input = withChanges({
+      targets: [
+        { accountId: '222222222222', regions: ['eu-west-1'] },
+        { accountId: '222222222222', regions: ['us-east-1'] },
+      ],
+    });
+
+    // Act
+    const fields = fieldsOf(input);
+
+    // Assess
+    expect(fields).toEqual(['params.targets[1].accountId']);
+  });
+
+  it('rejects a session longer than the role-chaining limit', () => {
+    // Prepare
+    const input = withChanges({ sessionDurationSeconds: 7200 });
+
+    // Act
+    const parsed = parseStageConfig(input);
+
+    // Assess
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problems[0]?.message).toMatch(/role chaining/);
+  });
+});
