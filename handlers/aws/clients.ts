@@ -1,0 +1,103 @@
+/**
+ * EC2 clients for the target accounts, built on demand and memoised per (account, region).
+ *
+ * Each account gets ONE credential provider, shared by its region clients: the first client to
+ * sign a request calls sts:AssumeRole, the others reuse the session, and the memo refreshes it
+ * five minutes before it expires. Raw keys are never cached by hand.
+ *
+ * No `endpoint` is set here on purpose: AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_STS (used by the
+ * local test endpoint) only work when code leaves the endpoint to the SDK.
+ */
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import {
+  doesIdentityRequireRefresh,
+  isIdentityExpired,
+  memoizeIdentityProvider,
+} from '@smithy/core';
+import { type RuntimeConfig, targetRoleArn } from '../config/stage-config';
+import { UnknownTargetError } from '../core/errors';
+import type { Target } from '../core/types';
+import { roleSessionName } from './session-name';
+
+export interface TargetClientsOptions {
+  config: Pick<RuntimeConfig, 'targetRoleName' | 'targets' | 'sessionDurationSeconds'>;
+  /** Region the function runs in: STS is called on its regional endpoint. */
+  homeRegion: string;
+  serviceName: string;
+  stage: string;
+  /** The invocation's request ID, so the target's CloudTrail names the invocation. */
+  requestId: string;
+  /** Attempts per EC2 call, first try included (standard retry mode). */
+  maxAttempts?: number;
+}
+
+export interface TargetClients {
+  ec2For(target: Target): EC2Client;
+  /** The RoleSessionName every AssumeRole of this set uses. */
+  readonly sessionName: string;
+  /** Closes the clients' sockets; call when the invocation is done with them. */
+  destroy(): void;
+}
+
+export const DEFAULT_EC2_MAX_ATTEMPTS = 5;
+type CredentialProvider = NonNullable<EC2ClientConfig['credentials']>;
+/** Role chaining (Lambda session -> target role) caps a session at one hour. */
+const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+export function createTargetClients(options: TargetClientsOptions): TargetClients {
+  const { config, homeRegion } = options;
+  const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId);
+  const targets = new Map(config.targets.map((t) => [t.accountId, t]));
+  const providers = new Map<string, CredentialProvider>();
+  const clients = new Map<string, EC2Client>();
+
+  function credentialsFor(accountId: string): CredentialProvider {
+    const existing = providers.get(accountId);
+    if (existing) return existing;
+    const target = targets.get(accountId);
+    const provider = fromTemporaryCredentials({
+      params: {
+        RoleArn: targetRoleArn(accountId, config.targetRoleName),
+        RoleSessionName: sessionName,
+        ...(target?.externalId ? { ExternalId: target.externalId } : {}),
+        DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
+      },
+      clientConfig: { region: homeRegion },
+    });
+    const memoised = memoizeIdentityProvider(
+      provider,
+      isIdentityExpired,
+      doesIdentityRequireRefresh,
+    );
+    // memoizeIdentityProvider only returns undefined for an undefined provider.
+    const shared: CredentialProvider = memoised ?? provider;
+    providers.set(accountId, shared);
+    return shared;
+  }
+
+  return {
+    sessionName,
+    ec2For({ accountId, region }: Target): EC2Client {
+      const key = `${accountId}/${region}`;
+      const existing = clients.get(key);
+      if (existing) return existing;
+      if (!targets.get(accountId)?.regions.some((r) => r === region)) {
+        throw new UnknownTargetError(accountId, region);
+      }
+      const client = new EC2Client({
+        region,
+        credentials: credentialsFor(accountId),
+        maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
+        retryMode: 'standard',
+      });
+      clients.set(key, client);
+      return client;
+    },
+    destroy(): void {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+      providers.clear();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { createTargetClients, DEFAULT_EC2_MAX_ATTEMPTS } from '../../handlers/aws/clients';
+import { UnknownTargetError } from '../../handlers/core/errors';
+import { TEST_CONFIG } from '../helpers/config';
+
+jest.mock('@aws-sdk/credential-providers', () => ({ fromTemporaryCredentials: jest.fn() }));
+
+const mockedFromTemporaryCredentials = jest.mocked(fromTemporaryCredentials);
+
+const OPTIONS = {
+  config: TEST_CONFIG,
+  homeRegion: 'eu-west-1',
+  serviceName: 'xacct-ec2',
+  stage: 'test',
+  requestId: 'req: 42 / 7',
+};
+
+/** Each provider the factory builds; calls to it stand for AssumeRole calls. */
+let assumeRoleCalls: jest.Mock[];
+let expiresInMillis: number;
+
+describe('Function: createTargetClients', () => {
+  beforeEach(() => {
+    assumeRoleCalls = [];
+    expiresInMillis = 3_600_000;
+    mockedFromTemporaryCredentials.mockReset();
+    mockedFromTemporaryCredentials.mockImplementation(() => {
+      const provider = jest.fn(async () => ({
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'test-secret',
+        sessionToken: 'test-token',
+        expiration: new Date(Date.now() + expiresInMillis),
+      }));
+      assumeRoleCalls.push(provider);
+      return provider;
+    });
+  });
+
+  it('memoises one EC2 client per (account, region)', () => {
+    // Prepare
+    const clients = createTargetClients(OPTIONS);
+
+    // Act
+    const first = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const again = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const otherRegion = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+
+    // Assess
+    expect(again).toBe(first);
+    expect(otherRegion).not.toBe(first);
+  });
+
+  it('builds one credential provider per account with the AssumeRole parameters', async () => {
+    // Prepare
+    const clients = createTargetClients(OPTIONS);
+
+    // Act
+    clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+
+    // Assess
+    expect(mockedFromTemporaryCredentials).toHaveBeenCalledTimes(2);
+    expect(mockedFromTemporaryCredentials).toHaveBeenNthCalledWith(1, {
+      params: {
+        RoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+        RoleSessionName: 'xacct-ec2-test-req-42-7',
+        ExternalId: 'xacct-ec2-test-222222222222',
+        DurationSeconds: 3600,
+      },
+      clientConfig: { region: 'eu-west-1' },
+    });
+    expect(mockedFromTemporaryCredentials).toHaveBeenNthCalledWith(2, {
+      params: {
+        RoleArn: 'arn:aws:iam::333333333333:role/xacct-ec2-target',
+        RoleSessionName: 'xacct-ec2-test-req-42-7',
+        DurationSeconds: 3600,
+      },
+      clientConfig: { region: 'eu-west-1' },
+    });
+    expect(clients.sessionName).toBe('xacct-ec2-test-req-42-7');
+  });
+
+  it('caps the session at the one-hour role-chaining limit', () => {
+    // Prepare
+    const clients = createTargetClients({
+      ...OPTIONS,
+      config: { ...TEST_CONFIG, sessionDurationSeconds: 7200 },
+    });
+
+    // Act
+    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+
+    // Assess
+    expect(mockedFromTemporaryCredentials.mock.calls[0]?.[0].params.DurationSeconds).toBe(3600);
+  });
+
+  it('shares one assumed-role session between the regions of an account', async () => {
+    // Prepare
+    const clients = createTargetClients(OPTIONS);
+    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+
+    // Act
+    const a = await ireland.config.credentials();
+    const b = await virginia.config.credentials();
+
+    // Assess
+    expect(a.accessKeyId).toBe(b.accessKeyId);
+    expect(assumeRoleCalls).toHaveLength(1);
+    expect(assumeRoleCalls[0]).toHaveBeenCalledTimes(1);
+  });
+
+  it('assumes the role again when the session is about to expire', async () => {
+    // Prepare: sessions that expire within the SDK's five-minute refresh window
+    expiresInMillis = 60_000;
+    const clients = createTargetClients(OPTIONS);
+    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+
+    // Act
+    await ireland.config.credentials();
+    const afterFirst = assumeRoleCalls[0]?.mock.calls.length ?? 0;
+    await virginia.config.credentials();
+    const afterSecond = assumeRoleCalls[0]?.mock.calls.length ?? 0;
+
+    // Assess
+    expect(assumeRoleCalls).toHaveLength(1);
+    expect(afterSecond).toBeGreaterThan(afterFirst);
+  });
+
+  it('uses the standard retry strategy with the configured attempts', async () => {
+    // Prepare
+    const defaults = createTargetClients(OPTIONS);
+    const tuned = createTargetClients({ ...OPTIONS, maxAttempts: 2 });
+
+    // Act
+    const target = { accountId: '333333333333', region: 'eu-central-1' };
+    const defaultAttempts = await defaults.ec2For(target).config.maxAttempts();
+    const tunedAttempts = await tuned.ec2For(target).config.maxAttempts();
+    const strategy = await defaults.ec2For(target).config.retryStrategy();
+
+    // Assess
+    expect(defaultAttempts).toBe(DEFAULT_EC2_MAX_ATTEMPTS);
+    expect(tunedAttempts).toBe(2);
+    expect((strategy as { mode?: string }).mode).toBe('standard');
+  });
+
+  it('refuses an (account, region) pair that is not configured', () => {
+    // Prepare
+    const clients = createTargetClients(OPTIONS);
+
+    // Act
+    const build = () => clients.ec2For({ accountId: '333333333333', region: 'us-east-1' });
+
+    // Assess
+    expect(build).toThrow(UnknownTargetError);
+  });
+
+  it('leaves the endpoint to the SDK, so AWS_ENDPOINT_URL_EC2 is honoured', async () => {
+    // Prepare
+    process.env.AWS_ENDPOINT_URL_EC2 = 'http://localhost:4566';
+    const clients = createTargetClients(OPTIONS);
+    const client = clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    let seen: { hostname?: string; port?: number } | undefined;
+    client.middlewareStack.add(
+      () => async (args) => {
+        seen = args.request as { hostname?: string; port?: number };
+        throw new Error('stop before signing');
+      },
+      { step: 'build' },
+    );
+
+    // Act
+    try {
+      await client.send(new DescribeInstancesCommand({}));
+    } catch {
+      // expected: the middleware stops the request
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_EC2;
+    }
+
+    // Assess
+    expect(seen).toMatchObject({ hostname: 'localhost', port: 4566 });
+    const stsConfig = mockedFromTemporaryCredentials.mock.calls[0]?.[0].clientConfig;
+    expect(stsConfig).not.toHaveProperty('endpoint');
+  });
+});
