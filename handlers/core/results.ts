@@ -39,6 +39,8 @@ export interface TargetError {
 export interface DryRunReport {
   /** `would-succeed`: EC2 answered DryRunOperation; `not-authorised`: UnauthorizedOperation. */
   verdict: 'would-succeed' | 'not-authorised' | 'partly-authorised' | 'nothing-to-do';
+  /** Counts behind the verdict, and the error codes when something was refused. */
+  detail?: string;
 }
 
 export interface TargetResult {
@@ -46,6 +48,8 @@ export interface TargetResult {
   region: string;
   status: TargetStatus;
   error?: TargetError;
+  /** Why the target was not processed (time budget). */
+  reason?: string;
   dryRun?: DryRunReport;
   instances: InstanceResult[];
   durationMs: number;
@@ -73,4 +77,6 @@ export interface RunResult {
   targets: TargetResult[];
   /** Instance IDs asked for by the caller that no selected target holds. */
   unmatchedInstanceIds: string[];
+  /** RoleSessionName of the assumed roles: find this run in the target accounts' CloudTrail. */
+  roleSessionName?: string;
 }
