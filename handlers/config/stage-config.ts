@@ -62,7 +62,10 @@ const scheduleSchema = z.strictObject({
 export const stageConfigSchema = z.strictObject({
   targetRoleName: z
     .string()
-    .regex(ROLE_NAME_PATTERN, 'must be an IAM role name: 1-64 characters of letters, digits and +=,.@_-'),
+    .regex(
+      ROLE_NAME_PATTERN,
+      'must be an IAM role name: 1-64 characters of letters, digits and +=,.@_-',
+    ),
   controlTagKey: z
     .string()
     .min(1, 'cannot be empty')
@@ -71,9 +74,7 @@ export const stageConfigSchema = z.strictObject({
       message: 'cannot start with "aws:" (reserved by AWS)',
     }),
   controlTagValue: z.string().min(1, 'cannot be empty').max(TAG_VALUE_MAX),
-  targets: z
-    .array(targetSchema)
-    .min(1, 'list at least one target account (accountId and regions)'),
+  targets: z.array(targetSchema).min(1, 'list at least one target account (accountId and regions)'),
   concurrency: z
     .number()
     .int('must be a whole number')
@@ -84,7 +85,10 @@ export const stageConfigSchema = z.strictObject({
     .number()
     .int()
     .min(900, 'must be at least 900 (STS minimum)')
-    .max(3600, 'must be at most 3600: Lambda credentials are a role session, so this is role chaining, capped at one hour'),
+    .max(
+      3600,
+      'must be at most 3600: Lambda credentials are a role session, so this is role chaining, capped at one hour',
+    ),
   /** Stop launching new targets when the invocation has less than this left. */
   reserveMillis: z.number().int().min(0),
   /** Longest a `wait: true` request waits for the final state. */
