@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { StageConfig } from '../config/stage-config';
 import { isAwsRegion } from '../config/regions';
+import type { StageConfig } from '../config/stage-config';
 import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN, TAG_KEY_MAX, TAG_VALUE_MAX } from './ids';
-import { type Parsed, problemsFromZod } from './problems';
+import { type Parsed, type Problem, problemsFromZod } from './problems';
 
 export const ACTIONS = ['start', 'stop', 'status'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -26,7 +26,9 @@ export const requestSchema = z.strictObject({
   targets: z
     .strictObject({
       accounts: z
-        .array(z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, as a string'))
+        .array(
+          z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, as a string'),
+        )
         .min(1, 'give at least one account, or leave "targets.accounts" out to use all')
         .optional(),
       regions: z
@@ -80,6 +82,40 @@ export interface InstanceRequest {
   wait: boolean;
 }
 
+interface RequestView {
+  action?: string;
+  targets?: { accounts?: string[]; regions?: string[] };
+  dryRun?: boolean;
+  hibernate?: boolean;
+  wait?: boolean;
+}
+
+/** The fields of an invalid input that have the expected types (others are left out). */
+function wellFormedPart(input: unknown): RequestView {
+  if (input === null || typeof input !== 'object') return {};
+  const raw = input as Record<string, unknown>;
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : '')) : undefined;
+  const targets =
+    raw.targets !== null && typeof raw.targets === 'object'
+      ? (raw.targets as Record<string, unknown>)
+      : {};
+  const accounts = strings(targets.accounts);
+  const regions = strings(targets.regions);
+  const flags = Object.fromEntries(
+    (['dryRun', 'hibernate', 'wait'] as const)
+      .filter((key) => typeof raw[key] === 'boolean')
+      .map((key) => [key, raw[key] as boolean]),
+  );
+  return {
+    ...(typeof raw.action === 'string' && (ACTIONS as readonly string[]).includes(raw.action)
+      ? { action: raw.action }
+      : {}),
+    targets: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+    ...flags,
+  };
+}
+
 /**
  * Validates an event against the contract and the stage's configuration.
  * Returns every problem at once so an HTTP caller can fix them in one go.
@@ -89,41 +125,43 @@ export function parseRequest(
   config: Pick<StageConfig, 'targets'>,
 ): Parsed<InstanceRequest> {
   const parsed = requestSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error) };
-  const raw = parsed.data;
-  const problems: Parsed<never> & { ok: false } = { ok: false, problems: [] };
+  const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
+  // The cross-field checks also run on a request with type errors, so a caller sees every
+  // problem at once; they only look at the fields that have the right shape.
+  const view = parsed.success ? parsed.data : wellFormedPart(input);
 
   const configuredAccounts = new Set(config.targets.map((t) => t.accountId));
-  const configuredRegions = new Set(config.targets.flatMap((t) => t.regions));
-  raw.targets?.accounts?.forEach((accountId, index) => {
-    if (!configuredAccounts.has(accountId)) {
-      problems.problems.push({
+  const configuredRegions = new Set<string>(config.targets.flatMap((t) => t.regions));
+  view.targets?.accounts?.forEach((accountId, index) => {
+    if (ACCOUNT_ID_PATTERN.test(accountId) && !configuredAccounts.has(accountId)) {
+      problems.push({
         field: `targets.accounts[${index}]`,
         message: `account ${accountId} is not a configured target of this stage; add it to params.targets in serverless.yml or drop it`,
       });
     }
   });
-  raw.targets?.regions?.forEach((region, index) => {
-    if (!configuredRegions.has(region)) {
-      problems.problems.push({
+  view.targets?.regions?.forEach((region, index) => {
+    if (isAwsRegion(region) && !configuredRegions.has(region)) {
+      problems.push({
         field: `targets.regions[${index}]`,
         message: `region ${region} is not configured for any target of this stage; add it to a target's regions or drop it`,
       });
     }
   });
-  if (raw.hibernate && raw.action !== 'stop') {
-    problems.problems.push({
+  if (view.hibernate === true && view.action !== undefined && view.action !== 'stop') {
+    problems.push({
       field: 'hibernate',
       message: 'only applies to "stop"; remove it or use action "stop"',
     });
   }
-  if (raw.wait && raw.dryRun) {
-    problems.problems.push({
+  if (view.wait === true && view.dryRun === true) {
+    problems.push({
       field: 'wait',
       message: 'a dry run changes nothing to wait for; remove "wait" or "dryRun"',
     });
   }
-  if (problems.problems.length > 0) return problems;
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  const raw = parsed.data;
 
   const wantedAccounts = raw.targets?.accounts ? new Set(raw.targets.accounts) : undefined;
   const wantedRegions = raw.targets?.regions ? new Set(raw.targets.regions) : undefined;

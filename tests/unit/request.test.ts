@@ -165,4 +165,22 @@ describe('Function: parseRequest', () => {
       ['(root)', 'action', 'dryRun', 'instanceIds[0]'].sort(),
     );
   });
+
+  it('reports cross-field problems together with type errors', () => {
+    // Prepare
+    const input = {
+      action: 'start',
+      hibernate: true,
+      dryRun: 'yes',
+      targets: { accounts: ['444444444444', 'abc'] },
+    };
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems.map((p) => p.field).sort()).toEqual(
+      ['dryRun', 'hibernate', 'targets.accounts[0]', 'targets.accounts[1]'].sort(),
+    );
+  });
 });
