@@ -1,0 +1,55 @@
+/**
+ * What both entry points share: the environment (read once at cold start), the logger, and the
+ * per-invocation dependencies of the core.
+ */
+import type { Context } from 'aws-lambda';
+import { environment } from '../config/env';
+import type { InstanceRequest } from '../contract/request';
+import { parseRequest } from '../contract/request';
+import { InvalidRequestError } from '../core/errors';
+import type { RunResult } from '../core/results';
+import { runRequest } from '../core/run';
+import { createTargetClients } from './clients';
+import { logger } from './logger';
+
+export { environment, logger };
+
+/** Validates an event against the contract and this stage's targets, before any AWS call. */
+export function validateRequest(event: unknown): InstanceRequest {
+  const parsed = parseRequest(event, environment.config);
+  if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
+  return parsed.value;
+}
+
+/**
+ * Runs a validated request. Clients are built per invocation so the RoleSessionName carries this
+ * invocation's request ID (the target's CloudTrail then points at these logs); within the
+ * invocation they are shared, one AssumeRole per account.
+ */
+export async function execute(request: InstanceRequest, context: Context): Promise<RunResult> {
+  const clients = createTargetClients({
+    config: environment.config,
+    homeRegion: environment.homeRegion,
+    serviceName: environment.serviceName,
+    stage: environment.stage,
+    requestId: context.awsRequestId,
+    maxAttempts: environment.maxAttempts,
+  });
+  try {
+    const result = await runRequest(request, {
+      ec2For: clients.ec2For,
+      config: environment.config,
+      requestId: context.awsRequestId,
+      remainingMillis: () => context.getRemainingTimeInMillis(),
+      now: Date.now,
+      waiter: environment.waiter,
+      logger,
+      homeRegion: environment.homeRegion,
+      // serverless.yml names the execution role <service>-<stage>-<region>-exec.
+      executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
+    });
+    return { ...result, roleSessionName: clients.sessionName };
+  } finally {
+    clients.destroy();
+  }
+}

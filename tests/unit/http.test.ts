@@ -1,0 +1,172 @@
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { logger } from '../../handlers/aws/logger';
+import type { RunResult } from '../../handlers/core/results';
+import { handler } from '../../handlers/http';
+import { aContext } from '../helpers/context';
+import { anInstance, describePage } from '../helpers/instances';
+
+const CALLER_ACCESS_KEY = 'ASIAZZZZZZZZZZZZZZZZ';
+
+function anHttpEvent(action: string, body?: string): APIGatewayProxyEventV2WithIAMAuthorizer {
+  return {
+    version: '2.0',
+    routeKey: 'POST /instances/{action}',
+    rawPath: `/instances/${action}`,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: { action },
+    isBase64Encoded: false,
+    ...(body !== undefined ? { body } : {}),
+    requestContext: {
+      accountId: '111111111111',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: {
+        method: 'POST',
+        path: `/instances/${action}`,
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.10',
+        userAgent: 'test',
+      },
+      requestId: 'api-req-1',
+      routeKey: 'POST /instances/{action}',
+      stage: '$default',
+      time: '05/Jan/2026:19:00:00 +0000',
+      timeEpoch: 1_767_639_600_000,
+      authorizer: {
+        iam: {
+          accessKey: CALLER_ACCESS_KEY,
+          accountId: '111111111111',
+          callerId: 'AROAEXAMPLE:alice',
+          cognitoIdentity: null,
+          principalOrgId: 'o-exampleorg',
+          userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
+          userId: 'AROAEXAMPLE:alice',
+        },
+      },
+    },
+  };
+}
+
+async function call(event: APIGatewayProxyEventV2WithIAMAuthorizer) {
+  const response = (await handler(event, aContext())) as APIGatewayProxyStructuredResultV2;
+  return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+}
+
+describe('Function: handler (http)', () => {
+  const ec2Mock = mockClient(EC2Client);
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    jest.restoreAllMocks();
+  });
+
+  it('answers 400 listing every problem of the body and path', async () => {
+    // Prepare
+    const event = anHttpEvent(
+      'start',
+      JSON.stringify({ action: 'stop', instanceIds: ['bad'], dryRun: 'yes', hibernate: true }),
+    );
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/invalid request/);
+    expect(body.problems.map((p: { field: string }) => p.field).sort()).toEqual(
+      ['action', 'dryRun', 'hibernate', 'instanceIds[0]'].sort(),
+    );
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 for malformed JSON and an unknown action, together', async () => {
+    // Prepare
+    const event = anHttpEvent('reboot', '{"dryRun": tru');
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.problems).toEqual([
+      { field: 'body', message: expect.stringContaining('is not valid JSON') },
+      { field: 'action', message: 'must be one of "start", "stop" or "status"' },
+    ]);
+  });
+
+  it('answers 400 for a body that is not an object', async () => {
+    // Prepare
+    const event = anHttpEvent('status', '[1, 2]');
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.problems).toEqual([
+      { field: 'body', message: expect.stringContaining('JSON object') },
+    ]);
+  });
+
+  it('answers 200 with the run result, treating an empty body as {}', async () => {
+    // Prepare
+    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([anInstance({ id: 'i-0000000a' })]));
+    const event = anHttpEvent('status');
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    const result = body as RunResult;
+    expect(status).toBe(200);
+    expect(result.action).toBe('status');
+    expect(result.summary).toMatchObject({ targets: 3, instances: 3, unchanged: 3 });
+  });
+
+  it('accepts a matching action in the body and a base64-encoded body', async () => {
+    // Prepare
+    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
+    const event = {
+      ...anHttpEvent(
+        'status',
+        Buffer.from('{"action":"status","targets":{"regions":["us-east-1"]}}').toString('base64'),
+      ),
+      isBase64Encoded: true,
+    };
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(200);
+    expect((body as RunResult).targets.map((t) => t.region)).toEqual(['us-east-1']);
+  });
+
+  it("logs the caller's IAM identity for audit, never their access key", async () => {
+    // Prepare
+    const info = jest.spyOn(logger, 'info');
+    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
+
+    // Act
+    await call(anHttpEvent('status'));
+
+    // Assess
+    expect(info).toHaveBeenCalledWith(
+      'http request',
+      expect.objectContaining({
+        caller: expect.objectContaining({
+          userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
+        }),
+        action: 'status',
+      }),
+    );
+    expect(JSON.stringify(info.mock.calls)).not.toContain(CALLER_ACCESS_KEY);
+  });
+});
