@@ -1,0 +1,99 @@
+import type { AwsError } from './aws-error';
+import { ec2Errors } from './ec2-errors';
+import type { ServiceName } from './faults';
+import type { RoleSession, SessionStore } from './sessions';
+import {
+  type ReceivedRequest,
+  type SigV4Authorization,
+  signatureMatches,
+  signingTime,
+} from './sigv4-verify';
+import { stsErrors } from './sts-errors';
+
+/** Who is calling, established from a verified signature. */
+export interface Caller {
+  session: RoleSession;
+  /** The account the call acts in: always the signing credentials' account, as in AWS. */
+  accountId: string;
+  region: string;
+}
+
+/** AWS refuses signatures more than 15 minutes away from its own clock. */
+const MAX_SIGNATURE_SKEW_MS = 15 * 60 * 1000;
+
+/** How each service words the same authentication failures. */
+const FAILURES: Record<
+  ServiceName,
+  {
+    missing: () => AwsError;
+    incomplete: (detail: string) => AwsError;
+    unknownKey: () => AwsError;
+    badSignature: () => AwsError;
+    stale: (signedAt: number, now: number) => AwsError;
+    expired: () => AwsError;
+  }
+> = {
+  sts: {
+    missing: stsErrors.missingAuthenticationToken,
+    incomplete: stsErrors.incompleteSignature,
+    unknownKey: stsErrors.invalidClientTokenId,
+    badSignature: stsErrors.signatureDoesNotMatch,
+    stale: (signedAt, now) =>
+      stsErrors.signatureExpired(
+        amzDate(signedAt),
+        amzDate(now),
+        amzDate(now - MAX_SIGNATURE_SKEW_MS),
+      ),
+    expired: stsErrors.expiredToken,
+  },
+  ec2: {
+    missing: ec2Errors.missingAuthenticationToken,
+    incomplete: ec2Errors.incompleteSignature,
+    unknownKey: ec2Errors.authFailure,
+    badSignature: ec2Errors.signatureDoesNotMatch,
+    stale: () => ec2Errors.requestExpired(),
+    // EC2 answers expired temporary credentials with RequestExpired (400), not ExpiredToken.
+    expired: ec2Errors.requestExpired,
+  },
+};
+
+export interface AuthenticateInput {
+  service: ServiceName;
+  request: ReceivedRequest;
+  auth: SigV4Authorization | 'malformed' | undefined;
+  sessions: SessionStore;
+  /** Real time, for signature freshness (the world clock may have been moved on). */
+  wallNow: number;
+}
+
+/** Resolves the caller or throws the AwsError the service would answer. */
+export async function authenticate(input: AuthenticateInput): Promise<Caller> {
+  const { service, request, auth, sessions, wallNow } = input;
+  const failures = FAILURES[service];
+  if (auth === undefined) throw failures.missing();
+  if (auth === 'malformed') {
+    throw failures.incomplete(
+      "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
+    );
+  }
+  const session = sessions.find(auth.accessKeyId);
+  if (!session) throw failures.unknownKey();
+  if (request.headers['x-amz-security-token'] !== session.sessionToken) throw failures.unknownKey();
+  const signedAt = signingTime(request.headers);
+  if (signedAt === undefined) {
+    throw failures.incomplete(
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
+  }
+  if (!(await signatureMatches(request, auth, session))) throw failures.badSignature();
+  if (Math.abs(wallNow - signedAt) > MAX_SIGNATURE_SKEW_MS) throw failures.stale(signedAt, wallNow);
+  if (sessions.isExpired(session)) throw failures.expired();
+  return { session, accountId: session.role.accountId, region: auth.region };
+}
+
+function amzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
