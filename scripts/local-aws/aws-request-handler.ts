@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { authenticate, type Caller } from './authenticate';
+import { AwsError } from './aws-error';
+import type { CallCounters } from './call-counters';
+import { ec2Errors } from './ec2-errors';
+import { EC2_ACTIONS } from './ec2-service';
+import type { CallScope, ServerErrorKind, ServiceName } from './faults';
+import { QueryParams } from './query-params';
+import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
+import type { ActionHandler, ServiceContext } from './service-context';
+import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
+import { stsErrors } from './sts-errors';
+import { STS_ACTIONS } from './sts-service';
+
+export interface EndpointState extends ServiceContext {
+  calls: CallCounters;
+  /** Real time, for signature freshness. */
+  wallNow: () => number;
+  log: (line: string) => void;
+}
+
+const ACTIONS: Record<ServiceName, Readonly<Record<string, ActionHandler>>> = {
+  sts: STS_ACTIONS,
+  ec2: EC2_ACTIONS,
+};
+
+/** API versions, for telling the service apart when a request carries no signature to route by. */
+const VERSIONS: Record<string, ServiceName> = { '2011-06-15': 'sts', '2016-11-15': 'ec2' };
+
+/**
+ * One AWS call: route by the SigV4 credential scope's service, add latency, authenticate, inject
+ * server errors, run the action, and answer in that service's XML, counting the outcome.
+ */
+export async function handleAwsRequest(
+  state: EndpointState,
+  request: ReceivedRequest,
+): Promise<AwsHttpResponse> {
+  const requestId = randomUUID();
+  const params = QueryParams.parse(request.body !== '' ? request.body : queryString(request.query));
+  const action = params.get('Action') ?? '';
+  const auth = parseAuthorization(request.headers.authorization);
+  const scopeService = typeof auth === 'object' ? auth.service : undefined;
+  const service =
+    scopeService !== undefined ? asService(scopeService) : VERSIONS[params.get('Version') ?? ''];
+  if (!service) {
+    state.calls.record({
+      service: 'unknown',
+      accountId: 'unknown',
+      region: 'unknown',
+      action,
+      outcome: 'InvalidAction',
+    });
+    const error = new AwsError(
+      'InvalidAction',
+      `This endpoint serves sts and ec2 only; the request was for '${scopeService ?? 'an unknown service'}'.`,
+      400,
+    );
+    return errorResponse('sts', error, requestId);
+  }
+
+  const claimedAccount =
+    (typeof auth === 'object'
+      ? state.world.sessions.find(auth.accessKeyId)?.role.accountId
+      : undefined) ?? 'unknown';
+  const scope: CallScope = {
+    service,
+    accountId: claimedAccount,
+    region: typeof auth === 'object' ? auth.region : 'unknown',
+    action: action || '(none)',
+  };
+  const endInFlight = state.calls.begin();
+  try {
+    const delay = state.faults.latencyFor(scope);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    let response: AwsHttpResponse;
+    let outcome = 'OK';
+    try {
+      const caller = await authenticate({
+        service,
+        request,
+        auth,
+        sessions: state.world.sessions,
+        wallNow: state.wallNow(),
+      });
+      response = await runAction(state, service, action, caller, params, scope, requestId);
+    } catch (thrown) {
+      const error = asAwsError(state, service, thrown);
+      outcome = error.code;
+      response = errorResponse(service, error, requestId);
+    }
+    state.calls.record({ ...scope, outcome });
+    return response;
+  } finally {
+    endInFlight();
+  }
+}
+
+async function runAction(
+  state: EndpointState,
+  service: ServiceName,
+  action: string,
+  caller: Caller,
+  params: QueryParams,
+  scope: CallScope,
+  requestId: string,
+): Promise<AwsHttpResponse> {
+  const serverError = state.faults.serverErrorFor(scope);
+  if (serverError) throw injectedServerError(service, serverError);
+  const table = ACTIONS[service];
+  const handler = Object.hasOwn(table, action) ? table[action] : undefined;
+  if (!handler)
+    throw service === 'sts' ? stsErrors.invalidAction(action) : ec2Errors.invalidAction(action);
+  if (service === 'sts') throttleSts(state, caller, scope);
+  const xml = await handler(state, { caller, params });
+  return service === 'sts'
+    ? stsSuccess(action, xml, requestId)
+    : ec2Success(action, xml, requestId);
+}
+
+/** STS: the 600/s account quota bucket, plus the probabilistic throttling knob. */
+function throttleSts(state: EndpointState, caller: Caller, scope: CallScope): void {
+  const bucketEmpty =
+    state.faults.throttlingEnabled() &&
+    !state.throttles.tryTakeAll(caller.accountId, caller.region, [
+      { bucket: 'sts:requests', count: 1 },
+    ]);
+  if (bucketEmpty || state.faults.stsThrottled(scope)) throw stsErrors.throttling();
+}
+
+function injectedServerError(service: ServiceName, kind: ServerErrorKind): AwsError {
+  if (service === 'sts')
+    return kind === 'internal' ? stsErrors.internalFailure() : stsErrors.serviceUnavailable();
+  return kind === 'internal' ? ec2Errors.internalError() : ec2Errors.serviceUnavailable();
+}
+
+/** A bug (or an Authorizer that threw) becomes a 500, and is logged so it is not mistaken for a fault. */
+function asAwsError(state: EndpointState, service: ServiceName, thrown: unknown): AwsError {
+  if (thrown instanceof AwsError) return thrown;
+  state.log(
+    `local-aws: unexpected failure: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
+  );
+  return service === 'sts' ? stsErrors.internalFailure() : ec2Errors.internalError();
+}
+
+function asService(name: string): ServiceName | undefined {
+  return name === 'sts' || name === 'ec2' ? name : undefined;
+}
+
+function queryString(query: Record<string, string | string[]>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const one of Array.isArray(value) ? value : [value]) search.append(key, one);
+  }
+  return search.toString();
+}

@@ -1,0 +1,17 @@
+/** Public surface of the local STS + EC2 endpoint (dev/test only; never bundled into the Lambda). */
+export {
+  type AuthorizerFactory,
+  type AuthorizerFactoryContext,
+  AuthorizerUnavailableError,
+  loadAuthorizer,
+  POLICY_AUTHORIZER_MODULE,
+} from './authorizer-source';
+export type { CallCount, CallFilter, CallRecord } from './call-counters';
+export { type AdjustableClock, type Clock, ManualClock, TravelClock } from './clock';
+export type { TemporaryCredentials } from './credentials';
+export { DEFAULT_FAULTS, type FaultPatch, type FaultSettings } from './faults';
+export type { InstanceView } from './instances';
+export { DEFAULT_SEED_PATH, loadSeedFile, parseSeed, SeedError } from './load-seed';
+export type { Seed, SeedInput, TargetRoleParameters, WorldSettings } from './seed-schema';
+export { type LocalAws, type StartLocalAwsOptions, startLocalAws } from './start-local-aws';
+export { DOCUMENTED_BUCKETS } from './throttling';

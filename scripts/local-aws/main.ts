@@ -1,0 +1,80 @@
+/**
+ * `npm run local-aws`: the local STS + EC2 endpoint in the foreground.
+ *   --port <n>          default 4599; 0 picks a free port
+ *   --seed <file>       default scripts/local-aws/seed.json
+ *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/lib/policy-authorizer.ts)
+ *   --faults <json>     initial fault knobs, e.g. '{"latencyMs":50}'
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
+import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
+import { type LocalAws, startLocalAws } from './start-local-aws';
+
+const DEFAULT_PORT = 4599;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      authorizer: { type: 'string' },
+      faults: { type: 'string' },
+    },
+  });
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, not ${values.port}`);
+  const seedPath = path.resolve(values.seed ?? DEFAULT_SEED_PATH);
+  const seed = loadSeedFile(seedPath);
+  const authorizer = await loadAuthorizer(values.authorizer, { seed, repoRoot: REPO_ROOT });
+  const faults = values.faults === undefined ? {} : (JSON.parse(values.faults) as object);
+  const aws = await startLocalAws({ authorizer, port, seed: seedPath, faults });
+  console.log(banner(aws, seedPath));
+  const stop = () => {
+    void aws.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The only place home-session secrets are printed: the developer asked for them to point tools here. */
+function banner(aws: LocalAws, seedPath: string): string {
+  const home = aws.seed.home;
+  const creds = aws.homeCredentials;
+  return [
+    `local-aws: STS and EC2 on ${aws.url} (seed ${path.relative(process.cwd(), seedPath)}, stage ${home.stage})`,
+    '',
+    `Home session: role ${home.executionRoleName} as function ${home.functionName}, expires ${creds.expiration.toISOString()}.`,
+    'Set these only in the shell or process that should use this endpoint (osls v4 honours',
+    'AWS_ENDPOINT_URL_* for deploys too):',
+    '',
+    'unset AWS_PROFILE',
+    `export AWS_ACCESS_KEY_ID=${creds.accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}`,
+    `export AWS_SESSION_TOKEN=${creds.sessionToken}`,
+    `export AWS_REGION=${aws.region}`,
+    `export AWS_ENDPOINT_URL_STS=${aws.endpointEnv.AWS_ENDPOINT_URL_STS}`,
+    `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
+    '',
+    'Try: aws sts get-caller-identity',
+    `     aws sts assume-role --role-arn arn:aws:iam::222222222222:role/xacct-ec2-target --role-session-name try --external-id xacct-ec2-test-222222222222`,
+    '',
+    `Admin: GET ${aws.url}/_local/state | /_local/calls | /_local/faults | /_local/settings`,
+    '       POST /_local/faults | /_local/faults/reset | /_local/calls/reset | /_local/settings | /_local/clock {"advanceMs":n}',
+    'Ctrl-C stops.',
+  ].join('\n');
+}
+
+class UsageError extends Error {}
+
+main().catch((error: unknown) => {
+  const known =
+    error instanceof AuthorizerUnavailableError ||
+    error instanceof SeedError ||
+    error instanceof UsageError;
+  console.error(
+    `local-aws: ${known ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`,
+  );
+  process.exit(1);
+});

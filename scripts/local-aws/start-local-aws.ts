@@ -1,0 +1,95 @@
+import type { Authorizer } from '../lib/authorization';
+import { ADMIN_PREFIX, handleAdmin } from './admin-api';
+import { handleAwsRequest } from './aws-request-handler';
+import { CallCounters } from './call-counters';
+import { type Clock, TravelClock } from './clock';
+import type { TemporaryCredentials } from './credentials';
+import { type FaultPatch, Faults } from './faults';
+import { listen } from './http-server';
+import { loadSeedFile, parseSeed } from './load-seed';
+import type { Seed, SeedInput, WorldSettings } from './seed-schema';
+import { credentialsOf } from './sessions';
+import { ThrottleRegistry } from './throttling';
+import { World } from './world';
+
+export interface StartLocalAwsOptions {
+  /** Decides AssumeRole and EC2 permissions (the real one evaluates the deployed policies). */
+  authorizer: Authorizer;
+  /** 0 (default) picks a free port; the chosen URL is in the result. */
+  port?: number;
+  /** A seed file path or a seed object; default scripts/local-aws/seed.json. */
+  seed?: string | SeedInput;
+  /** Default: real time that POST /_local/clock can move forward. */
+  clock?: Clock;
+  /** Overrides the seed's transition times and session lifetimes. */
+  settings?: Partial<WorldSettings>;
+  faults?: FaultPatch;
+  /** lambda:SourceFunctionArn of the home session; null = as if called from outside the function. */
+  homeSourceFunctionArn?: string | null;
+  /** Where unexpected failures are reported (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface LocalAws {
+  /** http://127.0.0.1:<port>: one URL for STS and EC2. */
+  url: string;
+  port: number;
+  /** The home account's region (a sensible AWS_REGION for clients). */
+  region: string;
+  /** The execution role's session: what `sls invoke local` runs with. */
+  homeCredentials: TemporaryCredentials;
+  /** AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_EC2 for a child process. */
+  endpointEnv: { AWS_ENDPOINT_URL_STS: string; AWS_ENDPOINT_URL_EC2: string };
+  seed: Seed;
+  world: World;
+  faults: Faults;
+  calls: CallCounters;
+  throttles: ThrottleRegistry;
+  clock: Clock;
+  stop(): Promise<void>;
+}
+
+/** Starts the local STS + EC2 endpoint on 127.0.0.1 and resolves once it listens. */
+export async function startLocalAws(options: StartLocalAwsOptions): Promise<LocalAws> {
+  const seed =
+    typeof options.seed === 'object' ? parseSeed(options.seed) : loadSeedFile(options.seed);
+  const clock = options.clock ?? new TravelClock();
+  const world = new World(seed, clock, options.settings, {
+    ...(options.homeSourceFunctionArn !== undefined
+      ? { sourceFunctionArn: options.homeSourceFunctionArn }
+      : {}),
+  });
+  const faults = new Faults(options.faults ?? {});
+  const throttles = new ThrottleRegistry(clock, (bucket) => faults.bucketSpec(bucket));
+  faults.onBucketsChanged(() => throttles.reset());
+  const calls = new CallCounters();
+  const log = options.log ?? ((line: string) => console.error(line));
+  const endpoint = {
+    world,
+    authorizer: options.authorizer,
+    faults,
+    throttles,
+    calls,
+    wallNow: () => Date.now(),
+    log,
+  };
+  const server = await listen(options.port ?? 0, (request) =>
+    request.path.startsWith(ADMIN_PREFIX)
+      ? handleAdmin({ world, faults, calls, clock }, request)
+      : handleAwsRequest(endpoint, request),
+  );
+  return {
+    url: server.url,
+    port: server.port,
+    region: seed.home.region,
+    homeCredentials: credentialsOf(world.homeSession),
+    endpointEnv: { AWS_ENDPOINT_URL_STS: server.url, AWS_ENDPOINT_URL_EC2: server.url },
+    seed,
+    world,
+    faults,
+    calls,
+    throttles,
+    clock,
+    stop: () => server.close(),
+  };
+}
