@@ -263,6 +263,36 @@ describe('Function: runRequest', () => {
     expect(result.summary).toMatchObject({ changed: 0, failed: 1 });
   });
 
+  it('bounds the wait by the time the invocation has left', async () => {
+    // Prepare: enough time to start the target, then only the reserve is left to wait in
+    const remainingMillis = jest
+      .fn()
+      .mockReturnValueOnce(300_000)
+      .mockReturnValue(TEST_CONFIG.reserveMillis);
+    const { deps } = aDeps({ remainingMillis });
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolvesOnce(describePage([anInstance({ id: 'i-0000000a', state: 'stopped' })]))
+      .resolves(describePage([anInstance({ id: 'i-0000000a', state: 'pending' })]));
+    ec2Mock.on(StartInstancesCommand).resolves({
+      StartingInstances: [stateChange('i-0000000a', 'stopped', 'pending')],
+    });
+
+    // Act
+    const result = await runRequest(
+      aRequest({ action: 'start', wait: true, targets: ALL_TARGETS.slice(0, 1) }),
+      deps,
+    );
+
+    // Assess: one describe to select, one to report; no polling
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
+    expect(result.targets[0]?.instances[0]).toMatchObject({
+      outcome: 'failed',
+      code: 'WaitTimeout',
+      currentState: 'pending',
+    });
+  });
+
   it('keeps credentials out of the result and the logs', async () => {
     // Prepare
     const logger = aRecordingLogger();
