@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ACCOUNT_ID_PATTERN,
   EXTERNAL_ID_PATTERN,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAwsRegion } from '../config/regions';
 import type { StageConfig } from '../config/stage-config';
 import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN, TAG_KEY_MAX, TAG_VALUE_MAX } from './ids';
