@@ -218,7 +218,12 @@ export function explainStartFallback(
   code: string | undefined,
   message: string | undefined,
 ): string {
-  const seen = `${code ?? 'no state reason'}${message ? `: ${redact(message)}` : ''}`;
+  // EC2's message usually repeats the code ("Client.InternalError: Client error on launch").
+  const text = message ? redact(message) : undefined;
+  const seen =
+    text && code && text.startsWith(code)
+      ? text
+      : `${code ?? 'no state reason'}${text ? `: ${text}` : ''}`;
   switch (code) {
     case 'Client.InternalError':
       return `start accepted, then the instance fell back to stopped (${seen}). Most likely an EBS volume is encrypted with a customer-managed KMS key the target role cannot use: the role needs kms:CreateGrant on that key (KmsKeyArns in the target stack), and the key policy must allow it. ${TROUBLESHOOTING}`;

@@ -12,7 +12,7 @@ import { fanOut } from './fan-out';
 import type { InstanceResult, RunResult, RunSummary, TargetResult } from './results';
 import { type SelectedInstance, selectInstances } from './select';
 import type { CoreLogger, Ec2For, Target, WaiterDelays } from './types';
-import { waitForFinalStates } from './wait';
+import { USER_STOP, waitForFinalStates } from './wait';
 
 export interface RunDeps {
   ec2For: Ec2For;
@@ -46,8 +46,8 @@ function statusReport(instances: readonly SelectedInstance[]): InstanceResult[] 
     ...(i.name !== undefined ? { name: i.name } : {}),
     currentState: i.state,
     outcome: 'unchanged',
-    // A stopped instance's state reason often explains itself (e.g. a start that fell back).
-    ...(i.state === 'stopped' && i.stateReason
+    // An unusual stop reason explains itself (e.g. a start that fell back); a user stop does not.
+    ...(i.state === 'stopped' && i.stateReason && i.stateReason.code !== USER_STOP
       ? { reason: `last state change: ${i.stateReason.message ?? i.stateReason.code}` }
       : {}),
   }));
@@ -114,7 +114,11 @@ async function runTarget(
 
 function failedTarget(target: Target, err: unknown, deps: RunDeps): TargetRun {
   const error = diagnoseTargetError(err, diagnoseContext(target, deps));
-  deps.logger?.warn('target failed', { ...target, code: error.code, message: error.message });
+  // Not `message`: Powertools reserves that key for the log line itself.
+  deps.logger?.warn('target failed', {
+    ...target,
+    error: { code: error.code, detail: error.message },
+  });
   return { result: { ...target, status: 'failed', error, instances: [] }, foundIds: [] };
 }
 

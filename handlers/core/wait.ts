@@ -22,7 +22,7 @@ export interface WaitOptions extends WaiterDelays {
 
 export const WAIT_TIMEOUT_CODE = 'WaitTimeout';
 /** A normal stop leaves this reason behind; seeing it right after a start says nothing new. */
-const USER_STOP = 'Client.UserInitiatedShutdown';
+export const USER_STOP = 'Client.UserInitiatedShutdown';
 
 type StartVerdict =
   | { kind: 'running' }

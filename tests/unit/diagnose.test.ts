@@ -2,6 +2,7 @@ import {
   type DiagnoseContext,
   diagnoseTargetError,
   explainInstanceError,
+  explainStartFallback,
   TROUBLESHOOTING,
 } from '../../handlers/core/diagnose';
 import {
@@ -151,5 +152,19 @@ describe('Function: explainInstanceError', () => {
       code: 'OperationNotPermitted',
       reason: expect.stringContaining('stop protection'),
     });
+  });
+});
+
+describe('Function: explainStartFallback', () => {
+  it('quotes the state reason once, even when its message repeats the code', () => {
+    // Prepare
+    const code = 'Client.InternalError';
+
+    // Act
+    const reason = explainStartFallback(code, 'Client.InternalError: Client error on launch');
+
+    // Assess
+    expect(reason).toContain('(Client.InternalError: Client error on launch)');
+    expect(reason).not.toContain('Client.InternalError: Client.InternalError');
   });
 });

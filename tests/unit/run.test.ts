@@ -227,6 +227,45 @@ describe('Function: runRequest', () => {
     ]);
   });
 
+  it('notes unusual stop reasons in a status report, not ordinary user stops', async () => {
+    // Prepare
+    const { deps } = aDeps();
+    ec2Mock.on(DescribeInstancesCommand).resolves(
+      describePage([
+        anInstance({
+          id: 'i-0000000a',
+          state: 'stopped',
+          stateReason: { code: 'Client.UserInitiatedShutdown' },
+        }),
+        anInstance({
+          id: 'i-0000000b',
+          state: 'stopped',
+          stateReason: {
+            code: 'Client.InternalError',
+            message: 'Client.InternalError: Client error on launch',
+          },
+        }),
+      ]),
+    );
+
+    // Act
+    const result = await runRequest(
+      aRequest({ action: 'status', targets: ALL_TARGETS.slice(0, 1) }),
+      deps,
+    );
+
+    // Assess
+    expect(result.targets[0]?.instances).toEqual([
+      { instanceId: 'i-0000000a', currentState: 'stopped', outcome: 'unchanged' },
+      {
+        instanceId: 'i-0000000b',
+        currentState: 'stopped',
+        outcome: 'unchanged',
+        reason: 'last state change: Client.InternalError: Client error on launch',
+      },
+    ]);
+  });
+
   it('waits and reports a start that fell back to stopped as failed', async () => {
     // Prepare
     const { deps } = aDeps();
