@@ -164,7 +164,8 @@ export class World {
     const record = this.mustFind(instanceId);
     const now = this.clock.now();
     record.phase = startingPhase(now, this.timing(), kmsDenied);
-    record.fields.launchTime = now;
+    // EC2 reports LaunchTime to the second.
+    record.fields.launchTime = Math.floor(now / 1000) * 1000;
   }
 
   /** running → stopping → stopped; `force` on an instance already stopping finishes it now. */
