@@ -54,6 +54,8 @@ function banner(aws: LocalAws, seedPath: string): string {
     `export AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}`,
     `export AWS_SESSION_TOKEN=${creds.sessionToken}`,
     `export AWS_REGION=${aws.region}`,
+    // AWS CLI v1 and older botocore read only AWS_DEFAULT_REGION.
+    `export AWS_DEFAULT_REGION=${aws.region}`,
     `export AWS_ENDPOINT_URL_STS=${aws.endpointEnv.AWS_ENDPOINT_URL_STS}`,
     `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
     '',
