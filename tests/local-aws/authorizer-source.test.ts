@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { AuthorizerUnavailableError, loadAuthorizer, loadSeedFile } from '../../scripts/local-aws';
+
+describe('loadAuthorizer', () => {
+  const context = { seed: loadSeedFile(), repoRoot: path.join(__dirname, '..', '..') };
+
+  it('builds the Authorizer from a module exporting createAuthorizer', async () => {
+    // Act
+    const authorizer = await loadAuthorizer(
+      path.join(__dirname, 'fake-authorizer-module.ts'),
+      context,
+    );
+
+    // Assess
+    const decision = await authorizer.authorizeEc2({
+      callerSessionArn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/s',
+      callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+      accountId: '222222222222',
+      region: 'eu-west-1',
+      action: 'ec2:DescribeInstances',
+      resourceArn: '*',
+      resourceTags: {},
+    });
+    expect(decision.allowed).toBe(true);
+  });
+
+  it('says clearly when the module does not exist', async () => {
+    // Act
+    const failure = loadAuthorizer(path.join(__dirname, 'no-such-authorizer.ts'), context);
+
+    // Assess
+    await expect(failure).rejects.toThrow(AuthorizerUnavailableError);
+    await expect(failure).rejects.toThrow(/No authorizer module at .*no-such-authorizer\.ts/);
+  });
+
+  it('refuses a module without a factory', async () => {
+    // Act
+    const failure = loadAuthorizer(path.join(__dirname, 'local-aws-fixture.ts'), context);
+
+    // Assess
+    await expect(failure).rejects.toThrow(
+      /exports no createPolicyAuthorizer, createAuthorizer or default factory/,
+    );
+  });
+});
