@@ -43,10 +43,3 @@ export class UnknownTargetError extends Error {
     this.name = 'UnknownTargetError';
   }
 }
-
-/** Narrows a caught value so callers can read `name` and `message` safely. */
-export function assertIsError(value: unknown): asserts value is Error {
-  if (!(value instanceof Error)) {
-    throw new TypeError(`expected an Error, got ${typeof value}`);
-  }
-}
