@@ -1,0 +1,171 @@
+/**
+ * Reads the packaged CloudFormation of a stage into concrete IAM JSON for one home account:
+ * the functions' execution role (name, ARN, trust, inline policies), the function ARNs, and
+ * the stage configuration the functions receive. Everything comes from the generated template.
+ */
+import { parseStageConfig, type StageConfig } from '../../../handlers/config/stage-config';
+import { type CfnContext, evaluate } from './cfn-intrinsics';
+import type { CfnTemplate, PackagedStage } from './package-stage';
+import type { NamedPolicy, PolicyDocument } from './types';
+
+export interface HomeAccount {
+  accountId: string;
+  partition?: string;
+}
+
+export interface ExecutionRole {
+  logicalId: string;
+  roleName: string;
+  roleArn: string;
+  trustPolicy: NamedPolicy;
+  policies: NamedPolicy[];
+  /** Managed policies cannot be read offline; verify reports them instead of guessing. */
+  managedPolicyArns: string[];
+  permissionsBoundaryArn?: string;
+}
+
+export interface LambdaFunction {
+  logicalId: string;
+  name: string;
+  arn: string;
+}
+
+export interface ResolvedStage {
+  stage: string;
+  service: string;
+  region: string;
+  partition: string;
+  homeAccountId: string;
+  executionRole: ExecutionRole;
+  functions: LambdaFunction[];
+  /** The stage params as the functions get them (STAGE_CONFIG), validated by the same schema. */
+  config: StageConfig;
+}
+
+/** Where the execution role's statements are written, for fix hints. */
+export const EXECUTION_ROLE_SOURCE = 'serverless.yml provider.iam.role';
+
+function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
+  const resources = template.Resources;
+  const property = (logicalId: string, name: string): string => {
+    const value = evaluate(resources[logicalId]?.Properties?.[name], ctx, `${logicalId}.${name}`);
+    if (typeof value !== 'string') throw new Error(`${logicalId} has no ${name}`);
+    return value;
+  };
+  const ctx: CfnContext = {
+    pseudo,
+    parameters: {},
+    conditions: template.Conditions ?? {},
+    refResource(logicalId) {
+      const type = resources[logicalId]?.Type;
+      if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
+      if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
+      throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
+    },
+    getAtt(logicalId, attribute) {
+      const type = resources[logicalId]?.Type;
+      const { partition, region, accountId } = pseudo;
+      if (type === 'AWS::Lambda::Function' && attribute === 'Arn') {
+        return `arn:${partition}:lambda:${region}:${accountId}:function:${property(logicalId, 'FunctionName')}`;
+      }
+      if (type === 'AWS::IAM::Role' && attribute === 'Arn') {
+        const rolePath = (resources[logicalId]?.Properties?.Path as string | undefined) ?? '/';
+        return `arn:${partition}:iam::${accountId}:role${rolePath}${property(logicalId, 'RoleName')}`;
+      }
+      throw new Error(
+        `Fn::GetAtt ${logicalId}.${attribute} (${type ?? 'unknown'}) is not supported`,
+      );
+    },
+  };
+  return ctx;
+}
+
+/** The single role every function runs as; a stage whose functions differ cannot be verified. */
+function executionRoleLogicalId(template: CfnTemplate): string {
+  const ids = new Set<string>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const role = resource.Properties?.Role as { 'Fn::GetAtt'?: unknown[] } | undefined;
+    const target = role?.['Fn::GetAtt']?.[0];
+    if (typeof target !== 'string') throw new Error(`${id}: Role is not a role of this stack`);
+    ids.add(target);
+  }
+  const [only, ...more] = [...ids];
+  if (!only || more.length > 0) {
+    throw new Error(`expected one execution role for all functions, found ${ids.size}`);
+  }
+  return only;
+}
+
+export function resolveStage(packaged: PackagedStage, home: HomeAccount): ResolvedStage {
+  const partition = home.partition ?? 'aws';
+  const { template } = packaged;
+  const ctx = contextFor(template, {
+    partition,
+    region: packaged.region,
+    accountId: home.accountId,
+  });
+  const logicalId = executionRoleLogicalId(template);
+  const props = evaluate(template.Resources[logicalId]?.Properties, ctx, logicalId) as {
+    RoleName: string;
+    AssumeRolePolicyDocument: PolicyDocument;
+    Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
+    ManagedPolicyArns?: string[];
+    PermissionsBoundary?: string;
+  };
+  const roleArn = ctx.getAtt?.(logicalId, 'Arn') as string;
+  const functions = Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .map(([id]) => ({
+      logicalId: id,
+      name: ctx.refResource?.(id) as string,
+      arn: ctx.getAtt?.(id, 'Arn') as string,
+    }));
+  return {
+    stage: packaged.stage,
+    service: packaged.service,
+    region: packaged.region,
+    partition,
+    homeAccountId: home.accountId,
+    executionRole: {
+      logicalId,
+      roleName: props.RoleName,
+      roleArn,
+      trustPolicy: {
+        name: `trust policy of ${roleArn}`,
+        source: `${EXECUTION_ROLE_SOURCE} (osls-generated trust)`,
+        policy: props.AssumeRolePolicyDocument,
+      },
+      policies: (props.Policies ?? []).map((p) => ({
+        name: p.PolicyName,
+        source: EXECUTION_ROLE_SOURCE,
+        policy: p.PolicyDocument,
+      })),
+      managedPolicyArns: props.ManagedPolicyArns ?? [],
+      ...(props.PermissionsBoundary ? { permissionsBoundaryArn: props.PermissionsBoundary } : {}),
+    },
+    functions,
+    config: stageConfigOf(template, ctx),
+  };
+}
+
+/** STAGE_CONFIG of the functions: identical for all of them (it is a provider-level variable). */
+function stageConfigOf(template: CfnTemplate, ctx: CfnContext): StageConfig {
+  const values = new Set<string>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const env = resource.Properties?.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined;
+    const raw = evaluate(env?.Variables?.STAGE_CONFIG, ctx, `${id}.STAGE_CONFIG`);
+    if (typeof raw !== 'string') throw new Error(`${id} has no STAGE_CONFIG environment variable`);
+    values.add(raw);
+  }
+  const [only, ...more] = [...values];
+  if (!only || more.length > 0) throw new Error('the functions disagree on STAGE_CONFIG');
+  const parsed = parseStageConfig(JSON.parse(only), 'STAGE_CONFIG');
+  if (!parsed.ok) {
+    throw new Error(`STAGE_CONFIG is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  }
+  return parsed.value;
+}
