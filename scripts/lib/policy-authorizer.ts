@@ -1,0 +1,273 @@
+/**
+ * An Authorizer (scripts/lib/authorization.ts) backed by @cloud-copilot/iam-simulate in Strict
+ * mode and by the documents that deploy: the execution role from the stage's packaged
+ * CloudFormation, each target role rendered from resources/target-account-role.yml.
+ *
+ * AssumeRole is cross-account, so it needs an Allow on both sides: the caller's identity
+ * policies and the target role's trust policy are evaluated together. Calls made with the
+ * assumed role's credentials are evaluated against the target role's policies only (the
+ * home policies no longer apply, as in AWS).
+ *
+ * Dev and test tooling only (the simulator is AGPL): nothing under handlers/ imports this.
+ */
+import type { AssumeRoleCheck, Authorizer, Ec2Check } from './authorization';
+import { type ExecutionRole, type ResolvedStage, resolveStage } from './policies/execution-role';
+import { type PackagedStage, packageStage } from './policies/package-stage';
+import { type PolicyDecision, PolicyEvaluationError, simulate } from './policies/simulate';
+import { type RenderedTargetRole, renderTargetRole } from './policies/target-role';
+import type { NamedPolicy, PolicyDocument } from './policies/types';
+import type { PolicyWorld, WorldPolicy } from './policies/world';
+
+export type { PolicyDecision } from './policies/simulate';
+export { PolicyEvaluationError } from './policies/simulate';
+export type { PolicyWorld, WorldPolicy, WorldPrincipal, WorldTarget } from './policies/world';
+
+/** Any request, for checks beyond STS and EC2 (verify uses it for KMS and IAM actions). */
+export interface RequestCheck {
+  /** The calling session, user or root ARN. */
+  callerSessionArn: string;
+  /** The role, user or root behind it: whose identity policies apply (aws:PrincipalArn). */
+  callerRoleArn: string;
+  action: string;
+  resourceArn: string;
+  resourceAccountId: string;
+  /** aws:RequestedRegion (and ec2:Region for EC2 actions). */
+  region?: string;
+  /** aws:ResourceTag/<k> and ec2:ResourceTag/<k>, for a concrete EC2 resource. */
+  resourceTags?: Record<string, string>;
+  /** Further context keys, e.g. kms:ViaService. */
+  context?: Record<string, string | string[]>;
+}
+
+/** The world after loading: what verify and tests inspect. */
+export interface LoadedWorld {
+  stage: ResolvedStage;
+  targetRoles: RenderedTargetRole[];
+}
+
+export interface PolicyAuthorizer extends Authorizer {
+  authorizeAssumeRole(check: AssumeRoleCheck): Promise<PolicyDecision>;
+  authorizeEc2(check: Ec2Check): Promise<PolicyDecision>;
+  authorizeRequest(check: RequestCheck): Promise<PolicyDecision>;
+  /** Packages and renders everything now (otherwise done on the first check). */
+  ready(): Promise<LoadedWorld>;
+}
+
+export interface PolicyAuthorizerOptions {
+  /** A packaged stage to use instead of running `sls package` (tests feed modified ones). */
+  packaged?: PackagedStage;
+  /** A parsed target-role template to use instead of the file. */
+  targetTemplate?: unknown;
+  /** aws:CurrentTime; the real clock by default. */
+  now?: () => Date;
+}
+
+const FULL_AWS_ACCESS: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+/** What a key policy looks like unless someone changed it: the account delegates to IAM. */
+function defaultKeyPolicy(partition: string, accountId: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+function accountOf(arn: string): string {
+  const account = arn.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) {
+    throw new PolicyEvaluationError(`cannot read an account ID from ${arn}`);
+  }
+  return account;
+}
+
+function principalType(sessionArn: string): string {
+  if (sessionArn.includes(':assumed-role/')) return 'AssumedRole';
+  if (sessionArn.includes(':user/')) return 'User';
+  if (sessionArn.endsWith(':root')) return 'Account';
+  return 'Unknown';
+}
+
+function named(policies: WorldPolicy[] | undefined, source: string): NamedPolicy[] {
+  return (policies ?? []).map((p) => ({ ...p, source }));
+}
+
+export function createPolicyAuthorizer(
+  world: PolicyWorld,
+  options: PolicyAuthorizerOptions = {},
+): PolicyAuthorizer {
+  const partition = world.partition ?? 'aws';
+  const now = options.now ?? (() => new Date());
+  let loading: Promise<LoadedWorld> | undefined;
+
+  async function load(): Promise<LoadedWorld> {
+    const packaged =
+      options.packaged ??
+      (await packageStage(world.stage, world.region ? { region: world.region } : {}));
+    const stage = resolveStage(packaged, { accountId: world.homeAccountId, partition });
+    const targetRoles = world.targets.map((t) =>
+      renderTargetRole(t.roleParameters, {
+        accountId: t.accountId,
+        partition,
+        region: stage.region,
+        ...(options.targetTemplate ? { template: options.targetTemplate } : {}),
+      }),
+    );
+    return { stage, targetRoles };
+  }
+
+  function ready(): Promise<LoadedWorld> {
+    loading ??= load();
+    return loading;
+  }
+
+  function executionRolePolicies(role: ExecutionRole): NamedPolicy[] {
+    // A managed policy or boundary by ARN cannot be read offline; guessing could allow.
+    if (role.managedPolicyArns.length > 0 || role.permissionsBoundaryArn) {
+      throw new PolicyEvaluationError(
+        `the execution role ${role.roleArn} references managed policies or a boundary by ARN (${[...role.managedPolicyArns, role.permissionsBoundaryArn].filter(Boolean).join(', ')}), which cannot be evaluated offline`,
+      );
+    }
+    return role.policies;
+  }
+
+  /** Identity policies of a role, user or root, as the world defines them. */
+  function identityPolicies(loaded: LoadedWorld, arn: string): NamedPolicy[] {
+    const { executionRole } = loaded.stage;
+    if (arn === executionRole.roleArn) return executionRolePolicies(executionRole);
+    const target = loaded.targetRoles.find((r) => r.roleArn === arn);
+    if (target) return target.permissionPolicies;
+    if (arn === `arn:${partition}:iam::${accountOf(arn)}:root`) {
+      // The root user may do anything in its own account; only SCPs and the other side limit it.
+      return [{ name: 'root user', source: 'implicit', policy: FULL_AWS_ACCESS }];
+    }
+    const principal = world.principals?.find((p) => p.arn === arn);
+    return named(principal?.identityPolicies, `identity policies of ${arn} (world)`);
+  }
+
+  async function authorizeRequest(check: RequestCheck): Promise<PolicyDecision> {
+    const loaded = await ready();
+    const callerAccount = accountOf(check.callerRoleArn);
+    const service = check.action.split(':')[0]?.toLowerCase();
+    const at = now();
+    const context: Record<string, string | string[]> = {
+      'aws:PrincipalArn': check.callerRoleArn,
+      'aws:PrincipalAccount': callerAccount,
+      'aws:PrincipalType': principalType(check.callerSessionArn),
+      'aws:CurrentTime': at.toISOString(),
+      'aws:EpochTime': String(Math.floor(at.getTime() / 1000)),
+      'aws:SecureTransport': 'true',
+    };
+    const orgId = world.organizations?.[callerAccount];
+    if (orgId) context['aws:PrincipalOrgID'] = orgId;
+    if (check.region) {
+      context['aws:RequestedRegion'] = check.region;
+      if (service === 'ec2') context['ec2:Region'] = check.region;
+    }
+    for (const [key, value] of Object.entries(check.resourceTags ?? {})) {
+      // EC2 sets both forms; a policy may use either.
+      context[`aws:ResourceTag/${key}`] = value;
+      if (service === 'ec2') context[`ec2:ResourceTag/${key}`] = value;
+    }
+    Object.assign(context, check.context);
+
+    let resourcePolicy: (NamedPolicy & { kind: 'trust' | 'resource' }) | undefined;
+    if (service === 'sts' && check.action.toLowerCase().startsWith('sts:assumerole')) {
+      const target = loaded.targetRoles.find((r) => r.roleArn === check.resourceArn);
+      if (!target) {
+        // STS answers an unknown role exactly like a refused one.
+        return {
+          allowed: false,
+          result: 'ImplicitlyDenied',
+          explanation: `Implicitly denied: no role ${check.resourceArn} exists in this world`,
+          deciding: [],
+        };
+      }
+      resourcePolicy = { ...target.trustPolicy, kind: 'trust' };
+    } else if (service === 'kms') {
+      const keyPolicy =
+        world.kmsKeyPolicies?.[check.resourceArn] ??
+        defaultKeyPolicy(partition, check.resourceAccountId);
+      resourcePolicy = {
+        name: `key policy of ${check.resourceArn}`,
+        source: world.kmsKeyPolicies?.[check.resourceArn] ? 'world' : 'default key policy',
+        policy: keyPolicy,
+        kind: 'resource',
+      };
+    }
+
+    const scps = world.serviceControlPolicies?.[callerAccount];
+    const boundary = world.permissionBoundaries?.[check.callerRoleArn];
+    return simulate({
+      principal: check.callerSessionArn,
+      action: check.action,
+      resourceArn: check.resourceArn,
+      resourceAccountId: check.resourceAccountId,
+      context,
+      identityPolicies: identityPolicies(loaded, check.callerRoleArn),
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+      ...(scps?.length
+        ? {
+            serviceControlPolicies: [
+              { name: 'FullAWSAccess', source: 'AWS default SCP', policy: FULL_AWS_ACCESS },
+              ...named(scps, `SCP of account ${callerAccount}`),
+            ],
+          }
+        : {}),
+      ...(boundary
+        ? {
+            permissionBoundary: {
+              ...boundary,
+              source: `permission boundary of ${check.callerRoleArn}`,
+            },
+          }
+        : {}),
+    });
+  }
+
+  return {
+    ready,
+    authorizeRequest,
+    authorizeAssumeRole(check) {
+      return authorizeRequest({
+        callerSessionArn: check.callerSessionArn,
+        callerRoleArn: check.callerRoleArn,
+        action: 'sts:AssumeRole',
+        resourceArn: check.targetRoleArn,
+        resourceAccountId: accountOf(check.targetRoleArn),
+        context: {
+          // The check's own account and org win over the world's (they describe this caller).
+          'aws:PrincipalAccount': check.callerAccountId,
+          ...(check.callerOrgId ? { 'aws:PrincipalOrgID': check.callerOrgId } : {}),
+          ...(check.externalId !== undefined ? { 'sts:ExternalId': check.externalId } : {}),
+          ...(check.sourceFunctionArn
+            ? { 'lambda:SourceFunctionArn': check.sourceFunctionArn }
+            : {}),
+        },
+      });
+    },
+    authorizeEc2(check) {
+      const concrete = check.resourceArn !== '*';
+      return authorizeRequest({
+        callerSessionArn: check.callerSessionArn,
+        callerRoleArn: check.callerRoleArn,
+        action: check.action,
+        resourceArn: check.resourceArn,
+        resourceAccountId: check.accountId,
+        region: check.region,
+        // Tags describe a resource; `*` (Describe) has none to match.
+        ...(concrete ? { resourceTags: check.resourceTags } : {}),
+      });
+    },
+  };
+}
