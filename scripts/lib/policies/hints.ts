@@ -1,0 +1,117 @@
+/**
+ * What to fix when verify finds a problem, named by the document and statement to change.
+ * The README troubleshooting table and the tests quote these strings, so they live here once.
+ */
+
+export interface Hint {
+  /** What the user sees (a verify row that differs, or an AccessDenied in AWS). */
+  symptom: string;
+  /** The document and statement to change, and how. */
+  fix: string;
+}
+
+export const HINTS = {
+  executionRoleCannotAssume: {
+    symptom: 'The execution role cannot assume a configured target role',
+    fix: 'serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: its Resource must list this target-role ARN (params targets[].accountId and targetRoleName) and its ArnEquals lambda:SourceFunctionArn must list the calling function',
+  },
+  trustRejectsExecutionRole: {
+    symptom: 'The target role does not trust the execution role',
+    fix: 'resources/target-account-role.yml, statement TrustOnlyTheExecutionRole: deploy the stack with HomeAccountId = the home account and ExecutionRoleName = <service>-<stage>-<region>-exec',
+  },
+  externalIdMismatch: {
+    symptom: 'AssumeRole is denied although the configured ExternalId is sent',
+    fix: 'resources/target-account-role.yml, statement RequireExternalId: the stack parameter ExternalId must equal params targets[].externalId in serverless.yml',
+  },
+  organizationMismatch: {
+    symptom: 'AssumeRole is denied for a caller inside the Organization',
+    fix: "resources/target-account-role.yml, statement RequireOrganization: the stack parameter OrganizationId must be the home account's Organization ID",
+  },
+  trustTooWide: {
+    symptom: 'A principal other than the execution role can assume the target role',
+    fix: 'resources/target-account-role.yml, statement TrustOnlyTheExecutionRole: keep Principal = the home account root together with the condition ArnEquals aws:PrincipalArn = the execution role ARN; never trust "*" or the account root alone',
+  },
+  externalIdNotEnforced: {
+    symptom: 'AssumeRole succeeds with a wrong or missing ExternalId',
+    fix: 'resources/target-account-role.yml, statement RequireExternalId: keep the Deny with StringNotEquals sts:ExternalId = the ExternalId parameter',
+  },
+  organizationNotEnforced: {
+    symptom: 'AssumeRole succeeds for a caller outside the required Organization',
+    fix: 'resources/target-account-role.yml, statement RequireOrganization: keep the Deny with StringNotEquals aws:PrincipalOrgID = the OrganizationId parameter',
+  },
+  sourceFunctionNotEnforced: {
+    symptom: "The execution role's credentials can assume a target role outside the functions",
+    fix: "serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: keep the condition ArnEquals lambda:SourceFunctionArn listing only this service's functions",
+  },
+  assumeResourceTooWide: {
+    symptom: 'The execution role can assume roles that are not configured targets',
+    fix: 'serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: Resource must be exactly the configured target-role ARNs (as scripts/stage-config.cjs targetRoleArns derives them), never "*" or a pattern',
+  },
+  executionRoleTooPowerful: {
+    symptom: 'The execution role allows more than sts:AssumeRole and writing its logs',
+    fix: 'serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles; EC2 and KMS permissions belong to the target role',
+  },
+  executionRoleTrustTooWide: {
+    symptom: 'Something other than Lambda can assume the execution role',
+    fix: 'serverless.yml: the execution role must trust only lambda.amazonaws.com (declare schedules through scripts/stage-config.cjs scheduleResources, not as osls schedule events)',
+  },
+  controlTagNotEnforced: {
+    symptom:
+      'An instance without the control tag, or with another value, can be started or stopped',
+    fix: 'resources/target-account-role.yml policy start-stop-control-tagged-instances, statement StartStopControlTaggedInstances: keep the condition StringEquals aws:ResourceTag/<ControlTagKey> = <ControlTagValue>',
+  },
+  ec2AccessMissing: {
+    symptom: 'The target role cannot describe, start or stop a control-tagged instance',
+    fix: 'resources/target-account-role.yml policy start-stop-control-tagged-instances, statements DescribeInstances and StartStopControlTaggedInstances: deploy with ControlTagKey and ControlTagValue equal to params controlTagKey and controlTagValue',
+  },
+  targetRoleTooPowerful: {
+    symptom: 'The target role can do more than describe, start and stop instances',
+    fix: 'resources/target-account-role.yml: the role may only allow ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances and kms:CreateGrant; remove the statement that grants anything else (above all ec2:CreateTags/DeleteTags and iam:*)',
+  },
+  kmsGrantMissing: {
+    symptom: 'An instance with encrypted volumes goes pending -> stopped (Client.InternalError)',
+    fix: 'resources/target-account-role.yml policy create-grants-for-encrypted-volumes, statement CreateGrantForEc2Only: pass the customer-managed key ARNs in KmsKeyArns, and keep the key policy delegating to IAM',
+  },
+  kmsGrantTooWide: {
+    symptom: 'kms:CreateGrant is allowed for a use other than EC2 starting an instance',
+    fix: 'resources/target-account-role.yml, statement CreateGrantForEc2Only: keep Bool kms:GrantIsForAWSResource = true and StringLike kms:ViaService = ec2.*.amazonaws.com, with Resource = the KmsKeyArns only',
+  },
+  scpBlocks: {
+    symptom: "An SCP of the home account denies the execution role's AssumeRole",
+    fix: 'The SCP named in the row (--scp file) must allow sts:AssumeRole on the target-role ARNs for the execution role; add an exception for arn:<partition>:iam::<home>:role/<service>-<stage>-<region>-exec',
+  },
+  boundaryBlocks: {
+    symptom: "The execution role's permission boundary blocks AssumeRole",
+    fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole on the target-role ARNs, and the logs actions the function writes with',
+  },
+  malformedPolicy: {
+    symptom: 'A policy is not well-formed',
+    fix: 'Correct the element named in the message; the path points into the rendered policy of the named document',
+  },
+  wildcardPrincipal: {
+    symptom: 'A policy trusts "*"',
+    fix: 'Name the principal: the home account root with an aws:PrincipalArn condition (target role) or lambda.amazonaws.com (execution role)',
+  },
+  unverifiable: {
+    symptom: 'A policy cannot be evaluated offline',
+    fix: 'Write the statements inline (serverless.yml provider.iam.role.statements) instead of attaching managed policies or boundaries by ARN, or pass the documents with --boundary / --scp',
+  },
+  evaluationError: {
+    symptom: 'A request could not be evaluated',
+    fix: 'Read the error: a context key the simulator dropped or a malformed policy means the result would not be trustworthy; fix the named policy or report the case',
+  },
+} as const satisfies Record<string, Hint>;
+
+export type HintId = keyof typeof HINTS;
+
+/** `<symptom>. Fix: <fix>`, as verify prints it under a failing row. */
+export function hintText(id: HintId): string {
+  return `${HINTS[id].symptom}. Fix: ${HINTS[id].fix}`;
+}
+
+/** The README troubleshooting rows (Markdown), in this module's order. */
+export function troubleshootingTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = Object.values(HINTS).map((h) => `| ${cell(h.symptom)} | ${cell(h.fix)} |`);
+  return ['| Symptom | Fix |', '|---|---|', ...rows].join('\n');
+}
