@@ -1,9 +1,11 @@
 /**
  * EC2 clients for the target accounts, built on demand and memoised per (account, region).
+ * The handler layer keeps one set at module scope, so a warm container reuses them.
  *
  * Each account gets ONE credential provider, shared by its region clients: the first client to
  * sign a request calls sts:AssumeRole, the others reuse the session, and the memo refreshes it
- * five minutes before it expires. Raw keys are never cached by hand.
+ * five minutes before it expires. A warm container therefore assumes each role about once per
+ * session lifetime. Raw keys are never cached by hand.
  *
  * No `endpoint` is set here on purpose: AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_STS (used by the
  * local test endpoint) only work when code leaves the endpoint to the SDK.
@@ -26,16 +28,19 @@ export interface TargetClientsOptions {
   homeRegion: string;
   serviceName: string;
   stage: string;
-  /** The invocation's request ID, so the target's CloudTrail names the invocation. */
-  requestId: string;
+  /**
+   * The current invocation's request ID. Read when a session is opened, so each session's
+   * RoleSessionName (seen in the target's CloudTrail) names the invocation that opened it.
+   */
+  requestId: () => string;
   /** Attempts per EC2 call, first try included (standard retry mode). */
   maxAttempts?: number;
 }
 
 export interface TargetClients {
   ec2For(target: Target): EC2Client;
-  /** The RoleSessionName every AssumeRole of this set uses. */
-  readonly sessionName: string;
+  /** RoleSessionName of each account's current session (accounts not yet assumed are absent). */
+  sessionNames(): Record<string, string>;
   /** Closes the clients' sockets; call when the invocation is done with them. */
   destroy(): void;
 }
@@ -47,37 +52,43 @@ const ROLE_CHAINING_MAX_SECONDS = 3600;
 
 export function createTargetClients(options: TargetClientsOptions): TargetClients {
   const { config, homeRegion } = options;
-  const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId);
   const targets = new Map(config.targets.map((t) => [t.accountId, t]));
   const providers = new Map<string, CredentialProvider>();
   const clients = new Map<string, EC2Client>();
+  const currentSessionNames = new Map<string, string>();
 
   function credentialsFor(accountId: string): CredentialProvider {
     const existing = providers.get(accountId);
     if (existing) return existing;
     const target = targets.get(accountId);
-    const provider = fromTemporaryCredentials({
-      params: {
-        RoleArn: targetRoleArn(accountId, config.targetRoleName),
-        RoleSessionName: sessionName,
-        ...(target?.externalId ? { ExternalId: target.externalId } : {}),
-        DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
-      },
-      clientConfig: { region: homeRegion },
-    });
+    // A new inner provider per refresh: the memo below calls this only when a session is needed,
+    // and the new session is named after the invocation that needed it.
+    const assumeRole: CredentialProvider = (identityProperties) => {
+      const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId());
+      currentSessionNames.set(accountId, sessionName);
+      return fromTemporaryCredentials({
+        params: {
+          RoleArn: targetRoleArn(accountId, config.targetRoleName),
+          RoleSessionName: sessionName,
+          ...(target?.externalId ? { ExternalId: target.externalId } : {}),
+          DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
+        },
+        clientConfig: { region: homeRegion },
+      })(identityProperties);
+    };
     const memoised = memoizeIdentityProvider(
-      provider,
+      assumeRole,
       isIdentityExpired,
       doesIdentityRequireRefresh,
     );
     // memoizeIdentityProvider only returns undefined for an undefined provider.
-    const shared: CredentialProvider = memoised ?? provider;
+    const shared: CredentialProvider = memoised ?? assumeRole;
     providers.set(accountId, shared);
     return shared;
   }
 
   return {
-    sessionName,
+    sessionNames: () => Object.fromEntries(currentSessionNames),
     ec2For({ accountId, region }: Target): EC2Client {
       const key = `${accountId}/${region}`;
       const existing = clients.get(key);
@@ -98,6 +109,7 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
       for (const client of clients.values()) client.destroy();
       clients.clear();
       providers.clear();
+      currentSessionNames.clear();
     },
   };
 }

@@ -21,35 +21,36 @@ export function validateRequest(event: unknown): InstanceRequest {
   return parsed.value;
 }
 
+/** The invocation being served; Lambda runs one at a time per container. */
+let currentRequestId = 'init';
+
 /**
- * Runs a validated request. Clients are built per invocation so the RoleSessionName carries this
- * invocation's request ID (the target's CloudTrail then points at these logs); within the
- * invocation they are shared, one AssumeRole per account.
+ * Target clients live at module scope: a warm container reuses the EC2 clients and the assumed
+ * sessions (one AssumeRole per account per session lifetime, never per invocation).
  */
+const clients = createTargetClients({
+  config: environment.config,
+  homeRegion: environment.homeRegion,
+  serviceName: environment.serviceName,
+  stage: environment.stage,
+  requestId: () => currentRequestId,
+  maxAttempts: environment.maxAttempts,
+});
+
+/** Runs a validated request against the target accounts. */
 export async function execute(request: InstanceRequest, context: Context): Promise<RunResult> {
-  const clients = createTargetClients({
+  currentRequestId = context.awsRequestId;
+  const result = await runRequest(request, {
+    ec2For: clients.ec2For,
     config: environment.config,
-    homeRegion: environment.homeRegion,
-    serviceName: environment.serviceName,
-    stage: environment.stage,
     requestId: context.awsRequestId,
-    maxAttempts: environment.maxAttempts,
+    remainingMillis: () => context.getRemainingTimeInMillis(),
+    now: Date.now,
+    waiter: environment.waiter,
+    logger,
+    homeRegion: environment.homeRegion,
+    // serverless.yml names the execution role <service>-<stage>-<region>-exec.
+    executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
   });
-  try {
-    const result = await runRequest(request, {
-      ec2For: clients.ec2For,
-      config: environment.config,
-      requestId: context.awsRequestId,
-      remainingMillis: () => context.getRemainingTimeInMillis(),
-      now: Date.now,
-      waiter: environment.waiter,
-      logger,
-      homeRegion: environment.homeRegion,
-      // serverless.yml names the execution role <service>-<stage>-<region>-exec.
-      executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
-    });
-    return { ...result, roleSessionName: clients.sessionName };
-  } finally {
-    clients.destroy();
-  }
+  return { ...result, roleSessionNames: clients.sessionNames() };
 }

@@ -77,6 +77,10 @@ export interface RunResult {
   targets: TargetResult[];
   /** Instance IDs asked for by the caller that no selected target holds. */
   unmatchedInstanceIds: string[];
-  /** RoleSessionName of the assumed roles: find this run in the target accounts' CloudTrail. */
-  roleSessionName?: string;
+  /**
+   * RoleSessionName of each account's session (account ID to name): find the calls in the target
+   * accounts' CloudTrail. A warm container reuses sessions, so the name may carry the request ID
+   * of the invocation that opened the session.
+   */
+  roleSessionNames?: Record<string, string>;
 }

@@ -77,7 +77,7 @@ describe('Function: createTargetClients (with AWS_ENDPOINT_URL_*)', () => {
       homeRegion: 'eu-west-1',
       serviceName: 'xacct-ec2',
       stage: 'test',
-      requestId: 'req-1',
+      requestId: () => 'req-1',
     });
 
     // Act: concurrently, as the fan-out does

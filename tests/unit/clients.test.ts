@@ -13,8 +13,10 @@ const OPTIONS = {
   homeRegion: 'eu-west-1',
   serviceName: 'xacct-ec2',
   stage: 'test',
-  requestId: 'req: 42 / 7',
+  requestId: () => currentRequestId,
 };
+
+let currentRequestId = 'req: 42 / 7';
 
 /** Each provider the factory builds; calls to it stand for AssumeRole calls. */
 let assumeRoleCalls: jest.Mock[];
@@ -24,6 +26,7 @@ describe('Function: createTargetClients', () => {
   beforeEach(() => {
     assumeRoleCalls = [];
     expiresInMillis = 3_600_000;
+    currentRequestId = 'req: 42 / 7';
     mockedFromTemporaryCredentials.mockReset();
     mockedFromTemporaryCredentials.mockImplementation(() => {
       const provider = jest.fn(async () => ({
@@ -51,14 +54,17 @@ describe('Function: createTargetClients', () => {
     expect(otherRegion).not.toBe(first);
   });
 
-  it('builds one credential provider per account with the AssumeRole parameters', async () => {
+  it('assumes the role of each account with the AssumeRole parameters when a session is needed', async () => {
     // Prepare
     const clients = createTargetClients(OPTIONS);
+    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+    const frankfurt = clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
 
     // Act
-    clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
-    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    await ireland.config.credentials();
+    await virginia.config.credentials();
+    await frankfurt.config.credentials();
 
     // Assess
     expect(mockedFromTemporaryCredentials).toHaveBeenCalledTimes(2);
@@ -79,10 +85,49 @@ describe('Function: createTargetClients', () => {
       },
       clientConfig: { region: 'eu-west-1' },
     });
-    expect(clients.sessionName).toBe('xacct-ec2-test-req-42-7');
+    expect(clients.sessionNames()).toEqual({
+      '222222222222': 'xacct-ec2-test-req-42-7',
+      '333333333333': 'xacct-ec2-test-req-42-7',
+    });
   });
 
-  it('caps the session at the one-hour role-chaining limit', () => {
+  it('reuses the session in a later (warm) invocation without assuming the role again', async () => {
+    // Prepare: the first invocation opens the session
+    const clients = createTargetClients(OPTIONS);
+    await clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' }).config.credentials();
+
+    // Act: a second invocation in the same container
+    currentRequestId = 'req-2';
+    const again = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    await again.config.credentials();
+
+    // Assess
+    expect(mockedFromTemporaryCredentials).toHaveBeenCalledTimes(1);
+    expect(assumeRoleCalls[0]).toHaveBeenCalledTimes(1);
+    expect(clients.sessionNames()['222222222222']).toBe('xacct-ec2-test-req-42-7');
+  });
+
+  it('names a refreshed session after the invocation that opened it', async () => {
+    // Prepare: sessions that expire within the SDK's five-minute refresh window
+    expiresInMillis = 60_000;
+    const clients = createTargetClients(OPTIONS);
+    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    await ireland.config.credentials();
+
+    // Act
+    currentRequestId = 'req-2';
+    await ireland.config.credentials();
+
+    // Assess
+    const sessionNames = mockedFromTemporaryCredentials.mock.calls.map(
+      ([options]) => options.params.RoleSessionName,
+    );
+    expect(sessionNames[0]).toBe('xacct-ec2-test-req-42-7');
+    expect(sessionNames.at(-1)).toBe('xacct-ec2-test-req-2');
+    expect(clients.sessionNames()['222222222222']).toBe('xacct-ec2-test-req-2');
+  });
+
+  it('caps the session at the one-hour role-chaining limit', async () => {
     // Prepare
     const clients = createTargetClients({
       ...OPTIONS,
@@ -90,7 +135,9 @@ describe('Function: createTargetClients', () => {
     });
 
     // Act
-    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    await clients
+      .ec2For({ accountId: '333333333333', region: 'eu-central-1' })
+      .config.credentials();
 
     // Assess
     expect(mockedFromTemporaryCredentials.mock.calls[0]?.[0].params.DurationSeconds).toBe(3600);
@@ -110,24 +157,6 @@ describe('Function: createTargetClients', () => {
     expect(a.accessKeyId).toBe(b.accessKeyId);
     expect(assumeRoleCalls).toHaveLength(1);
     expect(assumeRoleCalls[0]).toHaveBeenCalledTimes(1);
-  });
-
-  it('assumes the role again when the session is about to expire', async () => {
-    // Prepare: sessions that expire within the SDK's five-minute refresh window
-    expiresInMillis = 60_000;
-    const clients = createTargetClients(OPTIONS);
-    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
-
-    // Act
-    await ireland.config.credentials();
-    const afterFirst = assumeRoleCalls[0]?.mock.calls.length ?? 0;
-    await virginia.config.credentials();
-    const afterSecond = assumeRoleCalls[0]?.mock.calls.length ?? 0;
-
-    // Assess
-    expect(assumeRoleCalls).toHaveLength(1);
-    expect(afterSecond).toBeGreaterThan(afterFirst);
   });
 
   it('uses the standard retry strategy with the configured attempts', async () => {
@@ -183,6 +212,7 @@ describe('Function: createTargetClients', () => {
 
     // Assess
     expect(seen).toMatchObject({ hostname: 'localhost', port: 4566 });
+    await client.config.credentials();
     const stsConfig = mockedFromTemporaryCredentials.mock.calls[0]?.[0].clientConfig;
     expect(stsConfig).not.toHaveProperty('endpoint');
   });

@@ -50,7 +50,6 @@ describe('Function: handler (instances)', () => {
     expect(result).toMatchObject({
       action: 'start',
       requestId: 'req-1',
-      roleSessionName: 'xacct-ec2-test-req-1',
       summary: { targets: 1, changed: 1 },
     });
     expect(info).toHaveBeenCalledWith('run finished', { result });
