@@ -44,14 +44,49 @@ export async function authorizeDescribe(
 }
 
 /**
+ * An Authorizer that can also take any action with request context. The policy authorizer has it;
+ * it is optional, so a plain Authorizer still works.
+ */
+interface RequestContextAuthorizer {
+  authorizeRequest(check: {
+    callerSessionArn: string;
+    callerRoleArn: string;
+    action: string;
+    resourceArn: string;
+    resourceAccountId: string;
+    region?: string;
+    context?: Record<string, string>;
+  }): Promise<Decision>;
+}
+
+/**
  * Whether the caller may have EC2 create a grant on the customer-managed key of an instance's
  * volumes (kms:CreateGrant). Without it a start is accepted, then falls back to stopped.
+ * EC2 makes that call on the caller's behalf and for itself, so the request carries
+ * kms:ViaService=ec2.<region>.amazonaws.com and kms:GrantIsForAWSResource=true: the keys that
+ * least-privilege key permissions test. Only an Authorizer with authorizeRequest can take them.
  */
 export async function mayUseKmsKey(
   context: ServiceContext,
   caller: Caller,
   keyArn: string,
 ): Promise<boolean> {
+  const withContext = context.authorizer as Partial<RequestContextAuthorizer>;
+  if (typeof withContext.authorizeRequest === 'function') {
+    const decision = await withContext.authorizeRequest({
+      callerSessionArn: caller.session.sessionArn,
+      callerRoleArn: caller.session.role.arn,
+      action: 'kms:CreateGrant',
+      resourceArn: keyArn,
+      resourceAccountId: keyArn.split(':')[4] ?? caller.accountId,
+      region: caller.region,
+      context: {
+        'kms:ViaService': `ec2.${caller.region}.amazonaws.com`,
+        'kms:GrantIsForAWSResource': 'true',
+      },
+    });
+    return decision.allowed;
+  }
   const decision = await context.authorizer.authorizeEc2(
     checkFor(caller, 'kms:CreateGrant', keyArn, {}),
   );

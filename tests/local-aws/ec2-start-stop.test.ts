@@ -249,6 +249,38 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
     ).toHaveLength(2);
   });
 
+  it('gives an Authorizer that takes request context the keys EC2 sets when it creates the grant', async () => {
+    // Prepare
+    const requests: unknown[] = [];
+    Object.assign(fixture.authorizer, {
+      authorizeRequest: async (check: unknown) => {
+        requests.push(check);
+        return { allowed: true, result: 'Allowed', explanation: 'test' };
+      },
+    });
+
+    // Act
+    await ec2.send(new StartInstancesCommand({ InstanceIds: [KMS_DENIED] }));
+    clock.advance(1000);
+
+    // Assess
+    expect(requests).toEqual([
+      {
+        callerSessionArn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/test-session',
+        callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+        action: 'kms:CreateGrant',
+        resourceArn: 'arn:aws:kms:eu-west-1:222222222222:key/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        resourceAccountId: '222222222222',
+        region: 'eu-west-1',
+        context: {
+          'kms:ViaService': 'ec2.eu-west-1.amazonaws.com',
+          'kms:GrantIsForAWSResource': 'true',
+        },
+      },
+    ]);
+    expect(stateOf(KMS_DENIED)).toBe('running');
+  });
+
   it('does not find a target instance with the home credentials', async () => {
     // Act
     const error = await failureOf(
