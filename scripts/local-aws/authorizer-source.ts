@@ -4,16 +4,18 @@ import type { Authorizer } from '../lib/authorization';
 import type { Seed } from './seed-schema';
 
 /**
- * The one place that knows where the real Authorizer lives. The policy evaluation exports
- * `createPolicyAuthorizer` from scripts/lib/policy-authorizer.ts; any module exporting
- * `createPolicyAuthorizer`, `createAuthorizer` or a default factory can stand in for it.
+ * The one place that knows where the real Authorizer lives and how it is built:
+ * scripts/lib/policy-authorizer.ts exports `createPolicyAuthorizer(world: PolicyWorld)`, and the
+ * world it needs is derived from the seed below. Any other module can stand in through
+ * --authorizer if it exports `createAuthorizer(context)` (or a default factory).
  */
 export const POLICY_AUTHORIZER_MODULE = path.join(__dirname, '..', 'lib', 'policy-authorizer.ts');
 
-/** What a factory is given to build its Authorizer: the world (role parameters per account) and paths. */
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+
+/** What a stand-in factory is given: the seed (role parameters per account) and the repository root. */
 export interface AuthorizerFactoryContext {
   seed: Seed;
-  /** Repository root, for finding serverless.yml and resources/*.yml. */
   repoRoot: string;
 }
 
@@ -21,11 +23,49 @@ export type AuthorizerFactory = (
   context: AuthorizerFactoryContext,
 ) => Authorizer | Promise<Authorizer>;
 
+/**
+ * The PolicyWorld of scripts/lib/policies/world.ts, as far as the seed fills it (typed here by
+ * shape, so this module does not depend on the policy code at compile time).
+ */
+export interface SeedPolicyWorld {
+  stage: string;
+  homeAccountId: string;
+  region: string;
+  targets: Array<{ accountId: string; roleParameters: Record<string, string | string[]> }>;
+  organizations: Record<string, string>;
+}
+
 export class AuthorizerUnavailableError extends Error {
   override name = 'AuthorizerUnavailableError';
 }
 
-export const REPO_ROOT = path.join(__dirname, '..', '..');
+/** Every deployed target role with the parameters it was deployed with (empty values left out, as CloudFormation defaults them). */
+export function policyWorldFromSeed(seed: Seed): SeedPolicyWorld {
+  return {
+    stage: seed.home.stage,
+    homeAccountId: seed.home.accountId,
+    region: seed.home.region,
+    targets: seed.accounts.flatMap((account) =>
+      account.roles.flatMap((role) =>
+        role.parameters
+          ? [
+              {
+                accountId: account.accountId,
+                roleParameters: Object.fromEntries(
+                  Object.entries(role.parameters).filter(([, value]) => value.length > 0),
+                ),
+              },
+            ]
+          : [],
+      ),
+    ),
+    organizations: Object.fromEntries(
+      seed.accounts.flatMap((account) =>
+        account.organizationId ? [[account.accountId, account.organizationId]] : [],
+      ),
+    ),
+  };
+}
 
 export async function loadAuthorizer(
   modulePath: string | undefined,
@@ -37,26 +77,34 @@ export async function loadAuthorizer(
       modulePath
         ? `No authorizer module at ${file}.`
         : `No policy authorizer yet: ${path.relative(context.repoRoot, file)} does not exist. It should export ` +
-            '`createPolicyAuthorizer(context)`. Until then, pass --authorizer <module> exporting `createAuthorizer`.',
+            '`createPolicyAuthorizer(world)`. Until then, pass --authorizer <module> exporting `createAuthorizer`.',
     );
   }
   const loaded = (await import(file)) as Record<string, unknown>;
-  const factory = loaded.createPolicyAuthorizer ?? loaded.createAuthorizer ?? loaded.default;
-  if (typeof factory !== 'function') {
-    throw new AuthorizerUnavailableError(
-      `${file} exports no createPolicyAuthorizer, createAuthorizer or default factory function.`,
-    );
+  let built: unknown;
+  if (typeof loaded.createPolicyAuthorizer === 'function') {
+    built = await loaded.createPolicyAuthorizer(policyWorldFromSeed(context.seed));
+  } else {
+    const factory = loaded.createAuthorizer ?? loaded.default;
+    if (typeof factory !== 'function') {
+      throw new AuthorizerUnavailableError(
+        `${file} exports no createPolicyAuthorizer, createAuthorizer or default factory function.`,
+      );
+    }
+    built = await (factory as AuthorizerFactory)(context);
   }
-  const authorizer = (await (factory as AuthorizerFactory)(context)) as
-    | Partial<Authorizer>
+  const authorizer = built as
+    | (Partial<Authorizer> & { ready?: () => Promise<unknown> })
     | undefined;
   if (
     typeof authorizer?.authorizeAssumeRole !== 'function' ||
     typeof authorizer.authorizeEc2 !== 'function'
   ) {
     throw new AuthorizerUnavailableError(
-      `The factory in ${file} did not return an Authorizer (authorizeAssumeRole and authorizeEc2).`,
+      `${file} did not produce an Authorizer (authorizeAssumeRole and authorizeEc2).`,
     );
   }
+  // Load the policies now, so a broken template fails at start and not on the first call.
+  if (typeof authorizer.ready === 'function') await authorizer.ready();
   return authorizer as Authorizer;
 }

@@ -5,6 +5,8 @@ export {
   AuthorizerUnavailableError,
   loadAuthorizer,
   POLICY_AUTHORIZER_MODULE,
+  policyWorldFromSeed,
+  type SeedPolicyWorld,
 } from './authorizer-source';
 export type { CallCount, CallFilter, CallRecord } from './call-counters';
 export { type AdjustableClock, type Clock, ManualClock, TravelClock } from './clock';

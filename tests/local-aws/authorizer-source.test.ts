@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { AuthorizerUnavailableError, loadAuthorizer, loadSeedFile } from '../../scripts/local-aws';
+import {
+  AuthorizerUnavailableError,
+  loadAuthorizer,
+  loadSeedFile,
+  policyWorldFromSeed,
+} from '../../scripts/local-aws';
 
 describe('loadAuthorizer', () => {
   const context = { seed: loadSeedFile(), repoRoot: path.join(__dirname, '..', '..') };
@@ -41,5 +46,33 @@ describe('loadAuthorizer', () => {
     await expect(failure).rejects.toThrow(
       /exports no createPolicyAuthorizer, createAuthorizer or default factory/,
     );
+  });
+});
+
+describe('policyWorldFromSeed', () => {
+  it('gives the policy authorizer the stage, home account and each deployed target role', () => {
+    // Act
+    const world = policyWorldFromSeed(loadSeedFile());
+
+    // Assess
+    expect(world).toMatchObject({
+      stage: 'test',
+      homeAccountId: '111111111111',
+      region: 'eu-west-1',
+    });
+    expect(world.targets.map((target) => target.accountId)).toEqual([
+      '222222222222',
+      '333333333333',
+      '444444444444',
+    ]);
+    expect(world.targets[1]?.roleParameters).toEqual({
+      HomeAccountId: '111111111111',
+      ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
+      OrganizationId: 'o-a1b2c3d4e5',
+      ControlTagKey: 'xacct-ec2:managed',
+      ControlTagValue: 'true',
+      RoleName: 'xacct-ec2-target',
+    });
+    expect(world.organizations['111111111111']).toBe('o-a1b2c3d4e5');
   });
 });
