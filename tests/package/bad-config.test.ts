@@ -1,0 +1,173 @@
+/**
+ * A configuration mistake in serverless.yml must stop the CLI before anything is built, with a
+ * message that names the field. One service copy gets extra stages, each the `test` stage with
+ * one mistake; `sls print` resolves the configuration without bundling, and one `sls package`
+ * shows that packaging stops too and writes nothing.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createServiceCopy,
+  mapLimit,
+  runSls,
+  type ServiceCopy,
+  type SlsResult,
+} from '../helpers/sls';
+import { readServerlessYml, stageParams, withParams } from './service-config';
+
+interface Mistake {
+  stage: string;
+  /** What is wrong, for the test name. */
+  what: string;
+  /** Applied to a copy of the test stage's params. */
+  edit: (params: Record<string, unknown>) => void;
+  /** The fields the error must name. */
+  fields: string[];
+}
+
+type Target = { accountId: string; externalId?: string; regions: string[] };
+type Schedule = { timezone: string; request: Record<string, unknown> };
+const targets = (p: Record<string, unknown>) => p.targets as Target[];
+const schedules = (p: Record<string, unknown>) => p.schedules as Schedule[];
+const at = <T>(list: T[], index: number): T => {
+  const item = list[index];
+  if (item === undefined) throw new Error(`the test stage has no element ${index} to break`);
+  return item;
+};
+
+const MISTAKES: Mistake[] = [
+  // Format mistakes are reported together, so one stage carries four of them.
+  {
+    stage: 'format-mistakes',
+    what: 'an 11-digit account ID, an unknown region, a one-character ExternalId and a misspelt time zone',
+    edit: (p) => {
+      at(targets(p), 1).accountId = '33333333333';
+      at(targets(p), 0).regions = ['eu-west-1', 'eu-west-7'];
+      at(targets(p), 0).externalId = 'x';
+      at(schedules(p), 0).timezone = 'Europe/Berln';
+    },
+    fields: [
+      'params.targets[1].accountId',
+      'params.targets[0].regions[1]',
+      'params.targets[0].externalId',
+      'params.schedules[0].timezone',
+    ],
+  },
+  {
+    stage: 'no-targets',
+    what: 'an empty target list',
+    edit: (p) => {
+      p.targets = [];
+    },
+    fields: ['params.targets'],
+  },
+  {
+    stage: 'spaced-external-id',
+    what: 'an ExternalId with a space',
+    edit: (p) => {
+      at(targets(p), 0).externalId = 'xacct ec2';
+    },
+    fields: ['params.targets[0].externalId'],
+  },
+  {
+    stage: 'bad-schedule-request',
+    what: 'a schedule request for a region no target has',
+    edit: (p) => {
+      at(schedules(p), 1).request = { action: 'start', targets: { regions: ['ap-south-1'] } };
+    },
+    fields: ['params.schedules[1].request.targets.regions[0]'],
+  },
+];
+
+/** serverless.yml with one extra stage per mistake, each derived from the `test` stage. */
+function serverlessYmlWithMistakes(): string {
+  const yml = readServerlessYml();
+  const {
+    targetRoleName: _a,
+    controlTagKey: _b,
+    controlTagValue: _c,
+    ...test
+  } = stageParams('test', yml);
+  return withParams(yml, (params) => {
+    for (const mistake of MISTAKES) {
+      const broken = structuredClone(test);
+      mistake.edit(broken);
+      params[mistake.stage] = broken;
+    }
+  });
+}
+
+const output = (run: SlsResult) => `${run.stdout}\n${run.stderr}`;
+
+describe('serverless.yml params: mistakes stop the CLI and name the field', () => {
+  let service: ServiceCopy;
+  let packageDir: string;
+  const printed = new Map<string, SlsResult>();
+  let packaged: SlsResult;
+  let control: SlsResult;
+
+  beforeAll(async () => {
+    // Prepare
+    service = await createServiceCopy({ editServerlessYml: serverlessYmlWithMistakes });
+    packageDir = path.join(await mkdtemp(path.join(tmpdir(), 'xacct-ec2-bad-package-')), 'out');
+
+    // Act: resolving only (sls print) for each mistake, and one full package; two at a time.
+    const runs = [
+      async () => {
+        control = await runSls(['print', '--stage', 'test'], { cwd: service.dir });
+      },
+      ...MISTAKES.map((m) => async () => {
+        printed.set(m.stage, await runSls(['print', '--stage', m.stage], { cwd: service.dir }));
+      }),
+      async () => {
+        packaged = await runSls(['package', '--stage', 'format-mistakes'], {
+          cwd: service.dir,
+          packageDir,
+        });
+      },
+    ];
+    await mapLimit(runs, 2, (run) => run());
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.remove();
+    if (packageDir) await rm(path.dirname(packageDir), { recursive: true, force: true });
+  });
+
+  it('the unbroken test stage in the same file still resolves', () => {
+    // Assess
+    expect(control.code).toBe(0);
+    expect(control.stdout).toContain('STAGE_CONFIG');
+  });
+
+  it.each(MISTAKES.map((m) => [m.what, m] as const))(
+    '%s: fails, naming each field',
+    (_what, mistake) => {
+      // Prepare
+      const run = printed.get(mistake.stage);
+
+      // Assess
+      expect(run?.code).not.toBe(0);
+      expect(run?.timedOut).toBe(false);
+      const text = output(run as SlsResult);
+      expect(text).toContain(
+        `Invalid configuration for stage "${mistake.stage}" in serverless.yml`,
+      );
+      for (const field of mistake.fields) expect(text).toContain(`- ${field}: `);
+    },
+  );
+
+  it('stops sls package before it builds or writes anything', async () => {
+    // Assess
+    expect(packaged.code).not.toBe(0);
+    expect(output(packaged)).toContain(
+      '- params.targets[1].accountId: must be a 12-digit AWS account ID',
+    );
+    expect(output(packaged)).not.toContain('Service packaged');
+    const written = existsSync(packageDir) ? await readdir(packageDir) : [];
+    expect(written).toEqual([]);
+    expect(existsSync(path.join(service.dir, '.esbuild'))).toBe(false);
+  });
+});

@@ -1,0 +1,415 @@
+/**
+ * The serverless-esbuild e2e pattern: run the real `sls package` once per stage, with no AWS
+ * credentials, and assert on the CloudFormation and the zips it writes. What deploys is what is
+ * tested here, not a copy: the IAM boundaries, runtime, schedules, route and bundles.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type StageConfig, toRuntimeConfig } from '../../handlers/config/stage-config';
+import {
+  createServiceCopy,
+  describeRun,
+  mapLimit,
+  runSls,
+  type ServiceCopy,
+  type SlsResult,
+} from '../helpers/sls';
+import { PSEUDO, REGION, render, SERVICE, STAGES, type Stage, stageConfig } from './service-config';
+import { readZip, type ZipEntry } from './zip';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  NotResource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+interface PolicyDocument {
+  Statement: Statement[];
+}
+
+interface Packaged {
+  stage: Stage;
+  config: StageConfig;
+  run: SlsResult;
+  dir: string;
+  template: Template;
+}
+
+const FUNCTIONS = ['instances', 'http'] as const;
+const LOGICAL_IDS = { instances: 'InstancesLambdaFunction', http: 'HttpLambdaFunction' } as const;
+/** Uncompressed bundle ceiling per function: a regression in tree-shaking shows up here. */
+const MAX_BUNDLE_BYTES = 1.2 * 1024 * 1024;
+const LOG_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'logs:TagResource',
+];
+
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** A resource by logical ID; a missing one fails the test with its name. */
+function resource(template: Template, logicalId: string): Resource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`the template has no resource ${logicalId}`);
+  return found;
+}
+
+const resourcesOfType = (template: Template, type: string): Array<[string, Resource]> =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+/** Every policy statement in the template: inline role policies and standalone policies. */
+function allStatements(template: Template): Array<{ owner: string; statement: Statement }> {
+  const found: Array<{ owner: string; statement: Statement }> = [];
+  for (const [id, { Type, Properties }] of Object.entries(template.Resources)) {
+    const documents: PolicyDocument[] = [];
+    if (Type === 'AWS::IAM::Role') {
+      const policies = asArray(Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>);
+      for (const policy of policies) documents.push(policy.PolicyDocument);
+    }
+    if (Type === 'AWS::IAM::Policy' || Type === 'AWS::IAM::ManagedPolicy') {
+      documents.push(Properties.PolicyDocument as PolicyDocument);
+    }
+    for (const document of documents) {
+      for (const statement of document.Statement) found.push({ owner: id, statement });
+    }
+  }
+  return found;
+}
+
+const functionName = (stage: Stage, fn: string) => `${SERVICE}-${stage}-${fn}`;
+const functionArn = (stage: Stage, fn: string) =>
+  `arn:aws:lambda:${REGION}:${PSEUDO['AWS::AccountId']}:function:${functionName(stage, fn)}`;
+
+describe('sls package: generated CloudFormation and artifacts', () => {
+  const packaged = new Map<Stage, Packaged>();
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    // Prepare: a private service copy per stage, so the builds do not share .esbuild/.
+    const copies: ServiceCopy[] = await Promise.all(STAGES.map(() => createServiceCopy()));
+    cleanups.push(...copies.map((copy) => copy.remove));
+
+    // Act: package every stage, two at a time (the CI machine has two cores).
+    await mapLimit(STAGES, 2, async (stage, index) => {
+      const dir = await mkdtemp(path.join(tmpdir(), `xacct-ec2-package-${stage}-`));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const run = await runSls(['package', '--stage', stage], {
+        cwd: copies[index]?.dir,
+        packageDir: dir,
+        timeoutMs: 150_000,
+      });
+      const templatePath = path.join(dir, 'cloudformation-template-update-stack.json');
+      if (run.code !== 0 || !existsSync(templatePath)) throw new Error(describeRun(run));
+      const template = JSON.parse(await readFile(templatePath, 'utf8')) as Template;
+      packaged.set(stage, { stage, config: stageConfig(stage), run, dir, template });
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(cleanups.map((cleanup) => cleanup()));
+  });
+
+  const get = (stage: Stage): Packaged => {
+    const result = packaged.get(stage);
+    if (!result) throw new Error(`stage ${stage} was not packaged`);
+    return result;
+  };
+
+  it.each(STAGES)('packages the %s stage without AWS credentials', (stage) => {
+    // Assess
+    const { run } = get(stage);
+    expect(run.code).toBe(0);
+    expect(run.stdout + run.stderr).toContain(`Packaging ${SERVICE} for stage ${stage}`);
+  });
+
+  describe.each(STAGES)('stage %s', (stage) => {
+    const executionRole = () => resource(get(stage).template, 'IamRoleLambdaExecution');
+    const executionStatements = () =>
+      allStatements(get(stage).template)
+        .filter(({ owner }) => owner === 'IamRoleLambdaExecution')
+        .map(({ statement }) => statement);
+
+    it("lets the execution role assume exactly the stage's target roles, only from its functions", () => {
+      // Prepare
+      const { config } = get(stage);
+      const expected = config.targets.map(
+        (t) => `arn:aws:iam::${t.accountId}:role/${config.targetRoleName}`,
+      );
+
+      // Act
+      const assume = executionStatements().filter((s) =>
+        asArray(s.Action).includes('sts:AssumeRole'),
+      );
+
+      // Assess
+      expect(assume).toHaveLength(1);
+      const [statement] = assume;
+      expect(statement?.Effect).toBe('Allow');
+      expect(asArray(statement?.Resource).map(render).sort()).toEqual(expected.sort());
+      expect(statement?.Condition).toEqual({
+        ArnEquals: { 'lambda:SourceFunctionArn': expect.any(Array) },
+      });
+      const sources = asArray(statement?.Condition?.ArnEquals?.['lambda:SourceFunctionArn']).map(
+        render,
+      );
+      expect(sources.sort()).toEqual(FUNCTIONS.map((fn) => functionArn(stage, fn)).sort());
+    });
+
+    it('allows sts:AssumeRole on no wildcard resource, in any policy', () => {
+      // Act
+      const assumeStatements = allStatements(get(stage).template).filter(({ statement }) =>
+        asArray(statement.Action).some((a) =>
+          /^(\*|sts:\*|sts:Assume\*|sts:AssumeRole\*?)$/.test(a),
+        ),
+      );
+
+      // Assess
+      expect(assumeStatements.length).toBeGreaterThan(0);
+      for (const { owner, statement } of assumeStatements) {
+        expect({ owner, NotResource: statement.NotResource }).toEqual({
+          owner,
+          NotResource: undefined,
+        });
+        for (const resource of asArray(statement.Resource).map(render)) {
+          expect({ owner, resource }).toEqual({
+            owner,
+            resource: expect.not.stringContaining('*'),
+          });
+        }
+      }
+    });
+
+    it('has an execution role that only Lambda can assume', () => {
+      // Act
+      const trust = executionRole().Properties.AssumeRolePolicyDocument as PolicyDocument;
+
+      // Assess
+      expect(trust.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: ['lambda.amazonaws.com'] },
+          Action: ['sts:AssumeRole'],
+        },
+      ]);
+      expect(JSON.stringify(trust)).not.toContain('scheduler.amazonaws.com');
+    });
+
+    it("grants the execution role only sts:AssumeRole and osls's logging actions", () => {
+      // Act
+      const statements = executionStatements();
+      const actions = new Set(statements.flatMap((s) => asArray(s.Action)));
+
+      // Assess
+      expect([...actions].sort()).toEqual(['sts:AssumeRole', ...LOG_ACTIONS].sort());
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      expect(executionRole().Properties.ManagedPolicyArns).toBeUndefined();
+      expect(executionRole().Properties.RoleName).toBe(`${SERVICE}-${stage}-${REGION}-exec`);
+      for (const statement of statements.filter((s) => asArray(s.Action)[0]?.startsWith('logs:'))) {
+        for (const resource of asArray(statement.Resource).map(render)) {
+          expect(resource).toContain(`:log-group:/aws/lambda/${SERVICE}-${stage}`);
+        }
+      }
+    });
+
+    it.each(FUNCTIONS)('runs %s on nodejs22.x and arm64 under its predictable name', (fn) => {
+      // Act
+      const properties = resource(get(stage).template, LOGICAL_IDS[fn]).Properties;
+
+      // Assess
+      expect(properties).toMatchObject({
+        FunctionName: functionName(stage, fn),
+        Handler: `handlers/${fn}.handler`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Role: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] },
+      });
+    });
+
+    it("gives both functions the stage's validated configuration in STAGE_CONFIG", () => {
+      // Prepare
+      const { template, config } = get(stage);
+
+      // Act
+      const configs = FUNCTIONS.map((fn) => {
+        const { Variables: env } = resource(template, LOGICAL_IDS[fn]).Properties.Environment as {
+          Variables: Record<string, string>;
+        };
+        return { env, parsed: JSON.parse(env.STAGE_CONFIG ?? 'null') as unknown };
+      });
+
+      // Assess
+      for (const { env, parsed } of configs) {
+        expect(parsed).toEqual(toRuntimeConfig(config));
+        expect(env).toMatchObject({ SERVICE_NAME: SERVICE, STAGE: stage });
+        // Nothing credential-like travels in the environment.
+        expect(Object.keys(env).filter((k) => k.startsWith('AWS_'))).toEqual([]);
+      }
+    });
+
+    it('declares exactly the configured schedules, each invoking the instances function', () => {
+      // Prepare
+      const { template, config } = get(stage);
+
+      // Act
+      const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(
+        ([, r]) => r.Properties,
+      );
+
+      // Assess
+      expect(schedules).toHaveLength(config.schedules.length);
+      for (const schedule of config.schedules) {
+        const resource = schedules.find((s) => s.Name === `${SERVICE}-${stage}-${schedule.name}`);
+        expect(resource).toMatchObject({
+          ScheduleExpression: schedule.expression,
+          ScheduleExpressionTimezone: schedule.timezone,
+          State: schedule.enabled ? 'ENABLED' : 'DISABLED',
+          Target: {
+            Arn: { 'Fn::GetAtt': ['InstancesLambdaFunction', 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'] },
+          },
+        });
+        const target = resource?.Target as { Input: string };
+        expect(JSON.parse(target.Input)).toEqual(schedule.request);
+      }
+      expect(template.Resources.SchedulerInvokeRole !== undefined).toBe(
+        config.schedules.length > 0,
+      );
+    });
+
+    it('exposes only the IAM-authorised POST /instances/{action} route, served by the http function', () => {
+      // Prepare
+      const { template } = get(stage);
+
+      // Act
+      const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(
+        ([, r]) => r.Properties,
+      );
+      const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(
+        ([, r]) => r.Properties,
+      );
+
+      // Assess
+      expect(routes).toHaveLength(1);
+      expect(routes[0]).toMatchObject({
+        RouteKey: 'POST /instances/{action}',
+        AuthorizationType: 'AWS_IAM',
+      });
+      expect(integrations).toHaveLength(1);
+      expect(integrations[0]).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': ['HttpLambdaFunction', 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      });
+    });
+
+    it.each(FUNCTIONS)('writes %s.zip, one artifact per function', (fn) => {
+      // Assess
+      expect(existsSync(path.join(get(stage).dir, `${fn}.zip`))).toBe(true);
+    });
+  });
+
+  describe('stage test: artifacts', () => {
+    describe.each(FUNCTIONS)('%s.zip', (fn) => {
+      const entries = (): ZipEntry[] => {
+        const { dir } = get('test');
+        return readZip(readFileSync(path.join(dir, `${fn}.zip`)));
+      };
+
+      it('holds the minified bundle and its linked source map, and no node_modules', () => {
+        // Act
+        const files = entries();
+        const names = files.map((e) => e.name);
+        const text = (name: string) =>
+          files
+            .find((e) => e.name === name)
+            ?.read()
+            .toString('utf8');
+        const bundle = text(`handlers/${fn}.js`) ?? '';
+        const map = JSON.parse(text(`handlers/${fn}.js.map`) ?? '{}') as { sources?: string[] };
+
+        // Assess
+        expect(names).toEqual(
+          expect.arrayContaining([`handlers/${fn}.js`, `handlers/${fn}.js.map`]),
+        );
+        expect(names.filter((n) => n.includes('node_modules'))).toEqual([]);
+        expect(names.filter((n) => n.endsWith('.ts'))).toEqual([]);
+        // Individually packaged: the other function's bundle is not in this zip.
+        const other = FUNCTIONS.find((f) => f !== fn);
+        expect(names).not.toContain(`handlers/${other}.js`);
+        // Minified: a few long lines (some string literals hold newlines), not thousands of short ones.
+        const lines = bundle.split('\n');
+        expect(lines.length).toBeLessThan(1000);
+        expect(bundle.length / lines.length).toBeGreaterThan(1000);
+        expect(lines.filter((l) => l !== '').at(-1)).toBe(`//# sourceMappingURL=${fn}.js.map`);
+        expect(map.sources).toEqual(
+          expect.arrayContaining([expect.stringMatching(new RegExp(`handlers/${fn}\\.ts$`))]),
+        );
+      });
+
+      it('keeps the bundle under 1.2 MB', () => {
+        // Act
+        const bundle = entries().find((e) => e.name === `handlers/${fn}.js`);
+
+        // Assess
+        expect(bundle?.size).toBeGreaterThan(0);
+        expect(bundle?.size).toBeLessThan(MAX_BUNDLE_BYTES);
+      });
+    });
+  });
+
+  describe('stage test: schedules', () => {
+    it('schedules in two time zones, Europe/Berlin and America/New_York', () => {
+      // Act
+      const zones = resourcesOfType(get('test').template, 'AWS::Scheduler::Schedule').map(
+        ([, r]) => r.Properties.ScheduleExpressionTimezone,
+      );
+
+      // Assess
+      expect(zones.sort()).toEqual(['America/New_York', 'Europe/Berlin']);
+    });
+
+    it('invokes through a role that only EventBridge Scheduler of this account can assume, and that may only invoke the instances function', () => {
+      // Prepare
+      const role = resource(get('test').template, 'SchedulerInvokeRole');
+
+      // Act
+      const trust = role.Properties.AssumeRolePolicyDocument as PolicyDocument;
+      const statements = (
+        role.Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>
+      ).flatMap((p) => p.PolicyDocument.Statement);
+
+      // Assess
+      expect(role.Type).toBe('AWS::IAM::Role');
+      expect(trust.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ]);
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': ['InstancesLambdaFunction', 'Arn'] },
+        },
+      ]);
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+});
