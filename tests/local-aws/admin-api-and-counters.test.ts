@@ -67,6 +67,18 @@ describe('local-aws: call counters and admin API', () => {
     expect(fixture.aws.calls.count({ accountId: '222222222222', region: 'eu-west-1' })).toBe(2);
   });
 
+  it('reports the peak number of calls answered at once', async () => {
+    // Prepare
+    fixture.aws.faults.update({ latencyMs: 50 });
+    const sts = fixture.sts();
+
+    // Act
+    await Promise.all(Array.from({ length: 5 }, () => sts.send(new GetCallerIdentityCommand({}))));
+
+    // Assess
+    expect(fixture.aws.calls.concurrency()).toEqual({ inFlight: 0, peak: 5 });
+  });
+
   it('resets the counters', async () => {
     // Prepare
     await fixture.sts().send(new GetCallerIdentityCommand({}));

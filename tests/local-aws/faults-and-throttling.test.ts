@@ -143,6 +143,39 @@ describe('local-aws: injected faults', () => {
     }
   });
 
+  it('answers STS calls with InternalFailure (500) or ServiceUnavailable (503) in the STS error shape', async () => {
+    // Prepare
+    fixture = await startFixture({ faults: { serverErrorRate: 1, scope: { services: ['sts'] } } });
+
+    // Act
+    const errors = [];
+    for (let call = 0; call < 6; call += 1)
+      errors.push(await failureOf(fixture.sts().send(new GetCallerIdentityCommand({}))));
+
+    // Assess
+    const seen = new Set(errors.map((error) => `${error.name} ${error.$metadata.httpStatusCode}`));
+    expect(seen).toEqual(new Set(['InternalFailure 500', 'ServiceUnavailable 503']));
+  });
+
+  it('lets the SDK standard retry absorb injected server errors', async () => {
+    // Prepare
+    fixture = await startFixture({
+      faults: { serverErrorRate: 0.5, randomSeed: 3, scope: { services: ['ec2'] } },
+    });
+    const ec2 = fixture.ec2(fixture.aws.homeCredentials, undefined, {
+      retryStrategy: new ConfiguredRetryStrategy(5, 10),
+    });
+
+    // Act
+    const attempts = [];
+    for (let call = 0; call < 8; call += 1)
+      attempts.push((await ec2.send(new DescribeInstancesCommand({}))).$metadata.attempts);
+
+    // Assess
+    expect(attempts.some((count) => (count ?? 1) > 1)).toBe(true);
+    expect(fixture.aws.calls.count({ action: 'DescribeInstances', outcome: 'OK' })).toBe(8);
+  });
+
   it('draws the same faults from the same seed', async () => {
     // Prepare
     const runOnce = async () => {
