@@ -6,6 +6,7 @@ export {
   loadAuthorizer,
   POLICY_AUTHORIZER_MODULE,
   policyWorldFromSeed,
+  REPO_ROOT,
   type SeedPolicyWorld,
 } from './authorizer-source';
 export type { CallCount, CallFilter, CallRecord } from './call-counters';
