@@ -10,11 +10,10 @@
  */
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const {
-  parseStageConfig,
-  toRuntimeConfig,
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
-} = tsxRequire('../handlers/config/stage-config.ts', __filename);
+const { parseStageConfig, toRuntimeConfig, LAMBDA_ENVIRONMENT_LIMIT_BYTES } = tsxRequire(
+  '../handlers/config/stage-config.ts',
+  __filename,
+);
 const { describeProblems } = tsxRequire('../handlers/contract/problems.ts', __filename);
 
 const PARAM_KEYS = [
@@ -82,7 +81,11 @@ async function targetRoleArns(context) {
   return config.targets.map((target) => ({
     'Fn::Join': [
       '',
-      ['arn:', { Ref: 'AWS::Partition' }, `:iam::${target.accountId}:role/${config.targetRoleName}`],
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:iam::${target.accountId}:role/${config.targetRoleName}`,
+      ],
     ],
   }));
 }
@@ -123,7 +126,9 @@ async function scheduleResources(context) {
             PolicyName: 'invoke-scheduled-function',
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn }],
+              Statement: [
+                { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn },
+              ],
             },
           },
         ],
