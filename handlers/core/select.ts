@@ -13,7 +13,7 @@ import type { InstanceResult } from './results';
 
 /** Instances in these states can be started, stopped or reported; others are gone or going. */
 export const SELECTABLE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
-/** EC2 accepts at most 200 values per filter. */
+/** EC2 accepts at most 200 filter values in one call, counted across all its filters. */
 export const MAX_FILTER_VALUES = 200;
 /** Largest page DescribeInstances returns. */
 export const DESCRIBE_PAGE_SIZE = 1000;
@@ -96,7 +96,9 @@ export async function describeByIds(
   extraFilters: Filter[] = [],
 ): Promise<Instance[]> {
   const out: Instance[] = [];
-  for (const ids of chunk(instanceIds, MAX_FILTER_VALUES)) {
+  // The other filters' values count against the same per-call limit.
+  const otherValues = extraFilters.reduce((n, f) => n + (f.Values?.length ?? 0), 0);
+  for (const ids of chunk(instanceIds, MAX_FILTER_VALUES - otherValues)) {
     out.push(
       ...(await describeAll(client, [{ Name: 'instance-id', Values: ids }, ...extraFilters])),
     );

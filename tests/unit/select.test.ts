@@ -54,7 +54,7 @@ describe('Function: selectInstances', () => {
     });
   });
 
-  it('selects IDs with the instance-id filter in chunks of 200, never InstanceIds', async () => {
+  it('selects IDs with the instance-id filter in chunks within the 200-value limit, never InstanceIds', async () => {
     // Prepare
     const ids = instanceIds(450);
     ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
@@ -68,9 +68,14 @@ describe('Function: selectInstances', () => {
       .commandCalls(DescribeInstancesCommand)
       .map((call) => call.args[0].input);
     expect(filters.map((input) => input.InstanceIds)).toEqual([undefined, undefined, undefined]);
-    expect(filters.map((input) => input.Filters?.[0]?.Values?.length)).toEqual([200, 200, 50]);
+    // EC2 counts values across all filters of a call: the state filter's 4 leave 196 for IDs.
+    const valuesPerCall = filters.map((input) =>
+      (input.Filters ?? []).reduce((n, f) => n + (f.Values?.length ?? 0), 0),
+    );
+    expect(valuesPerCall).toEqual([200, 200, 62]);
+    expect(filters.flatMap((input) => input.Filters?.[0]?.Values ?? [])).toEqual(ids);
     expect(filters[0]?.Filters).toEqual([
-      { Name: 'instance-id', Values: ids.slice(0, 200) },
+      { Name: 'instance-id', Values: ids.slice(0, 196) },
       STATE_FILTER,
     ]);
   });
