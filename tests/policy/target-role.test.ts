@@ -1,0 +1,143 @@
+import { renderTargetRole } from '../../scripts/lib/policies/target-role';
+import { statementsOf } from '../../scripts/lib/policies/types';
+
+const HOME = '111111111111';
+const TARGET = '222222222222';
+const EXEC = 'xacct-ec2-test-eu-west-1-exec';
+const KEY = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const sids = (policy: Parameters<typeof statementsOf>[0]) => statementsOf(policy).map((s) => s.Sid);
+
+describe('Function: renderTargetRole', () => {
+  it('renders the minimal stack: trust of the execution role only, describe and tagged start/stop', () => {
+    // Prepare
+    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC };
+
+    // Act
+    const role = renderTargetRole(params, { accountId: TARGET });
+
+    // Assess
+    expect(role.roleArn).toBe('arn:aws:iam::222222222222:role/xacct-ec2-target');
+    expect(statementsOf(role.trustPolicy.policy)).toEqual([
+      {
+        Sid: 'TrustOnlyTheExecutionRole',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${HOME}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${HOME}:role/${EXEC}` } },
+      },
+    ]);
+    expect(role.permissionPolicies.map((p) => p.name)).toEqual([
+      'start-stop-control-tagged-instances',
+    ]);
+    const [startStop] = statementsOf(role.permissionPolicies[0]?.policy ?? { Statement: [] }).slice(
+      1,
+    );
+    expect(startStop).toMatchObject({
+      Sid: 'StartStopControlTaggedInstances',
+      Resource: `arn:aws:ec2:*:${TARGET}:instance/*`,
+      Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'true' } },
+    });
+  });
+
+  it('adds the ExternalId deny when an ExternalId is set', () => {
+    // Prepare
+    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'ext-123' };
+
+    // Act
+    const role = renderTargetRole(params, { accountId: TARGET });
+
+    // Assess
+    expect(sids(role.trustPolicy.policy)).toEqual([
+      'TrustOnlyTheExecutionRole',
+      'RequireExternalId',
+    ]);
+    expect(statementsOf(role.trustPolicy.policy)[1]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'sts:ExternalId': 'ext-123' } },
+    });
+  });
+
+  it('adds the Organization deny when an OrganizationId is set', () => {
+    // Prepare
+    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, OrganizationId: 'o-abcdefghij' };
+
+    // Act
+    const role = renderTargetRole(params, { accountId: TARGET });
+
+    // Assess
+    expect(sids(role.trustPolicy.policy)).toEqual([
+      'TrustOnlyTheExecutionRole',
+      'RequireOrganization',
+    ]);
+    expect(statementsOf(role.trustPolicy.policy)[1]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+    });
+  });
+
+  it('adds the EC2-only CreateGrant policy for the given KMS keys', () => {
+    // Prepare
+    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, KmsKeyArns: [KEY] };
+
+    // Act
+    const role = renderTargetRole(params, { accountId: TARGET });
+
+    // Assess
+    const kms = role.permissionPolicies.find(
+      (p) => p.name === 'create-grants-for-encrypted-volumes',
+    );
+    expect(statementsOf(kms?.policy ?? { Statement: [] })).toEqual([
+      {
+        Sid: 'CreateGrantForEc2Only',
+        Effect: 'Allow',
+        Action: 'kms:CreateGrant',
+        Resource: [KEY],
+        Condition: {
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' },
+        },
+      },
+    ]);
+  });
+
+  it('renders every option together, with a custom role name and control tag', () => {
+    // Prepare
+    const params = {
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      ExternalId: 'ext-123',
+      OrganizationId: 'o-abcdefghij',
+      KmsKeyArns: KEY,
+      RoleName: 'ops-scheduler',
+      ControlTagKey: 'schedule',
+      ControlTagValue: 'office-hours',
+    };
+
+    // Act
+    const role = renderTargetRole(params, { accountId: TARGET, partition: 'aws-us-gov' });
+
+    // Assess
+    expect(role.roleArn).toBe('arn:aws-us-gov:iam::222222222222:role/ops-scheduler');
+    expect(sids(role.trustPolicy.policy)).toEqual([
+      'TrustOnlyTheExecutionRole',
+      'RequireExternalId',
+      'RequireOrganization',
+    ]);
+    expect(role.permissionPolicies).toHaveLength(2);
+    expect(JSON.stringify(role.permissionPolicies[0]?.policy)).toContain(
+      '"aws:ResourceTag/schedule":"office-hours"',
+    );
+  });
+
+  it('refuses parameters the stack would refuse', () => {
+    // Prepare
+    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'has space' };
+
+    // Act
+    const attempt = () => renderTargetRole(params, { accountId: TARGET });
+
+    // Assess
+    expect(attempt).toThrow(/parameter ExternalId/);
+  });
+});
