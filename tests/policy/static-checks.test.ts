@@ -1,0 +1,148 @@
+import { checkGuardrail, checkTargetRole } from '../../scripts/lib/policies/static-checks';
+import { renderTargetRole } from '../../scripts/lib/policies/target-role';
+import { statementsOf } from '../../scripts/lib/policies/types';
+import { dropPermissionCondition, dropTrustCondition, targetTemplate } from './documents';
+
+const PARAMS = {
+  HomeAccountId: '111111111111',
+  ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
+  ExternalId: 'ext-123',
+  OrganizationId: 'o-abcdefghij',
+  KmsKeyArns: ['arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+};
+
+function render(template = targetTemplate()) {
+  return renderTargetRole(PARAMS, { accountId: '222222222222', template });
+}
+
+describe('Function: checkTargetRole', () => {
+  it('finds nothing wrong with the template as it deploys, every option on', () => {
+    // Prepare
+    const role = render();
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('flags a trust of the account root without the aws:PrincipalArn condition', () => {
+    // Prepare
+    const role = render(dropTrustCondition(targetTemplate(), 'TrustOnlyTheExecutionRole'));
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        source: 'resources/target-account-role.yml TargetRole.AssumeRolePolicyDocument',
+        statement: 'TrustOnlyTheExecutionRole',
+        hint: 'trustTooWide',
+      }),
+    ]);
+  });
+
+  it('flags a "*" principal in the trust policy', () => {
+    // Prepare
+    const role = render();
+    const [trust] = statementsOf(role.trustPolicy.policy);
+    if (trust) trust.Principal = { AWS: '*' };
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings.map((f) => f.hint)).toContain('wildcardPrincipal');
+  });
+
+  it('flags start/stop without the tag condition', () => {
+    // Prepare
+    const role = render(
+      dropPermissionCondition(targetTemplate(), 'StartStopControlTaggedInstances'),
+    );
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'StartStopControlTaggedInstances',
+        hint: 'controlTagNotEnforced',
+      }),
+    ]);
+  });
+
+  it('flags an action outside describe/start/stop/CreateGrant, and a wildcard action', () => {
+    // Prepare
+    const role = render();
+    const [policy] = role.permissionPolicies;
+    const statements = statementsOf(policy?.policy ?? { Statement: [] });
+    statements.push({
+      Sid: 'Extra',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags', 'ec2:Start*'],
+      Resource: '*',
+    });
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'Extra',
+        message: 'allows actions outside the intended set: ec2:CreateTags, ec2:Start*',
+        hint: 'targetRoleTooPowerful',
+      }),
+    ]);
+  });
+
+  it('flags a CreateGrant that is not limited to AWS resources', () => {
+    // Prepare
+    const role = render();
+    const kms = role.permissionPolicies.find(
+      (p) => p.name === 'create-grants-for-encrypted-volumes',
+    );
+    const [grant] = statementsOf(kms?.policy ?? { Statement: [] });
+    if (grant) delete grant.Condition;
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({ statement: 'CreateGrantForEc2Only', hint: 'kmsGrantTooWide' }),
+    ]);
+  });
+});
+
+describe('Function: checkGuardrail', () => {
+  it('accepts a well-formed SCP and reports a malformed one', () => {
+    // Prepare
+    const good = {
+      name: 'deny.json',
+      source: '--scp',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny' as const, Action: 'ec2:*', Resource: '*' }],
+      },
+    };
+    const bad = {
+      ...good,
+      name: 'bad.json',
+      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny' as const }] },
+    };
+
+    // Act
+    const findings = [...checkGuardrail(good, 'scp'), ...checkGuardrail(bad, 'scp')];
+
+    // Assess
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.policy === 'bad.json' && f.hint === 'malformedPolicy')).toBe(
+      true,
+    );
+  });
+});

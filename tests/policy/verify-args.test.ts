@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../scripts/lib/policies/paths';
+import { parseVerifyArgs } from '../../scripts/lib/policies/verify-args';
+
+describe('Function: parseVerifyArgs', () => {
+  it('reads stages, guardrail files, the home account, the Organization and KMS keys', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(tmpdir(), 'verify-args-'));
+    const scp = path.join(dir, 'guardrail.json');
+    await writeFile(scp, JSON.stringify({ Version: '2012-10-17', Statement: [] }));
+    const key = 'arn:aws:kms:eu-west-1:222222222222:key/k1';
+
+    // Act
+    const args = parseVerifyArgs([
+      '--stage',
+      'prod,test',
+      '--stage',
+      'dev',
+      '--json',
+      '--scp',
+      scp,
+      '--boundary',
+      scp,
+      '--home-account',
+      '123456789012',
+      '--org',
+      'o-abcdefghij',
+      '--kms-key',
+      key,
+    ]);
+
+    // Assess
+    expect(args.json).toBe(true);
+    expect(args.options).toMatchObject({
+      stages: ['prod', 'test', 'dev'],
+      homeAccountId: '123456789012',
+      organizationId: 'o-abcdefghij',
+      kmsKeyArns: [key],
+      serviceControlPolicies: [{ name: 'guardrail.json' }],
+      permissionBoundary: { name: 'guardrail.json' },
+    });
+  });
+
+  it.each([
+    [['--home-account', '123'], /12-digit/],
+    [['--org', 'org-1'], /Organization ID/],
+    [['--kms-key', 'key-1'], /not a KMS key ARN/],
+    [['--scp', '/nonexistent/scp.json'], /cannot read policy/],
+    [['--surprise'], /Unknown option/],
+  ])('rejects %j', (argv, message) => {
+    // Prepare (argv)
+
+    // Act
+    const attempt = () => parseVerifyArgs(argv);
+
+    // Assess
+    expect(attempt).toThrow(message);
+  });
+});
+
+describe('Script: scripts/verify.ts', () => {
+  it('exits 2 with the usage on a bad flag, before packaging anything', async () => {
+    // Prepare
+    const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+    // Act
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        tsx,
+        ['scripts/verify.ts', '--home-account', '42'],
+        { cwd: PROJECT_ROOT },
+        (error, _out, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+      );
+    });
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--home-account must be a 12-digit account ID');
+    expect(result.stderr).toContain('Usage: npm run verify -- [options]');
+  });
+});

@@ -1,0 +1,413 @@
+/**
+ * verify over the real documents: every stage in serverless.yml must pass, guardrails and
+ * options must show up in the result, and each breakage of the real documents must fail with
+ * the hint that names the statement to fix. Each stage is packaged once for the whole file,
+ * plus one package of serverless.yml with a wildcard AssumeRole resource.
+ */
+import { HINTS, hintText } from '../../scripts/lib/policies/hints';
+import { type PackagedStage, packageStage } from '../../scripts/lib/policies/package-stage';
+import { formatReport } from '../../scripts/lib/policies/report';
+import {
+  type VerifyOptions,
+  type VerifyReport,
+  verify,
+} from '../../scripts/lib/policies/run-verify';
+import { configuredStages } from '../../scripts/lib/policies/stages';
+import {
+  dropPermissionCondition,
+  dropTrustCondition,
+  dropTrustStatement,
+  serverlessYmlWithStatement,
+  targetTemplate,
+} from './documents';
+
+const STAGES = configuredStages();
+const packaged = new Map<string, PackagedStage>();
+let wideAssume: PackagedStage;
+
+beforeAll(async () => {
+  const wideYml = serverlessYmlWithStatement('AssumeConfiguredTargetRoles', (s) => {
+    s.Resource = '*';
+  });
+  const [stages, wide] = await Promise.all([
+    Promise.all(STAGES.map((s) => packageStage(s))),
+    packageStage('test', { serverlessYml: wideYml }),
+  ]);
+  for (const p of stages) packaged.set(p.stage, p);
+  wideAssume = wide;
+}, 180_000);
+
+function run(options: VerifyOptions = {}, stage?: PackagedStage): Promise<VerifyReport> {
+  return verify({
+    stages: ['test'],
+    ...options,
+    documents: {
+      packaged: async (s) => {
+        const found = stage ?? packaged.get(s);
+        if (!found) throw new Error(`stage ${s} was not packaged`);
+        return found;
+      },
+      ...options.documents,
+    },
+  });
+}
+
+/** The packaged test stage with one change to its execution role's statement `sid`. */
+function withExecutionStatement(
+  sid: string,
+  change: (statements: Record<string, unknown>[]) => void,
+) {
+  const modified = structuredClone(packaged.get('test'));
+  if (!modified) throw new Error('stage test was not packaged');
+  const role = modified.template.Resources.IamRoleLambdaExecution?.Properties as {
+    Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
+  };
+  const policy = role.Policies.find((p) => p.PolicyDocument.Statement.some((st) => st.Sid === sid));
+  if (!policy) throw new Error(`statement ${sid} is no longer in the execution role`);
+  change(policy.PolicyDocument.Statement);
+  return modified;
+}
+
+const mismatches = (report: VerifyReport) =>
+  report.stages.flatMap((s) => s.cases.filter((c) => !c.ok));
+const mismatchIds = (report: VerifyReport) =>
+  [...new Set(mismatches(report).map((c) => c.id))].sort();
+const findings = (report: VerifyReport) => report.stages.flatMap((s) => s.findings);
+
+describe('Function: verify', () => {
+  it('passes the full matrix for every stage in serverless.yml', async () => {
+    // Prepare
+    const options = { stages: STAGES };
+
+    // Act
+    const report = await run(options);
+
+    // Assess
+    expect(report.stages.map((s) => s.stage)).toEqual(STAGES);
+    expect(mismatches(report)).toEqual([]);
+    expect(findings(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    for (const stage of report.stages) {
+      const allowed = stage.cases.filter((c) => c.id === 'assume/from-function');
+      expect(allowed).toHaveLength(stage.functions.length * stage.targets.length);
+    }
+    expect(formatReport(report)).toMatch(/\nverify: PASS — \d+ cases as expected/);
+  });
+
+  it('proves each expected allow and deny for a target with an ExternalId', async () => {
+    // Prepare
+    const expected = {
+      'assume/from-function': 'Allowed',
+      'assume/outside-function': 'Denied',
+      'assume/other-function': 'Denied',
+      'assume/wrong-external-id': 'Denied',
+      'assume/missing-external-id': 'Denied',
+      'assume/other-home-role': 'Denied',
+      'assume/home-user': 'Denied',
+      'assume/home-root': 'Denied',
+      'assume/third-account': 'Denied',
+      'assume/unlisted-role': 'Denied',
+      'ec2/describe': 'Allowed',
+      'ec2/start-tagged': 'Allowed',
+      'ec2/stop-tagged': 'Allowed',
+      'ec2/start-untagged': 'Denied',
+      'ec2/stop-wrong-tag': 'Denied',
+      'forbidden/ec2:TerminateInstances': 'Denied',
+      'forbidden/ec2:CreateTags': 'Denied',
+      'forbidden/ec2:DeleteTags': 'Denied',
+      'forbidden/ec2:RunInstances': 'Denied',
+      'forbidden/ec2:ModifyInstanceAttribute': 'Denied',
+      'forbidden/iam:PassRole': 'Denied',
+      'forbidden/iam:CreateUser': 'Denied',
+      'kms/grant-for-ec2': 'Allowed',
+      'kms/grant-not-for-aws-resource': 'Denied',
+      'kms/grant-via-other-service': 'Denied',
+      'kms/grant-other-key': 'Denied',
+      'exec/ec2-direct': 'Denied',
+    };
+
+    // Act
+    const report = await run();
+
+    // Assess
+    const cases =
+      report.stages[0]?.cases.filter(
+        (c) => c.target === '222222222222' || c.id === 'exec/ec2-direct',
+      ) ?? [];
+    for (const [id, outcome] of Object.entries(expected)) {
+      const matching = cases.filter((c) => c.id === id);
+      expect({ id, found: matching.length > 0 }).toEqual({ id, found: true });
+      for (const c of matching)
+        expect({ id, actual: c.actual === 'Allowed' ? 'Allowed' : 'Denied' }).toEqual({
+          id,
+          actual: outcome,
+        });
+    }
+  });
+
+  it('proves the Organization and the given KMS key when asked to', async () => {
+    // Prepare
+    const key = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+    // Act
+    const report = await run({ organizationId: 'o-abcdefghij', kmsKeyArns: [key] });
+
+    // Assess
+    expect(report.ok).toBe(true);
+    const cases = report.stages[0]?.cases ?? [];
+    expect(
+      cases.filter((c) => c.id === 'assume/outside-organization').map((c) => c.actual),
+    ).toEqual(['ExplicitlyDenied', 'ExplicitlyDenied']);
+    expect(
+      cases.find((c) => c.id === 'kms/grant-for-ec2' && c.target === '222222222222'),
+    ).toMatchObject({
+      resource: key,
+      actual: 'Allowed',
+    });
+  });
+
+  it('evaluates for the given home account', async () => {
+    // Prepare
+    const homeAccountId = '999999999999';
+
+    // Act
+    const report = await run({ homeAccountId });
+
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.stages[0]?.executionRoleArn).toBe(
+      'arn:aws:iam::999999999999:role/xacct-ec2-test-eu-west-1-exec',
+    );
+  });
+
+  it("shows that an SCP denying AssumeRole breaks the function's flow, and names it", async () => {
+    // Prepare
+    const scp = {
+      name: 'deny-sts.json',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyAssumeRole',
+            Effect: 'Deny' as const,
+            Action: 'sts:AssumeRole',
+            Resource: '*',
+          },
+        ],
+      },
+    };
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp] });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(mismatchIds(report)).toEqual(['assume/from-function']);
+    expect(mismatches(report)[0]).toMatchObject({
+      actual: 'ExplicitlyDenied',
+      deciding: 'scp:DenyAssumeRole(Deny)',
+      fix: hintText('scpBlocks'),
+    });
+    expect(mismatches(report)[0]?.explanation).toContain(
+      'SCP "deny-sts.json" statement DenyAssumeRole',
+    );
+  });
+
+  it('shows that a permission boundary without sts:AssumeRole breaks the flow', async () => {
+    // Prepare
+    const boundary = {
+      name: 'boundary.json',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow' as const, Action: 'logs:*', Resource: '*' }],
+      },
+    };
+
+    // Act
+    const report = await run({ permissionBoundary: boundary });
+
+    // Assess
+    expect(mismatchIds(report)).toEqual(['assume/from-function']);
+    expect(mismatches(report)[0]?.fix).toBe(hintText('boundaryBlocks'));
+  });
+
+  it('passes with guardrails that leave the flow alone', async () => {
+    // Prepare
+    const boundary = {
+      name: 'boundary.json',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow' as const, Action: ['sts:AssumeRole', 'logs:*'], Resource: '*' },
+        ],
+      },
+    };
+    const scp = {
+      name: 'no-leaving.json',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny' as const, Action: 'organizations:LeaveOrganization', Resource: '*' },
+        ],
+      },
+    };
+
+    // Act
+    const report = await run({ permissionBoundary: boundary, serviceControlPolicies: [scp] });
+
+    // Assess
+    expect(mismatches(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('reports a malformed guardrail as a static finding', async () => {
+    // Prepare
+    const scp = {
+      name: 'broken.json',
+      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 'sts:*' }] },
+    };
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp as never] });
+
+    // Assess
+    expect(findings(report)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ policy: 'broken.json', hint: 'malformedPolicy' }),
+      ]),
+    );
+    expect(report.ok).toBe(false);
+  });
+});
+
+describe('Function: verify (breakage of the real documents)', () => {
+  it('fails when the trust is widened to the account root without the PrincipalArn condition', async () => {
+    // Prepare
+    const template = dropTrustCondition(targetTemplate(), 'TrustOnlyTheExecutionRole');
+
+    // Act
+    const report = await run({ documents: { targetTemplate: template } });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(mismatchIds(report)).toEqual([
+      'assume/home-root',
+      'assume/home-user',
+      'assume/other-home-role',
+    ]);
+    expect(new Set(mismatches(report).map((c) => c.fix))).toEqual(
+      new Set([hintText('trustTooWide')]),
+    );
+    expect(HINTS.trustTooWide.fix).toContain('statement TrustOnlyTheExecutionRole');
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        statement: 'TrustOnlyTheExecutionRole',
+        message: 'trusts an account root without an aws:PrincipalArn condition',
+        hint: 'trustTooWide',
+      }),
+    ]);
+    expect(formatReport(report)).toContain(`fix: ${hintText('trustTooWide')}`);
+  });
+
+  it('fails when the ExternalId deny is dropped', async () => {
+    // Prepare
+    const template = dropTrustStatement(targetTemplate(), 'RequireExternalId');
+
+    // Act
+    const report = await run({ documents: { targetTemplate: template } });
+
+    // Assess
+    expect(mismatchIds(report)).toEqual(['assume/missing-external-id', 'assume/wrong-external-id']);
+    expect(mismatches(report).every((c) => c.fix === hintText('externalIdNotEnforced'))).toBe(true);
+    expect(HINTS.externalIdNotEnforced.fix).toContain('statement RequireExternalId');
+    expect(formatReport(report)).toMatch(/\nverify: FAIL — 2 of \d+ cases differ/);
+  });
+
+  it('fails when sts:AssumeRole gets a wildcard Resource in serverless.yml', async () => {
+    // Prepare
+    const stage = wideAssume;
+
+    // Act
+    const report = await run({}, stage);
+
+    // Assess
+    expect(mismatchIds(report)).toEqual(['assume/unlisted-role']);
+    expect(mismatches(report).every((c) => c.fix === hintText('assumeResourceTooWide'))).toBe(true);
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        source: 'serverless.yml provider.iam.role',
+        statement: 'AssumeConfiguredTargetRoles',
+        message: 'allows sts:AssumeRole on *',
+        hint: 'assumeResourceTooWide',
+      }),
+    ]);
+    expect(HINTS.assumeResourceTooWide.fix).toContain('statement AssumeConfiguredTargetRoles');
+  });
+
+  it('fails when start/stop lose the control-tag condition', async () => {
+    // Prepare
+    const template = dropPermissionCondition(targetTemplate(), 'StartStopControlTaggedInstances');
+
+    // Act
+    const report = await run({ documents: { targetTemplate: template } });
+
+    // Assess
+    expect(mismatchIds(report)).toEqual([
+      'ec2/start-untagged',
+      'ec2/start-wrong-tag',
+      'ec2/stop-untagged',
+      'ec2/stop-wrong-tag',
+    ]);
+    expect(mismatches(report).every((c) => c.fix === hintText('controlTagNotEnforced'))).toBe(true);
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        statement: 'StartStopControlTaggedInstances',
+        hint: 'controlTagNotEnforced',
+      }),
+    ]);
+    expect(HINTS.controlTagNotEnforced.fix).toContain('statement StartStopControlTaggedInstances');
+  });
+
+  it('fails when the execution role loses its lambda:SourceFunctionArn condition', async () => {
+    // Prepare
+    const stage = withExecutionStatement('AssumeConfiguredTargetRoles', (statements) => {
+      for (const st of statements)
+        if (st.Sid === 'AssumeConfiguredTargetRoles') delete st.Condition;
+    });
+
+    // Act
+    const report = await run({}, stage);
+
+    // Assess
+    expect(mismatchIds(report)).toEqual(['assume/other-function', 'assume/outside-function']);
+    expect(mismatches(report).every((c) => c.fix === hintText('sourceFunctionNotEnforced'))).toBe(
+      true,
+    );
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        statement: 'AssumeConfiguredTargetRoles',
+        hint: 'sourceFunctionNotEnforced',
+      }),
+    ]);
+  });
+
+  it('fails when the execution role is given EC2 permissions of its own', async () => {
+    // Prepare
+    const stage = withExecutionStatement('AssumeConfiguredTargetRoles', (statements) => {
+      statements.push({ Sid: 'Shortcut', Effect: 'Allow', Action: 'ec2:*', Resource: '*' });
+    });
+
+    // Act
+    const report = await run({}, stage);
+
+    // Assess
+    expect(mismatchIds(report)).toEqual(['exec/ec2-direct']);
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        statement: 'Shortcut',
+        message: 'allows actions outside the intended set: ec2:*',
+        hint: 'executionRoleTooPowerful',
+      }),
+    ]);
+  });
+});
