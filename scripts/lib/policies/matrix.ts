@@ -49,12 +49,13 @@ function sessionArn(roleArn: string, sessionName: string): string {
   return `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`;
 }
 
-/** `arn:aws:iam::222222222222:role/x` -> `222222222222:role/x`, for a readable table. */
+/** `arn:aws:ec2:eu-west-1:222222222222:instance/i-1` -> `instance/i-1 (222222222222 eu-west-1)`. */
 export function shortArn(arn: string): string {
   const parts = arn.split(':');
   if (parts.length < 6) return arn;
   const [, , , region, account, ...rest] = parts;
-  return [region, account, rest.join(':')].filter(Boolean).join(':');
+  const where = [account, region].filter(Boolean).join(' ');
+  return where ? `${rest.join(':')} (${where})` : rest.join(':');
 }
 
 function otherValue(value: string): string {
@@ -86,7 +87,7 @@ export function buildMatrix(loaded: LoadedWorld, bystanders: Bystanders): Matrix
   for (const unlisted of bystanders.unlistedRoles) {
     cases.push({
       id: 'assume/unlisted-role',
-      title: 'the function assumes a role it is not configured for',
+      title: 'the function, a role not configured',
       target: unlisted.roleArn.split(':')[4] ?? '',
       principal: `exec via ${fnName}`,
       action: 'sts:AssumeRole',
@@ -181,7 +182,7 @@ function assumeCases(
     assume(
       {
         id: 'assume/outside-function',
-        title: "the execution role's credentials outside a function",
+        title: 'exec credentials used outside a function',
         principal: 'exec, no function',
         expected: 'Denied',
         ifAllowed: 'sourceFunctionNotEnforced',
@@ -191,7 +192,7 @@ function assumeCases(
     assume(
       {
         id: 'assume/other-function',
-        title: 'another function that uses the same role',
+        title: 'another function using the same role',
         principal: `exec via ${stage.service}-${stage.stage}-other`,
         expected: 'Denied',
         ifAllowed: 'sourceFunctionNotEnforced',
@@ -234,7 +235,7 @@ function assumeCases(
       assume(
         {
           id: 'assume/outside-organization',
-          title: 'the function, its account in another Organization',
+          title: 'the function, caller in another Org',
           principal: `exec via ${fnName}`,
           expected: 'Denied',
           ifAllowed: 'organizationNotEnforced',
@@ -257,16 +258,11 @@ function assumeCases(
   cases.push(
     bystander(
       'assume/other-home-role',
-      'another role in the home account (sts:AssumeRole on *)',
+      'another home role (AssumeRole on *)',
       by.otherHomeRoleArn,
       'ci',
     ),
-    bystander(
-      'assume/home-user',
-      'a user in the home account (sts:AssumeRole on *)',
-      by.homeUserArn,
-      '',
-    ),
+    bystander('assume/home-user', 'a home user (AssumeRole on *)', by.homeUserArn, ''),
     bystander(
       'assume/home-root',
       'the home account root',
@@ -275,7 +271,7 @@ function assumeCases(
     ),
     bystander(
       'assume/third-account',
-      'a role in a third account (sts:AssumeRole on *)',
+      'a third-account role (AssumeRole on *)',
       by.outsiderRoleArn,
       'outsider',
     ),
@@ -366,7 +362,7 @@ function ec2Cases(
       ),
       request(
         `ec2/${verb}-wrong-tag`,
-        `${verb} an instance whose control tag has another value`,
+        `${verb} an instance with another tag value`,
         action,
         'Denied',
         { [key]: otherValue(value) },

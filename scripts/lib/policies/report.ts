@@ -9,10 +9,10 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: 'case', width: 46, value: (c) => c.title },
+  { title: 'case', width: 42, value: (c) => c.title },
   { title: 'principal', width: 34, value: (c) => c.principal },
   { title: 'action', width: 27, value: (c) => c.action },
-  { title: 'resource', width: 44, value: (c) => (c.resource === '*' ? '*' : shortArn(c.resource)) },
+  { title: 'resource', width: 62, value: (c) => (c.resource === '*' ? '*' : shortArn(c.resource)) },
   { title: 'expected', width: 8, value: (c) => c.expected },
   { title: 'actual', width: 16, value: (c) => c.actual },
   { title: 'deciding policy/Sid', width: 0, value: (c) => c.deciding },
