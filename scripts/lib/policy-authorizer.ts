@@ -132,10 +132,17 @@ export function createPolicyAuthorizer(
   }
 
   function executionRolePolicies(role: ExecutionRole): NamedPolicy[] {
-    // A managed policy or boundary by ARN cannot be read offline; guessing could allow.
-    if (role.managedPolicyArns.length > 0 || role.permissionsBoundaryArn) {
+    // A document known only by ARN cannot be read offline, and guessing could allow. A boundary
+    // by ARN is fine when the world supplies its document.
+    const unreadable = [
+      ...role.managedPolicyArns,
+      ...(role.permissionsBoundaryArn && !world.permissionBoundaries?.[role.roleArn]
+        ? [role.permissionsBoundaryArn]
+        : []),
+    ];
+    if (unreadable.length > 0) {
       throw new PolicyEvaluationError(
-        `the execution role ${role.roleArn} references managed policies or a boundary by ARN (${[...role.managedPolicyArns, role.permissionsBoundaryArn].filter(Boolean).join(', ')}), which cannot be evaluated offline`,
+        `the execution role ${role.roleArn} attaches ${unreadable.join(', ')} by ARN, which cannot be evaluated offline`,
       );
     }
     return role.policies;

@@ -347,5 +347,37 @@ describe('Function: createPolicyAuthorizer', () => {
       // Assess
       await expect(attempt).rejects.toThrow(/cannot be evaluated offline/);
     });
+
+    it('accepts a permission boundary by ARN once the world supplies its document', async () => {
+      // Prepare
+      const modified = structuredClone(packaged);
+      const role = modified.template.Resources[stage.executionRole.logicalId];
+      if (role?.Properties)
+        role.Properties.PermissionsBoundary = 'arn:aws:iam::111111111111:policy/guard';
+      const boundary = {
+        name: 'guard.json',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow' as const, Action: ['sts:AssumeRole', 'logs:*'], Resource: '*' },
+          ],
+        },
+      };
+      const without = createPolicyAuthorizer(world(), { packaged: modified });
+      const withDocument = createPolicyAuthorizer(
+        world({ permissionBoundaries: { [stage.executionRole.roleArn]: boundary } }),
+        { packaged: modified },
+      );
+
+      // Act
+      const refused = without.authorizeAssumeRole(fromFunction());
+      const decision = await withDocument.authorizeAssumeRole(fromFunction());
+
+      // Assess
+      await expect(refused).rejects.toThrow(
+        /attaches arn:aws:iam::111111111111:policy\/guard by ARN/,
+      );
+      expect(decision.allowed).toBe(true);
+    });
   });
 });

@@ -93,14 +93,6 @@ const SPARE_ACCOUNTS = [
   '888888888888',
 ];
 
-const KIND_SHORT: Record<DecidingStatement['kind'], string> = {
-  identity: 'identity',
-  trust: 'trust',
-  resource: 'resource',
-  scp: 'scp',
-  boundary: 'boundary',
-};
-
 export function decidingShort(deciding: DecidingStatement[]): string {
   if (deciding.length === 0) return '-';
   return deciding
@@ -112,7 +104,7 @@ export function decidingShort(deciding: DecidingStatement[]): string {
           : named
             ? `${statementLabel(s)}(no match)`
             : 'no Allow';
-      return `${KIND_SHORT[s.kind]}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
+      return `${s.kind}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
     })
     .join(' + ');
 }
@@ -282,7 +274,9 @@ export async function verifyStage(
     buildMatrix(loaded, bystanders).map((c) => runCase(stage.stage, c, () => c.run(authorizer))),
   );
   const findings = [
-    ...checkExecutionRole(stage.executionRole),
+    ...checkExecutionRole(stage.executionRole, {
+      boundaryGiven: Boolean(options.permissionBoundary),
+    }),
     ...configuredRoles.flatMap(checkTargetRole),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),

@@ -124,7 +124,11 @@ function noWildcardPrincipal(policy: NamedPolicy): StaticFinding[] {
   );
 }
 
-export function checkExecutionRole(role: ExecutionRole): StaticFinding[] {
+/** @param given.boundaryGiven the boundary's document was supplied (--boundary), so its ARN is fine */
+export function checkExecutionRole(
+  role: ExecutionRole,
+  given: { boundaryGiven?: boolean } = {},
+): StaticFinding[] {
   const findings: StaticFinding[] = [
     ...wellFormed(role.trustPolicy, validateTrustPolicy),
     ...noWildcardPrincipal(role.trustPolicy),
@@ -137,7 +141,9 @@ export function checkExecutionRole(role: ExecutionRole): StaticFinding[] {
       );
     }
   });
-  for (const arn of [...role.managedPolicyArns, role.permissionsBoundaryArn ?? []].flat()) {
+  const boundary =
+    role.permissionsBoundaryArn && !given.boundaryGiven ? [role.permissionsBoundaryArn] : [];
+  for (const arn of [...role.managedPolicyArns, ...boundary]) {
     findings.push({
       policy: arn,
       source: `${role.logicalId} (by ARN)`,
