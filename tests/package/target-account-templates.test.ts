@@ -59,11 +59,13 @@ describe('resources: target-account templates', () => {
   );
   const stackSet = stackSets[0]?.Properties as unknown as StackSetProperties;
 
-  it('both parse as CloudFormation templates with a description and resources', () => {
+  it('both parse as CloudFormation templates, with a description CloudFormation accepts', () => {
     // Assess
     for (const template of [role, stackSetTemplate]) {
       expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
       expect(template.Description.length).toBeGreaterThan(50);
+      // CloudFormation rejects a template whose Description exceeds 1024 bytes.
+      expect(Buffer.byteLength(template.Description)).toBeLessThanOrEqual(1024);
       expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
     }
     expect(Object.values(role.Resources).map((r) => r.Type)).toContain('AWS::IAM::Role');
