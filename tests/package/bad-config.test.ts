@@ -15,7 +15,12 @@ import {
   type ServiceCopy,
   type SlsResult,
 } from '../helpers/sls';
-import { readServerlessYml, stageParams, withParams } from './service-config';
+import {
+  readServerlessYml,
+  stageParams,
+  withoutServerlessOffline,
+  withParams,
+} from './service-config';
 
 interface Mistake {
   stage: string;
@@ -90,7 +95,7 @@ function serverlessYmlWithMistakes(): string {
     controlTagValue: _c,
     ...test
   } = stageParams('test', yml);
-  return withParams(yml, (params) => {
+  return withParams(withoutServerlessOffline(yml), (params) => {
     for (const mistake of MISTAKES) {
       const broken = structuredClone(test);
       mistake.edit(broken);

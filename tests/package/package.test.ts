@@ -16,7 +16,16 @@ import {
   type ServiceCopy,
   type SlsResult,
 } from '../helpers/sls';
-import { PSEUDO, REGION, render, SERVICE, STAGES, type Stage, stageConfig } from './service-config';
+import {
+  PSEUDO,
+  REGION,
+  render,
+  SERVICE,
+  STAGES,
+  type Stage,
+  stageConfig,
+  withoutServerlessOffline,
+} from './service-config';
 import { readZip, type ZipEntry } from './zip';
 
 interface Resource {
@@ -100,7 +109,9 @@ describe('sls package: generated CloudFormation and artifacts', () => {
 
   beforeAll(async () => {
     // Prepare: a private service copy per stage, so the builds do not share .esbuild/.
-    const copies: ServiceCopy[] = await Promise.all(STAGES.map(() => createServiceCopy()));
+    const copies: ServiceCopy[] = await Promise.all(
+      STAGES.map(() => createServiceCopy({ editServerlessYml: withoutServerlessOffline })),
+    );
     cleanups.push(...copies.map((copy) => copy.remove));
 
     // Act: package every stage, two at a time (the CI machine has two cores).

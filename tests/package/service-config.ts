@@ -61,6 +61,18 @@ export function withParams(serverlessYml: string, edit: (params: Params) => void
   return `${serverlessYml.slice(0, match.index)}${block}${serverlessYml.slice(match.index + match[0].length)}`;
 }
 
+/**
+ * serverless.yml without the serverless-offline plugin, for runs that only resolve or package:
+ * it hooks only the offline commands and adds nothing to the CloudFormation, but loading it
+ * takes about a second per run. The e2e suite keeps it, so plugin loading is still covered.
+ */
+export function withoutServerlessOffline(serverlessYml: string): string {
+  const line = /^ {2}- serverless-offline[^\n]*\n/m;
+  if (!line.test(serverlessYml))
+    throw new Error('serverless.yml no longer lists serverless-offline');
+  return serverlessYml.replace(line, '');
+}
+
 /** Pseudo parameters used to render CloudFormation values into concrete strings. */
 export const PSEUDO = {
   'AWS::Partition': 'aws',
