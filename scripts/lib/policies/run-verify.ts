@@ -4,14 +4,13 @@
  * with the hint that names the statement to fix. The CLI (scripts/verify.ts) only parses
  * flags and prints.
  */
-import { createPolicyAuthorizer, PolicyEvaluationError } from '../policy-authorizer';
+import { createPolicyAuthorizer } from '../policy-authorizer';
+import { type CaseResult, evaluateCase } from './case-result';
 import { type ResolvedStage, resolveStage } from './execution-role';
-import { type DecidingStatement, statementLabel } from './explain';
-import { type HintId, hintText } from './hints';
-import { type Bystanders, buildMatrix, type Expected, type MatrixCase } from './matrix';
+import { hintText } from './hints';
+import { buildMatrix } from './matrix';
 import { type PackagedStage, packageStage } from './package-stage';
-import type { PolicyDecision } from './simulate';
-import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions, stageWorld } from './stage-world';
+import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
 import { configuredStages } from './stages';
 import {
   checkExecutionRole,
@@ -19,7 +18,10 @@ import {
   checkTargetRole,
   type StaticFinding,
 } from './static-checks';
-import type { WorldTarget } from './world';
+import type { RenderedTargetRole } from './target-role';
+import { verifyWorld } from './verify-world';
+
+export type { Actual, CaseResult } from './case-result';
 
 export interface VerifyOptions extends StageWorldOptions {
   /** Stages to verify; every stage in serverless.yml params by default. */
@@ -33,27 +35,6 @@ export interface VerifyOptions extends StageWorldOptions {
     packaged?: (stage: string) => Promise<PackagedStage>;
     targetTemplate?: unknown;
   };
-}
-
-export type Actual = PolicyDecision['result'] | 'Error';
-
-export interface CaseResult {
-  stage: string;
-  id: string;
-  title: string;
-  target: string;
-  principal: string;
-  action: string;
-  resource: string;
-  expected: Expected;
-  actual: Actual;
-  /** Short form of the deciding statements, e.g. `trust:RequireExternalId(Deny)`. */
-  deciding: string;
-  explanation: string;
-  ok: boolean;
-  hint?: HintId;
-  /** The hint in words, for a case that came out the other way. */
-  fix?: string;
 }
 
 export interface TargetSummary {
@@ -84,195 +65,12 @@ export interface VerifyReport {
   durationMs: number;
 }
 
-/** Account IDs for bystanders: any that the stage does not use. */
-const SPARE_ACCOUNTS = [
-  '444444444444',
-  '555555555555',
-  '666666666666',
-  '777777777777',
-  '888888888888',
-];
-
-export function decidingShort(deciding: DecidingStatement[]): string {
-  if (deciding.length === 0) return '-';
-  return deciding
-    .map((s) => {
-      const named = s.sid !== undefined || s.index !== undefined;
-      const what =
-        s.effect !== 'None'
-          ? statementLabel(s)
-          : named
-            ? `${statementLabel(s)}(no match)`
-            : 'no Allow';
-      return `${s.kind}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
-    })
-    .join(' + ');
-}
-
-/** The hint for an expected Allow that was denied: the first layer that said no. */
-function hintForDenied(c: MatrixCase, deciding: DecidingStatement[]): HintId {
-  const kinds = new Set(deciding.map((d) => d.kind));
-  if (kinds.has('scp')) return 'scpBlocks';
-  if (kinds.has('boundary')) return 'boundaryBlocks';
-  if (c.ifDenied === 'kms') return 'kmsGrantMissing';
-  if (c.ifDenied === 'ec2') return 'ec2AccessMissing';
-  const sids = new Set(deciding.map((d) => d.sid));
-  if (sids.has('RequireExternalId')) return 'externalIdMismatch';
-  if (sids.has('RequireOrganization')) return 'organizationMismatch';
-  if (kinds.has('trust')) return 'trustRejectsExecutionRole';
-  return 'executionRoleCannotAssume';
-}
-
-async function runCase(stage: string, c: MatrixCase, decide: () => Promise<PolicyDecision>) {
-  const base = {
-    stage,
-    id: c.id,
-    title: c.title,
-    target: c.target,
-    principal: c.principal,
-    action: c.action,
-    resource: c.resource,
-    expected: c.expected,
-  };
-  let decision: PolicyDecision;
-  try {
-    decision = await decide();
-  } catch (error) {
-    if (!(error instanceof PolicyEvaluationError)) throw error;
-    const hint: HintId = 'evaluationError';
-    return {
-      ...base,
-      actual: 'Error' as const,
-      deciding: '-',
-      explanation: error.message,
-      ok: false,
-      hint,
-      fix: hintText(hint),
-    };
-  }
-  const ok = (decision.result === 'Allowed') === (c.expected === 'Allowed');
-  const hint = ok
-    ? undefined
-    : c.expected === 'Denied'
-      ? (c.ifAllowed ?? 'evaluationError')
-      : hintForDenied(c, decision.deciding);
-  return {
-    ...base,
-    actual: decision.result,
-    deciding: decidingShort(decision.deciding),
-    explanation: decision.explanation,
-    ok,
-    ...(hint ? { hint, fix: hintText(hint) } : {}),
-  };
-}
-
-function bystandersFor(
+/** What the static checks say about the stage's documents and the given guardrails. */
+function staticFindings(
   stage: ResolvedStage,
+  configuredRoles: RenderedTargetRole[],
   options: VerifyOptions,
-  kmsKeys: Record<string, string>,
-) {
-  const p = stage.partition;
-  const used = new Set([stage.homeAccountId, ...stage.config.targets.map((t) => t.accountId)]);
-  const [outsider = '444444444444', unconfigured = '555555555555'] = SPARE_ACCOUNTS.filter(
-    (a) => !used.has(a),
-  );
-  const first = stage.config.targets[0];
-  const roleName = stage.config.targetRoleName;
-  const unlisted = stage.config.targets.map((t) => ({
-    roleArn: `arn:${p}:iam::${t.accountId}:role/${roleName}-unlisted`,
-    ...(t.externalId ? { externalId: t.externalId } : {}),
-  }));
-  unlisted.push({
-    roleArn: `arn:${p}:iam::${unconfigured}:role/${roleName}`,
-    ...(first?.externalId ? { externalId: first.externalId } : {}),
-  });
-  const bystanders: Bystanders = {
-    otherHomeRoleArn: `arn:${p}:iam::${stage.homeAccountId}:role/ci-deployer`,
-    homeUserArn: `arn:${p}:iam::${stage.homeAccountId}:user/operator`,
-    outsiderRoleArn: `arn:${p}:iam::${outsider}:role/outsider`,
-    unlistedRoles: unlisted,
-    kmsKeyArns: kmsKeys,
-    ...(options.organizationId ? { organizationId: options.organizationId } : {}),
-  };
-  return bystanders;
-}
-
-/** The unlisted roles are real deployments of the same template, trusting the same role. */
-function unlistedTargets(
-  stage: ResolvedStage,
-  bystanders: Bystanders,
-  base: WorldTarget[],
-): WorldTarget[] {
-  const template = base[0]?.roleParameters;
-  if (!template) return [];
-  return bystanders.unlistedRoles.map(({ roleArn, externalId }) => {
-    const accountId = roleArn.split(':')[4] ?? '';
-    const sibling = base.find((t) => t.accountId === accountId)?.roleParameters ?? template;
-    const { KmsKeyArns: _keys, ...params } = sibling;
-    return {
-      accountId,
-      roleParameters: {
-        ...params,
-        RoleName: roleArn.split('/').pop() ?? stage.config.targetRoleName,
-        ...(externalId ? { ExternalId: externalId } : {}),
-      },
-    };
-  });
-}
-
-const ALLOW_ASSUME_ANY = {
-  name: 'allow-assume-any-role',
-  policy: {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: '*' }],
-  },
-};
-
-export async function verifyStage(
-  packaged: PackagedStage,
-  options: VerifyOptions,
-): Promise<StageReport> {
-  const homeAccountId = options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT;
-  const stage = resolveStage(packaged, {
-    accountId: homeAccountId,
-    ...(options.partition ? { partition: options.partition } : {}),
-  });
-  const notes: string[] = [];
-  // KMS: the configured keys, or an example key per target so the KMS statement is proven too.
-  const kmsKeys: Record<string, string> = {};
-  for (const t of stage.config.targets) {
-    const mine = options.kmsKeyArns?.find((k) => k.split(':')[4] === t.accountId);
-    const region = t.regions[0] ?? stage.region;
-    kmsKeys[t.accountId] =
-      mine ??
-      `arn:${stage.partition}:kms:${region}:${t.accountId}:key/00000000-0000-4000-8000-000000000000`;
-  }
-  if (!options.kmsKeyArns?.length) {
-    notes.push('KmsKeyArns: an example key per target (pass --kms-key <arn> to use yours)');
-  }
-  const worldOptions: StageWorldOptions = { ...options, kmsKeyArns: Object.values(kmsKeys) };
-  const bystanders = bystandersFor(stage, options, kmsKeys);
-  const base = stageWorld(stage, worldOptions);
-  const world = stageWorld(stage, worldOptions, {
-    targets: unlistedTargets(stage, bystanders, base.targets),
-    principals: [
-      { arn: bystanders.otherHomeRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
-      { arn: bystanders.homeUserArn, identityPolicies: [ALLOW_ASSUME_ANY] },
-      { arn: bystanders.outsiderRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
-    ],
-  });
-  const authorizer = createPolicyAuthorizer(world, {
-    packaged,
-    ...(options.documents?.targetTemplate
-      ? { targetTemplate: options.documents.targetTemplate }
-      : {}),
-  });
-  const loaded = await authorizer.ready();
-  const configuredRoles = loaded.targetRoles.slice(0, stage.config.targets.length);
-
-  const cases = await Promise.all(
-    buildMatrix(loaded, bystanders).map((c) => runCase(stage.stage, c, () => c.run(authorizer))),
-  );
+): StageReport['findings'] {
   const findings = [
     ...checkExecutionRole(stage.executionRole, {
       boundaryGiven: Boolean(options.permissionBoundary),
@@ -285,19 +83,31 @@ export async function verifyStage(
       ? checkGuardrail({ ...options.permissionBoundary, source: '--boundary' }, 'boundary')
       : []),
   ].map((f) => ({ ...f, fix: hintText(f.hint) }));
-  // Two findings can name the same statement for the same reason (same role in two accounts).
-  const unique = [
-    ...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values(),
-  ];
+  // The same template statement fails the same way in every target account: report it once.
+  return [...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values()];
+}
 
-  for (const t of stage.config.targets) {
-    if (!t.externalId) {
-      notes.push(
-        `target ${t.accountId} has no externalId: any caller the trust policy admits needs no ExternalId (confused-deputy protection off)`,
-      );
-    }
-  }
-  if (!options.organizationId) notes.push('no Organization required (pass --org o-… to check it)');
+export async function verifyStage(
+  packaged: PackagedStage,
+  options: VerifyOptions,
+): Promise<StageReport> {
+  const stage = resolveStage(packaged, {
+    accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
+    ...(options.partition ? { partition: options.partition } : {}),
+  });
+  const { world, bystanders, kmsKeys, notes } = verifyWorld(stage, options);
+  const authorizer = createPolicyAuthorizer(world, {
+    packaged,
+    ...(options.documents?.targetTemplate
+      ? { targetTemplate: options.documents.targetTemplate }
+      : {}),
+  });
+  const loaded = await authorizer.ready();
+  // The world lists the configured targets first, then the unlisted ones.
+  const configuredRoles = loaded.targetRoles.slice(0, stage.config.targets.length);
+  const cases = await Promise.all(
+    buildMatrix(loaded, bystanders).map((c) => evaluateCase(stage.stage, c, authorizer)),
+  );
   return {
     stage: stage.stage,
     region: stage.region,
@@ -312,7 +122,7 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: unique,
+    findings: staticFindings(stage, configuredRoles, options),
     notes,
   };
 }

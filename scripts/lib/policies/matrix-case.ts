@@ -1,0 +1,59 @@
+/** What a verify matrix case is, and the helpers the case lists share. */
+import type { PolicyAuthorizer } from '../policy-authorizer';
+import type { HintId } from './hints';
+import type { PolicyDecision } from './simulate';
+
+export type Expected = 'Allowed' | 'Denied';
+
+export interface MatrixCase {
+  /** Stable identifier, e.g. `assume/wrong-external-id` (tests select cases by it). */
+  id: string;
+  title: string;
+  /** The target account the case is about. */
+  target: string;
+  principal: string;
+  action: string;
+  resource: string;
+  expected: Expected;
+  /** What to fix when the case is allowed but should not be. */
+  ifAllowed?: HintId;
+  /** Which side to look at when the case is denied but should not be. */
+  ifDenied?: 'assume' | 'ec2' | 'kms';
+  run(authorizer: PolicyAuthorizer): Promise<PolicyDecision>;
+}
+
+/** Who else exists in the world, to prove they are kept out. */
+export interface Bystanders {
+  otherHomeRoleArn: string;
+  homeUserArn: string;
+  outsiderRoleArn: string;
+  /** Roles that trust the execution role but are not configured: it must not reach them. */
+  unlistedRoles: { roleArn: string; externalId?: string }[];
+  /** The organization the home account is in, when one is required. */
+  organizationId?: string;
+  /** Customer-managed key per target account (configured or example). */
+  kmsKeyArns: Record<string, string>;
+}
+
+export const INSTANCE_ID = 'i-0123456789abcdef0';
+
+/** The session ARN STS gives a role session. */
+export function sessionArn(roleArn: string, sessionName: string): string {
+  const [, partition, , , account, resource] = roleArn.split(':');
+  const roleName = resource?.split('/').pop();
+  return `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`;
+}
+
+/** `arn:aws:ec2:eu-west-1:222222222222:instance/i-1` -> `instance/i-1 (222222222222 eu-west-1)`. */
+export function shortArn(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length < 6) return arn;
+  const [, , , region, account, ...rest] = parts;
+  const where = [account, region].filter(Boolean).join(' ');
+  return where ? `${rest.join(':')} (${where})` : rest.join(':');
+}
+
+/** A tag value that is not `value`. */
+export function otherValue(value: string): string {
+  return value === 'false' ? 'true' : 'false';
+}
