@@ -56,7 +56,7 @@ describe('policyWorldFromSeed', () => {
 
     // Assess
     expect(world).toMatchObject({
-      stage: 'test',
+      stage: 'local',
       homeAccountId: '111111111111',
       region: 'eu-west-1',
     });
@@ -67,7 +67,7 @@ describe('policyWorldFromSeed', () => {
     ]);
     expect(world.targets[1]?.roleParameters).toEqual({
       HomeAccountId: '111111111111',
-      ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
+      ExecutionRoleName: 'xacct-ec2-local-eu-west-1-exec',
       OrganizationId: 'o-a1b2c3d4e5',
       ControlTagKey: 'xacct-ec2:managed',
       ControlTagValue: 'true',

@@ -325,7 +325,7 @@ describe('local-aws: EC2 DescribeInstances refused', () => {
       // Assess
       expect([error.name, error.$metadata.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
       expect(error.message).toMatch(
-        /^You are not authorized to perform this operation\. User: arn:aws:sts::111111111111:assumed-role\/xacct-ec2-test-eu-west-1-exec\/xacct-ec2-test-instances is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action\. Encoded authorization failure message: /,
+        /^You are not authorized to perform this operation\. User: arn:aws:sts::111111111111:assumed-role\/xacct-ec2-local-eu-west-1-exec\/xacct-ec2-local-instances is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action\. Encoded authorization failure message: /,
       );
     } finally {
       await fixture.stop();

@@ -13,7 +13,7 @@ describe('seed loading', () => {
     // Assess
     expect(seed.home).toMatchObject({
       accountId: '111111111111',
-      executionRoleName: 'xacct-ec2-test-eu-west-1-exec',
+      executionRoleName: 'xacct-ec2-local-eu-west-1-exec',
     });
     expect(seed.accounts.map((account) => account.accountId)).toEqual([
       '111111111111',

@@ -42,7 +42,7 @@ describe('local-aws: SigV4 authentication', () => {
 
     // Assess
     expect(identity.Arn).toBe(
-      'arn:aws:sts::111111111111:assumed-role/xacct-ec2-test-eu-west-1-exec/xacct-ec2-test-instances',
+      'arn:aws:sts::111111111111:assumed-role/xacct-ec2-local-eu-west-1-exec/xacct-ec2-local-instances',
     );
   });
 

@@ -15,9 +15,9 @@ import {
   TARGET_ROLE,
 } from './local-aws-fixture';
 
-const EXEC_ROLE_ARN = 'arn:aws:iam::111111111111:role/xacct-ec2-test-eu-west-1-exec';
+const EXEC_ROLE_ARN = 'arn:aws:iam::111111111111:role/xacct-ec2-local-eu-west-1-exec';
 const HOME_SESSION_ARN =
-  'arn:aws:sts::111111111111:assumed-role/xacct-ec2-test-eu-west-1-exec/xacct-ec2-test-instances';
+  'arn:aws:sts::111111111111:assumed-role/xacct-ec2-local-eu-west-1-exec/xacct-ec2-local-instances';
 
 describe('local-aws: STS', () => {
   let fixture: Fixture;
@@ -72,7 +72,7 @@ describe('local-aws: STS', () => {
           callerAccountId: '111111111111',
           callerOrgId: 'o-a1b2c3d4e5',
           sourceFunctionArn:
-            'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-instances',
+            'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-local-instances',
           targetRoleArn: TARGET_ROLE('222222222222'),
           externalId: EXTERNAL_ID_222,
         },
