@@ -60,12 +60,33 @@ function banner(aws: LocalAws, seedPath: string): string {
     `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
     '',
     'Try: aws sts get-caller-identity',
-    `     aws sts assume-role --role-arn arn:aws:iam::222222222222:role/xacct-ec2-target --role-session-name try --external-id xacct-ec2-test-222222222222`,
+    ...tryAssumeRole(aws),
     '',
     `Admin: GET ${aws.url}/_local/state | /_local/calls | /_local/faults | /_local/settings`,
     '       POST /_local/faults | /_local/faults/reset | /_local/calls/reset | /_local/settings | /_local/clock {"advanceMs":n}',
     'Ctrl-C stops.',
   ].join('\n');
+}
+
+/** An assume-role example for a target role the home session may assume, named from the seed. */
+function tryAssumeRole(aws: LocalAws): string[] {
+  const home = aws.seed.home;
+  for (const account of aws.seed.accounts) {
+    for (const role of account.roles) {
+      const p = role.parameters;
+      if (
+        !p ||
+        p.HomeAccountId !== home.accountId ||
+        p.ExecutionRoleName !== home.executionRoleName
+      )
+        continue;
+      const externalId = p.ExternalId ? ` --external-id ${p.ExternalId}` : '';
+      return [
+        `     aws sts assume-role --role-arn arn:aws:iam::${account.accountId}:role/${role.name} --role-session-name try${externalId}`,
+      ];
+    }
+  }
+  return [];
 }
 
 class UsageError extends Error {}
