@@ -1,0 +1,133 @@
+/**
+ * The local STS + EC2 endpoint with the real policy authorizer, as `npm start`, `npm run offline`,
+ * the integration and end-to-end tests use it: the seed's world, the execution role from the
+ * stage's packaged CloudFormation, each target role rendered from resources/target-account-role.yml
+ * with the parameters its account deployed. No policy is written down here.
+ *
+ * The endpoint listens at once; packaging runs alongside, and the first authorization waits for
+ * it. A caller that wants the packaging's outcome (or its failure) awaits `ready`.
+ */
+
+import {
+  type Clock,
+  type FaultPatch,
+  type LocalAws,
+  loadSeedFile,
+  parseSeed,
+  policyWorldFromSeed,
+  type Seed,
+  type SeedInput,
+  startLocalAws,
+  type WorldSettings,
+} from '../../local-aws';
+import type { AssumeRoleCheck, Authorizer, Ec2Check } from '../authorization';
+import {
+  createPolicyAuthorizer,
+  type LoadedWorld,
+  type PolicyAuthorizer,
+  type PolicyWorld,
+  type RequestCheck,
+} from '../policy-authorizer';
+import type { Env } from './cli-env';
+import { type PackagedStage, type PackagedStageResult, packagedStage } from './packaged-stage';
+
+/** Instance transitions of about a second: a `wait` finishes in a few seconds, not minutes. */
+export const FAST_TRANSITIONS: Pick<WorldSettings, 'pendingMs' | 'stoppingMs' | 'kmsFallbackMs'> = {
+  pendingMs: 1000,
+  stoppingMs: 1000,
+  kmsFallbackMs: 800,
+};
+
+export interface LocalEndpointOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Seed file or object; default scripts/local-aws/seed.json. */
+  seed?: string | SeedInput;
+  /** World settings over the seed's; default FAST_TRANSITIONS. */
+  settings?: Partial<WorldSettings>;
+  faults?: FaultPatch;
+  clock?: Clock;
+  /** Reuse an identical earlier `sls package` of the stage (tests). Default false. */
+  reusePackaging?: boolean;
+  /** A packaged stage to evaluate instead of packaging (tests that change the documents). */
+  packaged?: PackagedStage;
+  log?: (line: string) => void;
+}
+
+export interface LocalEndpointReady {
+  packaging: PackagedStageResult;
+  loaded: LoadedWorld;
+}
+
+export interface LocalEndpoint {
+  aws: LocalAws;
+  seed: Seed;
+  /** The stage the seed's home names belong to (`local`). */
+  stage: string;
+  /** Settles once the stage is packaged and every policy is loaded; rejects if packaging failed. */
+  ready: Promise<LocalEndpointReady>;
+  /**
+   * What a process running the function against this endpoint needs, and nothing more: the home
+   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2. Put it in a
+   * child's environment (or a test's), never in this process's.
+   */
+  clientEnv(): Env;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEndpoint(
+  options: LocalEndpointOptions = {},
+): Promise<LocalEndpoint> {
+  const seed =
+    typeof options.seed === 'object' ? parseSeed(options.seed) : loadSeedFile(options.seed);
+  // The seed describes the world by shape (scripts/local-aws/authorizer-source.ts); the
+  // policy module types its parameters more narrowly.
+  const world = policyWorldFromSeed(seed) as unknown as PolicyWorld;
+  const packaging: Promise<PackagedStageResult> = options.packaged
+    ? Promise.resolve({ packaged: options.packaged, packagedNow: false, durationMs: 0 })
+    : packagedStage(seed.home.stage, {
+        region: seed.home.region,
+        reuse: options.reusePackaging ?? false,
+      });
+  const ready = packaging.then(async (result) => {
+    const authorizer = createPolicyAuthorizer(world, { packaged: result.packaged });
+    const loaded = await authorizer.ready();
+    return { packaging: result, loaded, authorizer };
+  });
+  // Until `ready` settles nothing is unhandled; a caller that never awaits it still sees each
+  // authorization fail.
+  ready.catch(() => undefined);
+  const authorizer: Authorizer & Pick<PolicyAuthorizer, 'authorizeRequest'> = {
+    authorizeAssumeRole: async (check: AssumeRoleCheck) =>
+      (await ready).authorizer.authorizeAssumeRole(check),
+    authorizeEc2: async (check: Ec2Check) => (await ready).authorizer.authorizeEc2(check),
+    authorizeRequest: async (check: RequestCheck) =>
+      (await ready).authorizer.authorizeRequest(check),
+  };
+
+  const aws = await startLocalAws({
+    authorizer,
+    seed,
+    port: options.port ?? 0,
+    settings: { ...FAST_TRANSITIONS, ...options.settings },
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+
+  return {
+    aws,
+    seed,
+    stage: seed.home.stage,
+    ready: ready.then(({ packaging: result, loaded }) => ({ packaging: result, loaded })),
+    clientEnv: () => ({
+      AWS_ACCESS_KEY_ID: aws.homeCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: aws.homeCredentials.secretAccessKey,
+      AWS_SESSION_TOKEN: aws.homeCredentials.sessionToken,
+      AWS_REGION: aws.region,
+      AWS_ENDPOINT_URL_STS: aws.endpointEnv.AWS_ENDPOINT_URL_STS,
+      AWS_ENDPOINT_URL_EC2: aws.endpointEnv.AWS_ENDPOINT_URL_EC2,
+    }),
+    stop: () => aws.stop(),
+  };
+}
