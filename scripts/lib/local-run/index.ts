@@ -2,6 +2,7 @@
 export { colourFor, type Paint, painter, type Style } from './ansi';
 export { callerAwsEnvironment, cliEnvironment, type Env } from './cli-env';
 export { expectationsFor, surprisesIn, type WorldExpectations } from './expectations';
+export { freePort } from './free-port';
 export { type InvokeLocalOptions, type InvokeLocalRun, invokeLocal } from './invoke-local';
 export { InvokeOutputError, isRunResult, jsonValuesIn, runResultFrom } from './invoke-output';
 export {
@@ -11,6 +12,7 @@ export {
   type LocalEndpointReady,
   startLocalEndpoint,
 } from './local-endpoint';
+export { type Offline, type OfflineOptions, startOffline } from './offline';
 export { packagedFunctionEnvironment, packagedStageConfig } from './packaged-function';
 export {
   type PackagedStage,

@@ -31,13 +31,23 @@ export interface SlsRunResult {
   durationMs: number;
 }
 
+/**
+ * The child runs in its own process group (so the whole group can be ended, and a Ctrl-C in the
+ * terminal reaches only this process, which forwards it). Should this process exit first, even
+ * through an uncaught exception, the group is ended with it: nothing is left running.
+ */
 function spawnSls(args: readonly string[], options: SlsRunOptions): ChildProcess {
-  return spawn(process.execPath, [SLS_ENTRY, ...args], {
+  const child = spawn(process.execPath, [SLS_ENTRY, ...args], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const endWithParent = () => signalGroup(child, 'SIGKILL');
+  process.on('exit', endWithParent);
+  child.on('close', () => process.removeListener('exit', endWithParent));
+  child.on('error', () => process.removeListener('exit', endWithParent));
+  return child;
 }
 
 /** Signals the child's whole process group (falls back to the child alone). */
@@ -125,20 +135,22 @@ export function startSls(args: readonly string[], options: SlsServerOptions): Sl
   };
   child.stdout?.on('data', take('stdout'));
   child.stderr?.on('data', take('stderr'));
+  let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => {
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream]) options.onLine?.(partial[stream], stream);
         partial[stream] = '';
       }
+      done = true;
       resolve({ code, signal });
       for (const watcher of watchers) watcher();
     });
-    child.on('error', () => resolve({ code: null, signal: null }));
-  });
-  let done = false;
-  void exited.then(() => {
-    done = true;
+    child.on('error', () => {
+      done = true;
+      resolve({ code: null, signal: null });
+      for (const watcher of watchers) watcher();
+    });
   });
 
   return {
