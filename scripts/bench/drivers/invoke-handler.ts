@@ -1,0 +1,95 @@
+/**
+ * Child process: loads the function's handler module once (the environment is already set, as
+ * in a Lambda container) and invokes it on request, like a warm container would. Reports each
+ * invocation's wall time and summary, and the process's CPU time and peak RSS.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { serve } from '../rpc';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+interface RunSummaryView {
+  summary?: Record<string, number>;
+  targets?: Array<{ status: string; instances: Array<{ outcome: string; code?: string }> }>;
+}
+
+export interface InvokeResult {
+  wallMs: number;
+  cpuMs: number;
+  summary: Record<string, number>;
+  /** Failure codes of instances and targets, counted. */
+  failures: Record<string, number>;
+}
+
+export interface Usage {
+  maxRssMB: number;
+  cpuMs: number;
+}
+
+/** Lambda's context object, enough for Powertools and the handler (300 s, as serverless.yml). */
+function lambdaContext(timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const name = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench';
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: process.env.BENCH_FUNCTION_ARN ?? name,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+function failuresOf(result: RunSummaryView): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const target of result.targets ?? []) {
+    if (target.status !== 'ok')
+      counts[`target:${target.status}`] = (counts[`target:${target.status}`] ?? 0) + 1;
+    for (const instance of target.instances) {
+      if (instance.outcome === 'failed') {
+        const key = instance.code ?? 'failed';
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+    }
+  }
+  return counts;
+}
+
+let handler: Handler | undefined;
+
+serve({
+  async load(params: { path: string }): Promise<{ loadMs: number }> {
+    const started = performance.now();
+    handler = (require(params.path) as { handler: Handler }).handler;
+    return { loadMs: performance.now() - started };
+  },
+  async invoke(params: { event: unknown; timeoutMs: number }): Promise<InvokeResult> {
+    if (!handler) throw new Error('load the handler first');
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const result = (await handler(params.event, lambdaContext(params.timeoutMs))) as RunSummaryView;
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    return {
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      summary: result.summary ?? {},
+      failures: failuresOf(result),
+    };
+  },
+  async usage(): Promise<Usage> {
+    const usage = process.resourceUsage();
+    return {
+      maxRssMB: usage.maxRSS / 1024,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    };
+  },
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,48 @@
+/**
+ * The real handler module in a child process, set up as Lambda would: the function's packaged
+ * bundle, its environment from the template, STAGE_CONFIG for the bench world, and credentials
+ * and endpoints that point the SDK at the local endpoint. The module is loaded once; each
+ * invocation after the first is a warm one.
+ */
+import type { RuntimeConfig } from '../../handlers/config/stage-config';
+import { type Driver, startDriver } from './child';
+import type { InvokeResult, Usage } from './drivers/invoke-handler';
+import type { BenchEndpoint } from './endpoint';
+import type { Artifact } from './sections/bundle';
+import { BENCH_STAGE, FUNCTION_ARN, FUNCTION_NAME } from './world';
+
+/** serverless.yml's timeout for the instances function. */
+const TIMEOUT_MS = 300_000;
+
+export interface HandlerProcess {
+  invoke(event: unknown): Promise<InvokeResult>;
+  usage(): Promise<Usage>;
+  close(): Promise<void>;
+}
+
+export async function startHandler(
+  artifact: Artifact,
+  endpoint: BenchEndpoint,
+  config: RuntimeConfig,
+): Promise<HandlerProcess> {
+  const driver: Driver = await startDriver('invoke-handler', {
+    ...artifact.environment,
+    ...endpoint.childEnv,
+    STAGE: BENCH_STAGE,
+    STAGE_CONFIG: JSON.stringify(config),
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    BENCH_FUNCTION_ARN: FUNCTION_ARN,
+  });
+  try {
+    await driver.call('load', { path: artifact.bundlePath });
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+  return {
+    invoke: (event) => driver.call<InvokeResult>('invoke', { event, timeoutMs: TIMEOUT_MS }),
+    usage: () => driver.call<Usage>('usage'),
+    close: () => driver.close(),
+  };
+}

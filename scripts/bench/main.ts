@@ -1,0 +1,130 @@
+/**
+ * `npm run bench [-- --quick] [--out <dir>] [--only a,b]`: measures the bundle, module load, AWS
+ * calls, fan-out, throttling, memory and scale, each next to its baseline or bound, prints one
+ * table and writes the same figures as JSON to .bench/.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readArgs, type SectionName } from './args';
+import { WORK_DIR } from './child';
+import { targetFor } from './default-build';
+import type { BenchReport, Figure } from './figure';
+import { describeMachine } from './machine';
+import { runNotes } from './notes';
+import { FULL, type Plan, QUICK } from './plan';
+import { measureBundle } from './sections/bundle';
+import { measureCalls } from './sections/calls';
+import { measureFanOut } from './sections/fan-out';
+import { measureModuleLoad } from './sections/module-load';
+import { measureScale } from './sections/scale';
+import { measureThrottled } from './sections/throttled';
+import { renderTable } from './table';
+
+function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+async function runSections(plan: Plan, only: readonly SectionName[], report: BenchReport) {
+  const add = (name: string, result: { figures: Figure[]; details: unknown }) => {
+    report.figures.push(...result.figures);
+    report.details[name] = result.details;
+  };
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    progress(`${name}...`);
+    const result = await work();
+    progress(`${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+  const bundle = await timed('bundle (sls package + default build)', () =>
+    measureBundle('dev', WORK_DIR),
+  );
+  add('bundle', bundle);
+  const artifact = bundle.artifacts.instances;
+  const runtime = String((bundle.details.instances as { runtime: string }).runtime);
+  if (only.includes('load')) {
+    add(
+      'load',
+      await timed('module load', () =>
+        measureModuleLoad('instances', artifact, targetFor(runtime), plan.loadRuns),
+      ),
+    );
+  }
+  if (only.includes('calls')) {
+    add(
+      'calls',
+      await timed('AWS calls', () => measureCalls(artifact, plan.calls, plan.concurrency)),
+    );
+  }
+  if (only.includes('fanout')) {
+    add(
+      'fanout',
+      await timed('fan-out (project, naive port)', () => measureFanOut(artifact, plan)),
+    );
+  }
+  if (only.includes('throttled')) {
+    add('throttled', await timed('throttled stop', () => measureThrottled(artifact, plan)));
+  }
+  if (only.includes('scale')) {
+    add('scale', await timed('scale curve', () => measureScale(artifact, plan)));
+  }
+}
+
+function goalSummary(figures: readonly Figure[]): string {
+  const goals = figures.flatMap((f) => f.goals.map((g) => ({ figure: f, goal: g })));
+  const missed = goals.filter((g) => !g.goal.met);
+  const lines = [`Goals: ${goals.length - missed.length} of ${goals.length} met.`];
+  for (const { figure, goal } of missed) lines.push(`  missed: ${figure.label} (${goal.text})`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = readArgs(process.argv.slice(2));
+  const plan = args.quick ? QUICK : FULL;
+  const started = Date.now();
+  const report: BenchReport = {
+    mode: plan.mode,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    machine: describeMachine(),
+    figures: [],
+    notes: runNotes(plan),
+    details: { plan },
+  };
+  await rm(WORK_DIR, { recursive: true, force: true });
+  try {
+    await runSections(plan, args.only, report);
+  } finally {
+    await rm(WORK_DIR, { recursive: true, force: true });
+  }
+  report.durationMs = Date.now() - started;
+  const m = report.machine;
+  const out = [
+    `xacct-ec2 benchmark (${plan.mode}), ${report.startedAt}`,
+    `machine: ${m.nproc} CPU(s), ${m.cpuModel}, Node ${m.node}, ${m.platform}, ${m.totalMemoryMB} MB`,
+    '',
+    renderTable(report.figures),
+    '',
+    goalSummary(report.figures),
+    '',
+    ...report.notes.map((n) => `- ${n}`),
+    '',
+    `Run took ${(report.durationMs / 1000).toFixed(1)} s.`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  await mkdir(args.outDir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  await writeFile(path.join(args.outDir, `bench-${plan.mode}-${stamp}.json`), json);
+  await writeFile(path.join(args.outDir, `latest-${plan.mode}.json`), json);
+  progress(
+    `wrote ${path.relative(process.cwd(), path.join(args.outDir, `latest-${plan.mode}.json`))}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

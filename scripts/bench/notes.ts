@@ -1,0 +1,32 @@
+/** The sentences every run prints under its table: how to read the figures honestly. */
+import type { Plan } from './plan';
+import { LAMBDA_RUNTIME_INIT_NOTE } from './sections/module-load';
+import { stageConfig } from './world';
+
+/** What serverless.yml's package step allows for STAGE_CONFIG (4 KB for all variables, 512 B spare). */
+const STAGE_CONFIG_LIMIT = 4096 - 512;
+
+export function runNotes(plan: Plan): string[] {
+  const fanOutConfig = Buffer.byteLength(
+    JSON.stringify(stageConfig(plan.fanOut, plan.concurrency)),
+  );
+  const notes = [
+    'Authorizer: the bench endpoint allows every call (scripts/bench/permissive-authorizer.ts). Evaluating the deployed IAM policies per call would dominate wall time; policy correctness is proven by `npm test` and `npm run verify`.',
+    LAMBDA_RUNTIME_INIT_NOTE,
+    `Concurrency: the bench stage runs with concurrency ${plan.concurrency}, the most the stage config allows. Every (account, region) has its own EC2 client and socket pool, so the SDK's maxSockets of 50 per client never binds here.`,
+    `Latency: ${plan.latencyMs} ms is added by the endpoint to every AWS call in sections 4 and 7; sections 3 and 5 run without it.`,
+    'Sizes: 1 KB = 1,000 bytes. Ratios are value ÷ baseline (or bound); below 1 is better.',
+    'Each scenario gets a fresh endpoint and a fresh handler process; the handler is the packaged bundle, loaded once per process like a Lambda container.',
+  ];
+  if (fanOutConfig > STAGE_CONFIG_LIMIT) {
+    notes.push(
+      `Deployability: STAGE_CONFIG for the ${plan.fanOut.targets}-target world is ${fanOutConfig} bytes; \`sls package\` refuses more than ${STAGE_CONFIG_LIMIT} (Lambda's 4 KB environment). The bench sets it directly; a real stage this large needs the targets split across stages.`,
+    );
+  }
+  if (plan.throttled.bucket) {
+    notes.push(
+      `Quick mode: the throttled scenario uses a StopInstances resource bucket of ${plan.throttled.bucket.capacity} + ${plan.throttled.bucket.refillPerSecond}/s instead of the documented 1000 + 20/s, so its floor is seconds, not ten.`,
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,45 @@
+/**
+ * The sizes one run uses. `full` is what the README reports; `quick` shrinks every scenario so
+ * the whole run fits in a CI smoke test (it proves the figures are produced, not the goals).
+ */
+import type { Shape } from './world';
+
+export interface Plan {
+  mode: 'full' | 'quick';
+  /** Fresh processes per variant for the module-load figure. */
+  loadRuns: number;
+  /** Happy-path call counting (no latency). */
+  calls: Shape;
+  /** Fan-out wall time: this project, the naive port and the bound, on one world. */
+  fanOut: Shape;
+  latencyMs: number;
+  /** `concurrency` of the bench stage config: the most the config allows. */
+  concurrency: number;
+  /** Instances in the one throttled target, and the StopInstances resource bucket it meets. */
+  throttled: { instances: number; bucket?: { capacity: number; refillPerSecond: number } };
+  /** Targets per point of the scale curve (instances per target as in fanOut). */
+  scale: number[];
+}
+
+export const FULL: Plan = {
+  mode: 'full',
+  loadRuns: 21,
+  calls: { targets: 60, regionsPerAccount: 3, instancesPerTarget: 50 },
+  fanOut: { targets: 400, regionsPerAccount: 4, instancesPerTarget: 10 },
+  latencyMs: 50,
+  concurrency: 100,
+  throttled: { instances: 1200 },
+  scale: [10, 100, 400, 1000],
+};
+
+export const QUICK: Plan = {
+  mode: 'quick',
+  loadRuns: 5,
+  calls: { targets: 8, regionsPerAccount: 2, instancesPerTarget: 5 },
+  fanOut: { targets: 16, regionsPerAccount: 4, instancesPerTarget: 5 },
+  latencyMs: 50,
+  concurrency: 100,
+  // The documented burst with ten times the refill: the same batches, a 1 s floor instead of 10 s.
+  throttled: { instances: 1200, bucket: { capacity: 1000, refillPerSecond: 200 } },
+  scale: [10, 40],
+};

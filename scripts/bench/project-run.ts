@@ -1,0 +1,44 @@
+/**
+ * One cold `stop` of every target by the real handler, against a fresh world with injected
+ * latency: the wall time, the calls it made, and what it cost on both sides of the wire.
+ */
+
+import type { InvokeResult, Usage } from './drivers/invoke-handler';
+import { startBenchEndpoint } from './endpoint';
+import { startHandler } from './handler-run';
+import type { Artifact } from './sections/bundle';
+import { type Shape, stageConfig } from './world';
+
+export interface ProjectRun {
+  invoke: InvokeResult;
+  usage: Usage;
+  calls: number;
+  /** Most requests the endpoint was answering at once. */
+  peakInFlight: number;
+  endpointCpuMs: number;
+}
+
+export async function runProject(
+  artifact: Artifact,
+  shape: Shape,
+  concurrency: number,
+  latencyMs: number,
+): Promise<ProjectRun> {
+  const endpoint = await startBenchEndpoint(shape, { latencyMs });
+  const handler = await startHandler(artifact, endpoint, stageConfig(shape, concurrency));
+  try {
+    const cpu = endpoint.cpuMeter();
+    const invoke = await handler.invoke({ action: 'stop' });
+    const endpointCpuMs = cpu();
+    return {
+      invoke,
+      usage: await handler.usage(),
+      calls: endpoint.aws.calls.count(),
+      peakInFlight: endpoint.aws.calls.concurrency().peak,
+      endpointCpuMs,
+    };
+  } finally {
+    await handler.close();
+    await endpoint.stop();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * 1. Bundle: each function's minified JS and zip from a real `sls package`, next to the same
+ * handler built with serverless-esbuild's defaults in the same run.
+ */
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defaultBuild } from '../default-build';
+import { atMost, type Figure, ratioOf, timesText } from '../figure';
+import { slsPackage } from '../sls-package';
+import { zipEntries } from '../zip';
+
+export const FUNCTIONS = ['instances', 'http'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+const LOGICAL_IDS: Record<FunctionName, string> = {
+  instances: 'InstancesLambdaFunction',
+  http: 'HttpLambdaFunction',
+};
+/** Decimal kilobytes, as the goals and the size tables they come from count them. */
+export const KB = 1000;
+const MAX_JS = 900 * KB;
+const MAX_ZIP = 260 * KB;
+const MIN_SHRINK = 3;
+
+export interface Artifact {
+  /** The packaged handler, extracted where no node_modules can be reached (as in /var/task). */
+  bundlePath: string;
+  /** The function's environment variables from the template (NODE_OPTIONS among them). */
+  environment: Record<string, string>;
+  files: Array<{ name: string; size: number; compressedSize: number }>;
+}
+
+export interface BundleResult {
+  figures: Figure[];
+  artifacts: Record<FunctionName, Artifact>;
+  details: Record<string, unknown>;
+}
+
+function figuresFor(
+  fn: FunctionName,
+  packaged: { js: number; zip: number },
+  baseline: { jsBytes: number; zipBytes: number },
+): Figure[] {
+  const js = ratioOf(packaged.js, baseline.jsBytes);
+  const zip = ratioOf(packaged.zip, baseline.zipBytes);
+  return [
+    {
+      id: `bundle.${fn}.js`,
+      section: '1 Bundle',
+      label: `${fn}: minified JS`,
+      value: packaged.js,
+      unit: 'bytes',
+      reference: { label: 'serverless-esbuild defaults', value: baseline.jsBytes },
+      ratio: js,
+      ratioText: timesText(js, 'smaller', 'larger'),
+      goals: [atMost(packaged.js, MAX_JS, '≤ 900 KB'), atMost(js, 1 / MIN_SHRINK, '≥ 3× smaller')],
+    },
+    {
+      id: `bundle.${fn}.zip`,
+      section: '1 Bundle',
+      label: `${fn}: zip artifact`,
+      value: packaged.zip,
+      unit: 'bytes',
+      reference: { label: 'serverless-esbuild defaults', value: baseline.zipBytes },
+      ratio: zip,
+      ratioText: timesText(zip, 'smaller', 'larger'),
+      goals: [
+        atMost(packaged.zip, MAX_ZIP, '≤ 260 KB'),
+        atMost(zip, 1 / MIN_SHRINK, '≥ 3× smaller'),
+      ],
+    },
+  ];
+}
+
+export async function measureBundle(stage: string, workDir: string): Promise<BundleResult> {
+  const packaged = await slsPackage(stage);
+  try {
+    const figures: Figure[] = [];
+    const artifacts = {} as Record<FunctionName, Artifact>;
+    const details: Record<string, unknown> = { slsPackageMs: packaged.durationMs };
+    for (const fn of FUNCTIONS) {
+      const resource = packaged.template.Resources[LOGICAL_IDS[fn]];
+      const runtime = String(resource?.Properties.Runtime);
+      const environment =
+        (resource?.Properties.Environment as { Variables?: Record<string, string> } | undefined)
+          ?.Variables ?? {};
+      const zipPath = path.join(packaged.dir, `${fn}.zip`);
+      const entries = zipEntries(await readFile(zipPath));
+      const js = entries.find((e) => e.name === `handlers/${fn}.js`);
+      if (!js) throw new Error(`${fn}.zip holds no handlers/${fn}.js`);
+      const extracted = path.join(workDir, 'artifact', fn);
+      for (const entry of entries) {
+        const target = path.join(extracted, entry.name);
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, entry.read());
+      }
+      const baseline = await defaultBuild(fn, runtime, path.join(workDir, 'default', fn));
+      const sizes = { js: js.size, zip: (await stat(zipPath)).size };
+      figures.push(...figuresFor(fn, sizes, baseline));
+      const files = entries.map(({ name, size, compressedSize }) => ({
+        name,
+        size,
+        compressedSize,
+      }));
+      artifacts[fn] = { bundlePath: path.join(extracted, js.name), environment, files };
+      details[fn] = { runtime, packaged: sizes, files, default: baseline };
+    }
+    return { figures, artifacts, details };
+  } finally {
+    await packaged.remove();
+  }
+}
