@@ -1,0 +1,108 @@
+/**
+ * `npm start` as a fresh clone runs it: no AWS variables, an empty HOME, no TTY. It packages the
+ * local stage, starts the local endpoint and runs the real `sls invoke local` for each step.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cliEnvironment } from '../../scripts/lib/local-run';
+import { REPO_ROOT } from '../helpers/sls';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+function npmStart(home: string, timeoutMs: number): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['start'], {
+      cwd: REPO_ROOT,
+      env: cliEnvironment(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, durationMs: Date.now() - started });
+    });
+  });
+}
+
+describe('npm start', () => {
+  let home: string;
+  let run: Run;
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-npm-start-'));
+    run = await npmStart(home, 150_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('exits 0 and says the flow ran as designed, without AWS credentials', () => {
+    // Assess
+    expect({
+      code: run.code,
+      output: run.code === 0 ? '' : `${run.stdout}\n${run.stderr}`,
+    }).toEqual({
+      code: 0,
+      output: '',
+    });
+    expect(run.stdout).toMatch(/As designed in \d+\.\d s:/);
+    expect(run.stdout).toContain('packaged   sls package --stage local: built in');
+  });
+
+  it('runs the four steps through the real sls invoke local', () => {
+    // Assess
+    for (const step of [
+      `1/4  status`,
+      `2/4  dry run of stop`,
+      `3/4  stop, hibernating where configured, and wait`,
+      `4/4  start and wait`,
+    ]) {
+      expect(run.stdout).toContain(step);
+    }
+    expect(run.stdout).toContain(
+      `$ sls invoke local -f instances --stage local --data '{"action":"start","wait":true}'`,
+    );
+  });
+
+  it('shows the refused target with what to check, and the KMS fall-back as a failure', () => {
+    // Assess
+    expect(run.stdout).toMatch(
+      /444444444444 {2}eu-west-1 {2}target failed[^\n]*\n {4}AccessDenied: User: arn:aws:sts::111111111111:assumed-role\/xacct-ec2-local-eu-west-1-exec/,
+    );
+    expect(run.stdout).toContain('What to check:');
+    expect(run.stdout).toMatch(
+      /i-0222a00000000000a {2}encrypted-denied +stopped +stopped +failed +start accepted, then the instance fell back to/,
+    );
+    expect(run.stdout).toContain(
+      'Back to stopped with state reason Client.InternalError in the endpoint: i-0222a00000000000a',
+    );
+  });
+
+  it('prints no colours and no credentials when its output is not a terminal', () => {
+    // Assess
+    expect(run.stdout).not.toContain('\u001b[');
+    expect(run.stdout).not.toMatch(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/);
+    expect(run.stdout).not.toMatch(/IQoJb3JpZ2lu/);
+  });
+});

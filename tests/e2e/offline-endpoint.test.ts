@@ -1,0 +1,143 @@
+/**
+ * A real HTTP call to `sls offline --stage local` (serverless-offline 14, POST /instances/{action})
+ * with the function running against the local endpoint; started on free ports on 127.0.0.1 and
+ * stopped with everything it spawned.
+ */
+import type { RunResult } from '../../handlers/core/results';
+import {
+  type LocalEndpoint,
+  type Offline,
+  startLocalEndpoint,
+  startOffline,
+} from '../../scripts/lib/local-run';
+
+interface Problems {
+  message: string;
+  problems: Array<{ field: string; message: string }>;
+}
+
+/** Whether any process of the group is still there, polling a little while they are reaped. */
+async function groupAlive(pgid: number, withinMs = 3_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return false;
+    }
+    if (Date.now() > until) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function post(url: string, body?: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body }),
+  });
+  return { status: response.status, json: (await response.json()) as unknown };
+}
+
+describe('sls offline against the local endpoint', () => {
+  let endpoint: LocalEndpoint;
+  let offline: Offline;
+
+  beforeAll(async () => {
+    endpoint = await startLocalEndpoint({
+      reusePackaging: true,
+      settings: { pendingMs: 150, stoppingMs: 150, kmsFallbackMs: 100 },
+      log: () => undefined,
+    });
+    [offline] = await Promise.all([
+      startOffline({
+        stage: endpoint.stage,
+        env: {
+          ...endpoint.clientEnv(),
+          WAITER_MIN_DELAY_SECONDS: '0.05',
+          WAITER_MAX_DELAY_SECONDS: '0.1',
+        },
+      }),
+      endpoint.ready,
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await offline?.stop();
+    await endpoint?.stop();
+  });
+
+  it('listens on 127.0.0.1 only, on the ports it was given', () => {
+    // Assess
+    expect(offline.url).toBe(`http://127.0.0.1:${offline.httpPort}`);
+    expect(offline.server.output()).toContain(`Server ready: http://127.0.0.1:${offline.httpPort}`);
+    expect(offline.server.output()).toContain(
+      `listening on http://127.0.0.1:${offline.lambdaPort}`,
+    );
+  });
+
+  it('answers POST /instances/status with 200 and the run result', async () => {
+    // Act
+    const { status, json } = await post(`${offline.url}/instances/status`);
+
+    // Assess
+    expect(status).toBe(200);
+    const result = json as RunResult;
+    expect(result).toMatchObject({ action: 'status', summary: { targets: 5, targetsFailed: 2 } });
+    expect(result.targets.find((t) => t.accountId === '444444444444')?.error?.code).toBe(
+      'AccessDenied',
+    );
+    expect(
+      result.targets.filter((t) => t.status === 'ok').map((t) => `${t.accountId} ${t.region}`),
+    ).toEqual(['222222222222 eu-west-1', '222222222222 us-east-1', '333333333333 eu-central-1']);
+  });
+
+  it('stops an instance and waits for it when asked to', async () => {
+    // Act
+    const { status, json } = await post(
+      `${offline.url}/instances/stop`,
+      JSON.stringify({ wait: true, instanceIds: ['i-0333c000000000001'] }),
+    );
+
+    // Assess
+    expect(status).toBe(200);
+    expect((json as RunResult).targets.flatMap((t) => t.instances)).toEqual([
+      expect.objectContaining({
+        instanceId: 'i-0333c000000000001',
+        outcome: 'changed',
+        currentState: 'stopped',
+      }),
+    ]);
+    expect(endpoint.aws.world.instance('i-0333c000000000001')?.state).toBe('stopped');
+  });
+
+  it('answers a bad body with 400, listing every problem', async () => {
+    // Act
+    const { status, json } = await post(
+      `${offline.url}/instances/start`,
+      JSON.stringify({ dryrun: true, hibernate: true, targets: { accounts: ['999999999999'] } }),
+    );
+
+    // Assess
+    expect(status).toBe(400);
+    const body = json as Problems;
+    expect(body.message).toBe('invalid request: 3 problem(s)');
+    expect(body.problems.map((p) => p.field).sort()).toEqual(
+      ['(root)', 'hibernate', 'targets.accounts[0]'].sort(),
+    );
+  });
+
+  it('stops cleanly, leaving no process behind', async () => {
+    // Prepare
+    const pid = offline.server.pid ?? 0;
+
+    // Act
+    await offline.stop();
+
+    // Assess
+    expect(pid).toBeGreaterThan(0);
+    await expect(offline.server.exited).resolves.toBeDefined();
+    expect(await groupAlive(pid)).toBe(false);
+    await expect(fetch(`${offline.url}/instances/status`, { method: 'POST' })).rejects.toThrow();
+  });
+});
