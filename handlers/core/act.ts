@@ -1,6 +1,7 @@
 /**
  * Starts or stops the selected instances of one target: one batch call on the happy path,
- * bisection when a batch fails because of some of its instances.
+ * bisection when a batch fails because of some of its instances, and batches paced to EC2's
+ * instance bucket when there are more instances than its burst.
  */
 import {
   type EC2Client,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isInstanceSpecificError } from './aws-error';
 import { explainInstanceError } from './diagnose';
+import { INSTANCE_BUCKETS, InstanceBucket, type PaceClock } from './instance-rate';
 import type { InstanceResult } from './results';
 import type { SelectedInstance } from './select';
 
@@ -128,6 +130,50 @@ async function send(
 export interface ActOptions {
   action: ChangeAction;
   hibernate: boolean;
+  /** Milliseconds the target may still spend waiting for EC2's instance bucket (default: no limit). */
+  timeLeftMillis?: () => number;
+  clock?: PaceClock;
+}
+
+export interface PacedOutcomes<T> {
+  outcomes: Map<string, BatchOutcome<T>>;
+  /** IDs never sent: waiting for the bucket would have outlasted the time left. */
+  notSent: string[];
+}
+
+/**
+ * Sends the IDs in batches the target's instance bucket covers, waiting for it to refill between
+ * batches. Each batch is bisected on instance-specific errors; an error that cannot be
+ * instance-specific fails every ID not yet done, without more calls.
+ */
+export async function sendPaced<T>(
+  ids: readonly string[],
+  call: (ids: string[]) => Promise<ReadonlyMap<string, T>>,
+  bucket: InstanceBucket,
+  timeLeftMillis: () => number,
+): Promise<PacedOutcomes<T>> {
+  const outcomes = new Map<string, BatchOutcome<T>>();
+  let next = 0;
+  while (next < ids.length) {
+    const size = bucket.nextBatchSize(ids.length - next, MAX_BATCH);
+    if (!(await bucket.take(size, timeLeftMillis()))) break;
+    const batch = ids.slice(next, next + size);
+    next += size;
+    const sent = await bisectBatch(batch, call);
+    bucket.answered();
+    for (const [id, outcome] of sent) outcomes.set(id, outcome);
+    const fatal = [...sent.values()].find((o) => !o.ok && !isInstanceSpecificError(o.error));
+    if (fatal) {
+      for (const id of ids.slice(next)) outcomes.set(id, fatal);
+      next = ids.length;
+    }
+  }
+  return { outcomes, notSent: ids.slice(next) };
+}
+
+function notSentReason(action: ChangeAction): string {
+  const { capacity, refillPerSecond } = INSTANCE_BUCKETS[action];
+  return `not sent: EC2 lets an account ${action} ${refillPerSecond} instances per second in a Region once a burst of ${capacity} is spent, and the invocation had too little time left to wait; run again to finish`;
 }
 
 /** Applies start/stop to one target's selected instances and reports each one. */
@@ -138,6 +184,9 @@ export async function actOnInstances(
 ): Promise<InstanceResult[]> {
   const plan = planAction(instances, options.action);
   const results = [...plan.settled];
+  // One bucket for the target: both groups below draw from it.
+  const bucket = new InstanceBucket(INSTANCE_BUCKETS[options.action], options.clock);
+  const timeLeft = options.timeLeftMillis ?? (() => Number.POSITIVE_INFINITY);
   // Hibernate only where it was configured at launch; EC2 rejects it for the others.
   const groups: Array<{ members: SelectedInstance[]; hibernate: boolean; note?: string }> =
     options.action === 'stop' && options.hibernate
@@ -153,11 +202,23 @@ export async function actOnInstances(
 
   for (const group of groups) {
     if (group.members.length === 0) continue;
-    const outcomes = await bisectBatch(
+    const { outcomes, notSent } = await sendPaced(
       group.members.map((i) => i.instanceId),
       (ids) => send(client, options.action, ids, group.hibernate),
+      bucket,
+      timeLeft,
     );
+    const unsent = new Set(notSent);
     for (const instance of group.members) {
+      if (unsent.has(instance.instanceId)) {
+        results.push({
+          ...base(instance),
+          currentState: instance.state,
+          outcome: 'not-processed',
+          reason: notSentReason(options.action),
+        });
+        continue;
+      }
       const outcome = outcomes.get(instance.instanceId);
       if (!outcome?.ok) {
         const { code, reason } = explainInstanceError(outcome?.error);

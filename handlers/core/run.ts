@@ -98,7 +98,11 @@ async function runTarget(
       foundIds: selection.foundIds,
     };
   }
-  let instances = await actOnInstances(client, selection.instances, options);
+  let instances = await actOnInstances(client, selection.instances, {
+    ...options,
+    // Waiting for EC2's instance bucket may use the invocation's time, but not its reserve.
+    timeLeftMillis: () => deps.remainingMillis() - deps.config.reserveMillis,
+  });
   if (request.wait) {
     const before = new Map(selection.instances.map((i) => [i.instanceId, i]));
     instances = await waitForFinalStates(client, request.action, instances, before, {
