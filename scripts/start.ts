@@ -238,9 +238,13 @@ async function main(): Promise<number> {
   const options = parseOptions();
   const abort = new AbortController();
   let endpoint: LocalEndpoint | undefined;
+  const inFlight = new Set<Promise<unknown>>();
   const onSignal = () => {
+    // End the sls children, let their service directories be removed, then stop the endpoint.
     abort.abort();
-    void (endpoint?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled(inFlight)
+      .then(() => endpoint?.stop())
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -277,14 +281,18 @@ async function main(): Promise<number> {
     childEnv = { ...endpoint.clientEnv(), ...FAST_WAITER };
   }
 
-  const invoke = (step: Step) =>
-    invokeLocal({
+  const invoke = (step: Step) => {
+    const running = invokeLocal({
       stage,
       event: step.event,
       env: childEnv,
       ...(home ? { home } : {}),
       signal: abort.signal,
     });
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running)).catch(() => undefined);
+    return running;
+  };
 
   try {
     // Status and the dry run change nothing, so they run side by side (and beside packaging).
@@ -327,8 +335,8 @@ async function main(): Promise<number> {
     console.log(`\n${paint('Calls the endpoint answered', 'bold')}`);
     for (const line of callSummary(endpoint)) console.log(line);
 
-    const ready2 = await endpoint.ready;
-    const expected = expectationsFor(endpoint.seed, packagedStageConfig(ready2.packaging.packaged));
+    const { packaging } = await endpoint.ready;
+    const expected = expectationsFor(endpoint.seed, packagedStageConfig(packaging.packaged));
     const surprises = results.flatMap(({ step, result }) =>
       result ? surprisesIn(result, expected).map((s) => `${step.title}: ${s}`) : [],
     );
@@ -354,6 +362,8 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
+    // Ends any sls child still running (after an error; otherwise there is none).
+    abort.abort();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await endpoint?.stop();
@@ -369,6 +379,7 @@ main().then(
     console.error(
       `npm start: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    process.exitCode = known ? 2 : 2;
+    // Bad flags and a flow that could not run alike: 2.
+    process.exitCode = 2;
   },
 );
