@@ -7,9 +7,14 @@
  * five minutes before it expires. A warm container therefore assumes each role about once per
  * session lifetime. Raw keys are never cached by hand.
  *
+ * All clients share one keep-alive connection pool, sized to the fan-out's concurrency (see
+ * `sharedConnections`).
+ *
  * No `endpoint` is set here on purpose: AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_STS (used by the
  * local test endpoint) only work when code leaves the endpoint to the SDK.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
@@ -23,7 +28,10 @@ import type { Target } from '../core/types';
 import { roleSessionName } from './session-name';
 
 export interface TargetClientsOptions {
-  config: Pick<RuntimeConfig, 'targetRoleName' | 'targets' | 'sessionDurationSeconds'>;
+  config: Pick<
+    RuntimeConfig,
+    'targetRoleName' | 'targets' | 'sessionDurationSeconds' | 'concurrency'
+  >;
   /** Region the function runs in: STS is called on its regional endpoint. */
   homeRegion: string;
   serviceName: string;
@@ -49,6 +57,20 @@ export const DEFAULT_EC2_MAX_ATTEMPTS = 5;
 type CredentialProvider = NonNullable<EC2ClientConfig['credentials']>;
 /** Role chaining (Lambda session -> target role) caps a session at one hour. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
+/** The SDK's default sockets per endpoint for one client; the shared pool never has fewer. */
+export const MIN_SOCKETS_PER_ENDPOINT = 50;
+
+/**
+ * One keep-alive pool for every target client, and through them for AssumeRole (the credential
+ * provider sends it with its caller's request handler). All accounts call the same regional
+ * endpoints, so a connection opened for one target serves the next: one TCP+TLS handshake per
+ * connection instead of one per (account, region). Sized to the fan-out: a shared pool capped at
+ * the SDK's default of 50 sockets would queue every call beyond 50 in flight.
+ */
+export function sharedConnections(concurrency: number) {
+  const options = { keepAlive: true, maxSockets: Math.max(MIN_SOCKETS_PER_ENDPOINT, concurrency) };
+  return { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
+}
 
 export function createTargetClients(options: TargetClientsOptions): TargetClients {
   const { config, homeRegion } = options;
@@ -56,6 +78,7 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
   const providers = new Map<string, CredentialProvider>();
   const clients = new Map<string, EC2Client>();
   const currentSessionNames = new Map<string, string>();
+  const requestHandler = sharedConnections(config.concurrency);
 
   function credentialsFor(accountId: string): CredentialProvider {
     const existing = providers.get(accountId);
@@ -101,6 +124,7 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
         credentials: credentialsFor(accountId),
         maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
         retryMode: 'standard',
+        requestHandler,
       });
       clients.set(key, client);
       return client;
