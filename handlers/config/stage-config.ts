@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../contract/zod-messages';
 import {
   ACCOUNT_ID_PATTERN,
   EXTERNAL_ID_PATTERN,
@@ -25,75 +26,92 @@ function isIanaTimeZone(value: string): boolean {
 const targetSchema = z.strictObject({
   accountId: z
     .string({ error: 'must be a 12-digit AWS account ID, quoted as a string' })
-    .regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, quoted as a string'),
-  externalId: z
-    .string()
-    .regex(
-      EXTERNAL_ID_PATTERN,
-      'must be 2-1224 characters of letters, digits and +=,.@:/-_ (the form STS accepts)',
-    )
-    .optional(),
+    .check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, quoted as a string')),
+  externalId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          EXTERNAL_ID_PATTERN,
+          'must be 2-1224 characters of letters, digits and +=,.@:/-_ (the form STS accepts)',
+        ),
+      ),
+  ),
   regions: z
     .array(
-      z.string().refine(isAwsRegion, {
-        message: 'is not an AWS region name (for example "eu-west-1")',
-      }),
+      z.string().check(
+        z.refine(isAwsRegion, {
+          message: 'is not an AWS region name (for example "eu-west-1")',
+        }),
+      ),
     )
-    .min(1, 'list at least one region for this account'),
+    .check(z.minLength(1, 'list at least one region for this account')),
 });
 
 const scheduleSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[0-9A-Za-z_.-]{1,48}$/, 'must be 1-48 characters of letters, digits and _.-'),
+    .check(z.regex(/^[0-9A-Za-z_.-]{1,48}$/, 'must be 1-48 characters of letters, digits and _.-')),
   expression: z
     .string()
-    .regex(
-      /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/,
-      'must be an EventBridge Scheduler expression: cron(...), rate(...) or at(...)',
+    .check(
+      z.regex(
+        /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/,
+        'must be an EventBridge Scheduler expression: cron(...), rate(...) or at(...)',
+      ),
     ),
-  timezone: z.string().refine(isIanaTimeZone, {
-    message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
-  }),
-  enabled: z.boolean().default(true),
+  timezone: z.string().check(
+    z.refine(isIanaTimeZone, {
+      message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
+    }),
+  ),
+  enabled: z._default(z.boolean(), true),
   request: requestSchema,
 });
 
 export const stageConfigSchema = z.strictObject({
   targetRoleName: z
     .string()
-    .regex(
-      ROLE_NAME_PATTERN,
-      'must be an IAM role name: 1-64 characters of letters, digits and +=,.@_-',
+    .check(
+      z.regex(
+        ROLE_NAME_PATTERN,
+        'must be an IAM role name: 1-64 characters of letters, digits and +=,.@_-',
+      ),
     ),
-  controlTagKey: z
-    .string()
-    .min(1, 'cannot be empty')
-    .max(TAG_KEY_MAX, `is at most ${TAG_KEY_MAX} characters`)
-    .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+  controlTagKey: z.string().check(
+    z.minLength(1, 'cannot be empty'),
+    z.maxLength(TAG_KEY_MAX, `is at most ${TAG_KEY_MAX} characters`),
+    z.refine((key) => !key.toLowerCase().startsWith('aws:'), {
       message: 'cannot start with "aws:" (reserved by AWS)',
     }),
-  controlTagValue: z.string().min(1, 'cannot be empty').max(TAG_VALUE_MAX),
-  targets: z.array(targetSchema).min(1, 'list at least one target account (accountId and regions)'),
+  ),
+  controlTagValue: z.string().check(z.minLength(1, 'cannot be empty'), z.maxLength(TAG_VALUE_MAX)),
+  targets: z
+    .array(targetSchema)
+    .check(z.minLength(1, 'list at least one target account (accountId and regions)')),
   concurrency: z
     .number()
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(100, 'must be at most 100'),
+    .check(
+      z.int('must be a whole number'),
+      z.minimum(1, 'must be at least 1'),
+      z.maximum(100, 'must be at most 100'),
+    ),
   /** Assumed-role session length. Role chaining caps it at one hour. */
   sessionDurationSeconds: z
     .number()
-    .int()
-    .min(900, 'must be at least 900 (STS minimum)')
-    .max(
-      3600,
-      'must be at most 3600: Lambda credentials are a role session, so this is role chaining, capped at one hour',
+    .check(
+      z.int(),
+      z.minimum(900, 'must be at least 900 (STS minimum)'),
+      z.maximum(
+        3600,
+        'must be at most 3600: Lambda credentials are a role session, so this is role chaining, capped at one hour',
+      ),
     ),
   /** Stop launching new targets when the invocation has less than this left. */
-  reserveMillis: z.number().int().min(0),
+  reserveMillis: z.number().check(z.int(), z.minimum(0)),
   /** Longest a `wait: true` request waits for the final state. */
-  waitTimeoutSeconds: z.number().int().min(1).max(840),
-  schedules: z.array(scheduleSchema).default([]),
+  waitTimeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(840)),
+  schedules: z._default(z.array(scheduleSchema), []),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
@@ -105,7 +123,7 @@ export type ScheduleConfig = StageConfig['schedules'][number];
  * prefix `params`) and again at cold start on the environment copy.
  */
 export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfig> {
-  const parsed = stageConfigSchema.safeParse(input);
+  const parsed = z.safeParse(stageConfigSchema, input);
   if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, prefix) };
   const config = parsed.data;
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);

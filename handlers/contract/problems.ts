@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 
 /** One thing wrong with an input, named by its path so the caller knows exactly what to fix. */
 export interface Problem {
@@ -20,7 +20,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
   return out === '' ? '(root)' : out;
 }
 
-export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
+export function problemsFromZod(error: core.$ZodError, prefix = ''): Problem[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return {

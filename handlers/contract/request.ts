@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { isAwsRegion } from '../config/regions';
 import type { StageConfig } from '../config/stage-config';
 import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN, TAG_KEY_MAX, TAG_VALUE_MAX } from './ids';
@@ -10,11 +11,13 @@ export type Action = (typeof ACTIONS)[number];
 /** Most instance IDs one request may name; larger sets belong in a tag selector. */
 export const MAX_INSTANCE_IDS = 1000;
 
-const tagValues = z.union([
-  z.string().max(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`),
+const tagValue = () =>
   z
-    .array(z.string().max(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`))
-    .min(1, 'give at least one value, or drop the key'),
+    .string()
+    .check(z.maxLength(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`));
+const tagValues = z.union([
+  tagValue(),
+  z.array(tagValue()).check(z.minLength(1, 'give at least one value, or drop the key')),
 ]);
 
 /**
@@ -23,48 +26,68 @@ const tagValues = z.union([
  */
 export const requestSchema = z.strictObject({
   action: z.enum(ACTIONS, { error: 'must be one of "start", "stop" or "status"' }),
-  targets: z
-    .strictObject({
-      accounts: z
-        .array(
-          z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, as a string'),
-        )
-        .min(1, 'give at least one account, or leave "targets.accounts" out to use all')
-        .optional(),
-      regions: z
-        .array(
-          z.string().refine(isAwsRegion, {
-            message: 'is not an AWS region name (for example "eu-west-1")',
-          }),
-        )
-        .min(1, 'give at least one region, or leave "targets.regions" out to use all')
-        .optional(),
-    })
-    .optional(),
-  instanceIds: z
-    .array(
-      z
-        .string()
-        .regex(
-          INSTANCE_ID_PATTERN,
-          'is not an EC2 instance ID: expected "i-" followed by 8 or 17 lowercase hex characters',
+  targets: z.optional(
+    z.strictObject({
+      accounts: z.optional(
+        z
+          .array(
+            z
+              .string()
+              .check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, as a string')),
+          )
+          .check(
+            z.minLength(1, 'give at least one account, or leave "targets.accounts" out to use all'),
+          ),
+      ),
+      regions: z.optional(
+        z
+          .array(
+            z.string().check(
+              z.refine(isAwsRegion, {
+                message: 'is not an AWS region name (for example "eu-west-1")',
+              }),
+            ),
+          )
+          .check(
+            z.minLength(1, 'give at least one region, or leave "targets.regions" out to use all'),
+          ),
+      ),
+    }),
+  ),
+  instanceIds: z.optional(
+    z
+      .array(
+        z
+          .string()
+          .check(
+            z.regex(
+              INSTANCE_ID_PATTERN,
+              'is not an EC2 instance ID: expected "i-" followed by 8 or 17 lowercase hex characters',
+            ),
+          ),
+      )
+      .check(
+        z.minLength(1, 'give at least one instance ID, or leave "instanceIds" out'),
+        z.maxLength(
+          MAX_INSTANCE_IDS,
+          `at most ${MAX_INSTANCE_IDS} instance IDs; select larger sets by tag`,
         ),
-    )
-    .min(1, 'give at least one instance ID, or leave "instanceIds" out')
-    .max(MAX_INSTANCE_IDS, `at most ${MAX_INSTANCE_IDS} instance IDs; select larger sets by tag`)
-    .optional(),
-  tags: z
-    .record(
+      ),
+  ),
+  tags: z.optional(
+    z.record(
       z
         .string()
-        .min(1, 'a tag key cannot be empty')
-        .max(TAG_KEY_MAX, `a tag key is at most ${TAG_KEY_MAX} characters`),
+        .check(
+          z.minLength(1, 'a tag key cannot be empty'),
+          z.maxLength(TAG_KEY_MAX, `a tag key is at most ${TAG_KEY_MAX} characters`),
+        ),
       tagValues,
-    )
-    .optional(),
-  dryRun: z.boolean({ error: 'must be true or false' }).optional(),
-  hibernate: z.boolean({ error: 'must be true or false' }).optional(),
-  wait: z.boolean({ error: 'must be true or false' }).optional(),
+    ),
+  ),
+  dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
+  hibernate: z.optional(z.boolean({ error: 'must be true or false' })),
+  wait: z.optional(z.boolean({ error: 'must be true or false' })),
 });
 
 export type RawRequest = z.infer<typeof requestSchema>;
@@ -124,7 +147,7 @@ export function parseRequest(
   input: unknown,
   config: Pick<StageConfig, 'targets'>,
 ): Parsed<InstanceRequest> {
-  const parsed = requestSchema.safeParse(input);
+  const parsed = z.safeParse(requestSchema, input);
   const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
   // The cross-field checks also run on a request with type errors, so a caller sees every
   // problem at once; they only look at the fields that have the right shape.
