@@ -58,3 +58,15 @@ export function callsOf(aws: LocalAws, action: string): number {
 export function totalCalls(aws: LocalAws): number {
   return aws.calls.count();
 }
+
+/**
+ * The idle timeout the endpoint announces in its Keep-Alive header, in seconds. Node's agent keeps
+ * a one-second margin below it, so a hint of 1 s means no idle connection is ever reused.
+ */
+export async function keepAliveHintSeconds(endpoint: BenchEndpoint): Promise<number | undefined> {
+  const response = await fetch(`${endpoint.aws.url}/`, { method: 'POST', body: '' });
+  await response.arrayBuffer();
+  endpoint.aws.calls.reset();
+  const hint = /timeout=(\d+)/.exec(response.headers.get('keep-alive') ?? '')?.[1];
+  return hint === undefined ? undefined : Number(hint);
+}

@@ -25,8 +25,9 @@ function progress(line: string): void {
 }
 
 async function runSections(plan: Plan, only: readonly SectionName[], report: BenchReport) {
-  const add = (name: string, result: { figures: Figure[]; details: unknown }) => {
+  const add = (name: string, result: { figures: Figure[]; details: unknown; notes?: string[] }) => {
     report.figures.push(...result.figures);
+    report.notes.push(...(result.notes ?? []));
     report.details[name] = result.details;
   };
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {

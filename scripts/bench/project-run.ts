@@ -4,7 +4,7 @@
  */
 
 import type { InvokeResult, Usage } from './drivers/invoke-handler';
-import { startBenchEndpoint } from './endpoint';
+import { keepAliveHintSeconds, startBenchEndpoint } from './endpoint';
 import { startHandler } from './handler-run';
 import type { Artifact } from './sections/bundle';
 import { type Shape, stageConfig } from './world';
@@ -16,6 +16,8 @@ export interface ProjectRun {
   /** Most requests the endpoint was answering at once. */
   peakInFlight: number;
   endpointCpuMs: number;
+  /** Keep-Alive timeout the endpoint announced (seconds). */
+  keepAliveHint: number | undefined;
 }
 
 export async function runProject(
@@ -27,6 +29,7 @@ export async function runProject(
   const endpoint = await startBenchEndpoint(shape, { latencyMs });
   const handler = await startHandler(artifact, endpoint, stageConfig(shape, concurrency));
   try {
+    const keepAliveHint = await keepAliveHintSeconds(endpoint);
     const cpu = endpoint.cpuMeter();
     const invoke = await handler.invoke({ action: 'stop' });
     const endpointCpuMs = cpu();
@@ -36,6 +39,7 @@ export async function runProject(
       calls: endpoint.aws.calls.count(),
       peakInFlight: endpoint.aws.calls.concurrency().peak,
       endpointCpuMs,
+      keepAliveHint,
     };
   } finally {
     await handler.close();

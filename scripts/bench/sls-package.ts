@@ -22,6 +22,8 @@ export interface Packaged {
   dir: string;
   /** The CloudFormation template the artifacts would deploy with. */
   template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  /** custom.esbuild as the package step resolved it. */
+  esbuild: Record<string, unknown>;
   durationMs: number;
   remove(): Promise<void>;
 }
@@ -66,5 +68,15 @@ export async function slsPackage(stage: string): Promise<Packaged> {
   const template = JSON.parse(
     await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Packaged['template'];
-  return { dir, template, durationMs, remove: () => rm(root, { recursive: true, force: true }) };
+  const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
+    service?: { custom?: { esbuild?: Record<string, unknown> } };
+  };
+  const esbuild = state.service?.custom?.esbuild ?? {};
+  return {
+    dir,
+    template,
+    esbuild,
+    durationMs,
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
 }

@@ -4,6 +4,7 @@
  * invocation's wall time and summary, and the process's CPU time and peak RSS.
  */
 import { randomUUID } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
 import type { Context } from 'aws-lambda';
 import { serve } from '../rpc';
 
@@ -17,6 +18,8 @@ interface RunSummaryView {
 export interface InvokeResult {
   wallMs: number;
   cpuMs: number;
+  /** TCP connections the invocation opened (each one a TLS handshake against real AWS). */
+  connections: number;
   summary: Record<string, number>;
   /** Failure codes of instances and targets, counted. */
   failures: Record<string, number>;
@@ -63,6 +66,10 @@ function failuresOf(result: RunSummaryView): Record<string, number> {
 }
 
 let handler: Handler | undefined;
+let connections = 0;
+subscribe('net.client.socket', () => {
+  connections += 1;
+});
 
 serve({
   async load(params: { path: string }): Promise<{ loadMs: number }> {
@@ -73,6 +80,7 @@ serve({
   async invoke(params: { event: unknown; timeoutMs: number }): Promise<InvokeResult> {
     if (!handler) throw new Error('load the handler first');
     const cpu = process.cpuUsage();
+    const opened = connections;
     const started = performance.now();
     const result = (await handler(params.event, lambdaContext(params.timeoutMs))) as RunSummaryView;
     const wallMs = performance.now() - started;
@@ -80,6 +88,7 @@ serve({
     return {
       wallMs,
       cpuMs: (used.user + used.system) / 1000,
+      connections: connections - opened,
       summary: result.summary ?? {},
       failures: failuresOf(result),
     };

@@ -6,6 +6,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultBuild } from '../default-build';
 import { atMost, type Figure, ratioOf, timesText } from '../figure';
+import { type EsbuildSettings, sdkFloor } from '../sdk-floor';
 import { slsPackage } from '../sls-package';
 import { zipEntries } from '../zip';
 
@@ -84,7 +85,8 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
         (resource?.Properties.Environment as { Variables?: Record<string, string> } | undefined)
           ?.Variables ?? {};
       const zipPath = path.join(packaged.dir, `${fn}.zip`);
-      const entries = zipEntries(await readFile(zipPath));
+      // Native zip also stores directory entries; only files matter here.
+      const entries = zipEntries(await readFile(zipPath)).filter((e) => !e.name.endsWith('/'));
       const js = entries.find((e) => e.name === `handlers/${fn}.js`);
       if (!js) throw new Error(`${fn}.zip holds no handlers/${fn}.js`);
       const extracted = path.join(workDir, 'artifact', fn);
@@ -104,6 +106,22 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
       artifacts[fn] = { bundlePath: path.join(extracted, js.name), environment, files };
       details[fn] = { runtime, packaged: sizes, files, default: baseline };
     }
+    const floor = await sdkFloor(packaged.esbuild as EsbuildSettings, path.join(workDir, 'floor'));
+    const baseline = (details.instances as { default: { zipBytes: number } }).default;
+    const floorRatio = ratioOf(floor.zipBytes, baseline.zipBytes);
+    figures.push({
+      id: 'bundle.sdkFloor.zip',
+      section: '1 Bundle',
+      label: 'floor: the SDK calls alone, same options, zipped',
+      value: floor.zipBytes,
+      unit: 'bytes',
+      reference: { label: 'instances, serverless-esbuild defaults', value: baseline.zipBytes },
+      ratio: floorRatio,
+      ratioText: timesText(floorRatio, 'smaller', 'larger'),
+      goals: [],
+      note: 'No handler of this SDK version can zip smaller than this with these options.',
+    });
+    details.sdkFloor = { ...floor, esbuild: packaged.esbuild };
     return { figures, artifacts, details };
   } finally {
     await packaged.remove();

@@ -64,6 +64,16 @@ export async function measureFanOut(artifact: Artifact, plan: Plan) {
       goals: [],
     },
     {
+      id: 'fanout.connections',
+      section: '4 Fan-out',
+      label: 'TCP connections opened by the handler in that run',
+      value: project.invoke.connections,
+      unit: 'count',
+      reference: { label: 'one per call, no reuse', value: project.calls },
+      ratio: ratioOf(project.invoke.connections, project.calls),
+      goals: [],
+    },
+    {
       id: 'endpoint.cpuPerCall',
       section: '4 Fan-out',
       label: `local endpoint CPU per call (${project.calls} calls)`,
