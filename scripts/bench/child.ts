@@ -9,8 +9,11 @@ import { build } from 'esbuild';
 import type { RpcReply, RpcRequest } from './rpc';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** Under the repository, so drivers resolve packages from its node_modules. */
-export const WORK_DIR = path.join(REPO_ROOT, '.bench', 'work');
+/**
+ * Under the repository, so drivers resolve packages from its node_modules; one per run, so a
+ * bench started by the test suite and one started by hand never share it.
+ */
+export const WORK_DIR = path.join(REPO_ROOT, '.bench', `work-${process.pid}`);
 const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HOME'] as const;
 
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every driver process there (for digging into a figure). */

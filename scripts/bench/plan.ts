@@ -15,6 +15,8 @@ export interface Plan {
   latencyMs: number;
   /** `concurrency` of the bench stage config: the most the config allows. */
   concurrency: number;
+  /** Other concurrency settings the fan-out is repeated with. */
+  sweep: number[];
   /** Instances in the one throttled target, and the StopInstances resource bucket it meets. */
   throttled: { instances: number; bucket?: { capacity: number; refillPerSecond: number } };
   /** Targets per point of the scale curve (instances per target as in fanOut). */
@@ -28,6 +30,7 @@ export const FULL: Plan = {
   fanOut: { targets: 400, regionsPerAccount: 4, instancesPerTarget: 10 },
   latencyMs: 50,
   concurrency: 100,
+  sweep: [16, 32, 64],
   throttled: { instances: 1200 },
   scale: [10, 100, 400, 1000],
 };
@@ -39,6 +42,7 @@ export const QUICK: Plan = {
   fanOut: { targets: 16, regionsPerAccount: 4, instancesPerTarget: 5 },
   latencyMs: 50,
   concurrency: 100,
+  sweep: [4],
   // The documented burst with ten times the refill: the same batches, a 1 s floor instead of 10 s.
   throttled: { instances: 1200, bucket: { capacity: 1000, refillPerSecond: 200 } },
   scale: [10, 40],

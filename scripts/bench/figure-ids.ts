@@ -1,0 +1,26 @@
+/** The figures one run produces for a plan: the contract of .bench/*.json that CI checks. */
+import type { Plan } from './plan';
+
+export function expectedFigureIds(plan: Plan): string[] {
+  return [
+    ...['instances', 'http'].flatMap((fn) => [`bundle.${fn}.js`, `bundle.${fn}.zip`]),
+    'bundle.sdkFloor.zip',
+    'load.instances.median',
+    'load.instances.p90',
+    'calls.assumeRole',
+    'calls.describeInstances',
+    'calls.stopInstances',
+    'calls.warmAssumeRole',
+    'fanout.vsNaive',
+    'fanout.vsBound',
+    'fanout.connections',
+    'fanout.handlerCpu',
+    'fanout.endpointCpu',
+    'fanout.vsMachineFloor',
+    ...plan.sweep.map((c) => `fanout.sweep.${c}`),
+    'memory.peakRss',
+    'throttled.wall',
+    'throttled.notStopped',
+    ...plan.scale.flatMap((t) => [`scale.${t}.wall`, `scale.${t}.calls`]),
+  ];
+}
