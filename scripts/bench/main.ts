@@ -99,6 +99,8 @@ async function main(): Promise<void> {
     await rm(WORK_DIR, { recursive: true, force: true });
   }
   report.durationMs = Date.now() - started;
+  // Sections finish in run order (memory comes out of the fan-out run); print them in number order.
+  report.figures.sort((a, b) => Number.parseInt(a.section, 10) - Number.parseInt(b.section, 10));
   const m = report.machine;
   const out = [
     `xacct-ec2 benchmark (${plan.mode}), ${report.startedAt}`,
