@@ -18,6 +18,8 @@ import type { SelectedInstance } from './select';
 export type ChangeAction = 'start' | 'stop';
 
 export const HIBERNATION_NOT_CONFIGURED = 'hibernation not configured at launch; stopped normally';
+/** Said of the instances that were hibernated, so a caller can tell them from normal stops. */
+export const HIBERNATED = 'hibernated: memory saved to the root volume';
 /** Upper bound per Start/Stop call, so one huge tag selection never builds an oversized request. */
 export const MAX_BATCH = 1000;
 
@@ -191,7 +193,11 @@ export async function actOnInstances(
   const groups: Array<{ members: SelectedInstance[]; hibernate: boolean; note?: string }> =
     options.action === 'stop' && options.hibernate
       ? [
-          { members: plan.toSend.filter((i) => i.hibernationConfigured), hibernate: true },
+          {
+            members: plan.toSend.filter((i) => i.hibernationConfigured),
+            hibernate: true,
+            note: HIBERNATED,
+          },
           {
             members: plan.toSend.filter((i) => !i.hibernationConfigured),
             hibernate: false,

@@ -6,7 +6,7 @@
  */
 import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { HIBERNATION_NOT_CONFIGURED } from '../../handlers/core/act';
+import { HIBERNATED, HIBERNATION_NOT_CONFIGURED } from '../../handlers/core/act';
 import { WOULD_SUCCEED } from '../../handlers/core/dry-run';
 import {
   ACCOUNT_222,
@@ -129,7 +129,7 @@ describe('instances handler against the local endpoint: instance rules', () => {
       previousState: 'running',
       currentState: 'stopped',
     });
-    expect(instanceOf(result, DEV_DESKTOP).reason).toBeUndefined();
+    expect(instanceOf(result, DEV_DESKTOP).reason).toBe(HIBERNATED);
     expect(instanceOf(result, WEB_1)).toMatchObject({
       outcome: 'changed',
       currentState: 'stopped',

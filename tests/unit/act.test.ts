@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   actOnInstances,
   bisectBatch,
+  HIBERNATED,
   HIBERNATION_NOT_CONFIGURED,
   planAction,
 } from '../../handlers/core/act';
@@ -271,7 +272,10 @@ describe('Function: actOnInstances', () => {
       outcome: 'changed',
       reason: HIBERNATION_NOT_CONFIGURED,
     });
-    expect(results.find((r) => r.instanceId === 'i-0000000a')?.reason).toBeUndefined();
+    expect(results.find((r) => r.instanceId === 'i-0000000a')).toMatchObject({
+      outcome: 'changed',
+      reason: HIBERNATED,
+    });
   });
 
   it('reports unchanged when EC2 says the instance was already in the wanted state', async () => {
