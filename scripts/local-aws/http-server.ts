@@ -24,8 +24,10 @@ export async function listen(port: number, handler: RequestHandler): Promise<Run
   const server = createServer((req, res) => {
     void serve(req, res, handler);
   });
-  // Keep-alive sockets from SDK clients would otherwise hold close() open.
-  server.keepAliveTimeout = 1000;
+  // Long enough for clients to reuse idle sockets as they would with AWS: Node's agent drops a
+  // socket once the server's advertised timeout is near, so 1 s meant a new connection per call.
+  // close() ends the kept-alive sockets itself.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {
