@@ -1,10 +1,11 @@
 /**
- * Runs the real osls CLI (`node_modules/.bin/sls`) the way a fresh clone in CI would: no AWS
- * credentials, no profile, an empty HOME, no TTY, no stdin, and a timeout.
+ * Runs the real osls CLI (node_modules/serverless, through scripts/lib/local-run, as the scripts
+ * do) the way a fresh clone in CI would: no AWS credentials, no profile, an empty HOME, no TTY,
+ * no stdin, and a timeout.
  *
- * - The child's environment is built from an allow-list, not inherited: the Jest setup file puts
- *   test credentials, STAGE_CONFIG and fast waiter delays into process.env, and none of that may
- *   leak into a CLI run. Every AWS_* variable is therefore absent unless a caller passes it in
+ * - The child's environment is built from the scripts' allow-list (cliEnvironment), not
+ *   inherited: the Jest setup file puts test credentials, STAGE_CONFIG and fast waiter delays into
+ *   process.env, and none of that may leak into a CLI run. Every AWS_* variable is therefore absent unless a caller passes it in
  *   `env` (a later suite passes AWS_ENDPOINT_URL_* and test keys for a local endpoint).
  * - AWS_EC2_METADATA_DISABLED=true is the one AWS_* variable set by default: without credentials
  *   the SDK's default chain would otherwise ask the instance metadata service, which on a cloud
@@ -13,16 +14,16 @@
  *   and `sls package` deletes that folder when it finishes. `createServiceCopy` makes a private
  *   copy of the service (node_modules symlinked) for each run that bundles.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cliEnvironment } from '../../scripts/lib/local-run/cli-env';
+import { jsonValuesIn } from '../../scripts/lib/local-run/invoke-output';
+import { runSls as runSlsCli, type SlsRunResult } from '../../scripts/lib/local-run/sls-cli';
+
+export { jsonValuesIn };
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SLS_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'sls');
-
-/** Variables a CLI run may inherit; everything else (AWS_*, Jest's test env) is dropped. */
-const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const;
 
 export interface SlsOptions {
   /** Service directory to run in (default: the repository). */
@@ -35,90 +36,29 @@ export interface SlsOptions {
   packageDir?: string;
 }
 
-export interface SlsResult {
-  args: string[];
-  /** Exit code; null when killed by a signal (for example on timeout). */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
+/** What a run printed and how it ended (exit code null when killed by a signal, e.g. on timeout). */
+export type SlsResult = SlsRunResult;
 
-/** The environment a CLI run gets: clean, CI-like, credential-free. */
+/** The environment a CLI run gets: clean, CI-like, credential-free (the scripts' allow-list). */
 export function slsEnvironment(
   home: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return {
-    ...env,
-    HOME: home,
-    USERPROFILE: home,
-    CI: 'true',
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-    // osls has no telemetry or notifications; these keep upstream-compatible CLIs quiet too.
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  };
+  return cliEnvironment(home, extra);
 }
 
-/** Runs `sls <args>` and resolves with its output; never rejects for a non-zero exit. */
+/** Runs `sls <args>` with a throw-away HOME and resolves with its output; never rejects for a non-zero exit. */
 export async function runSls(
   args: readonly string[],
   options: SlsOptions = {},
 ): Promise<SlsResult> {
   const fullArgs = [...args, ...(options.packageDir ? ['--package', options.packageDir] : [])];
   const home = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-home-'));
-  const started = Date.now();
   try {
-    return await new Promise<SlsResult>((resolve, reject) => {
-      const child = spawn(SLS_BIN, fullArgs, {
-        cwd: options.cwd ?? REPO_ROOT,
-        env: slsEnvironment(home, options.env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Own process group, so a timeout also ends esbuild's service process.
-        detached: true,
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        }
-      }, options.timeoutMs ?? 120_000);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({
-          args: fullArgs,
-          code,
-          signal,
-          timedOut,
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          durationMs: Date.now() - started,
-        });
-      });
+    return await runSlsCli(fullArgs, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: slsEnvironment(home, options.env),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   } finally {
     await rm(home, { recursive: true, force: true });
@@ -177,53 +117,6 @@ export async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/**
- * Every JSON object or array embedded in CLI output, in order. The output mixes log lines
- * (one JSON object each), pretty-printed results and plain text, so this scans for balanced
- * brackets outside strings and keeps what parses.
- */
-export function jsonValuesIn(text: string): unknown[] {
-  const values: unknown[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const open = text[i];
-    if (open !== '{' && open !== '[') {
-      i += 1;
-      continue;
-    }
-    const end = matchingBracket(text, i);
-    if (end < 0) {
-      i += 1;
-      continue;
-    }
-    try {
-      values.push(JSON.parse(text.slice(i, end + 1)));
-      i = end + 1;
-    } catch {
-      i += 1;
-    }
-  }
-  return values;
-}
-
-function matchingBracket(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i += 1) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i += 1;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') depth += 1;
-    else if (ch === '}' || ch === ']') {
-      depth -= 1;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
 }
 
 /** The last JSON object in the output that satisfies `accept` (e.g. has `summary`). */

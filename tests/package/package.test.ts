@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type StageConfig, toRuntimeConfig } from '../../handlers/config/stage-config';
+import { readZip, type ZipEntry } from '../../scripts/lib/zip';
 import {
   createServiceCopy,
   describeRun,
@@ -26,7 +27,6 @@ import {
   stageConfig,
   withoutServerlessOffline,
 } from './service-config';
-import { readZip, type ZipEntry } from './zip';
 
 interface Resource {
   Type: string;

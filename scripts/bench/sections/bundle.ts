@@ -4,11 +4,11 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readZip } from '../../lib/zip';
 import { defaultBuild } from '../default-build';
 import { atMost, type Figure, ratioOf, timesText } from '../figure';
 import { type EsbuildSettings, sdkFloor } from '../sdk-floor';
 import { slsPackage } from '../sls-package';
-import { zipEntries } from '../zip';
 
 export const FUNCTIONS = ['instances', 'http'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -86,7 +86,7 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
           ?.Variables ?? {};
       const zipPath = path.join(packaged.dir, `${fn}.zip`);
       // Native zip also stores directory entries; only files matter here.
-      const entries = zipEntries(await readFile(zipPath)).filter((e) => !e.name.endsWith('/'));
+      const entries = readZip(await readFile(zipPath)).filter((e) => !e.name.endsWith('/'));
       const js = entries.find((e) => e.name === `handlers/${fn}.js`);
       if (!js) throw new Error(`${fn}.zip holds no handlers/${fn}.js`);
       const extracted = path.join(workDir, 'artifact', fn);

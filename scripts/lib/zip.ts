@@ -1,6 +1,7 @@
 /**
  * Just enough of the ZIP format to list and read the deployment artifacts osls writes (stored
- * or deflated entries, no ZIP64), so the tests need no unzip binary.
+ * or deflated entries, no ZIP64), with no unzip binary: the package tests read them, and the
+ * benchmark measures and extracts them.
  */
 import { inflateRawSync } from 'node:zlib';
 
