@@ -67,22 +67,32 @@ export interface Driver {
   pid: number | undefined;
 }
 
-/** Starts a driver; its stdout (the function's log lines) is discarded, stderr kept for errors. */
-export async function startDriver(
+/** Forks a compiled driver with a clean environment; keeps the tail of its stderr for errors. */
+async function forkDriver(
   name: string,
   env: Record<string, string>,
-  args: string[] = [],
-): Promise<Driver> {
+  args: string[],
+): Promise<{ child: ChildProcess; stderr: () => string }> {
   const file = await compileDriver(name);
   const child = fork(file, args, {
     execArgv: profileArgs(),
     env: cleanEnv(env),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  let stderr = '';
+  let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
   });
+  return { child, stderr: () => tail };
+}
+
+/** Starts a driver; its stdout (the function's log lines) is discarded, stderr kept for errors. */
+export async function startDriver(
+  name: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<Driver> {
+  const { child, stderr } = await forkDriver(name, env, args);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -95,7 +105,7 @@ export async function startDriver(
   });
   void exited.then(() => {
     for (const waiter of pending.values()) {
-      waiter.reject(new Error(`${name} exited early (code ${child.exitCode}):\n${stderr}`));
+      waiter.reject(new Error(`${name} exited early (code ${child.exitCode}):\n${stderr()}`));
     }
     pending.clear();
   });
@@ -126,16 +136,7 @@ export async function runOnce<T>(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<T> {
-  const file = await compileDriver(name);
-  const child = fork(file, args, {
-    execArgv: profileArgs(),
-    env: cleanEnv(env),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
-  });
+  const { child, stderr } = await forkDriver(name, env, args);
   return new Promise<T>((resolve, reject) => {
     let report: T | undefined;
     child.once('message', (message: T) => {
@@ -143,7 +144,7 @@ export async function runOnce<T>(
     });
     child.once('exit', (code) => {
       if (report !== undefined) resolve(report);
-      else reject(new Error(`${name} exited with ${code} and no report:\n${stderr}`));
+      else reject(new Error(`${name} exited with ${code} and no report:\n${stderr()}`));
     });
   });
 }

@@ -5,20 +5,17 @@
 import type { PolicyAuthorizer } from '../policy-authorizer';
 import { type DecidingStatement, statementLabel } from './explain';
 import { type HintId, hintText } from './hints';
-import type { Expected, MatrixCase } from './matrix';
+import type { MatrixCase } from './matrix';
 import { type PolicyDecision, PolicyEvaluationError } from './simulate';
 
 export type Actual = PolicyDecision['result'] | 'Error';
 
-export interface CaseResult {
+export interface CaseResult
+  extends Pick<
+    MatrixCase,
+    'id' | 'title' | 'target' | 'principal' | 'action' | 'resource' | 'expected'
+  > {
   stage: string;
-  id: string;
-  title: string;
-  target: string;
-  principal: string;
-  action: string;
-  resource: string;
-  expected: Expected;
   actual: Actual;
   /** Short form of the deciding statements, e.g. `trust:RequireExternalId(Deny)`. */
   deciding: string;
