@@ -17,9 +17,17 @@ export class QueryParams {
     return this.values.has(name);
   }
 
-  /** `true` only for the literal `true`, as the SDKs send booleans. */
+  /**
+   * `true` only for the literal `true`. Any value other than `true`/`false` has been refused
+   * before a handler runs (request-shape.ts), so a typo can never read as `false`.
+   */
   bool(name: string): boolean {
-    return this.values.get(name)?.toLowerCase() === 'true';
+    return this.values.get(name) === 'true';
+  }
+
+  /** Every parameter name, in the order received. */
+  names(): string[] {
+    return [...this.values.keys()];
   }
 
   /** Values of `<prefix>.1`, `<prefix>.2`, … in index order. */
