@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { adminRefusal } from './admin-guard';
 import type { CallCounters } from './call-counters';
 import { type Clock, isAdjustable } from './clock';
 import { FaultSettingsError, type Faults } from './faults';
-import { adminRefusal } from './admin-guard';
 import type { HttpAnswer } from './http-server';
 import type { ReceivedRequest } from './sigv4-verify';
 import type { World } from './world';

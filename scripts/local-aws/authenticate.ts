@@ -63,7 +63,8 @@ const FAILURES: Record<
     badSignature: ec2Errors.signatureDoesNotMatch,
     invalidRegion: ec2Errors.invalidRegionScope,
     stale: () => ec2Errors.requestExpired(),
-    notYetCurrent: (signedAt, now) => ec2Errors.requestNotYetCurrent(amzDate(signedAt), amzDate(now)),
+    notYetCurrent: (signedAt, now) =>
+      ec2Errors.requestNotYetCurrent(amzDate(signedAt), amzDate(now)),
     // EC2 answers expired temporary credentials with RequestExpired (400), not ExpiredToken.
     expired: ec2Errors.requestExpired,
   },

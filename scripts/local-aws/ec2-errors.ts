@@ -31,7 +31,11 @@ export const ec2Errors = {
     ),
   /** The credential scope names a region that does not exist (code and text unverified for EC2). */
   invalidRegionScope: (region: string) =>
-    new AwsError('AuthFailure', `Credential should be scoped to a valid region, not '${region}'.`, 401),
+    new AwsError(
+      'AuthFailure',
+      `Credential should be scoped to a valid region, not '${region}'.`,
+      401,
+    ),
   unauthorizedOperation: (detail: string) =>
     new AwsError(
       'UnauthorizedOperation',

@@ -65,7 +65,9 @@ const STS_SHAPE_ERRORS: ShapeErrors = {
   unknownParameter: stsErrors.unknownParameter,
   // STS's AssumeRole and GetCallerIdentity have no boolean parameters.
   invalidBoolean: (name, value) =>
-    stsErrors.validation(`Value '${value}' at '${name}' failed to satisfy constraint: Member must be a boolean`),
+    stsErrors.validation(
+      `Value '${value}' at '${name}' failed to satisfy constraint: Member must be a boolean`,
+    ),
 };
 
 /** `InstanceId.N` → /^InstanceId\.[1-9]\d*$/: list members are numbered from 1. */
