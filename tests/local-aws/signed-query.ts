@@ -77,9 +77,10 @@ export function addParametersBeforeSigning(
     (next) => async (args) => {
       const { request } = args;
       if (typeof request.body === 'string') {
-        request.body = `${request.body}&${new URLSearchParams(extra).toString()}`;
+        const body = `${request.body}&${new URLSearchParams(extra).toString()}`;
+        request.body = body;
         // The length was set from the original body; a stale one would cut the new form short.
-        request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        request.headers['content-length'] = String(Buffer.byteLength(body));
       }
       return next(args);
     },
