@@ -94,6 +94,22 @@ describe('local-aws: actions that are authorised but not carried out', () => {
     expect(fixture.authorizer.ec2Checks).toEqual([]);
   });
 
+  it('is refused by the default fake Authorizer, which, like the target role, grants start and stop only', async () => {
+    // Prepare
+    const strict = await startFixture();
+    const credentials = await strict.assume('222222222222');
+
+    // Act
+    const error = await failureOf(
+      strict
+        .ec2(credentials)
+        .send(new TerminateInstancesCommand({ InstanceIds: [MANAGED_RUNNING] })),
+    ).finally(() => strict.stop());
+
+    // Assess
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
+  });
+
   it('checks instance IDs before asking the Authorizer (Malformed, NotFound)', async () => {
     // Act
     const malformed = await failureOf(

@@ -10,7 +10,8 @@ import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
  * A tiny stand-in for the policy evaluation, for the endpoint's own tests. It reads each target
  * role's parameters from the seed and mirrors, roughly, what the deployed policies say:
  * trust = exact execution role (+ ExternalId, + Organization), the execution role may assume only
- * from inside the function, Start/Stop need the control tag, kms:CreateGrant only on listed keys.
+ * from inside the function, Start/Stop need the control tag and are the only instance actions,
+ * kms:CreateGrant only on listed keys.
  * Describe is allowed to anyone, so a caller with the wrong credentials visibly sees the wrong account.
  * Every check is recorded for assertions.
  */
@@ -58,6 +59,8 @@ export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAut
       const target = parametersByRoleArn.get(check.callerRoleArn);
       if (!target) return false;
       if (check.action === 'kms:CreateGrant') return target.KmsKeyArns.includes(check.resourceArn);
+      // Like the target role: start and stop on tagged instances, and nothing else (no terminate, no tags).
+      if (!TAG_SCOPED_ACTIONS.has(check.action)) return false;
       return check.resourceTags[target.ControlTagKey] === target.ControlTagValue;
     });
 
@@ -75,6 +78,8 @@ export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAut
   };
   return authorizer;
 }
+
+const TAG_SCOPED_ACTIONS = new Set(['ec2:StartInstances', 'ec2:StopInstances']);
 
 function decision(allowed: boolean): Decision {
   return allowed
