@@ -41,7 +41,9 @@ export async function handleAwsRequest(
   request: ReceivedRequest,
 ): Promise<AwsHttpResponse> {
   const requestId = randomUUID();
-  const params = QueryParams.parse(request.body !== '' ? request.body : queryString(request.query));
+  // A Query request may carry parameters in the URL as well as in the form body: both are read,
+  // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).
+  const params = QueryParams.parse(queryString(request.query), request.body);
   const action = params.get('Action') ?? '';
   const auth = parseAuthorization(request.headers.authorization);
   const scopeService = typeof auth === 'object' ? auth.service : undefined;

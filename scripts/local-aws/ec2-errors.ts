@@ -86,6 +86,9 @@ export const ec2Errors = {
       `The local endpoint authorises ${action} but does not carry it out; the policy that allowed it is not the shipped target role, which never grants it.`,
       400,
     ),
+  /** AWS's common error for a request without Action (text unverified). */
+  missingAction: () =>
+    new AwsError('MissingAction', 'The request must contain the parameter Action', 400),
   missingParameter: (name: string) =>
     new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
   invalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),

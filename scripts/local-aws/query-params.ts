@@ -5,8 +5,9 @@
 export class QueryParams {
   private constructor(private readonly values: ReadonlyMap<string, string>) {}
 
-  static parse(formEncoded: string): QueryParams {
-    return new QueryParams(new Map(new URLSearchParams(formEncoded)));
+  /** Later sources win a name given in more than one. */
+  static parse(...formEncoded: string[]): QueryParams {
+    return new QueryParams(new Map(formEncoded.flatMap((form) => [...new URLSearchParams(form)])));
   }
 
   get(name: string): string | undefined {

@@ -12,8 +12,8 @@ export const API_VERSIONS: Record<ServiceName, string> = { sts: STS_VERSION, ec2
 const COMMON = new Set(['Action', 'Version']);
 
 /**
- * What the service checks before an action runs, in its order: the API Version, the Action,
- * then every parameter against the action's model (unknown names, booleans). A client bug that
+ * What the service checks before an action runs: an Action at all, the API Version, that
+ * Action in that Version, then every parameter against the action's model (unknown names, booleans). A client bug that
  * AWS refuses is refused here too, with AWS's code.
  */
 export function checkRequestShape(
@@ -22,7 +22,8 @@ export function checkRequestShape(
   params: QueryParams,
 ): ActionDefinition {
   const errors = service === 'sts' ? STS_SHAPE_ERRORS : EC2_SHAPE_ERRORS;
-  const action = params.get('Action') ?? '';
+  const action = params.get('Action');
+  if (action === undefined) throw errors.missingAction();
   const version = params.get('Version');
   if (version === undefined) throw errors.missingParameter('Version');
   if (version !== API_VERSIONS[service]) throw errors.unsupportedVersion(action, version);
@@ -43,6 +44,7 @@ export function checkRequestShape(
 }
 
 interface ShapeErrors {
+  missingAction(): AwsError;
   missingParameter(name: string): AwsError;
   unsupportedVersion(action: string, version: string): AwsError;
   invalidAction(action: string): AwsError;
@@ -51,6 +53,7 @@ interface ShapeErrors {
 }
 
 const EC2_SHAPE_ERRORS: ShapeErrors = {
+  missingAction: ec2Errors.missingAction,
   missingParameter: ec2Errors.missingParameter,
   unsupportedVersion: (_action, version) => ec2Errors.noSuchVersion(version),
   invalidAction: ec2Errors.invalidAction,
@@ -59,6 +62,7 @@ const EC2_SHAPE_ERRORS: ShapeErrors = {
 };
 
 const STS_SHAPE_ERRORS: ShapeErrors = {
+  missingAction: stsErrors.missingAction,
   missingParameter: stsErrors.missingParameter,
   unsupportedVersion: (action, version) => stsErrors.invalidAction(action, version),
   invalidAction: (action) => stsErrors.invalidAction(action),

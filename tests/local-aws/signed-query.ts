@@ -17,6 +17,8 @@ export interface SignedQuery {
   credentials: TestCredentials;
   /** The form exactly as sent: no Version or Action is added. */
   form: Record<string, string>;
+  /** Parameters put in the URL's query string instead, next to the form. */
+  query?: Record<string, string>;
 }
 
 /**
@@ -38,13 +40,15 @@ export async function sendSignedQuery(query: SignedQuery): Promise<QueryAnswer> 
     hostname: url.hostname,
     port: Number(url.port),
     path: '/',
+    ...(query.query ? { query: query.query } : {}),
     headers: {
       host: url.host,
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
     },
     body,
   });
-  const response = await fetch(query.url, { method: 'POST', headers: signed.headers, body });
+  const target = query.query ? `${query.url}/?${new URLSearchParams(query.query)}` : query.url;
+  const response = await fetch(target, { method: 'POST', headers: signed.headers, body });
   const text = await response.text();
   return {
     status: response.status,

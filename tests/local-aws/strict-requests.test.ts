@@ -83,6 +83,22 @@ describe('local-aws: requests AWS would refuse', () => {
       expect(fixture.aws.world.sessions.all()).toHaveLength(2);
     });
 
+    it('checks parameters sent in the URL query string too, not only those in the form', async () => {
+      // Act
+      const answer = await sendSignedQuery({
+        url: fixture.aws.url,
+        service: 'ec2',
+        region: fixture.aws.region,
+        credentials: target,
+        form: { Action: 'StopInstances', Version: '2016-11-15', 'InstanceId.1': RUNNING_222 },
+        query: { DryRun: 'maybe' },
+      });
+
+      // Assess
+      expect([answer.status, answer.code]).toEqual([400, 'InvalidParameterValue']);
+      expect(stateOf(RUNNING_222)).toBe('running');
+    });
+
     it('still accepts every parameter the SDK sends for the actions it models', async () => {
       // Act
       const page = await fixture.ec2(target).send(
@@ -108,6 +124,20 @@ describe('local-aws: requests AWS would refuse', () => {
         credentials: service === 'sts' ? fixture.aws.homeCredentials : target,
         form,
       });
+
+    it('refuses a request without Action with MissingAction (400)', async () => {
+      // Act
+      const ec2 = await send('ec2', { Version: '2016-11-15' });
+      const sts = await send('sts', { Version: '2011-06-15' });
+
+      // Assess
+      expect([ec2.status, ec2.code, sts.status, sts.code]).toEqual([
+        400,
+        'MissingAction',
+        400,
+        'MissingAction',
+      ]);
+    });
 
     it('refuses a request without Version with MissingParameter (EC2 and STS, 400)', async () => {
       // Act
