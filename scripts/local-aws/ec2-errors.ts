@@ -83,7 +83,7 @@ export const ec2Errors = {
   notCarriedOut: (action: string) =>
     new AwsError(
       'UnsupportedOperation',
-      `The local endpoint authorises ${action} but does not carry it out; the policy that allowed it is not the shipped target role, which never grants it.`,
+      `The local endpoint authorises ${action} but does not carry it out (the shipped target role never grants it, so an Allow here comes from another policy).`,
       400,
     ),
   /** AWS's common error for a request without Action (text unverified). */

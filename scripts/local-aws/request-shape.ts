@@ -12,9 +12,9 @@ export const API_VERSIONS: Record<ServiceName, string> = { sts: STS_VERSION, ec2
 const COMMON = new Set(['Action', 'Version']);
 
 /**
- * What the service checks before an action runs: an Action at all, the API Version, that
- * Action in that Version, then every parameter against the action's model (unknown names, booleans). A client bug that
- * AWS refuses is refused here too, with AWS's code.
+ * What the service checks before an action runs: an Action at all, the API Version, that Action
+ * in that Version, then every parameter against the action's model (unknown names, booleans).
+ * A client bug that AWS refuses is refused here too, with AWS's code.
  */
 export function checkRequestShape(
   service: ServiceName,

@@ -34,10 +34,10 @@ export const stsErrors = {
   /** Text unverified for STS (EC2's wording): STS may answer an unknown parameter otherwise. */
   unknownParameter: (name: string) =>
     new AwsError('UnknownParameter', `The parameter ${name} is not recognized`, 400),
-  /** Text unverified. */
   /** AWS's common error for a request without Action (text unverified). */
   missingAction: () =>
     new AwsError('MissingAction', 'The request must contain the parameter Action', 400),
+  /** Text unverified. */
   missingParameter: (name: string) =>
     new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
   expiredToken: () =>
