@@ -75,29 +75,41 @@ describe('local-aws: actions the target role was never granted (real policies)',
   });
 
   it.each([
-    ['TerminateInstances', () => new TerminateInstancesCommand({ InstanceIds: [MANAGED_RUNNING] })],
-    ['RebootInstances', () => new RebootInstancesCommand({ InstanceIds: [MANAGED_RUNNING] })],
+    [
+      'TerminateInstances',
+      (client: EC2Client) =>
+        client.send(new TerminateInstancesCommand({ InstanceIds: [MANAGED_RUNNING] })),
+    ],
+    [
+      'RebootInstances',
+      (client: EC2Client) =>
+        client.send(new RebootInstancesCommand({ InstanceIds: [MANAGED_RUNNING] })),
+    ],
     [
       'CreateTags',
-      () =>
-        new CreateTagsCommand({
-          Resources: [MANAGED_RUNNING],
-          Tags: [{ Key: 'xacct-ec2:managed', Value: 'true' }],
-        }),
+      (client: EC2Client) =>
+        client.send(
+          new CreateTagsCommand({
+            Resources: [MANAGED_RUNNING],
+            Tags: [{ Key: 'xacct-ec2:managed', Value: 'true' }],
+          }),
+        ),
     ],
     [
       'DeleteTags',
-      () =>
-        new DeleteTagsCommand({
-          Resources: [MANAGED_RUNNING],
-          Tags: [{ Key: 'xacct-ec2:managed' }],
-        }),
+      (client: EC2Client) =>
+        client.send(
+          new DeleteTagsCommand({
+            Resources: [MANAGED_RUNNING],
+            Tags: [{ Key: 'xacct-ec2:managed' }],
+          }),
+        ),
     ],
-  ] as const)(
+  ])(
     'answers %s on a managed instance with UnauthorizedOperation (403), decided by the policy',
-    async (action, command) => {
+    async (action, send) => {
       // Act
-      const error = await failureOf(ec2.send(command() as TerminateInstancesCommand));
+      const error = await failureOf(send(ec2));
 
       // Assess
       expect([error.name, error.$metadata.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
