@@ -27,14 +27,32 @@ export function authorizeTagAction(action: 'CreateTags' | 'DeleteTags'): ActionH
   return async (context, { caller, params }) => {
     const ids = params.list('ResourceId');
     if (ids.length === 0) throw ec2Errors.missingParameter('ResourceId');
-    if (action === 'CreateTags' && !params.names().some((name) => /^Tag\.\d+\.Key$/.test(name))) {
+    if (action === 'CreateTags' && params.tags('Tag').length === 0) {
       throw ec2Errors.missingParameter('Tag');
     }
     const notInstance = ids.find((id) => !id.startsWith('i-'));
     if (notInstance !== undefined) throw ec2Errors.invalidId(notInstance);
     const instances = resolveInstanceIds(context.world, caller, ids);
-    await authorizeEachInstance(context, caller, `ec2:${action}`, instances);
+    await authorizeEachInstance(
+      context,
+      caller,
+      `ec2:${action}`,
+      instances,
+      requestTagContext(params.tags('Tag')),
+    );
     if (params.bool('DryRun')) throw ec2Errors.dryRunOperation();
     throw ec2Errors.notCarriedOut(`ec2:${action}`);
   };
+}
+
+/** What IAM sees of the tags a request sets or removes: aws:TagKeys and aws:RequestTag/<key>. */
+function requestTagContext(
+  tags: ReadonlyArray<{ key: string; value?: string }>,
+): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = {};
+  if (tags.length > 0) context['aws:TagKeys'] = tags.map((tag) => tag.key);
+  for (const tag of tags) {
+    if (tag.value !== undefined) context[`aws:RequestTag/${tag.key}`] = tag.value;
+  }
+  return context;
 }

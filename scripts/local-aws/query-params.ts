@@ -38,6 +38,22 @@ export class QueryParams {
       .map((entry) => entry.value);
   }
 
+  /** EC2 tags: `<prefix>.N.Key` with an optional `<prefix>.N.Value`, in index order. */
+  tags(prefix: string): Array<{ key: string; value?: string }> {
+    const byIndex = new Map<number, { key?: string; value?: string }>();
+    for (const { index, rest, value } of this.indexedUnder(prefix)) {
+      const tag = byIndex.get(index) ?? {};
+      byIndex.set(index, tag);
+      if (rest === '.Key') tag.key = value;
+      if (rest === '.Value') tag.value = value;
+    }
+    return [...byIndex.values()].flatMap((tag) =>
+      tag.key === undefined
+        ? []
+        : [{ key: tag.key, ...(tag.value !== undefined ? { value: tag.value } : {}) }],
+    );
+  }
+
   /** EC2 filters: `Filter.N.Name` with `Filter.N.Value.M`. */
   filters(): Array<{ name: string; values: string[] }> {
     const byIndex = new Map<number, { name?: string; values: Array<[number, string]> }>();

@@ -71,6 +71,36 @@ describe('local-aws: actions that are authorised but not carried out', () => {
     ]);
   });
 
+  it('gives an Authorizer with request context the tags being set (aws:RequestTag/*, aws:TagKeys)', async () => {
+    // Prepare
+    const contextual = await startFixture({
+      rules: { request: (check) => check.context?.['aws:RequestTag/owner'] === 'team-a' },
+    });
+    const credentials = await contextual.assume('222222222222');
+    const tag = (value: string) =>
+      failureOf(
+        contextual.ec2(credentials).send(
+          new CreateTagsCommand({
+            Resources: [MANAGED_RUNNING],
+            Tags: [{ Key: 'owner', Value: value }],
+          }),
+        ),
+      );
+
+    // Act
+    const allowed = await tag('team-a');
+    const refused = await tag('team-b').finally(() => contextual.stop());
+
+    // Assess
+    expect([allowed.name, refused.name]).toEqual(['UnsupportedOperation', 'UnauthorizedOperation']);
+    expect(contextual.authorizer.requestChecks[0]).toMatchObject({
+      action: 'ec2:CreateTags',
+      resourceArn: `arn:aws:ec2:eu-west-1:222222222222:instance/${MANAGED_RUNNING}`,
+      resourceTags: { 'xacct-ec2:managed': 'true' },
+      context: { 'aws:TagKeys': ['owner'], 'aws:RequestTag/owner': 'team-a' },
+    });
+  });
+
   it('refuses CreateTags without tags (MissingParameter) and on a resource it does not hold (InvalidID)', async () => {
     // Act
     const noTags = await failureOf(

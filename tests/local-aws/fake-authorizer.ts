@@ -4,6 +4,7 @@ import type {
   Decision,
   Ec2Check,
 } from '../../scripts/lib/authorization';
+import type { RequestCheck } from '../../scripts/lib/policy-authorizer';
 import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
 
 /**
@@ -18,11 +19,16 @@ import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
 export interface FakeAuthorizer extends Authorizer {
   readonly assumeRoleChecks: AssumeRoleCheck[];
   readonly ec2Checks: Ec2Check[];
+  readonly requestChecks: RequestCheck[];
+  /** Present only when a `request` rule is given, as the policy authorizer's is. */
+  authorizeRequest?: (check: RequestCheck) => Promise<Decision>;
 }
 
 export interface FakeRules {
   assumeRole?: (check: AssumeRoleCheck) => boolean;
   ec2?: (check: Ec2Check) => boolean;
+  /** Checks with request context (kms:CreateGrant, the tag actions' aws:RequestTag/*). */
+  request?: (check: RequestCheck) => boolean;
 }
 
 export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAuthorizer {
@@ -64,9 +70,19 @@ export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAut
       return check.resourceTags[target.ControlTagKey] === target.ControlTagValue;
     });
 
+  const requestRule = rules.request;
   const authorizer: FakeAuthorizer = {
     assumeRoleChecks: [],
     ec2Checks: [],
+    requestChecks: [],
+    ...(requestRule
+      ? {
+          async authorizeRequest(check: RequestCheck) {
+            authorizer.requestChecks.push(check);
+            return decision(requestRule(check));
+          },
+        }
+      : {}),
     async authorizeAssumeRole(check) {
       authorizer.assumeRoleChecks.push(check);
       return decision(assumeRole(check));
