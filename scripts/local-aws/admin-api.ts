@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminRefusal } from './admin-guard';
 import type { CallCounters } from './call-counters';
 import { type Clock, isAdjustable } from './clock';
 import { FaultSettingsError, type Faults } from './faults';
@@ -17,7 +18,8 @@ export interface AdminState {
 }
 
 /**
- * The test/benchmark control plane (JSON, unsigned, loopback only):
+ * The test/benchmark control plane (JSON, unsigned, loopback only; every call carries
+ * `x-local-aws-admin: 1` and a loopback Host, see admin-guard.ts):
  *   GET  /_local/state            world, instance states now, sessions (no secrets)
  *   GET  /_local/faults           fault knobs;   POST /_local/faults  merge a patch;  POST /_local/faults/reset
  *   GET  /_local/calls            call counters; POST /_local/calls/reset
@@ -28,6 +30,8 @@ export async function handleAdmin(
   state: AdminState,
   request: ReceivedRequest,
 ): Promise<HttpAnswer> {
+  const refusal = adminRefusal(request);
+  if (refusal !== undefined) return json(403, { error: refusal });
   const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
   try {
     switch (route) {

@@ -1,4 +1,5 @@
 import type { AwsError } from './aws-error';
+import { isAwsRegion } from './aws-regions';
 import { ec2Errors } from './ec2-errors';
 import type { ServiceName } from './faults';
 import type { RoleSession, SessionStore } from './sessions';
@@ -29,7 +30,9 @@ const FAILURES: Record<
     incomplete: (detail: string) => AwsError;
     unknownKey: () => AwsError;
     badSignature: () => AwsError;
+    invalidRegion: (region: string) => AwsError;
     stale: (signedAt: number, now: number) => AwsError;
+    notYetCurrent: (signedAt: number, now: number) => AwsError;
     expired: () => AwsError;
   }
 > = {
@@ -38,11 +41,18 @@ const FAILURES: Record<
     incomplete: stsErrors.incompleteSignature,
     unknownKey: stsErrors.invalidClientTokenId,
     badSignature: stsErrors.signatureDoesNotMatch,
+    invalidRegion: stsErrors.invalidRegionScope,
     stale: (signedAt, now) =>
       stsErrors.signatureExpired(
         amzDate(signedAt),
         amzDate(now),
         amzDate(now - MAX_SIGNATURE_SKEW_MS),
+      ),
+    notYetCurrent: (signedAt, now) =>
+      stsErrors.signatureNotYetCurrent(
+        amzDate(signedAt),
+        amzDate(now),
+        amzDate(now + MAX_SIGNATURE_SKEW_MS),
       ),
     expired: stsErrors.expiredToken,
   },
@@ -51,7 +61,10 @@ const FAILURES: Record<
     incomplete: ec2Errors.incompleteSignature,
     unknownKey: ec2Errors.authFailure,
     badSignature: ec2Errors.signatureDoesNotMatch,
+    invalidRegion: ec2Errors.invalidRegionScope,
     stale: () => ec2Errors.requestExpired(),
+    notYetCurrent: (signedAt, now) =>
+      ec2Errors.requestNotYetCurrent(amzDate(signedAt), amzDate(now)),
     // EC2 answers expired temporary credentials with RequestExpired (400), not ExpiredToken.
     expired: ec2Errors.requestExpired,
   },
@@ -76,6 +89,8 @@ export async function authenticate(input: AuthenticateInput): Promise<Caller> {
       "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
     );
   }
+  // The scope is checked before the key: a region that does not exist has no signing key.
+  if (!isAwsRegion(auth.region)) throw failures.invalidRegion(auth.region);
   const session = sessions.find(auth.accessKeyId);
   if (!session) throw failures.unknownKey();
   if (request.headers['x-amz-security-token'] !== session.sessionToken) throw failures.unknownKey();
@@ -86,7 +101,10 @@ export async function authenticate(input: AuthenticateInput): Promise<Caller> {
     );
   }
   if (!(await signatureMatches(request, auth, session))) throw failures.badSignature();
-  if (Math.abs(wallNow - signedAt) > MAX_SIGNATURE_SKEW_MS) throw failures.stale(signedAt, wallNow);
+  if (wallNow - signedAt > MAX_SIGNATURE_SKEW_MS) throw failures.stale(signedAt, wallNow);
+  // A clock running ahead is told apart from one running behind: "expired" would send the
+  // reader looking in the wrong direction.
+  if (signedAt - wallNow > MAX_SIGNATURE_SKEW_MS) throw failures.notYetCurrent(signedAt, wallNow);
   if (sessions.isExpired(session)) throw failures.expired();
   return { session, accountId: session.role.accountId, region: auth.region };
 }

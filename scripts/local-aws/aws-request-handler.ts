@@ -7,7 +7,8 @@ import { EC2_ACTIONS } from './ec2-service';
 import type { CallScope, ServerErrorKind, ServiceName } from './faults';
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
-import type { ActionHandler, ServiceContext } from './service-context';
+import { API_VERSIONS, checkRequestShape } from './request-shape';
+import type { ActionDefinition, ServiceContext } from './service-context';
 import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
 import { stsErrors } from './sts-errors';
 import { STS_ACTIONS } from './sts-service';
@@ -19,24 +20,30 @@ export interface EndpointState extends ServiceContext {
   log: (line: string) => void;
 }
 
-const ACTIONS: Record<ServiceName, Readonly<Record<string, ActionHandler>>> = {
+const ACTIONS: Record<ServiceName, Readonly<Record<string, ActionDefinition>>> = {
   sts: STS_ACTIONS,
   ec2: EC2_ACTIONS,
 };
 
 /** API versions, for telling the service apart when a request carries no signature to route by. */
-const VERSIONS: Record<string, ServiceName> = { '2011-06-15': 'sts', '2016-11-15': 'ec2' };
+const VERSIONS: Record<string, ServiceName> = {
+  [API_VERSIONS.sts]: 'sts',
+  [API_VERSIONS.ec2]: 'ec2',
+};
 
 /**
  * One AWS call: route by the SigV4 credential scope's service, add latency, authenticate, inject
- * server errors, run the action, and answer in that service's XML, counting the outcome.
+ * server errors, check Version, Action and parameters, run the action, and answer in that
+ * service's XML, counting the outcome.
  */
 export async function handleAwsRequest(
   state: EndpointState,
   request: ReceivedRequest,
 ): Promise<AwsHttpResponse> {
   const requestId = randomUUID();
-  const params = QueryParams.parse(request.body !== '' ? request.body : queryString(request.query));
+  // A Query request may carry parameters in the URL as well as in the form body: both are read,
+  // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).
+  const params = QueryParams.parse(queryString(request.query), request.body);
   const action = params.get('Action') ?? '';
   const auth = parseAuthorization(request.headers.authorization);
   const scopeService = typeof auth === 'object' ? auth.service : undefined;
@@ -106,12 +113,9 @@ async function runAction(
 ): Promise<AwsHttpResponse> {
   const serverError = state.faults.serverErrorFor(scope);
   if (serverError) throw injectedServerError(service, serverError);
-  const table = ACTIONS[service];
-  const handler = Object.hasOwn(table, action) ? table[action] : undefined;
-  if (!handler)
-    throw service === 'sts' ? stsErrors.invalidAction(action) : ec2Errors.invalidAction(action);
+  const definition = checkRequestShape(service, ACTIONS[service], params);
   if (service === 'sts') throttleSts(state, caller, scope);
-  const xml = await handler(state, { caller, params });
+  const xml = await definition.handler(state, { caller, params });
   return service === 'sts'
     ? stsSuccess(action, xml, requestId)
     : ec2Success(action, xml, requestId);

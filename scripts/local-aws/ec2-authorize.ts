@@ -8,12 +8,15 @@ import type { ServiceContext } from './service-context';
 /**
  * Asks the Authorizer about every instance; one refusal fails the whole call, as EC2 does.
  * The first refused instance (in request order) is the one named in the message.
+ * `requestContext` (e.g. the tag actions' aws:RequestTag/* and aws:TagKeys) reaches only an
+ * Authorizer with authorizeRequest; a plain one decides without it.
  */
 export async function authorizeEachInstance(
   context: ServiceContext,
   caller: Caller,
   action: string,
   instances: readonly InstanceView[],
+  requestContext?: Record<string, string | string[]>,
 ): Promise<void> {
   const checks = instances.map((instance) =>
     checkFor(
@@ -23,9 +26,21 @@ export async function authorizeEachInstance(
       tagsAsRecord(instance.tags),
     ),
   );
-  const decisions = await Promise.all(
-    checks.map((check) => context.authorizer.authorizeEc2(check)),
-  );
+  const withContext = context.authorizer as Partial<RequestContextAuthorizer>;
+  const decide = (check: Ec2Check): Promise<Decision> =>
+    requestContext && typeof withContext.authorizeRequest === 'function'
+      ? withContext.authorizeRequest({
+          callerSessionArn: check.callerSessionArn,
+          callerRoleArn: check.callerRoleArn,
+          action: check.action,
+          resourceArn: check.resourceArn,
+          resourceAccountId: check.accountId,
+          region: check.region,
+          resourceTags: check.resourceTags,
+          context: requestContext,
+        })
+      : context.authorizer.authorizeEc2(check);
+  const decisions = await Promise.all(checks.map(decide));
   const refused = decisions.findIndex((decision) => !decision.allowed);
   const check = checks[refused];
   const decision = decisions[refused];
@@ -55,7 +70,8 @@ interface RequestContextAuthorizer {
     resourceArn: string;
     resourceAccountId: string;
     region?: string;
-    context?: Record<string, string>;
+    resourceTags?: Record<string, string>;
+    context?: Record<string, string | string[]>;
   }): Promise<Decision>;
 }
 

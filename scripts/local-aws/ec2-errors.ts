@@ -19,6 +19,23 @@ export const ec2Errors = {
   signatureDoesNotMatch: () => new AwsError('SignatureDoesNotMatch', SIGNATURE_MISMATCH, 403),
   /** EC2's answer both to a stale signature and to expired temporary credentials. */
   requestExpired: () => new AwsError('RequestExpired', 'Request has expired.', 400),
+  /**
+   * EC2 documents RequestExpired for a date stamp more than 15 minutes in the future as well;
+   * the message says which way the clock is off (its wording here is not AWS's, unverified).
+   */
+  requestNotYetCurrent: (signedAt: string, now: string) =>
+    new AwsError(
+      'RequestExpired',
+      `Request is not yet current: its date stamp ${signedAt} is more than 15 minutes later than the server time ${now}.`,
+      400,
+    ),
+  /** The credential scope names a region that does not exist (code and text unverified for EC2). */
+  invalidRegionScope: (region: string) =>
+    new AwsError(
+      'AuthFailure',
+      `Credential should be scoped to a valid region, not '${region}'.`,
+      401,
+    ),
   unauthorizedOperation: (detail: string) =>
     new AwsError(
       'UnauthorizedOperation',
@@ -44,6 +61,34 @@ export const ec2Errors = {
       "The instance can't be hibernated because it was not configured at launch for hibernation",
       400,
     ),
+  unknownParameter: (name: string) =>
+    new AwsError('UnknownParameter', `The parameter ${name} is not recognized`, 400),
+  /** Text unverified: EC2 answers a Version it does not serve with NoSuchVersion. */
+  noSuchVersion: (version: string) =>
+    new AwsError(
+      'NoSuchVersion',
+      `The requested version (${version}) of service AmazonEC2 does not exist`,
+      400,
+    ),
+  /** A boolean parameter that is neither `true` nor `false` (text unverified). */
+  invalidBoolean: (name: string, value: string) =>
+    new AwsError(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${name} is invalid. Expected 'true' or 'false'.`,
+      400,
+    ),
+  /** CreateTags/DeleteTags on an ID of a resource type this endpoint does not hold (text unverified). */
+  invalidId: (id: string) => new AwsError('InvalidID', `The ID '${id}' is not valid`, 400),
+  /** An action the policy allowed but the endpoint does not carry out: said plainly, never faked. */
+  notCarriedOut: (action: string) =>
+    new AwsError(
+      'UnsupportedOperation',
+      `The local endpoint authorises ${action} but does not carry it out (the shipped target role never grants it, so an Allow here comes from another policy).`,
+      400,
+    ),
+  /** AWS's common error for a request without Action (text unverified). */
+  missingAction: () =>
+    new AwsError('MissingAction', 'The request must contain the parameter Action', 400),
   missingParameter: (name: string) =>
     new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
   invalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ADMIN_HEADER } from './admin-guard';
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
 import { type LocalAws, startLocalAws } from './start-local-aws';
@@ -62,8 +63,9 @@ function banner(aws: LocalAws, seedPath: string): string {
     'Try: aws sts get-caller-identity',
     ...tryAssumeRole(aws),
     '',
-    `Admin: GET ${aws.url}/_local/state | /_local/calls | /_local/faults | /_local/settings`,
+    `Admin (send the header '${ADMIN_HEADER}: 1'): GET ${aws.url}/_local/state | /_local/calls | /_local/faults | /_local/settings`,
     '       POST /_local/faults | /_local/faults/reset | /_local/calls/reset | /_local/settings | /_local/clock {"advanceMs":n}',
+    `       e.g. curl -H '${ADMIN_HEADER}: 1' ${aws.url}/_local/state`,
     'Ctrl-C stops.',
   ].join('\n');
 }

@@ -5,8 +5,9 @@
 export class QueryParams {
   private constructor(private readonly values: ReadonlyMap<string, string>) {}
 
-  static parse(formEncoded: string): QueryParams {
-    return new QueryParams(new Map(new URLSearchParams(formEncoded)));
+  /** Later sources win a name given in more than one. */
+  static parse(...formEncoded: string[]): QueryParams {
+    return new QueryParams(new Map(formEncoded.flatMap((form) => [...new URLSearchParams(form)])));
   }
 
   get(name: string): string | undefined {
@@ -17,9 +18,17 @@ export class QueryParams {
     return this.values.has(name);
   }
 
-  /** `true` only for the literal `true`, as the SDKs send booleans. */
+  /**
+   * `true` only for the literal `true`. Any value other than `true`/`false` has been refused
+   * before a handler runs (request-shape.ts), so a typo can never read as `false`.
+   */
   bool(name: string): boolean {
-    return this.values.get(name)?.toLowerCase() === 'true';
+    return this.values.get(name) === 'true';
+  }
+
+  /** Every parameter name, in the order received. */
+  names(): string[] {
+    return [...this.values.keys()];
   }
 
   /** Values of `<prefix>.1`, `<prefix>.2`, … in index order. */
@@ -27,6 +36,22 @@ export class QueryParams {
     return this.indexedUnder(prefix)
       .filter((entry) => entry.rest === '')
       .map((entry) => entry.value);
+  }
+
+  /** EC2 tags: `<prefix>.N.Key` with an optional `<prefix>.N.Value`, in index order. */
+  tags(prefix: string): Array<{ key: string; value?: string }> {
+    const byIndex = new Map<number, { key?: string; value?: string }>();
+    for (const { index, rest, value } of this.indexedUnder(prefix)) {
+      const tag = byIndex.get(index) ?? {};
+      byIndex.set(index, tag);
+      if (rest === '.Key') tag.key = value;
+      if (rest === '.Value') tag.value = value;
+    }
+    return [...byIndex.values()].flatMap((tag) =>
+      tag.key === undefined
+        ? []
+        : [{ key: tag.key, ...(tag.value !== undefined ? { value: tag.value } : {}) }],
+    );
   }
 
   /** EC2 filters: `Filter.N.Name` with `Filter.N.Value.M`. */

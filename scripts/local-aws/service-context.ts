@@ -21,3 +21,12 @@ export interface ActionRequest {
 
 /** Returns the XML inside the response element (EC2) or the <XResult> element (STS). */
 export type ActionHandler = (context: ServiceContext, request: ActionRequest) => Promise<string>;
+
+/** An action the endpoint speaks: its handler and the Query parameters AWS's model gives it. */
+export interface ActionDefinition {
+  handler: ActionHandler;
+  /** Accepted names besides Action and Version; `N` and `M` stand for list indexes (1, 2, …). */
+  parameters: readonly string[];
+  /** The parameters that are booleans: `true` or `false`, nothing else. */
+  booleans?: readonly string[];
+}

@@ -11,6 +11,9 @@ export interface AssumeRoleInput {
 
 const DEFAULT_DURATION_SECONDS = 3600;
 
+/** arn:<partition>:iam::<12 digits>:role[/path]/<name>, IAM's character set for paths and names. */
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
 /**
  * Checks AssumeRole's parameters against the STS model's constraints and words the failures as STS
  * does: "1 validation error detected: Value '…' at 'roleSessionName' failed to satisfy constraint: …".
@@ -66,6 +69,11 @@ export function readAssumeRoleInput(params: QueryParams): AssumeRoleInput | AwsE
     const count =
       problems.length === 1 ? '1 validation error' : `${problems.length} validation errors`;
     return stsErrors.validation(`${count} detected: ${problems.join('; ')}`);
+  }
+  // Past the model's length limits, STS parses the ARN itself; a role that merely does not
+  // exist is AccessDenied later, but a value that is no role ARN at all is a ValidationError.
+  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
+    return stsErrors.validation(`${roleArn} is invalid`);
   }
   return {
     roleArn: roleArn ?? '',

@@ -16,6 +16,7 @@ describe('local-aws: call counters and admin API', () => {
   const admin = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
     const response = await fetch(`${fixture.aws.url}/_local/${route}`, {
       method,
+      headers: { 'x-local-aws-admin': '1' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -133,7 +134,9 @@ describe('local-aws: call counters and admin API', () => {
     await fixture.assume('222222222222');
 
     // Act
-    const response = await fetch(`${fixture.aws.url}/_local/state`);
+    const response = await fetch(`${fixture.aws.url}/_local/state`, {
+      headers: { 'x-local-aws-admin': '1' },
+    });
     const text = await response.text();
 
     // Assess

@@ -4,24 +4,31 @@ import type {
   Decision,
   Ec2Check,
 } from '../../scripts/lib/authorization';
+import type { RequestCheck } from '../../scripts/lib/policy-authorizer';
 import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
 
 /**
  * A tiny stand-in for the policy evaluation, for the endpoint's own tests. It reads each target
  * role's parameters from the seed and mirrors, roughly, what the deployed policies say:
  * trust = exact execution role (+ ExternalId, + Organization), the execution role may assume only
- * from inside the function, Start/Stop need the control tag, kms:CreateGrant only on listed keys.
+ * from inside the function, Start/Stop need the control tag and are the only instance actions,
+ * kms:CreateGrant only on listed keys.
  * Describe is allowed to anyone, so a caller with the wrong credentials visibly sees the wrong account.
  * Every check is recorded for assertions.
  */
 export interface FakeAuthorizer extends Authorizer {
   readonly assumeRoleChecks: AssumeRoleCheck[];
   readonly ec2Checks: Ec2Check[];
+  readonly requestChecks: RequestCheck[];
+  /** Present only when a `request` rule is given, as the policy authorizer's is. */
+  authorizeRequest?: (check: RequestCheck) => Promise<Decision>;
 }
 
 export interface FakeRules {
   assumeRole?: (check: AssumeRoleCheck) => boolean;
   ec2?: (check: Ec2Check) => boolean;
+  /** Checks with request context (kms:CreateGrant, the tag actions' aws:RequestTag/*). */
+  request?: (check: RequestCheck) => boolean;
 }
 
 export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAuthorizer {
@@ -58,12 +65,24 @@ export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAut
       const target = parametersByRoleArn.get(check.callerRoleArn);
       if (!target) return false;
       if (check.action === 'kms:CreateGrant') return target.KmsKeyArns.includes(check.resourceArn);
+      // Like the target role: start and stop on tagged instances, and nothing else (no terminate, no tags).
+      if (!TAG_SCOPED_ACTIONS.has(check.action)) return false;
       return check.resourceTags[target.ControlTagKey] === target.ControlTagValue;
     });
 
+  const requestRule = rules.request;
   const authorizer: FakeAuthorizer = {
     assumeRoleChecks: [],
     ec2Checks: [],
+    requestChecks: [],
+    ...(requestRule
+      ? {
+          async authorizeRequest(check: RequestCheck) {
+            authorizer.requestChecks.push(check);
+            return decision(requestRule(check));
+          },
+        }
+      : {}),
     async authorizeAssumeRole(check) {
       authorizer.assumeRoleChecks.push(check);
       return decision(assumeRole(check));
@@ -75,6 +94,8 @@ export function createFakeAuthorizer(seed: Seed, rules: FakeRules = {}): FakeAut
   };
   return authorizer;
 }
+
+const TAG_SCOPED_ACTIONS = new Set(['ec2:StartInstances', 'ec2:StopInstances']);
 
 function decision(allowed: boolean): Decision {
   return allowed
