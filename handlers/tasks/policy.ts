@@ -23,6 +23,8 @@ export interface FragmentParameter {
   MinLength?: number;
   MaxLength?: number;
   Description: string;
+  /** The description in the StackSet template, when it must say more (values shared by all accounts). */
+  StackSetDescription?: string;
 }
 
 export interface FragmentPolicy {
@@ -32,10 +34,10 @@ export interface FragmentPolicy {
   comment?: string;
   statements: PolicyStatement[];
   /**
-   * Present only when the named parameter (a CommaDelimitedList) is not empty; the statements'
-   * `Resource` is then that list.
+   * Present only when a list parameter (a CommaDelimitedList) is not empty: `condition` names
+   * the CloudFormation condition, `list` the parameter (a statement's `Resource` may be it).
    */
-  onlyWithList?: string;
+  onlyWhenListGiven?: { condition: string; list: string };
 }
 
 export interface PolicyFragment {

@@ -27,6 +27,8 @@ export const EC2_POLICY: PolicyFragment = {
       Default: '',
       Description:
         'Customer-managed KMS key ARNs that encrypt EBS volumes of controlled instances. Starting such an instance needs kms:CreateGrant on the key; without it the instance falls back to stopped (Client.InternalError). Leave empty when volumes use the AWS-managed key.',
+      StackSetDescription:
+        'Customer-managed KMS key ARNs that encrypt EBS volumes of controlled instances (kms:CreateGrant, for EC2 only). Key ARNs name their account, so a list shared by all accounts only fits keys shared across the Organization; account-specific keys need ParameterOverrides or own stacks.',
     },
   },
   policies: [
@@ -54,7 +56,7 @@ export const EC2_POLICY: PolicyFragment = {
       name: 'create-grants-for-encrypted-volumes',
       comment:
         'Only EC2 itself may use the grant, to decrypt the volumes of an instance it starts.',
-      onlyWithList: 'KmsKeyArns',
+      onlyWhenListGiven: { condition: 'HasKmsKeys', list: 'KmsKeyArns' },
       statements: [
         {
           Sid: 'CreateGrantForEc2Only',
