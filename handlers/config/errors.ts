@@ -1,5 +1,5 @@
-import type { Problem } from '../contract/problems';
-import { describeProblems } from '../contract/problems';
+import type { Problem } from '../formats/problems';
+import { describeProblems } from '../formats/problems';
 
 /** A required environment variable is missing or empty: the function cannot start. */
 export class MissingEnvironmentError extends Error {

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import '../contract/zod-messages';
-import { type Parsed, type Problem, problemsFromZod } from '../contract/problems';
+import '../formats/zod-messages';
 import { parseRequest, requestSchema } from '../contract/request';
 import {
   ACCOUNT_ID_PATTERN,
@@ -9,6 +8,7 @@ import {
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
 } from '../formats/ids';
+import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 
 /** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */

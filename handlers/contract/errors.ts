@@ -1,5 +1,5 @@
-import type { Problem } from './problems';
-import { describeProblems } from './problems';
+import type { Problem } from '../formats/problems';
+import { describeProblems } from '../formats/problems';
 
 /** The event does not match the contract; thrown before any AWS call. */
 export class InvalidRequestError extends Error {

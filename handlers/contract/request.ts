@@ -1,12 +1,11 @@
 import * as z from 'zod/mini';
-import './zod-messages';
+import '../formats/zod-messages';
 import { ACTIONS, type Action } from '../core/types';
 import { ACCOUNT_ID_PATTERN } from '../formats/ids';
+import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
-import { DEFAULT_TASK, TASK_NAMES, TASKS } from '../tasks';
-import type { Ec2Request } from '../tasks/ec2/selector';
+import { DEFAULT_TASK, type Ec2Request, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
 import { supportsDryRun } from '../tasks/task';
-import { type Parsed, type Problem, problemsFromZod } from './problems';
 
 export { ACTIONS, type Action };
 
@@ -73,7 +72,7 @@ export const requestSchema = requestSchemaOf(DEFAULT_TASK);
 export type RawRequest = z.infer<typeof requestSchema>;
 
 /** A validated request, with defaults applied and targets resolved against the stage's configuration. */
-export type RunRequest = Ec2Request;
+export type RunRequest = TaskRequestUnion;
 /** The EC2 task's request: the name it had before tasks existed. */
 export type InstanceRequest = Ec2Request;
 

@@ -9,6 +9,9 @@ import { REPO_ROOT } from '../helpers/sls';
 
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 
+/** Bottom to top; `engine` is handlers/core/run.ts and merge.ts, above the tasks they drive. */
+const LAYERS = ['formats', 'core', 'tasks', 'contract', 'config', 'engine', 'aws'];
+
 describe('handlers: import graph', () => {
   it('finds a cycle in a graph that has one, and none in a graph without', () => {
     // Prepare
@@ -38,5 +41,32 @@ describe('handlers: import graph', () => {
     // Assess
     expect(graph.size).toBeGreaterThan(20);
     expect(cycle?.map((f) => path.relative(REPO_ROOT, f)).join(' -> ')).toBeUndefined();
+  });
+
+  it('imports only downwards: formats, core, tasks, contract, config, engine, aws, entry points', () => {
+    // Prepare
+    const graph = importGraph(HANDLERS);
+    const rank = (file: string): number => {
+      const [top = '', second] = path.relative(HANDLERS, file).split(path.sep);
+      if (second === undefined) return LAYERS.length; // handlers/*.ts: the entry points
+      if (top === 'core' && (second === 'run.ts' || second === 'merge.ts')) {
+        return LAYERS.indexOf('engine');
+      }
+      return LAYERS.indexOf(top);
+    };
+
+    // Act
+    const upwards = [...graph].flatMap(([file, imports]) =>
+      imports
+        .filter((imported) => rank(imported) > rank(file))
+        .map(
+          (imported) =>
+            `${path.relative(REPO_ROOT, file)} -> ${path.relative(REPO_ROOT, imported)}`,
+        ),
+    );
+
+    // Assess
+    expect([...graph.keys()].filter((f) => rank(f) < 0)).toEqual([]);
+    expect(upwards).toEqual([]);
   });
 });

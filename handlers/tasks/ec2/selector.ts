@@ -1,9 +1,9 @@
 /** The EC2 task's request fields: which instances (IDs, tags) and how to stop them (hibernate). */
 import * as z from 'zod/mini';
-import '../../contract/zod-messages';
-import type { Problem } from '../../contract/problems';
+import '../../formats/zod-messages';
 import type { Action } from '../../core/types';
 import { TAG_KEY_MAX, TAG_VALUE_MAX } from '../../formats/ids';
+import type { Problem } from '../../formats/problems';
 import type { CommonRequest } from '../task';
 
 /** EC2 instance IDs: `i-` plus 8 (legacy) or 17 lowercase hex characters. */

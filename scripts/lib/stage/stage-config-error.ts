@@ -1,4 +1,4 @@
-import { describeProblems, type Problem } from '../../../handlers/contract/problems';
+import { describeProblems, type Problem } from '../../../handlers/formats/problems';
 
 /** A plain error without a stack: osls prints the message, and the stack would only add noise. */
 export class StageConfigError extends Error {
