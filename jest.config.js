@@ -7,8 +7,9 @@
  *   over packaged stages, integration over the local endpoint, end-to-end and the quick bench.
  *   Its global setup packages each stage those suites read once, into a shared cache.
  *
- * `npm run test:all` runs both. A new test file joins the fast set unless it is listed below:
- * a file that packages or runs `sls` belongs in SLOW.
+ * `npm run test:all` (or `npx jest <file>`) runs both, each file in its set; tests/jest.fast.config.js
+ * and tests/jest.slow.config.js select one. A new test file joins the fast set unless it is
+ * listed below: a file that packages or runs `sls` belongs in SLOW.
  *
  * @swc/jest strips types fast; `tsc --noEmit` type-checks.
  */

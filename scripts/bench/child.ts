@@ -6,9 +6,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { REPO_ROOT } from '../lib/repo-root';
 import type { RpcReply, RpcRequest } from './rpc';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /**
  * Under the repository, so drivers resolve packages from its node_modules; one per run, so a
  * bench started by the test suite and one started by hand never share it.

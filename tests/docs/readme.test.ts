@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requestSchema } from '../../handlers/contract/request';
 import { HINTS } from '../../scripts/lib/policies/hints';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
-const ROOT = path.resolve(__dirname, '../..');
-const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
 };
 

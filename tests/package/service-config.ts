@@ -7,7 +7,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { REPO_ROOT } from '../helpers/sls';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 export const SERVICE = 'xacct-ec2';
 /** serverless.yml's `provider.region` default; the package tests do not pass --region. */

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../../local-aws';
 import { type PackagedStage, packageStage } from '../policies/package-stage';
+import { REPO_ROOT } from '../repo-root';
 
 export type { PackagedStage } from '../policies/package-stage';
 
