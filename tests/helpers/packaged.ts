@@ -7,10 +7,13 @@
 import { packagedStage } from '../../scripts/lib/local-run/packaged-stage';
 import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { configuredStages } from '../../scripts/lib/policies/stages';
+import { loadSeedFile } from '../../scripts/local-aws/load-seed';
 import { serverlessYmlWithStatement } from '../policy/documents';
 
 export interface PackagingRequest {
   stage: string;
+  /** `--region`, as the local endpoint packages its home stage. */
+  region?: string;
   /** A modified serverless.yml to package instead of the file. */
   serverlessYml?: string;
 }
@@ -22,11 +25,17 @@ export function wideAssumeServerlessYml(): string {
   });
 }
 
-/** Everything the slow suites package: every configured stage, and the wide-AssumeRole document. */
+/**
+ * Everything the slow suites package: every configured stage, the wide-AssumeRole document, and
+ * the home stage of the local endpoint (which packages for the seed's region) that the
+ * integration and end-to-end suites start.
+ */
 export function slowSetPackagings(): PackagingRequest[] {
+  const { home } = loadSeedFile();
   return [
     ...configuredStages().map((stage) => ({ stage })),
     { stage: 'test', serverlessYml: wideAssumeServerlessYml() },
+    { stage: home.stage, region: home.region },
   ];
 }
 
@@ -34,6 +43,7 @@ export function slowSetPackagings(): PackagingRequest[] {
 export async function packaged(request: PackagingRequest): Promise<PackagedStage> {
   const result = await packagedStage(request.stage, {
     reuse: true,
+    ...(request.region !== undefined ? { region: request.region } : {}),
     ...(request.serverlessYml !== undefined ? { serverlessYml: request.serverlessYml } : {}),
   });
   return result.packaged;
