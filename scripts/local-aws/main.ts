@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../lib/usage-error';
 import { ADMIN_HEADER } from './admin-guard';
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
@@ -90,8 +91,6 @@ function tryAssumeRole(aws: LocalAws): string[] {
   }
   return [];
 }
-
-class UsageError extends Error {}
 
 main().catch((error: unknown) => {
   const known =
