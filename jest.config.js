@@ -19,6 +19,7 @@ const SLOW = [
   'bench/',
   'e2e/',
   'integration/',
+  'local-aws/unauthorized-actions.test.ts',
   'package/bad-config.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
