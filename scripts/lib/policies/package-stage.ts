@@ -126,6 +126,22 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void>
   });
 }
 
+/** What `sls package` left in a directory (`.serverless/` or `--package <dir>`). */
+export async function readPackageOutput(dir: string): Promise<PackagedStage> {
+  const template = JSON.parse(
+    await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as CfnTemplate;
+  const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
+    service: { service: string; provider: { region: string; stage: string } };
+  };
+  return {
+    stage: state.service.provider.stage,
+    region: state.service.provider.region,
+    service: state.service.service,
+    template,
+  };
+}
+
 async function runPackage(stage: string, options: PackageOptions): Promise<PackagedStage> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `xacct-ec2-package-${stage}-`));
   let links: string[] = [];
@@ -137,18 +153,7 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
     const args = [sls, 'package', '--stage', stage, '--package', out];
     if (options.region) args.push('--region', options.region);
     await run(args, dir, credentialFreeEnv(path.join(dir, '.home')));
-    const template = JSON.parse(
-      await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as CfnTemplate;
-    const state = JSON.parse(await readFile(path.join(out, 'serverless-state.json'), 'utf8')) as {
-      service: { service: string; provider: { region: string; stage: string } };
-    };
-    return {
-      stage: state.service.provider.stage,
-      region: state.service.provider.region,
-      service: state.service.service,
-      template,
-    };
+    return await readPackageOutput(out);
   } finally {
     // Unlink the project links first, so removing the directory can never reach the project.
     await Promise.all(links.map((link) => unlink(link).catch(() => undefined)));
