@@ -12,6 +12,11 @@ export interface Acknowledgement {
   rule: string;
   /** The logical ID, or a pattern for IDs the framework derives (Lambda versions carry a hash). */
   resource: string | RegExp;
+  /**
+   * For a wildcard finding (IAM5), the statements (Sid) allowed to carry the wildcard: the
+   * acknowledgement no longer covers it once another statement has it too.
+   */
+  statements?: readonly string[];
   reason: string;
 }
 
@@ -71,6 +76,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     kind: 'target-role',
     rule: 'AwsSolutions-IAM5[Resource::*]',
     resource: 'TargetRole',
+    statements: ['DescribeInstances'],
     reason:
       'Statement DescribeInstances: ec2:DescribeInstances supports no resource-level permissions ' +
       '(the Service Authorization Reference lists no resource type for it), so IAM only accepts ' +
@@ -80,6 +86,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     kind: 'target-role',
     rule: 'AwsSolutions-IAM5[Resource::arn:aws:ec2:*:{account}:instance/*]',
     resource: 'TargetRole',
+    statements: ['StartStopControlTaggedInstances'],
     reason:
       'Statement StartStopControlTaggedInstances: the instances are chosen at run time, in every ' +
       'region the stage configures for this account, and the role is global (one template per ' +

@@ -19,6 +19,8 @@ export interface LintOptions {
   /** Documents to lint instead of the project's (tests feed broken templates here). */
   documents?: LintDocument[];
   acknowledgements?: readonly Acknowledgement[];
+  /** Run only the AwsSolutions pack (CloudFormation's engine takes seconds to build). */
+  awsSolutionsOnly?: boolean;
 }
 
 export interface LintReport {
@@ -47,7 +49,9 @@ export async function lintCfn(options: LintOptions = {}): Promise<LintReport> {
     ...(await writtenTemplates()),
   ];
   const linting = Date.now();
-  const findings = await lintTemplates(documents);
+  const findings = await lintTemplates(documents, {
+    awsSolutionsOnly: options.awsSolutionsOnly ?? false,
+  });
   const acknowledgements = options.acknowledgements ?? ACKNOWLEDGEMENTS;
   const judged = documents.map((doc, i) =>
     judge({ ...doc, findings: findings[i] ?? [] }, acknowledgements),
