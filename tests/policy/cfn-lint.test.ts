@@ -1,4 +1,9 @@
-import type { Acknowledgement } from '../../scripts/lib/policies/nag-acknowledgements';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ACKNOWLEDGEMENTS,
+  type Acknowledgement,
+} from '../../scripts/lib/policies/nag-acknowledgements';
 import type { LintDocument } from '../../scripts/lib/policies/nag-documents';
 import { judge, staleAcknowledgements } from '../../scripts/lib/policies/nag-findings';
 import type { Finding } from '../../scripts/lib/policies/nag-pack';
@@ -188,5 +193,27 @@ describe('Function: judge', () => {
 
     // Assess
     expect(stale).toEqual([unused]);
+  });
+});
+
+describe('Document: the Outside linter section of scripts/lib/policies/README.md', () => {
+  it('names every acknowledged rule on its resource', () => {
+    // Prepare
+    const readme = readFileSync(
+      path.join(__dirname, '../../scripts/lib/policies/README.md'),
+      'utf8',
+    );
+    const section = readme.slice(readme.indexOf('## Outside linter'));
+
+    // Act
+    const missing = ACKNOWLEDGEMENTS.filter((ack) => {
+      const rule = ack.rule.replace(/\[.*$/, '');
+      const resource = typeof ack.resource === 'string' ? ack.resource : 'LambdaVersion';
+      return !section.split('\n').some((line) => line.includes(rule) && line.includes(resource));
+    });
+
+    // Assess
+    expect(section).toContain('| document | rule | resource | why it is right |');
+    expect(missing).toEqual([]);
   });
 });
