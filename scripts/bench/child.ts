@@ -52,7 +52,7 @@ export function compileDriver(name: string): Promise<string> {
       packages: 'external',
       platform: 'node',
       format: 'cjs',
-      target: 'node22',
+      target: 'node24',
       logLevel: 'error',
     }).then(() => outfile);
     compiled.set(name, done);

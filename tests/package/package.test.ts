@@ -231,7 +231,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       }
     });
 
-    it.each(FUNCTIONS)('runs %s on nodejs22.x and arm64 under its predictable name', (fn) => {
+    it.each(FUNCTIONS)('runs %s on nodejs24.x and arm64 under its predictable name', (fn) => {
       // Act
       const properties = resource(get(stage).template, LOGICAL_IDS[fn]).Properties;
 
@@ -239,7 +239,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(properties).toMatchObject({
         FunctionName: functionName(stage, fn),
         Handler: `handlers/${fn}.handler`,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Role: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] },
       });
@@ -319,6 +319,33 @@ describe('sls package: generated CloudFormation and artifacts', () => {
         IntegrationType: 'AWS_PROXY',
         IntegrationUri: { 'Fn::GetAtt': ['HttpLambdaFunction', 'Arn'] },
         PayloadFormatVersion: '2.0',
+      });
+    });
+
+    it('logs each HTTP API request (caller, route, status, request ID) to a log group with retention', () => {
+      // Prepare
+      const { template } = get(stage);
+
+      // Act
+      const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(([, r]) => r);
+      const settings = stages[0]?.Properties.AccessLogSettings as
+        | { DestinationArn: unknown; Format: string }
+        | undefined;
+      const logGroup = resource(template, 'HttpApiLogGroup').Properties;
+
+      // Assess
+      expect(stages).toHaveLength(1);
+      expect(settings?.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+      expect(JSON.parse(settings?.Format ?? '{}')).toMatchObject({
+        requestId: '$context.requestId',
+        caller: '$context.identity.caller',
+        userArn: '$context.identity.userArn',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+      });
+      expect(logGroup).toEqual({
+        LogGroupName: `/aws/http-api/${SERVICE}-${stage}`,
+        RetentionInDays: 30,
       });
     });
 

@@ -70,6 +70,22 @@ export function packageStage(stage: string, options: PackageOptions = {}): Promi
   return pending;
 }
 
+/** What `sls package` left in a directory (`.serverless/` or `--package <dir>`). */
+export async function readPackageOutput(dir: string): Promise<PackagedStage> {
+  const template = JSON.parse(
+    await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as CfnTemplate;
+  const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
+    service: { service: string; provider: { region: string; stage: string } };
+  };
+  return {
+    stage: state.service.provider.stage,
+    region: state.service.provider.region,
+    service: state.service.service,
+    template,
+  };
+}
+
 async function runPackage(stage: string, options: PackageOptions): Promise<PackagedStage> {
   const yml = options.serverlessYml ?? (await readFile(SERVERLESS_YML, 'utf8'));
   const service = await createServiceDir({
@@ -86,18 +102,7 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
       timeoutMs: 180_000,
     });
     if (run.code !== 0) throw new Error(describeRun(run, 40));
-    const template = JSON.parse(
-      await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as CfnTemplate;
-    const state = JSON.parse(await readFile(path.join(out, 'serverless-state.json'), 'utf8')) as {
-      service: { service: string; provider: { region: string; stage: string } };
-    };
-    return {
-      stage: state.service.provider.stage,
-      region: state.service.provider.region,
-      service: state.service.service,
-      template,
-    };
+    return await readPackageOutput(out);
   } finally {
     await service.remove();
   }

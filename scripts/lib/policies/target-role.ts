@@ -73,15 +73,19 @@ function asPolicy(document: unknown, where: string): PolicyDocument {
   return document as PolicyDocument;
 }
 
-export function renderTargetRole(
+/** The template's role evaluated for one account: its logical ID and CloudFormation properties. */
+function evaluateTargetRole(
   params: TargetRoleParameters,
   options: RenderTargetRoleOptions,
-): RenderedTargetRole {
+): { logicalId: string; type: string; properties: Record<string, unknown> } {
   const template = (options.template ?? loadTargetRoleTemplate()) as Template;
-  const partition = options.partition ?? 'aws';
   const given: Record<string, ParameterValue | undefined> = { ...params };
   const ctx = {
-    pseudo: { partition, accountId: options.accountId, region: options.region ?? 'us-east-1' },
+    pseudo: {
+      partition: options.partition ?? 'aws',
+      accountId: options.accountId,
+      region: options.region ?? 'us-east-1',
+    },
     parameters: resolveParameters(template.Parameters ?? {}, given),
     conditions: template.Conditions ?? {},
   };
@@ -93,7 +97,56 @@ export function renderTargetRole(
     throw new Error(`${SOURCE}: expected exactly one AWS::IAM::Role, found ${roles.length}`);
   }
   const [logicalId, resource] = entry;
-  const props = evaluate(resource.Properties ?? {}, ctx, `Resources.${logicalId}.Properties`) as {
+  const properties = evaluate(
+    resource.Properties ?? {},
+    ctx,
+    `Resources.${logicalId}.Properties`,
+  ) as Record<string, unknown>;
+  return { logicalId, type: 'AWS::IAM::Role', properties };
+}
+
+/**
+ * The role as CloudFormation would create it in one account, as a template with no parameters,
+ * conditions or intrinsics left, and every policy document an object (the JSON-string policy
+ * parsed): the form template linters can read.
+ */
+export function renderTargetRoleTemplate(
+  params: TargetRoleParameters,
+  options: RenderTargetRoleOptions,
+): { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> } {
+  const { logicalId, type, properties } = evaluateTargetRole(params, options);
+  const where = `${SOURCE} ${logicalId}`;
+  const policies = (properties.Policies ?? []) as {
+    PolicyName?: string;
+    PolicyDocument?: unknown;
+  }[];
+  return {
+    Resources: {
+      [logicalId]: {
+        Type: type,
+        Properties: {
+          ...properties,
+          AssumeRolePolicyDocument: asPolicy(
+            properties.AssumeRolePolicyDocument,
+            `${where} trust policy`,
+          ),
+          Policies: policies.map((p) => ({
+            ...p,
+            PolicyDocument: asPolicy(p.PolicyDocument, `${where} policy ${p.PolicyName}`),
+          })),
+        },
+      },
+    },
+  };
+}
+
+export function renderTargetRole(
+  params: TargetRoleParameters,
+  options: RenderTargetRoleOptions,
+): RenderedTargetRole {
+  const partition = options.partition ?? 'aws';
+  const { logicalId, properties } = evaluateTargetRole(params, options);
+  const props = properties as {
     RoleName?: string;
     Path?: string;
     AssumeRolePolicyDocument?: unknown;
