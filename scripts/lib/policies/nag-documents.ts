@@ -6,10 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { REPO_ROOT } from '../repo-root';
 import { parseCfnYaml } from './cfn-yaml';
 import { resolveStage } from './execution-role';
 import type { PackagedStage } from './package-stage';
-import { PROJECT_ROOT, TARGET_ROLE_TEMPLATE } from './paths';
+import { TARGET_ROLE_TEMPLATE } from './paths';
 import { PLACEHOLDER_HOME_ACCOUNT, targetsForStage } from './stage-world';
 import { renderTargetRoleTemplate } from './target-role';
 
@@ -34,8 +35,8 @@ const EXAMPLE_ORGANIZATION = 'o-exampleorg1';
 const exampleKey = (accountId: string, region: string) =>
   `arn:aws:kms:${region}:${accountId}:key/00000000-0000-4000-8000-000000000000`;
 
-const STACKSET_TEMPLATE = path.join(PROJECT_ROOT, 'resources', 'target-account-stackset.yml');
-const relative = (file: string) => path.relative(PROJECT_ROOT, file);
+const STACKSET_TEMPLATE = path.join(REPO_ROOT, 'resources', 'target-account-stackset.yml');
+const relative = (file: string) => path.relative(REPO_ROOT, file);
 
 /** The packaged stage and the target role rendered for each of the stage's targets. */
 export function stageDocuments(packaged: PackagedStage): LintDocument[] {
