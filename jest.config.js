@@ -21,6 +21,7 @@ const SLOW = [
   'integration/',
   'local-aws/unauthorized-actions.test.ts',
   'package/bad-config.test.ts',
+  'package/cfn-lint.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
   'policy/verify.test.ts',
