@@ -15,6 +15,7 @@ const { parseStageConfig, toRuntimeConfig, LAMBDA_ENVIRONMENT_LIMIT_BYTES } = ts
   __filename,
 );
 const { describeProblems } = tsxRequire('../handlers/contract/problems.ts', __filename);
+const signals = tsxRequire('./lib/signals/resources.ts', __filename);
 
 const PARAM_KEYS = [
   'targetRoleName',
@@ -150,10 +151,9 @@ async function scheduleResources(context) {
         Target: {
           Arn: functionArn,
           RoleArn: { 'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'] },
-          Input: JSON.stringify(schedule.request),
-          // A scheduled run that failed is reported in its result; replaying it later could
-          // start instances outside their window, so the schedule does not retry.
-          RetryPolicy: { MaximumRetryAttempts: 0 },
+          // Input (the request wrapped with the schedule's name), RetryPolicy and dead-letter
+          // queue: scripts/lib/signals/resources.ts says why.
+          ...signals.scheduleTargetSignals(schedule),
         },
       },
     };
@@ -161,4 +161,29 @@ async function scheduleResources(context) {
   return { Resources: resources };
 }
 
-module.exports = { environment, targetRoleArns, scheduleResources, loadStageConfig };
+/** Topic, key, alarms, dashboard, failed-runs rule, dead-letter queue (scripts/lib/signals). */
+async function signalsResources(context) {
+  const { stage, config } = await loadStageConfig(context);
+  const service = await context.resolveVariable('self:service');
+  const alarmEmail = (await context.resolveVariable('param:alarmEmail')) ?? '';
+  if (alarmEmail !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new StageConfigError(stage, [
+      { field: 'params.alarmEmail', message: `is "${alarmEmail}"; give an email address, or "" for none` },
+    ]);
+  }
+  return signals.signalsResources({
+    service,
+    stage,
+    functions: ['instances', 'http'].map((key) => ({ key, name: `${service}-${stage}-${key}` })),
+    schedules: config.schedules,
+    alarmEmail,
+  });
+}
+
+module.exports = {
+  environment,
+  targetRoleArns,
+  scheduleResources,
+  signalsResources,
+  loadStageConfig,
+};
