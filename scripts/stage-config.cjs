@@ -168,7 +168,10 @@ async function signalsResources(context) {
   const alarmEmail = (await context.resolveVariable('param:alarmEmail')) ?? '';
   if (alarmEmail !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new StageConfigError(stage, [
-      { field: 'params.alarmEmail', message: `is "${alarmEmail}"; give an email address, or "" for none` },
+      {
+        field: 'params.alarmEmail',
+        message: `is "${alarmEmail}"; give an email address, or "" for none`,
+      },
     ]);
   }
   return signals.signalsResources({
