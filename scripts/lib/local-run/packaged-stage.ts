@@ -21,7 +21,8 @@ const KEY_FILES = [
   'scripts/stage-config.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-const KEY_DIRS = ['handlers'];
+// scripts/lib/signals builds the alarms, topic and dead-letter queue that stage-config.cjs adds.
+const KEY_DIRS = ['handlers', 'scripts/lib/signals'];
 
 export interface PackagedStageOptions {
   region?: string;
