@@ -84,7 +84,8 @@ export const handler = async (
   }
 
   try {
-    const result = await execute(parsed.value, context);
+    const origin = { kind: 'http' as const, callerArn: iam?.userArn ?? 'unknown' };
+    const result = await execute(parsed.value, context, origin);
     logger.info('run finished', { result });
     return json(200, result);
   } catch (err) {

@@ -7,19 +7,23 @@ import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
 import type { RunResult } from './core/results';
+import { unwrapInvocation } from './signals/schedule-input';
 
 export const handler = async (event: unknown, context: Context): Promise<RunResult> => {
   logger.addContext(context);
   let request: ReturnType<typeof validateRequest>;
+  // A schedule wraps its request with its name (handlers/signals/schedule-input.ts).
+  const invocation = unwrapInvocation(event);
   try {
-    request = validateRequest(event);
+    if (!invocation.ok) throw new InvalidRequestError(invocation.problems);
+    request = validateRequest(invocation.request);
   } catch (err) {
     if (err instanceof InvalidRequestError) {
       logger.error('invalid request', { problems: err.problems });
     }
     throw err;
   }
-  const result = await execute(request, context);
+  const result = await execute(request, context, invocation.ok ? invocation.origin : undefined);
   logger.info('run finished', { result });
   return result;
 };

@@ -17,6 +17,7 @@ const { StageConfigError } = load('./lib/stage/stage-config-error.ts');
 const { runtimeEnvironment } = load('./lib/stage/runtime-environment.ts');
 const { targetRoleArns: targetRoleArnsOf } = load('./lib/stage/target-role-arns.ts');
 const { scheduleResources: scheduleResourcesOf } = load('./lib/stage/schedule-resources.ts');
+const signals = load('./lib/signals/resources.ts');
 
 const PARAM_KEYS = [
   'targetRoleName',
@@ -64,4 +65,32 @@ async function scheduleResources(context) {
   return scheduleResourcesOf(config, { service, stage });
 }
 
-module.exports = { environment, targetRoleArns, scheduleResources, loadStageConfig };
+/** Topic, key, alarms, dashboard, failed-runs rule, dead-letter queue (scripts/lib/signals). */
+async function signalsResources(context) {
+  const { stage, config } = await loadStageConfig(context);
+  const service = await context.resolveVariable('self:service');
+  const alarmEmail = (await context.resolveVariable('param:alarmEmail')) ?? '';
+  if (alarmEmail !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'params.alarmEmail',
+        message: `is "${alarmEmail}"; give an email address, or "" for none`,
+      },
+    ]);
+  }
+  return signals.signalsResources({
+    service,
+    stage,
+    functions: ['instances', 'http'].map((key) => ({ key, name: `${service}-${stage}-${key}` })),
+    schedules: config.schedules,
+    alarmEmail,
+  });
+}
+
+module.exports = {
+  environment,
+  targetRoleArns,
+  scheduleResources,
+  signalsResources,
+  loadStageConfig,
+};

@@ -37,6 +37,7 @@ import {
   surprisesIn,
   wrap,
 } from './lib/local-run';
+import { signalsReport } from './lib/local-run/signals-report';
 import { UsageError } from './lib/usage-error';
 
 /** Waiter polling for the child: the endpoint's instances settle in about a second. */
@@ -80,8 +81,12 @@ const STEPS: Step[] = [
   {
     title: 'stop, hibernating where configured, and wait',
     explain:
-      'Hibernate where the instance was configured for it at launch, stop the others normally, leave Auto Scaling members alone, then wait until stopped.',
-    event: { action: 'stop', hibernate: true, wait: true },
+      'As the weekday-evening-stop schedule sends it: hibernate where the instance was configured for it at launch, stop the others normally, leave Auto Scaling members alone, then wait until stopped.',
+    // The schedule's wrapper (handlers/signals/schedule-input.ts): its heartbeat metric counts this run.
+    event: {
+      schedule: { name: 'weekday-evening-stop' },
+      request: { action: 'stop', hibernate: true, wait: true },
+    },
     changes: true,
     observe: (endpoint, result) => {
       const hibernated = changedWithReason(endpoint, result, 'Client.UserInitiatedHibernate');
@@ -335,6 +340,17 @@ async function main(): Promise<number> {
     for (const line of callSummary(endpoint)) console.log(line);
 
     const { packaging } = await endpoint.ready;
+    // Signals: metrics, events, and the packaged alarms they would set off (scripts/lib/signals).
+    const signals = signalsReport({
+      runs: results.map(({ step, run }) => ({ title: step.title, stdout: run.run.stdout })),
+      events: endpoint.aws.events.list(),
+      template: packaging.packaged.template,
+      from: started,
+      to: Date.now(),
+    });
+    console.log(`\n${paint('Signals of the runs', 'bold')}`);
+    for (const line of signals) console.log(line);
+
     const expected = expectationsFor(endpoint.seed, packagedStageConfig(packaging.packaged));
     const surprises = results.flatMap(({ step, result }) =>
       result ? surprisesIn(result, expected).map((s) => `${step.title}: ${s}`) : [],

@@ -8,9 +8,13 @@ import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
 import type { RunResult } from '../core/results';
 import { runRequest } from '../core/run';
+import type { RunOrigin, SignalsReport } from '../signals/contract';
+import { publishRunSignals } from '../signals/publish';
 import { taskNamed } from '../tasks';
 import { createTargetClients } from './clients';
+import { eventBridge } from './events';
 import { logger } from './logger';
+import { metrics } from './metrics';
 
 export { environment, logger };
 
@@ -37,8 +41,12 @@ const clients = createTargetClients({
   maxAttempts: environment.maxAttempts,
 });
 
-/** Runs a validated request against the target accounts. */
-export async function execute(request: RunRequest, context: Context): Promise<RunResult> {
+/** Runs a validated request against the target accounts, then reports it (metrics, events). */
+export async function execute(
+  request: RunRequest,
+  context: Context,
+  origin: RunOrigin = { kind: 'invoke' },
+): Promise<RunResult & { signals: SignalsReport }> {
   currentRequestId = context.awsRequestId;
   const task = taskNamed(request.task);
   const result = await runRequest(request, {
@@ -53,5 +61,12 @@ export async function execute(request: RunRequest, context: Context): Promise<Ru
     // serverless.yml names the execution role <service>-<stage>-<region>-exec.
     executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
   });
-  return { ...result, roleSessionNames: clients.sessionNames() };
+  const signals = await publishRunSignals(result, origin, {
+    metrics,
+    eventBridge,
+    serviceName: environment.serviceName,
+    stage: environment.stage,
+    logger,
+  });
+  return { ...result, roleSessionNames: clients.sessionNames(), signals };
 }

@@ -40,7 +40,19 @@ export interface Ec2Check {
   resourceTags: Record<string, string>;
 }
 
+/** Any other call the endpoint serves (e.g. events:PutEvents on a bus ARN). */
+export interface ActionCheck {
+  callerSessionArn: string;
+  callerRoleArn: string;
+  action: string;
+  resourceArn: string;
+  resourceAccountId: string;
+  region?: string;
+}
+
 export interface Authorizer {
   authorizeAssumeRole(check: AssumeRoleCheck): Promise<Decision>;
   authorizeEc2(check: Ec2Check): Promise<Decision>;
+  /** Optional: an authorizer without it refuses every other action. */
+  authorizeRequest?(check: ActionCheck): Promise<Decision>;
 }

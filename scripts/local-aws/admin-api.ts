@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { adminRefusal } from './admin-guard';
 import type { CallCounters } from './call-counters';
 import { type Clock, isAdjustable } from './clock';
+import { EventsFaultsError, type RecordedEvents } from './events-store';
 import { FaultSettingsError, type Faults } from './faults';
 import type { HttpAnswer } from './http-server';
 import type { ReceivedRequest } from './sigv4-verify';
@@ -15,6 +16,7 @@ export interface AdminState {
   faults: Faults;
   calls: CallCounters;
   clock: Clock;
+  events: RecordedEvents;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface AdminState {
  *   GET  /_local/calls            call counters; POST /_local/calls/reset
  *   GET  /_local/settings         transition times, session lifetimes; POST /_local/settings merge a patch
  *   POST /_local/clock            {"advanceMs": n} moves the world clock on
+ *   GET  /_local/events           events PutEvents accepted, and its calls; POST /_local/events/reset
+ *   POST /_local/events/faults    {"failEntries": n}: the next n entries are refused (InternalFailure)
  */
 export async function handleAdmin(
   state: AdminState,
@@ -54,6 +58,13 @@ export async function handleAdmin(
         return json(200, state.world.updateSettings(parseJson(request.body)));
       case 'POST /_local/clock':
         return advanceClock(state.clock, parseJson(request.body));
+      case 'GET /_local/events':
+        return json(200, { events: state.events.list(), calls: state.events.calls() });
+      case 'POST /_local/events/reset':
+        state.events.reset();
+        return json(200, { events: [] });
+      case 'POST /_local/events/faults':
+        return json(200, state.events.updateFaults(parseJson(request.body)));
       default:
         return json(404, { error: `No admin route ${route}` });
     }
@@ -61,6 +72,7 @@ export async function handleAdmin(
     if (
       error instanceof BadRequest ||
       error instanceof FaultSettingsError ||
+      error instanceof EventsFaultsError ||
       error instanceof z.ZodError
     ) {
       return json(400, {

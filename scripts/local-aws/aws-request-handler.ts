@@ -4,6 +4,8 @@ import { AwsError } from './aws-error';
 import type { CallCounters } from './call-counters';
 import { ec2Errors } from './ec2-errors';
 import { EC2_ACTIONS } from './ec2-service';
+import { handleEventsRequest, isEventsRequest } from './events-put-events';
+import type { RecordedEvents } from './events-store';
 import type { CallScope, ServerErrorKind, ServiceName } from './faults';
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
@@ -15,6 +17,8 @@ import { STS_ACTIONS } from './sts-service';
 
 export interface EndpointState extends ServiceContext {
   calls: CallCounters;
+  /** EventBridge events accepted (events-put-events.ts). */
+  events: RecordedEvents;
   /** Real time, for signature freshness. */
   wallNow: () => number;
   log: (line: string) => void;
@@ -40,6 +44,8 @@ export async function handleAwsRequest(
   state: EndpointState,
   request: ReceivedRequest,
 ): Promise<AwsHttpResponse> {
+  // EventBridge speaks JSON 1.1, routed by X-Amz-Target rather than by Action.
+  if (isEventsRequest(request)) return handleEventsRequest(state, request);
   const requestId = randomUUID();
   // A Query request may carry parameters in the URL as well as in the form body: both are read,
   // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).

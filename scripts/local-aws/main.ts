@@ -60,6 +60,7 @@ function banner(aws: LocalAws, seedPath: string): string {
     `export AWS_DEFAULT_REGION=${aws.region}`,
     `export AWS_ENDPOINT_URL_STS=${aws.endpointEnv.AWS_ENDPOINT_URL_STS}`,
     `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
+    `export AWS_ENDPOINT_URL_EVENTBRIDGE=${aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
     '',
     'Try: aws sts get-caller-identity',
     ...tryAssumeRole(aws),

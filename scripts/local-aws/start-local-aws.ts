@@ -4,6 +4,7 @@ import { handleAwsRequest } from './aws-request-handler';
 import { CallCounters } from './call-counters';
 import { type Clock, TravelClock } from './clock';
 import type { TemporaryCredentials } from './credentials';
+import { RecordedEvents } from './events-store';
 import { type FaultPatch, Faults } from './faults';
 import { listen } from './http-server';
 import { loadSeedFile, parseSeed } from './load-seed';
@@ -38,12 +39,18 @@ export interface LocalAws {
   region: string;
   /** The execution role's session: what `sls invoke local` runs with. */
   homeCredentials: TemporaryCredentials;
-  /** AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_EC2 for a child process. */
-  endpointEnv: { AWS_ENDPOINT_URL_STS: string; AWS_ENDPOINT_URL_EC2: string };
+  /** AWS_ENDPOINT_URL_STS, _EC2 and _EVENTBRIDGE for a child process. */
+  endpointEnv: {
+    AWS_ENDPOINT_URL_STS: string;
+    AWS_ENDPOINT_URL_EC2: string;
+    AWS_ENDPOINT_URL_EVENTBRIDGE: string;
+  };
   seed: Seed;
   world: World;
   faults: Faults;
   calls: CallCounters;
+  /** Events PutEvents accepted (GET /_local/events). */
+  events: RecordedEvents;
   throttles: ThrottleRegistry;
   clock: Clock;
   stop(): Promise<void>;
@@ -63,6 +70,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   const throttles = new ThrottleRegistry(clock, (bucket) => faults.bucketSpec(bucket));
   faults.onBucketsChanged(() => throttles.reset());
   const calls = new CallCounters();
+  const events = new RecordedEvents();
   const log = options.log ?? ((line: string) => console.error(line));
   const endpoint = {
     world,
@@ -70,12 +78,13 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     faults,
     throttles,
     calls,
+    events,
     wallNow: () => Date.now(),
     log,
   };
   const server = await listen(options.port ?? 0, (request) =>
     request.path.startsWith(ADMIN_PREFIX)
-      ? handleAdmin({ world, faults, calls, clock }, request)
+      ? handleAdmin({ world, faults, calls, clock, events }, request)
       : handleAwsRequest(endpoint, request),
   );
   return {
@@ -83,11 +92,16 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     port: server.port,
     region: seed.home.region,
     homeCredentials: credentialsOf(world.homeSession),
-    endpointEnv: { AWS_ENDPOINT_URL_STS: server.url, AWS_ENDPOINT_URL_EC2: server.url },
+    endpointEnv: {
+      AWS_ENDPOINT_URL_STS: server.url,
+      AWS_ENDPOINT_URL_EC2: server.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: server.url,
+    },
     seed,
     world,
     faults,
     calls,
+    events,
     throttles,
     clock,
     stop: () => server.close(),

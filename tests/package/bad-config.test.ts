@@ -79,6 +79,14 @@ const MISTAKES: Mistake[] = [
     },
     fields: ['params.schedules[1].request.targets.regions[0]'],
   },
+  {
+    stage: 'bad-alarm-email',
+    what: 'an alarm email that is not an address',
+    edit: (p) => {
+      p.alarmEmail = 'ops-team';
+    },
+    fields: ['params.alarmEmail'],
+  },
 ];
 
 /** serverless.yml with one extra stage per mistake, each derived from the `test` stage. */

@@ -20,6 +20,7 @@ import {
   STAGES,
   type Stage,
   stageConfig,
+  stageParams,
   withoutServerlessOffline,
 } from './service-config';
 
@@ -214,13 +215,19 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(JSON.stringify(trust)).not.toContain('scheduler.amazonaws.com');
     });
 
-    it("grants the execution role only sts:AssumeRole and osls's logging actions", () => {
+    it("grants the execution role only sts:AssumeRole, osls's logging actions and events on its default bus", () => {
       // Act
       const statements = executionStatements();
       const actions = new Set(statements.flatMap((s) => asArray(s.Action)));
 
       // Assess
-      expect([...actions].sort()).toEqual(['sts:AssumeRole', ...LOG_ACTIONS].sort());
+      expect([...actions].sort()).toEqual(
+        ['sts:AssumeRole', 'events:PutEvents', ...LOG_ACTIONS].sort(),
+      );
+      const events = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
+      expect(events.flatMap((s) => asArray(s.Resource)).map(render)).toEqual([
+        `arn:aws:events:${REGION}:${PSEUDO['AWS::AccountId']}:event-bus/default`,
+      ]);
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
       expect(executionRole().Properties.ManagedPolicyArns).toBeUndefined();
       expect(executionRole().Properties.RoleName).toBe(`${SERVICE}-${stage}-${REGION}-exec`);
@@ -289,7 +296,11 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           },
         });
         const target = resource?.Target as { Input: string };
-        expect(JSON.parse(target.Input)).toEqual(schedule.request);
+        // The request, wrapped with the schedule's name (handlers/signals/schedule-input.ts).
+        expect(JSON.parse(target.Input)).toEqual({
+          schedule: { name: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' },
+          request: schedule.request,
+        });
       }
       expect(template.Resources.SchedulerInvokeRole !== undefined).toBe(
         config.schedules.length > 0,
@@ -437,6 +448,229 @@ describe('sls package: generated CloudFormation and artifacts', () => {
         },
       ]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+
+  // Signals: scripts/lib/signals builds these; handlers/signals/SIGNALS.md explains them.
+  describe.each(STAGES)('stage %s: signals', (stage) => {
+    const template = () => get(stage).template;
+    const alarms = (): Array<Record<string, unknown>> =>
+      resourcesOfType(template(), 'AWS::CloudWatch::Alarm').map(([id, r]) => ({
+        id,
+        ...r.Properties,
+      }));
+
+    it('has an SNS topic encrypted with a customer-managed key that CloudWatch and EventBridge may use', () => {
+      // Act
+      const topic = resource(template(), 'SignalsTopic');
+      const key = resource(template(), 'SignalsKey');
+      const keyStatements = (key.Properties.KeyPolicy as PolicyDocument).Statement;
+
+      // Assess
+      expect(topic.Type).toBe('AWS::SNS::Topic');
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ Ref: 'SignalsKey' });
+      expect(key).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+      for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+        expect(keyStatements).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: service },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        );
+      }
+    });
+
+    it('subscribes the alarm email only when params set one', () => {
+      // Act
+      const subscriptions = resourcesOfType(template(), 'AWS::SNS::Subscription');
+
+      // Assess
+      const email = stageParams(stage).alarmEmail;
+      expect(subscriptions.map(([, r]) => r.Properties)).toEqual(
+        email ? [{ Protocol: 'email', Endpoint: email, TopicArn: { Ref: 'SignalsTopic' } }] : [],
+      );
+    });
+
+    it('alarms on failed instances and targets from the EMF metrics, with bounded dimensions, to the topic', () => {
+      // Act
+      const byMetric = (name: string) => alarms().filter((a) => a.MetricName === name);
+
+      // Assess
+      const expected = [
+        ['InstancesFailed', ['start', 'stop']],
+        ['TargetsFailed', ['start', 'stop', 'status']],
+        ['EventsFailed', ['start', 'stop']],
+      ] as const;
+      for (const [metric, actions] of expected) {
+        expect(byMetric(metric)).toHaveLength(actions.length);
+        for (const action of actions) {
+          expect(byMetric(metric)).toContainEqual(
+            expect.objectContaining({
+              Namespace: SERVICE,
+              Dimensions: [
+                { Name: 'service', Value: SERVICE },
+                { Name: 'stage', Value: stage },
+                { Name: 'action', Value: action },
+              ],
+              Statistic: 'Sum',
+              Period: 300,
+              EvaluationPeriods: 1,
+              DatapointsToAlarm: 1,
+              Threshold: 1,
+              ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+              TreatMissingData: 'notBreaching',
+              AlarmActions: [{ Ref: 'SignalsTopic' }],
+            }),
+          );
+        }
+      }
+      const values = alarms().flatMap((a) => asArray(a.Dimensions as Array<{ Value: unknown }>));
+      expect(values.map((d) => render(d.Value)).filter((v) => /^\d{12}$|^i-/.test(v))).toEqual([]);
+    });
+
+    it.each(FUNCTIONS)('alarms on Lambda errors and throttles of the %s function', (fn) => {
+      // Act
+      const forFunction = alarms().filter((a) =>
+        asArray(a.Dimensions as Array<{ Name: string; Value: unknown }>).some(
+          (d) => d.Name === 'FunctionName' && d.Value === functionName(stage, fn),
+        ),
+      );
+
+      // Assess
+      expect(forFunction.map((a) => [a.Namespace, a.MetricName, a.Threshold]).sort()).toEqual([
+        ['AWS/Lambda', 'Errors', 1],
+        ['AWS/Lambda', 'Throttles', 1],
+      ]);
+    });
+
+    it('gives each schedule an encrypted dead-letter queue, an age-bounded retry policy, and an alarm on the queue', () => {
+      // Prepare
+      const { config } = get(stage);
+      const schedules = resourcesOfType(template(), 'AWS::Scheduler::Schedule');
+
+      // Act
+      const queue = template().Resources.ScheduleDeadLetterQueue;
+
+      // Assess
+      if (config.schedules.length === 0) {
+        expect(queue).toBeUndefined();
+        return;
+      }
+      expect(queue?.Properties).toMatchObject({
+        QueueName: `${SERVICE}-${stage}-schedule-dlq`,
+        SqsManagedSseEnabled: true,
+      });
+      for (const [, schedule] of schedules) {
+        expect(schedule.Properties.Target).toMatchObject({
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ScheduleDeadLetterQueue', 'Arn'] } },
+        });
+      }
+      expect(allStatements(template())).toContainEqual({
+        owner: 'SchedulerDeadLetterPolicy',
+        statement: {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': ['ScheduleDeadLetterQueue', 'Arn'] },
+        },
+      });
+      expect(resource(template(), 'SchedulerDeadLetterPolicy').Properties.Roles).toEqual([
+        { Ref: 'SchedulerInvokeRole' },
+      ]);
+      expect(alarms()).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: `${SERVICE}-${stage}-schedule-dlq` }],
+          Threshold: 1,
+        }),
+      );
+    });
+
+    it('has a heartbeat per enabled schedule that treats a missing run as breaching', () => {
+      // Prepare
+      const { config } = get(stage);
+
+      // Act
+      const heartbeats = alarms().filter((a) => a.MetricName === 'ScheduledRunsCompleted');
+
+      // Assess
+      expect(
+        heartbeats.map((h) => (h.Dimensions as Array<{ Value: string }>)[2]?.Value).sort(),
+      ).toEqual(
+        config.schedules
+          .filter((s) => s.enabled)
+          .map((s) => s.name)
+          .sort(),
+      );
+      for (const heartbeat of heartbeats) {
+        expect(heartbeat).toMatchObject({
+          Namespace: SERVICE,
+          ComparisonOperator: 'LessThanThreshold',
+          Threshold: 1,
+          TreatMissingData: 'breaching',
+        });
+        // A weekday schedule's longest silence is the weekend: 72 h, plus the grace.
+        expect(heartbeat.Period).toBe(74 * 3600);
+      }
+    });
+
+    it('does not let Lambda replay a scheduled run that threw', () => {
+      // Act
+      const config = resource(template(), 'InstancesAsyncInvokeConfig');
+
+      // Assess
+      expect(config.Properties).toEqual({
+        FunctionName: { Ref: 'InstancesLambdaFunction' },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 900,
+      });
+    });
+
+    it('forwards failed runs of this stage to the topic with an example rule the topic policy admits', () => {
+      // Act
+      const rule = resource(template(), 'SignalsFailedRunsRule');
+      const policy = resource(template(), 'SignalsTopicPolicy').Properties
+        .PolicyDocument as PolicyDocument;
+
+      // Assess
+      expect(rule.Properties).toMatchObject({
+        EventBusName: 'default',
+        EventPattern: {
+          source: [SERVICE],
+          'detail-type': ['Run Summary'],
+          detail: { stage: [stage], outcome: ['failed'] },
+        },
+        Targets: [{ Id: 'signals-topic', Arn: { Ref: 'SignalsTopic' } }],
+      });
+      expect(policy.Statement).toContainEqual(
+        expect.objectContaining({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['SignalsFailedRunsRule', 'Arn'] } },
+          },
+        }),
+      );
+    });
+
+    it('has a dashboard of runs, outcomes by action, failed targets and duration', () => {
+      // Act
+      const body = render(resource(template(), 'SignalsDashboard').Properties.DashboardBody);
+      const widgets = (
+        JSON.parse(body) as { widgets: Array<{ properties: { title: string; region: string } }> }
+      ).widgets;
+
+      // Assess
+      expect(widgets.map((w) => w.properties.title)).toEqual([
+        'Runs by action',
+        'Instance outcomes by action',
+        'Failed targets by action',
+        'Run duration (ms, max)',
+      ]);
+      expect(widgets.every((w) => w.properties.region === REGION)).toBe(true);
     });
   });
 });

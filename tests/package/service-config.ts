@@ -40,7 +40,9 @@ export function stageParams(
 
 /** A stage's configuration, validated with the schema the function and the packager use. */
 export function stageConfig(stage: string, serverlessYml = readServerlessYml()): StageConfig {
-  const parsed = parseStageConfig(stageParams(stage, serverlessYml), 'params');
+  // alarmEmail shapes the signals resources only (scripts/stage-config.cjs signalsResources).
+  const { alarmEmail: _alarmEmail, ...params } = stageParams(stage, serverlessYml);
+  const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) {
     throw new Error(
       `serverless.yml params for ${stage} are invalid: ${JSON.stringify(parsed.problems)}`,

@@ -1,4 +1,9 @@
-import { checkGuardrail, checkTargetRole } from '../../scripts/lib/policies/static-checks';
+import type { ExecutionRole } from '../../scripts/lib/policies/execution-role';
+import {
+  checkExecutionRole,
+  checkGuardrail,
+  checkTargetRole,
+} from '../../scripts/lib/policies/static-checks';
 import { renderTargetRole } from '../../scripts/lib/policies/target-role';
 import { statementsOf } from '../../scripts/lib/policies/types';
 import { dropPermissionCondition, dropTrustCondition, targetTemplate } from './documents';
@@ -144,5 +149,97 @@ describe('Function: checkGuardrail', () => {
     expect(findings.every((f) => f.policy === 'bad.json' && f.hint === 'malformedPolicy')).toBe(
       true,
     );
+  });
+});
+
+describe('Function: checkExecutionRole, run events', () => {
+  const DEFAULT_BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/default';
+
+  function executionRole(eventsResource: string | string[]): ExecutionRole {
+    const statement = (sid: string, action: string, resource: string | string[]) => ({
+      Sid: sid,
+      Effect: 'Allow' as const,
+      Action: action,
+      Resource: resource,
+    });
+    return {
+      logicalId: 'IamRoleLambdaExecution',
+      roleName: 'xacct-ec2-test-eu-west-1-exec',
+      roleArn: 'arn:aws:iam::111111111111:role/xacct-ec2-test-eu-west-1-exec',
+      trustPolicy: {
+        name: 'trust',
+        source: 'serverless.yml',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        },
+      },
+      policies: [
+        {
+          name: 'xacct-ec2-test-lambda',
+          source: 'serverless.yml provider.iam.role',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [statement('PutRunEventsOnDefaultBus', 'events:PutEvents', eventsResource)],
+          },
+        },
+      ],
+      managedPolicyArns: [],
+    };
+  }
+
+  it("accepts events:PutEvents on the role's own default bus", () => {
+    // Prepare
+    const role = executionRole(DEFAULT_BUS);
+
+    // Act
+    const findings = checkExecutionRole(role);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    ['every bus', '*'],
+    ['a pattern of buses', 'arn:aws:events:eu-west-1:111111111111:event-bus/*'],
+    ['another bus', 'arn:aws:events:eu-west-1:111111111111:event-bus/orders'],
+    ["another account's default bus", 'arn:aws:events:eu-west-1:999999999999:event-bus/default'],
+  ])('flags events:PutEvents widened to %s', (_what, resource) => {
+    // Prepare
+    const role = executionRole([DEFAULT_BUS, resource]);
+
+    // Act
+    const findings = checkExecutionRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'PutRunEventsOnDefaultBus',
+        message: `allows events:PutEvents on ${resource}, not only this account's default event bus`,
+        hint: 'executionRoleTooPowerful',
+      }),
+    ]);
+  });
+
+  it('flags events:* as an action outside the intended set', () => {
+    // Prepare
+    const role = executionRole(DEFAULT_BUS);
+    const [policy] = role.policies;
+    const [statement] = policy ? statementsOf(policy.policy) : [];
+    if (statement) statement.Action = 'events:*';
+
+    // Act
+    const findings = checkExecutionRole(role);
+
+    // Assess
+    expect(findings.map((f) => f.message)).toEqual([
+      'allows actions outside the intended set: events:*',
+    ]);
   });
 });

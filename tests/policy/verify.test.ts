@@ -407,4 +407,23 @@ describe('Function: verify (breakage of the real documents)', () => {
       }),
     ]);
   });
+  it('fails when the execution role may put events on every bus, not only its default one', async () => {
+    // Prepare
+    const stage = withExecutionStatement('PutRunEventsOnDefaultBus', (statements) => {
+      const events = statements.find((st) => st.Sid === 'PutRunEventsOnDefaultBus');
+      if (events) events.Resource = '*';
+    });
+
+    // Act
+    const report = await run({}, stage);
+
+    // Assess
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        statement: 'PutRunEventsOnDefaultBus',
+        message: "allows events:PutEvents on *, not only this account's default event bus",
+        hint: 'executionRoleTooPowerful',
+      }),
+    ]);
+  });
 });

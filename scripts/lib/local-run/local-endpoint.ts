@@ -127,6 +127,7 @@ export async function startLocalEndpoint(
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL_STS: aws.endpointEnv.AWS_ENDPOINT_URL_STS,
       AWS_ENDPOINT_URL_EC2: aws.endpointEnv.AWS_ENDPOINT_URL_EC2,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
     }),
     stop: () => aws.stop(),
   };

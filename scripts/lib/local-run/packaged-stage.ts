@@ -21,7 +21,8 @@ const KEY_FILES = [
   'scripts/stage-config.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-const KEY_DIRS = ['handlers', 'scripts/lib/stage'];
+// scripts/lib/stage and scripts/lib/signals build what stage-config.cjs adds to the template.
+const KEY_DIRS = ['handlers', 'scripts/lib/stage', 'scripts/lib/signals'];
 
 export interface PackagedStageOptions {
   region?: string;

@@ -48,8 +48,9 @@ export const HINTS = {
     fix: 'serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: Resource must be exactly the configured target-role ARNs (as scripts/stage-config.cjs targetRoleArns derives them), never "*" or a pattern',
   },
   executionRoleTooPowerful: {
-    symptom: 'The execution role allows more than sts:AssumeRole and writing its logs',
-    fix: 'serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles; EC2 and KMS permissions belong to the target role',
+    symptom:
+      'The execution role allows more than sts:AssumeRole, writing its logs and putting events on its default bus',
+    fix: "serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles and PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN); EC2 and KMS permissions belong to the target role",
   },
   executionRoleTrustTooWide: {
     symptom: 'Something other than Lambda can assume the execution role',

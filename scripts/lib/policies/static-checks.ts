@@ -27,9 +27,13 @@ export interface StaticFinding {
   hint: HintId;
 }
 
-/** The execution role may assume roles and write its own logs (what osls adds), nothing else. */
+/**
+ * The execution role may assume roles, write its own logs (what osls adds) and put run events on
+ * its account's default bus (handlers/signals), nothing else.
+ */
 export const EXECUTION_ROLE_ACTIONS = [
   'sts:AssumeRole',
+  'events:PutEvents',
   'logs:CreateLogGroup',
   'logs:CreateLogStream',
   'logs:PutLogEvents',
@@ -173,8 +177,23 @@ export function checkExecutionRole(
         findings.push(finding(policy, s, i, message, 'sourceFunctionNotEnforced'));
       }
     });
+    findings.push(...eventsBeyondDefaultBus(policy, role));
   }
   return findings;
+}
+
+/** events:PutEvents only on the default bus of the role's own account: no pattern, no other bus. */
+function eventsBeyondDefaultBus(policy: NamedPolicy, role: ExecutionRole): StaticFinding[] {
+  const account = role.roleArn.split(':')[4];
+  const defaultBus = new RegExp(`^arn:[a-z-]+:events:[a-z0-9-]+:${account}:event-bus/default$`);
+  return statementsOf(policy.policy).flatMap((s, i) => {
+    if (s.Effect !== 'Allow' || !listOf(s.Action).some((a) => /^events:putevents$/i.test(a))) {
+      return [];
+    }
+    const other = listOf(s.Resource).filter((r) => !defaultBus.test(r));
+    const message = `allows events:PutEvents on ${other.join(', ')}, not only this account's default event bus`;
+    return other.length > 0 ? [finding(policy, s, i, message, 'executionRoleTooPowerful')] : [];
+  });
 }
 
 export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {

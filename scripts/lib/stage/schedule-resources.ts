@@ -6,6 +6,7 @@
  * must not be assumable by another service.
  */
 import type { ScheduleConfig, StageConfig } from '../../../handlers/config/stage-config';
+import { scheduleTargetSignals } from '../signals/resources';
 import type { CfnResource, CfnValue, PolicyDocument } from './cfn';
 
 /** The function that schedules invoke (its logical ID follows osls's naming). */
@@ -79,10 +80,9 @@ export function scheduleResources(
         Target: {
           Arn: functionArn,
           RoleArn: { 'Fn::GetAtt': [SCHEDULER_ROLE_LOGICAL_ID, 'Arn'] },
-          Input: JSON.stringify(schedule.request),
-          // A scheduled run that failed is reported in its result; replaying it later could
-          // start instances outside their window, so the schedule does not retry.
-          RetryPolicy: { MaximumRetryAttempts: 0 },
+          // Input (the request wrapped with the schedule's name), RetryPolicy and dead-letter
+          // queue: scripts/lib/signals/resources.ts says why.
+          ...scheduleTargetSignals(schedule),
         },
       },
     };

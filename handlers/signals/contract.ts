@@ -1,0 +1,121 @@
+/**
+ * The signals a run emits, as one contract shared by the function (which emits them) and the
+ * package-time builders (resources/signals, which alarm on them and route them). Renaming a
+ * metric or an event field here renames it everywhere; the schema is versioned so that rules
+ * and consumers can tell a breaking change (see handlers/signals/SIGNALS.md).
+ */
+import type { Action } from '../contract/request';
+
+/** One CloudWatch namespace per service: the service name itself (e.g. `xacct-ec2`). */
+export const metricsNamespace = (serviceName: string): string => serviceName;
+
+/**
+ * Dimensions every run metric carries. Bounded on purpose: the service, the stage and the action
+ * take a handful of values. Account and instance IDs never become dimensions (each value would
+ * be a new metric); they go in the EMF properties instead.
+ */
+export const RUN_DIMENSIONS = ['service', 'stage', 'action'] as const;
+/** The heartbeat is per schedule: a stage has a few, named in serverless.yml. */
+export const HEARTBEAT_DIMENSIONS = ['service', 'stage', 'schedule'] as const;
+
+export const METRICS = {
+  instancesChanged: 'InstancesChanged',
+  instancesUnchanged: 'InstancesUnchanged',
+  instancesSkipped: 'InstancesSkipped',
+  instancesFailed: 'InstancesFailed',
+  instancesNotProcessed: 'InstancesNotProcessed',
+  targetsFailed: 'TargetsFailed',
+  targetsNotProcessed: 'TargetsNotProcessed',
+  runDuration: 'RunDuration',
+  runsCompleted: 'RunsCompleted',
+  eventsSent: 'EventsSent',
+  eventsFailed: 'EventsFailed',
+  /** One per run a schedule triggered, dimensioned by schedule: the heartbeat alarm's metric. */
+  scheduledRunsCompleted: 'ScheduledRunsCompleted',
+} as const;
+export type MetricName = (typeof METRICS)[keyof typeof METRICS];
+
+/** EventBridge `source` of every event: the service name (never `aws.`-prefixed). */
+export const eventSource = (serviceName: string): string => serviceName;
+
+export const DETAIL_TYPES = {
+  runSummary: 'Run Summary',
+  instanceOutcome: 'Instance Outcome',
+} as const;
+
+/** Bumped on a breaking change to either detail; additions keep the version. */
+export const EVENT_SCHEMA_VERSION = '1';
+
+/** Who or what started the run. */
+export type RunOrigin =
+  | { kind: 'schedule'; schedule: string; scheduledTime?: string }
+  | { kind: 'http'; callerArn: string }
+  | { kind: 'invoke' };
+
+/**
+ * - succeeded: every instance and target ended as intended (skips included)
+ * - failed: at least one instance or target failed
+ * - incomplete: nothing failed, but the run ended before reaching everything
+ */
+export type RunOutcome = 'succeeded' | 'failed' | 'incomplete';
+
+export interface TargetFailure {
+  account: string;
+  region: string;
+  status: 'failed' | 'not-processed';
+  code?: string;
+  reason: string;
+}
+
+export interface RunSummaryDetail {
+  schemaVersion: typeof EVENT_SCHEMA_VERSION;
+  stage: string;
+  runId: string;
+  requestedAction: Action;
+  dryRun: boolean;
+  outcome: RunOutcome;
+  origin: RunOrigin;
+  startedAt: string;
+  durationMs: number;
+  counts: {
+    targets: number;
+    targetsFailed: number;
+    targetsNotProcessed: number;
+    instances: number;
+    changed: number;
+    unchanged: number;
+    skipped: number;
+    failed: number;
+    notProcessed: number;
+  };
+  /** Targets that failed or were not processed; at most MAX_LISTED_TARGETS of them. */
+  failedTargets: TargetFailure[];
+  /** How many failed targets were left out of `failedTargets` to keep the event small. */
+  failedTargetsOmitted: number;
+}
+
+export interface InstanceOutcomeDetail {
+  schemaVersion: typeof EVENT_SCHEMA_VERSION;
+  stage: string;
+  runId: string;
+  requestedAction: Action;
+  account: string;
+  region: string;
+  instanceId: string;
+  name?: string;
+  outcome: 'changed' | 'failed' | 'not-processed';
+  previousState?: string;
+  currentState?: string;
+  reason?: string;
+  code?: string;
+  origin: RunOrigin;
+}
+
+/** Failed targets listed in a run summary; the rest are counted (a fleet can fail by hundreds). */
+export const MAX_LISTED_TARGETS = 50;
+
+/** What a run reports about its own signals, beside its result. */
+export interface SignalsReport {
+  eventsSent: number;
+  eventsFailed: number;
+}

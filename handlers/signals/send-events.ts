@@ -1,0 +1,130 @@
+/**
+ * PutEvents within its limits: at most 10 entries and 256 KB per call (an entry's size counts its
+ * Source, DetailType, Detail and EventBusName in UTF-8 bytes). Entries EventBridge reports as
+ * failed (FailedEntryCount, per-entry ErrorCode) are sent again a bounded number of times.
+ * Never throws: events must not fail the run. What could not be sent is counted and logged.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { CoreLogger } from '../core/types';
+import type { SignalEvent } from './run-events';
+
+export const MAX_ENTRIES_PER_CALL = 10;
+export const MAX_BYTES_PER_CALL = 256 * 1024;
+/** Sends of an entry EventBridge refused, first one included. */
+export const DEFAULT_ENTRY_ATTEMPTS = 3;
+
+export interface SendEventsOptions {
+  source: string;
+  logger?: CoreLogger;
+  /** Attempts per entry that EventBridge reports as failed (first one included). */
+  entryAttempts?: number;
+  /** Pause before re-sending failed entries; grows with each attempt. */
+  backoffMs?: (attempt: number) => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SendEventsResult {
+  sent: number;
+  failed: number;
+}
+
+/** Size of an entry as EventBridge counts it against the 256 KB limits. */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  const fields = [entry.Source, entry.DetailType, entry.Detail, entry.EventBusName];
+  return fields.reduce((n, f) => n + (f ? Buffer.byteLength(f, 'utf8') : 0), 0);
+}
+
+/** Groups entries into calls of at most 10 entries and 256 KB. */
+export function batchEntries(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const batches: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entrySize(entry);
+    if (current.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One call; returns the entries to send again (refused ones), or throws if the call failed. */
+async function putOnce(
+  client: EventBridgeClient,
+  batch: PutEventsRequestEntry[],
+): Promise<{ refused: PutEventsRequestEntry[]; codes: string[] }> {
+  const output = await client.send(new PutEventsCommand({ Entries: batch }));
+  if (!output.FailedEntryCount) return { refused: [], codes: [] };
+  const refused: PutEventsRequestEntry[] = [];
+  const codes: string[] = [];
+  batch.forEach((entry, index) => {
+    const answer = output.Entries?.[index];
+    // An entry without an EventId failed, whether or not it carries an ErrorCode.
+    if (!answer?.EventId) {
+      refused.push(entry);
+      codes.push(answer?.ErrorCode ?? 'Unknown');
+    }
+  });
+  return { refused, codes };
+}
+
+export async function sendEvents(
+  client: EventBridgeClient,
+  events: readonly SignalEvent[],
+  options: SendEventsOptions,
+): Promise<SendEventsResult> {
+  const attempts = options.entryAttempts ?? DEFAULT_ENTRY_ATTEMPTS;
+  const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
+  const sleep = options.sleep ?? defaultSleep;
+  const entries: PutEventsRequestEntry[] = events.map((event) => ({
+    Source: options.source,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+  }));
+
+  let failed = 0;
+  const fits = entries.filter((entry) => entrySize(entry) <= MAX_BYTES_PER_CALL);
+  if (fits.length < entries.length) {
+    failed += entries.length - fits.length;
+    options.logger?.warn('events too large to send', { count: entries.length - fits.length });
+  }
+
+  let sent = 0;
+  let pending = fits;
+  for (let attempt = 1; pending.length > 0 && attempt <= attempts; attempt += 1) {
+    if (attempt > 1) await sleep(backoff(attempt - 1));
+    const again: PutEventsRequestEntry[] = [];
+    for (const batch of batchEntries(pending)) {
+      try {
+        const { refused, codes } = await putOnce(client, batch);
+        sent += batch.length - refused.length;
+        again.push(...refused);
+        if (refused.length > 0) {
+          options.logger?.warn('events refused', { attempt, count: refused.length, codes });
+        }
+      } catch (err) {
+        // The SDK already retried the call itself; the whole batch counts as not sent.
+        failed += batch.length;
+        options.logger?.warn('events not sent', {
+          attempt,
+          count: batch.length,
+          error: err instanceof Error ? { name: err.name, detail: err.message } : String(err),
+        });
+      }
+    }
+    pending = again;
+  }
+  failed += pending.length;
+  return { sent, failed };
+}

@@ -1,0 +1,152 @@
+/**
+ * The alarms of a stage, as data: rendered into CloudFormation (resources.ts) and evaluated
+ * locally against emitted EMF metrics by `npm start` (alarm-evaluator.ts). One definition, so
+ * what the local run says would alarm is what deploys.
+ */
+import { METRICS, metricsNamespace } from '../../../handlers/signals/contract';
+import { heartbeatPeriodSeconds } from './heartbeat-period';
+
+export type ComparisonOperator =
+  | 'GreaterThanOrEqualToThreshold'
+  | 'GreaterThanThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+export type Statistic = 'Sum' | 'Maximum' | 'Average' | 'Minimum' | 'SampleCount';
+
+export interface AlarmSpec {
+  logicalId: string;
+  /** The alarm's name in CloudWatch: `<service>-<stage>-<suffix>`. */
+  name: string;
+  description: string;
+  namespace: string;
+  metricName: string;
+  /** Dimension name to value; a value may be a CloudFormation reference (resources.ts resolves it). */
+  dimensions: Record<string, string>;
+  statistic: Statistic;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparison: ComparisonOperator;
+  treatMissingData: TreatMissingData;
+}
+
+export interface AlarmInputs {
+  service: string;
+  stage: string;
+  /** The functions: serverless.yml key and deployed name (`<service>-<stage>-<key>`). */
+  functions: Array<{ key: string; name: string }>;
+  schedules: Array<{ name: string; expression: string; enabled: boolean }>;
+  /** Name of the schedules' dead-letter queue, when there are schedules. */
+  deadLetterQueueName?: string;
+}
+
+/** Five minutes: a run's metrics land in one period; one datapoint is enough to alarm. */
+export const FAILURE_PERIOD_SECONDS = 300;
+
+const pascal = (text: string) =>
+  text
+    .split(/[^0-9A-Za-z]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
+  const { service, stage } = inputs;
+  const namespace = metricsNamespace(service);
+  const failure = {
+    statistic: 'Sum' as const,
+    periodSeconds: FAILURE_PERIOD_SECONDS,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold' as const,
+    // No run, no failure: silence is the heartbeat's business.
+    treatMissingData: 'notBreaching' as const,
+  };
+  const runMetric = (
+    metricName: string,
+    action: string,
+    what: string,
+    suffix: string,
+  ): AlarmSpec => ({
+    ...failure,
+    logicalId: `Alarm${pascal(metricName)}${pascal(action)}`,
+    name: `${service}-${stage}-${suffix}-${action}`,
+    description: `${what} in a ${action} run of ${service} (${stage}); the run's events and logs say which and why`,
+    namespace,
+    metricName,
+    dimensions: { service, stage, action },
+  });
+  const specs: AlarmSpec[] = [
+    ...['start', 'stop'].map((a) =>
+      runMetric(METRICS.instancesFailed, a, 'Instances failed to change state', 'instances-failed'),
+    ),
+    ...['start', 'stop', 'status'].map((a) =>
+      runMetric(
+        METRICS.targetsFailed,
+        a,
+        'Targets (account, region) could not be worked on',
+        'targets-failed',
+      ),
+    ),
+    ...['start', 'stop'].map((a) =>
+      runMetric(
+        METRICS.eventsFailed,
+        a,
+        'Run events could not be sent to EventBridge',
+        'events-failed',
+      ),
+    ),
+  ];
+  for (const { key, name: functionName } of inputs.functions) {
+    for (const [metricName, what] of [
+      ['Errors', 'The function failed (an error or a timeout, not a failed target)'],
+      ['Throttles', 'Lambda throttled the function: a scheduled run may not have happened'],
+    ] as const) {
+      specs.push({
+        ...failure,
+        logicalId: `Alarm${pascal(key)}${metricName}`,
+        name: `${functionName}-${metricName.toLowerCase()}`,
+        description: `${what} (${functionName})`,
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensions: { FunctionName: functionName },
+      });
+    }
+  }
+  if (inputs.deadLetterQueueName) {
+    specs.push({
+      ...failure,
+      statistic: 'Maximum',
+      logicalId: 'AlarmScheduleDeadLetters',
+      name: `${service}-${stage}-schedule-dead-letters`,
+      description: `EventBridge Scheduler could not invoke the function for a scheduled run: read the messages in ${inputs.deadLetterQueueName}`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: inputs.deadLetterQueueName },
+    });
+  }
+  for (const schedule of inputs.schedules.filter((s) => s.enabled)) {
+    const period = heartbeatPeriodSeconds(schedule.expression);
+    if (period === undefined) continue;
+    specs.push({
+      logicalId: `AlarmHeartbeat${pascal(schedule.name)}`,
+      name: `${service}-${stage}-heartbeat-${schedule.name}`,
+      description: `No run of schedule ${schedule.name} (${schedule.expression}) completed in ${period / 3600} h: it did not fire, or its run never finished`,
+      namespace,
+      metricName: METRICS.scheduledRunsCompleted,
+      dimensions: { service, stage, schedule: schedule.name },
+      statistic: 'Sum',
+      periodSeconds: period,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparison: 'LessThanThreshold',
+      // The point of a heartbeat: no datapoint is the failure.
+      treatMissingData: 'breaching',
+    });
+  }
+  return specs;
+}

@@ -1,0 +1,342 @@
+/**
+ * The CloudFormation that makes a failed night heard, per stage: a customer-managed KMS key and
+ * the SNS topic it encrypts, the alarms (alarms.ts) that publish to it, an example EventBridge
+ * rule that forwards failed runs to it, the schedules' dead-letter queue and retry policy, and a
+ * dashboard. Wired into serverless.yml `resources:` by scripts/stage-config.cjs (signalsResources).
+ * Nothing here calls AWS.
+ */
+import {
+  DETAIL_TYPES,
+  eventSource,
+  METRICS,
+  metricsNamespace,
+} from '../../../handlers/signals/contract';
+import { scheduledInput } from '../../../handlers/signals/schedule-input';
+import { type AlarmSpec, alarmSpecs } from './alarms';
+import {
+  ACCOUNT,
+  type CfnResources,
+  type CfnValue,
+  getAtt,
+  join,
+  PARTITION,
+  REGION,
+  ref,
+} from './cfn';
+
+export interface SignalsInputs {
+  service: string;
+  stage: string;
+  functions: Array<{ key: string; name: string }>;
+  schedules: Array<{ name: string; expression: string; enabled: boolean; request: unknown }>;
+  /** Subscribes this address to the topic (it must confirm); none when empty. */
+  alarmEmail?: string;
+}
+
+export const LOGICAL_IDS = {
+  key: 'SignalsKey',
+  keyAlias: 'SignalsKeyAlias',
+  topic: 'SignalsTopic',
+  topicPolicy: 'SignalsTopicPolicy',
+  emailSubscription: 'SignalsEmailSubscription',
+  failedRunsRule: 'SignalsFailedRunsRule',
+  deadLetterQueue: 'ScheduleDeadLetterQueue',
+  deadLetterPolicy: 'SchedulerDeadLetterPolicy',
+  asyncInvokeConfig: 'InstancesAsyncInvokeConfig',
+  dashboard: 'SignalsDashboard',
+  /** Declared by scheduleResources in scripts/stage-config.cjs. */
+  schedulerRole: 'SchedulerInvokeRole',
+  /** osls's logical ID of the scheduled function. */
+  scheduledFunction: 'InstancesLambdaFunction',
+} as const;
+
+/**
+ * Retries of a schedule that could not invoke the function (Lambda throttled or unavailable).
+ * Bounded by age, not only count: a replay an hour late could start instances outside their
+ * window, so after 15 minutes the run goes to the dead-letter queue (and its alarm) instead.
+ */
+export const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 };
+
+/**
+ * The function itself is invoked asynchronously by the Scheduler; Lambda would retry a run that
+ * threw twice, up to six hours later. A run that threw is reported by the Errors alarm instead.
+ */
+export const ASYNC_INVOKE = { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 };
+
+/** 14 days, SQS's longest: time to read what was not delivered. */
+const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+const deadLetterQueueName = (service: string, stage: string) =>
+  `${service}-${stage}-schedule-dlq`.slice(0, 80);
+
+/** What each schedule's Target gets beside Arn and RoleArn (scripts/stage-config.cjs). */
+export function scheduleTargetSignals(schedule: { name: string; request: unknown }) {
+  return {
+    Input: JSON.stringify(scheduledInput(schedule.name, schedule.request)),
+    RetryPolicy: SCHEDULE_RETRY_POLICY,
+    DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn') },
+  };
+}
+
+/** CloudWatch and EventBridge publish to the encrypted topic, so they must use its key. */
+function keyPolicy(): CfnValue {
+  const publisher = (sid: string, service: string) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Resource: '*',
+  });
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountAdministersTheKey',
+        Effect: 'Allow',
+        Principal: { AWS: join('arn:', PARTITION, ':iam::', ACCOUNT, ':root') },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      publisher('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
+      publisher('EventBridgeRulesPublish', 'events.amazonaws.com'),
+    ],
+  };
+}
+
+function topicPolicy(ruleArn: CfnValue): CfnValue {
+  const topic = ref(LOGICAL_IDS.topic);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountManagesTheTopic',
+        Effect: 'Allow',
+        Principal: { AWS: join('arn:', PARTITION, ':iam::', ACCOUNT, ':root') },
+        Action: [
+          'sns:GetTopicAttributes',
+          'sns:SetTopicAttributes',
+          'sns:Subscribe',
+          'sns:ListSubscriptionsByTopic',
+          'sns:Publish',
+        ],
+        Resource: topic,
+      },
+      {
+        Sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topic,
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      },
+      {
+        Sid: 'TheFailedRunsRulePublishes',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topic,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
+  };
+}
+
+/** Failed runs of this stage: one message per run, naming the failed targets. */
+export function failedRunsPattern(service: string, stage: string) {
+  return {
+    source: [eventSource(service)],
+    'detail-type': [DETAIL_TYPES.runSummary],
+    detail: { stage: [stage], outcome: ['failed'] },
+  };
+}
+
+function alarmResource(spec: AlarmSpec): CfnResources[string] {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: spec.name,
+      AlarmDescription: spec.description,
+      Namespace: spec.namespace,
+      MetricName: spec.metricName,
+      Dimensions: Object.entries(spec.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      Statistic: spec.statistic,
+      Period: spec.periodSeconds,
+      EvaluationPeriods: spec.evaluationPeriods,
+      DatapointsToAlarm: spec.datapointsToAlarm,
+      Threshold: spec.threshold,
+      ComparisonOperator: spec.comparison,
+      TreatMissingData: spec.treatMissingData,
+      AlarmActions: [ref(LOGICAL_IDS.topic)],
+      OKActions: [ref(LOGICAL_IDS.topic)],
+    },
+  };
+}
+
+const REGION_MARK = '@@REGION@@';
+
+/** The dashboard body as JSON, with the region left to CloudFormation. */
+function dashboardBody(service: string, stage: string): CfnValue {
+  const namespace = metricsNamespace(service);
+  const actions = ['start', 'stop', 'status'];
+  const byAction = (metric: string, stat = 'Sum') =>
+    actions.map((action) => [
+      namespace,
+      metric,
+      'service',
+      service,
+      'stage',
+      stage,
+      'action',
+      action,
+      { stat, label: action },
+    ]);
+  const widget = (
+    title: string,
+    metrics: unknown[],
+    x: number,
+    y: number,
+    view = 'timeSeries',
+  ) => ({
+    type: 'metric',
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, view, region: REGION_MARK, period: 300, stacked: false, metrics },
+  });
+  const outcomes = ['start', 'stop'].flatMap((action) =>
+    [
+      METRICS.instancesChanged,
+      METRICS.instancesFailed,
+      METRICS.instancesSkipped,
+      METRICS.instancesNotProcessed,
+    ].map((metric) => [
+      namespace,
+      metric,
+      'service',
+      service,
+      'stage',
+      stage,
+      'action',
+      action,
+      { stat: 'Sum', label: `${action} ${metric.replace('Instances', '')}` },
+    ]),
+  );
+  const body = JSON.stringify({
+    widgets: [
+      widget('Runs by action', byAction(METRICS.runsCompleted), 0, 0),
+      widget('Instance outcomes by action', outcomes, 12, 0),
+      widget('Failed targets by action', byAction(METRICS.targetsFailed), 0, 6),
+      widget('Run duration (ms, max)', byAction(METRICS.runDuration, 'Maximum'), 12, 6),
+    ],
+  });
+  const [before = '', ...rest] = body.split(REGION_MARK);
+  return join(before, ...rest.flatMap((part) => [REGION, part]));
+}
+
+export function signalsResources(inputs: SignalsInputs): { Resources: CfnResources } {
+  const { service, stage } = inputs;
+  const hasSchedules = inputs.schedules.length > 0;
+  const queueName = deadLetterQueueName(service, stage);
+  const topic = ref(LOGICAL_IDS.topic);
+  const resources: CfnResources = {
+    [LOGICAL_IDS.key]: {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Description: `Encrypts the ${service}-${stage} signals topic; CloudWatch and EventBridge may use it to publish`,
+        EnableKeyRotation: true,
+        KeyPolicy: keyPolicy(),
+      },
+    },
+    [LOGICAL_IDS.keyAlias]: {
+      Type: 'AWS::KMS::Alias',
+      Properties: {
+        AliasName: `alias/${service}-${stage}-signals`,
+        TargetKeyId: ref(LOGICAL_IDS.key),
+      },
+    },
+    [LOGICAL_IDS.topic]: {
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        TopicName: `${service}-${stage}-signals`,
+        DisplayName: `${service} ${stage} alarms`,
+        KmsMasterKeyId: ref(LOGICAL_IDS.key),
+      },
+    },
+    [LOGICAL_IDS.topicPolicy]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [topic],
+        PolicyDocument: topicPolicy(getAtt(LOGICAL_IDS.failedRunsRule, 'Arn')),
+      },
+    },
+    [LOGICAL_IDS.failedRunsRule]: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: `${service}-${stage}-failed-runs`.slice(0, 64),
+        Description: `Example: forwards ${service} ${stage} runs with failures to the signals topic`,
+        EventBusName: 'default',
+        State: 'ENABLED',
+        EventPattern: failedRunsPattern(service, stage),
+        Targets: [{ Id: 'signals-topic', Arn: topic }],
+      },
+    },
+    [LOGICAL_IDS.asyncInvokeConfig]: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: ref(LOGICAL_IDS.scheduledFunction),
+        Qualifier: '$LATEST',
+        ...ASYNC_INVOKE,
+      },
+    },
+    [LOGICAL_IDS.dashboard]: {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: {
+        DashboardName: `${service}-${stage}`,
+        DashboardBody: dashboardBody(service, stage),
+      },
+    },
+  };
+  if (inputs.alarmEmail) {
+    resources[LOGICAL_IDS.emailSubscription] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { Protocol: 'email', Endpoint: inputs.alarmEmail, TopicArn: topic },
+    };
+  }
+  if (hasSchedules) {
+    resources[LOGICAL_IDS.deadLetterQueue] = {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: queueName,
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS,
+      },
+    };
+    resources[LOGICAL_IDS.deadLetterPolicy] = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'send-undelivered-runs-to-dead-letter-queue',
+        Roles: [ref(LOGICAL_IDS.schedulerRole)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn'),
+            },
+          ],
+        },
+      },
+    };
+  }
+  const specs = alarmSpecs({
+    service,
+    stage,
+    functions: inputs.functions,
+    schedules: inputs.schedules,
+    ...(hasSchedules ? { deadLetterQueueName: queueName } : {}),
+  });
+  for (const spec of specs) resources[spec.logicalId] = alarmResource(spec);
+  return { Resources: resources };
+}

@@ -1,0 +1,264 @@
+import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { RunResult } from '../../../handlers/core/results';
+import type { SignalsReport } from '../../../handlers/signals/contract';
+import { aContext } from '../../helpers/context';
+import { awsError, LEAKED_ACCESS_KEY, LEAKED_SESSION_TOKEN } from '../../helpers/errors';
+import { anInstance, describePage, stateChange } from '../../helpers/instances';
+
+type Handlers = {
+  instances: typeof import('../../../handlers/instances')['handler'];
+  http: typeof import('../../../handlers/http')['handler'];
+};
+type Reported = RunResult & { signals: SignalsReport };
+type Emf = Record<string, unknown> & {
+  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
+};
+
+/** Two targets: 222222222222/eu-west-1 holds a stopped and a running instance; 333333333333 refuses. */
+const REQUEST = {
+  action: 'stop',
+  targets: { accounts: ['222222222222', '333333333333'], regions: ['eu-west-1', 'eu-central-1'] },
+};
+
+describe('Signals of a run through the handlers', () => {
+  const ec2Mock = mockClient(EC2Client);
+  const eventsMock = mockClient(EventBridgeClient);
+  let handlers: Handlers;
+  let printed: string[];
+
+  beforeAll(async () => {
+    // setup-env sets POWERTOOLS_DEV, which silences metrics unless told otherwise.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    handlers = {
+      instances: (await import('../../../handlers/instances')).handler,
+      http: (await import('../../../handlers/http')).handler,
+    };
+  });
+
+  afterAll(() => {
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+  });
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    eventsMock.reset();
+    jest.restoreAllMocks();
+    printed = [];
+    // In dev mode Powertools prints EMF with the global console.
+    jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      printed.push(String(line));
+    });
+    ec2Mock.on(DescribeInstancesCommand).callsFake(async (_input, getClient) => {
+      const region = await getClient().config.region();
+      if (region === 'eu-central-1') {
+        throw awsError(
+          'AccessDenied',
+          `not authorized to perform: sts:AssumeRole; signed with ${LEAKED_ACCESS_KEY} X-Amz-Security-Token=${LEAKED_SESSION_TOKEN}`,
+        );
+      }
+      return describePage([
+        anInstance({ id: 'i-0000000a', state: 'running', name: 'web' }),
+        anInstance({ id: 'i-0000000b', state: 'running', name: 'db' }),
+      ]);
+    });
+    ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => {
+      if (input.InstanceIds?.includes('i-0000000b')) {
+        throw awsError(
+          'IncorrectInstanceState',
+          'The instance i-0000000b is not in a state from which it can be stopped.',
+        );
+      }
+      return { StoppingInstances: [stateChange('i-0000000a', 'running', 'stopping')] };
+    });
+    eventsMock.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: (input.Entries ?? []).map((_e, i) => ({ EventId: `event-${i}` })),
+    }));
+  });
+
+  const emfLines = (): Emf[] =>
+    printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Emf);
+  const sentEntries = () =>
+    eventsMock
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => ({ ...entry, detail: JSON.parse(entry.Detail ?? '{}') }));
+
+  it('emits the run metrics as one EMF line with bounded dimensions and the IDs as properties', async () => {
+    // Prepare
+    const event = REQUEST;
+
+    // Act
+    const result = (await handlers.instances(
+      event,
+      aContext({ requestId: 'req-emf' }),
+    )) as Reported;
+
+    // Assess
+    expect(result.summary).toMatchObject({ targetsFailed: 1, failed: 1 });
+    const [line, ...others] = emfLines();
+    expect(others).toEqual([]);
+    expect(line?._aws.CloudWatchMetrics).toEqual([
+      expect.objectContaining({
+        Namespace: 'xacct-ec2',
+        Dimensions: [['service', 'stage', 'action']],
+      }),
+    ]);
+    expect(line).toMatchObject({
+      service: 'xacct-ec2',
+      stage: 'test',
+      action: 'stop',
+      InstancesFailed: 1,
+      TargetsFailed: 1,
+      RunsCompleted: 1,
+      EventsSent: result.signals.eventsSent,
+      EventsFailed: 0,
+      runId: 'req-emf',
+      outcome: 'failed',
+      origin: 'invoke',
+      failedAccounts: '333333333333',
+    });
+    expect(typeof line?.RunDuration).toBe('number');
+  });
+
+  it('sends a run summary and one event per instance it changed or failed to change', async () => {
+    // Prepare
+    const event = REQUEST;
+
+    // Act
+    const result = (await handlers.instances(
+      event,
+      aContext({ requestId: 'req-events' }),
+    )) as Reported;
+
+    // Assess
+    const entries = sentEntries();
+    expect(entries.every((e) => e.Source === 'xacct-ec2' && e.EventBusName === undefined)).toBe(
+      true,
+    );
+    expect(
+      entries.map((e) => [e.DetailType, e.detail.instanceId ?? null, e.detail.outcome]),
+    ).toEqual([
+      ['Run Summary', null, 'failed'],
+      ['Instance Outcome', 'i-0000000a', 'changed'],
+      ['Instance Outcome', 'i-0000000b', 'failed'],
+    ]);
+    expect(entries[0]?.detail).toMatchObject({
+      schemaVersion: '1',
+      stage: 'test',
+      runId: 'req-events',
+      requestedAction: 'stop',
+      origin: { kind: 'invoke' },
+      failedTargets: [
+        expect.objectContaining({
+          account: '333333333333',
+          region: 'eu-central-1',
+          code: 'AccessDenied',
+        }),
+      ],
+    });
+    expect(entries[2]?.detail).toMatchObject({
+      account: '222222222222',
+      region: 'eu-west-1',
+      code: 'IncorrectInstanceState',
+      reason: expect.any(String),
+    });
+    expect(result.signals).toEqual({ eventsSent: 3, eventsFailed: 0 });
+  });
+
+  it('names the schedule in the events and emits its heartbeat with the schedule as dimension', async () => {
+    // Prepare
+    const event = {
+      schedule: { name: 'weekday-evening-stop', scheduledTime: '2026-12-01T18:00:00Z' },
+      request: REQUEST,
+    };
+
+    // Act
+    await handlers.instances(event, aContext({ requestId: 'req-schedule' }));
+
+    // Assess
+    const heartbeat = emfLines().find((l) => 'ScheduledRunsCompleted' in l);
+    expect(heartbeat?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
+      ['service', 'stage', 'schedule'],
+    ]);
+    expect(heartbeat).toMatchObject({
+      schedule: 'weekday-evening-stop',
+      ScheduledRunsCompleted: 1,
+    });
+    expect(sentEntries()[0]?.detail.origin).toEqual({
+      kind: 'schedule',
+      schedule: 'weekday-evening-stop',
+      scheduledTime: '2026-12-01T18:00:00Z',
+    });
+  });
+
+  it('rejects a scheduled wrapper without a schedule name before any AWS call', async () => {
+    // Prepare
+    const event = { schedule: {}, request: REQUEST };
+
+    // Act
+    const run = handlers.instances(event, aContext());
+
+    // Assess
+    await expect(run).rejects.toThrow(/schedule\.name/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(eventsMock.calls()).toHaveLength(0);
+  });
+
+  it('names the HTTP caller in the events', async () => {
+    // Prepare
+    const event = {
+      body: JSON.stringify({ targets: REQUEST.targets }),
+      isBase64Encoded: false,
+      pathParameters: { action: 'stop' },
+      requestContext: {
+        authorizer: {
+          iam: { userArn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111' },
+        },
+        http: { sourceIp: '192.0.2.1' },
+      },
+    } as unknown as APIGatewayProxyEventV2WithIAMAuthorizer;
+
+    // Act
+    const response = await handlers.http(event, aContext());
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200 });
+    expect(sentEntries()[0]?.detail.origin).toEqual({
+      kind: 'http',
+      callerArn: 'arn:aws:iam::111111111111:user/alice',
+    });
+    expect(emfLines()[0]).toMatchObject({ origin: 'arn:aws:iam::111111111111:user/alice' });
+  });
+
+  it('does not fail the run when EventBridge cannot be reached, and counts what was not sent', async () => {
+    // Prepare
+    eventsMock.on(PutEventsCommand).rejects(awsError('InternalException', 'EventBridge is down'));
+
+    // Act
+    const result = (await handlers.instances(REQUEST, aContext())) as Reported;
+
+    // Assess
+    expect(result.summary.changed).toBe(1);
+    expect(result.signals).toEqual({ eventsSent: 0, eventsFailed: 3 });
+    expect(emfLines()[0]).toMatchObject({ EventsSent: 0, EventsFailed: 3 });
+  });
+
+  it('keeps credentials out of the metrics and the events', async () => {
+    // Prepare
+    const event = REQUEST;
+
+    // Act
+    await handlers.instances(event, aContext());
+
+    // Assess
+    const everything = JSON.stringify([printed, eventsMock.calls().map((c) => c.args[0].input)]);
+    expect(everything).toContain('333333333333');
+    expect(everything).not.toContain(LEAKED_ACCESS_KEY);
+    expect(everything).not.toContain(LEAKED_SESSION_TOKEN.slice(0, 20));
+    expect(everything).not.toContain(process.env.AWS_SECRET_ACCESS_KEY);
+  });
+});
