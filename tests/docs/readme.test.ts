@@ -122,7 +122,10 @@ describe('Document: README.md', () => {
     // Act
     const undocumented = Object.keys(stageConfigSchema.shape).filter((key) => !rowOf(key));
     const wrongDefaults = Object.entries(yml.params.default)
-      .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+      // An empty string means "none", which the table says in words.
+      .filter(
+        ([, value]) => (typeof value === 'string' && value !== '') || typeof value === 'number',
+      )
       .filter(([key, value]) => !rowOf(key)?.includes(`\`${value}\``))
       .map(([key, value]) => `${key}: ${value}`);
 

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../../scripts/lib/repo-root';
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 
 /** Bottom to top; `engine` is handlers/core/run.ts and merge.ts, above the tasks they drive. */
-const LAYERS = ['formats', 'core', 'tasks', 'contract', 'config', 'engine', 'aws'];
+const LAYERS = ['formats', 'core', 'tasks', 'contract', 'config', 'engine', 'signals', 'aws'];
 
 describe('handlers: import graph', () => {
   it('finds a cycle in a graph that has one, and none in a graph without', () => {
@@ -43,7 +43,7 @@ describe('handlers: import graph', () => {
     expect(cycle?.map((f) => path.relative(REPO_ROOT, f)).join(' -> ')).toBeUndefined();
   });
 
-  it('imports only downwards: formats, core, tasks, contract, config, engine, aws, entry points', () => {
+  it('imports only downwards: formats, core, tasks, contract, config, engine, signals, aws, entry points', () => {
     // Prepare
     const graph = importGraph(HANDLERS);
     const rank = (file: string): number => {

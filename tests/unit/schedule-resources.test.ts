@@ -66,8 +66,17 @@ describe('Function: scheduleResources', () => {
       Name: 'xacct-ec2-test-weekday-evening-stop',
       State: 'DISABLED',
       Target: {
-        Input: JSON.stringify({ action: 'stop', hibernate: true }),
-        RetryPolicy: { MaximumRetryAttempts: 0 },
+        // The request travels with the schedule's name and scheduled time (for the signals).
+        Input: JSON.stringify({
+          schedule: {
+            name: 'weekday-evening-stop',
+            scheduledTime: '<aws.scheduler.scheduled-time>',
+          },
+          request: { action: 'stop', hibernate: true },
+        }),
+        // Retried only while a replay is still inside the schedule's window, then dead-lettered.
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ScheduleDeadLetterQueue', 'Arn'] } },
       },
     });
   });
