@@ -2,23 +2,16 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import { isAwsRegion } from '../config/regions';
 import type { StageConfig } from '../config/stage-config';
-import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN, TAG_KEY_MAX, TAG_VALUE_MAX } from './ids';
-import { type Parsed, type Problem, problemsFromZod } from './problems';
+import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN } from './ids';
+import { capProblems, type Parsed, type Problem, problemsFromZod } from './problems';
+import { selectionProblems } from './selection-checks';
+import { normaliseTags, rawTagProblems, tagsSchema } from './tag-selector';
 
 export const ACTIONS = ['start', 'stop', 'status'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Most instance IDs one request may name; larger sets belong in a tag selector. */
 export const MAX_INSTANCE_IDS = 1000;
-
-const tagValue = () =>
-  z
-    .string()
-    .check(z.maxLength(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`));
-const tagValues = z.union([
-  tagValue(),
-  z.array(tagValue()).check(z.minLength(1, 'give at least one value, or drop the key')),
-]);
 
 /**
  * The event contract shared by every trigger (schedule, HTTP, direct invoke).
@@ -74,16 +67,15 @@ export const requestSchema = z.strictObject({
         ),
       ),
   ),
-  tags: z.optional(
-    z.record(
-      z
-        .string()
-        .check(
-          z.minLength(1, 'a tag key cannot be empty'),
-          z.maxLength(TAG_KEY_MAX, `a tag key is at most ${TAG_KEY_MAX} characters`),
-        ),
-      tagValues,
-    ),
+  tags: z.optional(tagsSchema),
+  /** The number of instances the caller expects to change, to pass the blast-radius guard. */
+  confirmCount: z.optional(
+    z
+      .number({ error: 'must be a whole number: the instance count the refusal named' })
+      .check(
+        z.int('must be a whole number: the instance count the refusal named'),
+        z.minimum(0, 'cannot be negative'),
+      ),
   ),
   dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
   hibernate: z.optional(z.boolean({ error: 'must be true or false' })),
@@ -98,8 +90,10 @@ export interface InstanceRequest {
   /** The (account, region) pairs to work on, in configuration order. */
   targets: Array<{ accountId: string; region: string }>;
   instanceIds?: string[];
-  /** Tag filters (key to accepted values); absent means "the control tag". */
+  /** Tag filters (key to accepted values, null prototype); the control tag is added without IDs. */
   tags?: Record<string, string[]>;
+  /** Instances the caller confirmed may change, past the stage's maxInstancesPerRequest. */
+  confirmCount?: number;
   dryRun: boolean;
   hibernate: boolean;
   wait: boolean;
@@ -108,6 +102,7 @@ export interface InstanceRequest {
 interface RequestView {
   action?: string;
   targets?: { accounts?: string[]; regions?: string[] };
+  confirmCount?: number;
   dryRun?: boolean;
   hibernate?: boolean;
   wait?: boolean;
@@ -135,6 +130,7 @@ function wellFormedPart(input: unknown): RequestView {
       ? { action: raw.action }
       : {}),
     targets: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+    ...(typeof raw.confirmCount === 'number' ? { confirmCount: raw.confirmCount } : {}),
     ...flags,
   };
 }
@@ -145,10 +141,30 @@ function wellFormedPart(input: unknown): RequestView {
  */
 export function parseRequest(
   input: unknown,
-  config: Pick<StageConfig, 'targets'>,
+  config: Pick<StageConfig, 'targets' | 'controlTagKey' | 'controlTagValue'>,
+): Parsed<InstanceRequest> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          field: '(root)',
+          message: `the event must be a JSON object such as {"action": "status"}, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : `a ${typeof input}`}`,
+        },
+      ],
+    };
+  }
+  const result = checkRequest(input, config);
+  return result.ok ? result : { ok: false, problems: capProblems(result.problems) };
+}
+
+function checkRequest(
+  input: object,
+  config: Pick<StageConfig, 'targets' | 'controlTagKey' | 'controlTagValue'>,
 ): Parsed<InstanceRequest> {
   const parsed = z.safeParse(requestSchema, input);
   const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
+  problems.push(...rawTagProblems((input as { tags?: unknown }).tags));
   // The cross-field checks also run on a request with type errors, so a caller sees every
   // problem at once; they only look at the fields that have the right shape.
   const view = parsed.success ? parsed.data : wellFormedPart(input);
@@ -183,8 +199,23 @@ export function parseRequest(
       message: 'a dry run changes nothing to wait for; remove "wait" or "dryRun"',
     });
   }
+  if (view.confirmCount !== undefined && view.action === 'status') {
+    problems.push({
+      field: 'confirmCount',
+      message: 'only applies to "start" and "stop" (a status changes nothing); remove it',
+    });
+  }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const raw = parsed.data;
+  const tags = raw.tags ? normaliseTags(raw.tags) : undefined;
+  problems.push(
+    ...selectionProblems({
+      ...(raw.instanceIds ? { instanceIds: raw.instanceIds } : {}),
+      ...(tags ? { tags } : {}),
+      controlTag: { key: config.controlTagKey, value: config.controlTagValue },
+    }),
+  );
+  if (problems.length > 0) return { ok: false, problems };
 
   const wantedAccounts = raw.targets?.accounts ? new Set(raw.targets.accounts) : undefined;
   const wantedRegions = raw.targets?.regions ? new Set(raw.targets.regions) : undefined;
@@ -208,15 +239,6 @@ export function parseRequest(
     };
   }
 
-  const tags = raw.tags
-    ? Object.fromEntries(
-        Object.entries(raw.tags).map(([key, value]) => [
-          key,
-          Array.isArray(value) ? value : [value],
-        ]),
-      )
-    : undefined;
-
   return {
     ok: true,
     value: {
@@ -224,6 +246,7 @@ export function parseRequest(
       targets,
       ...(raw.instanceIds ? { instanceIds: [...new Set(raw.instanceIds)] } : {}),
       ...(tags ? { tags } : {}),
+      ...(raw.confirmCount !== undefined ? { confirmCount: raw.confirmCount } : {}),
       dryRun: raw.dryRun ?? false,
       hibernate: raw.hibernate ?? false,
       wait: raw.wait ?? false,
