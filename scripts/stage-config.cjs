@@ -25,6 +25,7 @@ const PARAM_KEYS = [
   'sessionDurationSeconds',
   'reserveMillis',
   'waitTimeoutSeconds',
+  'maxInstancesPerRequest',
   'schedules',
 ];
 

@@ -1,5 +1,6 @@
 import type { Problem } from '../contract/problems';
 import { describeProblems } from '../contract/problems';
+import type { BlastRadius } from './results';
 
 /** A required environment variable is missing or empty: the function cannot start. */
 export class MissingEnvironmentError extends Error {
@@ -51,5 +52,19 @@ export class FilterLimitError extends Error {
       `the selection needs at least ${values} filter values in one DescribeInstances call, more than the 200 EC2 accepts; name fewer tag values`,
     );
     this.name = 'FilterLimitError';
+  }
+}
+
+/** The blast-radius guard refused the request after selection, before any Start/Stop call. */
+export class InstanceLimitError extends Error {
+  readonly blastRadius: BlastRadius;
+  readonly problems: Problem[];
+
+  constructor(blastRadius: BlastRadius) {
+    const problems = [{ field: 'confirmCount', message: blastRadius.reason ?? 'refused' }];
+    super(`request refused by the blast-radius guard:\n${describeProblems(problems)}`);
+    this.name = 'InstanceLimitError';
+    this.blastRadius = blastRadius;
+    this.problems = problems;
   }
 }

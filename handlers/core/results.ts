@@ -67,6 +67,18 @@ export interface RunSummary {
   notProcessed: number;
 }
 
+/** What the blast-radius guard decided (start and stop only; a dry run only reports it). */
+export interface BlastRadius {
+  /** Instances the request would start or stop, over every target. */
+  instances: number;
+  /** The stage's maxInstancesPerRequest. */
+  limit: number;
+  confirmCount?: number;
+  verdict: 'within-limit' | 'confirmed' | 'refused';
+  /** Why it was (or, in a dry run, would be) refused, and how to proceed. */
+  reason?: string;
+}
+
 export interface RunResult {
   action: Action;
   dryRun: boolean;
@@ -77,6 +89,8 @@ export interface RunResult {
   targets: TargetResult[];
   /** Instance IDs asked for by the caller that no selected target holds. */
   unmatchedInstanceIds: string[];
+  /** Start and stop: the blast-radius guard's count and verdict. */
+  blastRadius?: BlastRadius;
   /**
    * RoleSessionName of each account's session (account ID to name): find the calls in the target
    * accounts' CloudTrail. A warm container reuses sessions, so the name may carry the request ID

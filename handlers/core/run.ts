@@ -1,16 +1,20 @@
 /**
- * One request, end to end: for every selected (account, region) target, describe and select,
- * then act, dry-run or report, and optionally wait for the final states. Every instance found
- * ends with a stated outcome; every target ends ok, failed (with a diagnosis) or not-processed.
+ * One request, end to end: every (account, region) target is described and selected first;
+ * then, for start and stop, the blast-radius guard counts what the whole run would change and
+ * may refuse it before any Start/Stop call; then each target is acted on, dry-run or reported,
+ * optionally waiting for the final states. Every instance found ends with a stated outcome;
+ * every target ends ok, failed (with a diagnosis) or not-processed.
  */
 import { type RuntimeConfig, targetRoleArn } from '../config/stage-config';
 import type { InstanceRequest } from '../contract/request';
 import { actOnInstances } from './act';
+import { assessBlastRadius, countToChange } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
 import { dryRunAction } from './dry-run';
+import { InstanceLimitError } from './errors';
 import { fanOut } from './fan-out';
-import type { InstanceResult, RunResult, RunSummary, TargetResult } from './results';
-import { type SelectedInstance, selectInstances } from './select';
+import type { BlastRadius, InstanceResult, RunResult, RunSummary, TargetResult } from './results';
+import { type SelectedInstance, type Selection, selectInstances } from './select';
 import type { CoreLogger, Ec2For, Target, WaiterDelays } from './types';
 import { USER_STOP, waitForFinalStates } from './wait';
 
@@ -59,44 +63,56 @@ function waitBudgetSeconds(deps: RunDeps): number {
   return Math.max(0, Math.min(deps.config.waitTimeoutSeconds, left));
 }
 
-interface TargetRun {
-  result: Omit<TargetResult, 'durationMs'>;
-  foundIds: string[];
-}
+type TargetRun = Omit<TargetResult, 'durationMs'>;
 
-async function runTarget(
+/** A target after the selection pass: selected (with its client), or already finished. */
+type SelectedTarget =
+  | {
+      target: Target;
+      client: ReturnType<Ec2For>;
+      selection: Selection;
+      selectMillis: number;
+    }
+  | { target: Target; done: TargetResult };
+
+async function selectTarget(
   request: InstanceRequest,
   target: Target,
   deps: RunDeps,
-): Promise<TargetRun> {
-  let client: ReturnType<Ec2For>;
-  let selection: Awaited<ReturnType<typeof selectInstances>>;
+): Promise<SelectedTarget> {
+  const started = deps.now();
   try {
-    client = deps.ec2For(target);
-    selection = await selectInstances(client, {
+    const client = deps.ec2For(target);
+    const selection = await selectInstances(client, {
       action: request.action,
       ...(request.instanceIds ? { instanceIds: request.instanceIds } : {}),
       ...(request.tags ? { tags: request.tags } : {}),
       controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
     });
+    return { target, client, selection, selectMillis: deps.now() - started };
   } catch (err) {
-    return failedTarget(target, err, deps);
+    return {
+      target,
+      done: { ...failedTarget(target, err, deps), durationMs: deps.now() - started },
+    };
   }
+}
 
+async function actOnTarget(
+  request: InstanceRequest,
+  target: Target,
+  client: ReturnType<Ec2For>,
+  selection: Selection,
+  deps: RunDeps,
+): Promise<TargetRun> {
   const base = { ...target, status: 'ok' as const };
   if (request.action === 'status') {
-    return {
-      result: { ...base, instances: [...selection.skipped, ...statusReport(selection.instances)] },
-      foundIds: selection.foundIds,
-    };
+    return { ...base, instances: [...selection.skipped, ...statusReport(selection.instances)] };
   }
   const options = { action: request.action, hibernate: request.hibernate };
   if (request.dryRun) {
     const dry = await dryRunAction(client, selection.instances, options);
-    return {
-      result: { ...base, dryRun: dry.report, instances: [...selection.skipped, ...dry.instances] },
-      foundIds: selection.foundIds,
-    };
+    return { ...base, dryRun: dry.report, instances: [...selection.skipped, ...dry.instances] };
   }
   let instances = await actOnInstances(client, selection.instances, {
     ...options,
@@ -110,10 +126,7 @@ async function runTarget(
       maxWaitSeconds: waitBudgetSeconds(deps),
     });
   }
-  return {
-    result: { ...base, instances: [...selection.skipped, ...instances] },
-    foundIds: selection.foundIds,
-  };
+  return { ...base, instances: [...selection.skipped, ...instances] };
 }
 
 function failedTarget(target: Target, err: unknown, deps: RunDeps): TargetRun {
@@ -123,7 +136,17 @@ function failedTarget(target: Target, err: unknown, deps: RunDeps): TargetRun {
     ...target,
     error: { code: error.code, detail: error.message },
   });
-  return { result: { ...target, status: 'failed', error, instances: [] }, foundIds: [] };
+  return { ...target, status: 'failed', error, instances: [] };
+}
+
+function notStartedTarget(target: Target, remaining: number, deps: RunDeps): TargetResult {
+  return {
+    ...target,
+    status: 'not-processed',
+    reason: `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`,
+    instances: [],
+    durationMs: 0,
+  };
 }
 
 function summarise(targets: readonly TargetResult[]): RunSummary {
@@ -153,40 +176,75 @@ function summarise(targets: readonly TargetResult[]): RunSummary {
 const byInstanceId = (a: InstanceResult, b: InstanceResult) =>
   a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
 
+/**
+ * Start and stop: the guard's verdict over everything selected. Refused (and not a dry run):
+ * throws InstanceLimitError, so no Start/Stop call is ever sent.
+ */
+function guard(request: InstanceRequest, selected: readonly SelectedTarget[], deps: RunDeps) {
+  if (request.action === 'status') return undefined;
+  const selections = selected.flatMap((s) => ('selection' in s ? [s.selection.instances] : []));
+  const blastRadius: BlastRadius = assessBlastRadius({
+    action: request.action,
+    instances: countToChange(selections, request.action),
+    targets: selections.length,
+    limit: deps.config.maxInstancesPerRequest,
+    ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+  });
+  if (blastRadius.verdict === 'refused' && !request.dryRun) {
+    deps.logger?.warn('refused by the blast-radius guard', { ...blastRadius });
+    throw new InstanceLimitError(blastRadius);
+  }
+  return blastRadius;
+}
+
 export async function runRequest(request: InstanceRequest, deps: RunDeps): Promise<RunResult> {
   const startedAt = deps.now();
-  const found = new Set<string>();
+  const fanOutOptions = {
+    concurrency: deps.config.concurrency,
+    reserveMillis: deps.config.reserveMillis,
+    remainingMillis: deps.remainingMillis,
+  };
 
-  const targets = await fanOut<Target, TargetResult>(
-    request.targets,
-    {
-      concurrency: deps.config.concurrency,
-      reserveMillis: deps.config.reserveMillis,
-      remainingMillis: deps.remainingMillis,
+  const selected = await fanOut<Target, SelectedTarget>(request.targets, fanOutOptions, {
+    run: (target) => selectTarget(request, target, deps),
+    onError: (target, err) => ({
+      target,
+      done: { ...failedTarget(target, err, deps), durationMs: 0 },
+    }),
+    notStarted: (target, remaining) => ({
+      target,
+      done: notStartedTarget(target, remaining, deps),
+    }),
+  });
+  const found = new Set(selected.flatMap((s) => ('selection' in s ? s.selection.foundIds : [])));
+  const blastRadius = guard(request, selected, deps);
+
+  // A status report sends nothing more, so it is not cut off between the two passes.
+  const actOptions =
+    request.action === 'status'
+      ? { ...fanOutOptions, remainingMillis: () => Infinity }
+      : fanOutOptions;
+  const targets = await fanOut<SelectedTarget, TargetResult>(selected, actOptions, {
+    run: async (item) => {
+      if ('done' in item) return item.done;
+      const started = deps.now();
+      const result = await actOnTarget(
+        request,
+        item.target,
+        item.client,
+        item.selection,
+        deps,
+      ).catch((err: unknown) => failedTarget(item.target, err, deps));
+      return {
+        ...result,
+        instances: [...result.instances].sort(byInstanceId),
+        durationMs: item.selectMillis + deps.now() - started,
+      };
     },
-    {
-      run: async (target) => {
-        const started = deps.now();
-        const { result, foundIds } = await runTarget(request, target, deps).catch((err: unknown) =>
-          failedTarget(target, err, deps),
-        );
-        for (const id of foundIds) found.add(id);
-        return {
-          ...result,
-          instances: [...result.instances].sort(byInstanceId),
-          durationMs: deps.now() - started,
-        };
-      },
-      onError: (target, err) => ({ ...failedTarget(target, err, deps).result, durationMs: 0 }),
-      notStarted: (target, remaining) => ({
-        ...target,
-        status: 'not-processed',
-        reason: `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`,
-        instances: [],
-        durationMs: 0,
-      }),
-    },
-  );
+    onError: (item, err) => ({ ...failedTarget(item.target, err, deps), durationMs: 0 }),
+    notStarted: (item, remaining) =>
+      'done' in item ? item.done : notStartedTarget(item.target, remaining, deps),
+  });
 
   const summary = summarise(targets);
   deps.logger?.debug('run summary', { ...summary });
@@ -203,5 +261,6 @@ export async function runRequest(request: InstanceRequest, deps: RunDeps): Promi
     summary,
     targets,
     unmatchedInstanceIds,
+    ...(blastRadius ? { blastRadius } : {}),
   };
 }
