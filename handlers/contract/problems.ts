@@ -50,6 +50,13 @@ export function problemsFromZod(error: core.$ZodError, prefix = ''): Problem[] {
           )}${issue.keys.length > MAX_UNKNOWN_KEYS ? ` and ${issue.keys.length - MAX_UNKNOWN_KEYS} more` : ''}: remove them or check the spelling`,
       };
     }
+    if (issue.code === 'invalid_key') {
+      // zod's own text is "Invalid key in record"; the key schema's messages say what is wrong.
+      return {
+        field: formatPath(issue.path, prefix),
+        message: issue.issues.map((inner) => inner.message).join('; '),
+      };
+    }
     return { field: formatPath(issue.path, prefix), message: issue.message };
   });
 }

@@ -43,10 +43,10 @@ const tagValue = z.string().check(
 
 export const tagsSchema = z.record(
   tagKey,
-  z.union([
-    tagValue,
-    z.array(tagValue).check(z.minLength(1, 'give at least one value, or drop the key')),
-  ]),
+  z.union(
+    [tagValue, z.array(tagValue).check(z.minLength(1, 'give at least one value, or drop the key'))],
+    { error: 'must be a tag value (a string) or a list of them, for example "web" or ["web", "db"]' },
+  ),
 );
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { MAX_FILTER_VALUE_LENGTH } from '../../handlers/contract/limits';
 import { MAX_INSTANCE_IDS } from '../../handlers/contract/request';
 import { TEST_CONFIG } from '../helpers/config';
+import { instanceIds } from '../helpers/instances';
 
 export const CONTROL_KEY = TEST_CONFIG.controlTagKey;
 
@@ -34,19 +35,11 @@ export function nested(depth: number, kind: 'array' | 'object'): unknown {
   return value;
 }
 
-/** Valid instance IDs, numbered. */
-export function ids(count: number, offset = 0): string[] {
-  return Array.from(
-    { length: count },
-    (_, i) => `i-${(i + 1 + offset).toString(16).padStart(17, '0')}`,
-  );
-}
-
 // Big values are built once and shared: generating them must not dominate the run time.
 const HUGE_STRING = 'x'.repeat(10_000);
 const NOPES: readonly string[] = new Array<string>(1_500).fill('nope');
 const NAMES: readonly string[] = Array.from({ length: 201 }, (_, i) => `web-${i}`);
-const ID_POOL: readonly string[] = ids(MAX_INSTANCE_IDS + 1);
+const ID_POOL: readonly string[] = instanceIds(MAX_INSTANCE_IDS + 1);
 const DEEP_ARRAY = nested(5_000, 'array');
 const DEEP_OBJECT = nested(5_000, 'object');
 
@@ -197,6 +190,61 @@ export const requestLike: fc.Arbitrary<Record<string, unknown>> = fc
     extraFields,
   )
   .map(([request, extra]) => ownObject([...Object.entries(request), ...extra]));
+
+/** Requests that are mostly valid (action present, fields of the right types) but sit at limits. */
+export const plausibleRequest: fc.Arbitrary<Record<string, unknown>> = fc
+  .tuple(
+    fc.constantFrom('start', 'stop', 'status'),
+    fc.record(
+      {
+        targets: fc.record(
+          {
+            accounts: fc.subarray(['222222222222', '333333333333'], { minLength: 1 }),
+            regions: fc.subarray(['eu-west-1', 'us-east-1', 'eu-central-1'], { minLength: 1 }),
+          },
+          { requiredKeys: [] },
+        ),
+        instanceIds: fc.oneof(
+          {
+            weight: 12,
+            arbitrary: fc.integer({ min: 1, max: 12 }).map((n) => ID_POOL.slice(0, n)),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.integer({ min: 150, max: 1001 }).map((n) => ID_POOL.slice(0, n)),
+          },
+        ),
+        tags: fc.oneof(
+          {
+            weight: 6,
+            arbitrary: fc
+              .array(
+                fc.tuple(
+                  fc.constantFrom('Name', 'team', CONTROL_KEY, 'web-*', 'env'),
+                  fc.oneof(tagValue, fc.array(tagValue, { minLength: 1, maxLength: 4 })),
+                ),
+                { minLength: 1, maxLength: 3 },
+              )
+              .map(ownObject),
+          },
+          { weight: 1, arbitrary: tagSelector },
+        ),
+        dryRun: fc.boolean(),
+        hibernate: fc.boolean(),
+        wait: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  // hibernate only with stop, and wait never with dryRun: those conflicts are requestLike's job.
+  .map(([action, { hibernate, wait, ...fields }]) =>
+    ownObject([
+      ['action', action],
+      ...Object.entries(fields),
+      ...(hibernate !== undefined && action === 'stop' ? [['hibernate', hibernate] as const] : []),
+      ...(wait !== undefined && fields.dryRun !== true ? [['wait', wait] as const] : []),
+    ]),
+  );
 
 /** Anything a direct invocation could carry. */
 export const hostileEvent: fc.Arbitrary<unknown> = fc.oneof(

@@ -25,7 +25,11 @@ function isProblemList(problems: readonly Problem[]): boolean {
     problems.length > 0 &&
     problems.length <= MAX_PROBLEMS &&
     problems.every(
-      (p) => typeof p.field === 'string' && typeof p.message === 'string' && p.message !== '',
+      (p) =>
+        typeof p.field === 'string' &&
+        typeof p.message === 'string' &&
+        // zod's bare texts say something is wrong but not what: each field must say it itself.
+        !/^(Invalid input|Invalid key in record|Invalid element)?$/.test(p.message),
     )
   );
 }

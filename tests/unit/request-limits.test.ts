@@ -194,4 +194,19 @@ describe('Function: parseRequest (EC2 limits)', () => {
     // Assess
     expect(problem?.message).toMatch(/"v9" and 15 more: remove them/);
   });
+
+  // Found by the parser property: zod's bare texts named the field but not the fix.
+  it('says what is wrong with a bad tag key or value type, not zod\'s bare "Invalid key in record"', () => {
+    // Act
+    const problems = problemsOf({ action: 'status', tags: { 'web*': 'x', team: 5 } });
+
+    // Assess
+    expect(problems).toEqual([
+      { field: 'tags.web*', message: expect.stringMatching(/^a tag key cannot contain \* or \?/) },
+      {
+        field: 'tags.team',
+        message: expect.stringMatching(/^must be a tag value \(a string\) or a list/),
+      },
+    ]);
+  });
 });
