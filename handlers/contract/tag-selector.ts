@@ -45,7 +45,9 @@ export const tagsSchema = z.record(
   tagKey,
   z.union(
     [tagValue, z.array(tagValue).check(z.minLength(1, 'give at least one value, or drop the key'))],
-    { error: 'must be a tag value (a string) or a list of them, for example "web" or ["web", "db"]' },
+    {
+      error: 'must be a tag value (a string) or a list of them, for example "web" or ["web", "db"]',
+    },
   ),
 );
 

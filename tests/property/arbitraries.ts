@@ -297,7 +297,10 @@ export const objectTextWithDuplicates: fc.Arbitrary<string> = fc
   .map(
     (entries) =>
       `{${entries
-        .map(([key, escape, value]) => `${escape ? escapedKey(key) : JSON.stringify(key)}:${value}`)
+        .map(
+          ([key, spellEscaped, value]) =>
+            `${spellEscaped ? escapedKey(key) : JSON.stringify(key)}:${value}`,
+        )
         .join(',')}}`,
   );
 
