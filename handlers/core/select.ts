@@ -31,7 +31,7 @@ export interface SelectedInstance {
 export interface SelectCriteria {
   action: Action;
   instanceIds?: readonly string[];
-  /** Tag filters (key to accepted values); absent means the control tag. */
+  /** Tag filters (key to accepted literal values); without IDs the control tag is always added. */
   tags?: Readonly<Record<string, readonly string[]>>;
   controlTag: { key: string; value: string };
 }
