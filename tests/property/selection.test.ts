@@ -16,7 +16,7 @@ import { CONTROL_TAG, TEST_CONFIG } from '../helpers/config';
 import { instanceIds } from '../helpers/instances';
 import { CONTROL_KEY, plausibleRequest, requestLike } from './arbitraries';
 import { type FakeInstance, fakeEc2 } from './fake-ec2';
-import { NUM_RUNS, SEED } from './settings';
+import { NUM_RUNS, PROPERTY_TIMEOUT_MS, SEED } from './settings';
 
 const TAG_KEYS = ['Name', 'team', CONTROL_KEY, 'env', 'web-*', 'constructor'];
 /** Literal values, and what a wildcard or a dropped escape would also have matched. */
@@ -108,55 +108,59 @@ describe('Property: selection', () => {
     ec2.restore();
   });
 
-  it('makes only calls within EC2 limits, selecting a subset of what an accepted request named', async () => {
-    // Prepare
-    const property = fc.asyncProperty(
-      fc.oneof({ weight: 4, arbitrary: plausibleRequest }, { weight: 1, arbitrary: requestLike }),
-      world,
-      async (event, instances) => {
-        const parsed = parseRequest(event, TEST_CONFIG);
-        if (!parsed.ok) return true;
-        accepted += 1;
-        const request = parsed.value;
-        current = instances;
-        ec2.resetHistory();
+  it(
+    'makes only calls within EC2 limits, selecting a subset of what an accepted request named',
+    async () => {
+      // Prepare
+      const property = fc.asyncProperty(
+        fc.oneof({ weight: 4, arbitrary: plausibleRequest }, { weight: 1, arbitrary: requestLike }),
+        world,
+        async (event, instances) => {
+          const parsed = parseRequest(event, TEST_CONFIG);
+          if (!parsed.ok) return true;
+          accepted += 1;
+          const request = parsed.value;
+          current = instances;
+          ec2.resetHistory();
 
-        // Act
-        const selection = await selectInstances(client, { ...request, controlTag: CONTROL_TAG });
+          // Act
+          const selection = await selectInstances(client, { ...request, controlTag: CONTROL_TAG });
 
-        // Assess
-        const calls = ec2
-          .commandCalls(DescribeInstancesCommand)
-          .map((c) => c.args[0].input as DescribeInstancesCommandInput);
-        const idChunks = calls.map(
-          (c) => c.Filters?.find((f) => f.Name === 'instance-id')?.Values ?? [],
-        );
-        const chunksCoverIds = request.instanceIds
-          ? idChunks.flat().sort().join() === [...request.instanceIds].sort().join() &&
-            idChunks.every((chunk) => chunk.length > 0)
-          : calls.length === 1;
-        const foundNamed = selection.foundIds.every((id) =>
-          named(request, instances.find((i) => i.id === id) as FakeInstance),
-        );
-        const actedOnControlled =
-          request.action === 'status' ||
-          selection.instances.every((s) => {
-            const instance = instances.find((i) => i.id === s.instanceId) as FakeInstance;
-            return tagOf(instance, CONTROL_TAG.key) === CONTROL_TAG.value;
-          });
-        return (
-          calls.every((c) => withinLimits(c.Filters ?? [], request)) &&
-          chunksCoverIds &&
-          foundNamed &&
-          actedOnControlled
-        );
-      },
-    );
+          // Assess
+          const calls = ec2
+            .commandCalls(DescribeInstancesCommand)
+            .map((c) => c.args[0].input as DescribeInstancesCommandInput);
+          const idChunks = calls.map(
+            (c) => c.Filters?.find((f) => f.Name === 'instance-id')?.Values ?? [],
+          );
+          const chunksCoverIds = request.instanceIds
+            ? idChunks.flat().sort().join() === [...request.instanceIds].sort().join() &&
+              idChunks.every((chunk) => chunk.length > 0)
+            : calls.length === 1;
+          const foundNamed = selection.foundIds.every((id) =>
+            named(request, instances.find((i) => i.id === id) as FakeInstance),
+          );
+          const actedOnControlled =
+            request.action === 'status' ||
+            selection.instances.every((s) => {
+              const instance = instances.find((i) => i.id === s.instanceId) as FakeInstance;
+              return tagOf(instance, CONTROL_TAG.key) === CONTROL_TAG.value;
+            });
+          return (
+            calls.every((c) => withinLimits(c.Filters ?? [], request)) &&
+            chunksCoverIds &&
+            foundNamed &&
+            actedOnControlled
+          );
+        },
+      );
 
-    // Act
-    await fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
+      // Act
+      await fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
 
-    // Assess: the property is not vacuous
-    expect(accepted).toBeGreaterThan(NUM_RUNS / 4);
-  });
+      // Assess: the property is not vacuous
+      expect(accepted).toBeGreaterThan(NUM_RUNS / 4);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -5,3 +5,9 @@
  */
 export const NUM_RUNS = 10_000;
 export const SEED = Number(process.env.FC_SEED ?? 20261201);
+
+/**
+ * Jest's limit for one in-process property of NUM_RUNS cases through the entry points: a guard
+ * against a hang, not a speed goal (the machine may be shared; the benchmark measures speed).
+ */
+export const PROPERTY_TIMEOUT_MS = 300_000;
