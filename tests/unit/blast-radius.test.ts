@@ -146,6 +146,29 @@ describe('Function: runRequest (blast-radius guard)', () => {
     expect(result.blastRadius).toEqual({ resources: 6, limit: 6, verdict: 'within-limit' });
   });
 
+  it('leaves a target whose selection failed out of the count, and still acts on the others', async () => {
+    // Prepare: us-east-1 cannot be described; the other two targets hold 4 running instances
+    let next = 0;
+    ec2Mock.on(DescribeInstancesCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === 'us-east-1') throw awsError('AuthFailure');
+      next += 2;
+      return describePage([
+        anInstance({ id: `i-${(next - 1).toString(16).padStart(8, '0')}` }),
+        anInstance({ id: `i-${next.toString(16).padStart(8, '0')}` }),
+      ]);
+    });
+    const { deps } = aDeps({ config: { ...TEST_CONFIG, maxInstancesPerRequest: 4 } });
+
+    // Act
+    const result = await runRequest(aStop(), deps);
+
+    // Assess
+    expect(result.blastRadius).toEqual({ resources: 4, limit: 4, verdict: 'within-limit' });
+    expect(result.targets.map((t) => t.status)).toEqual(['ok', 'failed', 'ok']);
+    expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 2);
+    expect(result.summary.changed).toBe(4);
+  });
+
   it('has no guard for a status report', async () => {
     // Prepare
     const { deps } = aDeps({ config: { ...limited, maxInstancesPerRequest: 1 } });
