@@ -17,6 +17,7 @@ export const TEST_CONFIG: RuntimeConfig = {
   sessionDurationSeconds: 3600,
   reserveMillis: 1000,
   waitTimeoutSeconds: 60,
+  maxInstancesPerRequest: 500,
 };
 
 export const CONTROL_TAG = { key: TEST_CONFIG.controlTagKey, value: TEST_CONFIG.controlTagValue };
