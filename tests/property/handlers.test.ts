@@ -10,14 +10,13 @@ import {
   StopInstancesCommand,
   type StopInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { handler as httpHandler } from '../../handlers/http';
 import { handler as instancesHandler } from '../../handlers/instances';
 import { CONTROL_TAG } from '../helpers/config';
 import { aContext } from '../helpers/context';
+import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent } from '../helpers/http-event';
 import { instanceIds } from '../helpers/instances';
 import {
@@ -132,11 +131,7 @@ const dryRunEvent = fc
 describe('Property: handlers', () => {
   let world = aWorld();
   const ec2 = fakeEc2(() => world);
-  const events = mockClient(EventBridgeClient);
-  events.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({
-    FailedEntryCount: 0,
-    Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })),
-  }));
+  const { events } = acceptingEventBridge();
 
   beforeEach(() => {
     world = aWorld();

@@ -17,6 +17,7 @@ import { handler as instancesHandler } from '../../handlers/instances';
 import { selectInstances } from '../../handlers/tasks/ec2/select';
 import { CONTROL_TAG, TEST_CONFIG } from '../helpers/config';
 import { aContext } from '../helpers/context';
+import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent } from '../helpers/http-event';
 import { describePage } from '../helpers/instances';
 
@@ -32,9 +33,11 @@ async function callHttp(event: unknown) {
 
 describe('Regression: bad input reported from outside', () => {
   const ec2Mock = mockClient(EC2Client);
+  const eventBridge = acceptingEventBridge();
 
   beforeEach(() => {
     ec2Mock.reset();
+    eventBridge.reset();
     ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
   });
 

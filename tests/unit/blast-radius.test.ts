@@ -10,6 +10,7 @@ import { TEST_CONFIG } from '../helpers/config';
 import { aContext } from '../helpers/context';
 import { aDeps } from '../helpers/deps';
 import { awsError } from '../helpers/errors';
+import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent } from '../helpers/http-event';
 import { anInstance, describePage, stateChange } from '../helpers/instances';
 
@@ -55,10 +56,12 @@ describe('Function: assessBlastRadius', () => {
 
 describe('Function: runRequest (blast-radius guard)', () => {
   const ec2Mock = mockClient(EC2Client);
+  const eventBridge = acceptingEventBridge();
   const limited = { ...TEST_CONFIG, maxInstancesPerRequest: 5 };
 
   beforeEach(() => {
     ec2Mock.reset();
+    eventBridge.reset();
     // Two running and one stopped instance in each of the three targets: 6 to stop in all.
     let next = 0;
     ec2Mock.on(DescribeInstancesCommand).callsFake(() => {

@@ -8,6 +8,7 @@ import { logger } from '../../handlers/aws/logger';
 import type { RunResult } from '../../handlers/core/results';
 import { handler } from '../../handlers/http';
 import { aContext } from '../helpers/context';
+import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent, CALLER_ACCESS_KEY } from '../helpers/http-event';
 import { anInstance, describePage } from '../helpers/instances';
 
@@ -18,9 +19,11 @@ async function call(event: APIGatewayProxyEventV2WithIAMAuthorizer) {
 
 describe('Function: handler (http)', () => {
   const ec2Mock = mockClient(EC2Client);
+  const eventBridge = acceptingEventBridge();
 
   beforeEach(() => {
     ec2Mock.reset();
+    eventBridge.reset();
     jest.restoreAllMocks();
   });
 
