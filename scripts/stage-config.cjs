@@ -2,19 +2,28 @@
  * Package-time bridge between serverless.yml `params` and the function.
  *
  * osls calls these exports through `${file(scripts/stage-config.cjs):<name>}`. They read the stage's
- * params, validate them with the same schema the function uses at cold start
- * (handlers/config/stage-config.ts, loaded through tsx), and derive what CloudFormation needs:
- * the exact target-role ARNs, the environment copy of the config, and the schedules.
+ * params (and its targets file, `params.targetsFile`), validate them with the same schema the
+ * function uses at cold start (handlers/config/stage-config.ts, loaded through tsx), and derive
+ * what CloudFormation and the bundle need: the execution role's sts:AssumeRole statement, the
+ * bundled copy of the config, and the schedules.
  * A bad configuration stops `sls package` with a message that names the field.
  * Nothing here calls AWS, so packaging needs no credentials.
  */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { parseStageConfig, toRuntimeConfig, LAMBDA_ENVIRONMENT_LIMIT_BYTES } = tsxRequire(
+const { parseStageConfig, toRuntimeConfig } = tsxRequire(
   '../handlers/config/stage-config.ts',
   __filename,
 );
+const { resolveTargetsFile } = tsxRequire('../handlers/config/targets-file.ts', __filename);
+const { bundleBanner: bannerFor } = tsxRequire('../handlers/config/bundled-config.ts', __filename);
 const { describeProblems } = tsxRequire('../handlers/contract/problems.ts', __filename);
+const { assumeStatement, AssumeStatementTooLargeError } = tsxRequire(
+  './lib/execution-policy/assume-statement.ts',
+  __filename,
+);
 
 const PARAM_KEYS = [
   'targetRoleName',
@@ -27,6 +36,17 @@ const PARAM_KEYS = [
   'waitTimeoutSeconds',
   'schedules',
 ];
+
+/** Settings a stage may leave out (serverless.yml need not mention them at all). */
+const OPTIONAL_PARAM_KEYS = [
+  'targetsFile',
+  'assumeScope',
+  'organizationId',
+  'organizationalUnitPaths',
+];
+
+/** The functions whose code may assume the target roles (serverless.yml `functions`). */
+const ASSUMING_FUNCTIONS = ['instances', 'http'];
 
 /** The function that schedules invoke (its logical ID follows osls's naming). */
 const SCHEDULED_FUNCTION = { key: 'instances', logicalId: 'InstancesLambdaFunction' };
@@ -46,48 +66,109 @@ class StageConfigError extends Error {
  * variables are not resolvable yet, and a cached failure would break that retry). */
 const cache = new Map();
 
+/**
+ * Reads `params.targetsFile` (relative to the service directory, or absolute) into the target
+ * list; it takes the place of `params.targets`, which a stage would otherwise inherit from
+ * `default`. Returns the problems instead when the file is missing or invalid.
+ */
+function targetsFromFile(file) {
+  const absolute = path.resolve(process.cwd(), file);
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (err) {
+    return {
+      problems: [
+        {
+          field: 'params.targetsFile',
+          message: `cannot read ${file} as JSON (${err.message}); write it by hand or with \`npm run targets\``,
+        },
+      ],
+    };
+  }
+  const resolved = resolveTargetsFile(raw, file);
+  return resolved.ok ? { value: resolved.value } : { problems: resolved.problems };
+}
+
 async function loadStageConfig({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   const cached = cache.get(stage);
   if (cached) return cached;
   const raw = {};
   for (const key of PARAM_KEYS) raw[key] = await resolveVariable(`param:${key}`);
-  const parsed = parseStageConfig(raw, 'params');
+  for (const key of OPTIONAL_PARAM_KEYS) {
+    const value = await resolveVariable(`param:${key}, null`);
+    if (value !== undefined && value !== null) raw[key] = value;
+  }
+  const { targetsFile, ...params } = raw;
+  let fromFile;
+  if (targetsFile !== undefined) {
+    if (typeof targetsFile !== 'string' || targetsFile.trim() === '') {
+      throw new StageConfigError(stage, [
+        { field: 'params.targetsFile', message: 'must be the path of a JSON targets file' },
+      ]);
+    }
+    const read = targetsFromFile(targetsFile);
+    if (read.problems) throw new StageConfigError(stage, read.problems);
+    fromFile = read.value;
+    params.targets = fromFile.targets;
+  }
+  const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) throw new StageConfigError(stage, parsed.problems);
-  const loaded = { stage, config: parsed.value };
+  const config = parsed.value;
+  if (
+    fromFile?.organizationId &&
+    config.organizationId &&
+    fromFile.organizationId !== config.organizationId
+  ) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'params.organizationId',
+        message: `is ${config.organizationId}, but ${targetsFile} lists accounts of ${fromFile.organizationId}; the execution role could not reach them`,
+      },
+    ]);
+  }
+  const loaded = { stage, config, targetsFile };
   cache.set(stage, loaded);
   return loaded;
 }
 
-/** The runtime copy of the config, as one JSON environment variable (Lambda allows 4 KB in all). */
-async function environment(context) {
-  const { stage, config } = await loadStageConfig(context);
-  const json = JSON.stringify(toRuntimeConfig(config));
-  if (Buffer.byteLength(json) > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 512) {
-    throw new StageConfigError(stage, [
-      {
-        field: 'params.targets',
-        message: `the configuration takes ${Buffer.byteLength(json)} bytes, more than fits in Lambda's 4 KB environment; shorten ExternalIds or split the targets across stages`,
-      },
-    ]);
-  }
-  return json;
+/**
+ * The bundle's first line: the runtime copy of the config (serverless.yml custom.esbuild.banner).
+ * It used to travel in one environment variable, which Lambda's 4 KB capped at about 40 accounts.
+ */
+async function bundleBanner(context) {
+  const { config } = await loadStageConfig(context);
+  return bannerFor(JSON.stringify(toRuntimeConfig(config)));
 }
 
-/** Exactly the configured target-role ARNs: the only resources the execution role may assume. */
-async function targetRoleArns(context) {
-  const { config } = await loadStageConfig(context);
-  // Fn::Join rather than Fn::Sub: osls would read `${AWS::Partition}` in a returned string as a variable.
-  return config.targets.map((target) => ({
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        `:iam::${target.accountId}:role/${config.targetRoleName}`,
-      ],
-    ],
-  }));
+/**
+ * The execution role's sts:AssumeRole statement: the exact target-role ARNs while they fit IAM's
+ * limit, the org-scoped form only when the stage sets `assumeScope: organization`.
+ */
+async function assumeTargetRolesStatement(context) {
+  const { stage, config } = await loadStageConfig(context);
+  const service = await context.resolveVariable('self:service');
+  try {
+    return assumeStatement({
+      service,
+      stage,
+      targetRoleName: config.targetRoleName,
+      region: await context.resolveVariable('self:provider.region'),
+      accountIds: config.targets.map((target) => target.accountId),
+      functionNames: ASSUMING_FUNCTIONS.map((fn) => `${service}-${stage}-${fn}`),
+      assumeScope: config.assumeScope ?? 'exact',
+      ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+      ...(config.organizationalUnitPaths
+        ? { organizationalUnitPaths: config.organizationalUnitPaths }
+        : {}),
+    }).statement;
+  } catch (err) {
+    if (err instanceof AssumeStatementTooLargeError) {
+      throw new StageConfigError(stage, [{ field: 'params.assumeScope', message: err.message }]);
+    }
+    throw err;
+  }
 }
 
 /**
@@ -161,4 +242,4 @@ async function scheduleResources(context) {
   return { Resources: resources };
 }
 
-module.exports = { environment, targetRoleArns, scheduleResources, loadStageConfig };
+module.exports = { bundleBanner, assumeTargetRolesStatement, scheduleResources, loadStageConfig };

@@ -22,6 +22,8 @@ import {
 } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { configJsonFromBundle } from '../../../handlers/config/bundled-config';
+import { readZip } from '../zip';
 import { PROJECT_ROOT, SERVERLESS_YML } from './paths';
 
 export interface PackagedStage {
@@ -31,6 +33,8 @@ export interface PackagedStage {
   service: string;
   /** cloudformation-template-update-stack.json, as generated. */
   template: CfnTemplate;
+  /** The stage configuration each function's bundle carries (its banner line), as JSON text. */
+  bundledConfigJson: string;
 }
 
 export interface CfnTemplate {
@@ -126,6 +130,23 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void>
   });
 }
 
+/** The config line of every function bundle in the package; they must all carry the same. */
+async function bundledConfigOf(packageDir: string): Promise<string> {
+  const values = new Set<string>();
+  for (const name of (await readdir(packageDir)).filter((f) => f.endsWith('.zip')).sort()) {
+    for (const entry of readZip(await readFile(path.join(packageDir, name)))) {
+      if (!entry.name.endsWith('.js')) continue;
+      const json = configJsonFromBundle(entry.read().toString('utf8'));
+      if (json === undefined) throw new Error(`${name}: ${entry.name} carries no stage config`);
+      values.add(json);
+    }
+  }
+  const [only, ...more] = [...values];
+  if (only === undefined) throw new Error('the package holds no function bundle');
+  if (more.length > 0) throw new Error('the function bundles disagree on the stage config');
+  return only;
+}
+
 async function runPackage(stage: string, options: PackageOptions): Promise<PackagedStage> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `xacct-ec2-package-${stage}-`));
   let links: string[] = [];
@@ -148,6 +169,7 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
       region: state.service.provider.region,
       service: state.service.service,
       template,
+      bundledConfigJson: await bundledConfigOf(out),
     };
   } finally {
     // Unlink the project links first, so removing the directory can never reach the project.
