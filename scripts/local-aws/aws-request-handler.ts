@@ -5,6 +5,7 @@ import type { CallCounters } from './call-counters';
 import { ec2Errors } from './ec2-errors';
 import { EC2_ACTIONS } from './ec2-service';
 import type { CallScope, ServerErrorKind, ServiceName } from './faults';
+import { handleOrganizationsRequest, isOrganizationsRequest } from './organizations-service';
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
 import type { ActionHandler, ServiceContext } from './service-context';
@@ -35,6 +36,8 @@ export async function handleAwsRequest(
   state: EndpointState,
   request: ReceivedRequest,
 ): Promise<AwsHttpResponse> {
+  // JSON 1.1 (Organizations) is routed by its X-Amz-Target header before the query protocols.
+  if (isOrganizationsRequest(request)) return handleOrganizationsRequest(state, request);
   const requestId = randomUUID();
   const params = QueryParams.parse(request.body !== '' ? request.body : queryString(request.query));
   const action = params.get('Action') ?? '';
