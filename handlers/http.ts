@@ -8,6 +8,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
+import { limitResponse, logRun } from './aws/run-log';
 import { environment, execute, logger } from './aws/runtime';
 import type { Problem } from './contract/problems';
 import { parseRequest } from './contract/request';
@@ -85,8 +86,8 @@ export const handler = async (
 
   try {
     const result = await execute(parsed.value, context);
-    logger.info('run finished', { result });
-    return json(200, result);
+    logRun(logger, result);
+    return json(200, limitResponse(result));
   } catch (err) {
     // Details stay in the logs; the caller gets the request ID to quote.
     logger.error('run failed', { error: describeError(err) });

@@ -4,11 +4,11 @@
  * with every problem listed.
  */
 import type { Context } from 'aws-lambda';
+import { limitResponse, logRun, type TruncatedResult } from './aws/run-log';
 import { execute, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
-import type { RunResult } from './core/results';
 
-export const handler = async (event: unknown, context: Context): Promise<RunResult> => {
+export const handler = async (event: unknown, context: Context): Promise<TruncatedResult> => {
   logger.addContext(context);
   let request: ReturnType<typeof validateRequest>;
   try {
@@ -20,6 +20,6 @@ export const handler = async (event: unknown, context: Context): Promise<RunResu
     throw err;
   }
   const result = await execute(request, context);
-  logger.info('run finished', { result });
-  return result;
+  logRun(logger, result);
+  return limitResponse(result);
 };
