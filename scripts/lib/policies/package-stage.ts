@@ -147,6 +147,23 @@ async function bundledConfigOf(packageDir: string): Promise<string> {
   return only;
 }
 
+/** What `sls package --package <dir>` wrote, read back. */
+export async function readPackageDir(out: string): Promise<PackagedStage> {
+  const template = JSON.parse(
+    await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as CfnTemplate;
+  const state = JSON.parse(await readFile(path.join(out, 'serverless-state.json'), 'utf8')) as {
+    service: { service: string; provider: { region: string; stage: string } };
+  };
+  return {
+    stage: state.service.provider.stage,
+    region: state.service.provider.region,
+    service: state.service.service,
+    template,
+    bundledConfigJson: await bundledConfigOf(out),
+  };
+}
+
 async function runPackage(stage: string, options: PackageOptions): Promise<PackagedStage> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `xacct-ec2-package-${stage}-`));
   let links: string[] = [];
@@ -158,19 +175,7 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
     const args = [sls, 'package', '--stage', stage, '--package', out];
     if (options.region) args.push('--region', options.region);
     await run(args, dir, credentialFreeEnv(path.join(dir, '.home')));
-    const template = JSON.parse(
-      await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as CfnTemplate;
-    const state = JSON.parse(await readFile(path.join(out, 'serverless-state.json'), 'utf8')) as {
-      service: { service: string; provider: { region: string; stage: string } };
-    };
-    return {
-      stage: state.service.provider.stage,
-      region: state.service.provider.region,
-      service: state.service.service,
-      template,
-      bundledConfigJson: await bundledConfigOf(out),
-    };
+    return await readPackageDir(out);
   } finally {
     // Unlink the project links first, so removing the directory can never reach the project.
     await Promise.all(links.map((link) => unlink(link).catch(() => undefined)));
