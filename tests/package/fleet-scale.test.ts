@@ -73,6 +73,9 @@ beforeAll(async () => {
         REGIONS.join(','),
         '--external-id-prefix',
         'xacct-ec2-fleet-',
+        // The management account is not scheduled.
+        '--exclude-account',
+        '999999999999',
       ]),
       client,
     );

@@ -138,7 +138,10 @@ export async function verifyStage(
   // The world lists the configured targets first, then the unlisted ones.
   const configuredRoles = loaded.targetRoles.slice(0, stage.config.targets.length);
   const cases = await Promise.all(
-    buildMatrix(loaded, bystanders).map((c) => evaluateCase(stage.stage, c, authorizer)),
+    // The matrix covers the sampled targets (the world was built for those alone).
+    buildMatrix({ ...loaded, stage: { ...loaded.stage, config: stage.config } }, bystanders).map(
+      (c) => evaluateCase(stage.stage, c, authorizer),
+    ),
   );
   return {
     stage: stage.stage,
