@@ -10,7 +10,10 @@ import { TEST_CONFIG } from '../helpers/config';
 describe('the bundled stage config', () => {
   it('round-trips through the banner line, `$` included', () => {
     // Prepare
-    const json = JSON.stringify({ ...TEST_CONFIG, controlTagValue: ['$', '{not-a-variable}'].join('') });
+    const json = JSON.stringify({
+      ...TEST_CONFIG,
+      controlTagValue: ['$', '{not-a-variable}'].join(''),
+    });
 
     // Act
     const banner = bundleBanner(json);
