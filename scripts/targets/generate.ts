@@ -67,7 +67,10 @@ export async function generateTargets(
     `organization ${snapshot.organizationId}: ${snapshot.accounts.length} accounts in ${snapshot.units.length} OUs`,
     ...(built.inactive.length > 0
       ? [
-          `skipped ${built.inactive.length} not active: ${built.inactive.map((a) => `${a.id} (${a.status})`).join(', ')}`,
+          `skipped ${built.inactive.length} not active: ${built.inactive
+            .slice(0, 10)
+            .map((a) => `${a.id} (${a.status})`)
+            .join(', ')}${built.inactive.length > 10 ? ', …' : ''}`,
         ]
       : []),
     `${args.out}: ${describeChange(change)}`,
