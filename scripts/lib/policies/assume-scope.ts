@@ -110,7 +110,21 @@ export function checkAssumeCoverage(
           .flatMap((s) => listOf(s.Resource)),
       ),
     );
-    const missing = targetRoleArns.filter((arn) => !listed.has(arn));
+    // A pattern covers what it matches (and is reported as too wide by the other checks).
+    const patterns = [...listed]
+      .filter((r) => /[*?]/.test(r))
+      .map(
+        (r) =>
+          new RegExp(
+            `^${r
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+          ),
+      );
+    const missing = targetRoleArns.filter(
+      (arn) => !listed.has(arn) && !patterns.some((p) => p.test(arn)),
+    );
     if (missing.length > 0) {
       findings.push({
         policy: role.roleName,
