@@ -12,9 +12,6 @@ import {
 import { isAwsRegion } from '../formats/regions';
 import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
-/** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */
-export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-
 function isIanaTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
