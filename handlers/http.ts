@@ -8,6 +8,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
+import { limitResponse, logRun } from './aws/run-log';
 import { environment, execute, logger } from './aws/runtime';
 import { readHttpEvent } from './contract/http-event';
 import { parseJsonBody } from './contract/json-body';
@@ -82,8 +83,8 @@ export const handler = async (
       callerArn: typeof caller.userArn === 'string' ? caller.userArn : 'unknown',
     };
     const result = await execute(parsed.value, context, origin);
-    logger.info('run finished', { result });
-    return json(200, result);
+    logRun(logger, result);
+    return json(200, limitResponse(result));
   } catch (err) {
     if (err instanceof InstanceLimitError) return refused(409, err.problems);
     // Details stay in the logs; the caller gets the request ID to quote.

@@ -5,13 +5,13 @@
  * fails with InstanceLimitError before any Start/Stop call.
  */
 import type { Context } from 'aws-lambda';
+import { limitResponse, logRun, type TruncatedResult } from './aws/run-log';
 import { execute, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
 import { InstanceLimitError } from './core/errors';
-import type { RunResult } from './core/results';
 import { unwrapInvocation } from './signals/schedule-input';
 
-export const handler = async (event: unknown, context: Context): Promise<RunResult> => {
+export const handler = async (event: unknown, context: Context): Promise<TruncatedResult> => {
   logger.addContext(context);
   let request: ReturnType<typeof validateRequest>;
   // A schedule wraps its request with its name (handlers/signals/schedule-input.ts).
@@ -27,8 +27,8 @@ export const handler = async (event: unknown, context: Context): Promise<RunResu
   }
   try {
     const result = await execute(request, context, invocation.ok ? invocation.origin : undefined);
-    logger.info('run finished', { result });
-    return result;
+    logRun(logger, result);
+    return limitResponse(result);
   } catch (err) {
     if (err instanceof InstanceLimitError) {
       logger.error('refused by the blast-radius guard', { problems: err.problems });

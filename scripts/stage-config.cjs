@@ -2,21 +2,27 @@
  * Package-time bridge between serverless.yml `params` and the function.
  *
  * osls calls these exports through `${file(scripts/stage-config.cjs):<name>}`, and only a
- * CommonJS file fits there, so this stays a thin bridge: it resolves the stage's params,
- * validates them with the schema the function uses at cold start
- * (handlers/config/stage-config.ts) and hands them to the typed builders in scripts/lib/stage/
- * (loaded through tsx): the environment copy of the config, the exact target-role ARNs, the
- * schedules and the scheduler's role. A bad configuration stops `sls package` with a message
- * that names the field. Nothing here calls AWS, so packaging needs no credentials.
+ * CommonJS file fits there, so this stays a thin bridge: it resolves the stage's params (and its
+ * targets file, `params.targetsFile`), validates them with the schema the function uses at cold
+ * start (handlers/config/stage-config.ts) and hands them to the typed builders (loaded through
+ * tsx): the bundled copy of the config, the execution role's sts:AssumeRole statement
+ * (scripts/lib/execution-policy/), the schedules and the scheduler's role (scripts/lib/stage/),
+ * and the signals' resources (scripts/lib/signals/). A bad configuration stops `sls package`
+ * with a message that names the field. Nothing here calls AWS, so packaging needs no credentials.
  */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const load = (path) => tsxRequire(path, __filename);
-const { parseStageConfig } = load('../handlers/config/stage-config.ts');
+const load = (file) => tsxRequire(file, __filename);
+const { parseStageConfig, toRuntimeConfig } = load('../handlers/config/stage-config.ts');
+const { resolveTargetsFile } = load('../handlers/config/targets-file.ts');
+const { bundleBanner: bannerFor } = load('../handlers/config/bundled-config.ts');
 const { StageConfigError } = load('./lib/stage/stage-config-error.ts');
-const { runtimeEnvironment } = load('./lib/stage/runtime-environment.ts');
-const { targetRoleArns: targetRoleArnsOf } = load('./lib/stage/target-role-arns.ts');
 const { scheduleResources: scheduleResourcesOf } = load('./lib/stage/schedule-resources.ts');
+const { assumeStatement, AssumeStatementTooLargeError } = load(
+  './lib/execution-policy/assume-statement.ts',
+);
 const signals = load('./lib/signals/resources.ts');
 
 const PARAM_KEYS = [
@@ -32,9 +38,44 @@ const PARAM_KEYS = [
   'schedules',
 ];
 
+/** Settings a stage may leave out (serverless.yml need not mention them at all). */
+const OPTIONAL_PARAM_KEYS = [
+  'targetsFile',
+  'assumeScope',
+  'organizationId',
+  'organizationalUnitPaths',
+];
+
+/** The functions whose code may assume the target roles (serverless.yml `functions`). */
+const ASSUMING_FUNCTIONS = ['instances', 'http'];
+
 /** Validated configs per stage; only successes are kept (osls retries a function whose
  * variables are not resolvable yet, and a cached failure would break that retry). */
 const cache = new Map();
+
+/**
+ * Reads `params.targetsFile` (relative to the service directory, or absolute) into the target
+ * list; it takes the place of `params.targets`, which a stage would otherwise inherit from
+ * `default`. Returns the problems instead when the file is missing or invalid.
+ */
+function targetsFromFile(file) {
+  const absolute = path.resolve(process.cwd(), file);
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (err) {
+    return {
+      problems: [
+        {
+          field: 'params.targetsFile',
+          message: `cannot read ${file} as JSON (${err.message}); write it by hand or with \`npm run targets\``,
+        },
+      ],
+    };
+  }
+  const resolved = resolveTargetsFile(raw, file);
+  return resolved.ok ? { value: resolved.value } : { problems: resolved.problems };
+}
 
 async function loadStageConfig({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
@@ -42,21 +83,79 @@ async function loadStageConfig({ resolveVariable }) {
   if (cached) return cached;
   const raw = {};
   for (const key of PARAM_KEYS) raw[key] = await resolveVariable(`param:${key}`);
-  const parsed = parseStageConfig(raw, 'params');
+  for (const key of OPTIONAL_PARAM_KEYS) {
+    const value = await resolveVariable(`param:${key}, null`);
+    if (value !== undefined && value !== null) raw[key] = value;
+  }
+  const { targetsFile, ...params } = raw;
+  let fromFile;
+  if (targetsFile !== undefined) {
+    if (typeof targetsFile !== 'string' || targetsFile.trim() === '') {
+      throw new StageConfigError(stage, [
+        { field: 'params.targetsFile', message: 'must be the path of a JSON targets file' },
+      ]);
+    }
+    const read = targetsFromFile(targetsFile);
+    if (read.problems) throw new StageConfigError(stage, read.problems);
+    fromFile = read.value;
+    params.targets = fromFile.targets;
+  }
+  const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) throw new StageConfigError(stage, parsed.problems);
-  const loaded = { stage, config: parsed.value };
+  const config = parsed.value;
+  if (
+    fromFile?.organizationId &&
+    config.organizationId &&
+    fromFile.organizationId !== config.organizationId
+  ) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'params.organizationId',
+        message: `is ${config.organizationId}, but ${targetsFile} lists accounts of ${fromFile.organizationId}; the execution role could not reach them`,
+      },
+    ]);
+  }
+  const loaded = { stage, config, targetsFile };
   cache.set(stage, loaded);
   return loaded;
 }
 
-async function environment(context) {
-  const { stage, config } = await loadStageConfig(context);
-  return runtimeEnvironment(stage, config);
+/**
+ * The bundle's first line: the runtime copy of the config (serverless.yml custom.esbuild.banner).
+ * It used to travel in one environment variable, which Lambda's 4 KB capped at about 40 accounts.
+ */
+async function bundleBanner(context) {
+  const { config } = await loadStageConfig(context);
+  return bannerFor(JSON.stringify(toRuntimeConfig(config)));
 }
 
-async function targetRoleArns(context) {
-  const { config } = await loadStageConfig(context);
-  return targetRoleArnsOf(config);
+/**
+ * The execution role's sts:AssumeRole statement: the exact target-role ARNs while they fit IAM's
+ * limit, the org-scoped form only when the stage sets `assumeScope: organization`.
+ */
+async function assumeTargetRolesStatement(context) {
+  const { stage, config } = await loadStageConfig(context);
+  const service = await context.resolveVariable('self:service');
+  try {
+    return assumeStatement({
+      service,
+      stage,
+      targetRoleName: config.targetRoleName,
+      region: await context.resolveVariable('self:provider.region'),
+      accountIds: config.targets.map((target) => target.accountId),
+      functionNames: ASSUMING_FUNCTIONS.map((fn) => `${service}-${stage}-${fn}`),
+      assumeScope: config.assumeScope ?? 'exact',
+      ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+      ...(config.organizationalUnitPaths
+        ? { organizationalUnitPaths: config.organizationalUnitPaths }
+        : {}),
+    }).statement;
+  } catch (err) {
+    if (err instanceof AssumeStatementTooLargeError) {
+      throw new StageConfigError(stage, [{ field: 'params.assumeScope', message: err.message }]);
+    }
+    throw err;
+  }
 }
 
 async function scheduleResources(context) {
@@ -89,8 +188,8 @@ async function signalsResources(context) {
 }
 
 module.exports = {
-  environment,
-  targetRoleArns,
+  bundleBanner,
+  assumeTargetRolesStatement,
   scheduleResources,
   signalsResources,
   loadStageConfig,

@@ -3,6 +3,7 @@
  * init phase with a message naming the variable, rather than failing every invocation later.
  * Nothing below handlers/core reads process.env: it receives what it needs from here.
  */
+import { bundledConfigJson } from './bundled-config';
 import { InvalidConfigurationError, MissingEnvironmentError } from './errors';
 import { parseStageConfig, type RuntimeConfig, toRuntimeConfig } from './stage-config';
 
@@ -49,24 +50,55 @@ function optionalNumber(
   return value;
 }
 
-/** Parses STAGE_CONFIG (the stage config without schedules, as scripts/stage-config.cjs writes it). */
-export function parseRuntimeConfig(json: string): RuntimeConfig {
+/** Where the runtime configuration came from, for messages. */
+export type ConfigSource = 'bundle' | 'environment variable STAGE_CONFIG';
+
+/** Parses the runtime configuration (the stage config without schedules, as scripts/stage-config.cjs writes it). */
+export function parseRuntimeConfig(
+  json: string,
+  source: ConfigSource = 'environment variable STAGE_CONFIG',
+): RuntimeConfig {
+  const field = source === 'bundle' ? 'bundled stage config' : 'STAGE_CONFIG';
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new InvalidConfigurationError('environment variable STAGE_CONFIG', [
+    throw new InvalidConfigurationError(source, [
       {
-        field: 'STAGE_CONFIG',
-        message: `is not valid JSON (${err instanceof Error ? err.message : String(err)}); redeploy so serverless.yml writes it again`,
+        field,
+        message: `is not valid JSON (${err instanceof Error ? err.message : String(err)}); package and deploy again so serverless.yml writes it again`,
       },
     ]);
   }
-  const parsed = parseStageConfig(raw, 'STAGE_CONFIG');
-  if (!parsed.ok) {
-    throw new InvalidConfigurationError('environment variable STAGE_CONFIG', parsed.problems);
-  }
+  const parsed = parseStageConfig(raw, field);
+  if (!parsed.ok) throw new InvalidConfigurationError(source, parsed.problems);
   return toRuntimeConfig(parsed.value);
+}
+
+/**
+ * The configuration `sls package` bundled into the artifact. STAGE_CONFIG, when set, takes its
+ * place: unbundled runs (the tests, tsx) have no bundle, and the benchmark runs a packaged bundle
+ * against worlds of its own. Deployed functions do not set it.
+ */
+export function readRuntimeConfig(
+  env: Env = process.env,
+  scope: object = globalThis,
+): RuntimeConfig {
+  const fromEnvironment = env.STAGE_CONFIG;
+  if (fromEnvironment !== undefined && fromEnvironment.trim() !== '') {
+    return parseRuntimeConfig(fromEnvironment);
+  }
+  const bundled = bundledConfigJson(scope);
+  if (bundled === undefined) {
+    throw new InvalidConfigurationError('the stage configuration', [
+      {
+        field: 'bundled stage config',
+        message:
+          'is missing: the bundle was not built by `sls package` with serverless.yml (custom.esbuild.banner); set STAGE_CONFIG to run the handlers unbundled',
+      },
+    ]);
+  }
+  return parseRuntimeConfig(bundled, 'bundle');
 }
 
 export function readEnvironment(env: Env = process.env): Environment {
@@ -81,7 +113,7 @@ export function readEnvironment(env: Env = process.env): Environment {
     serviceName: requireEnv('SERVICE_NAME', env),
     stage: requireEnv('STAGE', env),
     homeRegion: requireEnv('AWS_REGION', env),
-    config: parseRuntimeConfig(requireEnv('STAGE_CONFIG', env)),
+    config: readRuntimeConfig(env),
     maxAttempts: optionalNumber(
       'AWS_MAX_ATTEMPTS',
       env,

@@ -11,9 +11,7 @@ import {
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
-
-/** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */
-export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
 /** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
 export const DEFAULT_MAX_INSTANCES_PER_REQUEST = 500;
@@ -27,29 +25,33 @@ function isIanaTimeZone(value: string): boolean {
   }
 }
 
+export const accountIdSchema = z
+  .string({ error: 'must be a 12-digit AWS account ID, quoted as a string' })
+  .check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, quoted as a string'));
+
+export const externalIdSchema = z
+  .string()
+  .check(
+    z.regex(
+      EXTERNAL_ID_PATTERN,
+      'must be 2-1224 characters of letters, digits and +=,.@:/-_ (the form STS accepts)',
+    ),
+  );
+
+export const regionListSchema = z
+  .array(
+    z.string().check(
+      z.refine(isAwsRegion, {
+        message: 'is not an AWS region name (for example "eu-west-1")',
+      }),
+    ),
+  )
+  .check(z.minLength(1, 'list at least one region for this account'));
+
 const targetSchema = z.strictObject({
-  accountId: z
-    .string({ error: 'must be a 12-digit AWS account ID, quoted as a string' })
-    .check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, quoted as a string')),
-  externalId: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(
-          EXTERNAL_ID_PATTERN,
-          'must be 2-1224 characters of letters, digits and +=,.@:/-_ (the form STS accepts)',
-        ),
-      ),
-  ),
-  regions: z
-    .array(
-      z.string().check(
-        z.refine(isAwsRegion, {
-          message: 'is not an AWS region name (for example "eu-west-1")',
-        }),
-      ),
-    )
-    .check(z.minLength(1, 'list at least one region for this account')),
+  accountId: accountIdSchema,
+  externalId: z.optional(externalIdSchema),
+  regions: regionListSchema,
 });
 
 const scheduleSchema = z.strictObject({
@@ -131,6 +133,36 @@ export const stageConfigSchema = z.strictObject({
     DEFAULT_MAX_INSTANCES_PER_REQUEST,
   ),
   schedules: z._default(z.array(scheduleSchema), []),
+  /**
+   * Which target roles the execution role may assume (package time only):
+   * `exact` lists each target-role ARN; `organization` allows the role name in every account of
+   * `organizationId` (or of `organizationalUnitPaths`), for fleets too large to list.
+   * Left out, it is `exact`.
+   */
+  assumeScope: z.optional(
+    z.enum(['exact', 'organization'], {
+      error: 'must be "exact" (list each target role) or "organization"',
+    }),
+  ),
+  organizationId: z.optional(
+    z
+      .string()
+      .check(z.regex(ORGANIZATION_ID_PATTERN, 'must be an organization ID such as "o-a1b2c3d4e5"')),
+  ),
+  organizationalUnitPaths: z.optional(
+    z
+      .array(
+        z
+          .string()
+          .check(
+            z.regex(
+              ORGANIZATION_PATH_PATTERN,
+              'must be an organization path such as "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"',
+            ),
+          ),
+      )
+      .check(z.minLength(1, 'list at least one OU path, or leave the setting out')),
+  ),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
@@ -169,6 +201,27 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
     });
   });
 
+  if (config.assumeScope === 'organization' && config.organizationId === undefined) {
+    problems.push({
+      field: at('organizationId'),
+      message:
+        'is required with assumeScope: organization (the ID of the organization whose accounts the role may reach, "o-…")',
+    });
+  }
+  config.organizationalUnitPaths?.forEach((ouPath, index) => {
+    if (config.assumeScope !== 'organization') {
+      problems.push({
+        field: at(`organizationalUnitPaths[${index}]`),
+        message: 'only applies with assumeScope: organization; set it or remove the paths',
+      });
+    } else if (config.organizationId && !ouPath.startsWith(`${config.organizationId}/`)) {
+      problems.push({
+        field: at(`organizationalUnitPaths[${index}]`),
+        message: `does not lie in organizationId ${config.organizationId}`,
+      });
+    }
+  });
+
   const names = new Set<string>();
   config.schedules.forEach((schedule, index) => {
     if (names.has(schedule.name)) {
@@ -195,9 +248,18 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
 }
 
 /** The stage configuration as the function receives it: only what the runtime needs. */
-export type RuntimeConfig = Omit<StageConfig, 'schedules'>;
+export type RuntimeConfig = Omit<
+  StageConfig,
+  'schedules' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
+>;
 
 export function toRuntimeConfig(config: StageConfig): RuntimeConfig {
-  const { schedules: _schedules, ...runtime } = config;
+  const {
+    schedules: _schedules,
+    assumeScope: _assumeScope,
+    organizationId: _organizationId,
+    organizationalUnitPaths: _paths,
+    ...runtime
+  } = config;
   return runtime;
 }

@@ -21,6 +21,11 @@ export function expectedFigureIds(plan: Plan): string[] {
     'memory.peakRss',
     'throttled.wall',
     'throttled.notStopped',
-    ...plan.scale.flatMap((t) => [`scale.${t}.wall`, `scale.${t}.calls`]),
+    ...plan.scale.flatMap((t) => [
+      `scale.${t}.wall`,
+      `scale.${t}.calls`,
+      `scale.${t}.memory`,
+      `scale.${t}.log-line`,
+    ]),
   ];
 }

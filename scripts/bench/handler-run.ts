@@ -1,10 +1,11 @@
 /**
  * The real handler module in a child process, set up as Lambda would: the function's packaged
- * bundle, its environment from the template, STAGE_CONFIG for the bench world, and credentials
+ * bundle carrying the bench world's config, its environment from the template, and credentials
  * and endpoints that point the SDK at the local endpoint. The module is loaded once; each
  * invocation after the first is a warm one.
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
+import { bundleWithConfig } from './bundle-config';
 import { type Driver, startDriver } from './child';
 import type { InvokeResult, Usage } from './drivers/invoke-handler';
 import type { BenchEndpoint } from './endpoint';
@@ -29,13 +30,12 @@ export async function startHandler(
     ...artifact.environment,
     ...endpoint.childEnv,
     STAGE: BENCH_STAGE,
-    STAGE_CONFIG: JSON.stringify(config),
     AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     BENCH_FUNCTION_ARN: FUNCTION_ARN,
   });
   try {
-    await driver.call('load', { path: artifact.bundlePath });
+    await driver.call('load', { path: await bundleWithConfig(artifact.bundlePath, config) });
   } catch (error) {
     await driver.close();
     throw error;

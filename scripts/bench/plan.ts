@@ -32,7 +32,7 @@ export const FULL: Plan = {
   concurrency: 100,
   sweep: [16, 32, 64],
   throttled: { instances: 1200 },
-  scale: [10, 100, 400, 1000],
+  scale: [10, 100, 400, 1000, 4000, 10000],
 };
 
 export const QUICK: Plan = {

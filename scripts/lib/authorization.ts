@@ -24,6 +24,20 @@ export interface AssumeRoleCheck {
   sourceFunctionArn?: string;
   targetRoleArn: string;
   externalId?: string;
+  /** The target role's organization and entity paths (aws:ResourceOrgID, aws:ResourceOrgPaths). */
+  targetOrgId?: string;
+  targetOrgPaths?: string[];
+}
+
+/** A call to AWS Organizations (read-only: the targets generator's calls). */
+export interface OrganizationsCheck {
+  callerSessionArn: string;
+  callerRoleArn: string;
+  callerAccountId: string;
+  /** e.g. `organizations:ListAccountsForParent`. */
+  action: string;
+  /** The root or OU a ForParent call lists (its ARN), `*` for the others. */
+  resourceArn: string;
 }
 
 export interface Ec2Check {
@@ -55,4 +69,6 @@ export interface Authorizer {
   authorizeEc2(check: Ec2Check): Promise<Decision>;
   /** Optional: an authorizer without it refuses every other action. */
   authorizeRequest?(check: ActionCheck): Promise<Decision>;
+  /** Optional: an authorizer without it refuses every Organizations call. */
+  authorizeOrganizations?(check: OrganizationsCheck): Promise<Decision>;
 }

@@ -10,7 +10,7 @@
  *
  * Dev and test tooling only (the simulator is AGPL): nothing under handlers/ imports this.
  */
-import type { AssumeRoleCheck, Authorizer, Ec2Check } from './authorization';
+import type { AssumeRoleCheck, Authorizer, Ec2Check, OrganizationsCheck } from './authorization';
 import { type ExecutionRole, type ResolvedStage, resolveStage } from './policies/execution-role';
 import { type PackagedStage, packageStage } from './policies/package-stage';
 import { type PolicyDecision, PolicyEvaluationError, simulate } from './policies/simulate';
@@ -48,6 +48,7 @@ export interface LoadedWorld {
 export interface PolicyAuthorizer extends Authorizer {
   authorizeAssumeRole(check: AssumeRoleCheck): Promise<PolicyDecision>;
   authorizeEc2(check: Ec2Check): Promise<PolicyDecision>;
+  authorizeOrganizations(check: OrganizationsCheck): Promise<PolicyDecision>;
   authorizeRequest(check: RequestCheck): Promise<PolicyDecision>;
   /** Packages and renders everything now (otherwise done on the first check). */
   ready(): Promise<LoadedWorld>;
@@ -257,10 +258,21 @@ export function createPolicyAuthorizer(
           'aws:PrincipalAccount': check.callerAccountId,
           ...(check.callerOrgId ? { 'aws:PrincipalOrgID': check.callerOrgId } : {}),
           ...(check.externalId !== undefined ? { 'sts:ExternalId': check.externalId } : {}),
+          ...(check.targetOrgId ? { 'aws:ResourceOrgID': check.targetOrgId } : {}),
+          ...(check.targetOrgPaths ? { 'aws:ResourceOrgPaths': check.targetOrgPaths } : {}),
           ...(check.sourceFunctionArn
             ? { 'lambda:SourceFunctionArn': check.sourceFunctionArn }
             : {}),
         },
+      });
+    },
+    authorizeOrganizations(check) {
+      return authorizeRequest({
+        callerSessionArn: check.callerSessionArn,
+        callerRoleArn: check.callerRoleArn,
+        action: check.action,
+        resourceArn: check.resourceArn,
+        resourceAccountId: check.callerAccountId,
       });
     },
     authorizeEc2(check) {

@@ -2,6 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Authorizer } from '../lib/authorization';
 import { REPO_ROOT } from '../lib/repo-root';
+import { roleArn } from './arns';
+import {
+  MANAGEMENT_ACCOUNT_ID,
+  ORGANIZATION_READER_POLICY,
+  ORGANIZATION_READER_ROLE,
+} from './organizations-model';
 import type { Seed } from './seed-schema';
 
 /**
@@ -34,6 +40,8 @@ export interface SeedPolicyWorld {
   region: string;
   targets: Array<{ accountId: string; roleParameters: Record<string, string | string[]> }>;
   organizations: Record<string, string>;
+  /** Principals other than the execution and target roles, with their identity policies. */
+  principals: Array<{ arn: string; identityPolicies: Array<{ name: string; policy: unknown }> }>;
 }
 
 export class AuthorizerUnavailableError extends Error {
@@ -65,6 +73,15 @@ export function policyWorldFromSeed(seed: Seed): SeedPolicyWorld {
         account.organizationId ? [[account.accountId, account.organizationId]] : [],
       ),
     ),
+    // The management account's read-only role that `npm run targets` signs with.
+    principals: [
+      {
+        arn: roleArn(MANAGEMENT_ACCOUNT_ID, ORGANIZATION_READER_ROLE),
+        identityPolicies: [
+          { name: 'read-organization', policy: structuredClone(ORGANIZATION_READER_POLICY) },
+        ],
+      },
+    ],
   };
 }
 

@@ -2,7 +2,7 @@
  * The commercial (`aws` partition) regions, as the SDK's partitions table (@aws-sdk/core 3.1169.0)
  * lists them: the regions a SigV4 credential scope may name here. The endpoint stands in for every
  * regional STS and EC2 endpoint of that partition, so any of them is served (with whatever the
- * seed puts there). Deliberately not handlers/config/regions.ts: the endpoint plays AWS, so it
+ * seed puts there). Deliberately not handlers/formats/regions.ts: the endpoint plays AWS, so it
  * must not inherit a gap in the list of the code it tests.
  */
 const AWS_PARTITION_REGIONS: ReadonlySet<string> = new Set([

@@ -7,6 +7,7 @@ import { EC2_ACTIONS } from './ec2-service';
 import { handleEventsRequest, isEventsRequest } from './events-put-events';
 import type { RecordedEvents } from './events-store';
 import type { CallScope, ServerErrorKind, ServiceName } from './faults';
+import { handleOrganizationsRequest, isOrganizationsRequest } from './organizations-service';
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
 import { API_VERSIONS, checkRequestShape } from './request-shape';
@@ -46,6 +47,8 @@ export async function handleAwsRequest(
 ): Promise<AwsHttpResponse> {
   // EventBridge speaks JSON 1.1, routed by X-Amz-Target rather than by Action.
   if (isEventsRequest(request)) return handleEventsRequest(state, request);
+  // JSON 1.1 (Organizations) is routed by its X-Amz-Target header before the query protocols.
+  if (isOrganizationsRequest(request)) return handleOrganizationsRequest(state, request);
   const requestId = randomUUID();
   // A Query request may carry parameters in the URL as well as in the form body: both are read,
   // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).

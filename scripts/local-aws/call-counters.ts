@@ -2,7 +2,7 @@ import type { ServiceName } from './faults';
 
 /** Outcome of a call: `OK`, or the AWS error code it was answered with. */
 export interface CallRecord {
-  service: ServiceName | 'unknown';
+  service: ServiceName | 'organizations' | 'unknown';
   /** Account of the signing credentials (`unknown` when they could not be identified). */
   accountId: string;
   region: string;

@@ -5,12 +5,14 @@
  *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/lib/policy-authorizer.ts)
  *   --faults <json>     initial fault knobs, e.g. '{"latencyMs":50}'
  */
+
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../lib/usage-error';
 import { ADMIN_HEADER } from './admin-guard';
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
+import { organizationReaderCredentials } from './organizations-service';
 import { type LocalAws, startLocalAws } from './start-local-aws';
 
 const DEFAULT_PORT = 4599;
@@ -65,11 +67,24 @@ function banner(aws: LocalAws, seedPath: string): string {
     'Try: aws sts get-caller-identity',
     ...tryAssumeRole(aws),
     '',
+    ...tryTargets(aws),
+    '',
     `Admin (send the header '${ADMIN_HEADER}: 1'): GET ${aws.url}/_local/state | /_local/calls | /_local/faults | /_local/settings`,
     '       POST /_local/faults | /_local/faults/reset | /_local/calls/reset | /_local/settings | /_local/clock {"advanceMs":n}',
     `       e.g. curl -H '${ADMIN_HEADER}: 1' ${aws.url}/_local/state`,
     'Ctrl-C stops.',
   ].join('\n');
+}
+
+/** `npm run targets` against the seeded organization, as its management account's reader role. */
+function tryTargets(aws: LocalAws): string[] {
+  const reader = organizationReaderCredentials(aws.world);
+  return [
+    'Organizations (management account reader role), for npm run targets:',
+    `  AWS_ACCESS_KEY_ID=${reader.accessKeyId} AWS_SECRET_ACCESS_KEY=${reader.secretAccessKey} \\`,
+    `  AWS_SESSION_TOKEN=${reader.sessionToken} AWS_ENDPOINT_URL_ORGANIZATIONS=${aws.url} \\`,
+    '  npm run targets -- --from-organization --out /tmp/local-targets.json --regions eu-west-1',
+  ];
 }
 
 /** An assume-role example for a target role the home session may assume, named from the seed. */

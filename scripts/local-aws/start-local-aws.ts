@@ -8,6 +8,8 @@ import { RecordedEvents } from './events-store';
 import { type FaultPatch, Faults } from './faults';
 import { listen } from './http-server';
 import { loadSeedFile, parseSeed } from './load-seed';
+import { LOCAL_ORGANIZATION, type OrganizationSeed } from './organizations-model';
+import { attachOrganization } from './organizations-service';
 import type { Seed, SeedInput, WorldSettings } from './seed-schema';
 import { credentialsOf } from './sessions';
 import { ThrottleRegistry } from './throttling';
@@ -29,6 +31,8 @@ export interface StartLocalAwsOptions {
   homeSourceFunctionArn?: string | null;
   /** Where unexpected failures are reported (default: stderr). */
   log?: (line: string) => void;
+  /** The AWS Organization the accounts belong to (default: LOCAL_ORGANIZATION, matching seed.json). */
+  organization?: OrganizationSeed;
 }
 
 export interface LocalAws {
@@ -66,6 +70,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       ? { sourceFunctionArn: options.homeSourceFunctionArn }
       : {}),
   });
+  attachOrganization(world, options.organization ?? LOCAL_ORGANIZATION);
   const faults = new Faults(options.faults ?? {});
   const throttles = new ThrottleRegistry(clock, (bucket) => faults.bucketSpec(bucket));
   faults.onBucketsChanged(() => throttles.reset());

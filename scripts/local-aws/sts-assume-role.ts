@@ -1,5 +1,6 @@
 import type { AssumeRoleCheck } from '../lib/authorization';
 import { AwsError } from './aws-error';
+import { organizationPlaceOf } from './organizations-service';
 import type { ActionHandler } from './service-context';
 import { credentialsOf } from './sessions';
 import { stsErrors } from './sts-errors';
@@ -29,6 +30,8 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
   if (!role) throw denied;
 
   const organizationId = world.account(session.role.accountId)?.organizationId;
+  // The role's place in the organization: resource context for org-scoped identity policies.
+  const targetOrg = organizationPlaceOf(world, role.accountId);
   const check: AssumeRoleCheck = {
     callerSessionArn: session.sessionArn,
     callerRoleArn: session.role.arn,
@@ -37,6 +40,9 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
     ...(session.sourceFunctionArn ? { sourceFunctionArn: session.sourceFunctionArn } : {}),
     targetRoleArn: role.arn,
     ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
+    ...(targetOrg
+      ? { targetOrgId: targetOrg.organizationId, targetOrgPaths: [targetOrg.place.path] }
+      : {}),
   };
   const decision = await authorizer.authorizeAssumeRole(check);
   if (!decision.allowed) throw denied;

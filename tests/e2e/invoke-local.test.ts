@@ -118,23 +118,26 @@ describe('sls invoke local (bundled, no AWS credentials)', () => {
       expectCredentialFailures(result);
     });
 
-    it('logs the result as one structured line with the same request ID', () => {
+    it('logs a structured line per target and one summary line, with the same request ID', () => {
       // Prepare
       const run = get('status');
       const result = lastJsonObject(run.stdout, isRunResult);
+      // Targets with problems log at WARN, which Powertools writes to stderr.
+      const lines = jsonValuesIn(`${run.stdout}\n${run.stderr}`).filter(isRecord);
 
       // Act
-      const logged = jsonValuesIn(run.stdout).filter(
-        (v): v is Record<string, unknown> => isRecord(v) && v.message === 'run finished',
-      );
+      const summary = lines.filter((v) => v.message === 'run finished');
+      const targets = lines.filter((v) => v.message === 'target finished');
 
       // Assess
-      expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatchObject({
+      expect(summary).toHaveLength(1);
+      expect(summary[0]).toMatchObject({
         level: 'INFO',
         service: 'xacct-ec2',
-        result: { requestId: result.requestId },
+        run: { requestId: result.requestId, targetCount: result.targets.length },
       });
+      expect(targets).toHaveLength(result.targets.length);
+      for (const line of targets) expect(line).toMatchObject({ requestId: result.requestId });
     });
 
     it('prints nothing that looks like a credential', () => {

@@ -75,6 +75,9 @@ describe('local-aws: STS', () => {
             'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-local-instances',
           targetRoleArn: TARGET_ROLE('222222222222'),
           externalId: EXTERNAL_ID_222,
+          // Where the role sits in the seeded organization (aws:ResourceOrgID / ResourceOrgPaths).
+          targetOrgId: 'o-a1b2c3d4e5',
+          targetOrgPaths: ['o-a1b2c3d4e5/r-a1b2/ou-a1b2-prod0001/'],
         },
       ]);
     });

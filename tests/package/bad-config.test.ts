@@ -143,7 +143,7 @@ describe('serverless.yml params: mistakes stop the CLI and name the field', () =
   it('the unbroken test stage in the same file still resolves', () => {
     // Assess
     expect(control.code).toBe(0);
-    expect(control.stdout).toContain('STAGE_CONFIG');
+    expect(control.stdout).toContain('xacct-ec2 stage config v1');
   });
 
   it.each(MISTAKES.map((m) => [m.what, m] as const))(

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { configJsonFromBundle } from '../../handlers/config/bundled-config';
 import { type StageConfig, toRuntimeConfig } from '../../handlers/config/stage-config';
 import { createServiceDir, type ServiceDir } from '../../scripts/lib/local-run/service-dir';
 import { readZip, type ZipEntry } from '../../scripts/lib/zip';
@@ -252,22 +253,30 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       });
     });
 
-    it("gives both functions the stage's validated configuration in STAGE_CONFIG", () => {
+    it("bundles the stage's validated configuration into both functions, not their environment", () => {
       // Prepare
-      const { template, config } = get(stage);
+      const { template, config, dir } = get(stage);
 
       // Act
       const configs = FUNCTIONS.map((fn) => {
         const { Variables: env } = resource(template, LOGICAL_IDS[fn]).Properties.Environment as {
           Variables: Record<string, string>;
         };
-        return { env, parsed: JSON.parse(env.STAGE_CONFIG ?? 'null') as unknown };
+        const bundle = readZip(readFileSync(path.join(dir, `${fn}.zip`)))
+          .find((e) => e.name === `handlers/${fn}.js`)
+          ?.read()
+          .toString('utf8');
+        return {
+          env,
+          bundled: JSON.parse(configJsonFromBundle(bundle ?? '') ?? 'null') as unknown,
+        };
       });
 
       // Assess
-      for (const { env, parsed } of configs) {
-        expect(parsed).toEqual(toRuntimeConfig(config));
+      for (const { env, bundled } of configs) {
+        expect(bundled).toEqual(toRuntimeConfig(config));
         expect(env).toMatchObject({ SERVICE_NAME: SERVICE, STAGE: stage });
+        expect(env).not.toHaveProperty('STAGE_CONFIG');
         // Nothing credential-like travels in the environment.
         expect(Object.keys(env).filter((k) => k.startsWith('AWS_'))).toEqual([]);
       }

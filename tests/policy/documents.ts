@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
+import { assumeStatement } from '../../scripts/lib/execution-policy/assume-statement';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
 import { loadTargetRoleTemplate } from '../../scripts/lib/policies/target-role';
+import { REGION, SERVICE, stageConfig } from '../package/service-config';
 
 type Json = Record<string, unknown>;
 
@@ -77,12 +79,38 @@ export function dropPermissionCondition(template: TargetTemplate, sid: string): 
   throw new Error(`statement ${sid} is no longer in the permission policies`);
 }
 
-/** serverless.yml with one change to the execution role statement `sid`, as YAML text. */
-export function serverlessYmlWithStatement(sid: string, change: (statement: Json) => void): string {
+/** The statement scripts/stage-config.cjs writes for `stage` (serverless.yml names it by variable). */
+const GENERATED_ASSUME_STATEMENT = `\${file(scripts/stage-config.cjs):assumeTargetRolesStatement}`;
+
+function generatedAssumeStatement(stage: string): Json {
+  const config = stageConfig(stage);
+  return assumeStatement({
+    service: SERVICE,
+    stage,
+    targetRoleName: config.targetRoleName,
+    region: REGION,
+    accountIds: config.targets.map((t) => t.accountId),
+    functionNames: ['instances', 'http'].map((fn) => `${SERVICE}-${stage}-${fn}`),
+    assumeScope: 'exact',
+  }).statement;
+}
+
+/**
+ * serverless.yml with one change to the execution role statement `sid`, as YAML text. The
+ * generated AssumeRole statement is written out literally (as `stage` would get it) first.
+ */
+export function serverlessYmlWithStatement(
+  sid: string,
+  change: (statement: Json) => void,
+  stage = 'test',
+): string {
   const doc = parseCfnYaml(readFileSync(SERVERLESS_YML, 'utf8')) as {
-    provider: { iam: { role: { statements: Json[] } } };
+    provider: { iam: { role: { statements: Array<Json | string> } } };
   };
-  const statements = doc.provider.iam.role.statements;
+  const statements = doc.provider.iam.role.statements.map((s) =>
+    s === GENERATED_ASSUME_STATEMENT ? generatedAssumeStatement(stage) : s,
+  ) as Json[];
+  doc.provider.iam.role.statements = statements;
   change(statements[mustFind(statements, sid, (s) => s.Sid === sid)] as Json);
   // Long-form intrinsics (`Fn::Sub:`) are valid serverless.yml, so a plain dump round-trips.
   return yaml.dump(doc, { lineWidth: -1, noRefs: true });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { assumeStatement } from '../../scripts/lib/execution-policy/assume-statement';
 import { HINTS, hintText, troubleshootingTable } from '../../scripts/lib/policies/hints';
 import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
 import { renderTargetRole } from '../../scripts/lib/policies/target-role';
@@ -21,6 +22,20 @@ function deployableSids(): Set<string> {
   );
   const yml = readFileSync(SERVERLESS_YML, 'utf8');
   for (const match of yml.matchAll(/Sid:\s*(\w+)/g)) sids.push(match[1]);
+  // The execution role's AssumeRole statement, in both its forms (scripts/stage-config.cjs).
+  for (const assumeScope of ['exact', 'organization'] as const) {
+    const { statement } = assumeStatement({
+      service: 'xacct-ec2',
+      stage: 'test',
+      targetRoleName: 'xacct-ec2-target',
+      region: 'eu-west-1',
+      accountIds: ['222222222222'],
+      functionNames: ['xacct-ec2-test-instances'],
+      assumeScope,
+      organizationId: 'o-abcdefghij',
+    });
+    sids.push(String(statement.Sid));
+  }
   return new Set(sids.filter((s): s is string => Boolean(s)));
 }
 

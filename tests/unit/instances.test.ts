@@ -34,7 +34,7 @@ describe('Function: handler (instances)', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 
-  it('runs a valid event, logs the result as structured data and returns it', async () => {
+  it('runs a valid event, logs a line per target and a summary line, and returns the result', async () => {
     // Prepare
     const info = jest.spyOn(logger, 'info');
     ec2Mock
@@ -55,6 +55,17 @@ describe('Function: handler (instances)', () => {
       requestId: 'req-1',
       summary: { targets: 1, changed: 1 },
     });
-    expect(info).toHaveBeenCalledWith('run finished', { result });
+    expect(info).toHaveBeenCalledWith('target finished', {
+      requestId: 'req-1',
+      target: expect.objectContaining({
+        accountId: '333333333333',
+        status: 'ok',
+        resourceCount: 1,
+        resources: [expect.objectContaining({ id: 'i-0000000a', outcome: 'changed' })],
+      }),
+    });
+    expect(info).toHaveBeenCalledWith('run finished', {
+      run: expect.objectContaining({ requestId: 'req-1', targetCount: 1, summary: result.summary }),
+    });
   });
 });

@@ -1,10 +1,8 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
-import { runtimeEnvironment } from '../../scripts/lib/stage/runtime-environment';
 import {
   SCHEDULER_TRUST_POLICY,
   scheduleResources,
 } from '../../scripts/lib/stage/schedule-resources';
-import { targetRoleArns } from '../../scripts/lib/stage/target-role-arns';
 import { TEST_CONFIG } from '../helpers/config';
 
 function aStageConfig(schedules: unknown[]): StageConfig {
@@ -79,41 +77,5 @@ describe('Function: scheduleResources', () => {
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ScheduleDeadLetterQueue', 'Arn'] } },
       },
     });
-  });
-});
-
-describe('Function: targetRoleArns and runtimeEnvironment', () => {
-  it('lists exactly the configured roles and writes the config without schedules', () => {
-    // Prepare
-    const config = aStageConfig([]);
-
-    // Act
-    const arns = targetRoleArns(config);
-    const environment = JSON.parse(runtimeEnvironment('test', config));
-
-    // Assess
-    expect(arns).toEqual(
-      ['222222222222', '333333333333'].map((account) => ({
-        'Fn::Join': [
-          '',
-          ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/xacct-ec2-target`],
-        ],
-      })),
-    );
-    expect(environment).toEqual(TEST_CONFIG);
-  });
-
-  it('refuses a configuration too large for the Lambda environment, naming the field', () => {
-    // Prepare
-    const many = Array.from({ length: 60 }, (_, i) => ({
-      accountId: String(100000000000 + i),
-      externalId: 'x'.repeat(60),
-      regions: ['eu-west-1'],
-    }));
-    const parsed = parseStageConfig({ ...TEST_CONFIG, targets: many });
-    if (!parsed.ok) throw new Error('expected a valid config');
-
-    // Act / Assess
-    expect(() => runtimeEnvironment('test', parsed.value)).toThrow(/params\.targets: .*4 KB/);
   });
 });

@@ -17,6 +17,10 @@ interface RunSummaryView {
 
 export interface InvokeResult {
   wallMs: number;
+  /** Lines the invocation wrote to stdout (Lambda turns each into a log event). */
+  logLines: number;
+  /** The longest of them, in bytes: Lambda splits a line at 256 KB. */
+  largestLogLineBytes: number;
   cpuMs: number;
   /** TCP connections the invocation opened (each one a TLS handshake against real AWS). */
   connections: number;
@@ -67,6 +71,20 @@ function failuresOf(result: RunSummaryView): Record<string, number> {
 
 let handler: Handler | undefined;
 let connections = 0;
+
+/** stdout is discarded by the parent; only the shape of what the function logs is kept. */
+const logs = { lines: 0, largest: 0, partial: 0 };
+process.stdout.write = ((chunk: string | Uint8Array) => {
+  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  for (const piece of text.split(/(\n)/)) {
+    if (piece === '\n') {
+      logs.lines += 1;
+      logs.largest = Math.max(logs.largest, logs.partial);
+      logs.partial = 0;
+    } else logs.partial += Buffer.byteLength(piece);
+  }
+  return true;
+}) as typeof process.stdout.write;
 subscribe('net.client.socket', () => {
   connections += 1;
 });
@@ -81,12 +99,15 @@ serve({
     if (!handler) throw new Error('load the handler first');
     const cpu = process.cpuUsage();
     const opened = connections;
+    Object.assign(logs, { lines: 0, largest: 0, partial: 0 });
     const started = performance.now();
     const result = (await handler(params.event, lambdaContext(params.timeoutMs))) as RunSummaryView;
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     return {
       wallMs,
+      logLines: logs.lines,
+      largestLogLineBytes: logs.largest,
       cpuMs: (used.user + used.system) / 1000,
       connections: connections - opened,
       summary: result.summary ?? {},

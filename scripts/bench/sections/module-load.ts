@@ -5,6 +5,7 @@
  * what a deploy without a bundler ships: the SDK, Powertools and zod load from node_modules
  * through their `main` (CommonJS) entry points. TypeScript compile time is not in it.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../../lib/repo-root';
@@ -16,7 +17,7 @@ import type { Artifact } from './bundle';
 export const LAMBDA_RUNTIME_INIT_NOTE =
   "Module load is the require() of the handler on this machine. Lambda's Init Duration adds the runtime's own start (about 120 ms for a hello-world nodejs22.x zip function, maxday/lambda-perf); it is not simulated here.";
 
-async function unbundledHandler(fn: string, target: string): Promise<string> {
+async function unbundledHandler(fn: string, target: string, configLine: string): Promise<string> {
   // Under the repository, so its node_modules resolve.
   const outfile = path.join(WORK_DIR, 'unbundled', 'handlers', `${fn}.js`);
   await build({
@@ -27,6 +28,8 @@ async function unbundledHandler(fn: string, target: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target,
+    // The same stage config line as the packaged bundle: both read it at load.
+    banner: { js: configLine },
     logLevel: 'error',
   });
   return outfile;
@@ -48,8 +51,13 @@ export async function measureModuleLoad(
   runtimeTarget: string,
   runs: number,
 ): Promise<LoadResult> {
-  const unbundled = await unbundledHandler(fn, runtimeTarget);
-  // The function's own environment (STAGE_CONFIG is read at load), as Lambda would set it.
+  const bundle = await readFile(artifact.bundlePath, 'utf8');
+  const unbundled = await unbundledHandler(
+    fn,
+    runtimeTarget,
+    bundle.slice(0, bundle.indexOf('\n')),
+  );
+  // The function's own environment, as Lambda would set it (the config is in the bundle).
   const env = { ...artifact.environment, AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: fn };
   // One unmeasured load each, so both start with a warm file cache.
   await loadOnce(artifact.bundlePath, env);

@@ -1,6 +1,13 @@
-/** 7. Scale curve: wall time and calls of one cold `stop` for growing numbers of targets. */
+/**
+ * 7. Scale curve: wall time, calls (against their lower bound), peak memory and the largest log
+ * line of one cold `stop` for growing numbers of targets, up to 10,000.
+ */
 import { fanOutBoundMs, minimumCalls } from '../bounds';
-import { type Figure, ratioOf } from '../figure';
+import { atMost, type Figure, ratioOf } from '../figure';
+
+/** Lambda splits stdout into log events of at most 256 KB. */
+const LAMBDA_LOG_LINE_BYTES = 256 * 1024;
+
 import type { Plan } from '../plan';
 import { runProject } from '../project-run';
 import type { Shape } from '../world';
@@ -34,6 +41,24 @@ export async function measureScale(artifact: Artifact, plan: Plan) {
         reference: { label: 'lower bound', value: callBound },
         ratio: ratioOf(run.calls, callBound),
         goals: [],
+      },
+      {
+        id: `scale.${targets}.memory`,
+        section: '7 Scale',
+        label: `${targets} targets: peak memory`,
+        value: run.usage.maxRssMB,
+        unit: 'MB',
+        goals: [atMost(run.usage.maxRssMB, 256, '≤ 256 MB (serverless.yml memorySize)')],
+      },
+      {
+        id: `scale.${targets}.log-line`,
+        section: '7 Scale',
+        label: `${targets} targets: largest log line (${run.invoke.logLines} lines)`,
+        value: run.invoke.largestLogLineBytes,
+        unit: 'bytes',
+        reference: { label: "Lambda's split point", value: LAMBDA_LOG_LINE_BYTES },
+        ratio: ratioOf(run.invoke.largestLogLineBytes, LAMBDA_LOG_LINE_BYTES),
+        goals: [atMost(run.invoke.largestLogLineBytes, LAMBDA_LOG_LINE_BYTES, '< 256 KB')],
       },
     );
     points.push({ targets, shape, bound, callBound, ...run });

@@ -20,7 +20,8 @@ import {
   startLocalAws,
   type WorldSettings,
 } from '../../local-aws';
-import type { AssumeRoleCheck, Authorizer, Ec2Check } from '../authorization';
+import type { OrganizationSeed } from '../../local-aws/organizations-model';
+import type { AssumeRoleCheck, Authorizer, Ec2Check, OrganizationsCheck } from '../authorization';
 import {
   createPolicyAuthorizer,
   type LoadedWorld,
@@ -52,6 +53,8 @@ export interface LocalEndpointOptions {
   /** A packaged stage to evaluate instead of packaging (tests that change the documents). */
   packaged?: PackagedStage;
   log?: (line: string) => void;
+  /** The AWS Organization of the accounts (default: the one matching seed.json). */
+  organization?: OrganizationSeed;
 }
 
 export interface LocalEndpointReady {
@@ -101,6 +104,8 @@ export async function startLocalEndpoint(
     authorizeAssumeRole: async (check: AssumeRoleCheck) =>
       (await ready).authorizer.authorizeAssumeRole(check),
     authorizeEc2: async (check: Ec2Check) => (await ready).authorizer.authorizeEc2(check),
+    authorizeOrganizations: async (check: OrganizationsCheck) =>
+      (await ready).authorizer.authorizeOrganizations(check),
     authorizeRequest: async (check: RequestCheck) =>
       (await ready).authorizer.authorizeRequest(check),
   };
@@ -113,6 +118,7 @@ export async function startLocalEndpoint(
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.organization ? { organization: options.organization } : {}),
   });
 
   return {

@@ -26,9 +26,7 @@ export function packagedFunctionEnvironment(
   );
 }
 
-/** The stage configuration the function reads from STAGE_CONFIG (validated when it was packaged). */
+/** The stage configuration the function bundles carry (validated when they were packaged). */
 export function packagedStageConfig(packaged: PackagedStage): RuntimeConfig {
-  const json = packagedFunctionEnvironment(packaged).STAGE_CONFIG;
-  if (!json) throw new Error(`the packaged ${packaged.stage} stage sets no STAGE_CONFIG`);
-  return JSON.parse(json) as RuntimeConfig;
+  return JSON.parse(packaged.bundledConfigJson) as RuntimeConfig;
 }

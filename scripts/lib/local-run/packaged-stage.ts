@@ -21,8 +21,14 @@ const KEY_FILES = [
   'scripts/stage-config.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-// scripts/lib/stage and scripts/lib/signals build what stage-config.cjs adds to the template.
-const KEY_DIRS = ['handlers', 'scripts/lib/stage', 'scripts/lib/signals'];
+// scripts/lib/stage, signals and execution-policy build what stage-config.cjs adds to the template.
+const KEY_DIRS = [
+  'handlers',
+  'resources/targets',
+  'scripts/lib/stage',
+  'scripts/lib/signals',
+  'scripts/lib/execution-policy',
+];
 
 export interface PackagedStageOptions {
   region?: string;

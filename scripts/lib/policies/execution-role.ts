@@ -38,7 +38,7 @@ export interface ResolvedStage {
   homeAccountId: string;
   executionRole: ExecutionRole;
   functions: LambdaFunction[];
-  /** The stage params as the functions get them (STAGE_CONFIG), validated by the same schema. */
+  /** The stage params as the functions get them (bundled), validated by the same schema. */
   config: StageConfig;
 }
 
@@ -145,27 +145,17 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       ...(props.PermissionsBoundary ? { permissionsBoundaryArn: props.PermissionsBoundary } : {}),
     },
     functions,
-    config: stageConfigOf(template, ctx),
+    config: stageConfigOf(packaged),
   };
 }
 
-/** STAGE_CONFIG of the functions: identical for all of them (it is a provider-level variable). */
-function stageConfigOf(template: CfnTemplate, ctx: CfnContext): StageConfig {
-  const values = new Set<string>();
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const env = resource.Properties?.Environment as
-      | { Variables?: Record<string, unknown> }
-      | undefined;
-    const raw = evaluate(env?.Variables?.STAGE_CONFIG, ctx, `${id}.STAGE_CONFIG`);
-    if (typeof raw !== 'string') throw new Error(`${id} has no STAGE_CONFIG environment variable`);
-    values.add(raw);
-  }
-  const [only, ...more] = [...values];
-  if (!only || more.length > 0) throw new Error('the functions disagree on STAGE_CONFIG');
-  const parsed = parseStageConfig(JSON.parse(only), 'STAGE_CONFIG');
+/** The configuration the function bundles carry, validated by the schema the functions use. */
+function stageConfigOf(packaged: PackagedStage): StageConfig {
+  const parsed = parseStageConfig(JSON.parse(packaged.bundledConfigJson), 'bundled stage config');
   if (!parsed.ok) {
-    throw new Error(`STAGE_CONFIG is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    throw new Error(
+      `the bundled stage config is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,
+    );
   }
   return parsed.value;
 }

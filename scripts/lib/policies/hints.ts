@@ -45,7 +45,11 @@ export const HINTS = {
   },
   assumeResourceTooWide: {
     symptom: 'The execution role can assume roles that are not configured targets',
-    fix: 'serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: Resource must be exactly the configured target-role ARNs (as scripts/stage-config.cjs targetRoleArns derives them), never "*" or a pattern',
+    fix: 'serverless.yml provider.iam.role, statement AssumeConfiguredTargetRoles: Resource must be exactly the configured target-role ARNs (as scripts/stage-config.cjs assumeTargetRolesStatement derives them), never "*" or a pattern; a pattern is only allowed in the org-scoped form (params.assumeScope: organization), whose StringEquals aws:ResourceOrgID (and aws:ResourceOrgPaths) must stay',
+  },
+  policyTooLarge: {
+    symptom: "The execution role's inline policies exceed IAM's 10,240 characters",
+    fix: 'serverless.yml params: set assumeScope: organization with organizationId (and organizationalUnitPaths) so one statement covers the organization, or split the targets across stages',
   },
   executionRoleTooPowerful: {
     symptom:

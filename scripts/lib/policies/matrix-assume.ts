@@ -4,6 +4,7 @@
  */
 import type { AssumeRoleCheck } from '../authorization';
 import type { LoadedWorld } from '../policy-authorizer';
+import { orgContext } from './assume-scope';
 import { type Bystanders, type MatrixCase, sessionArn, shortArn } from './matrix-case';
 import type { RenderedTargetRole } from './target-role';
 
@@ -30,11 +31,14 @@ export function assumeCases(
     ifDenied: 'assume',
     run: (a) => a.authorizeAssumeRole({ targetRoleArn: role.roleArn, ...check }),
   });
+  // A configured target sits inside the allowed organization/OU (the org-scoped form needs it).
+  const inside = orgContext(by.assumeScope, 'inside');
   const execCheck = (functionName: string, functionArn?: string) => ({
     callerSessionArn: sessionArn(exec.roleArn, functionName),
     callerRoleArn: exec.roleArn,
     callerAccountId: home,
     ...(functionArn ? { sourceFunctionArn: functionArn } : {}),
+    ...inside,
   });
 
   for (const fn of stage.functions) {
@@ -127,6 +131,7 @@ export function assumeCases(
         callerRoleArn: arn,
         callerAccountId: arn.split(':')[4] ?? '',
         ...ext,
+        ...inside,
       },
     );
   cases.push(

@@ -1,5 +1,6 @@
 /** What a verify matrix case is, and the helpers the case lists share. */
 import type { PolicyAuthorizer } from '../policy-authorizer';
+import type { AssumeScope } from './assume-scope';
 import type { HintId } from './hints';
 import type { PolicyDecision } from './simulate';
 
@@ -33,6 +34,8 @@ export interface Bystanders {
   organizationId?: string;
   /** Customer-managed key per target account (configured or example). */
   kmsKeyArns: Record<string, string>;
+  /** The form of the execution role's AssumeRole statement (exact ARNs or org-scoped). */
+  assumeScope: AssumeScope;
 }
 
 export const INSTANCE_ID = 'i-0123456789abcdef0';

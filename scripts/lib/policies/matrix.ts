@@ -4,6 +4,7 @@
  * and statement to fix.
  */
 import type { LoadedWorld } from '../policy-authorizer';
+import { orgContext } from './assume-scope';
 import { assumeCases } from './matrix-assume';
 import { type Bystanders, INSTANCE_ID, type MatrixCase, sessionArn } from './matrix-case';
 import { ec2Cases, kmsCases } from './matrix-target-role';
@@ -33,27 +34,51 @@ export function buildMatrix(loaded: LoadedWorld, bystanders: Bystanders): Matrix
 
   const fn = stage.functions[0];
   const fnName = fn?.name ?? 'session';
+  const scope = bystanders.assumeScope;
   for (const unlisted of bystanders.unlistedRoles) {
-    cases.push({
-      id: 'assume/unlisted-role',
-      title: 'the function, a role not configured',
-      target: unlisted.roleArn.split(':')[4] ?? '',
-      principal: `exec via ${fnName}`,
-      action: 'sts:AssumeRole',
-      resource: unlisted.roleArn,
-      expected: 'Denied',
-      ifAllowed: 'assumeResourceTooWide',
-      ifDenied: 'assume',
-      run: (a) =>
-        a.authorizeAssumeRole({
-          callerSessionArn: sessionArn(exec.roleArn, fnName),
-          callerRoleArn: exec.roleArn,
-          callerAccountId: home,
-          targetRoleArn: unlisted.roleArn,
-          ...(fn ? { sourceFunctionArn: fn.arn } : {}),
-          ...(unlisted.externalId ? { externalId: unlisted.externalId } : {}),
-        }),
-    });
+    const sameName = unlisted.roleArn.endsWith(`:role/${stage.config.targetRoleName}`);
+    // In the org-scoped form a role of the target name inside the organization IS reachable
+    // (the form's trade-off); what must stay out is that name outside the org or the OUs.
+    const places: Array<'inside' | 'outside-organization' | 'outside-ou'> =
+      scope.form === 'exact' || !sameName
+        ? ['inside']
+        : [
+            'outside-organization',
+            ...(scope.pathPatterns.length > 0 ? (['outside-ou'] as const) : []),
+          ];
+    for (const place of places) {
+      cases.push({
+        id:
+          place === 'inside'
+            ? 'assume/unlisted-role'
+            : place === 'outside-organization'
+              ? 'assume/same-name-outside-organization'
+              : 'assume/same-name-outside-ou',
+        title:
+          place === 'inside'
+            ? 'the function, a role not configured'
+            : place === 'outside-organization'
+              ? 'the function, the target role name in another Org'
+              : 'the function, the target role name outside the OUs',
+        target: unlisted.roleArn.split(':')[4] ?? '',
+        principal: `exec via ${fnName}`,
+        action: 'sts:AssumeRole',
+        resource: unlisted.roleArn,
+        expected: 'Denied',
+        ifAllowed: 'assumeResourceTooWide',
+        ifDenied: 'assume',
+        run: (a) =>
+          a.authorizeAssumeRole({
+            callerSessionArn: sessionArn(exec.roleArn, fnName),
+            callerRoleArn: exec.roleArn,
+            callerAccountId: home,
+            targetRoleArn: unlisted.roleArn,
+            ...(fn ? { sourceFunctionArn: fn.arn } : {}),
+            ...(unlisted.externalId ? { externalId: unlisted.externalId } : {}),
+            ...orgContext(scope, place),
+          }),
+      });
+    }
   }
 
   // The execution role itself has no EC2 access: the target role is the only way in.

@@ -9,11 +9,13 @@
  * credentials.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { configJsonFromBundle } from '../../../handlers/config/bundled-config';
 import { cliEnvironment } from '../local-run/cli-env';
 import { createServiceDir } from '../local-run/service-dir';
 import { describeRun, runSls } from '../local-run/sls-cli';
+import { readZip } from '../zip';
 import { SERVERLESS_YML } from './paths';
 
 export interface PackagedStage {
@@ -23,6 +25,8 @@ export interface PackagedStage {
   service: string;
   /** cloudformation-template-update-stack.json, as generated. */
   template: CfnTemplate;
+  /** The stage configuration each function's bundle carries (its banner line), as JSON text. */
+  bundledConfigJson: string;
 }
 
 export interface CfnTemplate {
@@ -70,12 +74,29 @@ export function packageStage(stage: string, options: PackageOptions = {}): Promi
   return pending;
 }
 
-/** What `sls package` left in a directory (`.serverless/` or `--package <dir>`). */
-export async function readPackageOutput(dir: string): Promise<PackagedStage> {
+/** The config line of every function bundle in the package; they must all carry the same. */
+async function bundledConfigOf(packageDir: string): Promise<string> {
+  const values = new Set<string>();
+  for (const name of (await readdir(packageDir)).filter((f) => f.endsWith('.zip')).sort()) {
+    for (const entry of readZip(await readFile(path.join(packageDir, name)))) {
+      if (!entry.name.endsWith('.js')) continue;
+      const json = configJsonFromBundle(entry.read().toString('utf8'));
+      if (json === undefined) throw new Error(`${name}: ${entry.name} carries no stage config`);
+      values.add(json);
+    }
+  }
+  const [only, ...more] = [...values];
+  if (only === undefined) throw new Error('the package holds no function bundle');
+  if (more.length > 0) throw new Error('the function bundles disagree on the stage config');
+  return only;
+}
+
+/** What `sls package --package <dir>` wrote, read back. */
+export async function readPackageDir(out: string): Promise<PackagedStage> {
   const template = JSON.parse(
-    await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as CfnTemplate;
-  const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
+  const state = JSON.parse(await readFile(path.join(out, 'serverless-state.json'), 'utf8')) as {
     service: { service: string; provider: { region: string; stage: string } };
   };
   return {
@@ -83,6 +104,7 @@ export async function readPackageOutput(dir: string): Promise<PackagedStage> {
     region: state.service.provider.region,
     service: state.service.service,
     template,
+    bundledConfigJson: await bundledConfigOf(out),
   };
 }
 
@@ -102,7 +124,7 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
       timeoutMs: 180_000,
     });
     if (run.code !== 0) throw new Error(describeRun(run, 40));
-    return await readPackageOutput(out);
+    return await readPackageDir(out);
   } finally {
     await service.remove();
   }

@@ -8,7 +8,7 @@ import { ACKNOWLEDGEMENTS, type Acknowledgement } from './nag-acknowledgements';
 import { type LintDocument, stageDocuments, writtenTemplates } from './nag-documents';
 import { type JudgedDocument, judge, staleAcknowledgements } from './nag-findings';
 import { lintTemplates } from './nag-pack';
-import { type PackagedStage, packageStage, readPackageOutput } from './package-stage';
+import { type PackagedStage, packageStage, readPackageDir } from './package-stage';
 import { configuredStages } from './stages';
 
 export interface LintOptions {
@@ -36,7 +36,7 @@ export interface LintReport {
 }
 
 async function packagedStages(options: LintOptions): Promise<PackagedStage[]> {
-  if (options.packagedDir) return [await readPackageOutput(options.packagedDir)];
+  if (options.packagedDir) return [await readPackageDir(options.packagedDir)];
   const stages = options.stages?.length ? options.stages : configuredStages();
   return Promise.all(stages.map((stage) => packageStage(stage)));
 }

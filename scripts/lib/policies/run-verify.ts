@@ -5,6 +5,7 @@
  * flags and prints.
  */
 import { createPolicyAuthorizer } from '../policy-authorizer';
+import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
@@ -23,6 +24,9 @@ import { verifyWorld } from './verify-world';
 
 export type { Actual, CaseResult } from './case-result';
 
+/** Up to this many targets the matrix covers every one. */
+export const DEFAULT_SAMPLE_TARGETS = 200;
+
 export interface VerifyOptions extends StageWorldOptions {
   /** Stages to verify; every stage in serverless.yml params by default. */
   stages?: string[];
@@ -30,6 +34,11 @@ export interface VerifyOptions extends StageWorldOptions {
   partition?: string;
   /** Home region to package for; serverless.yml's default otherwise. */
   region?: string;
+  /**
+   * Most targets whose cases the matrix evaluates (default DEFAULT_SAMPLE_TARGETS; Infinity for
+   * all). A larger stage is sampled evenly; the static checks still cover every target.
+   */
+  sampleTargets?: number;
   /** Modified documents to verify instead of the files (the breakage tests use this). */
   documents?: {
     packaged?: (stage: string) => Promise<PackagedStage>;
@@ -91,11 +100,34 @@ export async function verifyStage(
   packaged: PackagedStage,
   options: VerifyOptions,
 ): Promise<StageReport> {
-  const stage = resolveStage(packaged, {
+  const resolved = resolveStage(packaged, {
     accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
     ...(options.partition ? { partition: options.partition } : {}),
   });
+  const allTargets = resolved.config.targets;
+  const sampled = sampleTargets(allTargets, options.sampleTargets ?? DEFAULT_SAMPLE_TARGETS);
+  const stage: ResolvedStage =
+    sampled.length < allTargets.length
+      ? { ...resolved, config: { ...resolved.config, targets: sampled } }
+      : resolved;
   const { world, bystanders, kmsKeys, notes } = verifyWorld(stage, options);
+  if (sampled.length < allTargets.length) {
+    notes.unshift(
+      `matrix sampled: ${sampled.length} of ${allTargets.length} targets, evenly spaced (first and last included; --sample all for every one); the execution role's size and coverage are checked for all ${allTargets.length}`,
+    );
+  }
+  if (bystanders.assumeScope.form === 'organization') {
+    const { organizationId, pathPatterns } = bystanders.assumeScope;
+    notes.push(
+      `org-scoped AssumeRole: any role named ${stage.config.targetRoleName} in ${pathPatterns.length > 0 ? pathPatterns.join(', ') : organizationId} is reachable, not only the configured targets (params.assumeScope: organization)`,
+    );
+  }
+  const coverage = checkAssumeCoverage(
+    stage.executionRole,
+    allTargets.map(
+      (t) => `arn:${stage.partition}:iam::${t.accountId}:role/${stage.config.targetRoleName}`,
+    ),
+  ).map((f) => ({ ...f, fix: hintText(f.hint) }));
   const authorizer = createPolicyAuthorizer(world, {
     packaged,
     ...(options.documents?.targetTemplate
@@ -106,7 +138,10 @@ export async function verifyStage(
   // The world lists the configured targets first, then the unlisted ones.
   const configuredRoles = loaded.targetRoles.slice(0, stage.config.targets.length);
   const cases = await Promise.all(
-    buildMatrix(loaded, bystanders).map((c) => evaluateCase(stage.stage, c, authorizer)),
+    // The matrix covers the sampled targets (the world was built for those alone).
+    buildMatrix({ ...loaded, stage: { ...loaded.stage, config: stage.config } }, bystanders).map(
+      (c) => evaluateCase(stage.stage, c, authorizer),
+    ),
   );
   return {
     stage: stage.stage,
@@ -122,7 +157,7 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: staticFindings(stage, configuredRoles, options),
+    findings: [...coverage, ...staticFindings(stage, configuredRoles, options)],
     notes,
   };
 }

@@ -167,7 +167,11 @@ export function checkExecutionRole(
       if (s.Effect !== 'Allow' || !listOf(s.Action).some((a) => /^sts:assumerole$/i.test(a))) {
         return;
       }
-      const wide = listOf(s.Resource).filter((r) => /[*?]/.test(r));
+      // The org-scoped form (`arn:…:iam::*:role/<name>`) is bounded by aws:ResourceOrgID.
+      const orgScoped = conditionKeys(s).includes('aws:resourceorgid');
+      const wide = listOf(s.Resource).filter(
+        (r) => /[*?]/.test(r) && !(orgScoped && /^arn:[\w-]+:iam::\*:role\/[\w+=,.@-]+$/.test(r)),
+      );
       if (wide.length > 0) {
         const message = `allows sts:AssumeRole on ${wide.join(', ')}`;
         findings.push(finding(policy, s, i, message, 'assumeResourceTooWide'));

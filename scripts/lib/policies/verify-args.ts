@@ -15,7 +15,8 @@ export const USAGE = `Usage: npm run verify -- [options]
   --home-account <id> home account ID (default: the placeholder 111111111111)
   --org <o-…>         require this Organization: the home account is in it, each target role demands it
   --kms-key <arn>     a customer-managed key of a target account (repeatable; default: an example key)
-  --region <region>   home region to package for (default: serverless.yml's)`;
+  --region <region>   home region to package for (default: serverless.yml's)
+  --sample <n|all>    evaluate the matrix for at most n targets, evenly spaced (default 200)`;
 
 function readPolicy(file: string): WorldPolicy {
   try {
@@ -46,6 +47,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       org: { type: 'string' },
       'kms-key': { type: 'string', multiple: true },
       region: { type: 'string' },
+      sample: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -56,6 +58,15 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
   }
   if (values.org !== undefined && !/^o-[a-z0-9]{10,32}$/.test(values.org)) {
     throw new UsageError('--org must be an Organization ID such as o-abcdefghij');
+  }
+  const sample =
+    values.sample === undefined
+      ? undefined
+      : values.sample === 'all'
+        ? Infinity
+        : Number(values.sample);
+  if (sample !== undefined && !(sample === Infinity || (Number.isInteger(sample) && sample >= 1))) {
+    throw new UsageError('--sample must be a whole number of targets (1 or more) or "all"');
   }
   for (const key of values['kms-key'] ?? []) {
     if (!/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/\S+$/.test(key)) {
@@ -71,6 +82,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       ...(values.org ? { organizationId: values.org } : {}),
       ...(values['kms-key']?.length ? { kmsKeyArns: values['kms-key'] } : {}),
       ...(values.region ? { region: values.region } : {}),
+      ...(sample !== undefined ? { sampleTargets: sample } : {}),
       serviceControlPolicies: (values.scp ?? []).map(readPolicy),
       ...(values.boundary ? { permissionBoundary: readPolicy(values.boundary) } : {}),
     },

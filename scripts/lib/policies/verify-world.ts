@@ -4,6 +4,7 @@
  * sts:AssumeRole on *, a third account's role, roles that trust the execution role but are not
  * configured), and a KMS key per target (the given one, or an example).
  */
+import { assumeScopeOf } from './assume-scope';
 import type { ResolvedStage } from './execution-role';
 import type { Bystanders } from './matrix';
 import { type StageWorldOptions, stageWorld } from './stage-world';
@@ -53,6 +54,7 @@ function bystandersFor(
     unlistedRoles: unlisted,
     kmsKeyArns: kmsKeys,
     ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+    assumeScope: assumeScopeOf(stage.executionRole),
   };
   return bystanders;
 }
