@@ -18,6 +18,7 @@ const { runtimeEnvironment } = load('./lib/stage/runtime-environment.ts');
 const { targetRoleArns: targetRoleArnsOf } = load('./lib/stage/target-role-arns.ts');
 const { scheduleResources: scheduleResourcesOf } = load('./lib/stage/schedule-resources.ts');
 const signals = load('./lib/signals/resources.ts');
+const names = load('../handlers/formats/names.ts');
 
 const PARAM_KEYS = [
   'targetRoleName',
@@ -46,6 +47,33 @@ async function loadStageConfig({ resolveVariable }) {
   const loaded = { stage, config: parsed.value };
   cache.set(stage, loaded);
   return loaded;
+}
+
+/** The stage's names (handlers/formats/names.ts) from `self:service` and `param:namespace`. */
+async function stageNames({ resolveVariable }) {
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+  const namespace = await resolveVariable('param:namespace');
+  if (typeof namespace !== 'string' || !names.NAMESPACE_PATTERN.test(namespace)) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'params.namespace',
+        message: `is "${namespace}"; give 1-24 letters, digits and hyphens (it names the target role, stack and control tag)`,
+      },
+    ]);
+  }
+  return names.stageNames(service, namespace);
+}
+
+/** Defaults of params.targetRoleName, controlTagKey and controlTagValue in serverless.yml. */
+async function defaultTargetRoleName(context) {
+  return (await stageNames(context)).targetRoleName;
+}
+async function defaultControlTagKey(context) {
+  return (await stageNames(context)).controlTagKey;
+}
+async function defaultControlTagValue(context) {
+  return (await stageNames(context)).controlTagValue;
 }
 
 async function environment(context) {
@@ -88,6 +116,9 @@ async function signalsResources(context) {
 }
 
 module.exports = {
+  defaultTargetRoleName,
+  defaultControlTagKey,
+  defaultControlTagValue,
   environment,
   targetRoleArns,
   scheduleResources,

@@ -4,23 +4,26 @@
  * resource-level permissions), start and stop only control-tagged instances, and let EC2 (and
  * only EC2) use customer-managed keys to decrypt the volumes of an instance it starts.
  */
+import { controlTagKeyFor, controlTagValueFor } from '../../formats/names';
 import type { PolicyFragment } from '../policy';
+
+/** The service these fragments are deployed for (serverless.yml `service`). */
+const SERVICE = 'xacct-ec2';
 
 export const EC2_POLICY: PolicyFragment = {
   parameters: {
     ControlTagKey: {
       Type: 'String',
-      Default: 'xacct-ec2:managed',
+      Default: controlTagKeyFor(SERVICE),
       MinLength: 1,
       MaxLength: 128,
-      Description: 'Tag key that marks the instances this service may start and stop.',
+      Description: `Tag key that marks the instances this service may start and stop (params.controlTagKey, by default ${controlTagKeyFor(SERVICE)}).`,
     },
     ControlTagValue: {
       Type: 'String',
-      Default: 'true',
       MinLength: 1,
       MaxLength: 256,
-      Description: 'Value the control tag must have.',
+      Description: `Value the control tag must have: the stage's namespace (params.controlTagValue, by default the stage, e.g. ${controlTagValueFor('prod')}). No default, so two stages in one account never share instances.`,
     },
     KmsKeyArns: {
       Type: 'CommaDelimitedList',

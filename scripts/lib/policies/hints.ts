@@ -93,6 +93,14 @@ export const HINTS = {
     symptom: 'A policy trusts "*"',
     fix: 'Name the principal: the home account root with an aws:PrincipalArn condition (target role) or lambda.amazonaws.com (execution role)',
   },
+  stagesShareTargetRole: {
+    symptom: 'Two stages use the same target role in one account with different callers',
+    fix: 'serverless.yml params: give each stage its own namespace (the default, the stage name) or targetRoleName, so each deploys its own target stack xacct-ec2-<namespace>-target; resources/README.md explains the move',
+  },
+  stagesShareControlTag: {
+    symptom: 'Two stages act on the same control-tagged instances in one account',
+    fix: 'serverless.yml params: give each stage its own controlTagValue (by default the namespace) or controlTagKey, and tag each instance for the one stage that owns it',
+  },
   unverifiable: {
     symptom: 'A policy cannot be evaluated offline',
     fix: 'Write the statements inline (serverless.yml provider.iam.role.statements) instead of attaching managed policies or boundaries by ARN, or pass the documents with --boundary / --scp',

@@ -10,6 +10,7 @@ import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
 import { type PackagedStage, packageStage } from './package-stage';
+import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
 import { configuredStages } from './stages';
 import {
@@ -87,14 +88,18 @@ function staticFindings(
   return [...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values()];
 }
 
+function resolveFor(packaged: PackagedStage, options: VerifyOptions): ResolvedStage {
+  return resolveStage(packaged, {
+    accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
+    ...(options.partition ? { partition: options.partition } : {}),
+  });
+}
+
 export async function verifyStage(
   packaged: PackagedStage,
   options: VerifyOptions,
 ): Promise<StageReport> {
-  const stage = resolveStage(packaged, {
-    accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
-    ...(options.partition ? { partition: options.partition } : {}),
-  });
+  const stage = resolveFor(packaged, options);
   const { world, bystanders, kmsKeys, notes } = verifyWorld(stage, options);
   const authorizer = createPolicyAuthorizer(world, {
     packaged,
@@ -138,6 +143,13 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
     ),
   );
   const reports = await Promise.all(packaged.map((p) => verifyStage(p, options)));
+  // Stages sharing a target role or a control tag: reported under each stage of the pair.
+  for (const finding of checkStageIsolation(packaged.map((p) => resolveFor(p, options)))) {
+    const { stages: pair, ...rest } = finding;
+    for (const report of reports.filter((r) => pair.includes(r.stage))) {
+      report.findings.push({ ...rest, fix: hintText(rest.hint) });
+    }
+  }
   const cases = reports.reduce((n, r) => n + r.cases.length, 0);
   const mismatches = reports.reduce((n, r) => n + r.cases.filter((c) => !c.ok).length, 0);
   const findings = reports.reduce((n, r) => n + r.findings.length, 0);
