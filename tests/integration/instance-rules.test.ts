@@ -57,7 +57,7 @@ describe('instances handler against the local endpoint: instance rules', () => {
     const externalId = fn.config.targets.find((t) => t.accountId === ACCOUNT_222)?.externalId;
     const assumed = await sts.send(
       new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT_222}:role/xacct-ec2-target`,
+        RoleArn: `arn:aws:iam::${ACCOUNT_222}:role/xacct-ec2-local-target`,
         RoleSessionName: 'integration-test',
         ExternalId: externalId,
       }),

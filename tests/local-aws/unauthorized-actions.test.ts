@@ -91,7 +91,7 @@ describe('local-aws: actions the target role was never granted (real policies)',
         client.send(
           new CreateTagsCommand({
             Resources: [MANAGED_RUNNING],
-            Tags: [{ Key: 'xacct-ec2:managed', Value: 'true' }],
+            Tags: [{ Key: 'xacct-ec2:managed', Value: 'local' }],
           }),
         ),
     ],

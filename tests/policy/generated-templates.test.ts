@@ -68,7 +68,13 @@ describe('Function: renderTargetTemplates', () => {
       parseCfnYaml(text, file),
     ) as Array<{ Parameters: Record<string, unknown>; Resources: Record<string, unknown> }>;
     const rendered = renderTargetRole(
-      { HomeAccountId: '111111111111', ExecutionRoleName: 'exec', DbTagValue: 'yes' },
+      {
+        HomeAccountId: '111111111111',
+        ExecutionRoleName: 'exec',
+        RoleName: 'xacct-ec2-test-target',
+        ControlTagValue: 'test',
+        DbTagValue: 'yes',
+      },
       { accountId: '222222222222', template: role },
     );
 

@@ -11,6 +11,8 @@ function deployableSids(): Set<string> {
       HomeAccountId: '111111111111',
       ExecutionRoleName: 'exec',
       ExternalId: 'ext-123',
+      RoleName: 'xacct-ec2-test-target',
+      ControlTagValue: 'test',
       OrganizationId: 'o-abcdefghij',
       KmsKeyArns: ['arn:aws:kms:eu-west-1:222222222222:key/k'],
     },

@@ -12,6 +12,8 @@ const PARAMS = {
   HomeAccountId: '111111111111',
   ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
   ExternalId: 'ext-123',
+  RoleName: 'xacct-ec2-test-target',
+  ControlTagValue: 'test',
   OrganizationId: 'o-abcdefghij',
   KmsKeyArns: ['arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
 };

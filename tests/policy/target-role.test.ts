@@ -4,6 +4,8 @@ import { statementsOf } from '../../scripts/lib/policies/types';
 const HOME = '111111111111';
 const TARGET = '222222222222';
 const EXEC = 'xacct-ec2-test-eu-west-1-exec';
+/** What every stack states since the role name and tag value have no default (one per stage). */
+const STAGE = { RoleName: 'xacct-ec2-prod-target', ControlTagValue: 'prod' };
 const KEY = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 const sids = (policy: Parameters<typeof statementsOf>[0]) => statementsOf(policy).map((s) => s.Sid);
@@ -11,13 +13,13 @@ const sids = (policy: Parameters<typeof statementsOf>[0]) => statementsOf(policy
 describe('Function: renderTargetRole', () => {
   it('renders the minimal stack: trust of the execution role only, describe and tagged start/stop', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC };
+    const params = { ...STAGE, HomeAccountId: HOME, ExecutionRoleName: EXEC };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
 
     // Assess
-    expect(role.roleArn).toBe('arn:aws:iam::222222222222:role/xacct-ec2-target');
+    expect(role.roleArn).toBe('arn:aws:iam::222222222222:role/xacct-ec2-prod-target');
     expect(statementsOf(role.trustPolicy.policy)).toEqual([
       {
         Sid: 'TrustOnlyTheExecutionRole',
@@ -36,13 +38,18 @@ describe('Function: renderTargetRole', () => {
     expect(startStop).toMatchObject({
       Sid: 'StartStopControlTaggedInstances',
       Resource: `arn:aws:ec2:*:${TARGET}:instance/*`,
-      Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'true' } },
+      Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'prod' } },
     });
   });
 
   it('adds the ExternalId deny when an ExternalId is set', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'ext-123' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      ExternalId: 'ext-123',
+    };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -60,7 +67,12 @@ describe('Function: renderTargetRole', () => {
 
   it('adds the Organization deny when an OrganizationId is set', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, OrganizationId: 'o-abcdefghij' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      OrganizationId: 'o-abcdefghij',
+    };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -78,7 +90,7 @@ describe('Function: renderTargetRole', () => {
 
   it('adds the EC2-only CreateGrant policy for the given KMS keys', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, KmsKeyArns: [KEY] };
+    const params = { ...STAGE, HomeAccountId: HOME, ExecutionRoleName: EXEC, KmsKeyArns: [KEY] };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -132,7 +144,12 @@ describe('Function: renderTargetRole', () => {
 
   it('refuses parameters the stack would refuse', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'has space' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      ExternalId: 'has space',
+    };
 
     // Act
     const attempt = () => renderTargetRole(params, { accountId: TARGET });
