@@ -96,6 +96,7 @@ const docs = markdownFiles().map((file) => ({ file, text: read(file) }));
  * handlers/formats/names.ts) is shown for the placeholder stage `<stage>`.
  */
 function documentedDefault(value: unknown): unknown {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax, as serverless.yml writes it
   if (value === '${sls:stage}') return '<stage>';
   const derived = /^\$\{file\(scripts\/stage-config\.cjs\):default(\w+)\}$/.exec(String(value));
   if (!derived?.[1]) return value;
