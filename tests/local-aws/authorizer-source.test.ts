@@ -72,6 +72,7 @@ describe('policyWorldFromSeed', () => {
       OrganizationId: 'o-a1b2c3d4e5',
       ControlTagKey: 'xacct-ec2:managed',
       ControlTagValue: 'local',
+      Regions: ['eu-central-1'],
       RoleName: 'xacct-ec2-local-target',
     });
     expect(world.organizations['111111111111']).toBe('o-a1b2c3d4e5');

@@ -276,6 +276,8 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
         context: {
           'kms:ViaService': 'ec2.eu-west-1.amazonaws.com',
           'kms:GrantIsForAWSResource': 'true',
+          'kms:GrantOperations': ['Decrypt'],
+          'kms:EncryptionContextKeys': ['aws:ebs:id'],
         },
       },
     ]);

@@ -31,6 +31,7 @@ function renderedRole(): RoleTemplate {
       ExternalId: 'ext-123',
       RoleName: 'xacct-ec2-test-target',
       ControlTagValue: 'test',
+      Regions: ['eu-west-1'],
     },
     { accountId: ACCOUNT, region: 'eu-west-1' },
   ) as unknown as RoleTemplate;

@@ -10,6 +10,7 @@ const REQUIRED = {
   ExecutionRoleName: 'xacct-ec2-dev-eu-west-1-exec',
   RoleName: 'xacct-ec2-dev-target',
   ControlTagValue: 'dev',
+  Regions: 'eu-west-1',
 };
 
 describe('Function: resolveParameters', () => {
@@ -27,6 +28,7 @@ describe('Function: resolveParameters', () => {
     // Assess
     expect(resolved).toMatchObject({
       ...REQUIRED,
+      Regions: ['eu-west-1'],
       ExternalId: '',
       OrganizationId: '',
       ControlTagKey: 'xacct-ec2:managed',

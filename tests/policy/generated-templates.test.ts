@@ -73,6 +73,7 @@ describe('Function: renderTargetTemplates', () => {
         ExecutionRoleName: 'exec',
         RoleName: 'xacct-ec2-test-target',
         ControlTagValue: 'test',
+        Regions: ['eu-west-1'],
         DbTagValue: 'yes',
       },
       { accountId: '222222222222', template: role },

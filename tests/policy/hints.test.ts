@@ -13,6 +13,7 @@ function deployableSids(): Set<string> {
       ExternalId: 'ext-123',
       RoleName: 'xacct-ec2-test-target',
       ControlTagValue: 'test',
+      Regions: ['eu-west-1'],
       OrganizationId: 'o-abcdefghij',
       KmsKeyArns: ['arn:aws:kms:eu-west-1:222222222222:key/k'],
     },

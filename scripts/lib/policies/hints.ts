@@ -75,7 +75,11 @@ export const HINTS = {
   },
   kmsGrantTooWide: {
     symptom: 'kms:CreateGrant is allowed for a use other than EC2 starting an instance',
-    fix: 'resources/target-account-role.yml, statement CreateGrantForEc2Only: keep Bool kms:GrantIsForAWSResource = true and StringLike kms:ViaService = ec2.*.amazonaws.com, with Resource = the KmsKeyArns only',
+    fix: 'resources/target-account-role.yml, statement CreateGrantForEc2Only: keep Bool kms:GrantIsForAWSResource = true, StringEquals kms:ViaService = ec2.<region>.amazonaws.com for the Regions only, ForAllValues:StringEquals kms:GrantOperations = Decrypt and kms:EncryptionContextKeys = aws:ebs:id with their Null checks, and Resource = the KmsKeyArns only',
+  },
+  regionsNotEnforced: {
+    symptom: "The target role can describe, start or stop instances outside the stage's regions",
+    fix: 'resources/target-account-role.yml policy only-in-the-stage-regions, statement DenyOutsideTheStageRegions: keep the Deny on StringNotEquals aws:RequestedRegion = Regions, and deploy with Regions = params targets[].regions',
   },
   scpBlocks: {
     symptom: "An SCP of the home account denies the execution role's AssumeRole",

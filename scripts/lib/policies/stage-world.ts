@@ -40,6 +40,7 @@ export function targetsForStage(
         RoleName: config.targetRoleName,
         ControlTagKey: config.controlTagKey,
         ControlTagValue: config.controlTagValue,
+        Regions: target.regions,
         ...(target.externalId ? { ExternalId: target.externalId } : {}),
         ...(options.organizationId ? { OrganizationId: options.organizationId } : {}),
         ...(keys.length > 0 ? { KmsKeyArns: keys } : {}),
