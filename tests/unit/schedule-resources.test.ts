@@ -1,9 +1,6 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { runtimeEnvironment } from '../../scripts/lib/stage/runtime-environment';
-import {
-  SCHEDULER_TRUST_POLICY,
-  scheduleResources,
-} from '../../scripts/lib/stage/schedule-resources';
+import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
 import { targetRoleArns } from '../../scripts/lib/stage/target-role-arns';
 import { TEST_CONFIG } from '../helpers/config';
 
@@ -24,7 +21,7 @@ describe('Function: scheduleResources', () => {
     expect(resources).toEqual({ Resources: {} });
   });
 
-  it('gives the schedules their own invoke-only role, trusted by this account’s scheduler', () => {
+  it('gives the schedules their own group and invoke-only role, trusted by this account’s scheduler for that group only', () => {
     // Prepare
     const config = aStageConfig([
       {
@@ -41,12 +38,46 @@ describe('Function: scheduleResources', () => {
 
     // Assess
     expect(Object.keys(Resources).sort()).toEqual([
+      'ScheduleGroup',
       'SchedulerInvokeRole',
       'Scheduleweekdayeveningstop',
     ]);
-    expect(Resources.SchedulerInvokeRole?.Properties.AssumeRolePolicyDocument).toEqual(
-      SCHEDULER_TRUST_POLICY,
-    );
+    expect(Resources.ScheduleGroup).toEqual({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: 'xacct-ec2-test' },
+    });
+    expect(Resources.Scheduleweekdayeveningstop?.Properties.GroupName).toEqual({
+      Ref: 'ScheduleGroup',
+    });
+    expect(Resources.SchedulerInvokeRole?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':scheduler:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':schedule/xacct-ec2-test/*',
+                  ],
+                ],
+              },
+            },
+          },
+        },
+      ],
+    });
     expect(Resources.SchedulerInvokeRole?.Properties.Policies).toEqual([
       {
         PolicyName: 'invoke-scheduled-function',

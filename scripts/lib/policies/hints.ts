@@ -97,6 +97,11 @@ export const HINTS = {
     symptom: 'A policy trusts "*"',
     fix: 'Name the principal: the home account root with an aws:PrincipalArn condition (target role) or lambda.amazonaws.com (execution role)',
   },
+  schedulerTrustTooWide: {
+    symptom:
+      "Schedules other than this stage's could invoke the function through its scheduler role",
+    fix: 'scripts/lib/stage/schedule-resources.ts schedulerTrustPolicy: keep StringEquals aws:SourceAccount = the home account and ArnLike aws:SourceArn = arn:<partition>:scheduler:<region>:<account>:schedule/<service>-<stage>/*, and every schedule in that group (GroupName)',
+  },
   stagesShareTargetRole: {
     symptom: 'Two stages use the same target role in one account with different callers',
     fix: 'serverless.yml params: give each stage its own namespace (the default, the stage name) or targetRoleName, so each deploys its own target stack xacct-ec2-<namespace>-target; resources/README.md explains the move',

@@ -16,6 +16,7 @@ import { configuredStages } from './stages';
 import {
   checkExecutionRole,
   checkGuardrail,
+  checkSchedulerRole,
   checkTargetRole,
   type StaticFinding,
 } from './static-checks';
@@ -77,6 +78,7 @@ function staticFindings(
       boundaryGiven: Boolean(options.permissionBoundary),
     }),
     ...configuredRoles.flatMap(checkTargetRole),
+    ...checkSchedulerRole(stage),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),

@@ -11,7 +11,7 @@ import {
   validateTrustPolicy,
 } from '@cloud-copilot/iam-policy';
 import { TASKS } from '../../../handlers/tasks';
-import type { ExecutionRole } from './execution-role';
+import type { ExecutionRole, ResolvedStage } from './execution-role';
 import type { HintId } from './hints';
 import type { RenderedTargetRole } from './target-role';
 import { listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
@@ -302,6 +302,51 @@ function regionsNotEnforced(role: RenderedTargetRole): StaticFinding[] {
       hint: 'regionsNotEnforced',
     },
   ];
+}
+
+/**
+ * The schedules' invoke role: only EventBridge Scheduler, only for this account, only for the
+ * schedules in this stage's own group (aws:SourceArn), and every schedule of the stage in it.
+ */
+export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
+  const side = stage.scheduler;
+  if (!side) return [];
+  const trust = side.trustPolicy;
+  const findings: StaticFinding[] = [...wellFormed(trust, validateTrustPolicy)];
+  const { partition, region, homeAccountId } = stage;
+  const patterns = side.groups.map(
+    (g) => `arn:${partition}:scheduler:${region}:${homeAccountId}:schedule/${g}/*`,
+  );
+  statementsOf(trust.policy).forEach((s, i) => {
+    if (s.Effect !== 'Allow') return;
+    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const values = (key: string) =>
+      Object.values(condition).flatMap((block) =>
+        Object.entries(block)
+          .filter(([k]) => k.toLowerCase() === key)
+          .flatMap(([, v]) => listOf(v)),
+      );
+    const account = values('aws:sourceaccount');
+    if (account.length !== 1 || account[0] !== homeAccountId) {
+      const message = `trusts the scheduler without aws:SourceAccount = ${homeAccountId}`;
+      findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
+    }
+    const arns = values('aws:sourcearn');
+    if (arns.length === 0 || arns.some((a) => !patterns.includes(a))) {
+      const message = `trusts the scheduler for ${arns.length ? arns.join(', ') : 'any schedule'}, not only the schedules of group ${side.groups.join(', ') || '(none declared)'}`;
+      findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
+    }
+  });
+  for (const schedule of side.schedules.filter((s) => !side.groups.includes(s.group))) {
+    findings.push({
+      policy: trust.name,
+      source: trust.source,
+      statement: schedule.name,
+      message: `schedule ${schedule.name} is in group ${schedule.group}, not the stage's own group, so the scheduler role cannot be scoped to it`,
+      hint: 'schedulerTrustTooWide',
+    });
+  }
+  return findings;
 }
 
 /** User-supplied guardrails must at least parse, or their effect would be meaningless. */
