@@ -53,6 +53,7 @@ describe('Function: scheduleResources', () => {
       Version: '2012-10-17',
       Statement: [
         {
+          Sid: 'SchedulesOfThisStage',
           Effect: 'Allow',
           Principal: { Service: 'scheduler.amazonaws.com' },
           Action: 'sts:AssumeRole',

@@ -49,6 +49,7 @@ export function schedulerTrustPolicy(group: string): PolicyDocument {
     Version: '2012-10-17',
     Statement: [
       {
+        Sid: 'SchedulesOfThisStage',
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
         Action: 'sts:AssumeRole',
