@@ -119,7 +119,7 @@ describe('local-aws: actions the target role was never granted (real policies)',
       expect(aws.world.instance(MANAGED_RUNNING)?.state).toBe('running');
       expect(aws.world.instance(MANAGED_RUNNING)?.tags).toContainEqual({
         key: 'xacct-ec2:managed',
-        value: 'true',
+        value: 'local',
       });
     },
   );

@@ -46,12 +46,22 @@ function world(overrides: Partial<PolicyWorld> = {}): PolicyWorld {
     RoleName: stage.config.targetRoleName,
     ControlTagValue: stage.config.controlTagValue,
   };
+  const regions = (account: string) =>
+    stage.config.targets.find((t) => t.accountId === account)?.regions ?? [];
   return {
     stage: 'test',
     homeAccountId: HOME,
     targets: [
-      { accountId: A, roleParameters: { ...common, ExternalId: EXTERNAL_ID, OrganizationId: ORG } },
-      { accountId: B, roleParameters: common },
+      {
+        accountId: A,
+        roleParameters: {
+          ...common,
+          Regions: regions(A),
+          ExternalId: EXTERNAL_ID,
+          OrganizationId: ORG,
+        },
+      },
+      { accountId: B, roleParameters: { ...common, Regions: regions(B) } },
     ],
     organizations: { [HOME]: ORG },
     principals: [{ arn: `arn:aws:iam::${HOME}:role/ci`, identityPolicies: [ALLOW_ASSUME_ANY] }],
