@@ -24,6 +24,7 @@ const { assumeStatement, AssumeStatementTooLargeError } = load(
   './lib/execution-policy/assume-statement.ts',
 );
 const signals = load('./lib/signals/resources.ts');
+const names = load('../handlers/formats/names.ts');
 
 const PARAM_KEYS = [
   'targetRoleName',
@@ -120,6 +121,33 @@ async function loadStageConfig({ resolveVariable }) {
   return loaded;
 }
 
+/** The stage's names (handlers/formats/names.ts) from `self:service` and `param:namespace`. */
+async function stageNames({ resolveVariable }) {
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+  const namespace = await resolveVariable('param:namespace');
+  if (typeof namespace !== 'string' || !names.NAMESPACE_PATTERN.test(namespace)) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'params.namespace',
+        message: `is "${namespace}"; give 1-24 letters, digits and hyphens (it names the target role, stack and control tag)`,
+      },
+    ]);
+  }
+  return names.stageNames(service, namespace);
+}
+
+/** Defaults of params.targetRoleName, controlTagKey and controlTagValue in serverless.yml. */
+async function defaultTargetRoleName(context) {
+  return (await stageNames(context)).targetRoleName;
+}
+async function defaultControlTagKey(context) {
+  return (await stageNames(context)).controlTagKey;
+}
+async function defaultControlTagValue(context) {
+  return (await stageNames(context)).controlTagValue;
+}
+
 /**
  * The bundle's first line: the runtime copy of the config (serverless.yml custom.esbuild.banner).
  * It used to travel in one environment variable, which Lambda's 4 KB capped at about 40 accounts.
@@ -190,6 +218,9 @@ async function signalsResources(context) {
 module.exports = {
   bundleBanner,
   assumeTargetRolesStatement,
+  defaultTargetRoleName,
+  defaultControlTagKey,
+  defaultControlTagValue,
   scheduleResources,
   signalsResources,
   loadStageConfig,

@@ -3,7 +3,9 @@
  * target-account templates are rendered from every registered task's fragment
  * (scripts/generate-templates.ts), and the policy prover reads the same fragments.
  *
- * Values may name template parameters and pseudo parameters as `${Name}`, as in Fn::Sub.
+ * Values may name template parameters and pseudo parameters as `${Name}`, as in Fn::Sub. A
+ * whole `${List}` is the list parameter itself; `pre${List[*]}post` is one value per item
+ * (`ec2.${Regions[*]}.amazonaws.com` -> `ec2.eu-west-1.amazonaws.com`, ...).
  */
 
 export interface PolicyStatement {

@@ -5,6 +5,11 @@
  */
 
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
+import {
+  controlTagKeyFor,
+  controlTagValueFor,
+  targetRoleNameFor,
+} from '../../handlers/formats/names';
 import type { AwsRegion } from '../../handlers/formats/regions';
 import type { SeedInput } from '../local-aws';
 
@@ -20,8 +25,11 @@ export const BENCH_STAGE = 'bench';
 export const SERVICE_NAME = 'xacct-ec2';
 export const HOME_ACCOUNT = '111111111111';
 export const HOME_REGION = 'eu-west-1';
-export const TARGET_ROLE = 'xacct-ec2-target';
-export const CONTROL_TAG = { key: 'xacct-ec2:managed', value: 'true' } as const;
+export const TARGET_ROLE = targetRoleNameFor(SERVICE_NAME, BENCH_STAGE);
+export const CONTROL_TAG = {
+  key: controlTagKeyFor(SERVICE_NAME),
+  value: controlTagValueFor(BENCH_STAGE),
+} as const;
 const REGIONS: readonly AwsRegion[] = [
   'eu-west-1',
   'us-east-1',

@@ -79,7 +79,8 @@ interface RequestContextAuthorizer {
  * Whether the caller may have EC2 create a grant on the customer-managed key of an instance's
  * volumes (kms:CreateGrant). Without it a start is accepted, then falls back to stopped.
  * EC2 makes that call on the caller's behalf and for itself, so the request carries
- * kms:ViaService=ec2.<region>.amazonaws.com and kms:GrantIsForAWSResource=true: the keys that
+ * kms:ViaService=ec2.<region>.amazonaws.com, kms:GrantIsForAWSResource=true, and the grant's
+ * operations (Decrypt) and encryption-context keys (aws:ebs:id, the volume): the keys that
  * least-privilege key permissions test. Only an Authorizer with authorizeRequest can take them.
  */
 export async function mayUseKmsKey(
@@ -99,6 +100,8 @@ export async function mayUseKmsKey(
       context: {
         'kms:ViaService': `ec2.${caller.region}.amazonaws.com`,
         'kms:GrantIsForAWSResource': 'true',
+        'kms:GrantOperations': ['Decrypt'],
+        'kms:EncryptionContextKeys': ['aws:ebs:id'],
       },
     });
     return decision.allowed;

@@ -57,6 +57,8 @@ const TargetRoleParametersSchema = z.strictObject({
   OrganizationId: z.string().regex(/^(o-[a-z0-9]{10,32})?$/),
   ControlTagKey: z.string().min(1).max(128),
   ControlTagValue: z.string().min(1).max(256),
+  /** The regions the role acts in (a CommaDelimitedList, as an array). */
+  Regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/)).min(1),
   KmsKeyArns: z.array(z.string()),
   RoleName: z.string().regex(ROLE_NAME),
 });

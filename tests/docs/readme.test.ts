@@ -8,6 +8,7 @@ import path from 'node:path';
 import { stageConfigSchema } from '../../handlers/config/stage-config';
 import { requestSchema } from '../../handlers/contract/request';
 import { TROUBLESHOOTING } from '../../handlers/core/diagnose';
+import { stageNames } from '../../handlers/formats/names';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { HINTS } from '../../scripts/lib/policies/hints';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
@@ -90,6 +91,20 @@ function tableRows(markdown: string): string[] {
 const readme = read('README.md');
 const docs = markdownFiles().map((file) => ({ file, text: read(file) }));
 
+/**
+ * A default as the table states it: a name derived per stage (scripts/stage-config.cjs, from
+ * handlers/formats/names.ts) is shown for the placeholder stage `<stage>`.
+ */
+function documentedDefault(value: unknown): unknown {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax, as serverless.yml writes it
+  if (value === '${sls:stage}') return '<stage>';
+  const derived = /^\$\{file\(scripts\/stage-config\.cjs\):default(\w+)\}$/.exec(String(value));
+  if (!derived?.[1]) return value;
+  const names = stageNames('xacct-ec2', '<stage>');
+  const key = `${derived[1].charAt(0).toLowerCase()}${derived[1].slice(1)}` as keyof typeof names;
+  return names[key];
+}
+
 describe('Document: README.md', () => {
   it(`stays a newcomer's page of at most ${README_MAX_LINES} lines`, () => {
     // Act
@@ -126,6 +141,7 @@ describe('Document: README.md', () => {
       .filter(
         ([, value]) => (typeof value === 'string' && value !== '') || typeof value === 'number',
       )
+      .map(([key, value]) => [key, documentedDefault(value)] as const)
       .filter(([key, value]) => !rowOf(key)?.includes(`\`${value}\``))
       .map(([key, value]) => `${key}: ${value}`);
 

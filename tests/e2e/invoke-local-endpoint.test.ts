@@ -64,7 +64,7 @@ describe('sls invoke local against the local endpoint', () => {
       const target = result.targets.find((t) => t.accountId === accountId && t.region === region);
       const inWorld = endpoint.aws.world
         .instancesIn(accountId, region)
-        .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'true'))
+        .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'local'))
         .filter((i) => i.state !== 'terminated');
       expect(target?.status).toBe('ok');
       expect(target?.instances.map((i) => i.instanceId)).toEqual(inWorld.map((i) => i.instanceId));

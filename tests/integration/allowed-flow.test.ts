@@ -40,7 +40,7 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
   function managedInWorld(accountId: string, region: string) {
     return harness.endpoint.aws.world
       .instancesIn(accountId, region)
-      .filter((i) => tagsAsRecord(i.tags)['xacct-ec2:managed'] === 'true')
+      .filter((i) => tagsAsRecord(i.tags)['xacct-ec2:managed'] === 'local')
       .filter((i) => (SELECTABLE_STATES as readonly string[]).includes(i.state));
   }
 

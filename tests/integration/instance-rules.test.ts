@@ -57,7 +57,7 @@ describe('instances handler against the local endpoint: instance rules', () => {
     const externalId = fn.config.targets.find((t) => t.accountId === ACCOUNT_222)?.externalId;
     const assumed = await sts.send(
       new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT_222}:role/xacct-ec2-target`,
+        RoleArn: `arn:aws:iam::${ACCOUNT_222}:role/xacct-ec2-local-target`,
         RoleSessionName: 'integration-test',
         ExternalId: externalId,
       }),
@@ -88,7 +88,7 @@ describe('instances handler against the local endpoint: instance rules', () => {
     expect(instanceOf(result, SHARED_DB)).toMatchObject({
       outcome: 'skipped',
       currentState: 'running',
-      reason: expect.stringMatching(/^not tagged xacct-ec2:managed=true/),
+      reason: expect.stringMatching(/^not tagged xacct-ec2:managed=local/),
     });
     expect(direct).toBe('UnauthorizedOperation');
     expect(world(SHARED_DB)?.state).toBe('running');
@@ -192,7 +192,7 @@ describe('instances handler against the local endpoint: instance rules', () => {
   });
 
   it('says a dry run is not authorised when the stage selects instances the role may not touch', async () => {
-    // Prepare: a stage whose control tag disagrees with the target stack's (xacct-ec2:managed=true).
+    // Prepare: a stage whose control tag disagrees with the target stack's (xacct-ec2:managed=local).
     const misconfigured = await harness.loadFunction({
       editConfig: (config) => ({ ...config, controlTagValue: 'false' }),
     });

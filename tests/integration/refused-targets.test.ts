@@ -55,10 +55,10 @@ describe('instances handler against the local endpoint: refused targets', () => 
     expect(refused).toMatchObject({ status: 'failed', instances: [] });
     expect(refused.error?.code).toBe('AccessDenied');
     expect(refused.error?.message).toContain(
-      `is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT_444}:role/xacct-ec2-target`,
+      `is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT_444}:role/xacct-ec2-local-target`,
     );
     expect(refused.error?.checks.join('\n')).toContain(
-      `the trust policy of arn:aws:iam::${ACCOUNT_444}:role/xacct-ec2-target must trust the function's execution role (xacct-ec2-local-eu-west-1-exec)`,
+      `the trust policy of arn:aws:iam::${ACCOUNT_444}:role/xacct-ec2-local-target must trust the function's execution role (xacct-ec2-local-eu-west-1-exec)`,
     );
     for (const [accountId, region] of [
       [ACCOUNT_222, 'eu-west-1'],
@@ -86,7 +86,7 @@ describe('instances handler against the local endpoint: refused targets', () => 
     expect(target.status).toBe('failed');
     expect(target.error?.code).toBe('AccessDenied');
     expect(target.error?.checks.join('\n')).toContain(
-      `The role must exist in account ${ACCOUNT_555} with exactly the name "xacct-ec2-target"`,
+      `The role must exist in account ${ACCOUNT_555} with exactly the name "xacct-ec2-local-target"`,
     );
   });
 

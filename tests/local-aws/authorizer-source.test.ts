@@ -19,8 +19,8 @@ describe('loadAuthorizer', () => {
 
     // Assess
     const decision = await authorizer.authorizeEc2({
-      callerSessionArn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/s',
-      callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+      callerSessionArn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-local-target/s',
+      callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-local-target',
       accountId: '222222222222',
       region: 'eu-west-1',
       action: 'ec2:DescribeInstances',
@@ -71,8 +71,9 @@ describe('policyWorldFromSeed', () => {
       ExecutionRoleName: 'xacct-ec2-local-eu-west-1-exec',
       OrganizationId: 'o-a1b2c3d4e5',
       ControlTagKey: 'xacct-ec2:managed',
-      ControlTagValue: 'true',
-      RoleName: 'xacct-ec2-target',
+      ControlTagValue: 'local',
+      Regions: ['eu-central-1'],
+      RoleName: 'xacct-ec2-local-target',
     });
     expect(world.organizations['111111111111']).toBe('o-a1b2c3d4e5');
   });

@@ -96,7 +96,7 @@ describe('local-aws: actions that are authorised but not carried out', () => {
     expect(contextual.authorizer.requestChecks[0]).toMatchObject({
       action: 'ec2:CreateTags',
       resourceArn: `arn:aws:ec2:eu-west-1:222222222222:instance/${MANAGED_RUNNING}`,
-      resourceTags: { 'xacct-ec2:managed': 'true' },
+      resourceTags: { 'xacct-ec2:managed': 'local' },
       context: { 'aws:TagKeys': ['owner'], 'aws:RequestTag/owner': 'team-a' },
     });
   });

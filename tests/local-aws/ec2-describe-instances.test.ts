@@ -8,7 +8,7 @@ import {
 import type { TemporaryCredentials } from '../../scripts/local-aws';
 import { type Fixture, failureOf, startFixture } from './local-aws-fixture';
 
-const MANAGED = { Name: 'tag:xacct-ec2:managed', Values: ['true'] };
+const MANAGED = { Name: 'tag:xacct-ec2:managed', Values: ['local'] };
 
 function idsOf(reservations: Array<{ Instances?: Instance[] }> | undefined): string[] {
   return (reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '');
@@ -290,7 +290,7 @@ describe('local-aws: EC2 DescribeInstances', () => {
       HibernationOptions: { Configured: false },
       Tags: [
         { Key: 'Name', Value: 'batch-1' },
-        { Key: 'xacct-ec2:managed', Value: 'true' },
+        { Key: 'xacct-ec2:managed', Value: 'local' },
       ],
     });
     expect(answer.Reservations?.[2]?.Instances?.[0]?.HibernationOptions?.Configured).toBe(true);
@@ -307,7 +307,7 @@ describe('local-aws: EC2 DescribeInstances', () => {
       resourceArn: '*',
       accountId: '222222222222',
       region: 'eu-west-1',
-      callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+      callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-local-target',
     });
   });
 });

@@ -82,7 +82,7 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
         check.resourceTags['xacct-ec2:managed'],
       ]),
     ).toEqual([
-      ['ec2:StopInstances', 'true'],
+      ['ec2:StopInstances', 'local'],
       ['ec2:StopInstances', undefined],
     ]);
   });
@@ -266,8 +266,9 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
     // Assess
     expect(requests).toEqual([
       {
-        callerSessionArn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/test-session',
-        callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
+        callerSessionArn:
+          'arn:aws:sts::222222222222:assumed-role/xacct-ec2-local-target/test-session',
+        callerRoleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-local-target',
         action: 'kms:CreateGrant',
         resourceArn: 'arn:aws:kms:eu-west-1:222222222222:key/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
         resourceAccountId: '222222222222',
@@ -275,6 +276,8 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
         context: {
           'kms:ViaService': 'ec2.eu-west-1.amazonaws.com',
           'kms:GrantIsForAWSResource': 'true',
+          'kms:GrantOperations': ['Decrypt'],
+          'kms:EncryptionContextKeys': ['aws:ebs:id'],
         },
       },
     ]);

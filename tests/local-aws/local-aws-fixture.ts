@@ -12,7 +12,8 @@ import {
 import { createFakeAuthorizer, type FakeAuthorizer, type FakeRules } from './fake-authorizer';
 
 export const HOME_ACCOUNT = '111111111111';
-export const TARGET_ROLE = (accountId: string) => `arn:aws:iam::${accountId}:role/xacct-ec2-target`;
+export const TARGET_ROLE = (accountId: string) =>
+  `arn:aws:iam::${accountId}:role/xacct-ec2-local-target`;
 export const EXTERNAL_ID_222 = 'xacct-ec2-local-222222222222';
 
 /** Credentials a test signs with: a session's, or deliberately wrong ones. */

@@ -292,10 +292,10 @@ describe('local-aws: requests AWS would refuse', () => {
       );
 
     it.each([
-      ['a role name instead of an ARN', 'xacct-ec2-target-role-name'],
-      ['a user ARN', 'arn:aws:iam::222222222222:user/xacct-ec2-target'],
-      ['an account ID that is not 12 digits', 'arn:aws:iam::2222:role/xacct-ec2-target'],
-      ['a single colon before the account', 'arn:aws:iam:222222222222:role/xacct-ec2-target'],
+      ['a role name instead of an ARN', 'xacct-ec2-local-target-role-name'],
+      ['a user ARN', 'arn:aws:iam::222222222222:user/xacct-ec2-local-target'],
+      ['an account ID that is not 12 digits', 'arn:aws:iam::2222:role/xacct-ec2-local-target'],
+      ['a single colon before the account', 'arn:aws:iam:222222222222:role/xacct-ec2-local-target'],
     ])(
       'refuses %s with ValidationError (400) before any policy is asked',
       async (_case, roleArn) => {

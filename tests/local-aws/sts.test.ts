@@ -50,7 +50,7 @@ describe('local-aws: STS', () => {
 
       // Assess
       expect(answer.AssumedRoleUser?.Arn).toBe(
-        'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/xacct-ec2-test-1',
+        'arn:aws:sts::222222222222:assumed-role/xacct-ec2-local-target/xacct-ec2-test-1',
       );
       expect(answer.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:xacct-ec2-test-1$/);
       expect(answer.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
@@ -84,7 +84,7 @@ describe('local-aws: STS', () => {
 
     it.each([
       ['a wrong ExternalId', '222222222222', { ExternalId: 'guess' }],
-      ['a role that does not trust this function', '444444444444', {}],
+      ['a role deployed for another stage only', '444444444444', {}],
       ['a role that does not exist', '555555555555', {}],
     ])('answers AccessDenied with AWS text for %s', async (_case, accountId, input) => {
       // Act
@@ -204,7 +204,7 @@ describe('local-aws: STS', () => {
       expect(home).toMatchObject({ Account: '111111111111', Arn: HOME_SESSION_ARN });
       expect(target).toMatchObject({
         Account: '222222222222',
-        Arn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-target/test-session',
+        Arn: 'arn:aws:sts::222222222222:assumed-role/xacct-ec2-local-target/test-session',
         UserId: expect.stringMatching(/^AROA\w+:test-session$/),
       });
     });

@@ -91,7 +91,7 @@ describe('local-aws: actions the target role was never granted (real policies)',
         client.send(
           new CreateTagsCommand({
             Resources: [MANAGED_RUNNING],
-            Tags: [{ Key: 'xacct-ec2:managed', Value: 'true' }],
+            Tags: [{ Key: 'xacct-ec2:managed', Value: 'local' }],
           }),
         ),
     ],
@@ -119,7 +119,7 @@ describe('local-aws: actions the target role was never granted (real policies)',
       expect(aws.world.instance(MANAGED_RUNNING)?.state).toBe('running');
       expect(aws.world.instance(MANAGED_RUNNING)?.tags).toContainEqual({
         key: 'xacct-ec2:managed',
-        value: 'true',
+        value: 'local',
       });
     },
   );

@@ -6,7 +6,7 @@
  * Slow: one full `sls package` of the fleet stage plus one that fails early.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readFile as readText, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -25,7 +25,9 @@ import { withoutServerlessOffline, withParams } from './service-config';
 
 const ACCOUNTS = 2500;
 const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2'];
-const TARGETS_FILE = 'resources/targets/fleet2500.json';
+/** Outside the service directory: its resources/ is a link into the repository. */
+let targetsFile: string;
+let targetsDir: string;
 
 let service: ServiceDir;
 let packageDir: string;
@@ -45,26 +47,27 @@ beforeAll(async () => {
     endpoint: endpoint.aws.url,
     credentials: organizationReaderCredentials(endpoint.aws.world),
   });
-  const yml = await readText(path.join(REPO_ROOT, 'serverless.yml'), 'utf8');
+  targetsDir = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-fleet-targets-'));
+  targetsFile = path.join(targetsDir, 'fleet2500.json');
+  const yml = await readFile(path.join(REPO_ROOT, 'serverless.yml'), 'utf8');
   service = await createServiceDir({
     serverlessYml: withParams(withoutServerlessOffline(yml), (params) => {
       params.fleet = {
-        targetsFile: TARGETS_FILE,
+        targetsFile,
         assumeScope: 'organization',
         organizationId: 'o-fleetscale01',
         schedules: [],
       };
-      params.exact = { targetsFile: TARGETS_FILE, schedules: [] };
+      params.exact = { targetsFile, schedules: [] };
     }),
   });
   try {
     await endpoint.ready;
-    await mkdir(path.join(service.dir, 'resources', 'targets'), { recursive: true });
     const generated = await generateTargets(
       parseTargetsArgs([
         '--from-organization',
         '--out',
-        path.join(service.dir, TARGETS_FILE),
+        targetsFile,
         '--regions',
         REGIONS.join(','),
         '--external-id-prefix',
@@ -97,12 +100,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.remove();
   if (packageDir) await rm(packageDir, { recursive: true, force: true });
+  if (targetsDir) await rm(targetsDir, { recursive: true, force: true });
 });
 
 describe(`a stage of ${ACCOUNTS} accounts`, () => {
   it('is generated from the organization with the suspended accounts skipped', async () => {
     // Act
-    const file = JSON.parse(await readFile(path.join(service.dir, TARGETS_FILE), 'utf8')) as {
+    const file = JSON.parse(await readFile(targetsFile, 'utf8')) as {
       accounts: Array<{ accountId: string }>;
     };
 

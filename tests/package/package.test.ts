@@ -299,6 +299,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           ScheduleExpression: schedule.expression,
           ScheduleExpressionTimezone: schedule.timezone,
           State: schedule.enabled ? 'ENABLED' : 'DISABLED',
+          GroupName: { Ref: 'ScheduleGroup' },
           Target: {
             Arn: { 'Fn::GetAtt': ['InstancesLambdaFunction', 'Arn'] },
             RoleArn: { 'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'] },
@@ -429,7 +430,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(zones.sort()).toEqual(['America/New_York', 'Europe/Berlin']);
     });
 
-    it('invokes through a role that only EventBridge Scheduler of this account can assume, and that may only invoke the instances function', () => {
+    it('invokes through a role that only EventBridge Scheduler of this account, for the stage group, can assume, and that may only invoke the instances function', () => {
       // Prepare
       const role = resource(get('test').template, 'SchedulerInvokeRole');
 
@@ -443,12 +444,34 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(role.Type).toBe('AWS::IAM::Role');
       expect(trust.Statement).toEqual([
         {
+          Sid: 'SchedulesOfThisStage',
           Effect: 'Allow',
           Principal: { Service: 'scheduler.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':scheduler:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':schedule/xacct-ec2-test/*',
+                  ],
+                ],
+              },
+            },
+          },
         },
       ]);
+      expect(resource(get('test').template, 'ScheduleGroup').Properties).toEqual({
+        Name: 'xacct-ec2-test',
+      });
       expect(statements).toEqual([
         {
           Effect: 'Allow',

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
+import { type StageNames, stageNames } from '../../handlers/formats/names';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { withoutOfflinePlugin } from '../../scripts/lib/policies/package-stage';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
@@ -35,13 +36,35 @@ export function stageParams(
   serverlessYml = readServerlessYml(),
 ): Record<string, unknown> {
   const params = paramsOf(serverlessYml);
-  return { ...params.default, ...(params[stage] ?? {}) };
+  return derivedNames(stage, { ...params.default, ...(params[stage] ?? {}) });
+}
+
+const DERIVED = /^\$\{file\(scripts\/stage-config\.cjs\):default(\w+)\}$/;
+
+/** The per-stage names osls resolves (`${sls:stage}`, scripts/stage-config.cjs defaults). */
+function derivedNames(stage: string, params: Record<string, unknown>): Record<string, unknown> {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax, as serverless.yml writes it
+  const namespace = params.namespace === '${sls:stage}' ? stage : String(params.namespace);
+  const names = stageNames(SERVICE, namespace);
+  const resolved: Record<string, unknown> = { ...params, namespace };
+  for (const [key, value] of Object.entries(params)) {
+    const derived = DERIVED.exec(String(value))?.[1];
+    if (!derived) continue;
+    const name = `${derived.charAt(0).toLowerCase()}${derived.slice(1)}` as keyof StageNames;
+    resolved[key] = names[name];
+  }
+  return resolved;
 }
 
 /** A stage's configuration, validated with the schema the function and the packager use. */
 export function stageConfig(stage: string, serverlessYml = readServerlessYml()): StageConfig {
   // alarmEmail shapes the signals resources only (scripts/stage-config.cjs signalsResources).
-  const { alarmEmail: _alarmEmail, ...params } = stageParams(stage, serverlessYml);
+  // namespace only derives the names below it (scripts/stage-config.cjs).
+  const {
+    alarmEmail: _alarmEmail,
+    namespace: _namespace,
+    ...params
+  } = stageParams(stage, serverlessYml);
   const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) {
     throw new Error(

@@ -187,16 +187,21 @@ describe('resources: target-account templates', () => {
   });
 
   describe('agreement with serverless.yml', () => {
-    it('the templates’ defaults for role name and control tag equal params.default', () => {
-      // Prepare
-      const defaults = stageParams('default');
+    it('the templates leave the role name and tag value to the stage, and share the tag key default', () => {
+      // Prepare: two stages' params, as osls resolves them
+      const [dev, prod] = [stageParams('dev'), stageParams('prod')];
 
-      // Assess
+      // Assess: no default a second stage could silently share
+      expect(dev.targetRoleName).toBe('xacct-ec2-dev-target');
+      expect(prod.targetRoleName).toBe('xacct-ec2-prod-target');
+      expect(prod.controlTagValue).toBe('prod');
       for (const template of [role, stackSetTemplate]) {
-        expect(template.Parameters.RoleName?.Default).toBe(defaults.targetRoleName);
-        expect(template.Parameters.ControlTagKey?.Default).toBe(defaults.controlTagKey);
-        expect(template.Parameters.ControlTagValue?.Default).toBe(defaults.controlTagValue);
+        expect(template.Parameters.RoleName?.Default).toBeUndefined();
+        expect(template.Parameters.ControlTagValue?.Default).toBeUndefined();
+        expect(template.Parameters.ControlTagKey?.Default).toBe(prod.controlTagKey);
+        expect(template.Parameters.RoleName?.Description).toContain('xacct-ec2-<stage>-target');
       }
+      expect(stackSetTemplate.Parameters.StackSetName?.Default).toBeUndefined();
     });
 
     it.each(STAGES)('the templates accept every ExternalId configured for %s', (stage) => {

@@ -29,6 +29,9 @@ function renderedRole(): RoleTemplate {
       HomeAccountId: '111111111111',
       ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
       ExternalId: 'ext-123',
+      RoleName: 'xacct-ec2-test-target',
+      ControlTagValue: 'test',
+      Regions: ['eu-west-1'],
     },
     { accountId: ACCOUNT, region: 'eu-west-1' },
   ) as unknown as RoleTemplate;

@@ -8,6 +8,9 @@ const declarations = (loadTargetRoleTemplate() as { Parameters: Record<string, u
 const REQUIRED = {
   HomeAccountId: '111111111111',
   ExecutionRoleName: 'xacct-ec2-dev-eu-west-1-exec',
+  RoleName: 'xacct-ec2-dev-target',
+  ControlTagValue: 'dev',
+  Regions: 'eu-west-1',
 };
 
 describe('Function: resolveParameters', () => {
@@ -25,11 +28,10 @@ describe('Function: resolveParameters', () => {
     // Assess
     expect(resolved).toMatchObject({
       ...REQUIRED,
+      Regions: ['eu-west-1'],
       ExternalId: '',
       OrganizationId: '',
       ControlTagKey: 'xacct-ec2:managed',
-      ControlTagValue: 'true',
-      RoleName: 'xacct-ec2-target',
       KmsKeyArns: [
         'arn:aws:kms:eu-west-1:222222222222:key/a',
         'arn:aws:kms:eu-west-1:222222222222:key/b',

@@ -68,7 +68,14 @@ describe('Function: renderTargetTemplates', () => {
       parseCfnYaml(text, file),
     ) as Array<{ Parameters: Record<string, unknown>; Resources: Record<string, unknown> }>;
     const rendered = renderTargetRole(
-      { HomeAccountId: '111111111111', ExecutionRoleName: 'exec', DbTagValue: 'yes' },
+      {
+        HomeAccountId: '111111111111',
+        ExecutionRoleName: 'exec',
+        RoleName: 'xacct-ec2-test-target',
+        ControlTagValue: 'test',
+        Regions: ['eu-west-1'],
+        DbTagValue: 'yes',
+      },
       { accountId: '222222222222', template: role },
     );
 

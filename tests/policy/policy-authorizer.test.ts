@@ -18,10 +18,10 @@ const A = '222222222222';
 const B = '333333333333';
 const ORG = 'o-abcdefghij';
 const EXTERNAL_ID = 'xacct-ec2-test-222222222222';
-const TARGET_A = `arn:aws:iam::${A}:role/xacct-ec2-target`;
-const TARGET_B = `arn:aws:iam::${B}:role/xacct-ec2-target`;
+const TARGET_A = `arn:aws:iam::${A}:role/xacct-ec2-test-target`;
+const TARGET_B = `arn:aws:iam::${B}:role/xacct-ec2-test-target`;
 const INSTANCE = `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`;
-const TAGGED = { 'xacct-ec2:managed': 'true' };
+const TAGGED = { 'xacct-ec2:managed': 'test' };
 const ALLOW_ASSUME_ANY = {
   name: 'allow-assume-any',
   policy: {
@@ -40,13 +40,28 @@ beforeAll(async () => {
 
 /** A: ExternalId and Organization required; B: neither (as the test stage configures B). */
 function world(overrides: Partial<PolicyWorld> = {}): PolicyWorld {
-  const common = { HomeAccountId: HOME, ExecutionRoleName: stage.executionRole.roleName };
+  const common = {
+    HomeAccountId: HOME,
+    ExecutionRoleName: stage.executionRole.roleName,
+    RoleName: stage.config.targetRoleName,
+    ControlTagValue: stage.config.controlTagValue,
+  };
+  const regions = (account: string) =>
+    stage.config.targets.find((t) => t.accountId === account)?.regions ?? [];
   return {
     stage: 'test',
     homeAccountId: HOME,
     targets: [
-      { accountId: A, roleParameters: { ...common, ExternalId: EXTERNAL_ID, OrganizationId: ORG } },
-      { accountId: B, roleParameters: common },
+      {
+        accountId: A,
+        roleParameters: {
+          ...common,
+          Regions: regions(A),
+          ExternalId: EXTERNAL_ID,
+          OrganizationId: ORG,
+        },
+      },
+      { accountId: B, roleParameters: { ...common, Regions: regions(B) } },
     ],
     organizations: { [HOME]: ORG },
     principals: [{ arn: `arn:aws:iam::${HOME}:role/ci`, identityPolicies: [ALLOW_ASSUME_ANY] }],
@@ -73,7 +88,7 @@ function fromFunction(overrides: Partial<AssumeRoleCheck> = {}): AssumeRoleCheck
 
 function asTargetRole(overrides: Partial<Ec2Check> = {}): Ec2Check {
   return {
-    callerSessionArn: `arn:aws:sts::${A}:assumed-role/xacct-ec2-target/xacct-ec2-test`,
+    callerSessionArn: `arn:aws:sts::${A}:assumed-role/xacct-ec2-test-target/xacct-ec2-test`,
     callerRoleArn: TARGET_A,
     accountId: A,
     region: 'eu-west-1',

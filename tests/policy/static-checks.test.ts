@@ -12,6 +12,9 @@ const PARAMS = {
   HomeAccountId: '111111111111',
   ExecutionRoleName: 'xacct-ec2-test-eu-west-1-exec',
   ExternalId: 'ext-123',
+  RoleName: 'xacct-ec2-test-target',
+  ControlTagValue: 'test',
+  Regions: ['eu-west-1'],
   OrganizationId: 'o-abcdefghij',
   KmsKeyArns: ['arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
 };
@@ -117,9 +120,106 @@ describe('Function: checkTargetRole', () => {
     // Act
     const findings = checkTargetRole(role);
 
+    // Assess: one finding per missing condition, each naming the statement
+    expect(findings.map((f) => f.message)).toEqual([
+      'allows kms:CreateGrant without kms:GrantIsForAWSResource',
+      'allows kms:CreateGrant without kms:ViaService',
+      'allows kms:CreateGrant without kms:GrantOperations',
+      'allows kms:CreateGrant without kms:EncryptionContextKeys',
+    ]);
+    expect(findings).toEqual(
+      findings.map(() =>
+        expect.objectContaining({ statement: 'CreateGrantForEc2Only', hint: 'kmsGrantTooWide' }),
+      ),
+    );
+  });
+
+  it.each([
+    [
+      'kms:GrantOperations',
+      'ForAllValues:StringEquals',
+      'allows kms:CreateGrant without kms:GrantOperations',
+    ],
+    [
+      'kms:EncryptionContextKeys',
+      'ForAllValues:StringEquals',
+      'allows kms:CreateGrant without kms:EncryptionContextKeys',
+    ],
+    [
+      'kms:GrantOperations',
+      'Null',
+      'conditions kms:CreateGrant on kms:grantoperations without a Null check, so a grant without it passes',
+    ],
+    [
+      'kms:EncryptionContextKeys',
+      'Null',
+      'conditions kms:CreateGrant on kms:encryptioncontextkeys without a Null check, so a grant without it passes',
+    ],
+  ])('names CreateGrantForEc2Only when %s is dropped from its %s block', (key, block, message) => {
+    // Prepare
+    const role = render();
+    const kms = role.permissionPolicies.find(
+      (p) => p.name === 'create-grants-for-encrypted-volumes',
+    );
+    const [grant] = statementsOf(kms?.policy ?? { Statement: [] });
+    const condition = grant?.Condition as Record<string, Record<string, unknown>>;
+    delete condition[block]?.[key];
+
+    // Act
+    const findings = checkTargetRole(role);
+
     // Assess
     expect(findings).toEqual([
-      expect.objectContaining({ statement: 'CreateGrantForEc2Only', hint: 'kmsGrantTooWide' }),
+      expect.objectContaining({
+        statement: 'CreateGrantForEc2Only',
+        message,
+        hint: 'kmsGrantTooWide',
+      }),
+    ]);
+  });
+
+  it('names CreateGrantForEc2Only when kms:ViaService is widened to every region', () => {
+    // Prepare
+    const role = render();
+    const kms = role.permissionPolicies.find(
+      (p) => p.name === 'create-grants-for-encrypted-volumes',
+    );
+    const [grant] = statementsOf(kms?.policy ?? { Statement: [] });
+    const condition = grant?.Condition as Record<string, Record<string, unknown>>;
+    delete condition.StringEquals;
+    condition.StringLike = { 'kms:ViaService': 'ec2.*.amazonaws.com' };
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'CreateGrantForEc2Only',
+        message:
+          "allows kms:CreateGrant through ec2.*.amazonaws.com: name each region's EC2 endpoint",
+      }),
+    ]);
+  });
+
+  it('names DenyOutsideTheStageRegions when the region condition is dropped', () => {
+    // Prepare
+    const role = render();
+    const regions = role.permissionPolicies.find((p) => p.name === 'only-in-the-stage-regions');
+    const [deny] = statementsOf(regions?.policy ?? { Statement: [] });
+    if (deny) delete deny.Condition;
+
+    // Act
+    const findings = checkTargetRole(role);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'DenyOutsideTheStageRegions',
+        hint: 'regionsNotEnforced',
+        message:
+          'describe, start and stop are not limited to the stage regions by aws:RequestedRegion',
+      }),
     ]);
   });
 });

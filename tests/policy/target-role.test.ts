@@ -4,6 +4,12 @@ import { statementsOf } from '../../scripts/lib/policies/types';
 const HOME = '111111111111';
 const TARGET = '222222222222';
 const EXEC = 'xacct-ec2-test-eu-west-1-exec';
+/** What every stack states since the role name and tag value have no default (one per stage). */
+const STAGE = {
+  RoleName: 'xacct-ec2-prod-target',
+  ControlTagValue: 'prod',
+  Regions: ['eu-west-1'],
+};
 const KEY = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 const sids = (policy: Parameters<typeof statementsOf>[0]) => statementsOf(policy).map((s) => s.Sid);
@@ -11,13 +17,13 @@ const sids = (policy: Parameters<typeof statementsOf>[0]) => statementsOf(policy
 describe('Function: renderTargetRole', () => {
   it('renders the minimal stack: trust of the execution role only, describe and tagged start/stop', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC };
+    const params = { ...STAGE, HomeAccountId: HOME, ExecutionRoleName: EXEC };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
 
     // Assess
-    expect(role.roleArn).toBe('arn:aws:iam::222222222222:role/xacct-ec2-target');
+    expect(role.roleArn).toBe('arn:aws:iam::222222222222:role/xacct-ec2-prod-target');
     expect(statementsOf(role.trustPolicy.policy)).toEqual([
       {
         Sid: 'TrustOnlyTheExecutionRole',
@@ -29,6 +35,16 @@ describe('Function: renderTargetRole', () => {
     ]);
     expect(role.permissionPolicies.map((p) => p.name)).toEqual([
       'start-stop-control-tagged-instances',
+      'only-in-the-stage-regions',
+    ]);
+    expect(statementsOf(role.permissionPolicies[1]?.policy ?? { Statement: [] })).toEqual([
+      {
+        Sid: 'DenyOutsideTheStageRegions',
+        Effect: 'Deny',
+        Action: ['ec2:DescribeInstances', 'ec2:StartInstances', 'ec2:StopInstances'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1'] } },
+      },
     ]);
     const [startStop] = statementsOf(role.permissionPolicies[0]?.policy ?? { Statement: [] }).slice(
       1,
@@ -36,13 +52,18 @@ describe('Function: renderTargetRole', () => {
     expect(startStop).toMatchObject({
       Sid: 'StartStopControlTaggedInstances',
       Resource: `arn:aws:ec2:*:${TARGET}:instance/*`,
-      Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'true' } },
+      Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'prod' } },
     });
   });
 
   it('adds the ExternalId deny when an ExternalId is set', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'ext-123' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      ExternalId: 'ext-123',
+    };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -60,7 +81,12 @@ describe('Function: renderTargetRole', () => {
 
   it('adds the Organization deny when an OrganizationId is set', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, OrganizationId: 'o-abcdefghij' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      OrganizationId: 'o-abcdefghij',
+    };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -78,7 +104,13 @@ describe('Function: renderTargetRole', () => {
 
   it('adds the EC2-only CreateGrant policy for the given KMS keys', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, KmsKeyArns: [KEY] };
+    const params = {
+      ...STAGE,
+      Regions: ['eu-west-1', 'us-east-1'],
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      KmsKeyArns: [KEY],
+    };
 
     // Act
     const role = renderTargetRole(params, { accountId: TARGET });
@@ -95,7 +127,14 @@ describe('Function: renderTargetRole', () => {
         Resource: [KEY],
         Condition: {
           Bool: { 'kms:GrantIsForAWSResource': 'true' },
-          StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' },
+          StringEquals: {
+            'kms:ViaService': ['ec2.eu-west-1.amazonaws.com', 'ec2.us-east-1.amazonaws.com'],
+          },
+          'ForAllValues:StringEquals': {
+            'kms:GrantOperations': ['Decrypt'],
+            'kms:EncryptionContextKeys': ['aws:ebs:id'],
+          },
+          Null: { 'kms:GrantOperations': 'false', 'kms:EncryptionContextKeys': 'false' },
         },
       },
     ]);
@@ -112,6 +151,7 @@ describe('Function: renderTargetRole', () => {
       RoleName: 'ops-scheduler',
       ControlTagKey: 'schedule',
       ControlTagValue: 'office-hours',
+      Regions: 'us-gov-west-1',
     };
 
     // Act
@@ -124,7 +164,7 @@ describe('Function: renderTargetRole', () => {
       'RequireExternalId',
       'RequireOrganization',
     ]);
-    expect(role.permissionPolicies).toHaveLength(2);
+    expect(role.permissionPolicies).toHaveLength(3);
     expect(JSON.stringify(role.permissionPolicies[0]?.policy)).toContain(
       '"aws:ResourceTag/schedule":"office-hours"',
     );
@@ -132,7 +172,12 @@ describe('Function: renderTargetRole', () => {
 
   it('refuses parameters the stack would refuse', () => {
     // Prepare
-    const params = { HomeAccountId: HOME, ExecutionRoleName: EXEC, ExternalId: 'has space' };
+    const params = {
+      ...STAGE,
+      HomeAccountId: HOME,
+      ExecutionRoleName: EXEC,
+      ExternalId: 'has space',
+    };
 
     // Act
     const attempt = () => renderTargetRole(params, { accountId: TARGET });

@@ -426,4 +426,47 @@ describe('Function: verify (breakage of the real documents)', () => {
       }),
     ]);
   });
+
+  it('fails naming both stages when two stages would use one target role and tag in a shared account', async () => {
+    // Prepare: dev configured with prod's role and tag, as every stage was with the old fixed names
+    const dev = structuredClone(packaged.get('dev'));
+    const prod = packaged.get('prod');
+    if (!dev || !prod) throw new Error('dev and prod were not packaged');
+    for (const resource of Object.values(dev.template.Resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const environment = resource.Properties?.Environment as
+        | { Variables: Record<string, string> }
+        | undefined;
+      const variables = environment?.Variables ?? {};
+      const config = JSON.parse(String(variables.STAGE_CONFIG));
+      variables.STAGE_CONFIG = JSON.stringify({
+        ...config,
+        targetRoleName: 'xacct-ec2-prod-target',
+        controlTagValue: 'prod',
+      });
+    }
+
+    // Act
+    const report = await verify({
+      stages: ['dev', 'prod'],
+      documents: { packaged: async (s) => (s === 'dev' ? dev : prod) },
+    });
+
+    // Assess
+    const isolation = findings(report).filter((f) =>
+      ['stagesShareTargetRole', 'stagesShareControlTag'].includes(f.hint),
+    );
+    expect(report.ok).toBe(false);
+    expect(isolation.map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^stages dev and prod both use role xacct-ec2-prod-target in account 222222222222 with different execution roles/,
+        ),
+        expect.stringMatching(
+          /^stages dev and prod both act on instances tagged xacct-ec2:managed=prod in account 222222222222/,
+        ),
+      ]),
+    );
+    expect(formatReport(report)).toContain(hintText('stagesShareTargetRole'));
+  });
 });

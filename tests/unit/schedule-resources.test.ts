@@ -1,8 +1,5 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
-import {
-  SCHEDULER_TRUST_POLICY,
-  scheduleResources,
-} from '../../scripts/lib/stage/schedule-resources';
+import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
 import { TEST_CONFIG } from '../helpers/config';
 
 function aStageConfig(schedules: unknown[]): StageConfig {
@@ -22,7 +19,7 @@ describe('Function: scheduleResources', () => {
     expect(resources).toEqual({ Resources: {} });
   });
 
-  it('gives the schedules their own invoke-only role, trusted by this account’s scheduler', () => {
+  it('gives the schedules their own group and invoke-only role, trusted by this account’s scheduler for that group only', () => {
     // Prepare
     const config = aStageConfig([
       {
@@ -39,12 +36,47 @@ describe('Function: scheduleResources', () => {
 
     // Assess
     expect(Object.keys(Resources).sort()).toEqual([
+      'ScheduleGroup',
       'SchedulerInvokeRole',
       'Scheduleweekdayeveningstop',
     ]);
-    expect(Resources.SchedulerInvokeRole?.Properties.AssumeRolePolicyDocument).toEqual(
-      SCHEDULER_TRUST_POLICY,
-    );
+    expect(Resources.ScheduleGroup).toEqual({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: 'xacct-ec2-test' },
+    });
+    expect(Resources.Scheduleweekdayeveningstop?.Properties.GroupName).toEqual({
+      Ref: 'ScheduleGroup',
+    });
+    expect(Resources.SchedulerInvokeRole?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'SchedulesOfThisStage',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':scheduler:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':schedule/xacct-ec2-test/*',
+                  ],
+                ],
+              },
+            },
+          },
+        },
+      ],
+    });
     expect(Resources.SchedulerInvokeRole?.Properties.Policies).toEqual([
       {
         PolicyName: 'invoke-scheduled-function',

@@ -4,23 +4,33 @@
  * resource-level permissions), start and stop only control-tagged instances, and let EC2 (and
  * only EC2) use customer-managed keys to decrypt the volumes of an instance it starts.
  */
+import { controlTagKeyFor, controlTagValueFor } from '../../formats/names';
 import type { PolicyFragment } from '../policy';
+
+/** The service these fragments are deployed for (serverless.yml `service`). */
+const SERVICE = 'xacct-ec2';
 
 export const EC2_POLICY: PolicyFragment = {
   parameters: {
     ControlTagKey: {
       Type: 'String',
-      Default: 'xacct-ec2:managed',
+      Default: controlTagKeyFor(SERVICE),
       MinLength: 1,
       MaxLength: 128,
-      Description: 'Tag key that marks the instances this service may start and stop.',
+      Description: `Tag key that marks the instances this service may start and stop (params.controlTagKey, by default ${controlTagKeyFor(SERVICE)}).`,
     },
     ControlTagValue: {
       Type: 'String',
-      Default: 'true',
       MinLength: 1,
       MaxLength: 256,
-      Description: 'Value the control tag must have.',
+      Description: `Value the control tag must have: the stage's namespace (params.controlTagValue, by default the stage, e.g. ${controlTagValueFor('prod')}). No default, so two stages in one account never share instances.`,
+    },
+    Regions: {
+      Type: 'CommaDelimitedList',
+      Description:
+        'The regions this stage works in for this account (params.targets[].regions). The role may describe, start and stop instances, and let EC2 use the KMS keys, only there (aws:RequestedRegion, kms:ViaService).',
+      StackSetDescription:
+        'The regions the stage works in, shared by every account of the StackSet (the union of params.targets[].regions). The role acts only there (aws:RequestedRegion, kms:ViaService).',
     },
     KmsKeyArns: {
       Type: 'CommaDelimitedList',
@@ -53,9 +63,21 @@ export const EC2_POLICY: PolicyFragment = {
       ],
     },
     {
+      name: 'only-in-the-stage-regions',
+      comment: "A Deny, so no other policy on the role can widen the stage's regions.",
+      statements: [
+        {
+          Sid: 'DenyOutsideTheStageRegions',
+          Effect: 'Deny',
+          Action: ['ec2:DescribeInstances', 'ec2:StartInstances', 'ec2:StopInstances'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': '${Regions}' } },
+        },
+      ],
+    },
+    {
       name: 'create-grants-for-encrypted-volumes',
-      comment:
-        'Only EC2 itself may use the grant, to decrypt the volumes of an instance it starts.',
+      comment: 'Only EC2, in the stage regions, to decrypt the volumes of an instance it starts.',
       onlyWhenListGiven: { condition: 'HasKmsKeys', list: 'KmsKeyArns' },
       statements: [
         {
@@ -65,7 +87,15 @@ export const EC2_POLICY: PolicyFragment = {
           Resource: '${KmsKeyArns}',
           Condition: {
             Bool: { 'kms:GrantIsForAWSResource': 'true' },
-            StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' },
+            // One value per region of the Regions list.
+            StringEquals: { 'kms:ViaService': 'ec2.${Regions[*]}.amazonaws.com' },
+            // What EC2 asks for when it starts an instance with encrypted volumes; ForAllValues
+            // alone would also pass a request without the keys, hence the Null checks.
+            'ForAllValues:StringEquals': {
+              'kms:GrantOperations': ['Decrypt'],
+              'kms:EncryptionContextKeys': ['aws:ebs:id'],
+            },
+            Null: { 'kms:GrantOperations': 'false', 'kms:EncryptionContextKeys': 'false' },
           },
         },
       ],

@@ -25,7 +25,11 @@ export function expectationsFor(seed: Seed, config: RuntimeConfig): WorldExpecta
     const role = account?.roles.find((r) => r.name === config.targetRoleName);
     const p = role?.parameters;
     if (!account || !role || !p) {
-      refusedAccounts.set(target.accountId, `no role ${config.targetRoleName} was deployed there`);
+      const others = (account?.roles ?? []).filter((r) => r.parameters).map((r) => r.name);
+      refusedAccounts.set(
+        target.accountId,
+        `no role ${config.targetRoleName} was deployed there${others.length > 0 ? ` (only ${others.join(', ')}, another stage's)` : ''}`,
+      );
       continue;
     }
     if (p.HomeAccountId !== home.accountId || p.ExecutionRoleName !== home.executionRoleName) {

@@ -40,6 +40,51 @@ export interface ResolvedStage {
   functions: LambdaFunction[];
   /** The stage params as the functions get them (bundled), validated by the same schema. */
   config: StageConfig;
+  /** The schedules' invoke role and where the schedules live; absent without schedules. */
+  scheduler?: SchedulerSide;
+}
+
+export interface SchedulerSide {
+  trustPolicy: NamedPolicy;
+  /** Names of the stack's schedule groups. */
+  groups: string[];
+  /** Each schedule's name and group (`default` when it names none). */
+  schedules: { name: string; group: string }[];
+}
+
+/** Where the scheduler's role is written, for fix hints. */
+export const SCHEDULER_ROLE_SOURCE = 'scripts/lib/stage/schedule-resources.ts';
+
+function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | undefined {
+  const entries = Object.entries(template.Resources);
+  const role = entries.find(
+    ([, r]) =>
+      r.Type === 'AWS::IAM::Role' &&
+      JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes(
+        'scheduler.amazonaws.com',
+      ),
+  );
+  if (!role) return undefined;
+  const [logicalId, resource] = role;
+  const trust = evaluate(resource.Properties?.AssumeRolePolicyDocument, ctx, logicalId);
+  const name = (id: string, r: (typeof entries)[number][1], key: string) =>
+    String(evaluate(r.Properties?.[key], ctx, `${id}.${key}`) ?? 'default');
+  return {
+    trustPolicy: {
+      name: `trust policy of ${logicalId}`,
+      source: SCHEDULER_ROLE_SOURCE,
+      policy: trust as PolicyDocument,
+    },
+    groups: entries
+      .filter(([, r]) => r.Type === 'AWS::Scheduler::ScheduleGroup')
+      .map(([id, r]) => name(id, r, 'Name')),
+    schedules: entries
+      .filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule')
+      .map(([id, r]) => ({
+        name: name(id, r, 'Name'),
+        group: r.Properties?.GroupName === undefined ? 'default' : name(id, r, 'GroupName'),
+      })),
+  };
 }
 
 /** Where the execution role's statements are written, for fix hints. */
@@ -60,6 +105,7 @@ function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnCon
       const type = resources[logicalId]?.Type;
       if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
       if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
+      if (type === 'AWS::Scheduler::ScheduleGroup') return property(logicalId, 'Name');
       throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
     },
     getAtt(logicalId, attribute) {
@@ -121,6 +167,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       name: ctx.refResource?.(id) as string,
       arn: ctx.getAtt?.(id, 'Arn') as string,
     }));
+  const scheduler = schedulerSide(template, ctx);
   return {
     stage: packaged.stage,
     service: packaged.service,
@@ -146,6 +193,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     },
     functions,
     config: stageConfigOf(packaged),
+    ...(scheduler ? { scheduler } : {}),
   };
 }
 

@@ -79,7 +79,11 @@ export const HINTS = {
   },
   kmsGrantTooWide: {
     symptom: 'kms:CreateGrant is allowed for a use other than EC2 starting an instance',
-    fix: 'resources/target-account-role.yml, statement CreateGrantForEc2Only: keep Bool kms:GrantIsForAWSResource = true and StringLike kms:ViaService = ec2.*.amazonaws.com, with Resource = the KmsKeyArns only',
+    fix: 'resources/target-account-role.yml, statement CreateGrantForEc2Only: keep Bool kms:GrantIsForAWSResource = true, StringEquals kms:ViaService = ec2.<region>.amazonaws.com for the Regions only, ForAllValues:StringEquals kms:GrantOperations = Decrypt and kms:EncryptionContextKeys = aws:ebs:id with their Null checks, and Resource = the KmsKeyArns only',
+  },
+  regionsNotEnforced: {
+    symptom: "The target role can describe, start or stop instances outside the stage's regions",
+    fix: 'resources/target-account-role.yml policy only-in-the-stage-regions, statement DenyOutsideTheStageRegions: keep the Deny on StringNotEquals aws:RequestedRegion = Regions, and deploy with Regions = params targets[].regions',
   },
   scpBlocks: {
     symptom: "An SCP of the home account denies the execution role's AssumeRole",
@@ -96,6 +100,19 @@ export const HINTS = {
   wildcardPrincipal: {
     symptom: 'A policy trusts "*"',
     fix: 'Name the principal: the home account root with an aws:PrincipalArn condition (target role) or lambda.amazonaws.com (execution role)',
+  },
+  schedulerTrustTooWide: {
+    symptom:
+      "Schedules other than this stage's could invoke the function through its scheduler role",
+    fix: 'scripts/lib/stage/schedule-resources.ts schedulerTrustPolicy: keep StringEquals aws:SourceAccount = the home account and ArnLike aws:SourceArn = arn:<partition>:scheduler:<region>:<account>:schedule/<service>-<stage>/*, and every schedule in that group (GroupName)',
+  },
+  stagesShareTargetRole: {
+    symptom: 'Two stages use the same target role in one account with different callers',
+    fix: 'serverless.yml params: give each stage its own namespace (the default, the stage name) or targetRoleName, so each deploys its own target stack xacct-ec2-<namespace>-target; resources/README.md explains the move',
+  },
+  stagesShareControlTag: {
+    symptom: 'Two stages act on the same control-tagged instances in one account',
+    fix: 'serverless.yml params: give each stage its own controlTagValue (by default the namespace) or controlTagKey, and tag each instance for the one stage that owns it',
   },
   unverifiable: {
     symptom: 'A policy cannot be evaluated offline',

@@ -99,6 +99,57 @@ export function ec2Cases(
     );
   }
   if (!firstRegion) return cases;
+  // A region the stage does not work in for this account: nothing may happen there.
+  const regions = stage.config.targets.find((t) => t.accountId === account)?.regions ?? [region];
+  const outside = OUTSIDE_REGIONS.find((r) => !regions.includes(r)) ?? 'ap-south-1';
+  const outsideInstance = `arn:${stage.partition}:ec2:${outside}:${account}:instance/${INSTANCE_ID}`;
+  for (const [action, verb] of [
+    ['ec2:StartInstances', 'start'],
+    ['ec2:StopInstances', 'stop'],
+  ] as const) {
+    cases.push({
+      ...request(
+        `ec2/${verb}-outside-regions`,
+        `${verb} a control-tagged instance outside the stage regions (${outside})`,
+        action,
+        'Denied',
+        tagged,
+        'regionsNotEnforced',
+        outsideInstance,
+      ),
+      run: (a) =>
+        a.authorizeRequest({
+          callerSessionArn: session,
+          callerRoleArn: role.roleArn,
+          action,
+          resourceArn: outsideInstance,
+          resourceAccountId: account,
+          region: outside,
+          resourceTags: tagged,
+        }),
+    });
+  }
+  cases.push({
+    ...request(
+      'ec2/describe-outside-regions',
+      `describe instances outside the stage regions (${outside})`,
+      'ec2:DescribeInstances',
+      'Denied',
+      undefined,
+      'regionsNotEnforced',
+      '*',
+    ),
+    run: (a) =>
+      a.authorizeEc2({
+        callerSessionArn: session,
+        callerRoleArn: role.roleArn,
+        accountId: account,
+        region: outside,
+        action: 'ec2:DescribeInstances',
+        resourceArn: '*',
+        resourceTags: {},
+      }),
+  });
   // Actions the role was never meant to have, on a control-tagged instance.
   const forbidden: [string, string][] = [
     ['ec2:TerminateInstances', 'terminate'],
@@ -130,6 +181,16 @@ export function ec2Cases(
   return cases;
 }
 
+/** Regions to pick "a region the stage does not use" from. */
+const OUTSIDE_REGIONS = ['ap-south-1', 'sa-east-1', 'ca-central-1'];
+
+/** The grant EC2 asks for when it starts an instance with encrypted volumes. */
+const EC2_GRANT = {
+  'kms:GrantIsForAWSResource': 'true',
+  'kms:GrantOperations': ['Decrypt'],
+  'kms:EncryptionContextKeys': ['aws:ebs:id'],
+};
+
 export function kmsCases(role: RenderedTargetRole, keyArn: string, region: string): MatrixCase[] {
   const account = role.accountId;
   const session = sessionArn(role.roleArn, 'kms');
@@ -138,7 +199,7 @@ export function kmsCases(role: RenderedTargetRole, keyArn: string, region: strin
     title: string,
     expected: Expected,
     resource: string,
-    context: Record<string, string>,
+    context: Record<string, string | string[]>,
   ): MatrixCase => ({
     id,
     title,
@@ -164,25 +225,45 @@ export function kmsCases(role: RenderedTargetRole, keyArn: string, region: strin
   const otherKey = keyArn.replace(/key\/.*$/, 'key/ffffffff-ffff-4fff-bfff-ffffffffffff');
   return [
     grant('kms/grant-for-ec2', 'grant for EC2 to decrypt volumes', 'Allowed', keyArn, {
-      'kms:GrantIsForAWSResource': 'true',
+      ...EC2_GRANT,
       'kms:ViaService': ec2,
     }),
+    grant('kms/grant-more-operations', 'grant for EC2 that also encrypts', 'Denied', keyArn, {
+      ...EC2_GRANT,
+      'kms:GrantOperations': ['Decrypt', 'Encrypt', 'CreateGrant'],
+      'kms:ViaService': ec2,
+    }),
+    grant(
+      'kms/grant-without-context',
+      'grant for EC2 without an encryption context',
+      'Denied',
+      keyArn,
+      {
+        'kms:GrantIsForAWSResource': 'true',
+        'kms:GrantOperations': ['Decrypt'],
+        'kms:ViaService': ec2,
+      },
+    ),
+    grant(
+      'kms/grant-other-region',
+      'grant through EC2 outside the stage regions',
+      'Denied',
+      keyArn,
+      { ...EC2_GRANT, 'kms:ViaService': 'ec2.ap-south-1.amazonaws.com' },
+    ),
     grant(
       'kms/grant-not-for-aws-resource',
       'grant for direct use (not an AWS resource)',
       'Denied',
       keyArn,
-      {
-        'kms:GrantIsForAWSResource': 'false',
-        'kms:ViaService': ec2,
-      },
+      { ...EC2_GRANT, 'kms:GrantIsForAWSResource': 'false', 'kms:ViaService': ec2 },
     ),
     grant('kms/grant-via-other-service', 'grant through another service (RDS)', 'Denied', keyArn, {
-      'kms:GrantIsForAWSResource': 'true',
+      ...EC2_GRANT,
       'kms:ViaService': `rds.${region}.amazonaws.com`,
     }),
     grant('kms/grant-other-key', 'grant on a key that is not configured', 'Denied', otherKey, {
-      'kms:GrantIsForAWSResource': 'true',
+      ...EC2_GRANT,
       'kms:ViaService': ec2,
     }),
   ];

@@ -106,18 +106,6 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     kind: 'target-role-template',
-    rule: 'E3510',
-    resource: 'TargetRole',
-    reason:
-      'Policy start-stop-control-tagged-instances is a JSON string (a !Sub of JSON text), because ' +
-      'its condition key aws:ResourceTag/<ControlTagKey> takes the tag key from a parameter and a ' +
-      'YAML key cannot be substituted. The template reference types PolicyDocument as Json and lets ' +
-      'a YAML template give the policy "in JSON or YAML format" (AWS::IAM::Role Policy); this check ' +
-      'only accepts an object, where cfn-lint (1.51) accepts the string. The rendered role (every target of every stage, in object form) is ' +
-      'linted in full, and verify evaluates the same rendering.',
-  },
-  {
-    kind: 'target-role-template',
     rule: 'AwsSolutions-IAM5',
     resource: 'TargetRole',
     reason:

@@ -60,6 +60,8 @@ export function statementsWith(
   ].filter((d): d is PolicyDocument => typeof d === 'object' && d !== null && 'Statement' in d);
   return documents.flatMap((document) =>
     statementsOf(document)
+      // A wildcard in a Deny narrows what the role may do; only Allow statements grant with it.
+      .filter((statement) => statement.Effect !== 'Deny')
       .filter((statement) => listOf(statement[wildcard.element]).includes(wildcard.value))
       .map((statement) => statement.Sid ?? '(no Sid)'),
   );

@@ -11,11 +11,13 @@ import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
 import { type PackagedStage, packageStage } from './package-stage';
+import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
 import { configuredStages } from './stages';
 import {
   checkExecutionRole,
   checkGuardrail,
+  checkSchedulerRole,
   checkTargetRole,
   type StaticFinding,
 } from './static-checks';
@@ -85,6 +87,7 @@ function staticFindings(
       boundaryGiven: Boolean(options.permissionBoundary),
     }),
     ...configuredRoles.flatMap(checkTargetRole),
+    ...checkSchedulerRole(stage),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
@@ -96,14 +99,18 @@ function staticFindings(
   return [...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values()];
 }
 
+function resolveFor(packaged: PackagedStage, options: VerifyOptions): ResolvedStage {
+  return resolveStage(packaged, {
+    accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
+    ...(options.partition ? { partition: options.partition } : {}),
+  });
+}
+
 export async function verifyStage(
   packaged: PackagedStage,
   options: VerifyOptions,
 ): Promise<StageReport> {
-  const resolved = resolveStage(packaged, {
-    accountId: options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT,
-    ...(options.partition ? { partition: options.partition } : {}),
-  });
+  const resolved = resolveFor(packaged, options);
   const allTargets = resolved.config.targets;
   const sampled = sampleTargets(allTargets, options.sampleTargets ?? DEFAULT_SAMPLE_TARGETS);
   const stage: ResolvedStage =
@@ -173,6 +180,13 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
     ),
   );
   const reports = await Promise.all(packaged.map((p) => verifyStage(p, options)));
+  // Stages sharing a target role or a control tag: reported under each stage of the pair.
+  for (const finding of checkStageIsolation(packaged.map((p) => resolveFor(p, options)))) {
+    const { stages: pair, ...rest } = finding;
+    for (const report of reports.filter((r) => pair.includes(r.stage))) {
+      report.findings.push({ ...rest, fix: hintText(rest.hint) });
+    }
+  }
   const cases = reports.reduce((n, r) => n + r.cases.length, 0);
   const mismatches = reports.reduce((n, r) => n + r.cases.filter((c) => !c.ok).length, 0);
   const findings = reports.reduce((n, r) => n + r.findings.length, 0);

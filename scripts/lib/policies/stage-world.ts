@@ -14,7 +14,7 @@ export interface StageWorldOptions {
   organizationId?: string;
   /** Customer-managed key ARNs; each target gets the ones in its account. */
   kmsKeyArns?: readonly string[];
-  /** SCPs of the home account. */
+  /** SCPs of the home account and every target account (an Organization-wide attachment). */
   serviceControlPolicies?: WorldPolicy[];
   /** The execution role's permission boundary. */
   permissionBoundary?: WorldPolicy;
@@ -40,6 +40,7 @@ export function targetsForStage(
         RoleName: config.targetRoleName,
         ControlTagKey: config.controlTagKey,
         ControlTagValue: config.controlTagValue,
+        Regions: target.regions,
         ...(target.externalId ? { ExternalId: target.externalId } : {}),
         ...(options.organizationId ? { OrganizationId: options.organizationId } : {}),
         ...(keys.length > 0 ? { KmsKeyArns: keys } : {}),
@@ -64,7 +65,14 @@ export function stageWorld(
     ...(options.organizationId ? { organizations: { [home]: options.organizationId } } : {}),
     ...(extra.principals ? { principals: extra.principals } : {}),
     ...(options.serviceControlPolicies?.length
-      ? { serviceControlPolicies: { [home]: options.serviceControlPolicies } }
+      ? {
+          serviceControlPolicies: Object.fromEntries(
+            [home, ...stage.config.targets.map((t) => t.accountId)].map((account) => [
+              account,
+              options.serviceControlPolicies ?? [],
+            ]),
+          ),
+        }
       : {}),
     ...(options.permissionBoundary
       ? { permissionBoundaries: { [stage.executionRole.roleArn]: options.permissionBoundary } }

@@ -11,7 +11,7 @@ import {
   validateTrustPolicy,
 } from '@cloud-copilot/iam-policy';
 import { TASKS } from '../../../handlers/tasks';
-import type { ExecutionRole } from './execution-role';
+import type { ExecutionRole, ResolvedStage } from './execution-role';
 import type { HintId } from './hints';
 import type { RenderedTargetRole } from './target-role';
 import { listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
@@ -228,10 +228,126 @@ export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {
         const message = 'allows start/stop without a resource-tag condition';
         findings.push(finding(policy, s, i, message, 'controlTagNotEnforced'));
       }
-      if (actions.includes('kms:creategrant') && !keys.includes('kms:grantisforawsresource')) {
-        const message = 'allows kms:CreateGrant without kms:GrantIsForAWSResource';
-        findings.push(finding(policy, s, i, message, 'kmsGrantTooWide'));
-      }
+      if (actions.includes('kms:creategrant')) findings.push(...grantTooWide(policy, s, i));
+    });
+  }
+  findings.push(...regionsNotEnforced(role));
+  return findings;
+}
+
+/** The keys a grant for EC2 must be conditioned on (what EC2 sends when it starts an instance). */
+const GRANT_CONDITIONS: Array<[key: string, missing: string]> = [
+  ['kms:grantisforawsresource', 'kms:GrantIsForAWSResource'],
+  ['kms:viaservice', 'kms:ViaService'],
+  ['kms:grantoperations', 'kms:GrantOperations'],
+  ['kms:encryptioncontextkeys', 'kms:EncryptionContextKeys'],
+];
+
+function grantTooWide(policy: NamedPolicy, s: PolicyStatement, i: number): StaticFinding[] {
+  // A key named only in a Null block is required to exist, not limited: it does not count.
+  const keys = conditionKeys({ ...s, Condition: withoutNull(s.Condition) });
+  const findings = GRANT_CONDITIONS.filter(([key]) => !keys.includes(key)).map(([, name]) =>
+    finding(policy, s, i, `allows kms:CreateGrant without ${name}`, 'kmsGrantTooWide'),
+  );
+  const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const via = Object.values(condition).flatMap((block) =>
+    Object.entries(block)
+      .filter(([k]) => k.toLowerCase() === 'kms:viaservice')
+      .flatMap(([, v]) => listOf(v)),
+  );
+  if (via.some((v) => v.includes('*') || v.includes('?'))) {
+    const message = `allows kms:CreateGrant through ${via.join(', ')}: name each region's EC2 endpoint`;
+    findings.push(finding(policy, s, i, message, 'kmsGrantTooWide'));
+  }
+  // ForAllValues passes a request without the key at all: a Null check must require it.
+  for (const key of ['kms:grantoperations', 'kms:encryptioncontextkeys']) {
+    const nullBlock = Object.entries(condition).find(([op]) => op.toLowerCase() === 'null')?.[1];
+    const required = Object.entries(nullBlock ?? {}).some(
+      ([k, v]) => k.toLowerCase() === key && String(v) === 'false',
+    );
+    if (keys.includes(key) && !required) {
+      const message = `conditions kms:CreateGrant on ${key} without a Null check, so a grant without it passes`;
+      findings.push(finding(policy, s, i, message, 'kmsGrantTooWide'));
+    }
+  }
+  return findings;
+}
+
+function withoutNull(condition: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries((condition ?? {}) as Record<string, unknown>).filter(
+      ([op]) => op.toLowerCase() !== 'null',
+    ),
+  );
+}
+
+/** Start/stop (and describe) must be limited to the stage's regions by aws:RequestedRegion. */
+function regionsNotEnforced(role: RenderedTargetRole): StaticFinding[] {
+  const limited = role.permissionPolicies.some((p) =>
+    statementsOf(p.policy).some((s) => {
+      const actions = listOf(s.Action).map((a) => a.toLowerCase());
+      return (
+        s.Effect === 'Deny' &&
+        ['ec2:startinstances', 'ec2:stopinstances', 'ec2:describeinstances'].every((a) =>
+          actions.includes(a),
+        ) &&
+        conditionKeys(s).includes('aws:requestedregion')
+      );
+    }),
+  );
+  if (limited) return [];
+  return [
+    {
+      policy: `permission policies of ${role.roleArn}`,
+      source: 'resources/target-account-role.yml',
+      statement: 'DenyOutsideTheStageRegions',
+      message:
+        'describe, start and stop are not limited to the stage regions by aws:RequestedRegion',
+      hint: 'regionsNotEnforced',
+    },
+  ];
+}
+
+/**
+ * The schedules' invoke role: only EventBridge Scheduler, only for this account, only for the
+ * schedules in this stage's own group (aws:SourceArn), and every schedule of the stage in it.
+ */
+export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
+  const side = stage.scheduler;
+  if (!side) return [];
+  const trust = side.trustPolicy;
+  const findings: StaticFinding[] = [...wellFormed(trust, validateTrustPolicy)];
+  const { partition, region, homeAccountId } = stage;
+  const patterns = side.groups.map(
+    (g) => `arn:${partition}:scheduler:${region}:${homeAccountId}:schedule/${g}/*`,
+  );
+  statementsOf(trust.policy).forEach((s, i) => {
+    if (s.Effect !== 'Allow') return;
+    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const values = (key: string) =>
+      Object.values(condition).flatMap((block) =>
+        Object.entries(block)
+          .filter(([k]) => k.toLowerCase() === key)
+          .flatMap(([, v]) => listOf(v)),
+      );
+    const account = values('aws:sourceaccount');
+    if (account.length !== 1 || account[0] !== homeAccountId) {
+      const message = `trusts the scheduler without aws:SourceAccount = ${homeAccountId}`;
+      findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
+    }
+    const arns = values('aws:sourcearn');
+    if (arns.length === 0 || arns.some((a) => !patterns.includes(a))) {
+      const message = `trusts the scheduler for ${arns.length ? arns.join(', ') : 'any schedule'}, not only the schedules of group ${side.groups.join(', ') || '(none declared)'}`;
+      findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
+    }
+  });
+  for (const schedule of side.schedules.filter((s) => !side.groups.includes(s.group))) {
+    findings.push({
+      policy: trust.name,
+      source: trust.source,
+      statement: schedule.name,
+      message: `schedule ${schedule.name} is in group ${schedule.group}, not the stage's own group, so the scheduler role cannot be scoped to it`,
+      hint: 'schedulerTrustTooWide',
     });
   }
   return findings;

@@ -14,18 +14,53 @@ export const SCHEDULED_FUNCTION = { key: 'instances', logicalId: 'InstancesLambd
 
 export const SCHEDULER_ROLE_LOGICAL_ID = 'SchedulerInvokeRole';
 
-/** Who may assume the scheduler's role: EventBridge Scheduler, for this account's schedules. */
-export const SCHEDULER_TRUST_POLICY: PolicyDocument = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Service: 'scheduler.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    },
-  ],
-};
+export const SCHEDULE_GROUP_LOGICAL_ID = 'ScheduleGroup';
+
+/** The stage's own schedule group: its schedules, and only they, may use the invoke role. */
+export function scheduleGroupName({ service, stage }: ServiceNames): string {
+  return `${service}-${stage}`;
+}
+
+/** ARN pattern of the schedules in a group (what the Scheduler sends as aws:SourceArn). */
+export function scheduleArnPattern(group: string): CfnValue {
+  // Fn::Join rather than Fn::Sub: osls would read `${AWS::Region}` in a returned string as a variable.
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':scheduler:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:schedule/${group}/*`,
+      ],
+    ],
+  };
+}
+
+/**
+ * Who may assume the scheduler's role: EventBridge Scheduler, for this account's schedules in
+ * this stage's group (another group's schedules, or another service's, cannot borrow it).
+ */
+export function schedulerTrustPolicy(group: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'SchedulesOfThisStage',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': scheduleArnPattern(group) },
+        },
+      },
+    ],
+  };
+}
 
 /** What the scheduler's role may do: invoke the scheduled function, nothing else. */
 export function schedulerInvokePolicy(functionArn: CfnValue): PolicyDocument {
@@ -51,12 +86,17 @@ export function scheduleResources(
   if (config.schedules.length === 0) return { Resources: {} };
 
   const functionArn = { 'Fn::GetAtt': [SCHEDULED_FUNCTION.logicalId, 'Arn'] };
+  const group = scheduleGroupName({ service, stage });
   const resources: Record<string, CfnResource> = {
+    [SCHEDULE_GROUP_LOGICAL_ID]: {
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: group },
+    },
     [SCHEDULER_ROLE_LOGICAL_ID]: {
       Type: 'AWS::IAM::Role',
       Properties: {
         Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${SCHEDULED_FUNCTION.key}, and nothing else`,
-        AssumeRolePolicyDocument: SCHEDULER_TRUST_POLICY as unknown as CfnValue,
+        AssumeRolePolicyDocument: schedulerTrustPolicy(group) as unknown as CfnValue,
         Policies: [
           {
             PolicyName: 'invoke-scheduled-function',
@@ -72,6 +112,8 @@ export function scheduleResources(
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
         Name: `${service}-${stage}-${schedule.name}`.slice(0, 64),
+        // Ref of a ScheduleGroup is its name; it also orders the group before its schedules.
+        GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
         Description: `${schedule.request.action} on ${schedule.expression} (${schedule.timezone})`,
         ScheduleExpression: schedule.expression,
         ScheduleExpressionTimezone: schedule.timezone,

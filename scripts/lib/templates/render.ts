@@ -133,6 +133,34 @@ function yamlScalar(value: string | number | boolean, lists: ReadonlySet<string>
     : quoted(value);
 }
 
+/**
+ * `pre${List[*]}post`: one value per item of a list parameter. CloudFormation cannot map a
+ * list, so the items are joined with `post,pre`, wrapped in `pre`/`post` and split again.
+ */
+function eachItemLines(
+  key: string,
+  value: unknown,
+  indent: string,
+  lists: ReadonlySet<string>,
+): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const each = /^([^,${}]*)\$\{([A-Za-z0-9]+)\[\*\]\}([^,${}]*)$/.exec(value);
+  if (!each?.[2] || !lists.has(each[2])) return undefined;
+  const [, pre = '', list, post = ''] = each;
+  return [
+    `${indent}${key}: !Split`,
+    `${indent}  - ","`,
+    `${indent}  - !Sub`,
+    `${indent}    - ${quoted(`${pre}\${Items}${post}`)}`,
+    `${indent}    - Items: !Join [${quoted(`${post},${pre}`)}, !Ref ${list}]`,
+  ];
+}
+
+/** A mapping key; `Null` (the IAM condition operator) would be read by YAML as null, so it is quoted. */
+function yamlKey(key: string): string {
+  return /^(null|true|false|yes|no|on|off|~)$/i.test(key) ? quoted(key) : key;
+}
+
 function yamlLines(value: Json, indent: string, lists: ReadonlySet<string>): string[] {
   if (Array.isArray(value)) {
     return value.flatMap((item) => {
@@ -143,10 +171,14 @@ function yamlLines(value: Json, indent: string, lists: ReadonlySet<string>): str
   if (typeof value === 'object') {
     return Object.entries(value).flatMap(([key, v]) =>
       isScalar(v)
-        ? [`${indent}${key}: ${yamlScalar(v as string, lists)}`]
+        ? (eachItemLines(yamlKey(key), v, indent, lists) ?? [
+            `${indent}${yamlKey(key)}: ${yamlScalar(v as string, lists)}`,
+          ])
         : Array.isArray(v) && v.every(isScalar)
-          ? [`${indent}${key}: [${v.map((s) => yamlScalar(s as string, lists)).join(', ')}]`]
-          : [`${indent}${key}:`, ...yamlLines(v, `${indent}  `, lists)],
+          ? [
+              `${indent}${yamlKey(key)}: [${v.map((s) => yamlScalar(s as string, lists)).join(', ')}]`,
+            ]
+          : [`${indent}${yamlKey(key)}:`, ...yamlLines(v, `${indent}  `, lists)],
     );
   }
   return [`${indent}${yamlScalar(value, lists)}`];
