@@ -8,6 +8,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
+import { authorizeCaller } from './aws/authorize-caller';
 import { environment, execute, logger } from './aws/runtime';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
@@ -67,6 +68,12 @@ export const handler = async (
     action,
     sourceIp: event.requestContext.http?.sourceIp,
   });
+
+  const gate = authorizeCaller(event, environment.config.callers);
+  if (!gate.ok) {
+    logger.warn('caller refused', { reason: gate.reason });
+    return gate.response;
+  }
 
   const { body, problems } = readBody(event);
   if ('action' in body && body.action !== action) {

@@ -29,6 +29,8 @@ const PARAM_KEYS = [
   'reserveMillis',
   'waitTimeoutSeconds',
   'schedules',
+  'callers',
+  'sourceIdentity',
 ];
 
 /** Validated configs per stage; only successes are kept (osls retries a function whose

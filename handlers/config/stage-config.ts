@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../formats/zod-messages';
 import { parseRequest, requestSchema } from '../contract/request';
+import { callerRuleSchema } from './caller-rules';
 import {
   ACCOUNT_ID_PATTERN,
   EXTERNAL_ID_PATTERN,
@@ -112,6 +113,10 @@ export const stageConfigSchema = z.strictObject({
   /** Longest a `wait: true` request waits for the final state. */
   waitTimeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(840)),
   schedules: z._default(z.array(scheduleSchema), []),
+  /** Who may call which action over HTTP (handlers/aws/CALLERS.md); none: every HTTP call is refused. */
+  callers: z._default(z.array(callerRuleSchema), []),
+  /** Send the caller as STS SourceIdentity (target roles must trust sts:SetSourceIdentity first). */
+  sourceIdentity: z._default(z.boolean(), true),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -106,6 +106,9 @@ export function stageConfig(shape: Shape, concurrency: number): RuntimeConfig {
     sessionDurationSeconds: 3600,
     reserveMillis: 20_000,
     waitTimeoutSeconds: 240,
+    // The benchmark drives the function directly: no HTTP callers; SourceIdentity as deployed.
+    callers: [],
+    sourceIdentity: true,
   };
 }
 

@@ -30,10 +30,19 @@ async function groupAlive(pgid: number, withinMs = 3_000): Promise<boolean> {
   }
 }
 
+/** What API Gateway's IAM authorizer would pass: the caller that serverless.yml's local stage names. */
+const CALLER = JSON.stringify({
+  iam: {
+    accountId: '111111111111',
+    userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
+    userId: 'AROAEXAMPLEOPERATORS:alice',
+  },
+});
+
 async function post(url: string, body?: string) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'sls-offline-authorizer-override': CALLER },
     ...(body === undefined ? {} : { body }),
   });
   return { status: response.status, json: (await response.json()) as unknown };

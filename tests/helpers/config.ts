@@ -17,6 +17,12 @@ export const TEST_CONFIG: RuntimeConfig = {
   sessionDurationSeconds: 3600,
   reserveMillis: 1000,
   waitTimeoutSeconds: 60,
+  // The caller of tests/unit/http.test.ts's events may do everything; other shapes are refused.
+  callers: [
+    { account: '111111111111', principal: 'role/operators', actions: ['start', 'stop', 'status'] },
+    { account: '111111111111', principal: 'sso/ReadOnly', actions: ['status'] },
+  ],
+  sourceIdentity: true,
 };
 
 export const CONTROL_TAG = { key: TEST_CONFIG.controlTagKey, value: TEST_CONFIG.controlTagValue };
