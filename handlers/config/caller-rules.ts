@@ -73,7 +73,11 @@ export function ruleMatchesEveryone(rule: CallerRule): boolean {
 
 export type CallerDecision =
   | { allowed: true; ruleIndex: number }
-  | { allowed: false; reason: 'no-caller' | 'unmatched-caller' | 'action-not-allowed'; rules: number[] };
+  | {
+      allowed: false;
+      reason: 'no-caller' | 'unmatched-caller' | 'action-not-allowed';
+      rules: number[];
+    };
 
 /** Decides one call: the first rule naming the caller and the action allows it. */
 export function decideCaller(
@@ -85,7 +89,8 @@ export function decideCaller(
   const matching = rules.flatMap((rule, index) => (ruleMatchesCaller(rule, caller) ? [index] : []));
   if (matching.length === 0) return { allowed: false, reason: 'unmatched-caller', rules: [] };
   const allowing = matching.find((index) => rules[index]?.actions.includes(action));
-  if (allowing === undefined) return { allowed: false, reason: 'action-not-allowed', rules: matching };
+  if (allowing === undefined)
+    return { allowed: false, reason: 'action-not-allowed', rules: matching };
   return { allowed: true, ruleIndex: allowing };
 }
 

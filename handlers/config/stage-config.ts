@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import '../formats/zod-messages';
 import { parseRequest, requestSchema } from '../contract/request';
-import { callerRuleSchema } from './caller-rules';
 import {
   ACCOUNT_ID_PATTERN,
   EXTERNAL_ID_PATTERN,
@@ -11,6 +10,7 @@ import {
 } from '../formats/ids';
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
+import { callerRuleSchema } from './caller-rules';
 
 /** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;

@@ -32,7 +32,9 @@ const NAME = /^[\w+=,.@-]{1,64}$/;
 const SESSION = /^[\w+=,.@-]{2,64}$/;
 const ROLE_ID = /^AROA[A-Z0-9]{12,}$/;
 
-export function readCaller(iam: IamAuthorizerContext | null | undefined): CallerIdentity | undefined {
+export function readCaller(
+  iam: IamAuthorizerContext | null | undefined,
+): CallerIdentity | undefined {
   const arn = iam?.userArn;
   if (typeof arn !== 'string') return undefined;
   const match = ARN.exec(arn);
