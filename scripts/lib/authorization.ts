@@ -24,6 +24,11 @@ export interface AssumeRoleCheck {
   sourceFunctionArn?: string;
   targetRoleArn: string;
   externalId?: string;
+  /**
+   * Set when the caller sends SourceIdentity: then sts:SetSourceIdentity must be allowed too, by
+   * the caller's policies and the role's trust (as STS decides it).
+   */
+  sourceIdentity?: string;
 }
 
 export interface Ec2Check {

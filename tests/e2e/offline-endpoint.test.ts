@@ -34,8 +34,8 @@ async function groupAlive(pgid: number, withinMs = 3_000): Promise<boolean> {
 const CALLER = JSON.stringify({
   iam: {
     accountId: '111111111111',
-    userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
-    userId: 'AROAEXAMPLEOPERATORS:alice',
+    userArn: 'arn:aws:sts::111111111111:assumed-role/ops/alice',
+    userId: 'AROAEXAMPLEOPS:alice',
   },
 });
 
