@@ -5,11 +5,12 @@
  * flags and prints.
  */
 import { createPolicyAuthorizer } from '../policy-authorizer';
+import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { type CaseResult, evaluateCase } from './case-result';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
-import { type PackagedStage, packageStage } from './package-stage';
+import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
 import { configuredStages } from './stages';
 import {
@@ -68,6 +69,7 @@ export interface VerifyReport {
 /** What the static checks say about the stage's documents and the given guardrails. */
 function staticFindings(
   stage: ResolvedStage,
+  template: CfnTemplate,
   configuredRoles: RenderedTargetRole[],
   options: VerifyOptions,
 ): StageReport['findings'] {
@@ -76,6 +78,9 @@ function staticFindings(
       boundaryGiven: Boolean(options.permissionBoundary),
     }),
     ...configuredRoles.flatMap(checkTargetRole),
+    ...checkHttpRoutes(template),
+    ...checkInvokePermissions(template),
+    ...checkCallerRules(stage.config.callers),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
@@ -122,7 +127,7 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: staticFindings(stage, configuredRoles, options),
+    findings: staticFindings(stage, packaged.template, configuredRoles, options),
     notes,
   };
 }
