@@ -276,7 +276,10 @@ export function createPolicyAuthorizer(
     async authorizeAssumeRole(check) {
       const assume = await assumeRoleRequest(check, 'sts:AssumeRole');
       if (!assume.allowed || check.sourceIdentity === undefined) return assume;
-      return assumeRoleRequest(check, 'sts:SetSourceIdentity');
+      const setIdentity = await assumeRoleRequest(check, 'sts:SetSourceIdentity');
+      return setIdentity.allowed
+        ? setIdentity
+        : { ...setIdentity, explanation: `sts:SetSourceIdentity: ${setIdentity.explanation}` };
     },
     authorizeEc2(check) {
       const concrete = check.resourceArn !== '*';
