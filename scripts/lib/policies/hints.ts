@@ -83,7 +83,7 @@ export const HINTS = {
   },
   boundaryBlocks: {
     symptom: "The execution role's permission boundary blocks AssumeRole",
-    fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole on the target-role ARNs, and the logs actions the function writes with',
+    fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole and sts:SetSourceIdentity on the target-role ARNs, and the logs actions the function writes with',
   },
   malformedPolicy: {
     symptom: 'A policy is not well-formed',
