@@ -1,7 +1,7 @@
 /**
  * HTTP API (payload 2.0) entry point: POST /instances/{action}, IAM-authorised. The action comes
- * from the path, everything else from the JSON body. A bad request gets a 400 listing every
- * problem; the run result comes back as JSON with 200.
+ * from the path, everything else from the JSON body. A bad request gets a 4xx listing every
+ * problem (the table is in handlers/contract/README.md); the run result comes back with 200.
  */
 import type {
   APIGatewayProxyEventV2WithIAMAuthorizer,
@@ -10,8 +10,11 @@ import type {
 } from 'aws-lambda';
 import { authorizeCaller } from './aws/authorize-caller';
 import { environment, execute, logger } from './aws/runtime';
+import { readHttpEvent } from './contract/http-event';
+import { parseJsonBody } from './contract/json-body';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
+import { InstanceLimitError } from './core/errors';
 import type { Problem } from './formats/problems';
 
 function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
@@ -22,37 +25,33 @@ function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
   };
 }
 
-function readBody(event: APIGatewayProxyEventV2WithIAMAuthorizer): {
-  body: Record<string, unknown>;
-  problems: Problem[];
-} {
-  const text = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
+const REFUSALS = {
+  400: 'invalid request',
+  409: 'refused by the blast-radius guard',
+  413: 'request body too large',
+} as const;
+
+function refused(statusCode: keyof typeof REFUSALS, problems: Problem[]): APIGatewayProxyResultV2 {
+  logger.warn(REFUSALS[statusCode], { statusCode, problems });
+  return json(statusCode, {
+    message: `${REFUSALS[statusCode]}: ${problems.length} problem(s)`,
+    problems,
+  });
+}
+
+/** The body as a JSON object ({} when empty), or the problems that stop it being one. */
+function readBody(text: string): { body: Record<string, unknown>; problems: Problem[] } {
   if (text.trim() === '') return { body: {}, problems: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return {
-      body: {},
-      problems: [
-        {
-          field: 'body',
-          message: `is not valid JSON (${err instanceof Error ? err.message : String(err)}); send a JSON object, or no body`,
-        },
-      ],
-    };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  const parsed = parseJsonBody(text);
+  if (!parsed.ok) return { body: {}, problems: parsed.problems };
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       body: {},
       problems: [{ field: 'body', message: 'must be a JSON object, for example {"dryRun": true}' }],
     };
   }
-  return { body: parsed as Record<string, unknown>, problems: [] };
+  return { body: value as Record<string, unknown>, problems: [] };
 }
 
 export const handler = async (
@@ -60,22 +59,18 @@ export const handler = async (
   context: Context,
 ): Promise<APIGatewayProxyResultV2> => {
   logger.addContext(context);
-  const iam = event.requestContext.authorizer?.iam;
-  const action = event.pathParameters?.action;
+  const read = readHttpEvent(event);
+  if (!read.ok) return refused(read.statusCode, read.problems);
+  const { action, bodyText, caller, sourceIp } = read.call;
   // Audit: who asked for what. The caller's access key ID is deliberately not logged.
-  logger.info('http request', {
-    caller: { userArn: iam?.userArn, accountId: iam?.accountId, userId: iam?.userId },
-    action,
-    sourceIp: event.requestContext.http?.sourceIp,
-  });
-
+  logger.info('http request', { caller, action, sourceIp });
   const gate = authorizeCaller(event, environment.config.callers);
   if (!gate.ok) {
     logger.warn('caller refused', { reason: gate.reason });
     return gate.response;
   }
 
-  const { body, problems } = readBody(event);
+  const { body, problems } = readBody(bodyText);
   if ('action' in body && body.action !== action) {
     problems.push({
       field: 'action',
@@ -85,17 +80,18 @@ export const handler = async (
   const { action: _fromBody, ...rest } = body;
   const parsed = parseRequest({ ...rest, action }, environment.config);
   if (!parsed.ok) problems.push(...parsed.problems);
-  if (problems.length > 0 || !parsed.ok) {
-    logger.warn('invalid request', { problems });
-    return json(400, { message: `invalid request: ${problems.length} problem(s)`, problems });
-  }
+  if (problems.length > 0 || !parsed.ok) return refused(400, problems);
 
   try {
-    const origin = { kind: 'http' as const, callerArn: iam?.userArn ?? 'unknown' };
+    const origin = {
+      kind: 'http' as const,
+      callerArn: typeof caller.userArn === 'string' ? caller.userArn : 'unknown',
+    };
     const result = await execute(parsed.value, context, origin);
     logger.info('run finished', { result });
     return json(200, result);
   } catch (err) {
+    if (err instanceof InstanceLimitError) return refused(409, err.problems);
     // Details stay in the logs; the caller gets the request ID to quote.
     logger.error('run failed', { error: describeError(err) });
     return json(500, {

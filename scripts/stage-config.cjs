@@ -28,6 +28,7 @@ const PARAM_KEYS = [
   'sessionDurationSeconds',
   'reserveMillis',
   'waitTimeoutSeconds',
+  'maxInstancesPerRequest',
   'schedules',
   'callers',
   'sourceIdentity',

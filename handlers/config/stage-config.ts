@@ -10,10 +10,14 @@ import {
 } from '../formats/ids';
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
+import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
 import { callerRuleSchema } from './caller-rules';
 
 /** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
+export const DEFAULT_MAX_INSTANCES_PER_REQUEST = 500;
 
 function isIanaTimeZone(value: string): boolean {
   try {
@@ -86,7 +90,13 @@ export const stageConfigSchema = z.strictObject({
       message: 'cannot start with "aws:" (reserved by AWS)',
     }),
   ),
-  controlTagValue: z.string().check(z.minLength(1, 'cannot be empty'), z.maxLength(TAG_VALUE_MAX)),
+  controlTagValue: z.string().check(
+    z.minLength(1, 'cannot be empty'),
+    z.maxLength(TAG_VALUE_MAX),
+    z.refine((value: string) => escapeFilterValue(value).length <= MAX_FILTER_VALUE_LENGTH, {
+      message: `is at most ${MAX_FILTER_VALUE_LENGTH} characters in an EC2 filter, counting a backslash before each *, ? and \\`,
+    }),
+  ),
   targets: z
     .array(targetSchema)
     .check(z.minLength(1, 'list at least one target account (accountId and regions)')),
@@ -112,6 +122,15 @@ export const stageConfigSchema = z.strictObject({
   reserveMillis: z.number().check(z.int(), z.minimum(0)),
   /** Longest a `wait: true` request waits for the final state. */
   waitTimeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(840)),
+  /**
+   * Blast-radius guard: most resources (whatever the task; EC2: instances) one request may start
+   * or stop over all its targets, unless it carries `confirmCount` equal to the count. Named for
+   * the only task it had when it was introduced.
+   */
+  maxInstancesPerRequest: z._default(
+    z.number().check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1')),
+    DEFAULT_MAX_INSTANCES_PER_REQUEST,
+  ),
   schedules: z._default(z.array(scheduleSchema), []),
   /** Who may call which action over HTTP (handlers/aws/CALLERS.md); none: every HTTP call is refused. */
   callers: z._default(z.array(callerRuleSchema), []),

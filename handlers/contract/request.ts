@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../formats/zod-messages';
 import { ACTIONS, type Action } from '../core/types';
 import { ACCOUNT_ID_PATTERN } from '../formats/ids';
-import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
+import { capProblems, type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { DEFAULT_TASK, type Ec2Request, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
 import { supportsDryRun } from '../tasks/task';
@@ -55,6 +55,15 @@ const commonShape = {
   ),
   dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
   wait: z.optional(z.boolean({ error: 'must be true or false' })),
+  /** The number of resources the caller expects to change, to pass the blast-radius guard. */
+  confirmCount: z.optional(
+    z
+      .number({ error: 'must be a whole number: the count the refusal named' })
+      .check(
+        z.int('must be a whole number: the count the refusal named'),
+        z.minimum(0, 'cannot be negative'),
+      ),
+  ),
 };
 
 /**
@@ -76,9 +85,11 @@ export type RunRequest = TaskRequestUnion;
 /** The EC2 task's request: the name it had before tasks existed. */
 export type InstanceRequest = Ec2Request;
 
-/** What parsing needs to know of the stage: which (account, regions) it may reach. */
+/** What parsing needs to know of the stage: which (account, regions) it may reach, its control tag. */
 export interface ConfiguredTargets {
   targets: ReadonlyArray<{ accountId: string; regions: readonly string[] }>;
+  controlTagKey: string;
+  controlTagValue: string;
 }
 
 interface RequestView {
@@ -87,6 +98,7 @@ interface RequestView {
   targets?: { accounts?: string[]; regions?: string[] };
   dryRun?: boolean;
   wait?: boolean;
+  confirmCount?: number;
 }
 
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -111,6 +123,7 @@ function wellFormedPart(input: unknown): RequestView {
       ? { action: raw.action as Action }
       : {}),
     targets: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+    ...(typeof raw.confirmCount === 'number' ? { confirmCount: raw.confirmCount } : {}),
     ...flags,
   };
 }
@@ -143,6 +156,22 @@ function targetProblems(view: RequestView, config: ConfiguredTargets): Problem[]
  * Returns every problem at once so an HTTP caller can fix them in one go.
  */
 export function parseRequest(input: unknown, config: ConfiguredTargets): Parsed<RunRequest> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          field: '(root)',
+          message: `the event must be a JSON object such as {"action": "status"}, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : `a ${typeof input}`}`,
+        },
+      ],
+    };
+  }
+  const result = checkRequest(input, config);
+  return result.ok ? result : { ok: false, problems: capProblems(result.problems) };
+}
+
+function checkRequest(input: object, config: ConfiguredTargets): Parsed<RunRequest> {
   const named = asRecord(input).task;
   const task = TASKS.find((t) => t.name === (named ?? DEFAULT_TASK));
   // An unknown task is reported by the schema (the default task's, which lists the names).
@@ -153,7 +182,10 @@ export function parseRequest(input: unknown, config: ConfiguredTargets): Parsed<
   const view: RequestView = parsed.success ? (parsed.data as RequestView) : wellFormedPart(input);
 
   problems.push(...targetProblems(view, config));
-  if (task?.checkRequest) problems.push(...task.checkRequest(asRecord(input), view.action));
+  if (task?.checkRequest) {
+    const controlTag = { key: config.controlTagKey, value: config.controlTagValue };
+    problems.push(...task.checkRequest(asRecord(input), view.action, { controlTag }));
+  }
   if (task && view.dryRun === true && !supportsDryRun(task)) {
     problems.push({
       field: 'dryRun',
@@ -164,6 +196,12 @@ export function parseRequest(input: unknown, config: ConfiguredTargets): Parsed<
     problems.push({
       field: 'wait',
       message: 'a dry run changes nothing to wait for; remove "wait" or "dryRun"',
+    });
+  }
+  if (view.confirmCount !== undefined && view.action === 'status') {
+    problems.push({
+      field: 'confirmCount',
+      message: 'only applies to "start" and "stop" (a status changes nothing); remove it',
     });
   }
   if (!parsed.success || problems.length > 0 || !task) return { ok: false, problems };
@@ -201,6 +239,7 @@ export function parseRequest(input: unknown, config: ConfiguredTargets): Parsed<
       ...task.readSelector(raw),
       dryRun: raw.dryRun ?? false,
       wait: raw.wait ?? false,
+      ...(raw.confirmCount !== undefined ? { confirmCount: raw.confirmCount } : {}),
     },
   };
 }

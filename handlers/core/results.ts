@@ -104,6 +104,18 @@ export interface RunSummary {
   notProcessed: number;
 }
 
+/** What the blast-radius guard decided (start and stop only; a dry run only reports it). */
+export interface BlastRadius {
+  /** Resources the request would start or stop, over every target (the task's `changeCount`). */
+  resources: number;
+  /** The stage's maxInstancesPerRequest (a count of resources, whatever the task). */
+  limit: number;
+  confirmCount?: number;
+  verdict: 'within-limit' | 'confirmed' | 'refused';
+  /** Why it was (or, in a dry run, would be) refused, and how to proceed. */
+  reason?: string;
+}
+
 export interface RunResult {
   /** RESULT_FORMAT_VERSION. */
   version: typeof RESULT_FORMAT_VERSION;
@@ -120,6 +132,8 @@ export interface RunResult {
   unmatchedIds: string[];
   /** Same as `unmatchedIds` for the EC2 task (empty for other tasks): the version-1 name. Deprecated. */
   unmatchedInstanceIds: string[];
+  /** Start and stop: the blast-radius guard's count and verdict. */
+  blastRadius?: BlastRadius;
   /**
    * RoleSessionName of each account's session (account ID to name): find the calls in the target
    * accounts' CloudTrail. A warm container reuses sessions, so the name may carry the request ID

@@ -1,17 +1,22 @@
 /**
- * One request, end to end: for every selected (account, region) target, the request's task
- * selects, then acts, dry-runs or reports, and optionally waits for the final states. Every
- * resource found ends with a stated outcome; every target ends ok, failed (with a diagnosis) or
- * not-processed. Targets share nothing: each returns what it found, and the run merges them.
+ * One request, end to end, in two phases. First every (account, region) target is selected by
+ * the request's task; then, for start and stop, the blast-radius guard counts what the whole run
+ * would change and may refuse it before any target is changed; then each target is acted on,
+ * dry-run or reported, optionally waiting for the final states. Every resource found ends with a
+ * stated outcome; every target ends ok, failed (with a diagnosis) or not-processed. Targets
+ * share nothing: each phase returns values per target, and the run merges them.
  */
 import type { RuntimeConfig } from '../config/stage-config';
 import { targetRoleArn } from '../formats/arn';
 import { taskNamed } from '../tasks';
-import type { AnyTask, CommonRequest, Destroyable, TaskContext } from '../tasks/task';
+import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from '../tasks/task';
+import { assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
+import { InstanceLimitError } from './errors';
 import { fanOut } from './fan-out';
 import { mergeResults, type TargetRun } from './merge';
 import {
+  type BlastRadius,
   type InstanceResult,
   RESULT_FORMAT_VERSION,
   type ResourceOutcome,
@@ -109,25 +114,54 @@ function failedTarget(
   };
 }
 
-async function work(
+/** A target after the selection phase: its client and selection, or already finished. */
+export type SelectedTarget =
+  | {
+      target: Target;
+      client: Destroyable;
+      selection: Selection<unknown>;
+      /** Milliseconds the selection took, counted into the target's duration. */
+      selectMillis: number;
+    }
+  | { target: Target; done: TargetRun };
+
+function taskContext(deps: RunDeps): TaskContext {
+  return {
+    controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
+    timeLeftMillis: () => deps.remainingMillis() - deps.config.reserveMillis,
+  };
+}
+
+/**
+ * Phase one on one target: its client and the task's selection. Never throws: a failure
+ * (credentials, describe) is caught here, once, and becomes a failed target with a diagnosis.
+ */
+export async function selectTarget(
   task: AnyTask,
   request: TaskRequest,
   target: Target,
   deps: RunDeps,
-): Promise<{
-  fields: Pick<TargetResult, 'dryRun'>;
-  outcomes: ResourceOutcome[];
-  foundIds: string[];
-}> {
-  const client = deps.clientFor(target);
-  const context: TaskContext = {
-    controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
-    timeLeftMillis: () => deps.remainingMillis() - deps.config.reserveMillis,
-  };
-  const selection = await task.select(client, request, context);
-  const { skipped, selected, foundIds } = selection;
+): Promise<SelectedTarget> {
+  const started = deps.now();
+  try {
+    const client = deps.clientFor(target);
+    const selection = await task.select(client, request, taskContext(deps));
+    return { target, client, selection, selectMillis: deps.now() - started };
+  } catch (err) {
+    return { target, done: failedTarget(task, target, err, deps, deps.now() - started) };
+  }
+}
+
+async function work(
+  task: AnyTask,
+  request: TaskRequest,
+  client: Destroyable,
+  selection: Selection<unknown>,
+  deps: RunDeps,
+): Promise<{ fields: Pick<TargetResult, 'dryRun'>; outcomes: ResourceOutcome[] }> {
+  const { skipped, selected } = selection;
   if (request.action === 'status') {
-    return { fields: {}, outcomes: [...skipped, ...task.status(selected)], foundIds };
+    return { fields: {}, outcomes: [...skipped, ...task.status(selected)] };
   }
   if (request.dryRun) {
     if (!task.dryRun) {
@@ -136,46 +170,92 @@ async function work(
         verdict: 'not-supported' as const,
         detail: `dry run not supported by task ${task.name}`,
       };
-      return {
-        fields: { dryRun: report },
-        outcomes: [...skipped, ...task.status(selected)],
-        foundIds,
-      };
+      return { fields: { dryRun: report }, outcomes: [...skipped, ...task.status(selected)] };
     }
     const dry = await task.dryRun(client, selected, request);
-    return { fields: { dryRun: dry.report }, outcomes: [...skipped, ...dry.resources], foundIds };
+    return { fields: { dryRun: dry.report }, outcomes: [...skipped, ...dry.resources] };
   }
-  let acted = await task.act(client, selected, request, context);
+  let acted = await task.act(client, selected, request, taskContext(deps));
   if (request.wait && task.wait) {
     acted = await task.wait(client, request, acted, selected, {
       ...deps.waiter,
       maxWaitSeconds: waitBudgetSeconds(deps),
     });
   }
-  return { fields: {}, outcomes: [...skipped, ...acted], foundIds };
+  return { fields: {}, outcomes: [...skipped, ...acted] };
 }
 
 /**
- * Runs one task on one target. Never throws: whatever fails (credentials, select, act, wait)
- * is caught here, once, and becomes a failed target with a diagnosis.
+ * Phase two on one target: act, dry-run or report what phase one selected. Never throws: a
+ * failure (act, wait) is caught here, once, and becomes a failed target with a diagnosis; the
+ * IDs the selection found still count as found.
  */
+export async function actOnTarget(
+  task: AnyTask,
+  request: TaskRequest,
+  item: SelectedTarget,
+  deps: RunDeps,
+): Promise<TargetRun> {
+  if ('done' in item) return item.done;
+  const { target, client, selection, selectMillis } = item;
+  const started = deps.now();
+  const durationMs = () => selectMillis + deps.now() - started;
+  try {
+    const { fields, outcomes } = await work(task, request, client, selection, deps);
+    return {
+      result: finish(
+        task,
+        { ...target, status: 'ok', ...fields, durationMs: durationMs() },
+        outcomes,
+      ),
+      foundIds: selection.foundIds,
+    };
+  } catch (err) {
+    const failed = failedTarget(task, target, err, deps, durationMs());
+    return { ...failed, foundIds: selection.foundIds };
+  }
+}
+
+/** Both phases on one target, without the run-wide guard (one target, or a worker's share). */
 export async function runTarget(
   task: AnyTask,
   request: TaskRequest,
   target: Target,
   deps: RunDeps,
 ): Promise<TargetRun> {
-  const started = deps.now();
-  try {
-    const { fields, outcomes, foundIds } = await work(task, request, target, deps);
-    const durationMs = deps.now() - started;
-    return {
-      result: finish(task, { ...target, status: 'ok', ...fields, durationMs }, outcomes),
-      foundIds,
-    };
-  } catch (err) {
-    return failedTarget(task, target, err, deps, deps.now() - started);
+  return actOnTarget(task, request, await selectTarget(task, request, target, deps), deps);
+}
+
+/** How many resources the task would change on this selection (all of them, if it cannot say). */
+function changeCount(task: AnyTask, request: TaskRequest, selected: readonly unknown[]): number {
+  return task.changeCount ? task.changeCount(selected, request) : selected.length;
+}
+
+/**
+ * Start and stop: the guard's verdict over everything selected. Refused (and not a dry run):
+ * throws InstanceLimitError, so no target is changed.
+ */
+function guard(
+  task: AnyTask,
+  request: TaskRequest,
+  selected: readonly SelectedTarget[],
+  deps: RunDeps,
+): BlastRadius | undefined {
+  if (request.action === 'status') return undefined;
+  const selections = selected.flatMap((s) => ('selection' in s ? [s.selection.selected] : []));
+  const blastRadius = assessBlastRadius({
+    action: request.action,
+    resources: selections.reduce((n, one) => n + changeCount(task, request, one), 0),
+    resourceType: task.resourceType,
+    targets: selections.length,
+    limit: deps.config.maxInstancesPerRequest,
+    ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+  });
+  if (blastRadius.verdict === 'refused' && !request.dryRun) {
+    deps.logger?.warn('refused by the blast-radius guard', { ...blastRadius });
+    throw new InstanceLimitError(blastRadius);
   }
+  return blastRadius;
 }
 
 function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunDeps): TargetRun {
@@ -197,21 +277,37 @@ function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunD
 export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<RunResult> {
   const task = taskNamed(request.task);
   const startedAt = deps.now();
+  const fanOutOptions = {
+    concurrency: deps.config.concurrency,
+    reserveMillis: deps.config.reserveMillis,
+    remainingMillis: deps.remainingMillis,
+  };
 
-  const runs = await fanOut<Target, TargetRun>(
-    request.targets,
-    {
-      concurrency: deps.config.concurrency,
-      reserveMillis: deps.config.reserveMillis,
-      remainingMillis: deps.remainingMillis,
-    },
-    {
-      run: (target) => runTarget(task, request, target, deps),
-      // runTarget catches its own errors; this only guards against a bug in the diagnosis itself.
-      onError: (target, err) => failedTarget(task, target, err, deps, 0),
-      notStarted: (target, remaining) => notStarted(task, target, remaining, deps),
-    },
-  );
+  const selected = await fanOut<Target, SelectedTarget>(request.targets, fanOutOptions, {
+    run: (target) => selectTarget(task, request, target, deps),
+    // selectTarget catches its own errors; this only guards against a bug in the diagnosis itself.
+    onError: (target, err) => ({ target, done: failedTarget(task, target, err, deps, 0) }),
+    notStarted: (target, remaining) => ({
+      target,
+      done: notStarted(task, target, remaining, deps),
+    }),
+  });
+  const blastRadius = guard(task, request, selected, deps);
+
+  // A status report sends nothing more, so it is not cut off between the two phases.
+  const actOptions =
+    request.action === 'status'
+      ? { ...fanOutOptions, remainingMillis: () => Number.POSITIVE_INFINITY }
+      : fanOutOptions;
+  const runs = await fanOut<SelectedTarget, TargetRun>(selected, actOptions, {
+    run: (item) => actOnTarget(task, request, item, deps),
+    onError: (item, err) => failedTarget(task, item.target, err, deps, 0),
+    // Selected but not acted on (the invocation reached its reserve): what it found still counts.
+    notStarted: (item, remaining) =>
+      'done' in item
+        ? item.done
+        : { ...notStarted(task, item.target, remaining, deps), foundIds: item.selection.foundIds },
+  });
 
   const requestedIds = task.requestedIds ? task.requestedIds(request) : [];
   const { targets, summary, unmatchedIds } = mergeResults(runs, requestedIds);
@@ -231,5 +327,6 @@ export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<R
     targets,
     unmatchedIds,
     unmatchedInstanceIds: task.writesVersion1Fields ? unmatchedIds : [],
+    ...(blastRadius ? { blastRadius } : {}),
   };
 }

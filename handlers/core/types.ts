@@ -3,6 +3,8 @@
 /** What a request asks for; every task supports all three. */
 export const ACTIONS = ['start', 'stop', 'status'] as const;
 export type Action = (typeof ACTIONS)[number];
+/** The actions that change resources (and so pass the blast-radius guard). */
+export type ChangeAction = Exclude<Action, 'status'>;
 
 /** One (account, region) pair the run works on. */
 export interface Target {

@@ -25,6 +25,14 @@ export interface CommonRequest {
   targets: Target[];
   dryRun: boolean;
   wait: boolean;
+  /** Start/stop: the count of resources the caller confirms may change, past the stage's limit. */
+  confirmCount?: number;
+}
+
+/** What request checks may know of the stage besides its targets. */
+export interface StageFacts {
+  /** The stage's control tag: a selection that can never include it is refused up front. */
+  controlTag: { key: string; value: string };
 }
 
 /** Clients are closed when the invocation is done with them (every AWS SDK v3 client fits). */
@@ -82,8 +90,15 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
 
   /** The selector from the validated request fields (defaults applied, values normalised). */
   readSelector(fields: Record<string, unknown>): Selector;
-  /** Cross-field checks on the selector fields that have the right shape. */
-  checkRequest?(input: Record<string, unknown>, action: Action | undefined): Problem[];
+  /**
+   * Checks the field schemas cannot make (cross-field rules, service limits such as EC2's 200
+   * filter values per call), on the raw input; they run beside the common checks, before any call.
+   */
+  checkRequest?(
+    input: Record<string, unknown>,
+    action: Action | undefined,
+    stage: StageFacts,
+  ): Problem[];
   /** IDs the caller named, to report those no target holds. */
   requestedIds?(selector: Selector): readonly string[];
 
@@ -94,6 +109,12 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
     request: CommonRequest & Selector,
     context: TaskContext,
   ): Promise<Selection<Resource>>;
+  /**
+   * How many of the selected resources the request's start or stop would actually change (not
+   * those already in the wanted state): what the blast-radius guard counts over every target.
+   * Without it, every selected resource counts.
+   */
+  changeCount?(selected: readonly Resource[], request: CommonRequest & Selector): number;
   /** The status report of the selected resources (no call). */
   status(selected: readonly Resource[]): ResourceOutcome[];
   act(

@@ -109,6 +109,8 @@ export function stageConfig(shape: Shape, concurrency: number): RuntimeConfig {
     // The benchmark drives the function directly: no HTTP callers; SourceIdentity as deployed.
     callers: [],
     sourceIdentity: true,
+    // The benchmark stops whole fleets on purpose: the blast-radius guard must not refuse them.
+    maxInstancesPerRequest: Math.max(1, shape.targets * shape.instancesPerTarget),
   };
 }
 

@@ -25,7 +25,8 @@ const MAX_FILTER_VALUE_LENGTH = 255;
 
 /**
  * EC2 filter semantics: values of one filter are ORed, filters are ANDed, and values may use the
- * wildcards `*` and `?`. `tag:<key>` matches the value of that tag.
+ * wildcards `*` and `?`, escaped with a backslash to match literally. `tag:<key>` matches the
+ * value of that tag.
  */
 export function compileFilters(
   filters: ReadonlyArray<{ name: string; values: string[] }>,
@@ -55,12 +56,19 @@ function tagValues(key: string): (instance: InstanceView) => string[] {
   return (instance) => instance.tags.filter((tag) => tag.key === key).map((tag) => tag.value);
 }
 
+/** `*` and `?` are wildcards; a backslash before any character (these two, or itself) makes it literal. */
 function wildcard(value: string): RegExp {
-  const body = value
-    .split('')
-    .map((char) =>
-      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${body}$`, 's');
+  let body = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i] as string;
+    if (char === '\\' && i + 1 < value.length) body += literal(value[++i] as string);
+    else if (char === '*') body += '.*';
+    else if (char === '?') body += '.';
+    else body += literal(char);
+  }
+  return new RegExp(`^${body}$`, 'su');
+}
+
+function literal(char: string): string {
+  return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -231,7 +231,10 @@ describe('Document: the deep docs beside the code', () => {
   it('list every status code the HTTP handler answers with', () => {
     // Prepare
     const contract = read('handlers/contract/README.md');
-    const codes = [...read('handlers/http.ts').matchAll(/json\((\d{3}),/g)].map((m) => m[1]);
+    // Literal json(NNN, ...) answers, and the refusals' table (`NNN: 'reason'`).
+    const codes = [...read('handlers/http.ts').matchAll(/json\((\d{3}),|^ {2}(\d{3}): '/gm)].map(
+      (m) => m[1] ?? m[2],
+    );
 
     // Act
     const undocumented = codes.filter((code) => !contract.includes(`| \`${code}\` |`));

@@ -24,6 +24,7 @@ export const TEST_CONFIG: RuntimeConfig = {
     { account: '111111111111', principal: 'user/alice', actions: ['start', 'stop', 'status'] },
   ],
   sourceIdentity: true,
+  maxInstancesPerRequest: 500,
 };
 
 export const CONTROL_TAG = { key: TEST_CONFIG.controlTagKey, value: TEST_CONFIG.controlTagValue };

@@ -584,6 +584,17 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(resource(template(), 'SchedulerDeadLetterPolicy').Properties.Roles).toEqual([
         { Ref: 'SchedulerInvokeRole' },
       ]);
+      expect(resource(template(), 'ScheduleDeadLetterQueuePolicy').Properties).toMatchObject({
+        Queues: [{ Ref: 'ScheduleDeadLetterQueue' }],
+        PolicyDocument: {
+          Statement: [
+            expect.objectContaining({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ],
+        },
+      });
       expect(alarms()).toContainEqual(
         expect.objectContaining({
           Namespace: 'AWS/SQS',

@@ -4,13 +4,16 @@ import { logger } from '../../handlers/aws/logger';
 import { InvalidRequestError } from '../../handlers/contract/errors';
 import { handler } from '../../handlers/instances';
 import { aContext } from '../helpers/context';
+import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anInstance, describePage, stateChange } from '../helpers/instances';
 
 describe('Function: handler (instances)', () => {
   const ec2Mock = mockClient(EC2Client);
+  const eventBridge = acceptingEventBridge();
 
   beforeEach(() => {
     ec2Mock.reset();
+    eventBridge.reset();
     jest.restoreAllMocks();
   });
 

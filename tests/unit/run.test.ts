@@ -324,9 +324,10 @@ describe('Function: runRequest', () => {
   });
 
   it('bounds the wait by the time the invocation has left', async () => {
-    // Prepare: enough time to start the target, then only the reserve is left to wait in
+    // Prepare: enough time to select and to start the target, then only the reserve is left to wait in
     const remainingMillis = jest
       .fn()
+      .mockReturnValueOnce(300_000)
       .mockReturnValueOnce(300_000)
       .mockReturnValue(TEST_CONFIG.reserveMillis);
     const { deps } = aDeps({ remainingMillis });

@@ -33,14 +33,14 @@ describe('Function: selectInstances', () => {
     expect(selection.instances.map((i) => i.instanceId)).toEqual(['i-0000000a']);
   });
 
-  it('uses the request tags instead of the control tag when given', async () => {
+  it('adds the control tag to the request tags, and matches their values literally', async () => {
     // Prepare
     ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
 
     // Act
     await selectInstances(client, {
       action: 'start',
-      tags: { env: ['dev', 'test'], team: ['ops'] },
+      tags: { env: ['dev', 'test'], team: ['web-*', 'a?c\\'] },
       controlTag: CONTROL_TAG,
     });
 
@@ -48,7 +48,8 @@ describe('Function: selectInstances', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, {
       Filters: [
         { Name: 'tag:env', Values: ['dev', 'test'] },
-        { Name: 'tag:team', Values: ['ops'] },
+        { Name: 'tag:team', Values: ['web-\\*', 'a\\?c\\\\'] },
+        { Name: 'tag:xacct-ec2:managed', Values: ['true'] },
         STATE_FILTER,
       ],
     });

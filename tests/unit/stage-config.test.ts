@@ -114,4 +114,26 @@ describe('Function: parseStageConfig', () => {
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problems[0]?.message).toMatch(/role chaining/);
   });
+
+  it('defaults maxInstancesPerRequest to 500 and refuses a limit below 1', () => {
+    // Prepare
+    const { maxInstancesPerRequest: _default, ...input } = structuredClone(TEST_CONFIG);
+
+    // Act
+    const parsed = parseStageConfig(input);
+
+    // Assess
+    expect(parsed.ok && parsed.value.maxInstancesPerRequest).toBe(500);
+    expect(fieldsOf(withChanges({ maxInstancesPerRequest: 0 }))).toEqual([
+      'params.maxInstancesPerRequest',
+    ]);
+  });
+
+  it('refuses a control tag value longer than an EC2 filter value once escaped', () => {
+    // Act
+    const fields = fieldsOf(withChanges({ controlTagValue: `${'a'.repeat(254)}*` }));
+
+    // Assess
+    expect(fields).toEqual(['params.controlTagValue']);
+  });
 });

@@ -88,3 +88,13 @@ export function explainStartFallback(
       return `start accepted, then the instance fell back to stopped (${seen})`;
   }
 }
+
+/** A selection that would need more filter values in one DescribeInstances call than EC2 accepts. */
+export class FilterLimitError extends Error {
+  constructor(values: number) {
+    super(
+      `the selection needs at least ${values} filter values in one DescribeInstances call, more than the 200 EC2 accepts; name fewer tag values`,
+    );
+    this.name = 'FilterLimitError';
+  }
+}

@@ -10,11 +10,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { InstanceResult } from '../../core/results';
 import type { Action } from '../../core/types';
+import { chunk, describeCalls, idsPerCall } from './describe-plan';
+import { MAX_FILTER_VALUES_PER_CALL } from './limits';
 
-/** Instances in these states can be started, stopped or reported; others are gone or going. */
-export const SELECTABLE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
+export { chunk, SELECTABLE_STATES } from './describe-plan';
 /** EC2 accepts at most 200 filter values in one call, counted across all its filters. */
-export const MAX_FILTER_VALUES = 200;
+export const MAX_FILTER_VALUES = MAX_FILTER_VALUES_PER_CALL;
 /** Largest page DescribeInstances returns. */
 export const DESCRIBE_PAGE_SIZE = 1000;
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -30,7 +31,7 @@ export interface SelectedInstance {
 export interface SelectCriteria {
   action: Action;
   instanceIds?: readonly string[];
-  /** Tag filters (key to accepted values); absent means the control tag. */
+  /** Tag filters (key to accepted literal values); without IDs the control tag is always added. */
   tags?: Readonly<Record<string, readonly string[]>>;
   controlTag: { key: string; value: string };
 }
@@ -42,12 +43,6 @@ export interface Selection {
   skipped: InstanceResult[];
   /** Every instance ID the describe returned (selected or skipped). */
   foundIds: string[];
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function tagValue(instance: Instance, key: string): string | undefined {
@@ -96,9 +91,9 @@ export async function describeByIds(
   extraFilters: Filter[] = [],
 ): Promise<Instance[]> {
   const out: Instance[] = [];
-  // The other filters' values count against the same per-call limit.
-  const otherValues = extraFilters.reduce((n, f) => n + (f.Values?.length ?? 0), 0);
-  for (const ids of chunk(instanceIds, MAX_FILTER_VALUES - otherValues)) {
+  // The other filters' values count against the same per-call limit; chunk() refuses a size
+  // below 1, so too many of them fail here instead of looping without end.
+  for (const ids of chunk(instanceIds, idsPerCall(extraFilters))) {
     out.push(
       ...(await describeAll(client, [{ Name: 'instance-id', Values: ids }, ...extraFilters])),
     );
@@ -122,20 +117,12 @@ export async function selectInstances(
   client: EC2Client,
   criteria: SelectCriteria,
 ): Promise<Selection> {
-  const stateFilter: Filter = { Name: 'instance-state-name', Values: [...SELECTABLE_STATES] };
   // With explicit IDs the control tag is checked per instance, so an untagged ID is reported
-  // (skipped, with the reason) instead of silently vanishing from the result.
-  const tags =
-    criteria.tags ??
-    (criteria.instanceIds ? {} : { [criteria.controlTag.key]: [criteria.controlTag.value] });
-  const tagFilters: Filter[] = Object.entries(tags).map(([key, values]) => ({
-    Name: `tag:${key}`,
-    Values: [...values],
-  }));
-
-  const found = criteria.instanceIds
-    ? await describeByIds(client, criteria.instanceIds, [...tagFilters, stateFilter])
-    : await describeAll(client, [...tagFilters, stateFilter]);
+  // (skipped, with the reason) instead of silently vanishing from the result; without IDs it
+  // is always one of the filters (describe-plan.ts).
+  const found: Instance[] = [];
+  for (const filters of describeCalls(criteria))
+    found.push(...(await describeAll(client, filters)));
 
   const selection: Selection = { instances: [], skipped: [], foundIds: [] };
   const seen = new Set<string>();

@@ -2,24 +2,16 @@
 import * as z from 'zod/mini';
 import '../../formats/zod-messages';
 import type { Action } from '../../core/types';
-import { TAG_KEY_MAX, TAG_VALUE_MAX } from '../../formats/ids';
 import type { Problem } from '../../formats/problems';
-import type { CommonRequest } from '../task';
+import type { CommonRequest, StageFacts } from '../task';
+import { selectionProblems } from './selection-checks';
+import { normaliseTags, rawTagProblems, tagsSchema } from './tag-selector';
 
 /** EC2 instance IDs: `i-` plus 8 (legacy) or 17 lowercase hex characters. */
 export const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Most instance IDs one request may name; larger sets belong in a tag selector. */
 export const MAX_INSTANCE_IDS = 1000;
-
-const tagValue = () =>
-  z
-    .string()
-    .check(z.maxLength(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`));
-const tagValues = z.union([
-  tagValue(),
-  z.array(tagValue()).check(z.minLength(1, 'give at least one value, or drop the key')),
-]);
 
 export const ec2SelectorShape = {
   instanceIds: z.optional(
@@ -42,17 +34,7 @@ export const ec2SelectorShape = {
         ),
       ),
   ),
-  tags: z.optional(
-    z.record(
-      z
-        .string()
-        .check(
-          z.minLength(1, 'a tag key cannot be empty'),
-          z.maxLength(TAG_KEY_MAX, `a tag key is at most ${TAG_KEY_MAX} characters`),
-        ),
-      tagValues,
-    ),
-  ),
+  tags: z.optional(tagsSchema),
   hibernate: z.optional(z.boolean({ error: 'must be true or false' })),
 };
 
@@ -61,7 +43,7 @@ type RawEc2Selector = z.infer<typeof ec2Selector>;
 
 export interface Ec2Selector {
   instanceIds?: string[];
-  /** Tag filters (key to accepted values); absent means "the control tag". */
+  /** Tag filters (key to accepted values, null prototype); the control tag is added without IDs. */
   tags?: Record<string, string[]>;
   hibernate: boolean;
 }
@@ -71,14 +53,7 @@ export type Ec2Request = CommonRequest & Ec2Selector;
 
 export function readEc2Selector(fields: Record<string, unknown>): Ec2Selector {
   const raw = fields as RawEc2Selector;
-  const tags = raw.tags
-    ? Object.fromEntries(
-        Object.entries(raw.tags).map(([key, value]) => [
-          key,
-          Array.isArray(value) ? value : [value],
-        ]),
-      )
-    : undefined;
+  const tags = raw.tags ? normaliseTags(raw.tags) : undefined;
   return {
     ...(raw.instanceIds ? { instanceIds: [...new Set(raw.instanceIds)] } : {}),
     ...(tags ? { tags } : {}),
@@ -86,14 +61,30 @@ export function readEc2Selector(fields: Record<string, unknown>): Ec2Selector {
   };
 }
 
+/**
+ * What the field schemas cannot see: tag keys zod drops or objects already answer for, an empty
+ * `tags`, `hibernate` without `stop`, and, once the selector fields are valid, whether the
+ * DescribeInstances calls they plan fit EC2's 200 filter values (so an accepted request never
+ * meets FilterLimitExceeded at run time).
+ */
 export function checkEc2Request(
   input: Record<string, unknown>,
   action: Action | undefined,
+  stage: StageFacts,
 ): Problem[] {
+  const problems = rawTagProblems(input.tags);
   if (input.hibernate === true && action !== undefined && action !== 'stop') {
-    return [
-      { field: 'hibernate', message: 'only applies to "stop"; remove it or use action "stop"' },
-    ];
+    problems.push({
+      field: 'hibernate',
+      message: 'only applies to "stop"; remove it or use action "stop"',
+    });
   }
-  return [];
+  const fields = z.safeParse(ec2Selector, input);
+  if (problems.length > 0 || !fields.success) return problems;
+  const selector = readEc2Selector(fields.data);
+  return selectionProblems({
+    ...(selector.instanceIds ? { instanceIds: selector.instanceIds } : {}),
+    ...(selector.tags ? { tags: selector.tags } : {}),
+    controlTag: stage.controlTag,
+  });
 }

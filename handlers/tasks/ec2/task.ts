@@ -6,7 +6,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { InstanceResult, ResourceOutcome } from '../../core/results';
 import type { Task } from '../task';
-import { actOnInstances } from './act';
+import { actOnInstances, planAction } from './act';
 import { ec2ClientFor } from './client';
 import { dryRunAction } from './dry-run';
 import { EC2_POLICY } from './policy';
@@ -62,6 +62,12 @@ export const ec2Task: Task<EC2Client, Ec2Selector, SelectedInstance> = {
       foundIds: selection.foundIds,
     };
   },
+
+  // Only the instances a Start/Stop call would carry: already running (or stopped) ones change nothing.
+  changeCount: (selected, request) =>
+    request.action === 'status'
+      ? 0
+      : planAction(selected, changeAction(request.action)).toSend.length,
 
   status: statusReport,
 

@@ -38,6 +38,16 @@ const LOG_STREAMS_ARE_RUNTIME_NAMES =
 export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {
     kind: 'service',
+    rule: 'AwsSolutions-SQS3',
+    resource: 'ScheduleDeadLetterQueue',
+    reason:
+      'The queue is itself the dead-letter queue of the schedules (their Target.DeadLetterConfig ' +
+      'names it): it receives the runs EventBridge Scheduler could not deliver, and a dead-letter ' +
+      'queue of a dead-letter queue would only move the same messages once more. Its depth has an ' +
+      'alarm (scripts/lib/signals/alarms.ts), and it keeps messages 14 days, the SQS maximum.',
+  },
+  {
+    kind: 'service',
     rule: 'AwsSolutions-S1',
     resource: 'ServerlessDeploymentBucket',
     reason:

@@ -42,6 +42,7 @@ export const LOGICAL_IDS = {
   failedRunsRule: 'SignalsFailedRunsRule',
   deadLetterQueue: 'ScheduleDeadLetterQueue',
   deadLetterPolicy: 'SchedulerDeadLetterPolicy',
+  deadLetterQueuePolicy: 'ScheduleDeadLetterQueuePolicy',
   asyncInvokeConfig: 'InstancesAsyncInvokeConfig',
   dashboard: 'SignalsDashboard',
   /** Declared by scheduleResources in scripts/stage-config.cjs. */
@@ -310,6 +311,26 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
         QueueName: queueName,
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS,
+      },
+    };
+    // Undelivered runs name instances and callers: nothing reads or writes them without TLS.
+    resources[LOGICAL_IDS.deadLetterQueuePolicy] = {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [ref(LOGICAL_IDS.deadLetterQueue)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyWithoutTls',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn'),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
       },
     };
     resources[LOGICAL_IDS.deadLetterPolicy] = {
