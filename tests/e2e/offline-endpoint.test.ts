@@ -136,6 +136,25 @@ describe('sls offline against the local endpoint', () => {
     );
   });
 
+  it('answers 403 to a caller no rule of params.callers names, before any AWS call', async () => {
+    // Prepare
+    endpoint.aws.calls.reset();
+    const stranger = JSON.stringify({
+      iam: { accountId: '111111111111', userArn: 'arn:aws:sts::111111111111:assumed-role/dev/bob' },
+    });
+
+    // Act
+    const response = await fetch(`${offline.url}/instances/stop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sls-offline-authorizer-override': stranger },
+    });
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as Problems).problems[0]?.field).toBe('params.callers');
+    expect(endpoint.aws.calls.count({})).toBe(0);
+  });
+
   it('stops cleanly, leaving no process behind', async () => {
     // Prepare
     const pid = offline.server.pid ?? 0;
