@@ -8,6 +8,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
+import { authorizeCaller } from './aws/authorize-caller';
 import { limitResponse, logRun } from './aws/run-log';
 import { environment, execute, logger } from './aws/runtime';
 import { readHttpEvent } from './contract/http-event';
@@ -64,6 +65,11 @@ export const handler = async (
   const { action, bodyText, caller, sourceIp } = read.call;
   // Audit: who asked for what. The caller's access key ID is deliberately not logged.
   logger.info('http request', { caller, action, sourceIp });
+  const gate = authorizeCaller(event, environment.config.callers);
+  if (!gate.ok) {
+    logger.warn('caller refused', { reason: gate.reason });
+    return gate.response;
+  }
 
   const { body, problems } = readBody(bodyText);
   if ('action' in body && body.action !== action) {

@@ -37,6 +37,8 @@ const PARAM_KEYS = [
   'waitTimeoutSeconds',
   'maxInstancesPerRequest',
   'schedules',
+  'callers',
+  'sourceIdentity',
 ];
 
 /** Settings a stage may leave out (serverless.yml need not mention them at all). */

@@ -1,5 +1,5 @@
 /**
- * Target clients, built on demand and memoised per (task, account, region). The handler layer
+ * Target clients, built on demand and memoised per (task, account, region, source identity). The handler layer
  * keeps one set at module scope, so a warm container reuses them and their sessions.
  *
  * Credentials come from ./credentials (one session per account, shared by all its clients);
@@ -39,11 +39,12 @@ export interface TargetClients {
   clientFor<Client extends Destroyable>(
     task: Task<Client, object, unknown>,
     target: Target,
+    sourceIdentity?: string,
   ): Client;
   /** The EC2 task's client for a target. */
-  ec2For(target: Target): EC2Client;
-  /** RoleSessionName of each account's current session (accounts not yet assumed are absent). */
-  sessionNames(): Record<string, string>;
+  ec2For(target: Target, sourceIdentity?: string): EC2Client;
+  /** RoleSessionName of each account's current session for this caller (absent: not assumed). */
+  sessionNames(sourceIdentity?: string): Record<string, string>;
   /** Closes the clients' sockets; call when the invocation is done with them. */
   destroy(): void;
 }
@@ -77,22 +78,28 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
   function clientFor<Client extends Destroyable>(
     task: Task<Client, object, unknown>,
     target: Target,
+    sourceIdentity?: string,
   ): Client {
     const { accountId, region } = target;
-    const key = `${task.name}/${accountId}/${region}`;
+    // Per caller too: an SDK client memoises its credentials, so it must not serve two callers.
+    const key = `${task.name}/${accountId}/${region}/${sourceIdentity ?? ''}`;
     const existing = clients.get(key);
     if (existing) return existing as Client;
     if (!targets.get(accountId)?.regions.some((r) => r === region)) {
       throw new UnknownTargetError(accountId, region);
     }
-    const client = task.clientFor(target, credentials.forAccount(accountId), shared);
+    const client = task.clientFor(
+      target,
+      credentials.forAccount(accountId, sourceIdentity),
+      shared,
+    );
     clients.set(key, client);
     return client;
   }
 
   return {
     clientFor,
-    ec2For: (target) => clientFor(ec2Task, target),
+    ec2For: (target, sourceIdentity) => clientFor(ec2Task, target, sourceIdentity),
     sessionNames: credentials.sessionNames,
     destroy(): void {
       for (const client of clients.values()) client.destroy();

@@ -28,20 +28,28 @@ export interface AccountCredentialsOptions {
   requestId: () => string;
 }
 
-/** Who a session is for. Only the account today; a caller's source identity may join it. */
+/**
+ * Who a session is for: the account, and the caller it was opened for (STS SourceIdentity, see
+ * formats/source-identity.ts). A session carries its SourceIdentity for life, so one caller's
+ * session must never serve another caller's request.
+ */
 export interface SessionOwner {
   accountId: string;
+  sourceIdentity?: string | undefined;
 }
 
-/** The memo key of a session: one string per distinct owner. */
+/** The memo key of a session: one string per distinct owner (`|` is not a SourceIdentity character). */
 export function sessionKey(owner: SessionOwner): string {
-  return owner.accountId;
+  return owner.sourceIdentity === undefined
+    ? owner.accountId
+    : `${owner.accountId}|${owner.sourceIdentity}`;
 }
 
 export interface AccountCredentials {
-  forAccount(accountId: string): CredentialProvider;
-  /** RoleSessionName of each account's current session (accounts not yet assumed are absent). */
-  sessionNames(): Record<string, string>;
+  /** The session of this account for this caller (none given: sent without SourceIdentity). */
+  forAccount(accountId: string, sourceIdentity?: string): CredentialProvider;
+  /** RoleSessionName of each account's current session for this caller (not yet assumed: absent). */
+  sessionNames(sourceIdentity?: string): Record<string, string>;
   /** Forgets every session (the next call assumes the roles again). */
   clear(): void;
 }
@@ -53,10 +61,11 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
   const { config } = options;
   const targets = new Map(config.targets.map((t) => [t.accountId, t]));
   const providers = new Map<string, CredentialProvider>();
-  const currentSessionNames = new Map<string, string>();
+  const currentSessionNames = new Map<string, { owner: SessionOwner; name: string }>();
 
-  function forAccount(accountId: string): CredentialProvider {
-    const key = sessionKey({ accountId });
+  function forAccount(accountId: string, sourceIdentity?: string): CredentialProvider {
+    const owner: SessionOwner = { accountId, sourceIdentity };
+    const key = sessionKey(owner);
     const existing = providers.get(key);
     if (existing) return existing;
     const target = targets.get(accountId);
@@ -64,12 +73,13 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
     // and the new session is named after the invocation that needed it.
     const assumeRole: CredentialProvider = (identityProperties) => {
       const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId());
-      currentSessionNames.set(accountId, sessionName);
+      currentSessionNames.set(key, { owner, name: sessionName });
       return fromTemporaryCredentials({
         params: {
           RoleArn: targetRoleArn(accountId, config.targetRoleName),
           RoleSessionName: sessionName,
           ...(target?.externalId ? { ExternalId: target.externalId } : {}),
+          ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
           DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
         },
         clientConfig: { region: options.homeRegion },
@@ -90,7 +100,12 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
 
   return {
     forAccount,
-    sessionNames: () => Object.fromEntries(currentSessionNames),
+    sessionNames: (sourceIdentity?: string) =>
+      Object.fromEntries(
+        [...currentSessionNames.values()]
+          .filter(({ owner }) => owner.sourceIdentity === sourceIdentity)
+          .map(({ owner, name }) => [owner.accountId, name]),
+      ),
     clear(): void {
       providers.clear();
       currentSessionNames.clear();

@@ -8,6 +8,7 @@ import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
 import type { RunResult } from '../core/results';
 import { runRequest } from '../core/run';
+import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import { publishRunSignals } from '../signals/publish';
 import { taskNamed } from '../tasks';
@@ -49,8 +50,10 @@ export async function execute(
 ): Promise<RunResult & { signals: SignalsReport }> {
   currentRequestId = context.awsRequestId;
   const task = taskNamed(request.task);
+  // Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it).
+  const sourceIdentity = environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
   const result = await runRequest(request, {
-    clientFor: (target) => clients.clientFor(task, target),
+    clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
     config: environment.config,
     requestId: context.awsRequestId,
     remainingMillis: () => context.getRemainingTimeInMillis(),
@@ -68,5 +71,5 @@ export async function execute(
     stage: environment.stage,
     logger,
   });
-  return { ...result, roleSessionNames: clients.sessionNames(), signals };
+  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentity), signals };
 }

@@ -11,6 +11,7 @@ import {
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
+import { callerRuleSchema } from './caller-rules';
 import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
 /** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
@@ -163,6 +164,10 @@ export const stageConfigSchema = z.strictObject({
       )
       .check(z.minLength(1, 'list at least one OU path, or leave the setting out')),
   ),
+  /** Who may call which action over HTTP (handlers/aws/CALLERS.md); none: every HTTP call is refused. */
+  callers: z._default(z.array(callerRuleSchema), []),
+  /** Send the caller as STS SourceIdentity (target roles must trust sts:SetSourceIdentity first). */
+  sourceIdentity: z._default(z.boolean(), true),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -114,6 +114,9 @@ export function stageConfig(shape: Shape, concurrency: number): RuntimeConfig {
     sessionDurationSeconds: 3600,
     reserveMillis: 20_000,
     waitTimeoutSeconds: 240,
+    // The benchmark drives the function directly: no HTTP callers; SourceIdentity as deployed.
+    callers: [],
+    sourceIdentity: true,
     // The benchmark stops whole fleets on purpose: the blast-radius guard must not refuse them.
     maxInstancesPerRequest: Math.max(1, shape.targets * shape.instancesPerTarget),
   };

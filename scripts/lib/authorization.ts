@@ -27,6 +27,11 @@ export interface AssumeRoleCheck {
   /** The target role's organization and entity paths (aws:ResourceOrgID, aws:ResourceOrgPaths). */
   targetOrgId?: string;
   targetOrgPaths?: string[];
+  /**
+   * Set when the caller sends SourceIdentity: then sts:SetSourceIdentity must be allowed too, by
+   * the caller's policies and the role's trust (as STS decides it).
+   */
+  sourceIdentity?: string;
 }
 
 /** A call to AWS Organizations (read-only: the targets generator's calls). */

@@ -190,7 +190,8 @@ export function createPolicyAuthorizer(
     Object.assign(context, check.context);
 
     let resourcePolicy: (NamedPolicy & { kind: 'trust' | 'resource' }) | undefined;
-    if (service === 'sts' && check.action.toLowerCase().startsWith('sts:assumerole')) {
+    // SetSourceIdentity is decided against the role's trust too, like the AssumeRole it rides on.
+    if (service === 'sts' && /^sts:(assumerole|setsourceidentity)/i.test(check.action)) {
       const target = loaded.targetRoles.find((r) => r.roleArn === check.resourceArn);
       if (!target) {
         // STS answers an unknown role exactly like a refused one.
@@ -243,28 +244,45 @@ export function createPolicyAuthorizer(
     });
   }
 
+  /** One of the two requests an AssumeRole with SourceIdentity is decided on. */
+  function assumeRoleRequest(
+    check: AssumeRoleCheck,
+    action: 'sts:AssumeRole' | 'sts:SetSourceIdentity',
+  ): Promise<PolicyDecision> {
+    return authorizeRequest({
+      callerSessionArn: check.callerSessionArn,
+      callerRoleArn: check.callerRoleArn,
+      action,
+      resourceArn: check.targetRoleArn,
+      resourceAccountId: accountOf(check.targetRoleArn),
+      context: {
+        // The check's own account and org win over the world's (they describe this caller).
+        'aws:PrincipalAccount': check.callerAccountId,
+        ...(check.callerOrgId ? { 'aws:PrincipalOrgID': check.callerOrgId } : {}),
+        // sts:ExternalId belongs to AssumeRole alone (no other action carries it).
+        ...(check.externalId !== undefined && action === 'sts:AssumeRole'
+          ? { 'sts:ExternalId': check.externalId }
+          : {}),
+        ...(check.sourceIdentity !== undefined
+          ? { 'sts:SourceIdentity': check.sourceIdentity }
+          : {}),
+        ...(check.targetOrgId ? { 'aws:ResourceOrgID': check.targetOrgId } : {}),
+        ...(check.targetOrgPaths ? { 'aws:ResourceOrgPaths': check.targetOrgPaths } : {}),
+        ...(check.sourceFunctionArn ? { 'lambda:SourceFunctionArn': check.sourceFunctionArn } : {}),
+      },
+    });
+  }
+
   return {
     ready,
     authorizeRequest,
-    authorizeAssumeRole(check) {
-      return authorizeRequest({
-        callerSessionArn: check.callerSessionArn,
-        callerRoleArn: check.callerRoleArn,
-        action: 'sts:AssumeRole',
-        resourceArn: check.targetRoleArn,
-        resourceAccountId: accountOf(check.targetRoleArn),
-        context: {
-          // The check's own account and org win over the world's (they describe this caller).
-          'aws:PrincipalAccount': check.callerAccountId,
-          ...(check.callerOrgId ? { 'aws:PrincipalOrgID': check.callerOrgId } : {}),
-          ...(check.externalId !== undefined ? { 'sts:ExternalId': check.externalId } : {}),
-          ...(check.targetOrgId ? { 'aws:ResourceOrgID': check.targetOrgId } : {}),
-          ...(check.targetOrgPaths ? { 'aws:ResourceOrgPaths': check.targetOrgPaths } : {}),
-          ...(check.sourceFunctionArn
-            ? { 'lambda:SourceFunctionArn': check.sourceFunctionArn }
-            : {}),
-        },
-      });
+    async authorizeAssumeRole(check) {
+      const assume = await assumeRoleRequest(check, 'sts:AssumeRole');
+      if (!assume.allowed || check.sourceIdentity === undefined) return assume;
+      const setIdentity = await assumeRoleRequest(check, 'sts:SetSourceIdentity');
+      return setIdentity.allowed
+        ? setIdentity
+        : { ...setIdentity, explanation: `sts:SetSourceIdentity: ${setIdentity.explanation}` };
     },
     authorizeOrganizations(check) {
       return authorizeRequest({

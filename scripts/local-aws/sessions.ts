@@ -18,6 +18,8 @@ export interface RoleSession {
   readonly expiresAt: number;
   /** lambda:SourceFunctionArn: present only for calls made from inside a Lambda function. */
   readonly sourceFunctionArn?: string;
+  /** STS SourceIdentity, set by the AssumeRole that issued it; kept for the session's life. */
+  readonly sourceIdentity?: string;
 }
 
 export interface IssueSessionInput {
@@ -25,6 +27,7 @@ export interface IssueSessionInput {
   sessionName: string;
   lifetimeSeconds: number;
   sourceFunctionArn?: string;
+  sourceIdentity?: string;
 }
 
 /** Every session ever issued, found by access key ID. */
@@ -44,6 +47,7 @@ export class SessionStore {
       issuedAt,
       expiresAt: issuedAt + input.lifetimeSeconds * 1000,
       ...(input.sourceFunctionArn ? { sourceFunctionArn: input.sourceFunctionArn } : {}),
+      ...(input.sourceIdentity !== undefined ? { sourceIdentity: input.sourceIdentity } : {}),
     };
     this.byAccessKey.set(session.accessKeyId, session);
     return session;

@@ -25,6 +25,15 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
   const { world, authorizer } = context;
   const session = caller.session;
   const denied = stsErrors.accessDenied(session.sessionArn, input.roleArn);
+  // A session's SourceIdentity is fixed: a chained AssumeRole may only repeat it.
+  if (
+    session.sourceIdentity !== undefined &&
+    input.sourceIdentity !== undefined &&
+    input.sourceIdentity !== session.sourceIdentity
+  ) {
+    throw denied;
+  }
+  const sourceIdentity = input.sourceIdentity ?? session.sourceIdentity;
   // A role that does not exist is answered exactly like a refusal: STS does not reveal which.
   const role = world.roleByArn(input.roleArn);
   if (!role) throw denied;
@@ -43,6 +52,7 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
     ...(targetOrg
       ? { targetOrgId: targetOrg.organizationId, targetOrgPaths: [targetOrg.place.path] }
       : {}),
+    ...(input.sourceIdentity !== undefined ? { sourceIdentity: input.sourceIdentity } : {}),
   };
   const decision = await authorizer.authorizeAssumeRole(check);
   if (!decision.allowed) throw denied;
@@ -57,6 +67,7 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
     role,
     sessionName: input.roleSessionName,
     lifetimeSeconds,
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
   });
   const credentials = credentialsOf(issued);
   return (
@@ -67,7 +78,8 @@ export const assumeRole: ActionHandler = async (context, { caller, params }) => 
       leaf('SessionToken', credentials.sessionToken),
       leaf('Expiration', isoSeconds(issued.expiresAt)),
     ) +
-    node('AssumedRoleUser', leaf('AssumedRoleId', issued.userId), leaf('Arn', issued.sessionArn))
+    node('AssumedRoleUser', leaf('AssumedRoleId', issued.userId), leaf('Arn', issued.sessionArn)) +
+    (issued.sourceIdentity !== undefined ? leaf('SourceIdentity', issued.sourceIdentity) : '')
   );
 };
 

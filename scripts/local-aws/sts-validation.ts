@@ -7,6 +7,8 @@ export interface AssumeRoleInput {
   roleSessionName: string;
   durationSeconds: number;
   externalId?: string;
+  /** Kept on the session for life; STS allows 2-64 characters of `[\w+=,.@-]`. */
+  sourceIdentity?: string;
 }
 
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -24,6 +26,7 @@ export function readAssumeRoleInput(params: QueryParams): AssumeRoleInput | AwsE
   const roleSessionName = params.get('RoleSessionName');
   const externalId = params.get('ExternalId');
   const durationText = params.get('DurationSeconds');
+  const sourceIdentity = params.get('SourceIdentity');
 
   checkString(problems, 'roleArn', roleArn, { min: 20, max: 2048 });
   checkString(problems, 'roleSessionName', roleSessionName, {
@@ -38,6 +41,14 @@ export function readAssumeRoleInput(params: QueryParams): AssumeRoleInput | AwsE
       max: 1224,
       pattern: /^[\w+=,.@:/-]*$/,
       patternText: '[\\w+=,.@:\\/-]*',
+    });
+  }
+  if (sourceIdentity !== undefined) {
+    checkString(problems, 'sourceIdentity', sourceIdentity, {
+      min: 2,
+      max: 64,
+      pattern: /^[\w+=,.@-]*$/,
+      patternText: '[\\w+=,.@-]*',
     });
   }
   let durationSeconds = DEFAULT_DURATION_SECONDS;
@@ -80,6 +91,7 @@ export function readAssumeRoleInput(params: QueryParams): AssumeRoleInput | AwsE
     roleSessionName: roleSessionName ?? '',
     durationSeconds,
     ...(externalId !== undefined ? { externalId } : {}),
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ export function worldSnapshot(world: World) {
       expiresAt: new Date(session.expiresAt).toISOString(),
       expired: now >= session.expiresAt,
       sourceFunctionArn: session.sourceFunctionArn ?? null,
+      sourceIdentity: session.sourceIdentity ?? null,
     })),
   };
 }

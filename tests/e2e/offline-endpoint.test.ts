@@ -30,10 +30,19 @@ async function groupAlive(pgid: number, withinMs = 3_000): Promise<boolean> {
   }
 }
 
+/** What API Gateway's IAM authorizer would pass: the caller that serverless.yml's local stage names. */
+const CALLER = JSON.stringify({
+  iam: {
+    accountId: '111111111111',
+    userArn: 'arn:aws:sts::111111111111:assumed-role/ops/alice',
+    userId: 'AROAEXAMPLEOPS:alice',
+  },
+});
+
 async function post(url: string, body?: string) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'sls-offline-authorizer-override': CALLER },
     ...(body === undefined ? {} : { body }),
   });
   return { status: response.status, json: (await response.json()) as unknown };
@@ -125,6 +134,25 @@ describe('sls offline against the local endpoint', () => {
     expect(body.problems.map((p) => p.field).sort()).toEqual(
       ['(root)', 'hibernate', 'targets.accounts[0]'].sort(),
     );
+  });
+
+  it('answers 403 to a caller no rule of params.callers names, before any AWS call', async () => {
+    // Prepare
+    endpoint.aws.calls.reset();
+    const stranger = JSON.stringify({
+      iam: { accountId: '111111111111', userArn: 'arn:aws:sts::111111111111:assumed-role/dev/bob' },
+    });
+
+    // Act
+    const response = await fetch(`${offline.url}/instances/stop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sls-offline-authorizer-override': stranger },
+    });
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as Problems).problems[0]?.field).toBe('params.callers');
+    expect(endpoint.aws.calls.count({})).toBe(0);
   });
 
   it('stops cleanly, leaving no process behind', async () => {

@@ -17,6 +17,13 @@ export const TEST_CONFIG: RuntimeConfig = {
   sessionDurationSeconds: 3600,
   reserveMillis: 1000,
   waitTimeoutSeconds: 60,
+  // The callers of the unit tests' HTTP events; an SSO read-only role, to be refused start and stop.
+  callers: [
+    { account: '111111111111', principal: 'role/operators', actions: ['start', 'stop', 'status'] },
+    { account: '111111111111', principal: 'sso/ReadOnly', actions: ['status'] },
+    { account: '111111111111', principal: 'user/alice', actions: ['start', 'stop', 'status'] },
+  ],
+  sourceIdentity: true,
   maxInstancesPerRequest: 500,
 };
 

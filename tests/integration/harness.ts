@@ -70,6 +70,8 @@ export interface Harness {
 export interface HarnessOptions {
   settings?: Partial<WorldSettings>;
   faults?: FaultPatch;
+  /** Target roles rendered from this parsed template instead of resources/target-account-role.yml. */
+  targetTemplate?: unknown;
 }
 
 function context(functionName: string): Context {
@@ -139,6 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     reusePackaging: true,
     settings: { ...TEST_TRANSITIONS, ...options.settings },
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),
     log: () => undefined,
   });
   let packaged: PackagedStage;

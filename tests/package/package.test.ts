@@ -216,15 +216,21 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(JSON.stringify(trust)).not.toContain('scheduler.amazonaws.com');
     });
 
-    it("grants the execution role only sts:AssumeRole, osls's logging actions and events on its default bus", () => {
+    it("grants the execution role only sts:AssumeRole (with SetSourceIdentity), osls's logging actions and events on its default bus", () => {
       // Act
       const statements = executionStatements();
       const actions = new Set(statements.flatMap((s) => asArray(s.Action)));
 
       // Assess
       expect([...actions].sort()).toEqual(
-        ['sts:AssumeRole', 'events:PutEvents', ...LOG_ACTIONS].sort(),
+        ['sts:AssumeRole', 'sts:SetSourceIdentity', 'events:PutEvents', ...LOG_ACTIONS].sort(),
       );
+      const setsIdentity = statements.filter((s) =>
+        asArray(s.Action).includes('sts:SetSourceIdentity'),
+      );
+      expect(
+        setsIdentity.map((s) => [s.Sid, asArray(s.Action).includes('sts:AssumeRole')]),
+      ).toEqual([['AssumeConfiguredTargetRoles', true]]);
       const events = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
       expect(events.flatMap((s) => asArray(s.Resource)).map(render)).toEqual([
         `arn:aws:events:${REGION}:${PSEUDO['AWS::AccountId']}:event-bus/default`,

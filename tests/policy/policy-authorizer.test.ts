@@ -397,3 +397,51 @@ describe('Function: createPolicyAuthorizer', () => {
     });
   });
 });
+
+describe('Function: createPolicyAuthorizer, SourceIdentity', () => {
+  /** The packaged stage with AssumeConfiguredTargetRoles as it was before sts:SetSourceIdentity. */
+  function packagedWithoutSetSourceIdentity(): PackagedStage {
+    const copy = structuredClone(packaged);
+    const role = copy.template.Resources.IamRoleLambdaExecution as unknown as {
+      Properties: {
+        Policies: { PolicyDocument: { Statement: { Sid?: string; Action: unknown }[] } }[];
+      };
+    };
+    const statement = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement).find(
+      (s) => s.Sid === 'AssumeConfiguredTargetRoles',
+    );
+    if (!statement) throw new Error('AssumeConfiguredTargetRoles is no longer in the template');
+    statement.Action = 'sts:AssumeRole';
+    return copy;
+  }
+
+  it('allows the function to send a SourceIdentity: both sides allow sts:SetSourceIdentity', async () => {
+    // Act
+    const decision = await authorizer().authorizeAssumeRole(
+      fromFunction({ sourceIdentity: 'ops@alice' }),
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ allowed: true });
+  });
+
+  it("denies a SourceIdentity the execution role's own policy does not allow to set", async () => {
+    // Prepare
+    const subject = createPolicyAuthorizer(world(), {
+      packaged: packagedWithoutSetSourceIdentity(),
+    });
+
+    // Act
+    const withIdentity = await subject.authorizeAssumeRole(
+      fromFunction({ sourceIdentity: 'direct' }),
+    );
+    const without = await subject.authorizeAssumeRole(fromFunction());
+
+    // Assess
+    expect(withIdentity).toMatchObject({ allowed: false });
+    expect(withIdentity.explanation).toMatch(
+      /^sts:SetSourceIdentity: Implicitly denied: .*identity policies/,
+    );
+    expect(without).toMatchObject({ allowed: true });
+  });
+});

@@ -29,7 +29,7 @@ describe('Function: renderTargetRole', () => {
         Sid: 'TrustOnlyTheExecutionRole',
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${HOME}:root` },
-        Action: 'sts:AssumeRole',
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
         Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${HOME}:role/${EXEC}` } },
       },
     ]);

@@ -199,7 +199,7 @@ describe('Function: verify', () => {
 
     // Assess
     expect(report.ok).toBe(false);
-    expect(mismatchIds(report)).toEqual(['assume/from-function']);
+    expect(mismatchIds(report)).toEqual(['assume/from-function', 'assume/with-source-identity']);
     expect(mismatches(report)[0]).toMatchObject({
       actual: 'ExplicitlyDenied',
       deciding: 'scp:DenyAssumeRole(Deny)',
@@ -224,7 +224,7 @@ describe('Function: verify', () => {
     const report = await run({ permissionBoundary: boundary });
 
     // Assess
-    expect(mismatchIds(report)).toEqual(['assume/from-function']);
+    expect(mismatchIds(report)).toEqual(['assume/from-function', 'assume/with-source-identity']);
     expect(mismatches(report)[0]?.fix).toBe(hintText('boundaryBlocks'));
   });
 
@@ -235,7 +235,11 @@ describe('Function: verify', () => {
       policy: {
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow' as const, Action: ['sts:AssumeRole', 'logs:*'], Resource: '*' },
+          {
+            Effect: 'Allow' as const,
+            Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'logs:*'],
+            Resource: '*',
+          },
         ],
       },
     };
@@ -334,7 +338,7 @@ describe('Function: verify (breakage of the real documents)', () => {
       expect.objectContaining({
         source: 'serverless.yml provider.iam.role',
         statement: 'AssumeConfiguredTargetRoles',
-        message: 'allows sts:AssumeRole on *',
+        message: 'allows sts:AssumeRole and sts:SetSourceIdentity on *',
         hint: 'assumeResourceTooWide',
       }),
     ]);

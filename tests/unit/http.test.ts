@@ -27,6 +27,45 @@ describe('Function: handler (http)', () => {
     jest.restoreAllMocks();
   });
 
+  it('answers 403 naming the rule to change, before any AWS call, when the caller may not do the action', async () => {
+    // Prepare
+    const event = anHttpEvent('stop');
+    const iam = event.requestContext.authorizer.iam;
+    iam.userArn =
+      'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/bob';
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(403);
+    expect(body.problems).toEqual([
+      {
+        field: 'params.callers',
+        message:
+          'add "stop" to the actions of params.callers[1] (principal sso/ReadOnly), or add a rule for this caller with that action, and deploy',
+      },
+    ]);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('answers 403 to a request without an IAM caller context', async () => {
+    // Prepare
+    const event = anHttpEvent('status');
+    const { authorizer: _authorizer, ...requestContext } = event.requestContext;
+
+    // Act
+    const { status, body } = await call({
+      ...event,
+      requestContext: requestContext as typeof event.requestContext,
+    });
+
+    // Assess
+    expect(status).toBe(403);
+    expect(body.message).toMatch(/no IAM caller/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
   it('answers 400 listing every problem of the body and path', async () => {
     // Prepare
     const event = anHttpEvent(

@@ -116,7 +116,8 @@ function exactStatement(input: AssumeStatementInput): Record<string, unknown> {
   return {
     Sid: 'AssumeConfiguredTargetRoles',
     Effect: 'Allow',
-    Action: 'sts:AssumeRole',
+    // The run's caller travels to the targets as SourceIdentity (params.sourceIdentity).
+    Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
     Resource: input.accountIds.map((accountId) =>
       join(['arn:', partitionRef, `:iam::${accountId}:role/${input.targetRoleName}`]),
     ),
@@ -130,7 +131,8 @@ function organizationStatement(input: AssumeStatementInput): Record<string, unkn
   return {
     Sid: 'AssumeTargetRolesInOrganization',
     Effect: 'Allow',
-    Action: 'sts:AssumeRole',
+    // The run's caller travels to the targets as SourceIdentity (params.sourceIdentity).
+    Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
     Resource: join(['arn:', partitionRef, `:iam::*:role/${input.targetRoleName}`]),
     Condition: {
       StringEquals: { 'aws:ResourceOrgID': input.organizationId },

@@ -52,6 +52,8 @@ export interface LocalEndpointOptions {
   reusePackaging?: boolean;
   /** A packaged stage to evaluate instead of packaging (tests that change the documents). */
   packaged?: PackagedStage;
+  /** A parsed target-account template to render the target roles from (tests of older roles). */
+  targetTemplate?: unknown;
   log?: (line: string) => void;
   /** The AWS Organization of the accounts (default: the one matching seed.json). */
   organization?: OrganizationSeed;
@@ -93,7 +95,10 @@ export async function startLocalEndpoint(
         reuse: options.reusePackaging ?? false,
       });
   const ready = packaging.then(async (result) => {
-    const authorizer = createPolicyAuthorizer(world, { packaged: result.packaged });
+    const authorizer = createPolicyAuthorizer(world, {
+      packaged: result.packaged,
+      ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),
+    });
     const loaded = await authorizer.ready();
     return { packaging: result, loaded, authorizer };
   });

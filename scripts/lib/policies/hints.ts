@@ -91,7 +91,7 @@ export const HINTS = {
   },
   boundaryBlocks: {
     symptom: "The execution role's permission boundary blocks AssumeRole",
-    fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole on the target-role ARNs, and the logs actions the function writes with',
+    fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole and sts:SetSourceIdentity on the target-role ARNs, and the logs actions the function writes with',
   },
   malformedPolicy: {
     symptom: 'A policy is not well-formed',
@@ -121,6 +121,18 @@ export const HINTS = {
   evaluationError: {
     symptom: 'A request could not be evaluated',
     fix: 'Read the error: a context key the simulator dropped or a malformed policy means the result would not be trustworthy; fix the named policy or report the case',
+  },
+  routeWithoutIam: {
+    symptom: 'An HTTP route can be called without SigV4 (its authorization type is not AWS_IAM)',
+    fix: 'serverless.yml functions.http.events: every httpApi event needs authorizer.type: aws_iam, so API Gateway names the caller and params.callers can decide',
+  },
+  invokePermissionTooWide: {
+    symptom: 'The function can be invoked through a Lambda permission not scoped to this HTTP API',
+    fix: "The AWS::Lambda::Permission named in the row: keep Principal apigateway.amazonaws.com with a SourceArn on this stack's HttpApi (arn:<partition>:execute-api:<region>:<account>:<apiId>/*), the one osls writes; remove any other permission",
+  },
+  callerRuleTooWide: {
+    symptom: 'A caller rule lets every role or user of an account start or stop instances',
+    fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>*, sso/<PermissionSet>, role-id/AROA...) instead of role/* or user/*, or keep only status for it',
   },
 } as const satisfies Record<string, Hint>;
 

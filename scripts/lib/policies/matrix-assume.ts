@@ -56,6 +56,22 @@ export function assumeCases(
   }
   const fn = stage.functions[0];
   const fnName = fn?.name ?? 'session';
+  // The function names the run's caller on the session (params.sourceIdentity): both the
+  // execution role and the trust must allow sts:SetSourceIdentity beside the AssumeRole.
+  if (fn) {
+    cases.push({
+      ...assume(
+        {
+          id: 'assume/with-source-identity',
+          title: 'the function names its caller',
+          principal: `exec via ${fn.name}`,
+          expected: 'Allowed',
+        },
+        { ...execCheck(fn.name, fn.arn), ...ext, sourceIdentity: 'schedule.example' },
+      ),
+      action: 'sts:SetSourceIdentity',
+    });
+  }
   cases.push(
     assume(
       {

@@ -5,12 +5,13 @@
  * flags and prints.
  */
 import { createPolicyAuthorizer } from '../policy-authorizer';
+import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
-import { type PackagedStage, packageStage } from './package-stage';
+import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
 import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
 import { configuredStages } from './stages';
@@ -79,6 +80,7 @@ export interface VerifyReport {
 /** What the static checks say about the stage's documents and the given guardrails. */
 function staticFindings(
   stage: ResolvedStage,
+  template: CfnTemplate,
   configuredRoles: RenderedTargetRole[],
   options: VerifyOptions,
 ): StageReport['findings'] {
@@ -88,6 +90,9 @@ function staticFindings(
     }),
     ...configuredRoles.flatMap(checkTargetRole),
     ...checkSchedulerRole(stage),
+    ...checkHttpRoutes(template),
+    ...checkInvokePermissions(template),
+    ...checkCallerRules(stage.config.callers),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
@@ -164,7 +169,7 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: [...coverage, ...staticFindings(stage, configuredRoles, options)],
+    findings: [...coverage, ...staticFindings(stage, packaged.template, configuredRoles, options)],
     notes,
   };
 }

@@ -33,6 +33,8 @@ export interface StaticFinding {
  */
 export const EXECUTION_ROLE_ACTIONS = [
   'sts:AssumeRole',
+  // Names the run's caller on the target session; only beside sts:AssumeRole (checked below).
+  'sts:SetSourceIdentity',
   'events:PutEvents',
   'logs:CreateLogGroup',
   'logs:CreateLogStream',
@@ -164,16 +166,22 @@ export function checkExecutionRole(
       ...extraActions(policy, lower(EXECUTION_ROLE_ACTIONS), 'executionRoleTooPowerful'),
     );
     statementsOf(policy.policy).forEach((s, i) => {
-      if (s.Effect !== 'Allow' || !listOf(s.Action).some((a) => /^sts:assumerole$/i.test(a))) {
-        return;
+      if (s.Effect !== 'Allow') return;
+      const assumes = listOf(s.Action).some((a) => /^sts:assumerole$/i.test(a));
+      const setsIdentity = listOf(s.Action).some((a) => /^sts:setsourceidentity$/i.test(a));
+      if (setsIdentity && !assumes) {
+        const message =
+          'allows sts:SetSourceIdentity without sts:AssumeRole in the same statement (it belongs only beside the AssumeRole of the target roles)';
+        findings.push(finding(policy, s, i, message, 'executionRoleTooPowerful'));
       }
+      if (!assumes) return;
       // The org-scoped form (`arn:…:iam::*:role/<name>`) is bounded by aws:ResourceOrgID.
       const orgScoped = conditionKeys(s).includes('aws:resourceorgid');
       const wide = listOf(s.Resource).filter(
         (r) => /[*?]/.test(r) && !(orgScoped && /^arn:[\w-]+:iam::\*:role\/[\w+=,.@-]+$/.test(r)),
       );
       if (wide.length > 0) {
-        const message = `allows sts:AssumeRole on ${wide.join(', ')}`;
+        const message = `allows ${setsIdentity ? 'sts:AssumeRole and sts:SetSourceIdentity' : 'sts:AssumeRole'} on ${wide.join(', ')}`;
         findings.push(finding(policy, s, i, message, 'assumeResourceTooWide'));
       }
       if (!conditionKeys(s).includes('lambda:sourcefunctionarn')) {
@@ -200,13 +208,48 @@ function eventsBeyondDefaultBus(policy: NamedPolicy, role: ExecutionRole): Stati
   });
 }
 
+/**
+ * The trust's aws:PrincipalArn must name exact ARNs with an exact operator: ArnLike or StringLike,
+ * or a wildcard in the value, would trust more than the one execution role.
+ */
+function principalArnNotExact(
+  trust: NamedPolicy,
+  statement: PolicyStatement,
+  index: number,
+): StaticFinding[] {
+  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(condition).flatMap(([operator, block]) =>
+    Object.entries(block)
+      .filter(([key]) => key.toLowerCase() === 'aws:principalarn')
+      .flatMap(([, value]) => {
+        const wide = listOf(value).filter((v) => /[*?]/.test(String(v)));
+        const exactOperator = /^(ArnEquals|StringEquals)$/i.test(operator);
+        if (exactOperator && wide.length === 0) return [];
+        const message = exactOperator
+          ? `trusts aws:PrincipalArn patterns ${wide.join(', ')}; name the one execution role exactly`
+          : `trusts aws:PrincipalArn with ${operator}; use ArnEquals with the one execution role's ARN`;
+        return [finding(trust, statement, index, message, 'trustTooWide')];
+      }),
+  );
+}
+
 export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {
   const trust = role.trustPolicy;
   const findings: StaticFinding[] = [
     ...wellFormed(trust, validateTrustPolicy),
     ...noWildcardPrincipal(trust),
-    ...extraActions(trust, lower(['sts:AssumeRole']), 'trustTooWide'),
+    ...extraActions(trust, lower(['sts:AssumeRole', 'sts:SetSourceIdentity']), 'trustTooWide'),
   ];
+  statementsOf(trust.policy).forEach((s, i) => {
+    if (s.Effect !== 'Allow') return;
+    const actions = listOf(s.Action).map((a) => a.toLowerCase());
+    if (actions.includes('sts:setsourceidentity') && !actions.includes('sts:assumerole')) {
+      const message =
+        'trusts sts:SetSourceIdentity without sts:AssumeRole in the same statement; keep both in TrustOnlyTheExecutionRole';
+      findings.push(finding(trust, s, i, message, 'trustTooWide'));
+    }
+    findings.push(...principalArnNotExact(trust, s, i));
+  });
   statementsOf(trust.policy).forEach((s, i) => {
     // The account root as principal trusts every principal of that account, unless narrowed.
     const root = principals(s).some((p) => /:root$/.test(p) || /^\d{12}$/.test(p));

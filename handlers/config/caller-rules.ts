@@ -1,0 +1,111 @@
+/**
+ * Caller rules (stage param `callers`): which principals of which account may call which actions
+ * over HTTP. `execute-api:Invoke` decides who reaches the API at all; these rules decide, inside
+ * the function, what each caller may do, so a broad `execute-api:*` in the home account is not
+ * enough to stop every instance. The forms are documented in handlers/aws/CALLERS.md.
+ *
+ * Principal forms (the account is always required, in `account`):
+ * - `role/<name>`: an assumed role by name (the session ARN drops the path); `role/<prefix>*`
+ *   matches names starting with the prefix. The only wildcard is one trailing `*`.
+ * - `sso/<PermissionSet>`: the IAM Identity Center role `AWSReservedSSO_<PermissionSet>_<16 hex>`,
+ *   exactly that permission set (a prefix rule would also match `<PermissionSet>_More`).
+ * - `role-id/AROA...`: one role by its unique ID (a role deleted and made again gets another).
+ * - `user/<name>` (or `user/<prefix>*`): an IAM user. Root and federated users never match.
+ */
+import * as z from 'zod/mini';
+import { ACTIONS, type Action } from '../contract/request';
+import type { CallerIdentity } from '../formats/caller';
+import { ACCOUNT_ID_PATTERN } from '../formats/ids';
+
+const NAME_PATTERN = '[\\w+=,.@-]{1,64}';
+export const PRINCIPAL_PATTERN = new RegExp(
+  `^(role/${NAME_PATTERN}|role/[\\w+=,.@-]{0,63}\\*|sso/[\\w+=,.@-]{1,32}|role-id/AROA[A-Z0-9]{12,}|user/${NAME_PATTERN}|user/[\\w+=,.@-]{0,63}\\*)$`,
+);
+
+export const callerRuleSchema = z.strictObject({
+  account: z
+    .string({ error: 'must be the 12-digit account ID of the callers, quoted as a string' })
+    .check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID, quoted as a string')),
+  principal: z
+    .string()
+    .check(
+      z.regex(
+        PRINCIPAL_PATTERN,
+        'must be role/<name>, role/<prefix>*, sso/<PermissionSet>, role-id/AROA..., user/<name> or user/<prefix>* (one trailing * is the only wildcard); see handlers/aws/CALLERS.md',
+      ),
+    ),
+  actions: z
+    .array(z.enum(ACTIONS, { error: 'must be "start", "stop" or "status"' }))
+    .check(z.minLength(1, 'list at least one action: "start", "stop" or "status"')),
+});
+
+export type CallerRule = z.infer<typeof callerRuleSchema>;
+
+const SSO_ROLE = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+function nameMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+}
+
+/** Whether a rule names this caller (regardless of the action). */
+export function ruleMatchesCaller(rule: CallerRule, caller: CallerIdentity): boolean {
+  if (rule.account !== caller.accountId) return false;
+  const slash = rule.principal.indexOf('/');
+  const form = rule.principal.slice(0, slash);
+  const value = rule.principal.slice(slash + 1);
+  switch (caller.kind) {
+    case 'assumed-role':
+      if (form === 'role') return nameMatches(value, caller.roleName);
+      if (form === 'role-id') return caller.roleId === value;
+      if (form === 'sso') return SSO_ROLE.exec(caller.roleName)?.[1] === value;
+      return false;
+    case 'user':
+      return form === 'user' && nameMatches(value, caller.userName);
+    default:
+      return false;
+  }
+}
+
+/** True for a rule that names every role or every user of its account. */
+export function ruleMatchesEveryone(rule: CallerRule): boolean {
+  return rule.principal === 'role/*' || rule.principal === 'user/*';
+}
+
+export type CallerDecision =
+  | { allowed: true; ruleIndex: number }
+  | {
+      allowed: false;
+      reason: 'no-caller' | 'unmatched-caller' | 'action-not-allowed';
+      rules: number[];
+    };
+
+/** Decides one call: the first rule naming the caller and the action allows it. */
+export function decideCaller(
+  caller: CallerIdentity | undefined,
+  action: Action,
+  rules: readonly CallerRule[],
+): CallerDecision {
+  if (!caller) return { allowed: false, reason: 'no-caller', rules: [] };
+  const matching = rules.flatMap((rule, index) => (ruleMatchesCaller(rule, caller) ? [index] : []));
+  if (matching.length === 0) return { allowed: false, reason: 'unmatched-caller', rules: [] };
+  const allowing = matching.find((index) => rules[index]?.actions.includes(action));
+  if (allowing === undefined)
+    return { allowed: false, reason: 'action-not-allowed', rules: matching };
+  return { allowed: true, ruleIndex: allowing };
+}
+
+/** The rule that would let this caller do this action: quoted in a refusal. */
+export function suggestedRule(caller: CallerIdentity, action: Action): CallerRule | undefined {
+  if (caller.kind === 'assumed-role') {
+    const sso = SSO_ROLE.exec(caller.roleName)?.[1];
+    return {
+      account: caller.accountId,
+      principal: sso && /^[\w+=,.@-]{1,32}$/.test(sso) ? `sso/${sso}` : `role/${caller.roleName}`,
+      actions: [action],
+    };
+  }
+  if (caller.kind === 'user') {
+    return { account: caller.accountId, principal: `user/${caller.userName}`, actions: [action] };
+  }
+  return undefined;
+}

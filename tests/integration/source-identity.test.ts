@@ -1,0 +1,127 @@
+/**
+ * SourceIdentity over real HTTP to the local STS, decided by the packaged execution role and the
+ * rendered target roles: the caller reaches each target's session, and the rollout order holds
+ * (a target role without sts:SetSourceIdentity refuses a service that sends it, and accepts one
+ * whose stage says `sourceIdentity: false`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
+import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
+import { ACCOUNT_222, type Harness, startHarness, targetOf } from './harness';
+
+interface SessionView {
+  sessionArn: string;
+  sourceIdentity: string | null;
+}
+
+/** The sessions of one account as GET /_local/state shows them. */
+function sessionsOf(harness: Harness, accountId: string): SessionView[] {
+  const state = worldSnapshot(harness.endpoint.aws.world) as { sessions: SessionView[] };
+  return state.sessions.filter((s) => s.sessionArn.includes(`::${accountId}:assumed-role/`));
+}
+
+/** The target-account template as it was before it trusted sts:SetSourceIdentity. */
+function templateWithoutSetSourceIdentity(): unknown {
+  const text = readFileSync(join(__dirname, '../../resources/target-account-role.yml'), 'utf8');
+  const old = text.replace(
+    'Action: [sts:AssumeRole, sts:SetSourceIdentity]',
+    'Action: sts:AssumeRole',
+  );
+  if (old === text) throw new Error('the trust statement no longer reads as expected');
+  return parseCfnYaml(old);
+}
+
+describe('SourceIdentity against the local endpoint', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('names the HTTP caller on the target session, and a direct invoke as "direct"', async () => {
+    // Prepare
+    const fn = await harness.loadFunction();
+
+    // Act
+    const response = await fn.http('status');
+    const direct = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200 });
+    expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').error?.message).toBeUndefined();
+    expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
+    const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);
+    expect(identities).toEqual(expect.arrayContaining(['ops@operator', 'direct']));
+  });
+
+  it('reuses one session per caller in a warm container', async () => {
+    // Prepare
+    const fn = await harness.loadFunction();
+    harness.endpoint.aws.calls.reset();
+
+    // Act
+    await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+    await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Assess
+    expect(harness.calls({ action: 'AssumeRole', outcome: 'OK' })).toBe(1);
+  });
+
+  it('still serves a service that sends none (the old service against the new target role)', async () => {
+    // Prepare
+    const fn = await harness.loadFunction({
+      editConfig: (config) => ({ ...config, sourceIdentity: false }),
+    });
+
+    // Act
+    const result = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Assess
+    expect(targetOf(result, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
+  });
+});
+
+describe('SourceIdentity rollout: a target role deployed before it trusted sts:SetSourceIdentity', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ targetTemplate: templateWithoutSetSourceIdentity() });
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('refuses a service that sends SourceIdentity (why the target roles deploy first)', async () => {
+    // Prepare
+    const fn = await harness.loadFunction();
+
+    // Act
+    const result = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Assess
+    const target = targetOf(result, ACCOUNT_222, 'eu-west-1');
+    expect(target.status).toBe('failed');
+    expect(target.error?.code).toBe('AccessDenied');
+  });
+
+  it('accepts the new service with sourceIdentity: false, exactly as before', async () => {
+    // Prepare
+    const fn = await harness.loadFunction({
+      editConfig: (config) => ({ ...config, sourceIdentity: false }),
+    });
+
+    // Act
+    const result = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Assess
+    expect(targetOf(result, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
+    const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);
+    expect(identities).toEqual([null]);
+  });
+});
