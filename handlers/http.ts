@@ -9,9 +9,9 @@ import type {
   Context,
 } from 'aws-lambda';
 import { environment, execute, logger } from './aws/runtime';
-import type { Problem } from './contract/problems';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
+import type { Problem } from './formats/problems';
 
 function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
   return {

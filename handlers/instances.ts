@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from './aws/runtime';
-import { InvalidRequestError } from './core/errors';
+import { InvalidRequestError } from './contract/errors';
 import type { RunResult } from './core/results';
 
 export const handler = async (event: unknown, context: Context): Promise<RunResult> => {

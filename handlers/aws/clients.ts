@@ -1,31 +1,20 @@
 /**
- * EC2 clients for the target accounts, built on demand and memoised per (account, region).
- * The handler layer keeps one set at module scope, so a warm container reuses them.
+ * Target clients, built on demand and memoised per (task, account, region). The handler layer
+ * keeps one set at module scope, so a warm container reuses them and their sessions.
  *
- * Each account gets ONE credential provider, shared by its region clients: the first client to
- * sign a request calls sts:AssumeRole, the others reuse the session, and the memo refreshes it
- * five minutes before it expires. A warm container therefore assumes each role about once per
- * session lifetime. Raw keys are never cached by hand.
- *
- * All clients share one keep-alive connection pool, sized to the fan-out's concurrency (see
- * `sharedConnections`).
- *
- * No `endpoint` is set here on purpose: AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_STS (used by the
- * local test endpoint) only work when code leaves the endpoint to the SDK.
+ * Credentials come from ./credentials (one session per account, shared by all its clients);
+ * the client itself comes from the task (its service's SDK client). All clients share one
+ * keep-alive connection pool, sized to the fan-out's concurrency (see `sharedConnections`).
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import {
-  doesIdentityRequireRefresh,
-  isIdentityExpired,
-  memoizeIdentityProvider,
-} from '@smithy/core';
-import { type RuntimeConfig, targetRoleArn } from '../config/stage-config';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { RuntimeConfig } from '../config/stage-config';
 import { UnknownTargetError } from '../core/errors';
 import type { Target } from '../core/types';
-import { roleSessionName } from './session-name';
+import { ec2Task } from '../tasks/ec2/task';
+import type { Destroyable, SharedClientSettings, Task } from '../tasks/task';
+import { createAccountCredentials } from './credentials';
 
 export interface TargetClientsOptions {
   config: Pick<
@@ -41,11 +30,17 @@ export interface TargetClientsOptions {
    * RoleSessionName (seen in the target's CloudTrail) names the invocation that opened it.
    */
   requestId: () => string;
-  /** Attempts per EC2 call, first try included (standard retry mode). */
+  /** Attempts per call, first try included (standard retry mode). */
   maxAttempts?: number;
 }
 
 export interface TargetClients {
+  /** The task's client for a target (memoised); throws UnknownTargetError outside the config. */
+  clientFor<Client extends Destroyable>(
+    task: Task<Client, object, unknown>,
+    target: Target,
+  ): Client;
+  /** The EC2 task's client for a target. */
   ec2For(target: Target): EC2Client;
   /** RoleSessionName of each account's current session (accounts not yet assumed are absent). */
   sessionNames(): Record<string, string>;
@@ -54,9 +49,6 @@ export interface TargetClients {
 }
 
 export const DEFAULT_EC2_MAX_ATTEMPTS = 5;
-type CredentialProvider = NonNullable<EC2ClientConfig['credentials']>;
-/** Role chaining (Lambda session -> target role) caps a session at one hour. */
-const ROLE_CHAINING_MAX_SECONDS = 3600;
 /** The SDK's default sockets per endpoint for one client; the shared pool never has fewer. */
 export const MIN_SOCKETS_PER_ENDPOINT = 50;
 
@@ -73,67 +65,39 @@ export function sharedConnections(concurrency: number) {
 }
 
 export function createTargetClients(options: TargetClientsOptions): TargetClients {
-  const { config, homeRegion } = options;
+  const { config } = options;
   const targets = new Map(config.targets.map((t) => [t.accountId, t]));
-  const providers = new Map<string, CredentialProvider>();
-  const clients = new Map<string, EC2Client>();
-  const currentSessionNames = new Map<string, string>();
-  const requestHandler = sharedConnections(config.concurrency);
+  const credentials = createAccountCredentials(options);
+  const clients = new Map<string, Destroyable>();
+  const shared: SharedClientSettings = {
+    requestHandler: sharedConnections(config.concurrency),
+    maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
+  };
 
-  function credentialsFor(accountId: string): CredentialProvider {
-    const existing = providers.get(accountId);
-    if (existing) return existing;
-    const target = targets.get(accountId);
-    // A new inner provider per refresh: the memo below calls this only when a session is needed,
-    // and the new session is named after the invocation that needed it.
-    const assumeRole: CredentialProvider = (identityProperties) => {
-      const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId());
-      currentSessionNames.set(accountId, sessionName);
-      return fromTemporaryCredentials({
-        params: {
-          RoleArn: targetRoleArn(accountId, config.targetRoleName),
-          RoleSessionName: sessionName,
-          ...(target?.externalId ? { ExternalId: target.externalId } : {}),
-          DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
-        },
-        clientConfig: { region: homeRegion },
-      })(identityProperties);
-    };
-    const memoised = memoizeIdentityProvider(
-      assumeRole,
-      isIdentityExpired,
-      doesIdentityRequireRefresh,
-    );
-    // memoizeIdentityProvider only returns undefined for an undefined provider.
-    const shared: CredentialProvider = memoised ?? assumeRole;
-    providers.set(accountId, shared);
-    return shared;
+  function clientFor<Client extends Destroyable>(
+    task: Task<Client, object, unknown>,
+    target: Target,
+  ): Client {
+    const { accountId, region } = target;
+    const key = `${task.name}/${accountId}/${region}`;
+    const existing = clients.get(key);
+    if (existing) return existing as Client;
+    if (!targets.get(accountId)?.regions.some((r) => r === region)) {
+      throw new UnknownTargetError(accountId, region);
+    }
+    const client = task.clientFor(target, credentials.forAccount(accountId), shared);
+    clients.set(key, client);
+    return client;
   }
 
   return {
-    sessionNames: () => Object.fromEntries(currentSessionNames),
-    ec2For({ accountId, region }: Target): EC2Client {
-      const key = `${accountId}/${region}`;
-      const existing = clients.get(key);
-      if (existing) return existing;
-      if (!targets.get(accountId)?.regions.some((r) => r === region)) {
-        throw new UnknownTargetError(accountId, region);
-      }
-      const client = new EC2Client({
-        region,
-        credentials: credentialsFor(accountId),
-        maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
-        retryMode: 'standard',
-        requestHandler,
-      });
-      clients.set(key, client);
-      return client;
-    },
+    clientFor,
+    ec2For: (target) => clientFor(ec2Task, target),
+    sessionNames: credentials.sessionNames,
     destroy(): void {
       for (const client of clients.values()) client.destroy();
       clients.clear();
-      providers.clear();
-      currentSessionNames.clear();
+      credentials.clear();
     },
   };
 }

@@ -4,18 +4,18 @@
  */
 import type { Context } from 'aws-lambda';
 import { environment } from '../config/env';
-import type { InstanceRequest } from '../contract/request';
-import { parseRequest } from '../contract/request';
-import { InvalidRequestError } from '../core/errors';
+import { InvalidRequestError } from '../contract/errors';
+import { parseRequest, type RunRequest } from '../contract/request';
 import type { RunResult } from '../core/results';
 import { runRequest } from '../core/run';
+import { taskNamed } from '../tasks';
 import { createTargetClients } from './clients';
 import { logger } from './logger';
 
 export { environment, logger };
 
 /** Validates an event against the contract and this stage's targets, before any AWS call. */
-export function validateRequest(event: unknown): InstanceRequest {
+export function validateRequest(event: unknown): RunRequest {
   const parsed = parseRequest(event, environment.config);
   if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
   return parsed.value;
@@ -38,10 +38,11 @@ const clients = createTargetClients({
 });
 
 /** Runs a validated request against the target accounts. */
-export async function execute(request: InstanceRequest, context: Context): Promise<RunResult> {
+export async function execute(request: RunRequest, context: Context): Promise<RunResult> {
   currentRequestId = context.awsRequestId;
+  const task = taskNamed(request.task);
   const result = await runRequest(request, {
-    ec2For: clients.ec2For,
+    clientFor: (target) => clients.clientFor(task, target),
     config: environment.config,
     requestId: context.awsRequestId,
     remainingMillis: () => context.getRemainingTimeInMillis(),

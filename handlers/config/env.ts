@@ -3,7 +3,7 @@
  * init phase with a message naming the variable, rather than failing every invocation later.
  * Nothing below handlers/core reads process.env: it receives what it needs from here.
  */
-import { InvalidConfigurationError, MissingEnvironmentError } from '../core/errors';
+import { InvalidConfigurationError, MissingEnvironmentError } from './errors';
 import { parseStageConfig, type RuntimeConfig, toRuntimeConfig } from './stage-config';
 
 type Env = Readonly<Record<string, string | undefined>>;

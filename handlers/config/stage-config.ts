@@ -1,15 +1,15 @@
 import * as z from 'zod/mini';
-import '../contract/zod-messages';
+import '../formats/zod-messages';
+import { parseRequest, requestSchema } from '../contract/request';
 import {
   ACCOUNT_ID_PATTERN,
   EXTERNAL_ID_PATTERN,
   ROLE_NAME_PATTERN,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
-} from '../contract/ids';
-import { type Parsed, type Problem, problemsFromZod } from '../contract/problems';
-import { parseRequest, requestSchema } from '../contract/request';
-import { isAwsRegion } from './regions';
+} from '../formats/ids';
+import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
+import { isAwsRegion } from '../formats/regions';
 
 /** Lambda allows 4 KB for all environment variables together; the stage config travels in one. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -181,8 +181,4 @@ export type RuntimeConfig = Omit<StageConfig, 'schedules'>;
 export function toRuntimeConfig(config: StageConfig): RuntimeConfig {
   const { schedules: _schedules, ...runtime } = config;
   return runtime;
-}
-
-export function targetRoleArn(accountId: string, roleName: string, partition = 'aws'): string {
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }

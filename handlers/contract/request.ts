@@ -1,30 +1,29 @@
 import * as z from 'zod/mini';
-import './zod-messages';
-import { isAwsRegion } from '../config/regions';
-import type { StageConfig } from '../config/stage-config';
-import { ACCOUNT_ID_PATTERN, INSTANCE_ID_PATTERN, TAG_KEY_MAX, TAG_VALUE_MAX } from './ids';
-import { type Parsed, type Problem, problemsFromZod } from './problems';
+import '../formats/zod-messages';
+import { ACTIONS, type Action } from '../core/types';
+import { ACCOUNT_ID_PATTERN } from '../formats/ids';
+import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
+import { isAwsRegion } from '../formats/regions';
+import { DEFAULT_TASK, type Ec2Request, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
+import { supportsDryRun } from '../tasks/task';
 
-export const ACTIONS = ['start', 'stop', 'status'] as const;
-export type Action = (typeof ACTIONS)[number];
+export { ACTIONS, type Action };
 
-/** Most instance IDs one request may name; larger sets belong in a tag selector. */
-export const MAX_INSTANCE_IDS = 1000;
+/** Version of the event contract. Optional in a request; a request may state it as `version: 1`. */
+export const CONTRACT_VERSION = 1;
 
-const tagValue = () =>
-  z
-    .string()
-    .check(z.maxLength(TAG_VALUE_MAX, `a tag value is at most ${TAG_VALUE_MAX} characters`));
-const tagValues = z.union([
-  tagValue(),
-  z.array(tagValue()).check(z.minLength(1, 'give at least one value, or drop the key')),
-]);
-
-/**
- * The event contract shared by every trigger (schedule, HTTP, direct invoke).
- * Unknown fields are rejected so that a typo like `dryrun` is not silently ignored.
- */
-export const requestSchema = z.strictObject({
+/** The fields every task's request shares. */
+const commonShape = {
+  version: z.optional(
+    z.literal(CONTRACT_VERSION, {
+      error: `must be ${CONTRACT_VERSION}, the contract version this function implements; or leave "version" out`,
+    }),
+  ),
+  task: z.optional(
+    z.enum(TASK_NAMES as [string, ...string[]], {
+      error: `must be one of ${TASK_NAMES.map((n) => `"${n}"`).join(', ')} (default "${DEFAULT_TASK}")`,
+    }),
+  ),
   action: z.enum(ACTIONS, { error: 'must be one of "start", "stop" or "status"' }),
   targets: z.optional(
     z.strictObject({
@@ -54,105 +53,70 @@ export const requestSchema = z.strictObject({
       ),
     }),
   ),
-  instanceIds: z.optional(
-    z
-      .array(
-        z
-          .string()
-          .check(
-            z.regex(
-              INSTANCE_ID_PATTERN,
-              'is not an EC2 instance ID: expected "i-" followed by 8 or 17 lowercase hex characters',
-            ),
-          ),
-      )
-      .check(
-        z.minLength(1, 'give at least one instance ID, or leave "instanceIds" out'),
-        z.maxLength(
-          MAX_INSTANCE_IDS,
-          `at most ${MAX_INSTANCE_IDS} instance IDs; select larger sets by tag`,
-        ),
-      ),
-  ),
-  tags: z.optional(
-    z.record(
-      z
-        .string()
-        .check(
-          z.minLength(1, 'a tag key cannot be empty'),
-          z.maxLength(TAG_KEY_MAX, `a tag key is at most ${TAG_KEY_MAX} characters`),
-        ),
-      tagValues,
-    ),
-  ),
   dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
-  hibernate: z.optional(z.boolean({ error: 'must be true or false' })),
   wait: z.optional(z.boolean({ error: 'must be true or false' })),
-});
+};
+
+/**
+ * The event contract of one task: the common fields plus the task's selector. Unknown fields are
+ * rejected so that a typo like `dryrun` is not silently ignored.
+ */
+function requestSchemaOf(taskName: string) {
+  const task = TASKS.find((t) => t.name === taskName) ?? TASKS[0];
+  return z.strictObject({ ...commonShape, ...(task?.selectorShape ?? {}) });
+}
+
+/** The event contract shared by every trigger (schedule, HTTP, direct invoke), default task. */
+export const requestSchema = requestSchemaOf(DEFAULT_TASK);
 
 export type RawRequest = z.infer<typeof requestSchema>;
 
 /** A validated request, with defaults applied and targets resolved against the stage's configuration. */
-export interface InstanceRequest {
-  action: Action;
-  /** The (account, region) pairs to work on, in configuration order. */
-  targets: Array<{ accountId: string; region: string }>;
-  instanceIds?: string[];
-  /** Tag filters (key to accepted values); absent means "the control tag". */
-  tags?: Record<string, string[]>;
-  dryRun: boolean;
-  hibernate: boolean;
-  wait: boolean;
+export type RunRequest = TaskRequestUnion;
+/** The EC2 task's request: the name it had before tasks existed. */
+export type InstanceRequest = Ec2Request;
+
+/** What parsing needs to know of the stage: which (account, regions) it may reach. */
+export interface ConfiguredTargets {
+  targets: ReadonlyArray<{ accountId: string; regions: readonly string[] }>;
 }
 
 interface RequestView {
-  action?: string;
+  task?: string;
+  action?: Action;
   targets?: { accounts?: string[]; regions?: string[] };
   dryRun?: boolean;
-  hibernate?: boolean;
   wait?: boolean;
 }
 
-/** The fields of an invalid input that have the expected types (others are left out). */
+const asRecord = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+
+/** The common fields of an invalid input that have the expected types (others are left out). */
 function wellFormedPart(input: unknown): RequestView {
-  if (input === null || typeof input !== 'object') return {};
-  const raw = input as Record<string, unknown>;
+  const raw = asRecord(input);
   const strings = (value: unknown) =>
     Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : '')) : undefined;
-  const targets =
-    raw.targets !== null && typeof raw.targets === 'object'
-      ? (raw.targets as Record<string, unknown>)
-      : {};
+  const targets = asRecord(raw.targets);
   const accounts = strings(targets.accounts);
   const regions = strings(targets.regions);
   const flags = Object.fromEntries(
-    (['dryRun', 'hibernate', 'wait'] as const)
+    (['dryRun', 'wait'] as const)
       .filter((key) => typeof raw[key] === 'boolean')
       .map((key) => [key, raw[key] as boolean]),
   );
   return {
+    ...(typeof raw.task === 'string' ? { task: raw.task } : {}),
     ...(typeof raw.action === 'string' && (ACTIONS as readonly string[]).includes(raw.action)
-      ? { action: raw.action }
+      ? { action: raw.action as Action }
       : {}),
     targets: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
     ...flags,
   };
 }
 
-/**
- * Validates an event against the contract and the stage's configuration.
- * Returns every problem at once so an HTTP caller can fix them in one go.
- */
-export function parseRequest(
-  input: unknown,
-  config: Pick<StageConfig, 'targets'>,
-): Parsed<InstanceRequest> {
-  const parsed = z.safeParse(requestSchema, input);
-  const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
-  // The cross-field checks also run on a request with type errors, so a caller sees every
-  // problem at once; they only look at the fields that have the right shape.
-  const view = parsed.success ? parsed.data : wellFormedPart(input);
-
+function targetProblems(view: RequestView, config: ConfiguredTargets): Problem[] {
+  const problems: Problem[] = [];
   const configuredAccounts = new Set(config.targets.map((t) => t.accountId));
   const configuredRegions = new Set<string>(config.targets.flatMap((t) => t.regions));
   view.targets?.accounts?.forEach((accountId, index) => {
@@ -171,10 +135,29 @@ export function parseRequest(
       });
     }
   });
-  if (view.hibernate === true && view.action !== undefined && view.action !== 'stop') {
+  return problems;
+}
+
+/**
+ * Validates an event against the contract of its task and the stage's configuration.
+ * Returns every problem at once so an HTTP caller can fix them in one go.
+ */
+export function parseRequest(input: unknown, config: ConfiguredTargets): Parsed<RunRequest> {
+  const named = asRecord(input).task;
+  const task = TASKS.find((t) => t.name === (named ?? DEFAULT_TASK));
+  // An unknown task is reported by the schema (the default task's, which lists the names).
+  const parsed = z.safeParse(requestSchemaOf(task?.name ?? DEFAULT_TASK), input);
+  const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
+  // The cross-field checks also run on a request with type errors, so a caller sees every
+  // problem at once; they only look at the fields that have the right shape.
+  const view: RequestView = parsed.success ? (parsed.data as RequestView) : wellFormedPart(input);
+
+  problems.push(...targetProblems(view, config));
+  if (task?.checkRequest) problems.push(...task.checkRequest(asRecord(input), view.action));
+  if (task && view.dryRun === true && !supportsDryRun(task)) {
     problems.push({
-      field: 'hibernate',
-      message: 'only applies to "stop"; remove it or use action "stop"',
+      field: 'dryRun',
+      message: `dry run not supported by task "${task.name}"; remove "dryRun"`,
     });
   }
   if (view.wait === true && view.dryRun === true) {
@@ -183,8 +166,8 @@ export function parseRequest(
       message: 'a dry run changes nothing to wait for; remove "wait" or "dryRun"',
     });
   }
-  if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  const raw = parsed.data;
+  if (!parsed.success || problems.length > 0 || !task) return { ok: false, problems };
+  const raw = parsed.data as RequestView & Record<string, unknown>;
 
   const wantedAccounts = raw.targets?.accounts ? new Set(raw.targets.accounts) : undefined;
   const wantedRegions = raw.targets?.regions ? new Set(raw.targets.regions) : undefined;
@@ -208,24 +191,15 @@ export function parseRequest(
     };
   }
 
-  const tags = raw.tags
-    ? Object.fromEntries(
-        Object.entries(raw.tags).map(([key, value]) => [
-          key,
-          Array.isArray(value) ? value : [value],
-        ]),
-      )
-    : undefined;
-
   return {
     ok: true,
     value: {
-      action: raw.action,
+      // Only when named: a request without `task` stays exactly what it was before tasks existed.
+      ...(raw.task !== undefined ? { task: raw.task } : {}),
+      action: raw.action as Action,
       targets,
-      ...(raw.instanceIds ? { instanceIds: [...new Set(raw.instanceIds)] } : {}),
-      ...(tags ? { tags } : {}),
+      ...task.readSelector(raw),
       dryRun: raw.dryRun ?? false,
-      hibernate: raw.hibernate ?? false,
       wait: raw.wait ?? false,
     },
   };

@@ -27,29 +27,3 @@ export function errorMessage(err: unknown): string {
   }
   return String(err);
 }
-
-/**
- * Codes that can concern a single instance of a batch. When a batch call fails with one of
- * these, splitting the batch finds the culprit and lets the others through.
- */
-const INSTANCE_SPECIFIC_CODES: ReadonlySet<string> = new Set([
-  'IncorrectInstanceState',
-  'IncorrectState',
-  'UnsupportedOperation',
-  'UnauthorizedOperation',
-  'InvalidParameterValue',
-  'InvalidParameterCombination',
-  'UnsupportedHibernationConfiguration',
-  'OperationNotPermitted',
-  'InsufficientInstanceCapacity',
-  'InstanceLimitExceeded',
-  'VcpuLimitExceeded',
-  'IncorrectSpotRequestState',
-  'InvalidInstanceState',
-]);
-
-/** True when the error may be caused by one instance of a batch (so bisecting can isolate it). */
-export function isInstanceSpecificError(err: unknown): boolean {
-  const code = errorCode(err);
-  return INSTANCE_SPECIFIC_CODES.has(code) || code.startsWith('InvalidInstanceID');
-}

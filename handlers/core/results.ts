@@ -1,7 +1,16 @@
-import type { Action } from '../contract/request';
+/**
+ * The run result, format version 2: it speaks of resources (`targets[].resources[]`, each with a
+ * `type` such as `ec2:instance` and an `id`), so every task reports in the same shape. The EC2
+ * task also writes the version-1 fields (`instanceId`, `targets[].instances`,
+ * `unmatchedInstanceIds`), deprecated; see CHANGELOG.md.
+ */
+import type { Action } from './types';
+
+/** Format of RunResult; raised on any change a reader must know about. */
+export const RESULT_FORMAT_VERSION = 2;
 
 /**
- * Every instance a run touches ends with exactly one of these outcomes.
+ * Every resource a run touches ends with exactly one of these outcomes.
  * - changed: the action was sent and accepted (with `wait`, the final state was reached)
  * - unchanged: already in (or moving to) the wanted state, or a status report / dry run
  * - skipped: deliberately not acted on (Auto Scaling member, missing control tag, wrong state)
@@ -10,8 +19,10 @@ import type { Action } from '../contract/request';
  */
 export type Outcome = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'not-processed';
 
-export interface InstanceResult {
-  instanceId: string;
+/** What a task reports for one resource; the engine adds the task's resource type. */
+export interface ResourceOutcome {
+  /** The resource's ID in its service (an EC2 instance ID, a DB instance identifier). */
+  id: string;
   name?: string;
   previousState?: string;
   currentState?: string;
@@ -22,8 +33,18 @@ export interface InstanceResult {
   code?: string;
 }
 
+export interface ResourceResult extends ResourceOutcome {
+  /** `<service>:<resource>`, e.g. `ec2:instance`. */
+  type: string;
+  /** EC2 only, equal to `id`: the version-1 name of the field. Deprecated. */
+  instanceId?: string;
+}
+
+/** A version-1 entry of `targets[].instances` (EC2 only). Deprecated: read `resources`. */
+export type InstanceResult = Omit<ResourceOutcome, 'id'> & { instanceId: string };
+
 /**
- * - ok: every selected instance has a stated outcome (some may still be failed)
+ * - ok: every selected resource has a stated outcome (some may still be failed)
  * - failed: the target could not be worked on at all (credentials, describe); see `error`
  * - not-processed: never started because the invocation ran out of time
  */
@@ -37,8 +58,16 @@ export interface TargetError {
 }
 
 export interface DryRunReport {
-  /** `would-succeed`: EC2 answered DryRunOperation; `not-authorised`: UnauthorizedOperation. */
-  verdict: 'would-succeed' | 'not-authorised' | 'partly-authorised' | 'nothing-to-do';
+  /**
+   * `would-succeed`: the service confirmed the call would be allowed (EC2: DryRunOperation);
+   * `not-authorised`: it would be refused; `not-supported`: the task has no dry run.
+   */
+  verdict:
+    | 'would-succeed'
+    | 'not-authorised'
+    | 'partly-authorised'
+    | 'nothing-to-do'
+    | 'not-supported';
   /** Counts behind the verdict, and the error codes when something was refused. */
   detail?: string;
 }
@@ -51,6 +80,12 @@ export interface TargetResult {
   /** Why the target was not processed (time budget). */
   reason?: string;
   dryRun?: DryRunReport;
+  /** Sorted by `id`. */
+  resources: ResourceResult[];
+  /**
+   * The version-1 copy of `resources`, written by the EC2 task (empty for other tasks).
+   * Deprecated; removed in the next major version.
+   */
   instances: InstanceResult[];
   durationMs: number;
 }
@@ -59,6 +94,8 @@ export interface RunSummary {
   targets: number;
   targetsFailed: number;
   targetsNotProcessed: number;
+  resources: number;
+  /** Same as `resources`: the version-1 name. Deprecated. */
   instances: number;
   changed: number;
   unchanged: number;
@@ -68,6 +105,10 @@ export interface RunSummary {
 }
 
 export interface RunResult {
+  /** RESULT_FORMAT_VERSION. */
+  version: typeof RESULT_FORMAT_VERSION;
+  /** The task that ran, e.g. `ec2`. */
+  task: string;
   action: Action;
   dryRun: boolean;
   requestId: string;
@@ -75,7 +116,9 @@ export interface RunResult {
   durationMs: number;
   summary: RunSummary;
   targets: TargetResult[];
-  /** Instance IDs asked for by the caller that no selected target holds. */
+  /** Resource IDs asked for by the caller that no selected target holds. */
+  unmatchedIds: string[];
+  /** Same as `unmatchedIds` for the EC2 task (empty for other tasks): the version-1 name. Deprecated. */
   unmatchedInstanceIds: string[];
   /**
    * RoleSessionName of each account's session (account ID to name): find the calls in the target

@@ -1,21 +1,29 @@
 /**
- * One request, end to end: for every selected (account, region) target, describe and select,
- * then act, dry-run or report, and optionally wait for the final states. Every instance found
- * ends with a stated outcome; every target ends ok, failed (with a diagnosis) or not-processed.
+ * One request, end to end: for every selected (account, region) target, the request's task
+ * selects, then acts, dry-runs or reports, and optionally waits for the final states. Every
+ * resource found ends with a stated outcome; every target ends ok, failed (with a diagnosis) or
+ * not-processed. Targets share nothing: each returns what it found, and the run merges them.
  */
-import { type RuntimeConfig, targetRoleArn } from '../config/stage-config';
-import type { InstanceRequest } from '../contract/request';
-import { actOnInstances } from './act';
+import type { RuntimeConfig } from '../config/stage-config';
+import { targetRoleArn } from '../formats/arn';
+import { taskNamed } from '../tasks';
+import type { AnyTask, CommonRequest, Destroyable, TaskContext } from '../tasks/task';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
-import { dryRunAction } from './dry-run';
 import { fanOut } from './fan-out';
-import type { InstanceResult, RunResult, RunSummary, TargetResult } from './results';
-import { type SelectedInstance, selectInstances } from './select';
-import type { CoreLogger, Ec2For, Target, WaiterDelays } from './types';
-import { USER_STOP, waitForFinalStates } from './wait';
+import { mergeResults, type TargetRun } from './merge';
+import {
+  type InstanceResult,
+  RESULT_FORMAT_VERSION,
+  type ResourceOutcome,
+  type ResourceResult,
+  type RunResult,
+  type TargetResult,
+} from './results';
+import type { CoreLogger, Target, WaiterDelays } from './types';
 
-export interface RunDeps {
-  ec2For: Ec2For;
+export interface RunDeps<Client extends Destroyable = Destroyable> {
+  /** The task's client for a target; the handler layer memoises it. */
+  clientFor: (target: Target) => Client;
   config: RuntimeConfig;
   requestId: string;
   /** Milliseconds left in the invocation (Lambda's context.getRemainingTimeInMillis). */
@@ -29,6 +37,9 @@ export interface RunDeps {
   executionRoleName?: string;
 }
 
+/** A validated request of any registered task (its selector fields at the top level). */
+export type TaskRequest = CommonRequest & object;
+
 function diagnoseContext(target: Target, deps: RunDeps): DiagnoseContext {
   const configured = deps.config.targets.find((t) => t.accountId === target.accountId);
   return {
@@ -40,124 +51,154 @@ function diagnoseContext(target: Target, deps: RunDeps): DiagnoseContext {
   };
 }
 
-function statusReport(instances: readonly SelectedInstance[]): InstanceResult[] {
-  return instances.map((i) => ({
-    instanceId: i.instanceId,
-    ...(i.name !== undefined ? { name: i.name } : {}),
-    currentState: i.state,
-    outcome: 'unchanged',
-    // An unusual stop reason explains itself (e.g. a start that fell back); a user stop does not.
-    ...(i.state === 'stopped' && i.stateReason && i.stateReason.code !== USER_STOP
-      ? { reason: `last state change: ${i.stateReason.message ?? i.stateReason.code}` }
-      : {}),
-  }));
-}
-
 /** Seconds a wait may take: the configured limit, cut to what the invocation has left. */
 function waitBudgetSeconds(deps: RunDeps): number {
   const left = (deps.remainingMillis() - deps.config.reserveMillis) / 1000;
   return Math.max(0, Math.min(deps.config.waitTimeoutSeconds, left));
 }
 
-interface TargetRun {
-  result: Omit<TargetResult, 'durationMs'>;
-  foundIds: string[];
+const byId = (a: ResourceResult, b: ResourceResult) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function typed(task: AnyTask, outcomes: readonly ResourceOutcome[]): ResourceResult[] {
+  return outcomes
+    .map((o) => ({
+      type: task.resourceType,
+      ...o,
+      ...(task.writesVersion1Fields ? { instanceId: o.id } : {}),
+    }))
+    .sort(byId);
 }
 
-async function runTarget(
-  request: InstanceRequest,
-  target: Target,
-  deps: RunDeps,
-): Promise<TargetRun> {
-  let client: ReturnType<Ec2For>;
-  let selection: Awaited<ReturnType<typeof selectInstances>>;
-  try {
-    client = deps.ec2For(target);
-    selection = await selectInstances(client, {
-      action: request.action,
-      ...(request.instanceIds ? { instanceIds: request.instanceIds } : {}),
-      ...(request.tags ? { tags: request.tags } : {}),
-      controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
-    });
-  } catch (err) {
-    return failedTarget(target, err, deps);
-  }
+/** The deprecated `targets[].instances` copy (EC2 only). */
+function version1Instances(resources: readonly ResourceResult[]): InstanceResult[] {
+  return resources.map(({ type: _type, id, instanceId: _instanceId, ...rest }) => ({
+    instanceId: id,
+    ...rest,
+  }));
+}
 
-  const base = { ...target, status: 'ok' as const };
-  if (request.action === 'status') {
-    return {
-      result: { ...base, instances: [...selection.skipped, ...statusReport(selection.instances)] },
-      foundIds: selection.foundIds,
-    };
-  }
-  const options = { action: request.action, hibernate: request.hibernate };
-  if (request.dryRun) {
-    const dry = await dryRunAction(client, selection.instances, options);
-    return {
-      result: { ...base, dryRun: dry.report, instances: [...selection.skipped, ...dry.instances] },
-      foundIds: selection.foundIds,
-    };
-  }
-  let instances = await actOnInstances(client, selection.instances, {
-    ...options,
-    // Waiting for EC2's instance bucket may use the invocation's time, but not its reserve.
-    timeLeftMillis: () => deps.remainingMillis() - deps.config.reserveMillis,
-  });
-  if (request.wait) {
-    const before = new Map(selection.instances.map((i) => [i.instanceId, i]));
-    instances = await waitForFinalStates(client, request.action, instances, before, {
-      ...deps.waiter,
-      maxWaitSeconds: waitBudgetSeconds(deps),
-    });
-  }
+function finish(
+  task: AnyTask,
+  fields: Omit<TargetResult, 'resources' | 'instances'>,
+  outcomes: readonly ResourceOutcome[],
+): TargetResult {
+  const resources = typed(task, outcomes);
   return {
-    result: { ...base, instances: [...selection.skipped, ...instances] },
-    foundIds: selection.foundIds,
+    ...fields,
+    resources,
+    instances: task.writesVersion1Fields ? version1Instances(resources) : [],
   };
 }
 
-function failedTarget(target: Target, err: unknown, deps: RunDeps): TargetRun {
+function failedTarget(
+  task: AnyTask,
+  target: Target,
+  err: unknown,
+  deps: RunDeps,
+  durationMs: number,
+): TargetRun {
   const error = diagnoseTargetError(err, diagnoseContext(target, deps));
   // Not `message`: Powertools reserves that key for the log line itself.
   deps.logger?.warn('target failed', {
     ...target,
     error: { code: error.code, detail: error.message },
   });
-  return { result: { ...target, status: 'failed', error, instances: [] }, foundIds: [] };
-}
-
-function summarise(targets: readonly TargetResult[]): RunSummary {
-  const summary: RunSummary = {
-    targets: targets.length,
-    targetsFailed: 0,
-    targetsNotProcessed: 0,
-    instances: 0,
-    changed: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    notProcessed: 0,
+  return {
+    result: finish(task, { ...target, status: 'failed', error, durationMs }, []),
+    foundIds: [],
   };
-  for (const target of targets) {
-    if (target.status === 'failed') summary.targetsFailed += 1;
-    if (target.status === 'not-processed') summary.targetsNotProcessed += 1;
-    for (const instance of target.instances) {
-      summary.instances += 1;
-      if (instance.outcome === 'not-processed') summary.notProcessed += 1;
-      else summary[instance.outcome] += 1;
-    }
-  }
-  return summary;
 }
 
-const byInstanceId = (a: InstanceResult, b: InstanceResult) =>
-  a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
+async function work(
+  task: AnyTask,
+  request: TaskRequest,
+  target: Target,
+  deps: RunDeps,
+): Promise<{
+  fields: Pick<TargetResult, 'dryRun'>;
+  outcomes: ResourceOutcome[];
+  foundIds: string[];
+}> {
+  const client = deps.clientFor(target);
+  const context: TaskContext = {
+    controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
+    timeLeftMillis: () => deps.remainingMillis() - deps.config.reserveMillis,
+  };
+  const selection = await task.select(client, request, context);
+  const { skipped, selected, foundIds } = selection;
+  if (request.action === 'status') {
+    return { fields: {}, outcomes: [...skipped, ...task.status(selected)], foundIds };
+  }
+  if (request.dryRun) {
+    if (!task.dryRun) {
+      // The contract refuses such a request; a direct caller of the core hears it here too.
+      const report = {
+        verdict: 'not-supported' as const,
+        detail: `dry run not supported by task ${task.name}`,
+      };
+      return {
+        fields: { dryRun: report },
+        outcomes: [...skipped, ...task.status(selected)],
+        foundIds,
+      };
+    }
+    const dry = await task.dryRun(client, selected, request);
+    return { fields: { dryRun: dry.report }, outcomes: [...skipped, ...dry.resources], foundIds };
+  }
+  let acted = await task.act(client, selected, request, context);
+  if (request.wait && task.wait) {
+    acted = await task.wait(client, request, acted, selected, {
+      ...deps.waiter,
+      maxWaitSeconds: waitBudgetSeconds(deps),
+    });
+  }
+  return { fields: {}, outcomes: [...skipped, ...acted], foundIds };
+}
 
-export async function runRequest(request: InstanceRequest, deps: RunDeps): Promise<RunResult> {
+/**
+ * Runs one task on one target. Never throws: whatever fails (credentials, select, act, wait)
+ * is caught here, once, and becomes a failed target with a diagnosis.
+ */
+export async function runTarget(
+  task: AnyTask,
+  request: TaskRequest,
+  target: Target,
+  deps: RunDeps,
+): Promise<TargetRun> {
+  const started = deps.now();
+  try {
+    const { fields, outcomes, foundIds } = await work(task, request, target, deps);
+    const durationMs = deps.now() - started;
+    return {
+      result: finish(task, { ...target, status: 'ok', ...fields, durationMs }, outcomes),
+      foundIds,
+    };
+  } catch (err) {
+    return failedTarget(task, target, err, deps, deps.now() - started);
+  }
+}
+
+function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunDeps): TargetRun {
+  return {
+    result: finish(
+      task,
+      {
+        ...target,
+        status: 'not-processed',
+        reason: `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`,
+        durationMs: 0,
+      },
+      [],
+    ),
+    foundIds: [],
+  };
+}
+
+export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<RunResult> {
+  const task = taskNamed(request.task);
   const startedAt = deps.now();
-  const found = new Set<string>();
 
-  const targets = await fanOut<Target, TargetResult>(
+  const runs = await fanOut<Target, TargetRun>(
     request.targets,
     {
       concurrency: deps.config.concurrency,
@@ -165,36 +206,22 @@ export async function runRequest(request: InstanceRequest, deps: RunDeps): Promi
       remainingMillis: deps.remainingMillis,
     },
     {
-      run: async (target) => {
-        const started = deps.now();
-        const { result, foundIds } = await runTarget(request, target, deps).catch((err: unknown) =>
-          failedTarget(target, err, deps),
-        );
-        for (const id of foundIds) found.add(id);
-        return {
-          ...result,
-          instances: [...result.instances].sort(byInstanceId),
-          durationMs: deps.now() - started,
-        };
-      },
-      onError: (target, err) => ({ ...failedTarget(target, err, deps).result, durationMs: 0 }),
-      notStarted: (target, remaining) => ({
-        ...target,
-        status: 'not-processed',
-        reason: `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`,
-        instances: [],
-        durationMs: 0,
-      }),
+      run: (target) => runTarget(task, request, target, deps),
+      // runTarget catches its own errors; this only guards against a bug in the diagnosis itself.
+      onError: (target, err) => failedTarget(task, target, err, deps, 0),
+      notStarted: (target, remaining) => notStarted(task, target, remaining, deps),
     },
   );
 
-  const summary = summarise(targets);
+  const requestedIds = task.requestedIds ? task.requestedIds(request) : [];
+  const { targets, summary, unmatchedIds } = mergeResults(runs, requestedIds);
   deps.logger?.debug('run summary', { ...summary });
-  const unmatchedInstanceIds = (request.instanceIds ?? []).filter((id) => !found.has(id));
-  if (unmatchedInstanceIds.length > 0) {
-    deps.logger?.info('instance IDs not found in any searched target', { unmatchedInstanceIds });
+  if (unmatchedIds.length > 0) {
+    deps.logger?.info('IDs not found in any searched target', { unmatchedIds });
   }
   return {
+    version: RESULT_FORMAT_VERSION,
+    task: task.name,
     action: request.action,
     dryRun: request.dryRun,
     requestId: deps.requestId,
@@ -202,6 +229,7 @@ export async function runRequest(request: InstanceRequest, deps: RunDeps): Promi
     durationMs: deps.now() - startedAt,
     summary,
     targets,
-    unmatchedInstanceIds,
+    unmatchedIds,
+    unmatchedInstanceIds: task.writesVersion1Fields ? unmatchedIds : [],
   };
 }

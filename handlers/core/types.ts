@@ -1,13 +1,14 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+/** The core's vocabulary, shared by the engine, the tasks and the contract. */
+
+/** What a request asks for; every task supports all three. */
+export const ACTIONS = ['start', 'stop', 'status'] as const;
+export type Action = (typeof ACTIONS)[number];
 
 /** One (account, region) pair the run works on. */
 export interface Target {
   accountId: string;
   region: string;
 }
-
-/** Returns the EC2 client for a target; the handler layer memoises it. */
-export type Ec2For = (target: Target) => EC2Client;
 
 /** The slice of a structured logger the core uses (Powertools' Logger fits). */
 export interface CoreLogger {

@@ -3,8 +3,9 @@
  * running and control-tagged, so a `stop` touches all of them. The handler's stage config is
  * derived from the same shape, so the two always agree.
  */
-import type { AwsRegion } from '../../handlers/config/regions';
+
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
+import type { AwsRegion } from '../../handlers/formats/regions';
 import type { SeedInput } from '../local-aws';
 
 export interface Shape {

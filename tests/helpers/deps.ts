@@ -29,7 +29,7 @@ export function aDeps(overrides: Partial<RunDeps> = {}) {
   const clients = new Map<string, EC2Client>();
   let clock = Date.parse('2026-01-05T19:00:00.000Z');
   const deps: RunDeps = {
-    ec2For: (target) => {
+    clientFor: (target) => {
       const key = `${target.accountId}/${target.region}`;
       let client = clients.get(key);
       if (!client) {

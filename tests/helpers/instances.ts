@@ -4,7 +4,7 @@ import type {
   InstanceStateChange,
   InstanceStateName,
 } from '@aws-sdk/client-ec2';
-import type { SelectedInstance } from '../../handlers/core/select';
+import type { SelectedInstance } from '../../handlers/tasks/ec2/select';
 import { CONTROL_TAG } from './config';
 
 export interface InstanceSpec {

@@ -3,7 +3,7 @@
  * that deploy): status, stop and start across the targets whose roles trust the function, and
  * what a warm container saves.
  */
-import { SELECTABLE_STATES } from '../../handlers/core/select';
+import { SELECTABLE_STATES } from '../../handlers/tasks/ec2/select';
 import { tagsAsRecord } from '../../scripts/local-aws/instances';
 import {
   ACCOUNT_222,

@@ -6,8 +6,8 @@
  */
 import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { HIBERNATED, HIBERNATION_NOT_CONFIGURED } from '../../handlers/core/act';
-import { WOULD_SUCCEED } from '../../handlers/core/dry-run';
+import { HIBERNATED, HIBERNATION_NOT_CONFIGURED } from '../../handlers/tasks/ec2/act';
+import { WOULD_SUCCEED } from '../../handlers/tasks/ec2/dry-run';
 import {
   ACCOUNT_222,
   type Harness,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AWS_REGIONS } from '../../handlers/config/regions';
+import { AWS_REGIONS } from '../../handlers/formats/regions';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { REPO_ROOT } from '../helpers/sls';
 import { STAGES, stageConfig, stageParams } from './service-config';

@@ -1,7 +1,7 @@
 import { EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { actOnInstances } from '../../handlers/core/act';
-import { InstanceBucket, type PaceClock } from '../../handlers/core/instance-rate';
+import { actOnInstances } from '../../handlers/tasks/ec2/act';
+import { InstanceBucket, type PaceClock } from '../../handlers/tasks/ec2/instance-rate';
 import { awsError } from '../helpers/errors';
 import { aSelected, instanceIds, stateChange } from '../helpers/instances';
 

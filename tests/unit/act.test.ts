@@ -6,7 +6,7 @@ import {
   HIBERNATED,
   HIBERNATION_NOT_CONFIGURED,
   planAction,
-} from '../../handlers/core/act';
+} from '../../handlers/tasks/ec2/act';
 import { awsError } from '../helpers/errors';
 import { aSelected, instanceIds, stateChange } from '../helpers/instances';
 

@@ -1,10 +1,9 @@
 import {
   type DiagnoseContext,
   diagnoseTargetError,
-  explainInstanceError,
-  explainStartFallback,
   TROUBLESHOOTING,
 } from '../../handlers/core/diagnose';
+import { explainInstanceError, explainStartFallback } from '../../handlers/tasks/ec2/errors';
 import {
   awsError,
   LEAKED_ACCESS_KEY,

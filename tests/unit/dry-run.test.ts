@@ -1,6 +1,6 @@
 import { EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { dryRunAction, WOULD_SUCCEED } from '../../handlers/core/dry-run';
+import { dryRunAction, WOULD_SUCCEED } from '../../handlers/tasks/ec2/dry-run';
 import { awsError } from '../helpers/errors';
 import { aSelected } from '../helpers/instances';
 

@@ -4,7 +4,7 @@ import {
   readEnvironment,
   requireEnv,
 } from '../../handlers/config/env';
-import { InvalidConfigurationError, MissingEnvironmentError } from '../../handlers/core/errors';
+import { InvalidConfigurationError, MissingEnvironmentError } from '../../handlers/config/errors';
 import { TEST_CONFIG } from '../helpers/config';
 
 const VALID = {

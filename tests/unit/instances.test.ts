@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../handlers/aws/logger';
-import { InvalidRequestError } from '../../handlers/core/errors';
+import { InvalidRequestError } from '../../handlers/contract/errors';
 import { handler } from '../../handlers/instances';
 import { aContext } from '../helpers/context';
 import { anInstance, describePage, stateChange } from '../helpers/instances';

@@ -1,4 +1,5 @@
-import { parseRequest } from '../../handlers/contract/request';
+import { CONTRACT_VERSION, parseRequest } from '../../handlers/contract/request';
+import { taskNamed } from '../../handlers/tasks';
 import { TEST_CONFIG } from '../helpers/config';
 
 function problemsOf(input: unknown) {
@@ -181,6 +182,36 @@ describe('Function: parseRequest', () => {
     // Assess
     expect(problems.map((p) => p.field).sort()).toEqual(
       ['dryRun', 'hibernate', 'targets.accounts[0]', 'targets.accounts[1]'].sort(),
+    );
+  });
+
+  it('accepts the contract version and the task by name, defaulting to ec2', () => {
+    // Prepare
+    const named = { version: CONTRACT_VERSION, task: 'ec2', action: 'stop', hibernate: true };
+
+    // Act
+    const parsed = parseRequest(named, TEST_CONFIG);
+    const unnamed = parseRequest({ action: 'stop' }, TEST_CONFIG);
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: true, value: { task: 'ec2', hibernate: true } });
+    expect(unnamed.ok && unnamed.value.task).toBeUndefined();
+    expect(taskNamed(unnamed.ok ? unnamed.value.task : 'none').name).toBe('ec2');
+  });
+
+  it('names the field and the fix for an unknown task or contract version', () => {
+    // Prepare
+    const input = { version: 2, task: 'rds', action: 'stop' };
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { field: 'version', message: expect.stringContaining('or leave "version" out') },
+        { field: 'task', message: expect.stringContaining('must be one of "ec2"') },
+      ]),
     );
   });
 });

@@ -71,6 +71,7 @@ describe('Function: runRequest', () => {
       targets: 3,
       targetsFailed: 0,
       targetsNotProcessed: 0,
+      resources: 6,
       instances: 6,
       changed: 3,
       unchanged: 3,
@@ -82,13 +83,33 @@ describe('Function: runRequest', () => {
       ALL_TARGETS.map((t) => [t.accountId, t.region, 'ok']),
     );
     expect(result).toMatchObject({
+      version: 2,
+      task: 'ec2',
       action: 'stop',
       dryRun: false,
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
       startedAt: '2026-01-05T19:00:00.005Z',
+      unmatchedIds: [],
       unmatchedInstanceIds: [],
     });
     expect(result.durationMs).toBeGreaterThan(0);
+    // Format v2 speaks of typed resources; the version-1 copy says the same of instances.
+    expect(result.targets[0]?.resources[0]).toEqual({
+      type: 'ec2:instance',
+      id: 'i-0000000a',
+      instanceId: 'i-0000000a',
+      name: 'web-i-0000000a',
+      previousState: 'running',
+      currentState: 'stopping',
+      outcome: 'changed',
+    });
+    expect(result.targets[0]?.instances[0]).toEqual({
+      instanceId: 'i-0000000a',
+      name: 'web-i-0000000a',
+      previousState: 'running',
+      currentState: 'stopping',
+      outcome: 'changed',
+    });
   });
 
   it('lists requested IDs that no target holds', async () => {
@@ -171,7 +192,7 @@ describe('Function: runRequest', () => {
   it('reports a target that is not configured as failed, without touching EC2', async () => {
     // Prepare
     const { deps } = aDeps({
-      ec2For: (t) => {
+      clientFor: (t) => {
         throw new UnknownTargetError(t.accountId, t.region);
       },
     });

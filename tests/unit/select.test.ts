@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { selectInstances } from '../../handlers/core/select';
+import { selectInstances } from '../../handlers/tasks/ec2/select';
 import { CONTROL_TAG } from '../helpers/config';
 import { anInstance, describePage, instanceIds } from '../helpers/instances';
 

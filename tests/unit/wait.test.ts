@@ -1,7 +1,11 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstanceResult } from '../../handlers/core/results';
-import { classifyStart, WAIT_TIMEOUT_CODE, waitForFinalStates } from '../../handlers/core/wait';
+import {
+  classifyStart,
+  WAIT_TIMEOUT_CODE,
+  waitForFinalStates,
+} from '../../handlers/tasks/ec2/wait';
 import { FAST_WAITER } from '../helpers/config';
 import { anInstance, aSelected, describePage } from '../helpers/instances';
 

@@ -21,7 +21,7 @@ const KEY_FILES = [
   'scripts/stage-config.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-const KEY_DIRS = ['handlers'];
+const KEY_DIRS = ['handlers', 'scripts/lib/stage'];
 
 export interface PackagedStageOptions {
   region?: string;

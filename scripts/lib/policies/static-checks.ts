@@ -10,6 +10,7 @@ import {
   validateServiceControlPolicy,
   validateTrustPolicy,
 } from '@cloud-copilot/iam-policy';
+import { TASKS } from '../../../handlers/tasks';
 import type { ExecutionRole } from './execution-role';
 import type { HintId } from './hints';
 import type { RenderedTargetRole } from './target-role';
@@ -35,13 +36,15 @@ export const EXECUTION_ROLE_ACTIONS = [
   'logs:TagResource',
 ] as const;
 
-/** The target role may describe, start, stop, and let EC2 decrypt volumes. */
-export const TARGET_ROLE_ACTIONS = [
-  'ec2:DescribeInstances',
-  'ec2:StartInstances',
-  'ec2:StopInstances',
-  'kms:CreateGrant',
-] as const;
+/** The target role may do what the registered tasks need (their policy fragments), nothing more. */
+export const TARGET_ROLE_ACTIONS: readonly string[] = [
+  ...new Set(TASKS.flatMap((t) => t.policy.requiredActions)),
+];
+
+/** Actions that change resources and so must stay scoped by the control tag. */
+export const TAG_SCOPED_ACTIONS: readonly string[] = [
+  ...new Set(TASKS.flatMap((t) => t.policy.tagScopedActions)),
+];
 
 function label(statement: PolicyStatement, index: number): string {
   return statement.Sid ?? `#${index + 1}`;
@@ -196,9 +199,8 @@ export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {
       if (s.Effect !== 'Allow') return;
       const actions = listOf(s.Action).map((a) => a.toLowerCase());
       const keys = conditionKeys(s);
-      const startStop = actions.some(
-        (a) => a === 'ec2:startinstances' || a === 'ec2:stopinstances',
-      );
+      const tagScoped = lower(TAG_SCOPED_ACTIONS);
+      const startStop = actions.some((a) => tagScoped.has(a));
       if (startStop && !keys.some((k) => /^(aws|ec2):resourcetag\//.test(k))) {
         const message = 'allows start/stop without a resource-tag condition';
         findings.push(finding(policy, s, i, message, 'controlTagNotEnforced'));

@@ -21,6 +21,8 @@ export interface TargetRoleParameters {
   /** A list, or one comma-separated string as CloudFormation takes it. */
   KmsKeyArns?: string | readonly string[];
   RoleName?: string;
+  /** Parameters a task's policy fragment adds (see handlers/tasks/<task>/policy.ts). */
+  [taskParameter: string]: string | readonly string[] | undefined;
 }
 
 export interface RenderTargetRoleOptions {

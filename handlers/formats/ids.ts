@@ -1,7 +1,4 @@
-/** Shared formats, checked before any AWS call. */
-
-/** EC2 instance IDs: `i-` plus 8 (legacy) or 17 lowercase hex characters. */
-export const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** Shared formats (IDs, names, tag limits), checked before any AWS call; contract and config both use them. */
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 

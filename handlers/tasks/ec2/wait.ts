@@ -10,10 +10,11 @@ import {
   waitUntilInstanceStopped,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/core/client';
-import { describeError, explainStartFallback } from './diagnose';
-import type { InstanceResult } from './results';
+import { describeError } from '../../core/diagnose';
+import type { InstanceResult } from '../../core/results';
+import type { WaiterDelays } from '../../core/types';
+import { explainStartFallback } from './errors';
 import { chunk, describeByIds, MAX_FILTER_VALUES, type SelectedInstance } from './select';
-import type { WaiterDelays } from './types';
 
 export interface WaitOptions extends WaiterDelays {
   /** Longest time to wait, already bounded by the invocation's remaining time. */

@@ -9,10 +9,9 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { isInstanceSpecificError } from './aws-error';
-import { explainInstanceError } from './diagnose';
+import type { InstanceResult } from '../../core/results';
+import { explainInstanceError, isInstanceSpecificError } from './errors';
 import { INSTANCE_BUCKETS, InstanceBucket, type PaceClock } from './instance-rate';
-import type { InstanceResult } from './results';
 import type { SelectedInstance } from './select';
 
 export type ChangeAction = 'start' | 'stop';

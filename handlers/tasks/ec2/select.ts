@@ -8,8 +8,8 @@ import {
   type Instance,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import type { Action } from '../contract/request';
-import type { InstanceResult } from './results';
+import type { InstanceResult } from '../../core/results';
+import type { Action } from '../../core/types';
 
 /** Instances in these states can be started, stopped or reported; others are gone or going. */
 export const SELECTABLE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;

@@ -5,10 +5,10 @@
  * cannot promise that a KMS grant or capacity will let a start complete.
  */
 import { type EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { errorCode } from '../../core/aws-error';
+import { describeError } from '../../core/diagnose';
+import type { DryRunReport, InstanceResult } from '../../core/results';
 import { bisectBatch, type ChangeAction, planAction } from './act';
-import { errorCode } from './aws-error';
-import { describeError } from './diagnose';
-import type { DryRunReport, InstanceResult } from './results';
 import type { SelectedInstance } from './select';
 
 export const WOULD_SUCCEED = 'dry run: would succeed';

@@ -1,0 +1,99 @@
+/**
+ * One assumed-role session per target account, shared by every client of that account (all its
+ * regions, all tasks): the first client to sign a request calls sts:AssumeRole, the others reuse
+ * the session, and the memo refreshes it five minutes before it expires. A warm container
+ * therefore assumes each role about once per session lifetime. Raw keys are never cached by hand.
+ */
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import {
+  doesIdentityRequireRefresh,
+  isIdentityExpired,
+  memoizeIdentityProvider,
+} from '@smithy/core';
+import type { RuntimeConfig } from '../config/stage-config';
+import { targetRoleArn } from '../formats/arn';
+import type { CredentialProvider } from '../tasks/task';
+import { roleSessionName } from './session-name';
+
+export interface AccountCredentialsOptions {
+  config: Pick<RuntimeConfig, 'targetRoleName' | 'targets' | 'sessionDurationSeconds'>;
+  /** Region the function runs in: STS is called on its regional endpoint. */
+  homeRegion: string;
+  serviceName: string;
+  stage: string;
+  /**
+   * The current invocation's request ID. Read when a session is opened, so each session's
+   * RoleSessionName (seen in the target's CloudTrail) names the invocation that opened it.
+   */
+  requestId: () => string;
+}
+
+/** Who a session is for. Only the account today; a caller's source identity may join it. */
+export interface SessionOwner {
+  accountId: string;
+}
+
+/** The memo key of a session: one string per distinct owner. */
+export function sessionKey(owner: SessionOwner): string {
+  return owner.accountId;
+}
+
+export interface AccountCredentials {
+  forAccount(accountId: string): CredentialProvider;
+  /** RoleSessionName of each account's current session (accounts not yet assumed are absent). */
+  sessionNames(): Record<string, string>;
+  /** Forgets every session (the next call assumes the roles again). */
+  clear(): void;
+}
+
+/** Role chaining (Lambda session -> target role) caps a session at one hour. */
+const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+export function createAccountCredentials(options: AccountCredentialsOptions): AccountCredentials {
+  const { config } = options;
+  const targets = new Map(config.targets.map((t) => [t.accountId, t]));
+  const providers = new Map<string, CredentialProvider>();
+  const currentSessionNames = new Map<string, string>();
+
+  function forAccount(accountId: string): CredentialProvider {
+    const key = sessionKey({ accountId });
+    const existing = providers.get(key);
+    if (existing) return existing;
+    const target = targets.get(accountId);
+    // A new inner provider per refresh: the memo below calls this only when a session is needed,
+    // and the new session is named after the invocation that needed it.
+    const assumeRole: CredentialProvider = (identityProperties) => {
+      const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId());
+      currentSessionNames.set(accountId, sessionName);
+      return fromTemporaryCredentials({
+        params: {
+          RoleArn: targetRoleArn(accountId, config.targetRoleName),
+          RoleSessionName: sessionName,
+          ...(target?.externalId ? { ExternalId: target.externalId } : {}),
+          DurationSeconds: Math.min(config.sessionDurationSeconds, ROLE_CHAINING_MAX_SECONDS),
+        },
+        clientConfig: { region: options.homeRegion },
+        // The caller's client config travels in identityProperties: AssumeRole then goes out
+        // on that client's request handler, i.e. the shared keep-alive pool.
+      })(identityProperties);
+    };
+    const memoised = memoizeIdentityProvider(
+      assumeRole,
+      isIdentityExpired,
+      doesIdentityRequireRefresh,
+    );
+    // memoizeIdentityProvider only returns undefined for an undefined provider.
+    const shared: CredentialProvider = memoised ?? assumeRole;
+    providers.set(key, shared);
+    return shared;
+  }
+
+  return {
+    forAccount,
+    sessionNames: () => Object.fromEntries(currentSessionNames),
+    clear(): void {
+      providers.clear();
+      currentSessionNames.clear();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * The EC2 task's client for one target. No `endpoint` is set on purpose: AWS_ENDPOINT_URL_EC2
+ * (used by the local test endpoint) only works when code leaves the endpoint to the SDK.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { Target } from '../../core/types';
+import type { CredentialProvider, SharedClientSettings } from '../task';
+
+export function ec2ClientFor(
+  { region }: Target,
+  credentials: CredentialProvider,
+  shared: SharedClientSettings,
+): EC2Client {
+  return new EC2Client({
+    region,
+    credentials,
+    maxAttempts: shared.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: shared.requestHandler,
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The task port: what the engine needs from "a task over one (account, region) target". A task
+ * owns everything about its service (selection, the calls, their errors, its IAM needs); the
+ * engine owns fan-out, time budget, one catch per target, and the merged result.
+ *
+ * Capabilities a service lacks stay unimplemented: without `dryRun` a dry-run request is refused
+ * at validation, naming the task; without `wait` the result reports the accepted change only.
+ * Whether a task acts in batches or per resource is its own business.
+ */
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { core } from 'zod/mini';
+import type { DryRunReport, ResourceOutcome } from '../core/results';
+import type { Action, Target, WaiterDelays } from '../core/types';
+import type { Problem } from '../formats/problems';
+import type { PolicyFragment } from './policy';
+
+/** The request fields every task shares, after validation and defaults. */
+export interface CommonRequest {
+  /** Name of the task; absent means `ec2` (requests written before tasks existed). */
+  task?: string;
+  action: Action;
+  /** The (account, region) pairs to work on, in configuration order. */
+  targets: Target[];
+  dryRun: boolean;
+  wait: boolean;
+}
+
+/** Clients are closed when the invocation is done with them (every AWS SDK v3 client fits). */
+export interface Destroyable {
+  destroy(): void;
+}
+
+/** A credential provider for one account's assumed-role session (the SDK's provider type). */
+export type CredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
+
+/** What every client of every target shares: the keep-alive pool and the retry budget. */
+export interface SharedClientSettings {
+  requestHandler: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
+  /** Attempts per call, first try included (standard retry mode). */
+  maxAttempts: number;
+}
+
+/** What the engine hands a task besides its client and the request. */
+export interface TaskContext {
+  /** The stage's control tag: only resources carrying it may be changed. */
+  controlTag: { key: string; value: string };
+  /** Milliseconds the target may still use (the invocation's time minus its reserve). */
+  timeLeftMillis: () => number;
+}
+
+export interface Selection<Resource> {
+  /** Resources the action may be applied to. */
+  selected: Resource[];
+  /** Resources found but deliberately left alone, with the reason. */
+  skipped: ResourceOutcome[];
+  /** Every resource ID found (selected or skipped): the engine reports requested IDs not found. */
+  foundIds: string[];
+}
+
+export interface WaitOptions extends WaiterDelays {
+  /** Longest time to wait, already bounded by the invocation's remaining time. */
+  maxWaitSeconds: number;
+}
+
+/**
+ * Methods (not function properties) on purpose: their parameters are checked bivariantly, so a
+ * `Task<EC2Client, Ec2Selector, SelectedInstance>` can sit in a registry of `AnyTask`.
+ */
+export interface Task<Client extends Destroyable, Selector extends object, Resource> {
+  /** The request's `task` value, e.g. `ec2`. */
+  readonly name: string;
+  /** `<service>:<resource>` of every result entry, e.g. `ec2:instance`. */
+  readonly resourceType: string;
+  /** zod/mini fields this task adds to the request (its selector). */
+  readonly selectorShape: core.$ZodShape;
+  /** The IAM the target role needs for this task; rendered into the target-account templates. */
+  readonly policy: PolicyFragment;
+  /** Also write the version-1 result fields (EC2 only; deprecated). */
+  readonly writesVersion1Fields?: boolean;
+
+  /** The selector from the validated request fields (defaults applied, values normalised). */
+  readSelector(fields: Record<string, unknown>): Selector;
+  /** Cross-field checks on the selector fields that have the right shape. */
+  checkRequest?(input: Record<string, unknown>, action: Action | undefined): Problem[];
+  /** IDs the caller named, to report those no target holds. */
+  requestedIds?(selector: Selector): readonly string[];
+
+  /** One client for one target, signed with the account's session, on the shared pool. */
+  clientFor(target: Target, credentials: CredentialProvider, shared: SharedClientSettings): Client;
+  select(
+    client: Client,
+    request: CommonRequest & Selector,
+    context: TaskContext,
+  ): Promise<Selection<Resource>>;
+  /** The status report of the selected resources (no call). */
+  status(selected: readonly Resource[]): ResourceOutcome[];
+  act(
+    client: Client,
+    selected: readonly Resource[],
+    request: CommonRequest & Selector,
+    context: TaskContext,
+  ): Promise<ResourceOutcome[]>;
+  dryRun?(
+    client: Client,
+    selected: readonly Resource[],
+    request: CommonRequest & Selector,
+  ): Promise<{ report: DryRunReport; resources: ResourceOutcome[] }>;
+  /** With `wait: true`: confirms the final state of what `act` changed. */
+  wait?(
+    client: Client,
+    request: CommonRequest & Selector,
+    acted: readonly ResourceOutcome[],
+    selected: readonly Resource[],
+    options: WaitOptions,
+  ): Promise<ResourceOutcome[]>;
+}
+
+/** Any registered task, its client and selector types erased. */
+// biome-ignore lint/suspicious/noExplicitAny: erases each task's own selector and resource types
+export type AnyTask = Task<Destroyable, any, any>;
+
+export function supportsDryRun(task: AnyTask): boolean {
+  return task.dryRun !== undefined;
+}
