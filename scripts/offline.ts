@@ -21,11 +21,10 @@ import {
   startLocalEndpoint,
   startOffline,
 } from './lib/local-run';
+import { UsageError } from './lib/usage-error';
 
 const DEFAULT_HTTP_PORT = 3000;
 const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
-
-class UsageError extends Error {}
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

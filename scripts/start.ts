@@ -37,6 +37,7 @@ import {
   surprisesIn,
   wrap,
 } from './lib/local-run';
+import { UsageError } from './lib/usage-error';
 
 /** Waiter polling for the child: the endpoint's instances settle in about a second. */
 const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
@@ -107,8 +108,6 @@ const STEPS: Step[] = [
     },
   },
 ];
-
-class UsageError extends Error {}
 
 interface Options {
   endpoint?: string;

@@ -18,7 +18,7 @@ Object.assign(process.env, {
   SERVICE_NAME: 'xacct-ec2',
   STAGE: 'test',
   STAGE_CONFIG: JSON.stringify(TEST_CONFIG),
-  // The test machine may run an older Node than the runtime; the SDK's reminder is noise here.
+  // Should a test run on another Node than the pinned one, the SDK's version reminder is noise.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // Waiters poll every few milliseconds in tests.
   WAITER_MIN_DELAY_SECONDS: '0.001',

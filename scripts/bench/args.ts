@@ -1,7 +1,7 @@
 /** Command line of `npm run bench`: `--quick` for the CI smoke run, `--out <dir>` for the JSON. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './child';
+import { REPO_ROOT } from '../lib/repo-root';
 
 export const SECTIONS = ['bundle', 'load', 'calls', 'fanout', 'throttled', 'scale'] as const;
 export type SectionName = (typeof SECTIONS)[number];

@@ -6,9 +6,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { REPO_ROOT } from '../lib/repo-root';
 import type { RpcReply, RpcRequest } from './rpc';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /**
  * Under the repository, so drivers resolve packages from its node_modules; one per run, so a
  * bench started by the test suite and one started by hand never share it.
@@ -52,7 +52,7 @@ export function compileDriver(name: string): Promise<string> {
       packages: 'external',
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
+      target: 'node22',
       logLevel: 'error',
     }).then(() => outfile);
     compiled.set(name, done);

@@ -11,7 +11,7 @@ export function runNotes(plan: Plan): string[] {
     JSON.stringify(stageConfig(plan.fanOut, plan.concurrency)),
   );
   const notes = [
-    'Authorizer: the bench endpoint allows every call (scripts/bench/permissive-authorizer.ts). Evaluating the deployed IAM policies per call would dominate wall time; policy correctness is proven by `npm test` and `npm run verify`.',
+    'Authorizer: the bench endpoint allows every call (scripts/bench/permissive-authorizer.ts). Evaluating the deployed IAM policies per call would dominate wall time; policy correctness is proven by `npm run test:slow` and `npm run verify`.',
     LAMBDA_RUNTIME_INIT_NOTE,
     `Concurrency: the bench stage runs with concurrency ${plan.concurrency}, the most the stage config allows${plan.sweep.length > 0 ? `; section 4 repeats the fan-out at ${plan.sweep.join(', ')}` : ''}. The target clients share one keep-alive pool with maxSockets = max(50, concurrency), so the SDK's default of 50 sockets never caps the fan-out.`,
     `Latency: ${plan.latencyMs} ms is added by the endpoint to every AWS call in sections 4 and 7; sections 3 and 5 run without it.`,

@@ -1,14 +1,14 @@
 /**
  * Bench-only Authorizer that allows every call. The real one evaluates the deployed IAM
  * policies per call (iam-simulate), which would dominate wall time and measure the simulator
- * instead of the function. Policy correctness is proven elsewhere: `npm test` and `npm run verify`.
+ * instead of the function. Policy correctness is proven elsewhere: `npm run test:slow` and `npm run verify`.
  */
 import type { Authorizer, Decision } from '../lib/authorization';
 
 const ALLOWED: Decision = {
   allowed: true,
   result: 'Allowed',
-  explanation: 'bench: permissive authorizer (policies are checked by npm test / npm run verify)',
+  explanation: 'bench: permissive authorizer (policies are checked by npm run test:slow / npm run verify)',
 };
 
 export const permissiveAuthorizer: Authorizer = {

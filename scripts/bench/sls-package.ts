@@ -1,21 +1,14 @@
 /**
- * A real `sls package`, credential-free: a private copy of the service (so it never races other
- * runs over .esbuild/), a temporary HOME, no AWS_* variable, and `--package <dir>`.
+ * A real `sls package`, credential-free, through the scripts' own CLI runner: a private service
+ * directory (so it never races other runs over .esbuild/), a throw-away HOME, the CLI
+ * environment allow-list (no AWS_* variable), and `--package <dir>`.
  */
-import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cleanEnv, REPO_ROOT } from './child';
+import { cliEnvironment } from '../lib/local-run/cli-env';
+import { createServiceDir } from '../lib/local-run/service-dir';
+import { describeRun, runSls } from '../lib/local-run/sls-cli';
 
-const SERVICE_FILES = [
-  'serverless.yml',
-  'package.json',
-  'tsconfig.json',
-  'handlers',
-  'scripts',
-  'resources',
-];
 const TIMEOUT_MS = 180_000;
 
 export interface Packaged {
@@ -28,55 +21,26 @@ export interface Packaged {
   remove(): Promise<void>;
 }
 
-function run(cwd: string, home: string, args: string[]): Promise<void> {
-  const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'sls');
-  return new Promise((resolve, reject) => {
-    // Only the allow-listed base: `cleanEnv` keeps no AWS_* of this shell except the metadata opt-out.
-    const env = cleanEnv({ HOME: home, CI: 'true', NO_COLOR: '1', SLS_TELEMETRY_DISABLED: '1' });
-    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-8000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`sls ${args.join(' ')} exited ${code}:\n${output}`));
-    });
-  });
-}
-
 export async function slsPackage(stage: string): Promise<Packaged> {
-  const root = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-bench-pkg-'));
-  const service = path.join(root, 'service');
-  const home = path.join(root, 'home');
-  const dir = path.join(root, 'package');
-  await Promise.all(
-    SERVICE_FILES.map((name) =>
-      cp(path.join(REPO_ROOT, name), path.join(service, name), { recursive: true }),
-    ),
-  );
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(service, 'node_modules'), 'dir');
-  await mkdir(home);
-  const started = Date.now();
-  await run(service, home, ['package', '--stage', stage, '--package', dir]);
-  const durationMs = Date.now() - started;
-  const template = JSON.parse(
-    await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as Packaged['template'];
-  const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
-    service?: { custom?: { esbuild?: Record<string, unknown> } };
-  };
-  const esbuild = state.service?.custom?.esbuild ?? {};
-  return {
-    dir,
-    template,
-    esbuild,
-    durationMs,
-    remove: () => rm(root, { recursive: true, force: true }),
-  };
+  const service = await createServiceDir({ prefix: 'xacct-ec2-bench-pkg-' });
+  try {
+    const dir = path.join(service.dir, '.package');
+    const run = await runSls(['package', '--stage', stage, '--package', dir], {
+      cwd: service.dir,
+      env: cliEnvironment(service.home),
+      timeoutMs: TIMEOUT_MS,
+    });
+    if (run.code !== 0) throw new Error(describeRun(run, 40));
+    const template = JSON.parse(
+      await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as Packaged['template'];
+    const state = JSON.parse(await readFile(path.join(dir, 'serverless-state.json'), 'utf8')) as {
+      service?: { custom?: { esbuild?: Record<string, unknown> } };
+    };
+    const esbuild = state.service?.custom?.esbuild ?? {};
+    return { dir, template, esbuild, durationMs: run.durationMs, remove: service.remove };
+  } catch (error) {
+    await service.remove();
+    throw error;
+  }
 }

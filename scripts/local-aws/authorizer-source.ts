@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Authorizer } from '../lib/authorization';
+import { REPO_ROOT } from '../lib/repo-root';
 import type { Seed } from './seed-schema';
 
 /**
@@ -11,7 +12,7 @@ import type { Seed } from './seed-schema';
  */
 export const POLICY_AUTHORIZER_MODULE = path.join(__dirname, '..', 'lib', 'policy-authorizer.ts');
 
-export const REPO_ROOT = path.join(__dirname, '..', '..');
+export { REPO_ROOT };
 
 /** What a stand-in factory is given: the seed (role parameters per account) and the repository root. */
 export interface AuthorizerFactoryContext {

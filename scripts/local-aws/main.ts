@@ -7,7 +7,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+<<<<<<< HEAD
 import { ADMIN_HEADER } from './admin-guard';
+=======
+import { UsageError } from '../lib/usage-error';
+>>>>>>> h/tests
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
 import { type LocalAws, startLocalAws } from './start-local-aws';
@@ -90,8 +94,6 @@ function tryAssumeRole(aws: LocalAws): string[] {
   }
   return [];
 }
-
-class UsageError extends Error {}
 
 main().catch((error: unknown) => {
   const known =

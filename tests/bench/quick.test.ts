@@ -3,46 +3,30 @@
  * processes, the local endpoint) and every figure comes out as a number. It does not check the
  * goals: on a shared CI machine timings are noise, and the README reports a full run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchReport } from '../../scripts/bench/figure';
 import { expectedFigureIds } from '../../scripts/bench/figure-ids';
 import { QUICK } from '../../scripts/bench/plan';
+import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-
-function runQuickBench(
-  outDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No AWS_* from this process: the bench must need none.
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
-    );
-    const child = spawn(TSX, ['scripts/bench/main.ts', '--quick', '--out', outDir], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The quick bench, on this process's Node binary, as `npm run bench -- --quick` runs it. */
+function runQuickBench(outDir: string): Promise<SlsRunResult> {
+  // No AWS_* from this process: the bench must need none.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => !entry[0].startsWith('AWS_') && entry[1] !== undefined,
+    ),
+  );
+  const args = [TSX_CLI, 'scripts/bench/main.ts', '--quick', '--out', outDir];
+  return runCommand(process.execPath, args, { cwd: REPO_ROOT, env, timeoutMs: 280_000 });
 }
 
 describe('npm run bench -- --quick', () => {
   let outDir: string;
-  let run: { code: number | null; stdout: string; stderr: string };
+  let run: SlsRunResult;
   let report: BenchReport;
 
   beforeAll(async () => {

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../handlers/core/results';
+import { createServiceDir } from '../../scripts/lib/local-run/service-dir';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { runAll } from '../helpers/run-all';
 import {
   CREDENTIAL_PATTERNS,
-  createServiceCopy,
   jsonValuesIn,
   lastJsonObject,
-  mapLimit,
-  REPO_ROOT,
   runSls,
   type SlsResult,
 } from '../helpers/sls';
@@ -73,15 +73,16 @@ describe('sls invoke local (bundled, no AWS credentials)', () => {
 
   beforeAll(async () => {
     // Act: each run gets its own service copy, so the bundles in .esbuild/ do not collide.
-    await mapLimit(
+    await runAll(
       Object.entries(INVOCATIONS) as Array<[Name, Invocation]>,
       2,
       async ([name, inv]) => {
-        const copy = await createServiceCopy();
-        cleanups.push(copy.remove);
+        const service = await createServiceDir();
+        cleanups.push(service.remove);
         const run = await runSls(
+          service,
           ['invoke', 'local', '-f', inv.fn, '--path', event(inv.file), '--stage', STAGE],
-          { cwd: copy.dir, timeoutMs: 150_000 },
+          { timeoutMs: 150_000 },
         );
         runs.set(name, run);
       },

@@ -2,51 +2,20 @@
  * `npm start` as a fresh clone runs it: no AWS variables, an empty HOME, no TTY. It packages the
  * local stage, starts the local endpoint and runs the real `sls invoke local` for each step.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliEnvironment } from '../../scripts/lib/local-run';
-import { REPO_ROOT } from '../helpers/sls';
+import { cliEnvironment, runCommand, type SlsRunResult } from '../../scripts/lib/local-run';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
-
-function npmStart(home: string, timeoutMs: number): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start'], {
-      cwd: REPO_ROOT,
-      env: cliEnvironment(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, durationMs: Date.now() - started });
-    });
-  });
+/** `npm start` in its own process group; npm runs the script on the pinned Node in node_modules/.bin. */
+function npmStart(home: string, timeoutMs: number): Promise<SlsRunResult> {
+  return runCommand('npm', ['start'], { cwd: REPO_ROOT, env: cliEnvironment(home), timeoutMs });
 }
 
 describe('npm start', () => {
   let home: string;
-  let run: Run;
+  let run: SlsRunResult;
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-npm-start-'));

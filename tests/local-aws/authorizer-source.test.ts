@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 import {
   AuthorizerUnavailableError,
   loadAuthorizer,
@@ -7,7 +8,7 @@ import {
 } from '../../scripts/local-aws';
 
 describe('loadAuthorizer', () => {
-  const context = { seed: loadSeedFile(), repoRoot: path.join(__dirname, '..', '..') };
+  const context = { seed: loadSeedFile(), repoRoot: REPO_ROOT };
 
   it('builds the Authorizer from a module exporting createAuthorizer', async () => {
     // Act

@@ -5,16 +5,11 @@
  * shows that packaging stops too and writes nothing.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  createServiceCopy,
-  mapLimit,
-  runSls,
-  type ServiceCopy,
-  type SlsResult,
-} from '../helpers/sls';
+import { createServiceDir, type ServiceDir } from '../../scripts/lib/local-run/service-dir';
+import { runAll } from '../helpers/run-all';
+import { runSls, type SlsResult } from '../helpers/sls';
 import {
   readServerlessYml,
   stageParams,
@@ -107,7 +102,7 @@ function serverlessYmlWithMistakes(): string {
 const output = (run: SlsResult) => `${run.stdout}\n${run.stderr}`;
 
 describe('serverless.yml params: mistakes stop the CLI and name the field', () => {
-  let service: ServiceCopy;
+  let service: ServiceDir;
   let packageDir: string;
   const printed = new Map<string, SlsResult>();
   let packaged: SlsResult;
@@ -115,30 +110,26 @@ describe('serverless.yml params: mistakes stop the CLI and name the field', () =
 
   beforeAll(async () => {
     // Prepare
-    service = await createServiceCopy({ editServerlessYml: serverlessYmlWithMistakes });
-    packageDir = path.join(await mkdtemp(path.join(tmpdir(), 'xacct-ec2-bad-package-')), 'out');
+    service = await createServiceDir({ serverlessYml: serverlessYmlWithMistakes() });
+    packageDir = path.join(service.dir, '.package');
 
     // Act: resolving only (sls print) for each mistake, and one full package; two at a time.
     const runs = [
       async () => {
-        control = await runSls(['print', '--stage', 'test'], { cwd: service.dir });
+        control = await runSls(service, ['print', '--stage', 'test']);
       },
       ...MISTAKES.map((m) => async () => {
-        printed.set(m.stage, await runSls(['print', '--stage', m.stage], { cwd: service.dir }));
+        printed.set(m.stage, await runSls(service, ['print', '--stage', m.stage]));
       }),
       async () => {
-        packaged = await runSls(['package', '--stage', 'format-mistakes'], {
-          cwd: service.dir,
-          packageDir,
-        });
+        packaged = await runSls(service, ['package', '--stage', 'format-mistakes'], { packageDir });
       },
     ];
-    await mapLimit(runs, 2, (run) => run());
+    await runAll(runs, 2, (run) => run());
   }, 180_000);
 
   afterAll(async () => {
     await service?.remove();
-    if (packageDir) await rm(path.dirname(packageDir), { recursive: true, force: true });
   });
 
   it('the unbroken test stage in the same file still resolves', () => {

@@ -4,22 +4,17 @@
  * tested here, not a copy: the IAM boundaries, runtime, schedules, route and bundles.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type StageConfig, toRuntimeConfig } from '../../handlers/config/stage-config';
+import { createServiceDir, type ServiceDir } from '../../scripts/lib/local-run/service-dir';
 import { readZip, type ZipEntry } from '../../scripts/lib/zip';
-import {
-  createServiceCopy,
-  describeRun,
-  mapLimit,
-  runSls,
-  type ServiceCopy,
-  type SlsResult,
-} from '../helpers/sls';
+import { runAll } from '../helpers/run-all';
+import { describeRun, runSls, type SlsResult } from '../helpers/sls';
 import {
   PSEUDO,
   REGION,
+  readServerlessYml,
   render,
   SERVICE,
   STAGES,
@@ -109,17 +104,17 @@ describe('sls package: generated CloudFormation and artifacts', () => {
 
   beforeAll(async () => {
     // Prepare: a private service copy per stage, so the builds do not share .esbuild/.
-    const copies: ServiceCopy[] = await Promise.all(
-      STAGES.map(() => createServiceCopy({ editServerlessYml: withoutServerlessOffline })),
+    const serverlessYml = withoutServerlessOffline(readServerlessYml());
+    const services: ServiceDir[] = await Promise.all(
+      STAGES.map(() => createServiceDir({ serverlessYml })),
     );
-    cleanups.push(...copies.map((copy) => copy.remove));
+    cleanups.push(...services.map((service) => service.remove));
 
     // Act: package every stage, two at a time (the CI machine has two cores).
-    await mapLimit(STAGES, 2, async (stage, index) => {
-      const dir = await mkdtemp(path.join(tmpdir(), `xacct-ec2-package-${stage}-`));
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      const run = await runSls(['package', '--stage', stage], {
-        cwd: copies[index]?.dir,
+    await runAll(STAGES, 2, async (stage, index) => {
+      const service = services[index] as ServiceDir;
+      const dir = path.join(service.dir, '.package');
+      const run = await runSls(service, ['package', '--stage', stage], {
         packageDir: dir,
         timeoutMs: 150_000,
       });

@@ -7,7 +7,8 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { REPO_ROOT } from '../helpers/sls';
+import { withoutOfflinePlugin } from '../../scripts/lib/policies/package-stage';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 export const SERVICE = 'xacct-ec2';
 /** serverless.yml's `provider.region` default; the package tests do not pass --region. */
@@ -62,15 +63,16 @@ export function withParams(serverlessYml: string, edit: (params: Params) => void
 }
 
 /**
- * serverless.yml without the serverless-offline plugin, for runs that only resolve or package:
- * it hooks only the offline commands and adds nothing to the CloudFormation, but loading it
- * takes about a second per run. The e2e suite keeps it, so plugin loading is still covered.
+ * serverless.yml without the serverless-offline plugin, for runs that only resolve or package,
+ * as the policy packaging strips it (withoutOfflinePlugin): it hooks only the offline commands
+ * and adds nothing to the CloudFormation, but loading it takes about a second per run. The e2e
+ * suite keeps it, so plugin loading is still covered.
  */
 export function withoutServerlessOffline(serverlessYml: string): string {
-  const line = /^ {2}- serverless-offline[^\n]*\n/m;
-  if (!line.test(serverlessYml))
+  const stripped = withoutOfflinePlugin(serverlessYml);
+  if (stripped === serverlessYml)
     throw new Error('serverless.yml no longer lists serverless-offline');
-  return serverlessYml.replace(line, '');
+  return stripped;
 }
 
 /** Pseudo parameters used to render CloudFormation values into concrete strings. */

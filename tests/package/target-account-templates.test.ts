@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AWS_REGIONS } from '../../handlers/formats/regions';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { REPO_ROOT } from '../helpers/sls';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 import { STAGES, stageConfig, stageParams } from './service-config';
 
 interface ParameterDeclaration {

@@ -1,16 +1,17 @@
 /**
  * createPolicyAuthorizer against the `test` stage as `sls package` generates it (packaged once
- * for this file) and target roles rendered from resources/target-account-role.yml.
+ * for the slow set, tests/helpers/packaged.ts) and target roles rendered from resources/target-account-role.yml.
  */
 import type { AssumeRoleCheck, Ec2Check } from '../../scripts/lib/authorization';
 import { type ResolvedStage, resolveStage } from '../../scripts/lib/policies/execution-role';
-import { type PackagedStage, packageStage } from '../../scripts/lib/policies/package-stage';
+import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
 import {
   createPolicyAuthorizer,
   type PolicyAuthorizer,
   PolicyEvaluationError,
   type PolicyWorld,
 } from '../../scripts/lib/policy-authorizer';
+import { packaged as packagedDocuments } from '../helpers/packaged';
 
 const HOME = '111111111111';
 const A = '222222222222';
@@ -33,7 +34,7 @@ let packaged: PackagedStage;
 let stage: ResolvedStage;
 
 beforeAll(async () => {
-  packaged = await packageStage('test');
+  packaged = await packagedDocuments({ stage: 'test' });
   stage = resolveStage(packaged, { accountId: HOME });
 }, 120_000);
 

@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../scripts/lib/policies/paths';
+import { cliEnvironment } from '../../scripts/lib/local-run/cli-env';
+import { runCommand, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
 import { parseVerifyArgs } from '../../scripts/lib/policies/verify-args';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 describe('Function: parseVerifyArgs', () => {
   it('reads stages, guardrail files, the home account, the Organization and KMS keys', async () => {
@@ -64,16 +65,12 @@ describe('Function: parseVerifyArgs', () => {
 describe('Script: scripts/verify.ts', () => {
   it('exits 2 with the usage on a bad flag, before packaging anything', async () => {
     // Prepare
-    const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+    const args = [TSX_CLI, 'scripts/verify.ts', '--home-account', '42'];
 
     // Act
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(
-        tsx,
-        ['scripts/verify.ts', '--home-account', '42'],
-        { cwd: PROJECT_ROOT },
-        (error, _out, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
-      );
+    const result = await runCommand(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: cliEnvironment(tmpdir()),
     });
 
     // Assess

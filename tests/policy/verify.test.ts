@@ -1,11 +1,11 @@
 /**
  * verify over the real documents: every stage in serverless.yml must pass, guardrails and
  * options must show up in the result, and each breakage of the real documents must fail with
- * the hint that names the statement to fix. Each stage is packaged once for the whole file,
- * plus one package of serverless.yml with a wildcard AssumeRole resource.
+ * the hint that names the statement to fix. Each stage, and serverless.yml with a wildcard
+ * AssumeRole resource, is packaged once for the slow set (tests/helpers/packaged.ts).
  */
 import { HINTS, hintText } from '../../scripts/lib/policies/hints';
-import { type PackagedStage, packageStage } from '../../scripts/lib/policies/package-stage';
+import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { formatReport } from '../../scripts/lib/policies/report';
 import {
   type VerifyOptions,
@@ -13,11 +13,11 @@ import {
   verify,
 } from '../../scripts/lib/policies/run-verify';
 import { configuredStages } from '../../scripts/lib/policies/stages';
+import { packaged as packagedDocuments, wideAssumeServerlessYml } from '../helpers/packaged';
 import {
   dropPermissionCondition,
   dropTrustCondition,
   dropTrustStatement,
-  serverlessYmlWithStatement,
   targetTemplate,
 } from './documents';
 
@@ -26,12 +26,9 @@ const packaged = new Map<string, PackagedStage>();
 let wideAssume: PackagedStage;
 
 beforeAll(async () => {
-  const wideYml = serverlessYmlWithStatement('AssumeConfiguredTargetRoles', (s) => {
-    s.Resource = '*';
-  });
   const [stages, wide] = await Promise.all([
-    Promise.all(STAGES.map((s) => packageStage(s))),
-    packageStage('test', { serverlessYml: wideYml }),
+    Promise.all(STAGES.map((stage) => packagedDocuments({ stage }))),
+    packagedDocuments({ stage: 'test', serverlessYml: wideAssumeServerlessYml() }),
   ]);
   for (const p of stages) packaged.set(p.stage, p);
   wideAssume = wide;

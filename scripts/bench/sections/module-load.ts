@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { build } from 'esbuild';
+import { REPO_ROOT } from '../../lib/repo-root';
 import { runOnce, WORK_DIR } from '../child';
 import { atMost, type Figure, ratioOf, timesText } from '../figure';
 import { median, percentile } from '../stats';
@@ -19,7 +20,7 @@ async function unbundledHandler(fn: string, target: string): Promise<string> {
   // Under the repository, so its node_modules resolve.
   const outfile = path.join(WORK_DIR, 'unbundled', 'handlers', `${fn}.js`);
   await build({
-    entryPoints: [path.join(__dirname, '..', '..', '..', 'handlers', `${fn}.ts`)],
+    entryPoints: [path.join(REPO_ROOT, 'handlers', `${fn}.ts`)],
     outfile,
     bundle: true,
     packages: 'external',

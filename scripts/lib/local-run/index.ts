@@ -24,6 +24,8 @@ export {
 export { type RenderOptions, renderRunResult, summaryLine, wrap } from './result-table';
 export { createServiceDir, type ServiceDir, type ServiceDirOptions } from './service-dir';
 export {
+  describeRun,
+  runCommand,
   runSls,
   SLS_ENTRY,
   type SlsRunOptions,
@@ -31,4 +33,5 @@ export {
   type SlsServer,
   type SlsServerOptions,
   startSls,
+  TSX_CLI,
 } from './sls-cli';

@@ -4,14 +4,14 @@
  *
  * `reuse: true` keeps the result in node_modules/.cache/xacct-ec2/, keyed by a hash of every input that
  * shapes the template (serverless.yml, the config bridge and the handler code it loads, the
- * lockfile), so the test files of one `npm test` package a stage once instead of once each. Any
+ * lockfile), so the suites of one test run package a stage once instead of once each. Any
  * change to those inputs packages again; nothing is reused across different documents.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../../local-aws';
 import { type PackagedStage, packageStage } from '../policies/package-stage';
+import { REPO_ROOT } from '../repo-root';
 
 export type { PackagedStage } from '../policies/package-stage';
 
@@ -25,6 +25,8 @@ const KEY_DIRS = ['handlers', 'scripts/lib/stage'];
 
 export interface PackagedStageOptions {
   region?: string;
+  /** serverless.yml text to package instead of the file (tests package modified documents). */
+  serverlessYml?: string;
   /** Reuse an identical earlier packaging from the temp directory (tests); default false. */
   reuse?: boolean;
 }
@@ -48,9 +50,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** A digest of everything that shapes the packaged template of `stage`. */
-export async function packagingKey(stage: string, region = ''): Promise<string> {
+export async function packagingKey(
+  stage: string,
+  region = '',
+  serverlessYml?: string,
+): Promise<string> {
   const files = [...KEY_FILES, ...(await Promise.all(KEY_DIRS.map(filesUnder))).flat()].sort();
-  const hash = createHash('sha256').update(`${stage}\0${region}\0`);
+  const hash = createHash('sha256').update(`${stage}\0${region}\0${serverlessYml ?? ''}\0`);
   for (const file of files) {
     hash.update(`${file}\0`);
     hash.update(await readFile(path.join(REPO_ROOT, file)));
@@ -63,13 +69,19 @@ export async function packagedStage(
   options: PackagedStageOptions = {},
 ): Promise<PackagedStageResult> {
   const started = Date.now();
-  const packageOptions = options.region ? { region: options.region } : {};
+  const packageOptions = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
+  };
   if (!options.reuse) {
     const packaged = await packageStage(stage, packageOptions);
     return { packaged, packagedNow: true, durationMs: Date.now() - started };
   }
   const dir = path.join(REPO_ROOT, 'node_modules', '.cache', 'xacct-ec2');
-  const file = path.join(dir, `${stage}-${await packagingKey(stage, options.region)}.json`);
+  const file = path.join(
+    dir,
+    `${stage}-${await packagingKey(stage, options.region, options.serverlessYml)}.json`,
+  );
   try {
     const packaged = JSON.parse(await readFile(file, 'utf8')) as PackagedStage;
     return { packaged, packagedNow: false, durationMs: Date.now() - started };

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../local-aws';
+import { REPO_ROOT } from '../repo-root';
 
 /** What the service needs besides serverless.yml: the handlers, the config bridge, the templates. */
 const LINKED = [

@@ -1,14 +1,17 @@
 /**
- * Runs the project's own osls CLI (node_modules/serverless) as a child process in its own process
- * group, so that a timeout or Ctrl-C also ends what it spawned (esbuild's service, offline's
- * workers) and nothing is left behind.
+ * Runs the project's own osls CLI (node_modules/serverless), or another command, as a child
+ * process in its own process group, so that a timeout or Ctrl-C also ends what it spawned
+ * (esbuild's service, offline's workers) and nothing is left behind. Node scripts run on this
+ * process's own Node binary (process.execPath), never on whichever `node` is first on PATH.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '../../local-aws';
+import { REPO_ROOT } from '../repo-root';
 import type { Env } from './cli-env';
 
 export const SLS_ENTRY = path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+/** tsx's CLI, to run a TypeScript script as `npm run` would: `runCommand(process.execPath, [TSX_CLI, file])`. */
+export const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 export interface SlsRunOptions {
   cwd: string;
@@ -36,8 +39,12 @@ export interface SlsRunResult {
  * terminal reaches only this process, which forwards it). Should this process exit first, even
  * through an uncaught exception, the group is ended with it: nothing is left running.
  */
-function spawnSls(args: readonly string[], options: SlsRunOptions): ChildProcess {
-  const child = spawn(process.execPath, [SLS_ENTRY, ...args], {
+function spawnGroup(
+  command: string,
+  args: readonly string[],
+  options: Pick<SlsRunOptions, 'cwd' | 'env'>,
+): ChildProcess {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,11 +68,31 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** A description of a run for error and assertion messages; `lines` keeps only the output's tail. */
+export function describeRun(result: SlsRunResult, lines = Number.POSITIVE_INFINITY): string {
+  const how = result.timedOut ? 'timed out' : `exited ${result.code ?? result.signal}`;
+  const last = (text: string) => text.trimEnd().split('\n').slice(-lines).join('\n');
+  return `sls ${result.args.join(' ')} ${how} after ${result.durationMs} ms\n--- stdout\n${last(result.stdout)}\n--- stderr\n${last(result.stderr)}`;
+}
+
 /** Runs `sls <args>` to completion; resolves with its output, never rejects for a non-zero exit. */
-export function runSls(args: readonly string[], options: SlsRunOptions): Promise<SlsRunResult> {
+export async function runSls(
+  args: readonly string[],
+  options: SlsRunOptions,
+): Promise<SlsRunResult> {
+  const run = await runCommand(process.execPath, [SLS_ENTRY, ...args], options);
+  return { ...run, args: [...args] };
+}
+
+/** Runs `command <args>` to completion in its own process group; never rejects for a non-zero exit. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: SlsRunOptions,
+): Promise<SlsRunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawnSls(args, options);
+    const child = spawnGroup(command, args, options);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -121,7 +148,7 @@ export interface SlsServerOptions extends Omit<SlsRunOptions, 'timeoutMs' | 'sig
 
 /** Starts a long-running `sls <args>` (e.g. `offline`). */
 export function startSls(args: readonly string[], options: SlsServerOptions): SlsServer {
-  const child = spawnSls(args, options);
+  const child = spawnGroup(process.execPath, [SLS_ENTRY, ...args], options);
   let text = '';
   const watchers = new Set<() => void>();
   const partial = { stdout: '', stderr: '' };

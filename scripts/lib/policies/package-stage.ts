@@ -2,27 +2,19 @@
  * Runs the real `sls package` for a stage and returns the CloudFormation it generates: the
  * policies are read from exactly what would deploy, never from a copy.
  *
- * Each run happens in its own temporary service directory (symlinks to the project, a copy of
- * serverless.yml) so that stages can package in parallel, and so that neither osls's
- * `.serverless/` nor serverless-esbuild's `.esbuild/` work folder in the shared tree is touched.
- * The environment has no AWS_* variables and a throw-away HOME: packaging must not need,
- * or find, credentials.
+ * Each run happens in its own temporary service directory (scripts/lib/local-run/service-dir.ts)
+ * so that stages can package in parallel, and so that neither osls's `.serverless/` nor
+ * serverless-esbuild's `.esbuild/` work folder in the shared tree is touched. The environment is
+ * the CLI allow-list (no AWS_* variables, a throw-away HOME): packaging must not need, or find,
+ * credentials.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  symlink,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT, SERVERLESS_YML } from './paths';
+import { cliEnvironment } from '../local-run/cli-env';
+import { createServiceDir } from '../local-run/service-dir';
+import { describeRun, runSls } from '../local-run/sls-cli';
+import { SERVERLESS_YML } from './paths';
 
 export interface PackagedStage {
   stage: string;
@@ -60,9 +52,6 @@ export function withoutOfflinePlugin(serverlessYml: string): string {
   return serverlessYml.replace(/^[ \t]*-[ \t]*['"]?serverless-offline['"]?[ \t]*(#.*)?\r?\n/m, '');
 }
 
-/** Entries that must not be shared with the temporary service directory. */
-const NOT_LINKED = new Set(['.git', '.serverless', '.esbuild', 'serverless.yml', 'coverage']);
-
 const cache = new Map<string, Promise<PackagedStage>>();
 
 /** Packages a stage once per process (per region and serverless.yml text). */
@@ -81,62 +70,22 @@ export function packageStage(stage: string, options: PackageOptions = {}): Promi
   return pending;
 }
 
-/** The environment `sls package` gets: no AWS_* variables, a fresh HOME, no telemetry. */
-function credentialFreeEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_')) env[key] = value;
-  }
-  return {
-    ...env,
-    HOME: home,
-    USERPROFILE: home,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    npm_config_update_notifier: 'false',
-  };
-}
-
-/** Links the project into `dir`; returns the links so cleanup can unlink them first. */
-async function prepareServiceDir(dir: string, serverlessYml: string): Promise<string[]> {
-  const links: string[] = [];
-  for (const entry of await readdir(PROJECT_ROOT)) {
-    if (NOT_LINKED.has(entry)) continue;
-    links.push(path.join(dir, entry));
-    await symlink(path.join(PROJECT_ROOT, entry), path.join(dir, entry));
-  }
-  // osls only accepts a real file as the service configuration.
-  await writeFile(path.join(dir, 'serverless.yml'), serverlessYml);
-  await mkdir(path.join(dir, '.home'));
-  return links;
-}
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd, env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (!error) return resolve();
-        const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
-        reject(new Error(`sls ${args.slice(1).join(' ')} failed:\n${output}`));
-      },
-    );
-  });
-}
-
 async function runPackage(stage: string, options: PackageOptions): Promise<PackagedStage> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `xacct-ec2-package-${stage}-`));
-  let links: string[] = [];
+  const yml = options.serverlessYml ?? (await readFile(SERVERLESS_YML, 'utf8'));
+  const service = await createServiceDir({
+    serverlessYml: withoutOfflinePlugin(yml),
+    prefix: `xacct-ec2-package-${stage}-`,
+  });
   try {
-    const yml = options.serverlessYml ?? (await readFile(SERVERLESS_YML, 'utf8'));
-    links = await prepareServiceDir(dir, withoutOfflinePlugin(yml));
-    const out = path.join(dir, '.package');
-    const sls = require.resolve('serverless/bin/serverless.js', { paths: [PROJECT_ROOT] });
-    const args = [sls, 'package', '--stage', stage, '--package', out];
+    const out = path.join(service.dir, '.package');
+    const args = ['package', '--stage', stage, '--package', out];
     if (options.region) args.push('--region', options.region);
-    await run(args, dir, credentialFreeEnv(path.join(dir, '.home')));
+    const run = await runSls(args, {
+      cwd: service.dir,
+      env: cliEnvironment(service.home),
+      timeoutMs: 180_000,
+    });
+    if (run.code !== 0) throw new Error(describeRun(run, 40));
     const template = JSON.parse(
       await readFile(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as CfnTemplate;
@@ -150,8 +99,6 @@ async function runPackage(stage: string, options: PackageOptions): Promise<Packa
       template,
     };
   } finally {
-    // Unlink the project links first, so removing the directory can never reach the project.
-    await Promise.all(links.map((link) => unlink(link).catch(() => undefined)));
-    await rm(dir, { recursive: true, force: true });
+    await service.remove();
   }
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
+import { REPO_ROOT } from '../repo-root';
 
-/** The repository root: the documents that deploy live here. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
-
-export const SERVERLESS_YML = path.join(PROJECT_ROOT, 'serverless.yml');
-export const TARGET_ROLE_TEMPLATE = path.join(PROJECT_ROOT, 'resources', 'target-account-role.yml');
+/** The documents that deploy. */
+export const SERVERLESS_YML = path.join(REPO_ROOT, 'serverless.yml');
+export const TARGET_ROLE_TEMPLATE = path.join(REPO_ROOT, 'resources', 'target-account-role.yml');

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../usage-error';
 import type { VerifyOptions } from './run-verify';
 import type { PolicyDocument } from './types';
 import type { WorldPolicy } from './world';
@@ -15,10 +16,6 @@ export const USAGE = `Usage: npm run verify -- [options]
   --org <o-…>         require this Organization: the home account is in it, each target role demands it
   --kms-key <arn>     a customer-managed key of a target account (repeatable; default: an example key)
   --region <region>   home region to package for (default: serverless.yml's)`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function readPolicy(file: string): WorldPolicy {
   try {
