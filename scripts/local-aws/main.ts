@@ -7,11 +7,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-<<<<<<< HEAD
-import { ADMIN_HEADER } from './admin-guard';
-=======
 import { UsageError } from '../lib/usage-error';
->>>>>>> h/tests
+import { ADMIN_HEADER } from './admin-guard';
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';
 import { type LocalAws, startLocalAws } from './start-local-aws';
