@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { findCycle, importGraph } from '../../scripts/lib/import-graph';
-import { REPO_ROOT } from '../helpers/sls';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 
