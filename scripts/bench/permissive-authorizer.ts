@@ -8,7 +8,8 @@ import type { Authorizer, Decision } from '../lib/authorization';
 const ALLOWED: Decision = {
   allowed: true,
   result: 'Allowed',
-  explanation: 'bench: permissive authorizer (policies are checked by npm run test:slow / npm run verify)',
+  explanation:
+    'bench: permissive authorizer (policies are checked by npm run test:slow / npm run verify)',
 };
 
 export const permissiveAuthorizer: Authorizer = {
