@@ -31,11 +31,16 @@ import {
 import type { Env } from './cli-env';
 import { type PackagedStage, type PackagedStageResult, packagedStage } from './packaged-stage';
 
-/** Instance transitions of about a second: a `wait` finishes in a few seconds, not minutes. */
-export const FAST_TRANSITIONS: Pick<WorldSettings, 'pendingMs' | 'stoppingMs' | 'kmsFallbackMs'> = {
-  pendingMs: 1000,
-  stoppingMs: 1000,
-  kmsFallbackMs: 800,
+/** EC2's proportions at 1/60 speed: a 60 s stop takes 1 s, so a `wait` finishes in seconds. */
+export const FAST_TRANSITIONS: Pick<
+  WorldSettings,
+  'pendingMs' | 'stoppingMs' | 'hibernatingMs' | 'kmsFallbackMs' | 'timeFactor'
+> = {
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  hibernatingMs: 120_000,
+  kmsFallbackMs: 20_000,
+  timeFactor: 1 / 60,
 };
 
 export interface LocalEndpointOptions {
