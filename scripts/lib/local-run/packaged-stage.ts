@@ -19,9 +19,10 @@ const KEY_FILES = [
   'serverless.yml',
   'package-lock.json',
   'scripts/stage-config.cjs',
+  'scripts/engine.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-const KEY_DIRS = ['handlers', 'scripts/lib/stage'];
+const KEY_DIRS = ['handlers', 'scripts/lib/stage', 'scripts/lib/engine'];
 
 export interface PackagedStageOptions {
   region?: string;

@@ -1,0 +1,132 @@
+/**
+ * The Step Functions engine end to end on this machine: the state machine definition taken from
+ * the packaged CloudFormation (not a copy) runs with aws-local-stepfunctions, its Task states
+ * calling the engine's handlers against the local endpoint, whose instances take EC2's real
+ * times scaled down (a stop 60 s, a hibernation 120 s, times 0.005). The Wait state is scaled the
+ * same way. Proven here: the flow, the batching, the wait loop and the summary. Only on AWS:
+ * Distributed Map specifics (Express children, MaxConcurrency at scale, tolerated failures).
+ */
+
+import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
+import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
+import {
+  ACCOUNT_222,
+  ACCOUNT_333,
+  ACCOUNT_444,
+  ACCOUNT_555,
+  type Harness,
+  startHarness,
+} from './harness';
+
+const TIME_FACTOR = 0.005;
+const REAL_EC2_TIMES = {
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  hibernatingMs: 120_000,
+  kmsFallbackMs: 20_000,
+  timeFactor: TIME_FACTOR,
+};
+/** serverless.yml params.default.engineWaitSeconds, scaled like the instances. */
+const WAIT_MS = 30_000 * TIME_FACTOR;
+/** The local stage's nightly stop (serverless.yml params.local.schedules). */
+const NIGHTLY_STOP = { action: 'stop', hibernate: true, wait: true };
+
+interface FinishedRun {
+  execution: string;
+  action: string;
+  targets: number;
+  batches: number;
+  checks: number;
+  summary: Record<string, number>;
+  failures: Array<{ accountId: string; region: string; id?: string; code: string }>;
+  failuresTotal: number;
+  failedItems: number[];
+}
+
+async function loadEngine(harness: Harness, maxTargetsPerBatch: string): Promise<EngineHandlers> {
+  await harness.loadFunction({ env: { ENGINE_MAX_TARGETS_PER_BATCH: maxTargetsPerBatch } });
+  let handlers: EngineHandlers | undefined;
+  await jest.isolateModulesAsync(async () => {
+    handlers = {
+      plan: (await import('../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+      work: (await import('../../handlers/engine/work')).handler as EngineHandlers['work'],
+      recheck: (await import('../../handlers/engine/recheck')).handler as EngineHandlers['recheck'],
+      summarise: (await import('../../handlers/engine/summarise'))
+        .handler as EngineHandlers['summarise'],
+    };
+  });
+  if (!handlers) throw new Error('the engine handlers did not load');
+  return handlers;
+}
+
+describe('integration: the packaged state machine runs the nightly stop', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ settings: REAL_EC2_TIMES });
+  }, 180_000);
+  afterAll(async () => harness?.stop());
+
+  const allInstances = () => {
+    const world = harness.endpoint.aws.world;
+    return world
+      .allAccounts()
+      .flatMap((account) =>
+        account.regions.flatMap((region) => world.instancesIn(account.accountId, region)),
+      );
+  };
+  const managedRunningIn = (accountIds: string[]) =>
+    allInstances()
+      .filter((i) => accountIds.includes(i.accountId))
+      .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'true'))
+      .filter((i) => !i.tags.some((t) => t.key === 'aws:autoscaling:groupName'));
+
+  it('stops every managed instance, waits through Wait states, and summarises', async () => {
+    // Prepare: two targets per work item, so the five targets make three items
+    const handlers = await loadEngine(harness, '2');
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const before = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'running',
+    );
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: NIGHTLY_STOP },
+      {
+        executionName: 'weekday-evening-stop-20261201T1800Z',
+        waitMs: WAIT_MS,
+      },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: every instance the run stopped is stopped now, none left in transit
+    const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.map((i) => [i.instanceId, states.get(i.instanceId)])).toEqual(
+      before.map((i) => [i.instanceId, 'stopped']),
+    );
+    expect(output).toMatchObject({
+      execution: 'weekday-evening-stop-20261201T1800Z',
+      action: 'stop',
+      targets: 5,
+      batches: 3,
+      failedItems: [],
+    });
+    expect(output.checks).toBeGreaterThanOrEqual(1);
+    expect(output.summary).toMatchObject({
+      changed: before.length,
+      inTransit: 0,
+      failed: 0,
+      targetsFailed: 2,
+    });
+    expect(run.taskCalls.Work).toBe(3);
+    // The waiting happened in Wait states with describe-only re-checks, not in a sleeping worker.
+    expect(run.taskCalls.RecheckBatch).toBeGreaterThanOrEqual(1);
+    expect(run.taskCalls.SummariseRecheck).toBe(output.checks);
+    // The refused targets are listed with their codes, not lost.
+    expect(output.failures.map((f) => f.accountId).sort()).toEqual([ACCOUNT_444, ACCOUNT_555]);
+    expect(output.failuresTotal).toBe(2);
+  }, 60_000);
+});
