@@ -20,6 +20,7 @@ const SLOW = [
   'e2e/',
   'integration/',
   'package/bad-config.test.ts',
+  'package/engine.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
   'policy/verify.test.ts',
