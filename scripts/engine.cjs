@@ -6,12 +6,17 @@
  */
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { engineStateMachines } = tsxRequire('./lib/engine/state-machine.ts', __filename);
+const { engineStateMachines, engineStartResources } = tsxRequire(
+  './lib/engine/state-machine.ts',
+  __filename,
+);
 
 function wholeNumber(name, value, min, max) {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`params.${name} is "${value}"; expected a whole number from ${min} to ${max}`);
+    throw new Error(
+      `custom.engine.${name} is "${value}"; expected a whole number from ${min} to ${max}`,
+    );
   }
   return n;
 }
@@ -21,18 +26,25 @@ async function stateMachines({ resolveVariable }) {
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),
     maxConcurrency: wholeNumber(
-      'engineMaxConcurrency',
-      await resolveVariable('param:engineMaxConcurrency'),
+      'maxConcurrency',
+      await resolveVariable('self:custom.engine.maxConcurrency'),
       1,
       10000,
     ),
     toleratedFailurePercentage: wholeNumber(
-      'engineToleratedFailurePercentage',
-      await resolveVariable('param:engineToleratedFailurePercentage'),
+      'toleratedFailurePercentage',
+      await resolveVariable('self:custom.engine.toleratedFailurePercentage'),
       0,
       100,
     ),
   });
 }
 
-module.exports = { stateMachines };
+async function startResources({ resolveVariable }) {
+  return engineStartResources({
+    service: await resolveVariable('self:service'),
+    stage: await resolveVariable('sls:stage'),
+  });
+}
+
+module.exports = { stateMachines, startResources };

@@ -111,4 +111,27 @@ describe('sls package: the Step Functions engine', () => {
     expect(role).toContain('xacct-ec2-local-engineRecheck');
     expect(role).not.toContain('xacct-ec2-local-enginePlan');
   });
+
+  it('gives the starter its own role: it may start the engine, never assume a target role', () => {
+    // Prepare
+    const starter = stage.template.Resources.EngineStartLambdaFunction?.Properties as Record<
+      string,
+      unknown
+    >;
+    const policies = (
+      stage.template.Resources.EngineStartRole?.Properties as { Policies?: unknown }
+    )?.Policies;
+    const role = JSON.stringify(policies);
+
+    // Assess
+    expect(starter).toMatchObject({
+      Role: { 'Fn::GetAtt': ['EngineStartRole', 'Arn'] },
+      Environment: { Variables: { ENGINE_STATE_MACHINE_ARN: { Ref: ENGINE_STATE_MACHINE_ID } } },
+    });
+    expect(role).toContain(
+      '"Action":"states:StartExecution","Resource":{"Ref":"EngineStateMachine"}',
+    );
+    expect(role).not.toContain('sts:AssumeRole"');
+    expect(role).not.toMatch(/"Resource":"\*"/);
+  });
 });

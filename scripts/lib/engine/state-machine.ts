@@ -183,3 +183,57 @@ export function engineStateMachines(options: EngineOptions) {
     },
   };
 }
+
+/** Logical ID of the starter's own role: it may start the engine and write its logs, nothing else. */
+export const ENGINE_START_ROLE_ID = 'EngineStartRole';
+
+/**
+ * The starter's role (CloudFormation). Not the shared execution role: the starter never assumes
+ * target roles, and the execution role keeps only sts:AssumeRole.
+ */
+export function engineStartResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
+  const functionName = `${options.service}-${options.stage}-engineStart`;
+  return {
+    Resources: {
+      [ENGINE_START_ROLE_ID]: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          Policies: [
+            {
+              PolicyName: 'start-engine-runs',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'StartEngineRuns',
+                    Effect: 'Allow',
+                    Action: 'states:StartExecution',
+                    Resource: { Ref: ENGINE_STATE_MACHINE_ID },
+                  },
+                  {
+                    Sid: 'WriteOwnLogs',
+                    Effect: 'Allow',
+                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                    Resource: {
+                      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}:*`,
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
