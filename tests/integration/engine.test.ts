@@ -9,6 +9,7 @@
 
 import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
 import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
+import type { AdjustableClock } from '../../scripts/local-aws';
 import {
   ACCOUNT_222,
   ACCOUNT_333,
@@ -28,6 +29,9 @@ const REAL_EC2_TIMES = {
 };
 /** serverless.yml params.default.engineWaitSeconds, scaled like the instances. */
 const WAIT_MS = 30_000 * TIME_FACTOR;
+const WEB_1 = 'i-0222a000000000001';
+/** Stopped, its volumes' KMS key not in the role's KmsKeyArns: a start falls back to stopped. */
+const KMS_DENIED = 'i-0222a00000000000a';
 /** The local stage's nightly stop (serverless.yml params.local.schedules). */
 const NIGHTLY_STOP = { action: 'stop', hibernate: true, wait: true };
 
@@ -128,5 +132,50 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // The refused targets are listed with their codes, not lost.
     expect(output.failures.map((f) => f.accountId).sort()).toEqual([ACCOUNT_444, ACCOUNT_555]);
     expect(output.failuresTotal).toBe(2);
+  }, 60_000);
+
+  it('lets an earlier stop finish: a start run skips the instance still stopping, starts the rest, reports the fallback', async () => {
+    // Prepare: an earlier run's stop still under way on WEB_1 (60 s at real speed)
+    const handlers = await loadEngine(harness, '2');
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const { world, clock } = harness.endpoint.aws;
+    world.beginStart(WEB_1, false);
+    (clock as AdjustableClock).advance(30_000 * TIME_FACTOR);
+    world.updateSettings({ timeFactor: 1 });
+    world.beginStop(WEB_1, { hibernate: false, force: false });
+    world.updateSettings({ timeFactor: TIME_FACTOR });
+    const toStart = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'stopped' && i.instanceId !== KMS_DENIED,
+    );
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: { action: 'start', wait: true } },
+      {
+        executionName: 'weekday-morning-start-20261202T060000Z',
+        waitMs: WAIT_MS,
+      },
+    );
+    const output = run.output as FinishedRun;
+    const stillStopping = world.instance(WEB_1)?.state;
+    (clock as AdjustableClock).advance(60_000);
+
+    // Assess: the earlier transition was left alone and then finished; the rest started
+    expect(stillStopping).toBe('stopping');
+    expect(world.instance(WEB_1)?.state).toBe('stopped');
+    const states = toStart.map((i) => [i.instanceId, world.instance(i.instanceId)?.state]);
+    expect(states).toEqual(toStart.map((i) => [i.instanceId, 'running']));
+    expect(harness.nonOkOutcomes()).not.toHaveProperty('IncorrectInstanceState');
+    // The start that fell back (a KMS key the role may not use) is the one failed instance.
+    expect(output.summary).toMatchObject({ changed: toStart.length, failed: 1, inTransit: 0 });
+    expect(output.summary.skipped).toBeGreaterThanOrEqual(1);
+    expect(output.failures).toContainEqual({
+      accountId: ACCOUNT_222,
+      region: 'eu-west-1',
+      id: KMS_DENIED,
+      code: 'StartFellBack',
+    });
   }, 60_000);
 });
