@@ -6,7 +6,7 @@
  */
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { engineStateMachines, engineStartResources } = tsxRequire(
+const { engineStateMachines, engineRoleResources } = tsxRequire(
   './lib/engine/state-machine.ts',
   __filename,
 );
@@ -40,11 +40,11 @@ async function stateMachines({ resolveVariable }) {
   });
 }
 
-async function startResources({ resolveVariable }) {
-  return engineStartResources({
+async function roleResources({ resolveVariable }) {
+  return engineRoleResources({
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),
   });
 }
 
-module.exports = { stateMachines, startResources };
+module.exports = { stateMachines, roleResources };

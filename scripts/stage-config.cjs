@@ -61,7 +61,11 @@ async function scheduleResources(context) {
   const { config } = await loadStageConfig(context);
   const service = await context.resolveVariable('self:service');
   const stage = await context.resolveVariable('sls:stage');
-  return scheduleResourcesOf(config, { service, stage });
+  const resources = scheduleResourcesOf(config, { service, stage });
+  // custom.engine.runSchedules: the schedules start Step Functions runs (handlers/engine/README.md).
+  if ((await context.resolveVariable('self:custom.engine.runSchedules')) !== true) return resources;
+  const { throughEngine } = load('./lib/engine/engine-schedules.ts');
+  return { Resources: throughEngine(resources.Resources, config.schedules) };
 }
 
 module.exports = { environment, targetRoleArns, scheduleResources, loadStageConfig };

@@ -60,8 +60,11 @@ export interface EngineReport {
   failures: FailureEntry[];
   failuresTotal: number;
   failedItems: number[];
-  /** Batches that still hold instances in transit, with what the last look found. */
-  pending: Array<{ batch: number; inTransit: number; fellBack: number }>;
+  /**
+   * Batches that still hold instances in transit, with what the last look found, and how many of
+   * their targets already failed at the act (a re-check cannot read those either).
+   */
+  pending: Array<{ batch: number; inTransit: number; fellBack: number; targetsFailed: number }>;
   /** Batches whose starts fell back, by batch: kept when the batch leaves `pending`. */
   fellBackByBatch: Array<{ batch: number; fellBack: number }>;
   checks: number;
@@ -143,7 +146,12 @@ export function reportAfterAct(
     failuresTotal += result.failuresTotal;
     inTransit += result.inTransit;
     if (result.inTransit > 0)
-      pending.push({ batch: result.batch, inTransit: result.inTransit, fellBack: 0 });
+      pending.push({
+        batch: result.batch,
+        inTransit: result.inTransit,
+        fellBack: 0,
+        targetsFailed: result.summary.targetsFailed,
+      });
   }
   return finish(
     {
@@ -188,11 +196,15 @@ export function reportAfterRecheck(
       const known = failures.some((f) => f.id === entry.id && f.accountId === entry.accountId);
       if (!known) failures.push(entry);
     }
-    if (recheck.inTransit > 0 || recheck.targetsUnreadable > 0) {
+    // A target the act could read but this look could not may hide instances in transit: look
+    // again. Targets that failed at the act already (a refused role) are not waited for.
+    const targetsFailed = before?.targetsFailed ?? 0;
+    if (recheck.inTransit > 0 || recheck.targetsUnreadable > targetsFailed) {
       pending.push({
         batch: recheck.batch,
         inTransit: recheck.inTransit,
         fellBack: recheck.fellBackTotal,
+        targetsFailed,
       });
     }
   }

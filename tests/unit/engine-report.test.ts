@@ -111,7 +111,7 @@ describe('Engine: the summary state', () => {
     // Assess
     expect(first.summary).toMatchObject({ targets: 2, changed: 4, inTransit: 2, itemsFailed: 1 });
     expect(first.failedItems).toEqual([2]);
-    expect(first.pending).toEqual([{ batch: 0, inTransit: 2, fellBack: 0 }]);
+    expect(first.pending).toEqual([{ batch: 0, inTransit: 2, fellBack: 0, targetsFailed: 0 }]);
     expect(first.waitMore).toBe(true);
   });
 
@@ -189,7 +189,32 @@ describe('Engine: the summary state', () => {
     );
 
     // Assess
-    expect(next.pending).toEqual([{ batch: 0, inTransit: 2, fellBack: 0 }]);
+    expect(next.pending).toEqual([{ batch: 0, inTransit: 2, fellBack: 0, targetsFailed: 0 }]);
     expect(next.waitMore).toBe(true);
+  });
+
+  it('does not wait for targets that already failed at the act, but looks again at one that became unreadable', () => {
+    // Prepare: a batch whose refused target cannot be read by any look
+    const first = reportAfterAct(
+      'stop',
+      [report(0, { inTransit: 2, summary: summary({ targets: 3, targetsFailed: 1, changed: 2 }) })],
+      5,
+    );
+    const look = (targetsUnreadable: number) => ({
+      batch: 0,
+      inTransit: 0,
+      fellBack: [],
+      fellBackTotal: 0,
+      targetsUnreadable,
+    });
+
+    // Act
+    const settled = reportAfterRecheck(first, [look(1)], 5);
+    const blind = reportAfterRecheck(first, [look(2)], 5);
+
+    // Assess
+    expect(settled).toMatchObject({ pending: [], waitMore: false });
+    expect(blind.pending).toEqual([{ batch: 0, inTransit: 0, fellBack: 0, targetsFailed: 1 }]);
+    expect(blind.waitMore).toBe(true);
   });
 });

@@ -184,56 +184,75 @@ export function engineStateMachines(options: EngineOptions) {
   };
 }
 
-/** Logical ID of the starter's own role: it may start the engine and write its logs, nothing else. */
+/** Logical IDs of the engine's own roles (the shared execution role is only for the workers). */
 export const ENGINE_START_ROLE_ID = 'EngineStartRole';
+export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
 
-/**
- * The starter's role (CloudFormation). Not the shared execution role: the starter never assumes
- * target roles, and the execution role keeps only sts:AssumeRole.
- */
-export function engineStartResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
-  const functionName = `${options.service}-${options.stage}-engineStart`;
+type Statement = Record<string, unknown>;
+
+function lambdaRole(policyName: string, functionNames: string[], statements: Statement[]) {
   return {
-    Resources: {
-      [ENGINE_START_ROLE_ID]: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: policyName,
+          PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
+              ...statements,
               {
+                Sid: 'WriteOwnLogs',
                 Effect: 'Allow',
-                Principal: { Service: 'lambda.amazonaws.com' },
-                Action: 'sts:AssumeRole',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: functionNames.map((name) => ({
+                  'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`,
+                })),
               },
             ],
           },
-          Policies: [
-            {
-              PolicyName: 'start-engine-runs',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Sid: 'StartEngineRuns',
-                    Effect: 'Allow',
-                    Action: 'states:StartExecution',
-                    Resource: { Ref: ENGINE_STATE_MACHINE_ID },
-                  },
-                  {
-                    Sid: 'WriteOwnLogs',
-                    Effect: 'Allow',
-                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                    Resource: {
-                      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}:*`,
-                    },
-                  },
-                ],
-              },
-            },
-          ],
         },
-      },
+      ],
+    },
+  };
+}
+
+/**
+ * The roles of the engine functions that never reach a target account: the starter may start
+ * the engine; plan and summarise may only write their logs. The shared execution role (and its
+ * sts:AssumeRole) stays with the functions that work on targets.
+ */
+export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
+  const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
+  return {
+    Resources: {
+      [ENGINE_START_ROLE_ID]: lambdaRole(
+        'start-engine-runs',
+        [fn('engineStart')],
+        [
+          {
+            Sid: 'StartEngineRuns',
+            Effect: 'Allow',
+            Action: 'states:StartExecution',
+            Resource: { Ref: ENGINE_STATE_MACHINE_ID },
+          },
+        ],
+      ),
+      [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole(
+        'write-logs-only',
+        [fn('enginePlan'), fn('engineSummarise')],
+        [],
+      ),
     },
   };
 }

@@ -127,8 +127,13 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     PermissionsBoundary?: string;
   };
   const roleArn = ctx.getAtt?.(logicalId, 'Arn') as string;
+  // The functions that run as the execution role: those the matrix proves can reach the targets.
   const functions = Object.entries(template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .filter(
+      ([, r]) =>
+        (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0] === logicalId,
+    )
     .map(([id]) => ({
       logicalId: id,
       name: ctx.refResource?.(id) as string,
