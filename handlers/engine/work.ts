@@ -28,9 +28,10 @@ export const handler = async (event: WorkInput, context: Context): Promise<Batch
   for (const target of result.targets)
     logger.info('target finished', { batch: event.batch, target });
   const action = request.action === 'start' ? 'start' : 'stop';
+  // The run result carries the merged targets and summary (handlers/core/merge.ts).
   return batchReport(
     event.batch,
-    { ...result, unmatchedIds: result.unmatchedIds },
+    result,
     (resource) => request.action !== 'status' && isUnderWay(action, resource),
   );
 };

@@ -31,14 +31,16 @@ import {
 import type { Env } from './cli-env';
 import { type PackagedStage, type PackagedStageResult, packagedStage } from './packaged-stage';
 
-/** EC2's proportions at 1/60 speed: a 60 s stop takes 1 s, so a `wait` finishes in seconds. */
+/**
+ * EC2's proportions at 1/60 speed: a 60 s stop takes 1 s, so a `wait` finishes in seconds. A
+ * hibernation takes twice a stop (hibernatingMs unset), also when a caller shortens the stop.
+ */
 export const FAST_TRANSITIONS: Pick<
   WorldSettings,
-  'pendingMs' | 'stoppingMs' | 'hibernatingMs' | 'kmsFallbackMs' | 'timeFactor'
+  'pendingMs' | 'stoppingMs' | 'kmsFallbackMs' | 'timeFactor'
 > = {
   pendingMs: 30_000,
   stoppingMs: 60_000,
-  hibernatingMs: 120_000,
   kmsFallbackMs: 20_000,
   timeFactor: 1 / 60,
 };
