@@ -22,6 +22,7 @@ const SLOW = [
   'local-aws/unauthorized-actions.test.ts',
   'package/bad-config.test.ts',
   'package/cfn-lint.test.ts',
+  'package/engine.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
   'policy/verify.test.ts',

@@ -50,7 +50,7 @@ const OPTIONAL_PARAM_KEYS = [
 ];
 
 /** The functions whose code may assume the target roles (serverless.yml `functions`). */
-const ASSUMING_FUNCTIONS = ['instances', 'http'];
+const ASSUMING_FUNCTIONS = ['instances', 'http', 'engineWork', 'engineRecheck'];
 
 /** Validated configs per stage; only successes are kept (osls retries a function whose
  * variables are not resolvable yet, and a cached failure would break that retry). */
@@ -192,7 +192,11 @@ async function scheduleResources(context) {
   const { config } = await loadStageConfig(context);
   const service = await context.resolveVariable('self:service');
   const stage = await context.resolveVariable('sls:stage');
-  return scheduleResourcesOf(config, { service, stage });
+  const resources = scheduleResourcesOf(config, { service, stage });
+  // custom.engine.runSchedules: the schedules start Step Functions runs (handlers/engine/README.md).
+  if ((await context.resolveVariable('self:custom.engine.runSchedules')) !== true) return resources;
+  const { throughEngine } = load('./lib/engine/engine-schedules.ts');
+  return { Resources: throughEngine(resources.Resources, config.schedules) };
 }
 
 /** Topic, key, alarms, dashboard, failed-runs rule, dead-letter queue (scripts/lib/signals). */

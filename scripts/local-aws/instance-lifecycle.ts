@@ -59,10 +59,29 @@ export function userInitiated(at: number): string {
   return `User initiated (${stamp} GMT)`;
 }
 
+/** Effective durations, already scaled by the world's time factor. */
 export interface Timing {
   pendingMs: number;
   stoppingMs: number;
+  hibernatingMs: number;
   kmsFallbackMs: number;
+}
+
+/** The settings' real-world durations scaled by their time factor (rounded to whole ms). */
+export function scaledTiming(settings: {
+  pendingMs: number;
+  stoppingMs: number;
+  hibernatingMs: number | null;
+  kmsFallbackMs: number;
+  timeFactor: number;
+}): Timing {
+  const scale = (ms: number) => Math.round(ms * settings.timeFactor);
+  return {
+    pendingMs: scale(settings.pendingMs),
+    stoppingMs: scale(settings.stoppingMs),
+    hibernatingMs: scale(settings.hibernatingMs ?? 2 * settings.stoppingMs),
+    kmsFallbackMs: scale(settings.kmsFallbackMs),
+  };
 }
 
 /** The phase a seeded state starts in; `pending`, `stopping` and `shutting-down` move on by themselves. */
@@ -131,7 +150,7 @@ export function stoppingPhase(now: number, timing: Timing, hibernate: boolean): 
     stateReason,
     transitionReason,
     next: {
-      afterMs: timing.stoppingMs,
+      afterMs: hibernate ? timing.hibernatingMs : timing.stoppingMs,
       phase: { state: 'stopped', stateReason, transitionReason },
     },
   };

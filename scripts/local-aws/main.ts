@@ -4,6 +4,7 @@
  *   --seed <file>       default scripts/local-aws/seed.json
  *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/lib/policy-authorizer.ts)
  *   --faults <json>     initial fault knobs, e.g. '{"latencyMs":50}'
+ *   --time-factor <x>   scales EC2's transition times (seed default 0.025; 1 = real: a stop takes 60 s)
  */
 
 import path from 'node:path';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       authorizer: { type: 'string' },
       faults: { type: 'string' },
+      'time-factor': { type: 'string' },
     },
   });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -33,7 +35,19 @@ async function main(): Promise<void> {
   const seed = loadSeedFile(seedPath);
   const authorizer = await loadAuthorizer(values.authorizer, { seed, repoRoot: REPO_ROOT });
   const faults = values.faults === undefined ? {} : (JSON.parse(values.faults) as object);
-  const aws = await startLocalAws({ authorizer, port, seed: seedPath, faults });
+  const timeFactor =
+    values['time-factor'] === undefined ? undefined : Number(values['time-factor']);
+  if (timeFactor !== undefined && !(Number.isFinite(timeFactor) && timeFactor >= 0))
+    throw new UsageError(
+      `--time-factor must be a number >= 0 (1 = EC2's real times), not ${values['time-factor']}`,
+    );
+  const aws = await startLocalAws({
+    authorizer,
+    port,
+    seed: seedPath,
+    faults,
+    ...(timeFactor !== undefined ? { settings: { timeFactor } } : {}),
+  });
   console.log(banner(aws, seedPath));
   const stop = () => {
     void aws.stop().then(() => process.exit(0));

@@ -97,13 +97,21 @@ const HomeSeedSchema = z.strictObject({
   functionArn: z.string().regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/),
 });
 
+/**
+ * Transition durations are real-world milliseconds (close to EC2's typical times); the world
+ * multiplies each by `timeFactor`, so a demo or a test keeps AWS's proportions but not its waits.
+ */
 export const WorldSettingsSchema = z.strictObject({
-  /** pending → running. */
+  /** pending → running (EC2: typically 20-60 s). */
   pendingMs: z.number().int().min(0),
-  /** stopping → stopped. */
+  /** stopping → stopped (EC2: typically under a minute to a few minutes; guest OS shutdown). */
   stoppingMs: z.number().int().min(0),
+  /** stopping → stopped when hibernating (memory written to the root volume); null: twice stoppingMs. */
+  hibernatingMs: z.number().int().min(0).nullable(),
   /** pending → stopped (Client.InternalError) when the caller may not use the volumes' KMS key. */
   kmsFallbackMs: z.number().int().min(0),
+  /** Multiplies every transition duration: 1 is real time, 0.01 turns a 60 s stop into 600 ms. */
+  timeFactor: z.number().min(0).max(1000),
   /** When set, every session AssumeRole issues lasts this long, whatever DurationSeconds says. */
   sessionLifetimeOverrideSeconds: z.number().positive().nullable(),
   /** Lifetime of the home execution-role session created at start. */
@@ -111,10 +119,14 @@ export const WorldSettingsSchema = z.strictObject({
 });
 export type WorldSettings = z.infer<typeof WorldSettingsSchema>;
 
+/** EC2's typical durations at real speed; seeds and tests scale them with `timeFactor`. */
 export const DEFAULT_SETTINGS: WorldSettings = {
-  pendingMs: 3000,
-  stoppingMs: 3000,
-  kmsFallbackMs: 2000,
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  // null: twice stoppingMs (120 s at real speed), so a test that shortens the stop shortens this too.
+  hibernatingMs: null,
+  kmsFallbackMs: 20_000,
+  timeFactor: 1,
   sessionLifetimeOverrideSeconds: null,
   homeSessionLifetimeSeconds: 12 * 3600,
 };

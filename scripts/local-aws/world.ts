@@ -2,6 +2,7 @@ import { parseRoleArn, roleArn, roleUniqueId } from './arns';
 import type { Clock } from './clock';
 import {
   type Phase,
+  scaledTiming,
   seededPhase,
   settle,
   startingPhase,
@@ -99,9 +100,9 @@ export class World {
     return this.settings;
   }
 
+  /** Transition durations now: the settings' real-world times scaled by their time factor. */
   timing(): Timing {
-    const { pendingMs, stoppingMs, kmsFallbackMs } = this.settingsNow;
-    return { pendingMs, stoppingMs, kmsFallbackMs };
+    return scaledTiming(this.settingsNow);
   }
 
   account(accountId: string): Account | undefined {

@@ -55,7 +55,7 @@ describe('sls offline against the local endpoint', () => {
   beforeAll(async () => {
     endpoint = await startLocalEndpoint({
       reusePackaging: true,
-      settings: { pendingMs: 150, stoppingMs: 150, kmsFallbackMs: 100 },
+      settings: { pendingMs: 150, stoppingMs: 150, kmsFallbackMs: 100, timeFactor: 1 },
       log: () => undefined,
     });
     [offline] = await Promise.all([

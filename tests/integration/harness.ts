@@ -32,6 +32,7 @@ export const TEST_TRANSITIONS: Partial<WorldSettings> = {
   pendingMs: 150,
   stoppingMs: 150,
   kmsFallbackMs: 100,
+  timeFactor: 1,
 };
 const TEST_WAITER = { WAITER_MIN_DELAY_SECONDS: '0.05', WAITER_MAX_DELAY_SECONDS: '0.1' };
 

@@ -25,7 +25,7 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
 
   beforeEach(async () => {
     fixture = await startFixture({
-      settings: { pendingMs: 1000, stoppingMs: 2000, kmsFallbackMs: 500 },
+      settings: { pendingMs: 1000, stoppingMs: 2000, kmsFallbackMs: 500, timeFactor: 1 },
     });
     clock = fixture.clock as ManualClock;
     ec2 = fixture.ec2(await fixture.assume('222222222222'));
@@ -197,8 +197,11 @@ describe('local-aws: EC2 StartInstances / StopInstances', () => {
       // Act
       await ec2.send(new StopInstancesCommand({ InstanceIds: [DESKTOP], Hibernate: true }));
       clock.advance(2000);
+      const afterAStop = fixture.aws.world.instance(DESKTOP)?.state;
+      clock.advance(2000);
 
-      // Assess
+      // Assess: hibernating takes longer than a stop (twice stoppingMs unless hibernatingMs is set)
+      expect(afterAStop).toBe('stopping');
       expect(fixture.aws.world.instance(DESKTOP)).toMatchObject({
         state: 'stopped',
         stateReason: { code: 'Client.UserInitiatedHibernate' },

@@ -348,9 +348,9 @@ describe('Function: runRequest', () => {
     // Assess: one describe to select, one to report; no polling
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
     expect(result.targets[0]?.instances[0]).toMatchObject({
-      outcome: 'failed',
-      code: 'WaitTimeout',
+      outcome: 'changed',
       currentState: 'pending',
+      reason: expect.stringMatching(/^start under way/),
     });
   });
 

@@ -1,11 +1,7 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstanceResult } from '../../handlers/core/results';
-import {
-  classifyStart,
-  WAIT_TIMEOUT_CODE,
-  waitForFinalStates,
-} from '../../handlers/tasks/ec2/wait';
+import { classifyStart, waitForFinalStates } from '../../handlers/tasks/ec2/wait';
 import { FAST_WAITER } from '../helpers/config';
 import { anInstance, aSelected, describePage } from '../helpers/instances';
 
@@ -153,12 +149,10 @@ describe('Function: waitForFinalStates', () => {
       { ...FAST_WAITER, maxWaitSeconds: 0.05 },
     );
 
-    // Assess
-    expect(results[0]).toMatchObject({
-      outcome: 'failed',
-      code: WAIT_TIMEOUT_CODE,
-      currentState: 'pending',
-    });
+    // Assess: accepted and under way, not a failure
+    expect(results[0]).toMatchObject({ outcome: 'changed', currentState: 'pending' });
+    expect(results[0]?.code).toBeUndefined();
+    expect(results[0]?.reason).toMatch(/^start under way: still pending after waiting 0s/);
   });
 
   it('uses the SDK stopped waiter and confirms the stop', async () => {
@@ -182,7 +176,7 @@ describe('Function: waitForFinalStates', () => {
     expect(results[0]).toMatchObject({ outcome: 'changed', currentState: 'stopped' });
   });
 
-  it('reports a stop still stopping after the wait as a timeout failure', async () => {
+  it('reports a stop still stopping after the wait as changed and under way, not failed', async () => {
     // Prepare
     ec2Mock
       .on(DescribeInstancesCommand)
@@ -198,11 +192,9 @@ describe('Function: waitForFinalStates', () => {
     );
 
     // Assess
-    expect(results[0]).toMatchObject({
-      outcome: 'failed',
-      code: WAIT_TIMEOUT_CODE,
-      currentState: 'stopping',
-    });
+    expect(results[0]).toMatchObject({ outcome: 'changed', currentState: 'stopping' });
+    expect(results[0]?.code).toBeUndefined();
+    expect(results[0]?.reason).toMatch(/^stop under way: still stopping after waiting 0s/);
   });
 
   it('leaves results that were not changed untouched and polls nothing for them', async () => {

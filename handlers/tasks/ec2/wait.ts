@@ -2,6 +2,11 @@
  * With `wait: true`, confirms the final state of every instance the action changed. A start is
  * only done when the instance is running: it can be accepted and then fall back to stopped
  * (missing KMS grant, no capacity), which must be reported as a failure, never as changed.
+ *
+ * An instance still in transit (`stopping`, `pending`) when the wait budget runs out is not a
+ * failure: EC2 accepted the change and is carrying it out (a stop takes about a minute, a
+ * hibernation longer). It stays `changed`, with that `currentState` and a reason saying so
+ * (`isUnderWay`); the Step Functions engine re-checks such instances later.
  */
 import {
   type DescribeInstancesCommandOutput,
@@ -22,6 +27,28 @@ export interface WaitOptions extends WaiterDelays {
 }
 
 export const WAIT_TIMEOUT_CODE = 'WaitTimeout';
+/** Transitional states that lead to the action's final state. */
+export const UNDER_WAY_STATE = { start: 'pending', stop: 'stopping' } as const;
+/** Final state of each action. */
+export const FINAL_STATE = { start: 'running', stop: 'stopped' } as const;
+
+/** The reason of an accepted change still in transit when the wait ended. */
+export function underWayReason(action: 'start' | 'stop', seconds: number): string {
+  const state = UNDER_WAY_STATE[action];
+  const typical =
+    action === 'start'
+      ? 'a start usually takes under a minute'
+      : 'a stop usually takes about a minute, a hibernation longer';
+  return `${action} under way: still ${state} after waiting ${seconds}s (${typical}); check again with action "status"`;
+}
+
+/** True for a `changed` result whose instance has not reached the action's final state yet. */
+export function isUnderWay(
+  action: 'start' | 'stop',
+  result: { outcome: string; currentState?: string },
+): boolean {
+  return result.outcome === 'changed' && result.currentState === UNDER_WAY_STATE[action];
+}
 /** A normal stop leaves this reason behind; seeing it right after a start says nothing new. */
 export const USER_STOP = 'Client.UserInitiatedShutdown';
 
@@ -190,6 +217,9 @@ function finalStart(
       reason: explainStartFallback(code, instance.StateReason?.Message),
     };
   }
+  if (state === 'pending') {
+    return { ...withState, outcome: 'changed', reason: underWayReason('start', seconds) };
+  }
   return {
     ...withState,
     outcome: 'failed',
@@ -205,11 +235,12 @@ function finalStop(result: InstanceResult, view: View, seconds: number): Instanc
   const withState = { ...result, currentState: state };
   if (state === 'stopped') return { ...withState, outcome: 'changed' };
   if (state === 'stopping') {
+    // Keep a hibernation's note: the caller still needs to know which stops were hibernations.
+    const note = result.reason ? `; ${result.reason}` : '';
     return {
       ...withState,
-      outcome: 'failed',
-      code: WAIT_TIMEOUT_CODE,
-      reason: `stop accepted, but the instance was still stopping after waiting ${seconds}s; check again with action "status"`,
+      outcome: 'changed',
+      reason: `${underWayReason('stop', seconds)}${note}`,
     };
   }
   return {

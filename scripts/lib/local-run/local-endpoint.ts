@@ -32,11 +32,18 @@ import {
 import type { Env } from './cli-env';
 import { type PackagedStage, type PackagedStageResult, packagedStage } from './packaged-stage';
 
-/** Instance transitions of about a second: a `wait` finishes in a few seconds, not minutes. */
-export const FAST_TRANSITIONS: Pick<WorldSettings, 'pendingMs' | 'stoppingMs' | 'kmsFallbackMs'> = {
-  pendingMs: 1000,
-  stoppingMs: 1000,
-  kmsFallbackMs: 800,
+/**
+ * EC2's proportions at 1/60 speed: a 60 s stop takes 1 s, so a `wait` finishes in seconds. A
+ * hibernation takes twice a stop (hibernatingMs unset), also when a caller shortens the stop.
+ */
+export const FAST_TRANSITIONS: Pick<
+  WorldSettings,
+  'pendingMs' | 'stoppingMs' | 'kmsFallbackMs' | 'timeFactor'
+> = {
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  kmsFallbackMs: 20_000,
+  timeFactor: 1 / 60,
 };
 
 export interface LocalEndpointOptions {

@@ -19,15 +19,17 @@ const KEY_FILES = [
   'serverless.yml',
   'package-lock.json',
   'scripts/stage-config.cjs',
+  'scripts/engine.cjs',
   'scripts/lib/policies/package-stage.ts',
 ];
-// scripts/lib/stage, signals and execution-policy build what stage-config.cjs adds to the template.
+// scripts/lib/stage, signals, execution-policy and engine build what stage-config.cjs adds to the template.
 const KEY_DIRS = [
   'handlers',
   'resources/targets',
   'scripts/lib/stage',
   'scripts/lib/signals',
   'scripts/lib/execution-policy',
+  'scripts/lib/engine',
 ];
 
 export interface PackagedStageOptions {

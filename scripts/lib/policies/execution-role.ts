@@ -126,7 +126,17 @@ function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnCon
   return ctx;
 }
 
-/** The single role every function runs as; a stage whose functions differ cannot be verified. */
+/** Whether a role's own policies (not its trust policy) mention sts:AssumeRole at all. */
+function grantsAssumeRole(template: CfnTemplate, logicalId: string): boolean {
+  const policies = template.Resources[logicalId]?.Properties?.Policies;
+  return JSON.stringify(policies ?? []).includes('sts:AssumeRole');
+}
+
+/**
+ * The single role that may assume target roles. Functions may run as other roles of the stack
+ * (the engine's starter does) only when those grant no sts:AssumeRole: everything that can reach
+ * a target account is verified.
+ */
 function executionRoleLogicalId(template: CfnTemplate): string {
   const ids = new Set<string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
@@ -136,9 +146,12 @@ function executionRoleLogicalId(template: CfnTemplate): string {
     if (typeof target !== 'string') throw new Error(`${id}: Role is not a role of this stack`);
     ids.add(target);
   }
-  const [only, ...more] = [...ids];
+  const assuming = [...ids].filter((id) => grantsAssumeRole(template, id));
+  const [only, ...more] = assuming.length > 0 ? assuming : [...ids];
   if (!only || more.length > 0) {
-    throw new Error(`expected one execution role for all functions, found ${ids.size}`);
+    throw new Error(
+      `expected one execution role that may call sts:AssumeRole, found ${more.length + (only ? 1 : 0)}`,
+    );
   }
   return only;
 }
@@ -160,8 +173,13 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     PermissionsBoundary?: string;
   };
   const roleArn = ctx.getAtt?.(logicalId, 'Arn') as string;
+  // The functions that run as the execution role: those the matrix proves can reach the targets.
   const functions = Object.entries(template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .filter(
+      ([, r]) =>
+        (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0] === logicalId,
+    )
     .map(([id]) => ({
       logicalId: id,
       name: ctx.refResource?.(id) as string,

@@ -1,0 +1,57 @@
+/**
+ * Step Functions engine, one re-check of a batch after a Wait state: describe only (the request
+ * run as `status`), counting the instances still in transit towards the action's final state and
+ * the starts that fell back to stopped (a launch failure: its state reason is not a user stop).
+ */
+import type { Context } from 'aws-lambda';
+import { execute, logger, validateRequest } from '../aws/runtime';
+import { UNDER_WAY_STATE } from '../tasks/ec2/wait';
+import { batchTargets } from './batches';
+import { readEngineSettings } from './settings';
+
+const settings = readEngineSettings();
+
+import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
+
+export interface RecheckInput {
+  batch: number;
+  request: unknown;
+}
+
+export const handler = async (event: RecheckInput, context: Context): Promise<RecheckReport> => {
+  logger.addContext(context);
+  const request = validateRequest(event.request);
+  const action = request.action === 'start' ? 'start' : 'stop';
+  const targets = batchTargets(request.targets, event.batch, settings.sizing);
+  const seen = await execute(
+    { ...request, action: 'status', targets, wait: false, dryRun: false },
+    context,
+  );
+  let inTransit = 0;
+  let targetsUnreadable = 0;
+  const fellBack: FailureEntry[] = [];
+  for (const target of seen.targets) {
+    if (target.status !== 'ok') targetsUnreadable += 1;
+    for (const resource of target.resources) {
+      if (resource.outcome === 'skipped') continue;
+      if (resource.currentState === UNDER_WAY_STATE[action]) inTransit += 1;
+      // The status report explains a stop only when it was not a user stop (a launch failure).
+      if (action === 'start' && resource.currentState === 'stopped' && resource.reason) {
+        fellBack.push({
+          accountId: target.accountId,
+          region: target.region,
+          id: resource.id,
+          code: 'StartFellBack',
+        });
+        logger.warn('start fell back to stopped', { batch: event.batch, resource });
+      }
+    }
+  }
+  return {
+    batch: event.batch,
+    inTransit,
+    fellBack: fellBack.slice(0, FAILURES_PER_BATCH),
+    fellBackTotal: fellBack.length,
+    targetsUnreadable,
+  };
+};

@@ -1,0 +1,241 @@
+/**
+ * What travels between the engine's states, and how the summary state combines it. Every piece
+ * is bounded: counts, plus failure lists capped per batch and per run (the full per-target
+ * detail goes to the workers' logs), so no state's payload nears Step Functions' 256 KB.
+ */
+import type { MergedRun } from '../core/merge';
+import type { RunSummary } from '../core/results';
+import type { Action } from '../core/types';
+
+/** Failures a batch lists; the rest are counted. */
+export const FAILURES_PER_BATCH = 5;
+/** Failures the run's summary lists; the rest are counted. */
+export const FAILURES_PER_RUN = 25;
+
+/** One failure, short: the code says what, the worker's log line has the reason. */
+export interface FailureEntry {
+  accountId: string;
+  region: string;
+  /** The resource, or absent when the whole target failed. */
+  id?: string;
+  code: string;
+}
+
+/** A work item's result (the Map collects one per batch). */
+export interface BatchReport {
+  batch: number;
+  summary: RunSummary;
+  /** Changed resources not yet in their final state (stopping after a stop, pending after a start). */
+  inTransit: number;
+  failures: FailureEntry[];
+  failuresTotal: number;
+}
+
+/** A work item whose worker failed after its retries (the per-item Catch). */
+export interface FailedItem {
+  batch: number;
+  failedItem: { error: string };
+}
+
+/** A re-check of one batch: describe only. */
+export interface RecheckReport {
+  batch: number;
+  inTransit: number;
+  /** Starts that fell back to stopped since they were accepted (counted failed, not changed). */
+  fellBack: FailureEntry[];
+  fellBackTotal: number;
+  /** Targets whose re-check failed (credentials, describe): their batch is re-checked again. */
+  targetsUnreadable: number;
+}
+
+/** The run so far: what the summary state hands to the next round and, at the end, returns. */
+export interface EngineReport {
+  action: Action;
+  summary: RunSummary & {
+    /** Changed resources still in transit when the engine stopped waiting. */
+    inTransit: number;
+    /** Work items lost after retries: their targets' outcomes are unknown. */
+    itemsFailed: number;
+  };
+  failures: FailureEntry[];
+  failuresTotal: number;
+  failedItems: number[];
+  /**
+   * Batches that still hold instances in transit, with what the last look found, and how many of
+   * their targets already failed at the act (a re-check cannot read those either).
+   */
+  pending: Array<{ batch: number; inTransit: number; fellBack: number; targetsFailed: number }>;
+  /** Batches whose starts fell back, by batch: kept when the batch leaves `pending`. */
+  fellBackByBatch: Array<{ batch: number; fellBack: number }>;
+  checks: number;
+  /** True while another Wait + re-check round is due. */
+  waitMore: boolean;
+}
+
+const EMPTY_SUMMARY: RunSummary = {
+  targets: 0,
+  targetsFailed: 0,
+  targetsNotProcessed: 0,
+  resources: 0,
+  instances: 0,
+  changed: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  notProcessed: 0,
+};
+
+export function addSummaries(a: RunSummary, b: RunSummary): RunSummary {
+  const out = { ...a };
+  for (const key of Object.keys(EMPTY_SUMMARY) as Array<keyof RunSummary>) out[key] += b[key];
+  return out;
+}
+
+/** The report of one batch, from its merged targets (handlers/core/merge.ts). */
+export function batchReport(
+  batch: number,
+  merged: MergedRun,
+  isInTransit: (resource: { outcome: string; currentState?: string }) => boolean,
+): BatchReport {
+  const failures: FailureEntry[] = [];
+  let inTransit = 0;
+  for (const target of merged.targets) {
+    const place = { accountId: target.accountId, region: target.region };
+    if (target.status === 'failed') {
+      failures.push({ ...place, code: target.error?.code ?? 'TargetFailed' });
+    }
+    for (const resource of target.resources) {
+      if (resource.outcome === 'failed') {
+        failures.push({ ...place, id: resource.id, code: resource.code ?? 'Failed' });
+      }
+      if (isInTransit(resource)) inTransit += 1;
+    }
+  }
+  return {
+    batch,
+    summary: merged.summary,
+    inTransit,
+    failures: failures.slice(0, FAILURES_PER_BATCH),
+    failuresTotal: failures.length,
+  };
+}
+
+export function isFailedItem<T extends object>(result: T | FailedItem): result is FailedItem {
+  return 'failedItem' in result;
+}
+
+/** The first summary: every work item's result, plus whether to wait and look again. */
+export function reportAfterAct(
+  action: Action,
+  results: ReadonlyArray<BatchReport | FailedItem>,
+  maxChecks: number,
+): EngineReport {
+  let summary = EMPTY_SUMMARY;
+  const failures: FailureEntry[] = [];
+  let failuresTotal = 0;
+  const failedItems: number[] = [];
+  const pending: EngineReport['pending'] = [];
+  let inTransit = 0;
+  for (const result of results) {
+    if (isFailedItem(result)) {
+      failedItems.push(result.batch);
+      continue;
+    }
+    summary = addSummaries(summary, result.summary);
+    failures.push(...result.failures);
+    failuresTotal += result.failuresTotal;
+    inTransit += result.inTransit;
+    if (result.inTransit > 0)
+      pending.push({
+        batch: result.batch,
+        inTransit: result.inTransit,
+        fellBack: 0,
+        targetsFailed: result.summary.targetsFailed,
+      });
+  }
+  return finish(
+    {
+      action,
+      summary: { ...summary, inTransit, itemsFailed: failedItems.length },
+      failures: failures.slice(0, FAILURES_PER_RUN),
+      failuresTotal,
+      failedItems,
+      pending,
+      fellBackByBatch: [],
+      checks: 0,
+      waitMore: false,
+    },
+    maxChecks,
+  );
+}
+
+/**
+ * The next summary after a round of re-checks: in-transit counts are replaced by what the
+ * re-check saw, and a start that fell back moves from changed to failed (once per batch: the
+ * latest look counts, because a fallen-back instance stays stopped).
+ */
+export function reportAfterRecheck(
+  previous: EngineReport,
+  rechecks: ReadonlyArray<RecheckReport | FailedItem>,
+  maxChecks: number,
+): EngineReport {
+  const latest = new Map(previous.fellBackByBatch.map((b) => [b.batch, b.fellBack]));
+  const pendingBefore = new Map(previous.pending.map((p) => [p.batch, p]));
+  const pending: EngineReport['pending'] = [];
+  const failures = [...previous.failures];
+  for (const recheck of rechecks) {
+    const before = pendingBefore.get(recheck.batch);
+    pendingBefore.delete(recheck.batch);
+    if (isFailedItem(recheck)) {
+      // Nothing was seen: keep the batch as it was, so the next round looks again.
+      if (before) pending.push(before);
+      continue;
+    }
+    latest.set(recheck.batch, recheck.fellBackTotal);
+    for (const entry of recheck.fellBack) {
+      const known = failures.some((f) => f.id === entry.id && f.accountId === entry.accountId);
+      if (!known) failures.push(entry);
+    }
+    // A target the act could read but this look could not may hide instances in transit: look
+    // again. Targets that failed at the act already (a refused role) are not waited for.
+    const targetsFailed = before?.targetsFailed ?? 0;
+    if (recheck.inTransit > 0 || recheck.targetsUnreadable > targetsFailed) {
+      pending.push({
+        batch: recheck.batch,
+        inTransit: recheck.inTransit,
+        fellBack: recheck.fellBackTotal,
+        targetsFailed,
+      });
+    }
+  }
+  // Batches not re-checked this round (none, unless a Map dropped them) stay pending.
+  pending.push(...pendingBefore.values());
+  pending.sort((a, b) => a.batch - b.batch);
+  const fellBackByBatch = [...latest]
+    .map(([batch, fellBack]) => ({ batch, fellBack }))
+    .filter((b) => b.fellBack > 0);
+  const fellBackBefore = previous.fellBackByBatch.reduce((n, b) => n + b.fellBack, 0);
+  const fellBackNow = fellBackByBatch.reduce((n, b) => n + b.fellBack, 0);
+  const moved = fellBackNow - fellBackBefore;
+  return finish(
+    {
+      ...previous,
+      summary: {
+        ...previous.summary,
+        changed: previous.summary.changed - moved,
+        failed: previous.summary.failed + moved,
+        inTransit: pending.reduce((n, p) => n + p.inTransit, 0),
+      },
+      failures: failures.slice(0, FAILURES_PER_RUN),
+      failuresTotal: previous.failuresTotal + Math.max(moved, 0),
+      pending,
+      fellBackByBatch,
+      checks: previous.checks + 1,
+    },
+    maxChecks,
+  );
+}
+
+function finish(report: EngineReport, maxChecks: number): EngineReport {
+  return { ...report, waitMore: report.pending.length > 0 && report.checks < maxChecks };
+}

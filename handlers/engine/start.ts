@@ -1,0 +1,28 @@
+/**
+ * Entry point for EventBridge Scheduler: starts one engine run per scheduled invocation, named
+ * after the schedule and its scheduled time (the schedule's input carries
+ * `"scheduledTime": "<aws.scheduler.scheduled-time>"`). A duplicate delivery is logged and
+ * answered, not run twice. The request is validated first, so a bad schedule fails here.
+ */
+import { fromEnv } from '@aws-sdk/credential-providers';
+import { logger, validateRequest } from '../aws/runtime';
+import { requireEnv } from '../config/env';
+import { sfnStarter } from './sfn-client';
+import { type StartOutcome, startScheduledRun } from './start-run';
+
+const stateMachineArn = requireEnv('ENGINE_STATE_MACHINE_ARN');
+const starter = sfnStarter({ region: requireEnv('AWS_REGION'), credentials: fromEnv() });
+
+export interface StartInput {
+  schedule: string;
+  scheduledTime: string;
+  request: unknown;
+}
+
+export const handler = async (event: StartInput): Promise<StartOutcome> => {
+  validateRequest(event?.request);
+  const outcome = await startScheduledRun(starter, stateMachineArn, event);
+  if (outcome.started) logger.info('run started', { ...outcome });
+  else logger.warn('duplicate delivery: the run exists already', { name: outcome.name });
+  return outcome;
+};

@@ -1,0 +1,37 @@
+/**
+ * Step Functions engine, one work item: runs the request on the targets of one batch (the same
+ * engine as the instances function: handlers/core/run.ts) and returns a bounded report. It
+ * acts and does not wait: the waiting happens in the Standard parent (Wait states and
+ * re-checks), so this Express child stays far inside its 5 minutes. Per-target detail goes to
+ * the log, one line per target.
+ */
+import type { Context } from 'aws-lambda';
+import { execute, logger, validateRequest } from '../aws/runtime';
+import { isUnderWay } from '../tasks/ec2/wait';
+import { batchTargets } from './batches';
+import { readEngineSettings } from './settings';
+
+const settings = readEngineSettings();
+
+import { type BatchReport, batchReport } from './report';
+
+export interface WorkInput {
+  batch: number;
+  request: unknown;
+}
+
+export const handler = async (event: WorkInput, context: Context): Promise<BatchReport> => {
+  logger.addContext(context);
+  const request = validateRequest(event.request);
+  const targets = batchTargets(request.targets, event.batch, settings.sizing);
+  const result = await execute({ ...request, targets, wait: false }, context);
+  for (const target of result.targets)
+    logger.info('target finished', { batch: event.batch, target });
+  const action = request.action === 'start' ? 'start' : 'stop';
+  // The run result carries the merged targets and summary (handlers/core/merge.ts).
+  return batchReport(
+    event.batch,
+    result,
+    (resource) => request.action !== 'status' && isUnderWay(action, resource),
+  );
+};

@@ -1,0 +1,71 @@
+/**
+ * The child of `npm run engine:local`: runs the packaged state machine here, its Task states
+ * calling the engine handlers in this process, and prints the plan, each work item and re-check
+ * as it finishes, and the summary. Its environment (the local endpoint's URLs and home session)
+ * is set by the parent for this process only.
+ */
+import { readFileSync } from 'node:fs';
+import type { PackagedStage } from '../policies/package-stage';
+import { type EngineHandlers, runEngineLocally } from './local-engine';
+import { packagedEngineDefinition } from './packaged-definition';
+
+async function main(): Promise<void> {
+  const [packagedFile, requestJson, waitMs, executionName] = process.argv.slice(2);
+  if (!packagedFile || !requestJson || !waitMs || !executionName) {
+    throw new Error(
+      'usage: engine-child <packaged.json> <request-json> <wait-ms> <execution-name>',
+    );
+  }
+  const packaged = JSON.parse(readFileSync(packagedFile, 'utf8')) as PackagedStage;
+  const handlers: EngineHandlers = {
+    plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+    work: (await import('../../../handlers/engine/work')).handler as EngineHandlers['work'],
+    recheck: (await import('../../../handlers/engine/recheck'))
+      .handler as EngineHandlers['recheck'],
+    summarise: (await import('../../../handlers/engine/summarise'))
+      .handler as EngineHandlers['summarise'],
+  };
+  const started = Date.now();
+  const at = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+  const run = await runEngineLocally(
+    packagedEngineDefinition(packaged.template),
+    handlers,
+    { request: JSON.parse(requestJson) },
+    {
+      executionName,
+      waitMs: Number(waitMs),
+      onEvent: (event) => {
+        if (event.type !== 'StateExited') return;
+        const out = event.state.output as Record<string, unknown> | undefined;
+        const name = event.state.name;
+        if (name === 'Plan') {
+          const plan = (out?.plan ?? {}) as {
+            targets?: number;
+            batches?: unknown[];
+            targetsPerBatch?: number;
+          };
+          console.log(
+            `${at()} plan: ${plan.targets} targets in ${plan.batches?.length} work items of up to ${plan.targetsPerBatch}`,
+          );
+        } else if (name === 'Work') {
+          const r = out as { batch: number; summary: Record<string, number>; inTransit: number };
+          console.log(
+            `${at()} work item ${r.batch}: ${r.summary.targets} targets, ${r.summary.changed} changed, ${r.summary.failed} failed, ${r.summary.targetsFailed} targets failed, ${r.inTransit} in transit`,
+          );
+        } else if (name === 'RecheckBatch') {
+          const r = out as { batch: number; inTransit: number };
+          console.log(`${at()} re-check of item ${r.batch}: ${r.inTransit} still in transit`);
+        } else if (name === 'WaitForTransitions') {
+          console.log(`${at()} waited (a Wait state: no Lambda sleeps)`);
+        }
+      },
+    },
+  );
+  console.log(`${at()} summary:\n${JSON.stringify(run.output, null, 2)}`);
+  console.log(`task calls: ${JSON.stringify(run.taskCalls)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

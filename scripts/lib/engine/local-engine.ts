@@ -1,0 +1,145 @@
+/**
+ * Runs the engine's packaged state machine on this machine with aws-local-stepfunctions: every
+ * Task state calls the matching handler in-process (chosen by the Lambda logical ID in its
+ * Resource), the Wait state is shortened by the caller (the local endpoint's time factor), and
+ * the state events are counted. The library runs a Distributed Map as an inline one and ignores
+ * ItemReader/ItemBatcher/ResultWriter/Tolerated*: the definition uses none of what it cannot model
+ * for correctness (items come from the plan's output, each child catches its own failure).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { ENGINE_FUNCTIONS } from './state-machine';
+
+type JSONValue = Parameters<StateMachine['run']>[0];
+/** The library's event type (not exported by name). */
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+type Handler = (event: never, context: Context) => Promise<unknown>;
+
+/** The engine's Lambda handlers, by their logical IDs' role. */
+export interface EngineHandlers {
+  plan: Handler;
+  work: Handler;
+  recheck: Handler;
+  summarise: Handler;
+}
+
+export interface LocalRunOptions {
+  executionName: string;
+  /** Milliseconds each Wait state takes here (waitSeconds x 1000 x time factor). */
+  waitMs: number;
+  /** Seen for every state and Map iteration event, e.g. to show progress. */
+  onEvent?: (event: EventLog) => void;
+}
+
+export interface LocalRunResult {
+  output: unknown;
+  /** Tasks called, by state name (Work: one per work item, RecheckBatch: one per re-check). */
+  taskCalls: Record<string, number>;
+  /** State transitions a Standard parent would be billed for (states entered outside the Maps). */
+  parentTransitions: number;
+  mapIterations: number;
+}
+
+const TIMEOUTS_MS: Record<keyof EngineHandlers, number> = {
+  plan: 30_000,
+  work: 240_000,
+  recheck: 120_000,
+  summarise: 30_000,
+};
+
+function lambdaContext(name: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111111111111:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const ROLE_OF: Record<string, keyof EngineHandlers> = {
+  [ENGINE_FUNCTIONS.Plan]: 'plan',
+  [ENGINE_FUNCTIONS.Work]: 'work',
+  [ENGINE_FUNCTIONS.RecheckBatch]: 'recheck',
+  [ENGINE_FUNCTIONS.SummariseAct]: 'summarise',
+};
+
+interface StateNode {
+  Type?: string;
+  Resource?: string;
+  States?: Record<string, StateNode>;
+  ItemProcessor?: { States?: Record<string, StateNode> };
+}
+
+/** Task state name to handler role, from each Task's Resource ARN (…:function:<logical ID>). */
+export function taskRoles(definition: {
+  States?: Record<string, StateNode>;
+}): Map<string, keyof EngineHandlers> {
+  const roles = new Map<string, keyof EngineHandlers>();
+  const walk = (states: Record<string, StateNode> | undefined) => {
+    for (const [name, state] of Object.entries(states ?? {})) {
+      if (state.Type === 'Task') {
+        const logicalId = state.Resource?.split(':function:')[1] ?? '';
+        const role = ROLE_OF[logicalId];
+        if (!role)
+          throw new Error(
+            `Task state ${name} calls ${state.Resource}, which no engine handler serves`,
+          );
+        roles.set(name, role);
+      }
+      walk(state.ItemProcessor?.States);
+    }
+  };
+  walk(definition.States);
+  return roles;
+}
+
+export async function runEngineLocally(
+  definition: Record<string, unknown>,
+  handlers: EngineHandlers,
+  input: unknown,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
+  const taskCalls: Record<string, number> = {};
+  const overrides: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+  for (const [stateName, role] of taskRoles(definition)) {
+    overrides[stateName] = async (event) => {
+      taskCalls[stateName] = (taskCalls[stateName] ?? 0) + 1;
+      const result = await handlers[role](
+        event as never,
+        lambdaContext(`engine-${role}`, TIMEOUTS_MS[role]),
+      );
+      return result as JSONValue;
+    };
+  }
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(input as JSONValue, {
+    overrides: {
+      taskResourceLocalHandlers: overrides,
+      waitTimeOverrides: { WaitForTransitions: options.waitMs },
+    },
+    context: { Execution: { Name: options.executionName, Input: input as JSONValue } },
+  });
+  let parentTransitions = 0;
+  let mapIterations = 0;
+  const counting = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered' && event.index === undefined) parentTransitions += 1;
+      if (event.type === 'MapIterationStarted') mapIterations += 1;
+      options.onEvent?.(event);
+    }
+  })();
+  const output = await execution.result;
+  await counting;
+  return { output, taskCalls, parentTransitions, mapIterations };
+}

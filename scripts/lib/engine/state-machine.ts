@@ -1,0 +1,258 @@
+/**
+ * The Step Functions engine's state machine (Amazon States Language), as serverless-step-functions
+ * takes it: a Standard parent that plans, fans the work items out through a Distributed Map of
+ * Express children, waits in Wait states and re-checks with describe-only children, and
+ * summarises. handlers/engine/README.md explains the design; the package test reads it back from
+ * the packaged CloudFormation, and the integration test runs that packaged definition locally.
+ */
+import type { CfnValue } from '../stage/cfn';
+
+export interface EngineOptions {
+  service: string;
+  stage: string;
+  /** Work items (Express children) at once. */
+  maxConcurrency: number;
+  /** Work items that may fail (after retries and the per-item Catch) before the Map fails. */
+  toleratedFailurePercentage: number;
+}
+
+/** CloudFormation logical IDs of the engine's functions (osls: <Name>LambdaFunction). */
+export const ENGINE_FUNCTIONS = {
+  Plan: 'EnginePlanLambdaFunction',
+  Work: 'EngineWorkLambdaFunction',
+  RecheckBatch: 'EngineRecheckLambdaFunction',
+  SummariseAct: 'EngineSummariseLambdaFunction',
+  SummariseRecheck: 'EngineSummariseLambdaFunction',
+} as const;
+
+export const ENGINE_STATE_MACHINE_ID = 'EngineStateMachine';
+
+/** Lambda's transient errors: retried with backoff instead of failing the item. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+];
+
+const retry = [
+  {
+    ErrorEquals: LAMBDA_TRANSIENT_ERRORS,
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+/** One child per item: the task, retried, and a Catch that reports the item as failed. */
+function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
+  const failedName = `${taskName}Failed`;
+  return {
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+    StartAt: taskName,
+    States: {
+      [taskName]: {
+        Type: 'Task',
+        Resource: lambda(logicalId),
+        Retry: retry,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
+        End: true,
+      },
+      [failedName]: {
+        Type: 'Pass',
+        Parameters: { 'batch.$': '$.batch', failedItem: { 'error.$': '$.caught.Error' } },
+        End: true,
+      },
+    },
+  };
+}
+
+const itemSelector = { 'batch.$': '$$.Map.Item.Value.batch', 'request.$': '$.request' };
+/** What every state after the plan carries: the request, the plan and the report so far. */
+const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
+
+export function engineDefinition(options: EngineOptions) {
+  const map = (
+    itemsPath: string,
+    processor: ReturnType<typeof itemProcessor>,
+    next: string,
+    resultPath: string,
+  ) => ({
+    Type: 'Map',
+    ItemsPath: itemsPath,
+    ItemSelector: itemSelector,
+    MaxConcurrency: options.maxConcurrency,
+    ToleratedFailurePercentage: options.toleratedFailurePercentage,
+    ItemProcessor: processor,
+    ResultPath: resultPath,
+    Next: next,
+  });
+  return {
+    Comment: `${options.service}-${options.stage}: plan, act per batch (Distributed Map, Express children), wait and re-check, summarise`,
+    StartAt: 'Plan',
+    States: {
+      Plan: {
+        Type: 'Task',
+        Resource: lambda(ENGINE_FUNCTIONS.Plan),
+        Parameters: { 'request.$': '$.request' },
+        ResultPath: '$.plan',
+        Retry: retry,
+        Next: 'Act',
+      },
+      Act: map(
+        '$.plan.batches',
+        itemProcessor('Work', ENGINE_FUNCTIONS.Work),
+        'SummariseAct',
+        '$.acted',
+      ),
+      SummariseAct: {
+        Type: 'Task',
+        Resource: lambda(ENGINE_FUNCTIONS.SummariseAct),
+        Parameters: {
+          phase: 'act',
+          'action.$': '$.plan.action',
+          'maxChecks.$': '$.plan.maxChecks',
+          'results.$': '$.acted',
+        },
+        ResultPath: '$.report',
+        Retry: retry,
+        Next: 'DropActResults',
+      },
+      // The collected item results have been summarised: do not carry them any further.
+      DropActResults: { Type: 'Pass', Parameters: carried, Next: 'WaitOrFinish' },
+      WaitOrFinish: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.report.waitMore', BooleanEquals: true, Next: 'WaitForTransitions' },
+        ],
+        Default: 'Finish',
+      },
+      WaitForTransitions: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: 'Recheck' },
+      Recheck: map(
+        '$.report.pending',
+        itemProcessor('RecheckBatch', ENGINE_FUNCTIONS.RecheckBatch),
+        'SummariseRecheck',
+        '$.rechecked',
+      ),
+      SummariseRecheck: {
+        Type: 'Task',
+        Resource: lambda(ENGINE_FUNCTIONS.SummariseRecheck),
+        Parameters: {
+          phase: 'recheck',
+          'maxChecks.$': '$.plan.maxChecks',
+          'previous.$': '$.report',
+          'results.$': '$.rechecked',
+        },
+        ResultPath: '$.report',
+        Retry: retry,
+        Next: 'DropRecheckResults',
+      },
+      DropRecheckResults: { Type: 'Pass', Parameters: carried, Next: 'WaitOrFinish' },
+      Finish: {
+        Type: 'Pass',
+        Parameters: {
+          'execution.$': '$$.Execution.Name',
+          'action.$': '$.report.action',
+          'targets.$': '$.plan.targets',
+          'batches.$': 'States.ArrayLength($.plan.batches)',
+          'checks.$': '$.report.checks',
+          'summary.$': '$.report.summary',
+          'failures.$': '$.report.failures',
+          'failuresTotal.$': '$.report.failuresTotal',
+          'failedItems.$': '$.report.failedItems',
+        },
+        End: true,
+      },
+    },
+  };
+}
+
+/** serverless-step-functions' `stepFunctions.stateMachines` block. */
+export function engineStateMachines(options: EngineOptions) {
+  return {
+    engine: {
+      /** A stable logical ID: the package test and the local run find the definition by it. */
+      id: ENGINE_STATE_MACHINE_ID,
+      name: `${options.service}-${options.stage}-engine`,
+      type: 'STANDARD',
+      definition: engineDefinition(options),
+    },
+  };
+}
+
+/** Logical IDs of the engine's own roles (the shared execution role is only for the workers). */
+export const ENGINE_START_ROLE_ID = 'EngineStartRole';
+export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
+
+type Statement = Record<string, unknown>;
+
+function lambdaRole(policyName: string, functionNames: string[], statements: Statement[]) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: policyName,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              ...statements,
+              {
+                Sid: 'WriteOwnLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: functionNames.map((name) => ({
+                  'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`,
+                })),
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The roles of the engine functions that never reach a target account: the starter may start
+ * the engine; plan and summarise may only write their logs. The shared execution role (and its
+ * sts:AssumeRole) stays with the functions that work on targets.
+ */
+export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
+  const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
+  return {
+    Resources: {
+      [ENGINE_START_ROLE_ID]: lambdaRole(
+        'start-engine-runs',
+        [fn('engineStart')],
+        [
+          {
+            Sid: 'StartEngineRuns',
+            Effect: 'Allow',
+            Action: 'states:StartExecution',
+            Resource: { Ref: ENGINE_STATE_MACHINE_ID },
+          },
+        ],
+      ),
+      [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole(
+        'write-logs-only',
+        [fn('enginePlan'), fn('engineSummarise')],
+        [],
+      ),
+    },
+  };
+}

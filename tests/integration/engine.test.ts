@@ -1,0 +1,184 @@
+/**
+ * The Step Functions engine end to end on this machine: the state machine definition taken from
+ * the packaged CloudFormation (not a copy) runs with aws-local-stepfunctions, its Task states
+ * calling the engine's handlers against the local endpoint, whose instances take EC2's real
+ * times scaled down (a stop 60 s, a hibernation 120 s, times 0.005). The Wait state is scaled the
+ * same way. Proven here: the flow, the batching, the wait loop and the summary. Only on AWS:
+ * Distributed Map specifics (Express children, MaxConcurrency at scale, tolerated failures).
+ */
+
+import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
+import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
+import type { AdjustableClock } from '../../scripts/local-aws';
+import {
+  ACCOUNT_222,
+  ACCOUNT_333,
+  ACCOUNT_444,
+  ACCOUNT_555,
+  type Harness,
+  startHarness,
+} from './harness';
+
+const TIME_FACTOR = 0.005;
+const REAL_EC2_TIMES = {
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  hibernatingMs: 120_000,
+  kmsFallbackMs: 20_000,
+  timeFactor: TIME_FACTOR,
+};
+/** serverless.yml params.default.engineWaitSeconds, scaled like the instances. */
+const WAIT_MS = 30_000 * TIME_FACTOR;
+const WEB_1 = 'i-0222a000000000001';
+/** Stopped, its volumes' KMS key not in the role's KmsKeyArns: a start falls back to stopped. */
+const KMS_DENIED = 'i-0222a00000000000a';
+/** The local stage's nightly stop (serverless.yml params.local.schedules). */
+const NIGHTLY_STOP = { action: 'stop', hibernate: true, wait: true };
+
+interface FinishedRun {
+  execution: string;
+  action: string;
+  targets: number;
+  batches: number;
+  checks: number;
+  summary: Record<string, number>;
+  failures: Array<{ accountId: string; region: string; id?: string; code: string }>;
+  failuresTotal: number;
+  failedItems: number[];
+}
+
+async function loadEngine(harness: Harness, maxTargetsPerBatch: string): Promise<EngineHandlers> {
+  await harness.loadFunction({ env: { ENGINE_MAX_TARGETS_PER_BATCH: maxTargetsPerBatch } });
+  let handlers: EngineHandlers | undefined;
+  await jest.isolateModulesAsync(async () => {
+    handlers = {
+      plan: (await import('../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+      work: (await import('../../handlers/engine/work')).handler as EngineHandlers['work'],
+      recheck: (await import('../../handlers/engine/recheck')).handler as EngineHandlers['recheck'],
+      summarise: (await import('../../handlers/engine/summarise'))
+        .handler as EngineHandlers['summarise'],
+    };
+  });
+  if (!handlers) throw new Error('the engine handlers did not load');
+  return handlers;
+}
+
+describe('integration: the packaged state machine runs the nightly stop', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ settings: REAL_EC2_TIMES });
+  }, 180_000);
+  afterAll(async () => harness?.stop());
+
+  const allInstances = () => {
+    const world = harness.endpoint.aws.world;
+    return world
+      .allAccounts()
+      .flatMap((account) =>
+        account.regions.flatMap((region) => world.instancesIn(account.accountId, region)),
+      );
+  };
+  const managedRunningIn = (accountIds: string[]) =>
+    allInstances()
+      .filter((i) => accountIds.includes(i.accountId))
+      .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'true'))
+      .filter((i) => !i.tags.some((t) => t.key === 'aws:autoscaling:groupName'));
+
+  it('stops every managed instance, waits through Wait states, and summarises', async () => {
+    // Prepare: two targets per work item, so the five targets make three items
+    const handlers = await loadEngine(harness, '2');
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const before = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'running',
+    );
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: NIGHTLY_STOP },
+      {
+        executionName: 'weekday-evening-stop-20261201T1800Z',
+        waitMs: WAIT_MS,
+      },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: every instance the run stopped is stopped now, none left in transit
+    const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.map((i) => [i.instanceId, states.get(i.instanceId)])).toEqual(
+      before.map((i) => [i.instanceId, 'stopped']),
+    );
+    expect(output).toMatchObject({
+      execution: 'weekday-evening-stop-20261201T1800Z',
+      action: 'stop',
+      targets: 5,
+      batches: 3,
+      failedItems: [],
+    });
+    // Waited until nothing was in transit, not for every allowed round (the refused targets
+    // cannot be read, and are not waited for).
+    expect(output.checks).toBeGreaterThanOrEqual(1);
+    expect(output.checks).toBeLessThan(20);
+    expect(output.summary).toMatchObject({
+      changed: before.length,
+      inTransit: 0,
+      failed: 0,
+      targetsFailed: 2,
+    });
+    expect(run.taskCalls.Work).toBe(3);
+    // The waiting happened in Wait states with describe-only re-checks, not in a sleeping worker.
+    expect(run.taskCalls.RecheckBatch).toBeGreaterThanOrEqual(1);
+    expect(run.taskCalls.SummariseRecheck).toBe(output.checks);
+    // The refused targets are listed with their codes, not lost.
+    expect(output.failures.map((f) => f.accountId).sort()).toEqual([ACCOUNT_444, ACCOUNT_555]);
+    expect(output.failuresTotal).toBe(2);
+  }, 60_000);
+
+  it('lets an earlier stop finish: a start run skips the instance still stopping, starts the rest, reports the fallback', async () => {
+    // Prepare: an earlier run's stop still under way on WEB_1 (60 s at real speed)
+    const handlers = await loadEngine(harness, '2');
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const { world, clock } = harness.endpoint.aws;
+    world.beginStart(WEB_1, false);
+    (clock as AdjustableClock).advance(30_000 * TIME_FACTOR);
+    world.updateSettings({ timeFactor: 1 });
+    world.beginStop(WEB_1, { hibernate: false, force: false });
+    world.updateSettings({ timeFactor: TIME_FACTOR });
+    const toStart = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'stopped' && i.instanceId !== KMS_DENIED,
+    );
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: { action: 'start', wait: true } },
+      {
+        executionName: 'weekday-morning-start-20261202T060000Z',
+        waitMs: WAIT_MS,
+      },
+    );
+    const output = run.output as FinishedRun;
+    const stillStopping = world.instance(WEB_1)?.state;
+    (clock as AdjustableClock).advance(60_000);
+
+    // Assess: the earlier transition was left alone and then finished; the rest started
+    expect(stillStopping).toBe('stopping');
+    expect(world.instance(WEB_1)?.state).toBe('stopped');
+    const states = toStart.map((i) => [i.instanceId, world.instance(i.instanceId)?.state]);
+    expect(states).toEqual(toStart.map((i) => [i.instanceId, 'running']));
+    expect(harness.nonOkOutcomes()).not.toHaveProperty('IncorrectInstanceState');
+    // The start that fell back (a KMS key the role may not use) is the one failed instance.
+    expect(output.summary).toMatchObject({ changed: toStart.length, failed: 1, inTransit: 0 });
+    expect(output.summary.skipped).toBeGreaterThanOrEqual(1);
+    expect(output.failures).toContainEqual({
+      accountId: ACCOUNT_222,
+      region: 'eu-west-1',
+      id: KMS_DENIED,
+      code: 'StartFellBack',
+    });
+  }, 60_000);
+});

@@ -1,0 +1,137 @@
+/**
+ * The Step Functions engine as `sls package` writes it (no credentials): the Standard state
+ * machine with its Distributed Map of Express children, retries on Lambda's transient errors,
+ * per-item Catch, the Wait loop, and the functions it calls.
+ */
+import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
+import { ENGINE_STATE_MACHINE_ID } from '../../scripts/lib/engine/state-machine';
+import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
+import { packaged } from '../helpers/packaged';
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Retry?: Array<{ ErrorEquals: string[] }>;
+  Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  ItemProcessor?: {
+    ProcessorConfig: Record<string, string>;
+    StartAt: string;
+    States: Record<string, State>;
+  };
+  MaxConcurrency?: number;
+  ToleratedFailurePercentage?: number;
+  SecondsPath?: string;
+  Next?: string;
+}
+
+describe('sls package: the Step Functions engine', () => {
+  let stage: PackagedStage;
+  let states: Record<string, State>;
+
+  beforeAll(async () => {
+    stage = await packaged({ stage: 'local' });
+    states = (packagedEngineDefinition(stage.template) as { States: Record<string, State> }).States;
+  }, 180_000);
+
+  it('packages a Standard state machine named after the stage', () => {
+    // Act
+    const machine = stage.template.Resources[ENGINE_STATE_MACHINE_ID];
+
+    // Assess
+    expect(machine?.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(machine?.Properties).toMatchObject({ StateMachineName: 'xacct-ec2-local-engine' });
+    const type = (machine?.Properties as { StateMachineType?: string } | undefined)
+      ?.StateMachineType;
+    expect(type ?? 'STANDARD').toBe('STANDARD');
+  });
+
+  it('plans, acts through a Distributed Map of Express children, waits and re-checks, summarises', () => {
+    // Act
+    const flow = ['Plan', 'Act', 'SummariseAct', 'DropActResults', 'WaitOrFinish'].map((name) => [
+      name,
+      states[name]?.Type,
+    ]);
+
+    // Assess
+    expect(flow).toEqual([
+      ['Plan', 'Task'],
+      ['Act', 'Map'],
+      ['SummariseAct', 'Task'],
+      ['DropActResults', 'Pass'],
+      ['WaitOrFinish', 'Choice'],
+    ]);
+    expect(states.WaitForTransitions).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.plan.waitSeconds',
+      Next: 'Recheck',
+    });
+    for (const map of [states.Act, states.Recheck]) {
+      expect(map?.ItemProcessor?.ProcessorConfig).toEqual({
+        Mode: 'DISTRIBUTED',
+        ExecutionType: 'EXPRESS',
+      });
+      expect(map).toMatchObject({ MaxConcurrency: 40, ToleratedFailurePercentage: 5 });
+    }
+  });
+
+  it('retries Lambda throttling and service errors, and catches every failed item', () => {
+    // Prepare
+    const children = [states.Act, states.Recheck].map((map) => {
+      const processor = map?.ItemProcessor;
+      return processor?.States[processor.StartAt];
+    });
+
+    // Assess
+    for (const child of children) {
+      expect(child?.Retry?.[0]?.ErrorEquals).toEqual(
+        expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+      );
+      expect(child?.Catch?.[0]?.ErrorEquals).toEqual(['States.ALL']);
+    }
+    expect(children.map((c) => c?.Resource)).toEqual([
+      'arn:aws:lambda:eu-west-1:111111111111:function:EngineWorkLambdaFunction',
+      'arn:aws:lambda:eu-west-1:111111111111:function:EngineRecheckLambdaFunction',
+    ]);
+  });
+
+  it('gives the engine functions their sizes, and only the workers may assume target roles', () => {
+    // Prepare
+    const fn = (id: string) => stage.template.Resources[id]?.Properties as Record<string, unknown>;
+    const role = JSON.stringify(stage.template.Resources.IamRoleLambdaExecution?.Properties);
+
+    // Assess
+    expect(fn('EngineWorkLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 240 });
+    expect(fn('EngineRecheckLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 120 });
+    expect(fn('EnginePlanLambdaFunction')).toMatchObject({
+      Environment: {
+        Variables: expect.objectContaining({ ENGINE_MAX_CHECKS: '20', ENGINE_WAIT_SECONDS: '30' }),
+      },
+    });
+    expect(role).toContain('xacct-ec2-local-engineWork');
+    expect(role).toContain('xacct-ec2-local-engineRecheck');
+    expect(role).not.toContain('xacct-ec2-local-enginePlan');
+  });
+
+  it('gives the starter its own role: it may start the engine, never assume a target role', () => {
+    // Prepare
+    const starter = stage.template.Resources.EngineStartLambdaFunction?.Properties as Record<
+      string,
+      unknown
+    >;
+    const policies = (
+      stage.template.Resources.EngineStartRole?.Properties as { Policies?: unknown }
+    )?.Policies;
+    const role = JSON.stringify(policies);
+
+    // Assess
+    expect(starter).toMatchObject({
+      Role: { 'Fn::GetAtt': ['EngineStartRole', 'Arn'] },
+      Environment: { Variables: { ENGINE_STATE_MACHINE_ARN: { Ref: ENGINE_STATE_MACHINE_ID } } },
+    });
+    expect(role).toContain(
+      '"Action":"states:StartExecution","Resource":{"Ref":"EngineStateMachine"}',
+    );
+    expect(role).not.toContain('sts:AssumeRole"');
+    expect(role).not.toMatch(/"Resource":"\*"/);
+  });
+});
