@@ -23,6 +23,7 @@ const SLOW = [
   'package/bad-config.test.ts',
   'package/cfn-lint.test.ts',
   'package/engine.test.ts',
+  'package/fleet-scale.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
   'policy/verify.test.ts',
