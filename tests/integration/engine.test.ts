@@ -82,7 +82,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
   const managedRunningIn = (accountIds: string[]) =>
     allInstances()
       .filter((i) => accountIds.includes(i.accountId))
-      .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'true'))
+      .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'local'))
       .filter((i) => !i.tags.some((t) => t.key === 'aws:autoscaling:groupName'));
 
   it('stops every managed instance, waits through Wait states, and summarises', async () => {

@@ -75,12 +75,83 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {
     kind: 'service',
     rule: 'W3011',
-    resource: /^(Instances|Http)LambdaVersion\w+$/,
+    resource: /^(Instances|Http|Engine\w+)LambdaVersion\w+$/,
     reason:
       'osls keeps every published Lambda version (DeletionPolicy: Retain) and names each one by ' +
       'a hash of the code and the function properties (package/compile/functions.js, ' +
       'versionHash): any change creates a new logical ID, so a version is never replaced in place ' +
       'and UpdateReplacePolicy has nothing to protect.',
+  },
+  {
+    kind: 'service',
+    rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/{service}-{stage}-target]',
+    resource: 'IamRoleLambdaExecution',
+    reason:
+      'Only in a stage that chose params.assumeScope: organization (a fleet too large for the ' +
+      'exact ARNs within IAM\'s policy size): the account part is "*", and the statement\'s ' +
+      'StringEquals aws:ResourceOrgID (with aws:ResourceOrgPaths when OUs are named) and ' +
+      "lambda:SourceFunctionArn bound it to this role name in the stage's organization, from " +
+      'inside its functions. verify proves a role of the same name outside the organization is ' +
+      'unreachable (scripts/targets/README.md states the trade-off).',
+  },
+  // The Step Functions engine (handlers/engine, scripts/engine.cjs, serverless-step-functions).
+  ...(
+    [
+      ['enginePlan', 'EngineLogsOnlyRole'],
+      ['engineSummarise', 'EngineLogsOnlyRole'],
+      ['engineStart', 'EngineStartRole'],
+    ] as const
+  ).map(
+    ([fn, role]): Acknowledgement => ({
+      kind: 'service',
+      rule: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/{service}-{stage}-${fn}:*]`,
+      resource: role,
+      reason:
+        `Log writing of ${fn}, on its own log group only: Lambda names the log streams at run ` +
+        'time (<date>/[<version>]<instance id>), so the stream part cannot be named.',
+    }),
+  ),
+  ...['EnginePlan', 'EngineWork', 'EngineSummarise', 'EngineRecheck'].map(
+    (fn): Acknowledgement => ({
+      kind: 'service',
+      rule: `AwsSolutions-IAM5[Resource::["\${functionArn}:*",{"functionArn":{"Fn::GetAtt":["${fn}LambdaFunction","Arn"]}}]]`,
+      resource: 'EngineStateMachineRole',
+      reason:
+        `lambda:InvokeFunction on ${fn}'s qualified ARNs (versions and aliases of that one ` +
+        'function), as serverless-step-functions writes it beside the unqualified ARN: no other ' +
+        'function is reachable.',
+    }),
+  ),
+  {
+    kind: 'service',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's ${} placeholders, as the pack prints them
+    rule: 'AwsSolutions-IAM5[Resource::["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:{service}-{stage}-engine:*",{}]]',
+    resource: 'EngineStateMachineRole',
+    reason:
+      'The Distributed Map starts, describes and stops its child executions, whose names Step ' +
+      "Functions generates at run time; the resource is limited to executions of this stage's " +
+      'own state machine.',
+  },
+  {
+    kind: 'service',
+    rule: 'AwsSolutions-SF1',
+    resource: 'EngineStateMachine',
+    reason:
+      'The parent is a Standard state machine: Step Functions records every event of every ' +
+      'execution in its execution history (90 days) at no cost. The children are Lambda workers ' +
+      'whose own logs carry one line per target (handlers/aws/run-log.ts), and failures reach ' +
+      'metrics, events and alarms (handlers/signals). Logging ALL events to CloudWatch Logs ' +
+      'would need logs:CreateLogDelivery and related actions on "*" and duplicate both.',
+  },
+  {
+    kind: 'service',
+    rule: 'AwsSolutions-SF2',
+    resource: 'EngineStateMachine',
+    reason:
+      'X-Ray tracing is left off: it needs xray:PutTraceSegments on "*" for the state machine ' +
+      'role, and the X-Ray SDKs are in maintenance (end of support 2027-02-25; new work should ' +
+      'use OpenTelemetry). Execution history, the EMF metrics and the run events show where a run ' +
+      'spent its time and what failed.',
   },
   {
     kind: 'target-role',
