@@ -20,7 +20,7 @@ const { resolveTargetsFile } = load('../handlers/config/targets-file.ts');
 const { bundleBanner: bannerFor } = load('../handlers/config/bundled-config.ts');
 const { StageConfigError } = load('./lib/stage/stage-config-error.ts');
 const { scheduleResources: scheduleResourcesOf } = load('./lib/stage/schedule-resources.ts');
-const { assumeStatement, AssumeStatementTooLargeError } = load(
+const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
   './lib/execution-policy/assume-statement.ts',
 );
 const signals = load('./lib/signals/resources.ts');
@@ -48,9 +48,6 @@ const OPTIONAL_PARAM_KEYS = [
   'organizationId',
   'organizationalUnitPaths',
 ];
-
-/** The functions whose code may assume the target roles (serverless.yml `functions`). */
-const ASSUMING_FUNCTIONS = ['instances', 'http', 'engineWork', 'engineRecheck'];
 
 /** Validated configs per stage; only successes are kept (osls retries a function whose
  * variables are not resolvable yet, and a cached failure would break that retry). */

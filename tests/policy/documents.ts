@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
-import { assumeStatement } from '../../scripts/lib/execution-policy/assume-statement';
+import {
+  ASSUMING_FUNCTIONS,
+  assumeStatement,
+} from '../../scripts/lib/execution-policy/assume-statement';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
 import { loadTargetRoleTemplate } from '../../scripts/lib/policies/target-role';
@@ -90,7 +93,7 @@ function generatedAssumeStatement(stage: string): Json {
     targetRoleName: config.targetRoleName,
     region: REGION,
     accountIds: config.targets.map((t) => t.accountId),
-    functionNames: ['instances', 'http'].map((fn) => `${SERVICE}-${stage}-${fn}`),
+    functionNames: ASSUMING_FUNCTIONS.map((fn) => `${SERVICE}-${stage}-${fn}`),
     assumeScope: 'exact',
   }).statement;
 }

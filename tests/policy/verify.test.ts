@@ -436,19 +436,12 @@ describe('Function: verify (breakage of the real documents)', () => {
     const dev = structuredClone(packaged.get('dev'));
     const prod = packaged.get('prod');
     if (!dev || !prod) throw new Error('dev and prod were not packaged');
-    for (const resource of Object.values(dev.template.Resources)) {
-      if (resource.Type !== 'AWS::Lambda::Function') continue;
-      const environment = resource.Properties?.Environment as
-        | { Variables: Record<string, string> }
-        | undefined;
-      const variables = environment?.Variables ?? {};
-      const config = JSON.parse(String(variables.STAGE_CONFIG));
-      variables.STAGE_CONFIG = JSON.stringify({
-        ...config,
-        targetRoleName: 'xacct-ec2-prod-target',
-        controlTagValue: 'prod',
-      });
-    }
+    // The functions carry their config in the bundle (handlers/config/bundled-config.ts).
+    dev.bundledConfigJson = JSON.stringify({
+      ...JSON.parse(dev.bundledConfigJson),
+      targetRoleName: 'xacct-ec2-prod-target',
+      controlTagValue: 'prod',
+    });
 
     // Act
     const report = await verify({

@@ -112,6 +112,12 @@ function resolved(value: unknown, values: Record<string, string>): unknown {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolved(v, values)]));
 }
 
+/**
+ * The functions (serverless.yml keys) whose code may assume the target roles: the direct and
+ * HTTP entry points, and the engine's workers. Others run with roles of their own.
+ */
+export const ASSUMING_FUNCTIONS = ['instances', 'http', 'engineWork', 'engineRecheck'] as const;
+
 function exactStatement(input: AssumeStatementInput): Record<string, unknown> {
   return {
     Sid: 'AssumeConfiguredTargetRoles',
