@@ -24,6 +24,18 @@ const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = lo
   './lib/execution-policy/assume-statement.ts',
 );
 const signals = load('./lib/signals/resources.ts');
+const { ENGINE_STATE_MACHINE_ID } = load('./lib/engine/state-machine.ts');
+
+/** Every function of serverless.yml: each gets an Errors and a Throttles alarm. */
+const SIGNALLED_FUNCTIONS = [
+  'instances',
+  'http',
+  'enginePlan',
+  'engineWork',
+  'engineRecheck',
+  'engineStart',
+  'engineSummarise',
+];
 const names = load('../handlers/formats/names.ts');
 
 const PARAM_KEYS = [
@@ -212,9 +224,10 @@ async function signalsResources(context) {
   return signals.signalsResources({
     service,
     stage,
-    functions: ['instances', 'http'].map((key) => ({ key, name: `${service}-${stage}-${key}` })),
+    functions: SIGNALLED_FUNCTIONS.map((key) => ({ key, name: `${service}-${stage}-${key}` })),
     schedules: config.schedules,
     alarmEmail,
+    stateMachineLogicalId: ENGINE_STATE_MACHINE_ID,
   });
 }
 

@@ -584,6 +584,26 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       ]);
     });
 
+    it("alarms on the engine's failed, timed-out and stopped executions", () => {
+      // Act
+      const forEngine = alarms().filter((a) => a.Namespace === 'AWS/States');
+
+      // Assess
+      expect(forEngine.map((a) => a.MetricName).sort()).toEqual([
+        'ExecutionsAborted',
+        'ExecutionsFailed',
+        'ExecutionsTimedOut',
+      ]);
+      for (const alarm of forEngine) {
+        expect(alarm).toMatchObject({
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'EngineStateMachine' } }],
+          Threshold: 1,
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: 'SignalsTopic' }],
+        });
+      }
+    });
+
     it('gives each schedule an encrypted dead-letter queue, an age-bounded retry policy, and an alarm on the queue', () => {
       // Prepare
       const { config } = get(stage);

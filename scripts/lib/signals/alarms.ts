@@ -23,6 +23,8 @@ export interface AlarmSpec {
   metricName: string;
   /** Dimension name to value; a value may be a CloudFormation reference (resources.ts resolves it). */
   dimensions: Record<string, string>;
+  /** Dimensions whose value is a resource of the stack: name to the logical ID to `Ref`. */
+  dimensionRefs?: Record<string, string>;
   statistic: Statistic;
   periodSeconds: number;
   evaluationPeriods: number;
@@ -40,6 +42,8 @@ export interface AlarmInputs {
   schedules: Array<{ name: string; expression: string; enabled: boolean }>;
   /** Name of the schedules' dead-letter queue, when there are schedules. */
   deadLetterQueueName?: string;
+  /** The engine's state machine (handlers/engine), when the stack has one: its logical ID. */
+  stateMachineLogicalId?: string;
 }
 
 /** Five minutes: a run's metrics land in one period; one datapoint is enough to alarm. */
@@ -127,6 +131,24 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: inputs.deadLetterQueueName },
     });
+  }
+  if (inputs.stateMachineLogicalId) {
+    for (const [metricName, suffix, what] of [
+      ['ExecutionsFailed', 'engine-failed', 'A run of the engine failed'],
+      ['ExecutionsTimedOut', 'engine-timed-out', 'A run of the engine timed out'],
+      ['ExecutionsAborted', 'engine-aborted', 'A run of the engine was stopped'],
+    ] as const) {
+      specs.push({
+        ...failure,
+        logicalId: `AlarmEngine${metricName}`,
+        name: `${service}-${stage}-${suffix}`,
+        description: `${what} (${service}, ${stage}): its execution history says at which state`,
+        namespace: 'AWS/States',
+        metricName,
+        dimensions: {},
+        dimensionRefs: { StateMachineArn: inputs.stateMachineLogicalId },
+      });
+    }
   }
   for (const schedule of inputs.schedules.filter((s) => s.enabled)) {
     const period = heartbeatPeriodSeconds(schedule.expression);

@@ -31,6 +31,8 @@ export interface SignalsInputs {
   schedules: Array<{ name: string; expression: string; enabled: boolean; request: unknown }>;
   /** Subscribes this address to the topic (it must confirm); none when empty. */
   alarmEmail?: string;
+  /** The engine's state machine, alarmed on failed, timed-out and stopped executions. */
+  stateMachineLogicalId?: string;
 }
 
 export const LOGICAL_IDS = {
@@ -159,7 +161,10 @@ function alarmResource(spec: AlarmSpec): CfnResources[string] {
       AlarmDescription: spec.description,
       Namespace: spec.namespace,
       MetricName: spec.metricName,
-      Dimensions: Object.entries(spec.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      Dimensions: [
+        ...Object.entries(spec.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        ...Object.entries(spec.dimensionRefs ?? {}).map(([Name, id]) => ({ Name, Value: ref(id) })),
+      ],
       Statistic: spec.statistic,
       Period: spec.periodSeconds,
       EvaluationPeriods: spec.evaluationPeriods,
@@ -357,6 +362,9 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
     functions: inputs.functions,
     schedules: inputs.schedules,
     ...(hasSchedules ? { deadLetterQueueName: queueName } : {}),
+    ...(inputs.stateMachineLogicalId
+      ? { stateMachineLogicalId: inputs.stateMachineLogicalId }
+      : {}),
   });
   for (const spec of specs) resources[spec.logicalId] = alarmResource(spec);
   return { Resources: resources };
