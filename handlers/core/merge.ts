@@ -18,19 +18,29 @@ export interface MergedRun {
   unmatchedIds: string[];
 }
 
+/** The summary of a run that has no targets: every count 0. */
+export const EMPTY_SUMMARY: Readonly<RunSummary> = {
+  targets: 0,
+  targetsFailed: 0,
+  targetsNotProcessed: 0,
+  resources: 0,
+  instances: 0,
+  changed: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  notProcessed: 0,
+};
+
+/** Two summaries as one: the counts of runs (or batches) merged after the fact. */
+export function addSummaries(a: RunSummary, b: RunSummary): RunSummary {
+  const out = { ...a };
+  for (const key of Object.keys(EMPTY_SUMMARY) as Array<keyof RunSummary>) out[key] += b[key];
+  return out;
+}
+
 export function summarise(targets: readonly TargetResult[]): RunSummary {
-  const summary: RunSummary = {
-    targets: targets.length,
-    targetsFailed: 0,
-    targetsNotProcessed: 0,
-    resources: 0,
-    instances: 0,
-    changed: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    notProcessed: 0,
-  };
+  const summary: RunSummary = { ...EMPTY_SUMMARY, targets: targets.length };
   for (const target of targets) {
     if (target.status === 'failed') summary.targetsFailed += 1;
     if (target.status === 'not-processed') summary.targetsNotProcessed += 1;

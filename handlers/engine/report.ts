@@ -3,7 +3,7 @@
  * is bounded: counts, plus failure lists capped per batch and per run (the full per-target
  * detail goes to the workers' logs), so no state's payload nears Step Functions' 256 KB.
  */
-import type { MergedRun } from '../core/merge';
+import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
 import type { RunSummary } from '../core/results';
 import type { Action } from '../core/types';
 
@@ -70,25 +70,6 @@ export interface EngineReport {
   checks: number;
   /** True while another Wait + re-check round is due. */
   waitMore: boolean;
-}
-
-const EMPTY_SUMMARY: RunSummary = {
-  targets: 0,
-  targetsFailed: 0,
-  targetsNotProcessed: 0,
-  resources: 0,
-  instances: 0,
-  changed: 0,
-  unchanged: 0,
-  skipped: 0,
-  failed: 0,
-  notProcessed: 0,
-};
-
-export function addSummaries(a: RunSummary, b: RunSummary): RunSummary {
-  const out = { ...a };
-  for (const key of Object.keys(EMPTY_SUMMARY) as Array<keyof RunSummary>) out[key] += b[key];
-  return out;
 }
 
 /** The report of one batch, from its merged targets (handlers/core/merge.ts). */

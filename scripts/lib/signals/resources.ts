@@ -184,18 +184,20 @@ const REGION_MARK = '@@REGION@@';
 function dashboardBody(service: string, stage: string): CfnValue {
   const namespace = metricsNamespace(service);
   const actions = ['start', 'stop', 'status'];
+  // One dashboard metric line: the run metric of one action, with the run dimensions.
+  const metricLine = (metric: string, action: string, stat: string, label: string) => [
+    namespace,
+    metric,
+    'service',
+    service,
+    'stage',
+    stage,
+    'action',
+    action,
+    { stat, label },
+  ];
   const byAction = (metric: string, stat = 'Sum') =>
-    actions.map((action) => [
-      namespace,
-      metric,
-      'service',
-      service,
-      'stage',
-      stage,
-      'action',
-      action,
-      { stat, label: action },
-    ]);
+    actions.map((action) => metricLine(metric, action, stat, action));
   const widget = (
     title: string,
     metrics: unknown[],
@@ -216,17 +218,9 @@ function dashboardBody(service: string, stage: string): CfnValue {
       METRICS.instancesFailed,
       METRICS.instancesSkipped,
       METRICS.instancesNotProcessed,
-    ].map((metric) => [
-      namespace,
-      metric,
-      'service',
-      service,
-      'stage',
-      stage,
-      'action',
-      action,
-      { stat: 'Sum', label: `${action} ${metric.replace('Instances', '')}` },
-    ]),
+    ].map((metric) =>
+      metricLine(metric, action, 'Sum', `${action} ${metric.replace('Instances', '')}`),
+    ),
   );
   const body = JSON.stringify({
     widgets: [
