@@ -59,14 +59,24 @@ export interface Ec2Check {
   resourceTags: Record<string, string>;
 }
 
-/** Any other call the endpoint serves (e.g. events:PutEvents on a bus ARN). */
+/**
+ * Any other call, with the request context IAM would see: events:PutEvents on a bus ARN, the
+ * KMS grant EC2 asks for, the tag actions' aws:RequestTag/*, and verify's KMS and IAM checks.
+ */
 export interface ActionCheck {
+  /** The calling session, user or root ARN. */
   callerSessionArn: string;
+  /** The role, user or root behind it: whose identity policies apply (aws:PrincipalArn). */
   callerRoleArn: string;
   action: string;
   resourceArn: string;
   resourceAccountId: string;
+  /** aws:RequestedRegion (and ec2:Region for EC2 actions). */
   region?: string;
+  /** aws:ResourceTag/<k> and ec2:ResourceTag/<k>, for a concrete EC2 resource. */
+  resourceTags?: Record<string, string>;
+  /** Further context keys, e.g. kms:ViaService. */
+  context?: Record<string, string | string[]>;
 }
 
 export interface Authorizer {

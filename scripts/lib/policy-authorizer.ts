@@ -10,7 +10,13 @@
  *
  * Dev and test tooling only (the simulator is AGPL): nothing under handlers/ imports this.
  */
-import type { AssumeRoleCheck, Authorizer, Ec2Check, OrganizationsCheck } from './authorization';
+import type {
+  ActionCheck,
+  AssumeRoleCheck,
+  Authorizer,
+  Ec2Check,
+  OrganizationsCheck,
+} from './authorization';
 import { type ExecutionRole, type ResolvedStage, resolveStage } from './policies/execution-role';
 import { type PackagedStage, packageStage } from './policies/package-stage';
 import { type PolicyDecision, PolicyEvaluationError, simulate } from './policies/simulate';
@@ -22,22 +28,8 @@ export type { PolicyDecision } from './policies/simulate';
 export { PolicyEvaluationError } from './policies/simulate';
 export type { PolicyWorld, WorldPolicy, WorldPrincipal, WorldTarget } from './policies/world';
 
-/** Any request, for checks beyond STS and EC2 (verify uses it for KMS and IAM actions). */
-export interface RequestCheck {
-  /** The calling session, user or root ARN. */
-  callerSessionArn: string;
-  /** The role, user or root behind it: whose identity policies apply (aws:PrincipalArn). */
-  callerRoleArn: string;
-  action: string;
-  resourceArn: string;
-  resourceAccountId: string;
-  /** aws:RequestedRegion (and ec2:Region for EC2 actions). */
-  region?: string;
-  /** aws:ResourceTag/<k> and ec2:ResourceTag/<k>, for a concrete EC2 resource. */
-  resourceTags?: Record<string, string>;
-  /** Further context keys, e.g. kms:ViaService. */
-  context?: Record<string, string | string[]>;
-}
+/** Any request, for checks beyond STS and EC2: the Authorizer seam's ActionCheck. */
+export type RequestCheck = ActionCheck;
 
 /** The world after loading: what verify and tests inspect. */
 export interface LoadedWorld {

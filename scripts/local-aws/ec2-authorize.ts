@@ -26,10 +26,10 @@ export async function authorizeEachInstance(
       tagsAsRecord(instance.tags),
     ),
   );
-  const withContext = context.authorizer as Partial<RequestContextAuthorizer>;
+  const { authorizer } = context;
   const decide = (check: Ec2Check): Promise<Decision> =>
-    requestContext && typeof withContext.authorizeRequest === 'function'
-      ? withContext.authorizeRequest({
+    requestContext && authorizer.authorizeRequest
+      ? authorizer.authorizeRequest({
           callerSessionArn: check.callerSessionArn,
           callerRoleArn: check.callerRoleArn,
           action: check.action,
@@ -39,7 +39,7 @@ export async function authorizeEachInstance(
           resourceTags: check.resourceTags,
           context: requestContext,
         })
-      : context.authorizer.authorizeEc2(check);
+      : authorizer.authorizeEc2(check);
   const decisions = await Promise.all(checks.map(decide));
   const refused = decisions.findIndex((decision) => !decision.allowed);
   const check = checks[refused];
@@ -59,23 +59,6 @@ export async function authorizeDescribe(
 }
 
 /**
- * An Authorizer that can also take any action with request context. The policy authorizer has it;
- * it is optional, so a plain Authorizer still works.
- */
-interface RequestContextAuthorizer {
-  authorizeRequest(check: {
-    callerSessionArn: string;
-    callerRoleArn: string;
-    action: string;
-    resourceArn: string;
-    resourceAccountId: string;
-    region?: string;
-    resourceTags?: Record<string, string>;
-    context?: Record<string, string | string[]>;
-  }): Promise<Decision>;
-}
-
-/**
  * Whether the caller may have EC2 create a grant on the customer-managed key of an instance's
  * volumes (kms:CreateGrant). Without it a start is accepted, then falls back to stopped.
  * EC2 makes that call on the caller's behalf and for itself, so the request carries
@@ -88,9 +71,9 @@ export async function mayUseKmsKey(
   caller: Caller,
   keyArn: string,
 ): Promise<boolean> {
-  const withContext = context.authorizer as Partial<RequestContextAuthorizer>;
-  if (typeof withContext.authorizeRequest === 'function') {
-    const decision = await withContext.authorizeRequest({
+  const { authorizer } = context;
+  if (authorizer.authorizeRequest) {
+    const decision = await authorizer.authorizeRequest({
       callerSessionArn: caller.session.sessionArn,
       callerRoleArn: caller.session.role.arn,
       action: 'kms:CreateGrant',
