@@ -7,11 +7,10 @@ import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
 import { UNDER_WAY_STATE } from '../tasks/ec2/wait';
 import { batchTargets } from './batches';
+import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
 import { readEngineSettings } from './settings';
 
 const settings = readEngineSettings();
-
-import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
 
 export interface RecheckInput {
   batch: number;

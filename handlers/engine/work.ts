@@ -9,11 +9,10 @@ import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
 import { isUnderWay } from '../tasks/ec2/wait';
 import { batchTargets } from './batches';
+import { type BatchReport, batchReport } from './report';
 import { readEngineSettings } from './settings';
 
 const settings = readEngineSettings();
-
-import { type BatchReport, batchReport } from './report';
 
 export interface WorkInput {
   batch: number;
