@@ -4,14 +4,14 @@
  * `"scheduledTime": "<aws.scheduler.scheduled-time>"`). A duplicate delivery is logged and
  * answered, not run twice. The request is validated first, so a bad schedule fails here.
  */
-import { fromEnv } from '@aws-sdk/credential-providers';
 import { logger, validateRequest } from '../aws/runtime';
+import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
-import { sfnStarter } from './sfn-client';
+import { stepFunctionsStarter } from './sfn-executions';
 import { type StartOutcome, startScheduledRun } from './start-run';
 
 const stateMachineArn = requireEnv('ENGINE_STATE_MACHINE_ARN');
-const starter = sfnStarter({ region: requireEnv('AWS_REGION'), credentials: fromEnv() });
+const starter = stepFunctionsStarter(stepFunctions);
 
 export interface StartInput {
   schedule: string;

@@ -1,5 +1,5 @@
 /**
- * The commercial (`aws` partition) regions, as the SDK's partitions table (@aws-sdk/core 3.1169.0)
+ * The commercial (`aws` partition) regions, as the SDK's partitions table (the SDK 3.1164.0)
  * lists them: the regions a SigV4 credential scope may name here. The endpoint stands in for every
  * regional STS and EC2 endpoint of that partition, so any of them is served (with whatever the
  * seed puts there). Deliberately not handlers/formats/regions.ts: the endpoint plays AWS, so it

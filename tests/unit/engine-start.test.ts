@@ -1,11 +1,16 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  ExecutionAlreadyExists,
+  InvalidName,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   executionName,
   InvalidScheduledTimeError,
   MAX_EXECUTION_NAME,
 } from '../../handlers/engine/execution-name';
-import { StepFunctionsError, sfnStarter } from '../../handlers/engine/sfn-client';
+import { stepFunctionsStarter } from '../../handlers/engine/sfn-executions';
 import {
   ExecutionAlreadyExistsError,
   type ExecutionStarter,
@@ -13,10 +18,6 @@ import {
 } from '../../handlers/engine/start-run';
 
 const ARN = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine';
-const CREDENTIALS = async () => ({
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-});
 
 describe('Engine: execution names', () => {
   it('names a run after its schedule and scheduled time, without characters Step Functions refuses', () => {
@@ -86,101 +87,54 @@ describe('Engine: starting a scheduled run', () => {
   });
 });
 
-describe('Engine: the signed StartExecution call', () => {
-  async function server(
-    answer: (body: Record<string, unknown>) => { status: number; body: unknown },
-  ) {
-    const seen: Array<{ headers: IncomingMessage['headers']; body: Record<string, unknown> }> = [];
-    const http = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk) => {
-        raw += chunk;
-      });
-      req.on('end', () => {
-        const body = JSON.parse(raw) as Record<string, unknown>;
-        seen.push({ headers: req.headers, body });
-        const { status, body: out } = answer(body);
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(out));
-      });
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-    return { url, seen, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
-  }
+describe('Engine: StartExecution through the SDK', () => {
+  const sfn = mockClient(SFNClient);
+  beforeEach(() => sfn.reset());
+  const starter = () => stepFunctionsStarter(new SFNClient({ region: 'eu-west-1' }));
 
-  it('sends a SigV4-signed JSON 1.0 request and reads the execution ARN', async () => {
+  it('sends the name, state machine and input, and reads the execution ARN', async () => {
     // Prepare
-    const local = await server((body) => ({
-      status: 200,
-      body: { executionArn: `arn:x:${String(body.name)}`, startDate: 1 },
-    }));
-    const starter = sfnStarter({
-      region: 'eu-west-1',
-      credentials: CREDENTIALS,
-      endpoint: local.url,
+    sfn.on(StartExecutionCommand).resolves({
+      executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:n-20261201T180000Z`,
+      startDate: new Date(),
     });
 
     // Act
-    const out = await starter.startExecution({
+    const out = await starter().startExecution({
       stateMachineArn: ARN,
       name: 'n-20261201T180000Z',
       input: '{}',
     });
-    await local.close();
 
     // Assess
-    expect(out).toEqual({ executionArn: 'arn:x:n-20261201T180000Z' });
-    expect(local.seen[0]?.headers).toMatchObject({
-      'x-amz-target': 'AWSStepFunctions.StartExecution',
-      'content-type': 'application/x-amz-json-1.0',
-    });
-    expect(local.seen[0]?.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/states\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/,
-    );
-    expect(local.seen[0]?.body).toEqual({
+    expect(out.executionArn).toMatch(/:execution:xacct-ec2-test-engine:n-20261201T180000Z$/);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: ARN,
       name: 'n-20261201T180000Z',
       input: '{}',
     });
   });
 
-  it('turns ExecutionAlreadyExists into its own error, and any other refusal into a named one', async () => {
+  it('turns ExecutionAlreadyExists into its own error, and passes any other refusal on', async () => {
     // Prepare
-    let call = 0;
-    const local = await server(() =>
-      call++ === 0
-        ? {
-            status: 400,
-            body: {
-              __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists',
-              message: 'Execution Already Exists',
-            },
-          }
-        : { status: 400, body: { __type: 'InvalidName', message: 'Invalid Name' } },
-    );
-    const starter = sfnStarter({
-      region: 'eu-west-1',
-      credentials: CREDENTIALS,
-      endpoint: local.url,
-    });
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(
+        new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }),
+      )
+      .rejectsOnce(new InvalidName({ message: 'Invalid Name', $metadata: {} }));
     const start = () =>
-      starter
+      starter()
         .startExecution({ stateMachineArn: ARN, name: 'n', input: '{}' })
         .catch((e: unknown) => e);
 
     // Act
     const duplicate = await start();
     const other = await start();
-    await local.close();
 
     // Assess
     expect(duplicate).toBeInstanceOf(ExecutionAlreadyExistsError);
-    expect(other).toBeInstanceOf(StepFunctionsError);
-    expect(other).toMatchObject({
-      code: 'InvalidName',
-      status: 400,
-      message: 'InvalidName: Invalid Name',
-    });
+    expect(duplicate).toMatchObject({ executionName: 'n' });
+    expect(other).toBeInstanceOf(InvalidName);
   });
 });
