@@ -8,6 +8,7 @@ import {
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
 } from '../formats/ids';
+import { SCHEDULE_NAME } from '../formats/origin';
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
@@ -58,7 +59,7 @@ const targetSchema = z.strictObject({
 const scheduleSchema = z.strictObject({
   name: z
     .string()
-    .check(z.regex(/^[0-9A-Za-z_.-]{1,48}$/, 'must be 1-48 characters of letters, digits and _.-')),
+    .check(z.regex(SCHEDULE_NAME, 'must be 1-48 characters of letters, digits and _.-')),
   expression: z
     .string()
     .check(

@@ -3,6 +3,8 @@
  * (before any AWS call) and cuts the targets into work items `{ batch: n }`.
  */
 import { validateRequest } from '../aws/runtime';
+import { InvalidRequestError } from '../contract/errors';
+import { parseRunOrigin, type RunOrigin } from '../formats/origin';
 import { planBatches, targetsPerBatch } from './batches';
 import { readEngineSettings } from './settings';
 
@@ -10,10 +12,14 @@ const settings = readEngineSettings();
 
 export interface PlanInput {
   request: unknown;
+  /** The whole execution input: `{ request, origin? }` (an absent origin is a direct start). */
+  execution?: { origin?: unknown };
 }
 
 export interface Plan {
   action: string;
+  /** Who started the run; every worker attributes its AWS calls to it (SourceIdentity). */
+  origin: RunOrigin;
   targets: number;
   targetsPerBatch: number;
   batches: Array<{ batch: number }>;
@@ -24,9 +30,12 @@ export interface Plan {
 
 export const handler = async (event: PlanInput): Promise<Plan> => {
   const request = validateRequest(event?.request);
+  const origin = parseRunOrigin(event?.execution?.origin);
+  if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const waits = request.wait && !request.dryRun && request.action !== 'status';
   return {
     action: request.action,
+    origin: origin.origin,
     targets: request.targets.length,
     targetsPerBatch: targetsPerBatch(settings.sizing),
     batches: planBatches(request.targets, settings.sizing),

@@ -5,6 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
+import { InvalidRequestError } from '../contract/errors';
+import { parseRunOrigin } from '../formats/origin';
 import { UNDER_WAY_STATE } from '../tasks/ec2/wait';
 import { batchTargets } from './batches';
 import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
@@ -15,16 +17,21 @@ const settings = readEngineSettings();
 export interface RecheckInput {
   batch: number;
   request: unknown;
+  /** The plan's origin (absent when invoked by hand: a direct run). */
+  origin?: unknown;
 }
 
 export const handler = async (event: RecheckInput, context: Context): Promise<RecheckReport> => {
   logger.addContext(context);
   const request = validateRequest(event.request);
+  const origin = parseRunOrigin(event.origin);
+  if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const action = request.action === 'start' ? 'start' : 'stop';
   const targets = batchTargets(request.targets, event.batch, settings.sizing);
   const seen = await execute(
     { ...request, action: 'status', targets, wait: false, dryRun: false },
     context,
+    origin.origin,
   );
   let inTransit = 0;
   let targetsUnreadable = 0;

@@ -43,8 +43,11 @@ export async function startScheduledRun(
   const name = executionName(delivery.schedule, delivery.scheduledTime);
   const input = JSON.stringify({
     request: delivery.request,
-    schedule: delivery.schedule,
-    scheduledTime: delivery.scheduledTime,
+    origin: {
+      kind: 'schedule',
+      schedule: delivery.schedule,
+      scheduledTime: delivery.scheduledTime,
+    },
   });
   try {
     const { executionArn } = await starter.startExecution({ stateMachineArn, name, input });

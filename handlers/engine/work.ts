@@ -7,6 +7,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
+import { InvalidRequestError } from '../contract/errors';
+import { parseRunOrigin } from '../formats/origin';
 import { isUnderWay } from '../tasks/ec2/wait';
 import { batchTargets } from './batches';
 import { type BatchReport, batchReport } from './report';
@@ -17,13 +19,17 @@ const settings = readEngineSettings();
 export interface WorkInput {
   batch: number;
   request: unknown;
+  /** The plan's origin (absent when invoked by hand: a direct run). */
+  origin?: unknown;
 }
 
 export const handler = async (event: WorkInput, context: Context): Promise<BatchReport> => {
   logger.addContext(context);
   const request = validateRequest(event.request);
+  const origin = parseRunOrigin(event.origin);
+  if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const targets = batchTargets(request.targets, event.batch, settings.sizing);
-  const result = await execute({ ...request, targets, wait: false }, context);
+  const result = await execute({ ...request, targets, wait: false }, context, origin.origin);
   for (const target of result.targets)
     logger.info('target finished', { batch: event.batch, target });
   const action = request.action === 'start' ? 'start' : 'stop';

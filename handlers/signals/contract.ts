@@ -5,6 +5,9 @@
  * and consumers can tell a breaking change (see handlers/signals/SIGNALS.md).
  */
 import type { Action } from '../contract/request';
+import type { RunOrigin } from '../formats/origin';
+
+export type { RunOrigin };
 
 /** One CloudWatch namespace per service: the service name itself (e.g. `xacct-ec2`). */
 export const metricsNamespace = (serviceName: string): string => serviceName;
@@ -45,12 +48,6 @@ export const DETAIL_TYPES = {
 
 /** Bumped on a breaking change to either detail; additions keep the version. */
 export const EVENT_SCHEMA_VERSION = '1';
-
-/** Who or what started the run. */
-export type RunOrigin =
-  | { kind: 'schedule'; schedule: string; scheduledTime?: string }
-  | { kind: 'http'; callerArn: string }
-  | { kind: 'invoke' };
 
 /**
  * - succeeded: every instance and target ended as intended (skips included)

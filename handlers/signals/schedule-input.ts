@@ -4,8 +4,9 @@
  * `<aws.scheduler.scheduled-time>` is an EventBridge Scheduler context attribute, filled in per
  * run. A direct invocation sends the bare request, as before.
  */
+
+import { type RunOrigin, SCHEDULE_NAME } from '../formats/origin';
 import type { Problem } from '../formats/problems';
-import type { RunOrigin } from './contract';
 
 export interface ScheduledInput {
   schedule: { name: string; scheduledTime?: string };
@@ -16,9 +17,6 @@ export interface ScheduledInput {
 export function scheduledInput(name: string, request: unknown): ScheduledInput {
   return { schedule: { name, scheduledTime: '<aws.scheduler.scheduled-time>' }, request };
 }
-
-/** The schedule names stage-config allows: bounded, so the heartbeat dimension stays bounded. */
-const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,48}$/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -10,6 +10,7 @@
 import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
 import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
 import type { AdjustableClock } from '../../scripts/local-aws';
+import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
 import {
   ACCOUNT_222,
   ACCOUNT_333,
@@ -38,6 +39,7 @@ const NIGHTLY_STOP = { action: 'stop', hibernate: true, wait: true };
 interface FinishedRun {
   execution: string;
   action: string;
+  origin: Record<string, string>;
   targets: number;
   batches: number;
   checks: number;
@@ -97,7 +99,14 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     const run = await runEngineLocally(
       definition,
       handlers,
-      { request: NIGHTLY_STOP },
+      {
+        request: NIGHTLY_STOP,
+        origin: {
+          kind: 'schedule',
+          schedule: 'weekday-evening-stop',
+          scheduledTime: '2026-12-01T18:00:00Z',
+        },
+      },
       {
         executionName: 'weekday-evening-stop-20261201T1800Z',
         waitMs: WAIT_MS,
@@ -114,6 +123,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     expect(output).toMatchObject({
       execution: 'weekday-evening-stop-20261201T1800Z',
       action: 'stop',
+      origin: { kind: 'schedule', schedule: 'weekday-evening-stop' },
       targets: 5,
       batches: 3,
       failedItems: [],
@@ -135,6 +145,15 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // The refused targets are listed with their codes, not lost.
     expect(output.failures.map((f) => f.accountId).sort()).toEqual([ACCOUNT_444, ACCOUNT_555]);
     expect(output.failuresTotal).toBe(2);
+    // Every worker attributed its calls to the schedule, in the target's CloudTrail.
+    const sessions = (
+      worldSnapshot(harness.endpoint.aws.world) as {
+        sessions: Array<{ sessionArn: string; sourceIdentity: string | null }>;
+      }
+    ).sessions.filter((session) => session.sessionArn.includes(`::${ACCOUNT_222}:assumed-role/`));
+    expect(sessions.map((session) => session.sourceIdentity)).toContain(
+      'schedule.weekday-evening-stop',
+    );
   }, 60_000);
 
   it('lets an earlier stop finish: a start run skips the instance still stopping, starts the rest, reports the fallback', async () => {

@@ -71,7 +71,11 @@ function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
   };
 }
 
-const itemSelector = { 'batch.$': '$$.Map.Item.Value.batch', 'request.$': '$.request' };
+const itemSelector = {
+  'batch.$': '$$.Map.Item.Value.batch',
+  'request.$': '$.request',
+  'origin.$': '$.plan.origin',
+};
 /** What every state after the plan carries: the request, the plan and the report so far. */
 const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
 
@@ -98,7 +102,8 @@ export function engineDefinition(options: EngineOptions) {
       Plan: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.Plan),
-        Parameters: { 'request.$': '$.request' },
+        // The whole input too: its optional `origin` names who started the run.
+        Parameters: { 'request.$': '$.request', 'execution.$': '$$.Execution.Input' },
         ResultPath: '$.plan',
         Retry: retry,
         Next: 'Act',
@@ -157,6 +162,7 @@ export function engineDefinition(options: EngineOptions) {
         Parameters: {
           'execution.$': '$$.Execution.Name',
           'action.$': '$.report.action',
+          'origin.$': '$.plan.origin',
           'targets.$': '$.plan.targets',
           'batches.$': 'States.ArrayLength($.plan.batches)',
           'checks.$': '$.report.checks',
