@@ -80,7 +80,7 @@ export interface LocalEndpoint {
   ready: Promise<LocalEndpointReady>;
   /**
    * What a process running the function against this endpoint needs, and nothing more: the home
-   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2. Put it in a
+   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2/EVENTBRIDGE/SFN. Put it in a
    * child's environment (or a test's), never in this process's.
    */
   clientEnv(): Env;
@@ -146,6 +146,7 @@ export async function startLocalEndpoint(
       AWS_ENDPOINT_URL_STS: aws.endpointEnv.AWS_ENDPOINT_URL_STS,
       AWS_ENDPOINT_URL_EC2: aws.endpointEnv.AWS_ENDPOINT_URL_EC2,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
+      AWS_ENDPOINT_URL_SFN: aws.endpointEnv.AWS_ENDPOINT_URL_SFN,
     }),
     stop: () => aws.stop(),
   };
