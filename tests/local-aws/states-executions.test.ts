@@ -495,6 +495,16 @@ describe('Local Step Functions: executions of a registered state machine', () =>
       expect((error as Error).message).toContain(message);
     });
 
+    it('accepts what AWS accepts in a name: dots and non-ASCII letters are not refused', async () => {
+      // Act
+      const dotted = await start('nightly.stop.v2', { batches: 0 });
+      const accented = await start('arrêt-du-soir', { batches: 0 });
+
+      // Assess
+      expect(dotted.executionArn).toBe(execution('nightly.stop.v2'));
+      expect(accented.executionArn).toBe(execution('arrêt-du-soir'));
+    });
+
     it('starts nothing for a refused request', async () => {
       // Act
       const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
