@@ -48,7 +48,7 @@ export interface ExecutionRecord {
 }
 
 /** arn:<partition>:states:<region>:<account>:stateMachine:<name> → its parts. */
-export function stateMachineParts(arn: string) {
+function stateMachineParts(arn: string) {
   const [, partition, , region, accountId, , name] = arn.split(':');
   return { partition, region, accountId, name };
 }
