@@ -147,6 +147,8 @@ export function createPolicyAuthorizer(
     if (arn === executionRole.roleArn) return executionRolePolicies(executionRole);
     const target = loaded.targetRoles.find((r) => r.roleArn === arn);
     if (target) return target.permissionPolicies;
+    const stackRole = loaded.stage.stackRoles?.find((r) => r.roleArn === arn);
+    if (stackRole) return stackRole.policies;
     if (arn === `arn:${partition}:iam::${accountOf(arn)}:root`) {
       // The root user may do anything in its own account; only SCPs and the other side limit it.
       return [{ name: 'root user', source: 'implicit', policy: FULL_AWS_ACCESS }];

@@ -13,6 +13,8 @@ import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './r
 import { API_VERSIONS, checkRequestShape } from './request-shape';
 import type { ActionDefinition, ServiceContext } from './service-context';
 import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
+import type { StateMachineExecutions } from './states-executions';
+import { handleStatesRequest, isStatesRequest } from './states-service';
 import { stsErrors } from './sts-errors';
 import { STS_ACTIONS } from './sts-service';
 
@@ -20,6 +22,8 @@ export interface EndpointState extends ServiceContext {
   calls: CallCounters;
   /** EventBridge events accepted (events-put-events.ts). */
   events: RecordedEvents;
+  /** Step Functions executions of the registered state machines (states-service.ts). */
+  executions: StateMachineExecutions;
   /** Real time, for signature freshness. */
   wallNow: () => number;
   log: (line: string) => void;
@@ -49,6 +53,8 @@ export async function handleAwsRequest(
   if (isEventsRequest(request)) return handleEventsRequest(state, request);
   // JSON 1.1 (Organizations) is routed by its X-Amz-Target header before the query protocols.
   if (isOrganizationsRequest(request)) return handleOrganizationsRequest(state, request);
+  // Step Functions speaks JSON 1.0, routed by X-Amz-Target too.
+  if (isStatesRequest(request)) return handleStatesRequest(state, request);
   const requestId = randomUUID();
   // A Query request may carry parameters in the URL as well as in the form body: both are read,
   // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).

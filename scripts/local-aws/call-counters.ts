@@ -2,7 +2,7 @@ import type { ServiceName } from './faults';
 
 /** Outcome of a call: `OK`, or the AWS error code it was answered with. */
 export interface CallRecord {
-  service: ServiceName | 'organizations' | 'unknown';
+  service: ServiceName | 'organizations' | 'states' | 'unknown';
   /** Account of the signing credentials (`unknown` when they could not be identified). */
   accountId: string;
   region: string;

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Authorizer, Decision } from '../lib/authorization';
-import { authenticate, type Caller } from './authenticate';
+import type { Caller } from './authenticate';
 import { AwsError } from './aws-error';
 import type { RecordedEvents } from './events-store';
+import { authenticateJsonCaller } from './json-authenticate';
 import type { AwsHttpResponse } from './render-response';
 import type { SessionStore } from './sessions';
-import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
+import type { ReceivedRequest } from './sigv4-verify';
 
 export const EVENTS_TARGET_PREFIX = 'AWSEvents.';
 const MAX_ENTRIES = 10;
@@ -26,16 +27,6 @@ export interface EventsEndpointState {
 
 export const isEventsRequest = (request: ReceivedRequest): boolean =>
   (request.headers['x-amz-target'] ?? '').startsWith(EVENTS_TARGET_PREFIX);
-
-/** STS-worded authentication failures (authenticate.ts), as EventBridge words them. */
-const AUTH_CODES: Record<string, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  SignatureExpired: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
 function jsonResponse(status: number, body: unknown, requestId: string): AwsHttpResponse {
   return {
@@ -105,30 +96,12 @@ export async function handleEventsRequest(
   const requestId = randomUUID();
   const target = request.headers['x-amz-target'] ?? '';
   try {
-    const auth = parseAuthorization(request.headers.authorization);
-    const caller = await authenticate({
-      service: 'sts',
+    const caller = await authenticateJsonCaller({
       request,
-      auth,
       sessions: state.world.sessions,
       wallNow: state.wallNow(),
-    }).catch((thrown: unknown) => {
-      if (thrown instanceof AwsError) {
-        throw new AwsError(
-          AUTH_CODES[thrown.code] ?? thrown.code,
-          thrown.message,
-          thrown.httpStatus === 400 ? 400 : 403,
-        );
-      }
-      throw thrown;
+      signingName: 'events',
     });
-    if (typeof auth === 'object' && auth.service !== 'events') {
-      throw new AwsError(
-        'InvalidSignatureException',
-        `Credential should be scoped to correct service: 'events'.`,
-        403,
-      );
-    }
     if (target !== `${EVENTS_TARGET_PREFIX}PutEvents`) {
       throw new AwsError(
         'UnknownOperationException',

@@ -17,4 +17,11 @@ export type { InstanceView } from './instances';
 export { DEFAULT_SEED_PATH, loadSeedFile, parseSeed, SeedError } from './load-seed';
 export type { Seed, SeedInput, TargetRoleParameters, WorldSettings } from './seed-schema';
 export { type LocalAws, type StartLocalAwsOptions, startLocalAws } from './start-local-aws';
+export {
+  type ExecutionRecord,
+  type ExecutionStatus,
+  executionArnOf,
+  type LocalStateMachine,
+  StateMachineExecutions,
+} from './states-executions';
 export { DOCUMENTED_BUCKETS } from './throttling';

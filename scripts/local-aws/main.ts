@@ -77,6 +77,7 @@ function banner(aws: LocalAws, seedPath: string): string {
     `export AWS_ENDPOINT_URL_STS=${aws.endpointEnv.AWS_ENDPOINT_URL_STS}`,
     `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
     `export AWS_ENDPOINT_URL_EVENTBRIDGE=${aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
+    `export AWS_ENDPOINT_URL_SFN=${aws.endpointEnv.AWS_ENDPOINT_URL_SFN}`,
     '',
     'Try: aws sts get-caller-identity',
     ...tryAssumeRole(aws),

@@ -1,5 +1,6 @@
 import type { Authorizer } from '../lib/authorization';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api';
+import { roleUniqueId } from './arns';
 import { handleAwsRequest } from './aws-request-handler';
 import { CallCounters } from './call-counters';
 import { type Clock, TravelClock } from './clock';
@@ -12,6 +13,7 @@ import { LOCAL_ORGANIZATION, type OrganizationSeed } from './organizations-model
 import { attachOrganization } from './organizations-service';
 import type { Seed, SeedInput, WorldSettings } from './seed-schema';
 import { credentialsOf } from './sessions';
+import { type LocalStateMachine, StateMachineExecutions } from './states-executions';
 import { ThrottleRegistry } from './throttling';
 import { World } from './world';
 
@@ -33,6 +35,11 @@ export interface StartLocalAwsOptions {
   log?: (line: string) => void;
   /** The AWS Organization the accounts belong to (default: LOCAL_ORGANIZATION, matching seed.json). */
   organization?: OrganizationSeed;
+  /**
+   * State machines served over Step Functions' API (StartExecution, DescribeExecution,
+   * StopExecution, ListExecutions); their runs happen in this process. Default: none.
+   */
+  stateMachines?: readonly LocalStateMachine[];
 }
 
 export interface LocalAws {
@@ -43,11 +50,12 @@ export interface LocalAws {
   region: string;
   /** The execution role's session: what `sls invoke local` runs with. */
   homeCredentials: TemporaryCredentials;
-  /** AWS_ENDPOINT_URL_STS, _EC2 and _EVENTBRIDGE for a child process. */
+  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE and _SFN for a child process. */
   endpointEnv: {
     AWS_ENDPOINT_URL_STS: string;
     AWS_ENDPOINT_URL_EC2: string;
     AWS_ENDPOINT_URL_EVENTBRIDGE: string;
+    AWS_ENDPOINT_URL_SFN: string;
   };
   seed: Seed;
   world: World;
@@ -55,8 +63,16 @@ export interface LocalAws {
   calls: CallCounters;
   /** Events PutEvents accepted (GET /_local/events). */
   events: RecordedEvents;
+  /** Step Functions executions (DescribeExecution's view, and `finished(arn)` to await one). */
+  executions: StateMachineExecutions;
   throttles: ThrottleRegistry;
   clock: Clock;
+  /**
+   * A session of any role (e.g. the engine starter's), as Lambda would hand its function: what
+   * it may do is the Authorizer's decision for that role ARN.
+   */
+  issueSession(roleArn: string, sessionName: string): TemporaryCredentials;
+  /** Stops every running execution, then closes the server. */
   stop(): Promise<void>;
 }
 
@@ -76,6 +92,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   faults.onBucketsChanged(() => throttles.reset());
   const calls = new CallCounters();
   const events = new RecordedEvents();
+  const executions = new StateMachineExecutions(options.stateMachines ?? []);
   const log = options.log ?? ((line: string) => console.error(line));
   const endpoint = {
     world,
@@ -84,6 +101,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     throttles,
     calls,
     events,
+    executions,
     wallNow: () => Date.now(),
     log,
   };
@@ -101,14 +119,34 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       AWS_ENDPOINT_URL_STS: server.url,
       AWS_ENDPOINT_URL_EC2: server.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: server.url,
+      AWS_ENDPOINT_URL_SFN: server.url,
     },
     seed,
     world,
     faults,
     calls,
     events,
+    executions,
     throttles,
     clock,
-    stop: () => server.close(),
+    issueSession(arn, sessionName) {
+      const [, , , , accountId = '', resource = ''] = arn.split(':');
+      const session = world.sessions.issue({
+        role: {
+          accountId,
+          name: resource.split('/').at(-1) ?? resource,
+          arn,
+          roleId: roleUniqueId(arn),
+          maxSessionDurationSeconds: 3600,
+        },
+        sessionName,
+        lifetimeSeconds: 3600,
+      });
+      return credentialsOf(session);
+    },
+    async stop() {
+      executions.stopAll();
+      await server.close();
+    },
   };
 }

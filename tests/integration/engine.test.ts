@@ -7,7 +7,7 @@
  * Distributed Map specifics (Express children, MaxConcurrency at scale, tolerated failures).
  */
 
-import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
+import { runEngineLocally } from '../../scripts/lib/engine/local-engine';
 import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
 import type { AdjustableClock } from '../../scripts/local-aws';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
@@ -49,22 +49,6 @@ interface FinishedRun {
   failedItems: number[];
 }
 
-async function loadEngine(harness: Harness, maxTargetsPerBatch: string): Promise<EngineHandlers> {
-  await harness.loadFunction({ env: { ENGINE_MAX_TARGETS_PER_BATCH: maxTargetsPerBatch } });
-  let handlers: EngineHandlers | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handlers = {
-      plan: (await import('../../handlers/engine/plan')).handler as EngineHandlers['plan'],
-      work: (await import('../../handlers/engine/work')).handler as EngineHandlers['work'],
-      recheck: (await import('../../handlers/engine/recheck')).handler as EngineHandlers['recheck'],
-      summarise: (await import('../../handlers/engine/summarise'))
-        .handler as EngineHandlers['summarise'],
-    };
-  });
-  if (!handlers) throw new Error('the engine handlers did not load');
-  return handlers;
-}
-
 describe('integration: the packaged state machine runs the nightly stop', () => {
   let harness: Harness;
 
@@ -89,7 +73,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
 
   it('stops every managed instance, waits through Wait states, and summarises', async () => {
     // Prepare: two targets per work item, so the five targets make three items
-    const handlers = await loadEngine(harness, '2');
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' });
     const definition = packagedEngineDefinition(harness.packaged.template);
     const before = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
       (i) => i.state === 'running',
@@ -158,7 +142,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
 
   it('lets an earlier stop finish: a start run skips the instance still stopping, starts the rest, reports the fallback', async () => {
     // Prepare: an earlier run's stop still under way on WEB_1 (60 s at real speed)
-    const handlers = await loadEngine(harness, '2');
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' });
     const definition = packagedEngineDefinition(harness.packaged.template);
     const { world, clock } = harness.endpoint.aws;
     world.beginStart(WEB_1, false);

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import type { RunResult } from '../../handlers/core/results';
+import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
 import {
   type LocalEndpoint,
   type PackagedStage,
@@ -22,6 +23,7 @@ import {
   packagedStageConfig,
   startLocalEndpoint,
 } from '../../scripts/lib/local-run';
+import type { WorldPrincipal } from '../../scripts/lib/policy-authorizer';
 import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
 
 type HttpHandler = typeof import('../../handlers/http')['handler'];
@@ -61,6 +63,8 @@ export interface Harness {
   endpoint: LocalEndpoint;
   packaged: PackagedStage;
   loadFunction(options?: LoadOptions): Promise<LoadedFunction>;
+  /** The engine's four handlers, loaded like loadFunction (a fresh container each). */
+  loadEngine(env?: Record<string, string>): Promise<EngineHandlers>;
   /** Calls the endpoint answered, e.g. `calls({ action: 'AssumeRole', outcome: 'OK' })`. */
   calls(filter?: CallFilter): number;
   /** Every outcome other than OK the endpoint answered (throttling, errors, DryRun answers). */
@@ -73,6 +77,8 @@ export interface HarnessOptions {
   faults?: FaultPatch;
   /** Target roles rendered from this parsed template instead of resources/target-account-role.yml. */
   targetTemplate?: unknown;
+  /** Further principals with identity policies (the policy authorizer's world). */
+  principals?: WorldPrincipal[];
 }
 
 function context(functionName: string): Context {
@@ -143,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     settings: { ...TEST_TRANSITIONS, ...options.settings },
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),
+    ...(options.principals ? { principals: options.principals } : {}),
     log: () => undefined,
   });
   let packaged: PackagedStage;
@@ -163,9 +170,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Unit-test defaults (setup-env) must not leak in: a static key without a session token.
   setEnv({ ...endpoint.clientEnv(), ...TEST_WAITER });
 
-  return {
+  const harness: Harness = {
     endpoint,
     packaged,
+    async loadEngine(env = {}) {
+      await harness.loadFunction({ env });
+      let handlers: EngineHandlers | undefined;
+      await jest.isolateModulesAsync(async () => {
+        handlers = {
+          plan: (await import('../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+          work: (await import('../../handlers/engine/work')).handler as EngineHandlers['work'],
+          recheck: (await import('../../handlers/engine/recheck'))
+            .handler as EngineHandlers['recheck'],
+          summarise: (await import('../../handlers/engine/summarise'))
+            .handler as EngineHandlers['summarise'],
+        };
+      });
+      if (!handlers) throw new Error('the engine handlers did not load');
+      return handlers;
+    },
     async loadFunction(load = {}) {
       const baseConfig = packagedStageConfig(packaged);
       const config = load.editConfig ? load.editConfig(structuredClone(baseConfig)) : baseConfig;
@@ -211,6 +234,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await endpoint.stop();
     },
   };
+  return harness;
 }
 
 /** The result for one (account, region); fails the test when the run did not report it. */

@@ -8,7 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { StateMachine } from 'aws-local-stepfunctions';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+} from 'aws-local-stepfunctions';
 import { ENGINE_FUNCTIONS } from './state-machine';
 
 type JSONValue = Parameters<StateMachine['run']>[0];
@@ -27,6 +32,8 @@ export interface EngineHandlers {
 
 export interface LocalRunOptions {
   executionName: string;
+  /** `$$.Execution.Id` (the execution ARN), when the run is served as a Step Functions execution. */
+  executionArn?: string;
   /** Milliseconds each Wait state takes here (waitSeconds x 1000 x time factor). */
   waitMs: number;
   /** Seen for every state and Map iteration event, e.g. to show progress. */
@@ -104,16 +111,61 @@ export function taskRoles(definition: {
   return roles;
 }
 
-export async function runEngineLocally(
+/** How a local run ended, in Step Functions' terms (DescribeExecution's status, error, cause). */
+export type LocalRunOutcome =
+  | { status: 'SUCCEEDED'; result: LocalRunResult }
+  | { status: 'FAILED'; error: string; cause: string }
+  | { status: 'TIMED_OUT' }
+  | { status: 'ABORTED' };
+
+export interface LocalRun {
+  /** Settles when the run ends, however it ends; never rejects. */
+  outcome: Promise<LocalRunOutcome>;
+  /**
+   * Stops the run (the library's abort): no further state, Map iteration or Task starts; a
+   * handler already called finishes, as an in-flight Lambda invocation does, and its result is
+   * dropped.
+   */
+  abort(): void;
+}
+
+/** A run that failed, with the Step Functions error name and cause. */
+export class LocalRunFailedError extends Error {
+  constructor(
+    readonly error: string,
+    readonly runCause: string,
+  ) {
+    super(`the state machine failed: ${error}: ${runCause}`);
+    this.name = 'LocalRunFailedError';
+  }
+}
+
+/** Validating a definition takes the library a few hundred ms: once per definition object. */
+const machines = new WeakMap<Record<string, unknown>, StateMachine>();
+
+function machineFor(definition: Record<string, unknown>): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
+/** Starts a run and returns at once; `outcome` tells how it ended. */
+export function startEngineRun(
   definition: Record<string, unknown>,
   handlers: EngineHandlers,
   input: unknown,
   options: LocalRunOptions,
-): Promise<LocalRunResult> {
+): LocalRun {
   const taskCalls: Record<string, number> = {};
+  let aborted = false;
   const overrides: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
   for (const [stateName, role] of taskRoles(definition)) {
     overrides[stateName] = async (event) => {
+      // The library checks its abort signal between states, not before a Map's next iteration.
+      if (aborted) throw new Error('the execution was stopped');
       taskCalls[stateName] = (taskCalls[stateName] ?? 0) + 1;
       const result = await handlers[role](
         event as never,
@@ -122,13 +174,18 @@ export async function runEngineLocally(
       return result as JSONValue;
     };
   }
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-  const execution = machine.run(input as JSONValue, {
+  const execution = machineFor(definition).run(input as JSONValue, {
     overrides: {
       taskResourceLocalHandlers: overrides,
       waitTimeOverrides: { WaitForTransitions: options.waitMs },
     },
-    context: { Execution: { Name: options.executionName, Input: input as JSONValue } },
+    context: {
+      Execution: {
+        Name: options.executionName,
+        Input: input as JSONValue,
+        ...(options.executionArn ? { Id: options.executionArn } : {}),
+      },
+    },
   });
   let parentTransitions = 0;
   let mapIterations = 0;
@@ -139,7 +196,46 @@ export async function runEngineLocally(
       options.onEvent?.(event);
     }
   })();
-  const output = await execution.result;
-  await counting;
-  return { output, taskCalls, parentTransitions, mapIterations };
+  const outcome = execution.result.then(
+    async (output): Promise<LocalRunOutcome> => {
+      await counting;
+      return {
+        status: 'SUCCEEDED',
+        result: { output, taskCalls, parentTransitions, mapIterations },
+      };
+    },
+    (thrown: unknown): LocalRunOutcome => {
+      if (thrown instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+      if (thrown instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT' };
+      // ExecutionError carries the state's RuntimeError (States.TaskFailed, a handler's error name).
+      const caught = thrown instanceof ExecutionError ? thrown.cause : thrown;
+      return caught instanceof Error
+        ? { status: 'FAILED', error: caught.name, cause: caught.message }
+        : { status: 'FAILED', error: 'States.Runtime', cause: String(caught) };
+    },
+  );
+  return {
+    outcome,
+    abort() {
+      aborted = true;
+      execution.abort();
+    },
+  };
+}
+
+/** Runs to the end: the result of a run that succeeded, else LocalRunFailedError. */
+export async function runEngineLocally(
+  definition: Record<string, unknown>,
+  handlers: EngineHandlers,
+  input: unknown,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
+  const outcome = await startEngineRun(definition, handlers, input, options).outcome;
+  if (outcome.status === 'SUCCEEDED') return outcome.result;
+  throw outcome.status === 'FAILED'
+    ? new LocalRunFailedError(outcome.error, outcome.cause)
+    : new LocalRunFailedError(
+        `States.${outcome.status === 'ABORTED' ? 'Aborted' : 'Timeout'}`,
+        outcome.status,
+      );
 }

@@ -35,6 +35,25 @@ export function packagedEngineDefinition(
   return JSON.parse(substituted) as Record<string, unknown>;
 }
 
+/** The ARN the packaged engine deploys as (`Ref` of the state machine: its StateMachineName). */
+export function packagedEngineStateMachineArn(
+  template: CfnTemplate,
+  region = 'eu-west-1',
+  accountId = '111111111111',
+  partition = 'aws',
+): string {
+  const properties = template.Resources[ENGINE_STATE_MACHINE_ID]?.Properties as
+    | { StateMachineName?: unknown }
+    | undefined;
+  const name = properties?.StateMachineName;
+  if (typeof name !== 'string') {
+    throw new PackagedDefinitionError(
+      `the packaged ${ENGINE_STATE_MACHINE_ID} has no literal StateMachineName; give the state machine a name in scripts/lib/engine/state-machine.ts`,
+    );
+  }
+  return `arn:${partition}:states:${region}:${accountId}:stateMachine:${name}`;
+}
+
 function readSub(value: unknown): [string, Record<string, unknown>] {
   if (typeof value === 'string') return [value, {}];
   const sub = (value as { 'Fn::Sub'?: unknown } | undefined)?.['Fn::Sub'];

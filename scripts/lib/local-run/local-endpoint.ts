@@ -12,6 +12,7 @@ import {
   type Clock,
   type FaultPatch,
   type LocalAws,
+  type LocalStateMachine,
   loadSeedFile,
   parseSeed,
   policyWorldFromSeed,
@@ -28,6 +29,7 @@ import {
   type PolicyAuthorizer,
   type PolicyWorld,
   type RequestCheck,
+  type WorldPrincipal,
 } from '../policy-authorizer';
 import type { Env } from './cli-env';
 import { type PackagedStage, type PackagedStageResult, packagedStage } from './packaged-stage';
@@ -64,6 +66,13 @@ export interface LocalEndpointOptions {
   log?: (line: string) => void;
   /** The AWS Organization of the accounts (default: the one matching seed.json). */
   organization?: OrganizationSeed;
+  /**
+   * Further roles or users with their identity policies (e.g. an operator who may read the
+   * engine's executions); `aws.issueSession(arn, name)` gives a session of one.
+   */
+  principals?: WorldPrincipal[];
+  /** State machines served over Step Functions' API (or `aws.executions.register` later). */
+  stateMachines?: LocalStateMachine[];
 }
 
 export interface LocalEndpointReady {
@@ -80,7 +89,7 @@ export interface LocalEndpoint {
   ready: Promise<LocalEndpointReady>;
   /**
    * What a process running the function against this endpoint needs, and nothing more: the home
-   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2. Put it in a
+   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2/EVENTBRIDGE/SFN. Put it in a
    * child's environment (or a test's), never in this process's.
    */
   clientEnv(): Env;
@@ -94,7 +103,10 @@ export async function startLocalEndpoint(
     typeof options.seed === 'object' ? parseSeed(options.seed) : loadSeedFile(options.seed);
   // The seed describes the world by shape (scripts/local-aws/authorizer-source.ts); the
   // policy module types its parameters more narrowly.
-  const world = policyWorldFromSeed(seed) as unknown as PolicyWorld;
+  const seeded = policyWorldFromSeed(seed) as unknown as PolicyWorld;
+  const world: PolicyWorld = options.principals
+    ? { ...seeded, principals: [...(seeded.principals ?? []), ...options.principals] }
+    : seeded;
   const packaging: Promise<PackagedStageResult> = options.packaged
     ? Promise.resolve({ packaged: options.packaged, packagedNow: false, durationMs: 0 })
     : packagedStage(seed.home.stage, {
@@ -131,6 +143,7 @@ export async function startLocalEndpoint(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.organization ? { organization: options.organization } : {}),
+    ...(options.stateMachines ? { stateMachines: options.stateMachines } : {}),
   });
 
   return {
@@ -146,6 +159,7 @@ export async function startLocalEndpoint(
       AWS_ENDPOINT_URL_STS: aws.endpointEnv.AWS_ENDPOINT_URL_STS,
       AWS_ENDPOINT_URL_EC2: aws.endpointEnv.AWS_ENDPOINT_URL_EC2,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
+      AWS_ENDPOINT_URL_SFN: aws.endpointEnv.AWS_ENDPOINT_URL_SFN,
     }),
     stop: () => aws.stop(),
   };

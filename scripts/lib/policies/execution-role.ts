@@ -24,6 +24,20 @@ export interface ExecutionRole {
   permissionsBoundaryArn?: string;
 }
 
+/**
+ * Another role of the stack that functions run as (the engine's starter and its log-only
+ * functions): no sts:AssumeRole, but its own permissions, e.g. states:StartExecution.
+ */
+export interface StackRole {
+  logicalId: string;
+  /**
+   * CloudFormation names a role without RoleName `<stack>-<logical ID>-<random>`; offline it is
+   * `<service>-<stage>-<logical ID>`, so local sessions of it have a stable ARN.
+   */
+  roleArn: string;
+  policies: NamedPolicy[];
+}
+
 export interface LambdaFunction {
   logicalId: string;
   name: string;
@@ -37,6 +51,8 @@ export interface ResolvedStage {
   partition: string;
   homeAccountId: string;
   executionRole: ExecutionRole;
+  /** The stack's other function roles (their own policies, never sts:AssumeRole). */
+  stackRoles?: StackRole[];
   functions: LambdaFunction[];
   /** The stage params as the functions get them (bundled), validated by the same schema. */
   config: StageConfig;
@@ -106,6 +122,10 @@ function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnCon
       if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
       if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
       if (type === 'AWS::Scheduler::ScheduleGroup') return property(logicalId, 'Name');
+      if (type === 'AWS::StepFunctions::StateMachine') {
+        const { partition, region, accountId } = pseudo;
+        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${property(logicalId, 'StateMachineName')}`;
+      }
       throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
     },
     getAtt(logicalId, attribute) {
@@ -186,6 +206,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       arn: ctx.getAtt?.(id, 'Arn') as string,
     }));
   const scheduler = schedulerSide(template, ctx);
+  const stackRoles = otherFunctionRoles(packaged, ctx, logicalId, home.accountId, partition);
   return {
     stage: packaged.stage,
     service: packaged.service,
@@ -209,10 +230,52 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       managedPolicyArns: props.ManagedPolicyArns ?? [],
       ...(props.PermissionsBoundary ? { permissionsBoundaryArn: props.PermissionsBoundary } : {}),
     },
+    stackRoles,
     functions,
     config: stageConfigOf(packaged),
     ...(scheduler ? { scheduler } : {}),
   };
+}
+
+/** The roles functions run as, other than the execution role, with their inline policies. */
+function otherFunctionRoles(
+  packaged: PackagedStage,
+  ctx: CfnContext,
+  executionRoleId: string,
+  accountId: string,
+  partition: string,
+): StackRole[] {
+  const { template } = packaged;
+  const ids = new Set(
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0])
+      .filter((id): id is string => typeof id === 'string' && id !== executionRoleId),
+  );
+  return [...ids].flatMap((logicalId) => {
+    let props: {
+      RoleName?: string;
+      Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
+    };
+    try {
+      props = evaluate(template.Resources[logicalId]?.Properties, ctx, logicalId) as typeof props;
+    } catch {
+      // A role this reader cannot evaluate is left out: its sessions are then refused everything.
+      return [];
+    }
+    const name = props.RoleName ?? `${packaged.service}-${packaged.stage}-${logicalId}`;
+    return [
+      {
+        logicalId,
+        roleArn: `arn:${partition}:iam::${accountId}:role/${name}`,
+        policies: (props.Policies ?? []).map((p) => ({
+          name: p.PolicyName,
+          source: `${logicalId} in the packaged template`,
+          policy: p.PolicyDocument,
+        })),
+      },
+    ];
+  });
 }
 
 /** The configuration the function bundles carry, validated by the schema the functions use. */
