@@ -11,6 +11,8 @@ import { handleOrganizationsRequest, isOrganizationsRequest } from './organizati
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
 import { API_VERSIONS, checkRequestShape } from './request-shape';
+import { handleSchedulerRequest, isSchedulerRequest } from './scheduler-service';
+import type { ScheduleStore } from './scheduler-store';
 import type { ActionDefinition, ServiceContext } from './service-context';
 import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
 import { stsErrors } from './sts-errors';
@@ -20,6 +22,8 @@ export interface EndpointState extends ServiceContext {
   calls: CallCounters;
   /** EventBridge events accepted (events-put-events.ts). */
   events: RecordedEvents;
+  /** EventBridge Scheduler's schedules (scheduler-service.ts). */
+  schedules: ScheduleStore;
   /** Real time, for signature freshness. */
   wallNow: () => number;
   log: (line: string) => void;
@@ -49,6 +53,8 @@ export async function handleAwsRequest(
   if (isEventsRequest(request)) return handleEventsRequest(state, request);
   // JSON 1.1 (Organizations) is routed by its X-Amz-Target header before the query protocols.
   if (isOrganizationsRequest(request)) return handleOrganizationsRequest(state, request);
+  // EventBridge Scheduler speaks restJson1 (paths and methods), routed by its signing name.
+  if (isSchedulerRequest(request)) return handleSchedulerRequest(state, request);
   const requestId = randomUUID();
   // A Query request may carry parameters in the URL as well as in the form body: both are read,
   // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).

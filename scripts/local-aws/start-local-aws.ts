@@ -10,6 +10,7 @@ import { listen } from './http-server';
 import { loadSeedFile, parseSeed } from './load-seed';
 import { LOCAL_ORGANIZATION, type OrganizationSeed } from './organizations-model';
 import { attachOrganization } from './organizations-service';
+import { type ScheduleSeed, ScheduleStore } from './scheduler-store';
 import type { Seed, SeedInput, WorldSettings } from './seed-schema';
 import { credentialsOf } from './sessions';
 import { ThrottleRegistry } from './throttling';
@@ -33,6 +34,8 @@ export interface StartLocalAwsOptions {
   log?: (line: string) => void;
   /** The AWS Organization the accounts belong to (default: LOCAL_ORGANIZATION, matching seed.json). */
   organization?: OrganizationSeed;
+  /** EventBridge Scheduler's schedules (e.g. schedulesFromTemplate of the packaged stage); none by default. */
+  schedules?: readonly ScheduleSeed[];
 }
 
 export interface LocalAws {
@@ -43,11 +46,12 @@ export interface LocalAws {
   region: string;
   /** The execution role's session: what `sls invoke local` runs with. */
   homeCredentials: TemporaryCredentials;
-  /** AWS_ENDPOINT_URL_STS, _EC2 and _EVENTBRIDGE for a child process. */
+  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE and _SCHEDULER for a child process. */
   endpointEnv: {
     AWS_ENDPOINT_URL_STS: string;
     AWS_ENDPOINT_URL_EC2: string;
     AWS_ENDPOINT_URL_EVENTBRIDGE: string;
+    AWS_ENDPOINT_URL_SCHEDULER: string;
   };
   seed: Seed;
   world: World;
@@ -55,6 +59,8 @@ export interface LocalAws {
   calls: CallCounters;
   /** Events PutEvents accepted (GET /_local/events). */
   events: RecordedEvents;
+  /** EventBridge Scheduler's schedules; `schedules.seed(...)` adds more. */
+  schedules: ScheduleStore;
   throttles: ThrottleRegistry;
   clock: Clock;
   stop(): Promise<void>;
@@ -76,6 +82,8 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   faults.onBucketsChanged(() => throttles.reset());
   const calls = new CallCounters();
   const events = new RecordedEvents();
+  const schedules = new ScheduleStore();
+  schedules.seed(options.schedules ?? []);
   const log = options.log ?? ((line: string) => console.error(line));
   const endpoint = {
     world,
@@ -84,6 +92,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     throttles,
     calls,
     events,
+    schedules,
     wallNow: () => Date.now(),
     log,
   };
@@ -101,12 +110,14 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       AWS_ENDPOINT_URL_STS: server.url,
       AWS_ENDPOINT_URL_EC2: server.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: server.url,
+      AWS_ENDPOINT_URL_SCHEDULER: server.url,
     },
     seed,
     world,
     faults,
     calls,
     events,
+    schedules,
     throttles,
     clock,
     stop: () => server.close(),

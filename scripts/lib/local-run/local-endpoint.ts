@@ -17,6 +17,7 @@ import {
   policyWorldFromSeed,
   type Seed,
   type SeedInput,
+  schedulesFromTemplate,
   startLocalAws,
   type WorldSettings,
 } from '../../local-aws';
@@ -133,11 +134,26 @@ export async function startLocalEndpoint(
     ...(options.organization ? { organization: options.organization } : {}),
   });
 
+  // The local Scheduler holds the stage's schedules as the packaged stack would deploy them.
+  const seeded = ready.then(({ packaging: result }) => {
+    aws.schedules.seed(
+      schedulesFromTemplate(result.packaged.template, {
+        accountId: seed.home.accountId,
+        region: seed.home.region,
+        stackName: `${result.packaged.service}-${seed.home.stage}`,
+      }),
+    );
+  });
+  seeded.catch(() => undefined);
+
   return {
     aws,
     seed,
     stage: seed.home.stage,
-    ready: ready.then(({ packaging: result, loaded }) => ({ packaging: result, loaded })),
+    ready: Promise.all([ready, seeded]).then(([{ packaging: result, loaded }]) => ({
+      packaging: result,
+      loaded,
+    })),
     clientEnv: () => ({
       AWS_ACCESS_KEY_ID: aws.homeCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: aws.homeCredentials.secretAccessKey,
