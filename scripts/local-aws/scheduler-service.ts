@@ -187,13 +187,13 @@ async function listSchedules(
 ) {
   const group = one(query, 'ScheduleGroup') ?? 'default';
   const maxResults = one(query, 'MaxResults');
-  const state_ = one(query, 'State');
+  const stateFilter = one(query, 'State');
   const prefix = one(query, 'NamePrefix');
   const token = one(query, 'NextToken');
   const problems = new ValidationProblems();
   checkGroupName('ScheduleGroup', group, problems);
   checkScheduleName('NamePrefix', prefix, problems);
-  problems.oneOf('State', state_, ['ENABLED', 'DISABLED']);
+  problems.oneOf('State', stateFilter, ['ENABLED', 'DISABLED']);
   const pageSize = maxResults === undefined ? state.schedules.defaultPageSize : Number(maxResults);
   if (maxResults !== undefined) problems.integer('MaxResults', pageSize, 1, MAX_PAGE);
   problems.string('NextToken', token, 1, 2048);
@@ -208,7 +208,7 @@ async function listSchedules(
     .filter(
       (s) =>
         (prefix === undefined || s.Name.startsWith(prefix)) &&
-        (state_ === undefined || s.State === state_),
+        (stateFilter === undefined || s.State === stateFilter),
     )
     .filter((s) => after === undefined || s.Name > after);
   const page = matching.slice(0, pageSize);

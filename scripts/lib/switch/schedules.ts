@@ -27,7 +27,7 @@ export interface ScheduleOutcome {
   name: string;
   outcome: ScheduleOutcomeKind;
   /** The State it ends in, as far as known. */
-  state?: ScheduleState | string;
+  state?: string;
   /** Why it failed (AWS's error name and message). */
   error?: string;
 }
