@@ -61,7 +61,11 @@ export interface Ec2Check {
 
 /**
  * Any other call, with the request context IAM would see: events:PutEvents on a bus ARN, the
- * KMS grant EC2 asks for, the tag actions' aws:RequestTag/*, and verify's KMS and IAM checks.
+ * KMS grant EC2 asks for, the tag actions' aws:RequestTag/*, verify's KMS and IAM checks, and
+ * EventBridge Scheduler's (scripts/local-aws/scheduler-service.ts): scheduler:ListSchedules on
+ * `*` (it has no resource type), scheduler:GetSchedule and scheduler:UpdateSchedule on the
+ * schedule's ARN, and for UpdateSchedule iam:PassRole on the target's role with
+ * iam:PassedToService = scheduler.amazonaws.com.
  */
 export interface ActionCheck {
   /** The calling session, user or root ARN. */

@@ -8,6 +8,7 @@ import {
   ORGANIZATION_READER_POLICY,
   ORGANIZATION_READER_ROLE,
 } from './organizations-model';
+import { STAGE_OPERATOR_ROLE, stageOperatorPolicy } from './scheduler-operator';
 import type { Seed } from './seed-schema';
 
 /**
@@ -73,13 +74,18 @@ export function policyWorldFromSeed(seed: Seed): SeedPolicyWorld {
         account.organizationId ? [[account.accountId, account.organizationId]] : [],
       ),
     ),
-    // The management account's read-only role that `npm run targets` signs with.
+    // The management account's read-only role that `npm run targets` signs with, and the home
+    // account's operator role that `npm run switch` signs with.
     principals: [
       {
         arn: roleArn(MANAGEMENT_ACCOUNT_ID, ORGANIZATION_READER_ROLE),
         identityPolicies: [
           { name: 'read-organization', policy: structuredClone(ORGANIZATION_READER_POLICY) },
         ],
+      },
+      {
+        arn: roleArn(seed.home.accountId, STAGE_OPERATOR_ROLE),
+        identityPolicies: [{ name: 'stage-switch', policy: stageOperatorPolicy(seed) }],
       },
     ],
   };

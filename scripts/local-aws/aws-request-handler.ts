@@ -11,6 +11,8 @@ import { handleOrganizationsRequest, isOrganizationsRequest } from './organizati
 import { QueryParams } from './query-params';
 import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
 import { API_VERSIONS, checkRequestShape } from './request-shape';
+import { handleSchedulerRequest, isSchedulerRequest } from './scheduler-service';
+import type { ScheduleStore } from './scheduler-store';
 import type { ActionDefinition, ServiceContext } from './service-context';
 import { parseAuthorization, type ReceivedRequest } from './sigv4-verify';
 import type { StateMachineExecutions } from './states-executions';
@@ -24,6 +26,8 @@ export interface EndpointState extends ServiceContext {
   events: RecordedEvents;
   /** Step Functions executions of the registered state machines (states-service.ts). */
   executions: StateMachineExecutions;
+  /** EventBridge Scheduler's schedules (scheduler-service.ts). */
+  schedules: ScheduleStore;
   /** Real time, for signature freshness. */
   wallNow: () => number;
   log: (line: string) => void;
@@ -55,6 +59,8 @@ export async function handleAwsRequest(
   if (isOrganizationsRequest(request)) return handleOrganizationsRequest(state, request);
   // Step Functions speaks JSON 1.0, routed by X-Amz-Target too.
   if (isStatesRequest(request)) return handleStatesRequest(state, request);
+  // EventBridge Scheduler speaks restJson1 (paths and methods), routed by its signing name.
+  if (isSchedulerRequest(request)) return handleSchedulerRequest(state, request);
   const requestId = randomUUID();
   // A Query request may carry parameters in the URL as well as in the form body: both are read,
   // so a parameter in the URL cannot slip past the checks (the body wins a name given twice).

@@ -15,6 +15,18 @@ export type { TemporaryCredentials } from './credentials';
 export { DEFAULT_FAULTS, type FaultPatch, type FaultSettings } from './faults';
 export type { InstanceView } from './instances';
 export { DEFAULT_SEED_PATH, loadSeedFile, parseSeed, SeedError } from './load-seed';
+export {
+  generatedRoleName,
+  SchedulerSeedError,
+  schedulesFromTemplate,
+  type TemplateContext,
+} from './scheduler-seed';
+export {
+  type ScheduleSeed,
+  type ScheduleState,
+  ScheduleStore,
+  type StoredSchedule,
+} from './scheduler-store';
 export type { Seed, SeedInput, TargetRoleParameters, WorldSettings } from './seed-schema';
 export { type LocalAws, type StartLocalAwsOptions, startLocalAws } from './start-local-aws';
 export {

@@ -11,6 +11,7 @@ import { listen } from './http-server';
 import { loadSeedFile, parseSeed } from './load-seed';
 import { LOCAL_ORGANIZATION, type OrganizationSeed } from './organizations-model';
 import { attachOrganization } from './organizations-service';
+import { type ScheduleSeed, ScheduleStore } from './scheduler-store';
 import type { Seed, SeedInput, WorldSettings } from './seed-schema';
 import { credentialsOf } from './sessions';
 import { type LocalStateMachine, StateMachineExecutions } from './states-executions';
@@ -40,6 +41,8 @@ export interface StartLocalAwsOptions {
    * StopExecution, ListExecutions); their runs happen in this process. Default: none.
    */
   stateMachines?: readonly LocalStateMachine[];
+  /** EventBridge Scheduler's schedules (e.g. schedulesFromTemplate of the packaged stage); none by default. */
+  schedules?: readonly ScheduleSeed[];
 }
 
 export interface LocalAws {
@@ -50,12 +53,13 @@ export interface LocalAws {
   region: string;
   /** The execution role's session: what `sls invoke local` runs with. */
   homeCredentials: TemporaryCredentials;
-  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE and _SFN for a child process. */
+  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE, _SFN and _SCHEDULER for a child process. */
   endpointEnv: {
     AWS_ENDPOINT_URL_STS: string;
     AWS_ENDPOINT_URL_EC2: string;
     AWS_ENDPOINT_URL_EVENTBRIDGE: string;
     AWS_ENDPOINT_URL_SFN: string;
+    AWS_ENDPOINT_URL_SCHEDULER: string;
   };
   seed: Seed;
   world: World;
@@ -65,6 +69,8 @@ export interface LocalAws {
   events: RecordedEvents;
   /** Step Functions executions (DescribeExecution's view, and `finished(arn)` to await one). */
   executions: StateMachineExecutions;
+  /** EventBridge Scheduler's schedules; `schedules.seed(...)` adds more. */
+  schedules: ScheduleStore;
   throttles: ThrottleRegistry;
   clock: Clock;
   /**
@@ -93,6 +99,8 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   const calls = new CallCounters();
   const events = new RecordedEvents();
   const executions = new StateMachineExecutions(options.stateMachines ?? []);
+  const schedules = new ScheduleStore();
+  schedules.seed(options.schedules ?? []);
   const log = options.log ?? ((line: string) => console.error(line));
   const endpoint = {
     world,
@@ -102,6 +110,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     calls,
     events,
     executions,
+    schedules,
     wallNow: () => Date.now(),
     log,
   };
@@ -120,6 +129,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       AWS_ENDPOINT_URL_EC2: server.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: server.url,
       AWS_ENDPOINT_URL_SFN: server.url,
+      AWS_ENDPOINT_URL_SCHEDULER: server.url,
     },
     seed,
     world,
@@ -127,6 +137,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     calls,
     events,
     executions,
+    schedules,
     throttles,
     clock,
     issueSession(arn, sessionName) {

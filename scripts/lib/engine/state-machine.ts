@@ -177,13 +177,18 @@ export function engineDefinition(options: EngineOptions) {
   };
 }
 
+/** The engine's state machine name, `<service>-<stage>-engine` (the stage switch stops its runs). */
+export function engineStateMachineName(service: string, stage: string): string {
+  return `${service}-${stage}-engine`;
+}
+
 /** serverless-step-functions' `stepFunctions.stateMachines` block. */
 export function engineStateMachines(options: EngineOptions) {
   return {
     engine: {
       /** A stable logical ID: the package test and the local run find the definition by it. */
       id: ENGINE_STATE_MACHINE_ID,
-      name: `${options.service}-${options.stage}-engine`,
+      name: engineStateMachineName(options.service, options.stage),
       type: 'STANDARD',
       definition: engineDefinition(options),
     },

@@ -18,6 +18,7 @@ import {
   policyWorldFromSeed,
   type Seed,
   type SeedInput,
+  schedulesFromTemplate,
   startLocalAws,
   type WorldSettings,
 } from '../../local-aws';
@@ -146,11 +147,26 @@ export async function startLocalEndpoint(
     ...(options.stateMachines ? { stateMachines: options.stateMachines } : {}),
   });
 
+  // The local Scheduler holds the stage's schedules as the packaged stack would deploy them.
+  const schedulesSeeded = ready.then(({ packaging: result }) => {
+    aws.schedules.seed(
+      schedulesFromTemplate(result.packaged.template, {
+        accountId: seed.home.accountId,
+        region: seed.home.region,
+        stackName: `${result.packaged.service}-${seed.home.stage}`,
+      }),
+    );
+  });
+  schedulesSeeded.catch(() => undefined);
+
   return {
     aws,
     seed,
     stage: seed.home.stage,
-    ready: ready.then(({ packaging: result, loaded }) => ({ packaging: result, loaded })),
+    ready: Promise.all([ready, schedulesSeeded]).then(([{ packaging: result, loaded }]) => ({
+      packaging: result,
+      loaded,
+    })),
     clientEnv: () => ({
       AWS_ACCESS_KEY_ID: aws.homeCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: aws.homeCredentials.secretAccessKey,
@@ -160,6 +176,7 @@ export async function startLocalEndpoint(
       AWS_ENDPOINT_URL_EC2: aws.endpointEnv.AWS_ENDPOINT_URL_EC2,
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
       AWS_ENDPOINT_URL_SFN: aws.endpointEnv.AWS_ENDPOINT_URL_SFN,
+      AWS_ENDPOINT_URL_SCHEDULER: aws.endpointEnv.AWS_ENDPOINT_URL_SCHEDULER,
     }),
     stop: () => aws.stop(),
   };

@@ -8,7 +8,7 @@ import { parseCfnYaml } from './cfn-yaml';
 import { SERVERLESS_YML } from './paths';
 
 /** `${opt:stage, 'dev'}` -> `dev`; a plain value is returned as is. */
-function fallbackOf(value: unknown): string | undefined {
+export function fallbackOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^\$\{opt:\w+,\s*['"]?([\w-]+)['"]?\s*\}$/.exec(value.trim());
   if (match) return match[1];

@@ -75,6 +75,11 @@ export interface ServiceNames {
   stage: string;
 }
 
+/** A schedule's name in AWS, `<service>-<stage>-<name>`, within Scheduler's 64 characters. */
+export function scheduleNameFor({ service, stage }: ServiceNames, name: string): string {
+  return `${service}-${stage}-${name}`.slice(0, 64);
+}
+
 export function scheduleLogicalId(schedule: ScheduleConfig): string {
   return `Schedule${schedule.name.replace(/[^0-9A-Za-z]/g, '')}`;
 }
@@ -111,7 +116,7 @@ export function scheduleResources(
     resources[scheduleLogicalId(schedule)] = {
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
-        Name: `${service}-${stage}-${schedule.name}`.slice(0, 64),
+        Name: scheduleNameFor({ service, stage }, schedule.name),
         // Ref of a ScheduleGroup is its name; it also orders the group before its schedules.
         GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
         Description: `${schedule.request.action} on ${schedule.expression} (${schedule.timezone})`,
