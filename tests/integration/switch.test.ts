@@ -2,16 +2,22 @@
  * The stage switch in-process against the local endpoint over real HTTP: the real Scheduler and
  * STS clients, the local stage's schedules as its packaged CloudFormation declares them, and the
  * real policy authorizer evaluating the switch's least-privilege policy for the operator role.
- * Step Functions is not served by the endpoint yet, so only the SFN client is mocked.
+ * The pause stops a real execution of the packaged engine on the endpoint's Step Functions; the
+ * other cases mock the SFN client, since what they prove is about the schedules.
  */
 import {
   GetScheduleCommand,
   type GetScheduleCommandOutput,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
+import {
+  packagedEngineDefinition,
+  packagedEngineStateMachineArn,
+} from '../../scripts/lib/engine/packaged-definition';
 import { type LocalEndpoint, startLocalEndpoint } from '../../scripts/lib/local-run';
 import { exitCodeOf, renderSwitchReport } from '../../scripts/lib/switch/render-report';
 import { runSwitch, type SwitchInput } from '../../scripts/lib/switch/run-switch';
@@ -20,6 +26,9 @@ import { stageOperatorCredentials } from '../../scripts/local-aws/scheduler-oper
 const GROUP = 'xacct-ec2-local';
 const SCHEDULE = 'xacct-ec2-local-weekday-evening-stop';
 const OPERATOR_SESSION = 'arn:aws:sts::111111111111:assumed-role/xacct-ec2-operator/stage-switch';
+/** Work items of the held run, more than the packaged Map's MaxConcurrency (custom.engine). */
+const ITEMS = 100;
+const MAX_CONCURRENCY = 40;
 const ENGINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-local-engine';
 
 describe('Stage switch over the local endpoint', () => {
@@ -37,13 +46,14 @@ describe('Stage switch over the local endpoint', () => {
     // The endpoint is given here, by the test: the switch itself only uses the default chain.
     scheduler = new SchedulerClient({ region: aws.region, endpoint: aws.url, credentials });
     sts = new STSClient({ region: aws.region, endpoint: aws.url, credentials });
-    sfn = new SFNClient({ region: aws.region, credentials });
+    sfn = new SFNClient({ region: aws.region, endpoint: aws.url, credentials });
     input = { command: 'pause', service: 'xacct-ec2', stage: 'local', region: aws.region };
   });
 
   afterAll(async () => {
     scheduler.destroy();
     sts.destroy();
+    sfn.destroy();
     await endpoint.stop();
   });
 
@@ -57,24 +67,66 @@ describe('Stage switch over the local endpoint', () => {
   };
 
   it('pauses: the packaged schedule is DISABLED with every other field kept, the running run stopped with who paused', async () => {
-    // Prepare
-    const before = await current();
-    const sfnMock = mockClient(sfn);
-    sfnMock.on(ListExecutionsCommand).resolves({
-      executions: [
-        {
-          name: 'weekday-evening-stop-20261201T180000Z',
-          executionArn: `${ENGINE.replace(':stateMachine:', ':execution:')}:weekday-evening-stop-20261201T180000Z`,
-          stateMachineArn: ENGINE,
-          status: 'RUNNING',
-          startDate: new Date(),
-        },
-      ],
+    // Prepare: a real execution of the packaged engine, its first work item held in flight
+    const { aws } = endpoint;
+    const { packaged } = (await endpoint.ready).packaging;
+    expect(packagedEngineStateMachineArn(packaged.template, aws.region)).toBe(ENGINE);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    sfnMock.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    let workCalls = 0;
+    let summaries = 0;
+    const handlers: EngineHandlers = {
+      plan: async () => ({
+        action: 'stop',
+        origin: { kind: 'invoke' },
+        targets: ITEMS,
+        targetsPerBatch: 1,
+        batches: Array.from({ length: ITEMS }, (_, batch) => ({ batch })),
+        waitSeconds: 0,
+        maxChecks: 0,
+      }),
+      work: async () => {
+        workCalls += 1;
+        await held;
+        return { batch: 0 };
+      },
+      recheck: async () => ({}),
+      summarise: async () => {
+        summaries += 1;
+        return {};
+      },
+    };
+    aws.executions.register({
+      arn: ENGINE,
+      definition: { ...packagedEngineDefinition(packaged.template) },
+      handlers,
+      waitMs: 0,
+    });
+    const starter = new SFNClient({
+      region: aws.region,
+      endpoint: aws.url,
+      credentials: aws.issueSession(
+        'arn:aws:iam::111111111111:role/xacct-ec2-local-EngineStartRole',
+        'engine-start',
+      ),
+    });
+    const { executionArn } = await starter.send(
+      new StartExecutionCommand({
+        stateMachineArn: ENGINE,
+        name: 'weekday-evening-stop-20261201T180000Z',
+        input: JSON.stringify({ request: { action: 'stop' } }),
+      }),
+    );
+    starter.destroy();
+    while (workCalls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = await current();
 
     // Act
     const report = await runSwitch({ scheduler, sts, sfn }, { ...input, reason: 'drill' });
+    release();
+    await aws.executions.finished(executionArn ?? '');
 
     // Assess
     const after = await current();
@@ -83,16 +135,16 @@ describe('Stage switch over the local endpoint', () => {
     expect(after.State).toBe('DISABLED');
     expect(writable(after)).toEqual(writable(before));
     expect(before.Target?.RoleArn).toMatch(/:role\/xacct-ec2-local-SchedulerInvokeRole-/);
-    expect(sfnMock.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({
-      stateMachineArn: ENGINE,
-      statusFilter: 'RUNNING',
-    });
-    expect(sfnMock.commandCalls(StopExecutionCommand)[0]?.args[0].input.cause).toBe(
-      `Paused by ${OPERATOR_SESSION} with npm run switch: drill`,
-    );
+    // Read as the endpoint records it: the operator's policy rightly has no DescribeExecution.
+    const stopped = aws.executions.find(executionArn ?? '');
+    expect(stopped?.status).toBe('ABORTED');
+    expect(stopped?.cause).toBe(`Paused by ${OPERATOR_SESSION} with npm run switch: drill`);
+    // Stopped before starting new items: only the first MaxConcurrency items ever started.
+    expect(workCalls).toBeGreaterThan(0);
+    expect(workCalls).toBeLessThanOrEqual(MAX_CONCURRENCY);
+    expect(summaries).toBe(0);
     expect(renderSwitchReport(report)).toContain(`  ${SCHEDULE}: disabled`);
-    sfnMock.restore();
-  });
+  }, 30_000);
 
   it('pauses a second time without sending any UpdateSchedule, and says so', async () => {
     // Prepare
