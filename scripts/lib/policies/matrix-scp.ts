@@ -2,8 +2,8 @@
  * Matrix cases for the SCPs given with --scp, derived from each SCP's own Deny statements and
  * the stage's resources: a principal the statement does not except, whose own policy allows
  * everything, must be denied each listed action on each stage resource of a kind the statement
- * covers (so a Resource narrowed past one of the stage's functions or roles fails); each
- * excepted principal must be allowed; a tag-key statement must leave another tag key alone;
+ * covers (so a Resource narrowed past one of the stage's functions or roles fails); a role any
+ * statement of the SCP spares (its deploy role) must be allowed by every statement; a tag-key statement must leave another tag key alone;
  * and the product's own requests on what the SCP covers must still be allowed.
  */
 import { allowedContextKeysForRequest } from '@cloud-copilot/iam-simulate';
@@ -143,6 +143,7 @@ function scpCase(
 
 async function statementCases(
   p: Protection,
+  spared: readonly string[],
   stage: ResolvedStage,
   resources: StageResource[],
   scps: readonly WorldPolicy[],
@@ -191,7 +192,8 @@ async function statementCases(
   const [head] = shown;
   if (!head) return cases;
   const triggers = contextFor(contexts.triggers, head.allowed, controlTagValue) ?? {};
-  for (const pattern of p.exceptions) {
+  // A role one statement of the SCP spares (the deploy role) must be spared by all of them.
+  for (const pattern of spared) {
     const principal = exceptedPrincipal(pattern, head.resource.account);
     if (!principal) continue;
     cases.push(
@@ -269,12 +271,16 @@ export async function buildScpCases(
   const resources = [...homeResources(stage, template), ...targetResources(stage)];
   const cases: MatrixCase[] = [];
   for (const scp of scps) {
-    for (const read of protectionsOf(scp.name, scp.policy)) {
+    const reads = protectionsOf(scp.name, scp.policy);
+    const spared = [
+      ...new Set(reads.flatMap((r) => ('protection' in r ? r.protection.exceptions : []))),
+    ];
+    for (const read of reads) {
       if ('skipped' in read) {
         notes.push(read.skipped);
         continue;
       }
-      cases.push(...(await statementCases(read.protection, stage, resources, scps, notes)));
+      cases.push(...(await statementCases(read.protection, spared, stage, resources, scps, notes)));
     }
     cases.push(...productCases(scp, matrix, scpAccounts(stage)));
   }
