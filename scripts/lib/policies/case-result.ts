@@ -50,6 +50,9 @@ export function decidingShort(deciding: DecidingStatement[]): string {
     .join(' + ');
 }
 
+/** How the SCP hints begin; a failing row replaces it with the file and statement. */
+const SCP_NAMED_IN_FIX = 'The SCP file and statement named in the fix: ';
+
 const SCP_HINTS: Record<ScpRole, HintId> = {
   blocks: 'scpDoesNotBlock',
   exception: 'scpBlocksException',
@@ -68,10 +71,8 @@ function scpFix(source: ScpSource, deciding: DecidingStatement[]): { hint: HintI
     source.role !== 'blocks' && denied
       ? [denied.policy, statementLabel(denied)]
       : [source.policy, source.statement];
-  return {
-    hint,
-    fix: `${HINTS[hint].symptom}. Fix: ${policy}, statement ${statement}: ${HINTS[hint].fix}`,
-  };
+  const how = HINTS[hint].fix.replace(SCP_NAMED_IN_FIX, '');
+  return { hint, fix: `${HINTS[hint].symptom}. Fix: ${policy}, statement ${statement}: ${how}` };
 }
 
 /** The hint for an expected Allow that was denied: the first layer that said no. */
