@@ -202,9 +202,17 @@ describe('Function: verify', () => {
     // Act
     const report = await run({ serviceControlPolicies: [scp] });
 
-    // Assess
+    // Assess: the matrix rows, and the same requests shown under the SCP
     expect(report.ok).toBe(false);
-    expect(mismatchIds(report)).toEqual(['assume/from-function', 'assume/with-source-identity']);
+    expect(mismatchIds(report)).toEqual([
+      'assume/from-function',
+      'assume/with-source-identity',
+      'scp/deny-sts.json/product/assume/from-function',
+      'scp/deny-sts.json/product/assume/with-source-identity',
+    ]);
+    expect(mismatches(report).find((c) => c.scp)?.fix).toContain(
+      'Fix: deny-sts.json, statement DenyAssumeRole: leave sts:AssumeRole',
+    );
     expect(mismatches(report)[0]).toMatchObject({
       actual: 'ExplicitlyDenied',
       deciding: 'scp(deny-sts.json):DenyAssumeRole(Deny)',

@@ -6,7 +6,7 @@
  * statement of the SCP spares (its deploy role) must be allowed by every statement; a tag-key statement must leave another tag key alone;
  * and the product's own requests on what the SCP covers must still be allowed.
  */
-import { allowedContextKeysForRequest } from '@cloud-copilot/iam-simulate';
+import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import type { LoadedWorld } from '../policy-authorizer';
 import type { ResolvedStage } from './execution-role';
 import { type MatrixCase, type ScpRole, sessionArn, shortArn } from './matrix-case';
@@ -67,10 +67,15 @@ export function scpPrincipals(
   return [...new Set(arns)].map((arn) => ({ arn, identityPolicies: [ALLOW_ALL] }));
 }
 
-/** The context keys a request may carry, or undefined when the action does not apply to it. */
+/**
+ * The context keys a request may carry, or undefined when the action does not act on this
+ * resource: another service's resource, an action on `*` only, or another resource type.
+ */
 async function contextKeysFor(action: string, resourceArn: string): Promise<string[] | undefined> {
   const [service = '', name = ''] = action.split(':');
+  if (resourceArn.split(':')[2] !== service.toLowerCase()) return undefined;
   try {
+    if (await isWildcardOnlyAction(service, name)) return undefined;
     return await allowedContextKeysForRequest(service, name, resourceArn, false, undefined);
   } catch {
     return undefined;
@@ -120,7 +125,8 @@ function scpCase(
 ): MatrixCase {
   const { action, resource } = pair;
   return {
-    id: `scp/${p.policy}/${p.statement}/${role}/${action}/${resource.kind.replace(/ /g, '-')}`,
+    // Unique per request: the resource part of the ARN (function:…, role/…, schedule/…/…).
+    id: `scp/${p.policy}/${p.statement}/${role}/${action}/${resource.arn.split(':').slice(5).join(':')}`,
     title,
     target: resource.account,
     principal: shortArn(principalArn),
@@ -164,13 +170,21 @@ async function statementCases(
   // Every resource of a kind the statement covers must be covered: a narrowed pattern fails.
   const kinds = new Set(covered.map((r) => r.kind));
   const inScope = resources.filter((r) => kinds.has(r.kind));
+  // Which action applies to which resource type: the service reference's answer depends on the
+  // kind, so each action is asked once per kind, all at once.
+  const byKind = new Map<string, Promise<string[] | undefined>>();
+  const candidates = p.actions.flatMap((action) =>
+    inScope.map((resource) => {
+      const key = `${action}|${resource.kind}`;
+      if (!byKind.has(key)) byKind.set(key, contextKeysFor(action, resource.arn));
+      return { action, resource, keys: byKind.get(key) };
+    }),
+  );
   const pairs: Pair[] = [];
-  for (const action of p.actions) {
-    for (const resource of inScope) {
-      const allowed = await contextKeysFor(action, resource.arn);
-      if (allowed && contextFor(contexts.triggers, allowed, controlTagValue)) {
-        pairs.push({ action, resource, allowed });
-      }
+  for (const { action, resource, keys } of candidates) {
+    const allowed = await keys;
+    if (allowed && contextFor(contexts.triggers, allowed, controlTagValue)) {
+      pairs.push({ action, resource, allowed });
     }
   }
   // Each action once, and each resource once: every line of the statement shows in the matrix.
@@ -190,7 +204,12 @@ async function statementCases(
     return scpCase(p, 'blocks', pair, principal, context, `SCP blocks: ${pair.resource.kind}`);
   });
   const [head] = shown;
-  if (!head) return cases;
+  if (!head) {
+    notes.push(
+      `${where}: none of its actions applies to the stage's resources it covers; no cases`,
+    );
+    return cases;
+  }
   const triggers = contextFor(contexts.triggers, head.allowed, controlTagValue) ?? {};
   // A role one statement of the SCP spares (the deploy role) must be spared by all of them.
   for (const pattern of spared) {
@@ -227,8 +246,9 @@ async function statementCases(
 }
 
 /**
- * The product's own allowed requests (the matrix's) on what an SCP covers, once per case id, in
- * the home account and the first target: with the SCPs attached they must stay allowed.
+ * The product's own allowed requests (the matrix's) on what an SCP covers with an action of the
+ * same service, once per case id, in the home account and the first target: with the SCPs
+ * attached they must stay allowed.
  */
 function productCases(scp: WorldPolicy, matrix: MatrixCase[], accounts: string[]): MatrixCase[] {
   const statements = protectionsOf(scp.name, scp.policy).flatMap((r) =>
@@ -238,8 +258,12 @@ function productCases(scp: WorldPolicy, matrix: MatrixCase[], accounts: string[]
   const cases: MatrixCase[] = [];
   for (const c of matrix) {
     if (c.expected !== 'Allowed' || !accounts.includes(c.target) || seen.has(c.id)) continue;
-    const touching = statements.find((p) =>
-      p.resources.some((pat) => wildcardMatch(pat, c.resource)),
+    // Touched: the statement covers the resource with an action of the same service.
+    const service = c.action.split(':')[0]?.toLowerCase();
+    const touching = statements.find(
+      (p) =>
+        p.resources.some((pat) => wildcardMatch(pat, c.resource)) &&
+        p.actions.some((a) => a.split(':')[0]?.toLowerCase() === service),
     );
     if (!touching) continue;
     seen.add(c.id);
