@@ -6,7 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decidingShort, evaluateCase } from '../../scripts/lib/policies/case-result';
+import type { ResolvedStage } from '../../scripts/lib/policies/execution-role';
 import type { MatrixCase } from '../../scripts/lib/policies/matrix-case';
+import { buildScpCases } from '../../scripts/lib/policies/matrix-scp';
+import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
 import {
   exceptedPrincipal,
   type Protection,
@@ -214,6 +217,94 @@ describe('Module: case-result (SCP cases)', () => {
     // Assess
     expect(short).toBe(
       'identity:AllowEverything + scp(scp-home-deployment.json):ProtectTheFunctionsExceptDeployRole(not applied)',
+    );
+  });
+});
+
+describe('Module: matrix-scp', () => {
+  /** Just what the SCP cases read of a stage: a resolved stage needs a package otherwise. */
+  const stage = {
+    stage: 'test',
+    service: 'xacct-ec2',
+    region: 'eu-west-1',
+    partition: 'aws',
+    homeAccountId: '111111111111',
+    executionRole: { roleName: 'xacct-ec2-test-eu-west-1-exec' },
+    functions: ['instances', 'http'].map((name) => ({
+      logicalId: name,
+      name: `xacct-ec2-test-${name}`,
+      arn: `arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-${name}`,
+    })),
+    config: {
+      targetRoleName: 'xacct-ec2-test-target',
+      controlTagKey: CONTROL_TAG,
+      controlTagValue: 'test',
+      targets: [{ accountId: '222222222222', regions: ['eu-west-1'] }],
+    },
+  } as unknown as ResolvedStage;
+  const template: CfnTemplate = {
+    Resources: {
+      Exec: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'xacct-ec2-test-eu-west-1-exec' } },
+      Engine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: { StateMachineName: 'xacct-ec2-test-engine' },
+      },
+    },
+  };
+  const scp = (file: string, document = shipped(file)) => ({ name: file, policy: document });
+
+  it('shows every function and role blocked, the deploy role spared, and what no SCP covers', async () => {
+    // Act
+    const { cases, notes } = await buildScpCases(
+      { stage, targetRoles: [] },
+      template,
+      [scp('scp-home-deployment.json')],
+      [],
+    );
+
+    // Assess
+    const blocked = cases.filter((c) => c.scp?.role === 'blocks');
+    expect(
+      new Set(blocked.filter((c) => c.action.startsWith('lambda:')).map((c) => c.resource)),
+    ).toEqual(new Set(stage.functions.map((f) => f.arn)));
+    expect(blocked.map((c) => c.action)).toEqual(
+      expect.arrayContaining(['lambda:UpdateFunctionConfiguration', 'iam:UpdateAssumeRolePolicy']),
+    );
+    expect(
+      blocked.every(
+        (c) =>
+          c.principal === 'role/developer (111111111111)' ||
+          c.principal === 'role/developer (222222222222)',
+      ),
+    ).toBe(true);
+    expect(cases.filter((c) => c.scp?.role === 'exception').map((c) => c.principal)).toContain(
+      'role/xacct-ec2-deployer (111111111111)',
+    );
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+    expect(notes).toContain(
+      'no --scp statement covers the state machine arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine',
+    );
+  });
+
+  it('notes a misspelt action instead of dropping it silently', async () => {
+    // Prepare
+    const document = shipped('scp-home-deployment.json');
+    const statements = document.Statement as { Sid?: string; Action?: string[] }[];
+    statements
+      .find((s) => s.Sid === 'ProtectTheFunctionsExceptDeployRole')
+      ?.Action?.push('lambda:UpdateFunctionCod');
+
+    // Act
+    const { notes } = await buildScpCases(
+      { stage, targetRoles: [] },
+      template,
+      [scp('scp-home-deployment.json', document)],
+      [],
+    );
+
+    // Assess
+    expect(notes.join('\n')).toContain(
+      'scp-home-deployment.json statement ProtectTheFunctionsExceptDeployRole: lambda:UpdateFunctionCod:',
     );
   });
 });

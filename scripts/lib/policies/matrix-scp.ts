@@ -3,8 +3,9 @@
  * the stage's resources: a principal the statement does not except, whose own policy allows
  * everything, must be denied each listed action on each stage resource of a kind the statement
  * covers (so a Resource narrowed past one of the stage's functions or roles fails); a role any
- * statement of the SCP spares (its deploy role) must be allowed by every statement; a tag-key statement must leave another tag key alone;
- * and the product's own requests on what the SCP covers must still be allowed.
+ * statement of the SCP spares (its deploy role) must be allowed by every statement; a tag-key
+ * statement must leave another tag key alone; and the product's own requests on what the SCP
+ * covers must still be allowed.
  */
 import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import type { LoadedWorld } from '../policy-authorizer';
@@ -71,13 +72,20 @@ export function scpPrincipals(
  * The context keys a request may carry, or undefined when the action does not act on this
  * resource: another service's resource, an action on `*` only, or another resource type.
  */
-async function contextKeysFor(action: string, resourceArn: string): Promise<string[] | undefined> {
+async function contextKeysFor(
+  action: string,
+  resourceArn: string,
+  notes: string[],
+): Promise<string[] | undefined> {
   const [service = '', name = ''] = action.split(':');
   if (resourceArn.split(':')[2] !== service.toLowerCase()) return undefined;
   try {
     if (await isWildcardOnlyAction(service, name)) return undefined;
     return await allowedContextKeysForRequest(service, name, resourceArn, false, undefined);
-  } catch {
+  } catch (error) {
+    const message = (error as Error).message;
+    // Another resource type is the expected answer; anything else (a misspelt action) is news.
+    if (!/No resource types found/.test(message)) notes.push(`${action}: ${message}`);
     return undefined;
   }
 }
@@ -101,7 +109,7 @@ interface Pair {
 }
 
 /** The request context for `keys`, with the tag values CreateTags sends when it may. */
-function contextFor(
+function requestContext(
   context: Record<string, string | string[]>,
   allowed: string[],
   tagValue: string,
@@ -173,20 +181,22 @@ async function statementCases(
   // Which action applies to which resource type: the service reference's answer depends on the
   // kind, so each action is asked once per kind, all at once.
   const byKind = new Map<string, Promise<string[] | undefined>>();
+  const problems: string[] = [];
   const candidates = p.actions.flatMap((action) =>
     inScope.map((resource) => {
       const key = `${action}|${resource.kind}`;
-      if (!byKind.has(key)) byKind.set(key, contextKeysFor(action, resource.arn));
+      if (!byKind.has(key)) byKind.set(key, contextKeysFor(action, resource.arn, problems));
       return { action, resource, keys: byKind.get(key) };
     }),
   );
   const pairs: Pair[] = [];
   for (const { action, resource, keys } of candidates) {
     const allowed = await keys;
-    if (allowed && contextFor(contexts.triggers, allowed, controlTagValue)) {
+    if (allowed && requestContext(contexts.triggers, allowed, controlTagValue)) {
       pairs.push({ action, resource, allowed });
     }
   }
+  for (const problem of new Set(problems)) notes.push(`${where}: ${problem}`);
   // Each action once, and each resource once: every line of the statement shows in the matrix.
   const shown: Pair[] = [];
   for (const action of p.actions) {
@@ -200,7 +210,7 @@ async function statementCases(
   }
   const cases = shown.map((pair) => {
     const principal = bystanderArn(stage, pair.resource.account, scps);
-    const context = contextFor(contexts.triggers, pair.allowed, controlTagValue) ?? {};
+    const context = requestContext(contexts.triggers, pair.allowed, controlTagValue) ?? {};
     return scpCase(p, 'blocks', pair, principal, context, `SCP blocks: ${pair.resource.kind}`);
   });
   const [head] = shown;
@@ -210,7 +220,7 @@ async function statementCases(
     );
     return cases;
   }
-  const triggers = contextFor(contexts.triggers, head.allowed, controlTagValue) ?? {};
+  const triggers = requestContext(contexts.triggers, head.allowed, controlTagValue) ?? {};
   // A role one statement of the SCP spares (the deploy role) must be spared by all of them.
   for (const pattern of spared) {
     const principal = exceptedPrincipal(pattern, head.resource.account);
@@ -227,7 +237,7 @@ async function statementCases(
     );
   }
   if (contexts.otherTag) {
-    const context = contextFor(contexts.otherTag.context, head.allowed, 'web');
+    const context = requestContext(contexts.otherTag.context, head.allowed, 'web');
     if (context) {
       const principal = bystanderArn(stage, head.resource.account, scps);
       cases.push(
