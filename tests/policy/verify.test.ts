@@ -4,6 +4,8 @@
  * the hint that names the statement to fix. Each stage, and serverless.yml with a wildcard
  * AssumeRole resource, is packaged once for the slow set (tests/helpers/packaged.ts).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { HINTS, hintText } from '../../scripts/lib/policies/hints';
 import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { formatReport } from '../../scripts/lib/policies/report';
@@ -13,6 +15,9 @@ import {
   verify,
 } from '../../scripts/lib/policies/run-verify';
 import { configuredStages } from '../../scripts/lib/policies/stages';
+import type { PolicyStatement } from '../../scripts/lib/policies/types';
+import type { WorldPolicy } from '../../scripts/lib/policies/world';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
 import { packaged as packagedDocuments, wideAssumeServerlessYml } from '../helpers/packaged';
 import {
   dropPermissionCondition,
@@ -197,12 +202,20 @@ describe('Function: verify', () => {
     // Act
     const report = await run({ serviceControlPolicies: [scp] });
 
-    // Assess
+    // Assess: the matrix rows, and the same requests shown under the SCP
     expect(report.ok).toBe(false);
-    expect(mismatchIds(report)).toEqual(['assume/from-function', 'assume/with-source-identity']);
+    expect(mismatchIds(report)).toEqual([
+      'assume/from-function',
+      'assume/with-source-identity',
+      'scp/deny-sts.json/product/assume/from-function',
+      'scp/deny-sts.json/product/assume/with-source-identity',
+    ]);
+    expect(mismatches(report).find((c) => c.scp)?.fix).toContain(
+      'Fix: deny-sts.json, statement DenyAssumeRole: leave sts:AssumeRole',
+    );
     expect(mismatches(report)[0]).toMatchObject({
       actual: 'ExplicitlyDenied',
-      deciding: 'scp:DenyAssumeRole(Deny)',
+      deciding: 'scp(deny-sts.json):DenyAssumeRole(Deny)',
       fix: hintText('scpBlocks'),
     });
     expect(mismatches(report)[0]?.explanation).toContain(
@@ -465,5 +478,159 @@ describe('Function: verify (breakage of the real documents)', () => {
       ]),
     );
     expect(formatReport(report)).toContain(hintText('stagesShareTargetRole'));
+  });
+});
+
+describe('Function: verify --scp (the shipped SCPs in the matrix)', () => {
+  const shipped = (file: string): WorldPolicy & { policy: { Statement: PolicyStatement[] } } => ({
+    name: file,
+    policy: JSON.parse(readFileSync(path.join(REPO_ROOT, 'resources', file), 'utf8')),
+  });
+  const HOME_SCP = 'scp-home-deployment.json';
+  const TARGET_SCP = 'scp-target-control-tag.json';
+
+  /** The SCP with one change to its statement `sid` (fails loudly if the Sid is gone). */
+  function changed(file: string, sid: string, change: (s: PolicyStatement) => void) {
+    const scp = shipped(file);
+    const statement = scp.policy.Statement.find((s) => s.Sid === sid);
+    if (!statement) throw new Error(`statement ${sid} is no longer in ${file}`);
+    change(statement);
+    return scp;
+  }
+
+  const scpCases = (report: VerifyReport) =>
+    report.stages.flatMap((s) => s.cases.filter((c) => c.scp));
+
+  it('shows what each shipped SCP blocks and spares, and passes', async () => {
+    // Act
+    const report = await run({
+      serviceControlPolicies: [shipped(HOME_SCP), shipped(TARGET_SCP)],
+    });
+
+    // Assess
+    expect(mismatches(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    const cases = scpCases(report);
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          principal: 'role/developer (111111111111)',
+          action: 'lambda:UpdateFunctionCode',
+          expected: 'Denied',
+          actual: 'ExplicitlyDenied',
+          deciding: `scp(${HOME_SCP}):ProtectTheFunctionsExceptDeployRole(Deny)`,
+        }),
+        expect.objectContaining({
+          principal: 'role/developer (111111111111)',
+          action: 'iam:PutRolePolicy',
+          resource: 'arn:aws:iam::111111111111:role/xacct-ec2-test-eu-west-1-exec',
+          actual: 'ExplicitlyDenied',
+        }),
+        expect.objectContaining({
+          principal: 'role/xacct-ec2-deployer (111111111111)',
+          expected: 'Allowed',
+          actual: 'Allowed',
+          scp: {
+            policy: HOME_SCP,
+            statement: 'ProtectTheFunctionsExceptDeployRole',
+            role: 'exception',
+          },
+        }),
+        expect.objectContaining({
+          principal: 'role/developer (222222222222)',
+          action: 'ec2:CreateTags',
+          actual: 'ExplicitlyDenied',
+          deciding: `scp(${TARGET_SCP}):DenyControlTagChangesExceptTagAdmin(Deny)`,
+        }),
+        expect.objectContaining({ title: 'SCP leaves tag Name alone', actual: 'Allowed' }),
+        expect.objectContaining({
+          principal: 'role/xacct-ec2-tag-admin (222222222222)',
+          actual: 'Allowed',
+        }),
+        expect.objectContaining({
+          id: `scp/${TARGET_SCP}/product/ec2/start-tagged`,
+          principal: 'target role session',
+          actual: 'Allowed',
+        }),
+      ]),
+    );
+    // Every function of the stage is shown protected, not only the first.
+    const functions = new Set(
+      cases.filter((c) => c.action.startsWith('lambda:')).map((c) => c.resource),
+    );
+    expect([...functions]).toEqual(expect.arrayContaining(report.stages[0]?.functions ?? []));
+    expect(formatReport(report)).toContain('SCP cases (--scp)');
+  });
+
+  it('fails, naming the SCP file and statement, when the deploy-role exception is removed', async () => {
+    // Prepare
+    const scp = changed(HOME_SCP, 'ProtectTheFunctionsExceptDeployRole', (s) => {
+      delete s.Condition;
+    });
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp] });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    const wrong = mismatches(report);
+    expect(wrong.length).toBeGreaterThan(0);
+    expect(wrong.every((c) => c.hint === 'scpBlocksException')).toBe(true);
+    expect(wrong[0]?.fix).toContain(`${HOME_SCP}, statement ProtectTheFunctionsExceptDeployRole`);
+    expect(wrong[0]?.principal).toBe('role/xacct-ec2-deployer (111111111111)');
+  });
+
+  it('fails when a Resource is narrowed past one of the stage functions', async () => {
+    // Prepare
+    const scp = changed(HOME_SCP, 'ProtectTheFunctionsExceptDeployRole', (s) => {
+      s.Resource = 'arn:aws:lambda:*:*:function:xacct-ec2-*-instances';
+    });
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp] });
+
+    // Assess
+    const wrong = mismatches(report);
+    expect(wrong.map((c) => c.resource)).toContain(
+      'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-http',
+    );
+    expect(new Set(wrong.map((c) => c.hint))).toEqual(new Set(['scpDoesNotBlock']));
+    expect(wrong[0]?.fix).toContain(`${HOME_SCP}, statement ProtectTheFunctionsExceptDeployRole`);
+  });
+
+  it('fails when the tag condition is widened to every tag, naming the statement', async () => {
+    // Prepare
+    const scp = changed(TARGET_SCP, 'DenyControlTagChangesExceptTagAdmin', (s) => {
+      (s.Condition as Record<string, unknown>)['ForAnyValue:StringLike'] = { 'aws:TagKeys': ['*'] };
+      delete (s.Condition as Record<string, unknown>)['ForAnyValue:StringEquals'];
+    });
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp] });
+
+    // Assess
+    const wrong = mismatches(report);
+    expect(wrong.map((c) => c.title)).toContain('SCP leaves tag Name alone');
+    expect(wrong.find((c) => c.title === 'SCP leaves tag Name alone')?.fix).toContain(
+      `${TARGET_SCP}, statement DenyControlTagChangesExceptTagAdmin`,
+    );
+  });
+
+  it('fails when an SCP blocks the product, naming the statement that denied', async () => {
+    // Prepare: the control-tag statement widened to start and stop as well.
+    const scp = changed(TARGET_SCP, 'DenyDeletingAllTagsExceptTagAdmin', (s) => {
+      s.Action = ['ec2:DeleteTags', 'ec2:StartInstances'];
+      s.Condition = {
+        ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/xacct-ec2-tag-admin'] },
+      };
+    });
+
+    // Act
+    const report = await run({ serviceControlPolicies: [scp] });
+
+    // Assess
+    const product = mismatches(report).find((c) => c.scp?.role === 'product');
+    expect(product).toMatchObject({ action: 'ec2:StartInstances', hint: 'scpBreaksTheProduct' });
+    expect(product?.fix).toContain(`${TARGET_SCP}, statement DenyDeletingAllTagsExceptTagAdmin`);
   });
 });

@@ -4,8 +4,9 @@
  */
 import type { PolicyAuthorizer } from '../policy-authorizer';
 import { type DecidingStatement, statementLabel } from './explain';
-import { type HintId, hintText } from './hints';
+import { HINTS, type HintId, hintText } from './hints';
 import type { MatrixCase } from './matrix';
+import type { ScpRole, ScpSource } from './matrix-case';
 import { type PolicyDecision, PolicyEvaluationError } from './simulate';
 
 export type Actual = PolicyDecision['result'] | 'Error';
@@ -24,9 +25,14 @@ export interface CaseResult
   hint?: HintId;
   /** The hint in words, for a case that came out the other way. */
   fix?: string;
+  /** For an SCP case: the statement it was derived from. */
+  scp?: ScpSource;
 }
 
-/** e.g. `identity:AssumeConfiguredTargetRoles + trust:TrustOnlyTheExecutionRole`. */
+/**
+ * e.g. `identity:AssumeConfiguredTargetRoles + trust:TrustOnlyTheExecutionRole`; an SCP's
+ * statement with its file, `scp(scp-home-deployment.json):ProtectTheFunctionsExceptDeployRole(Deny)`.
+ */
 export function decidingShort(deciding: DecidingStatement[]): string {
   if (deciding.length === 0) return '-';
   return deciding
@@ -36,11 +42,37 @@ export function decidingShort(deciding: DecidingStatement[]): string {
         s.effect !== 'None'
           ? statementLabel(s)
           : named
-            ? `${statementLabel(s)}(no match)`
+            ? `${statementLabel(s)}(${s.kind === 'scp' ? 'not applied' : 'no match'})`
             : 'no Allow';
-      return `${s.kind}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
+      const kind = s.kind === 'scp' ? `scp(${s.policy})` : s.kind;
+      return `${kind}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
     })
     .join(' + ');
+}
+
+/** How the SCP hints begin; a failing row replaces it with the file and statement. */
+const SCP_NAMED_IN_FIX = 'The SCP file and statement named in the fix: ';
+
+const SCP_HINTS: Record<ScpRole, HintId> = {
+  blocks: 'scpDoesNotBlock',
+  exception: 'scpBlocksException',
+  unaffected: 'scpBlocksOtherTags',
+  product: 'scpBreaksTheProduct',
+};
+
+/**
+ * An SCP case's fix names the statement to change: the one the case comes from when it should
+ * have denied, the SCP statement that denied when it should have allowed.
+ */
+function scpFix(source: ScpSource, deciding: DecidingStatement[]): { hint: HintId; fix: string } {
+  const hint = SCP_HINTS[source.role];
+  const denied = deciding.find((d) => d.kind === 'scp' && d.effect === 'Deny');
+  const [policy, statement] =
+    source.role !== 'blocks' && denied
+      ? [denied.policy, statementLabel(denied)]
+      : [source.policy, source.statement];
+  const how = HINTS[hint].fix.replace(SCP_NAMED_IN_FIX, '');
+  return { hint, fix: `${HINTS[hint].symptom}. Fix: ${policy}, statement ${statement}: ${how}` };
 }
 
 /** The hint for an expected Allow that was denied: the first layer that said no. */
@@ -72,6 +104,7 @@ export async function evaluateCase(
     action: c.action,
     resource: c.resource,
     expected: c.expected,
+    ...(c.scp ? { scp: c.scp } : {}),
   };
   let decision: PolicyDecision;
   try {
@@ -90,6 +123,16 @@ export async function evaluateCase(
     };
   }
   const ok = (decision.result === 'Allowed') === (c.expected === 'Allowed');
+  if (!ok && c.scp) {
+    return {
+      ...base,
+      actual: decision.result,
+      deciding: decidingShort(decision.deciding),
+      explanation: decision.explanation,
+      ok,
+      ...scpFix(c.scp, decision.deciding),
+    };
+  }
   const hint = ok
     ? undefined
     : c.expected === 'Denied'

@@ -106,7 +106,8 @@ function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | 
 /** Where the execution role's statements are written, for fix hints. */
 export const EXECUTION_ROLE_SOURCE = 'serverless.yml provider.iam.role';
 
-function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
+/** Intrinsics of a packaged template: names and ARNs of its functions, roles and schedule groups. */
+export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
   const resources = template.Resources;
   const property = (logicalId: string, name: string): string => {
     const value = evaluate(resources[logicalId]?.Properties?.[name], ctx, `${logicalId}.${name}`);

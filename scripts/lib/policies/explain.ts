@@ -93,11 +93,24 @@ export function decidingStatements(
     ...(analysis.scpAnalysis?.ouAnalysis ?? []).map((ou) => ['scp', ou] as [PolicyKind, Analysed]),
   ];
   if (analysis.result === 'Allowed') {
-    return sections
+    const allows = sections
       .filter(([kind]) => kind === 'identity' || kind === resourceKind || kind === 'boundary')
       .flatMap(([kind, section]) =>
         (section?.allowStatements ?? []).map((s) => fromStatement(kind, s, 'Allow', names)),
       );
+    // An SCP Deny that named this action and resource but whose condition spared the request
+    // (an exception such as the deploy role): the reader needs to see it did not apply.
+    const spared = sections
+      .filter(([kind]) => kind === 'scp')
+      .flatMap(([, section]) =>
+        (section?.unmatchedStatements ?? [])
+          .filter((s) => !s.statement.isAllow() && s.explain.actionMatch && s.explain.resourceMatch)
+          .map((s) => ({
+            ...fromStatement('scp', s, 'None', names),
+            note: whyNoMatch(s),
+          })),
+      );
+    return [...allows, ...spared];
   }
   if (analysis.result === 'ExplicitlyDenied') {
     return sections.flatMap(([kind, section]) =>
@@ -155,7 +168,13 @@ export function describeStatement(s: DecidingStatement): string {
 /** One sentence naming the deciding policies and statements. */
 export function explain(result: RequestAnalysis['result'], deciding: DecidingStatement[]): string {
   if (result === 'Allowed') {
-    return `Allowed by ${deciding.map(describeStatement).join(' and ')}`;
+    const allows = deciding.filter((s) => s.effect === 'Allow');
+    const spared = deciding
+      .filter((s) => s.effect === 'None')
+      .map(
+        (s) => `; ${describeStatement(s)} statement ${statementLabel(s)} did not apply (${s.note})`,
+      );
+    return `Allowed by ${allows.map(describeStatement).join(' and ')}${spared.join('')}`;
   }
   if (result === 'ExplicitlyDenied') {
     return `Explicitly denied by ${deciding.map(describeStatement).join(' and ')}`;

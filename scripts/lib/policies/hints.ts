@@ -89,6 +89,23 @@ export const HINTS = {
     symptom: "An SCP of the home account denies the execution role's AssumeRole",
     fix: 'The SCP named in the row (--scp file) must allow sts:AssumeRole on the target-role ARNs for the execution role; add an exception for arn:<partition>:iam::<home>:role/<service>-<stage>-<region>-exec',
   },
+  scpDoesNotBlock: {
+    symptom: "An SCP statement does not block a request on the stage's resources that it names",
+    fix: "The SCP file and statement named in the fix: its Resource must match every role, function, schedule or instance of the stage of the kind it protects (the row's resource), its Action must list the row's action, and a tag condition must name params controlTagKey; only the roles of its aws:PrincipalArn condition are spared",
+  },
+  scpBlocksException: {
+    symptom: 'An SCP denies the role it is meant to spare (the deploy role, the tag admin)',
+    fix: 'The SCP file and statement named in the fix: keep the role in the condition ArnNotLike aws:PrincipalArn (arn:<partition>:iam::*:role/<name>) of every statement that denies the action, in every SCP attached',
+  },
+  scpBlocksOtherTags: {
+    symptom: 'An SCP statement blocks tags other than the control tag',
+    fix: 'The SCP file and statement named in the fix: its aws:TagKeys condition must name the control tag key (params controlTagKey) only, with ForAnyValue:StringEquals',
+  },
+  scpBreaksTheProduct: {
+    symptom:
+      'An SCP denies a request the function needs (assume the target role, start or stop a control-tagged instance)',
+    fix: 'The SCP file and statement named in the fix: leave sts:AssumeRole, ec2:StartInstances and ec2:StopInstances out of its Action, or spare the execution role and the target role in its aws:PrincipalArn condition',
+  },
   boundaryBlocks: {
     symptom: "The execution role's permission boundary blocks AssumeRole",
     fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole and sts:SetSourceIdentity on the target-role ARNs, and the logs actions the function writes with',

@@ -6,6 +6,21 @@ import type { PolicyDecision } from './simulate';
 
 export type Expected = 'Allowed' | 'Denied';
 
+/**
+ * What an SCP case proves: the statement blocks a principal it does not except, spares one it
+ * does, leaves another tag key alone, or leaves the product's own request allowed.
+ */
+export type ScpRole = 'blocks' | 'exception' | 'unaffected' | 'product';
+
+/** The SCP statement a case was derived from (verify --scp). */
+export interface ScpSource {
+  /** The SCP's name: its file name. */
+  policy: string;
+  /** The statement's Sid, or `#<n>`. */
+  statement: string;
+  role: ScpRole;
+}
+
 export interface MatrixCase {
   /** Stable identifier, e.g. `assume/wrong-external-id` (tests select cases by it). */
   id: string;
@@ -20,6 +35,8 @@ export interface MatrixCase {
   ifAllowed?: HintId;
   /** Which side to look at when the case is denied but should not be. */
   ifDenied?: 'assume' | 'ec2' | 'kms';
+  /** For an SCP case: the statement it comes from, named in the fix. */
+  scp?: ScpSource;
   run(authorizer: PolicyAuthorizer): Promise<PolicyDecision>;
 }
 

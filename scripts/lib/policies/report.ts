@@ -37,12 +37,16 @@ function stageSection(report: StageReport): string[] {
     ),
     '',
     row(COLUMNS.map((c) => c.title)),
-    ...report.cases.map((c) =>
+    ...report.cases.flatMap((c, i) => [
+      // The SCP cases follow the matrix, under one heading (resources/README.md reads them).
+      ...(c.scp && !report.cases[i - 1]?.scp
+        ? ['', '  SCP cases (--scp): each SCP statement, what it blocks, whom it spares']
+        : []),
       row(
         COLUMNS.map((col) => col.value(c)),
         c.ok,
       ),
-    ),
+    ]),
   ];
   const wrong = report.cases.filter((c) => !c.ok);
   if (wrong.length > 0) lines.push('', `Mismatches in stage ${report.stage}:`);

@@ -11,6 +11,7 @@ import { type CaseResult, evaluateCase } from './case-result';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
+import { buildScpCases } from './matrix-scp';
 import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
 import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
@@ -149,11 +150,18 @@ export async function verifyStage(
   const loaded = await authorizer.ready();
   // The world lists the configured targets first, then the unlisted ones.
   const configuredRoles = loaded.targetRoles.slice(0, stage.config.targets.length);
+  // The matrix covers the sampled targets (the world was built for those alone).
+  const sampledWorld = { ...loaded, stage: { ...loaded.stage, config: stage.config } };
+  const matrix = buildMatrix(sampledWorld, bystanders);
+  const scp = await buildScpCases(
+    sampledWorld,
+    packaged.template,
+    options.serviceControlPolicies ?? [],
+    matrix,
+  );
+  notes.push(...scp.notes);
   const cases = await Promise.all(
-    // The matrix covers the sampled targets (the world was built for those alone).
-    buildMatrix({ ...loaded, stage: { ...loaded.stage, config: stage.config } }, bystanders).map(
-      (c) => evaluateCase(stage.stage, c, authorizer),
-    ),
+    [...matrix, ...scp.cases].map((c) => evaluateCase(stage.stage, c, authorizer)),
   );
   return {
     stage: stage.stage,

@@ -10,7 +10,8 @@ import type { WorldPolicy } from './world';
 export const USAGE = `Usage: npm run verify -- [options]
   --stage <name>      stage to verify (repeatable or comma-separated; default: every stage in serverless.yml)
   --json              print the results as JSON
-  --scp <file.json>   an SCP of the home and target accounts (repeatable; beside FullAWSAccess)
+  --scp <file.json>   an SCP of the home and target accounts (repeatable; beside FullAWSAccess);
+                      adds rows for what each of its statements blocks and spares
   --boundary <file>   the execution role's permission boundary
   --home-account <id> home account ID (default: the placeholder 111111111111)
   --org <o-…>         require this Organization: the home account is in it, each target role demands it

@@ -7,6 +7,7 @@
 import { assumeScopeOf } from './assume-scope';
 import type { ResolvedStage } from './execution-role';
 import type { Bystanders } from './matrix';
+import { scpPrincipals } from './matrix-scp';
 import { type StageWorldOptions, stageWorld } from './stage-world';
 import type { PolicyWorld, WorldTarget } from './world';
 
@@ -125,6 +126,7 @@ export function verifyWorld(stage: ResolvedStage, options: StageWorldOptions): V
       { arn: bystanders.otherHomeRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.homeUserArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.outsiderRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
+      ...scpPrincipals(stage, options.serviceControlPolicies),
     ],
   });
   return { world, bystanders, kmsKeys, notes };
