@@ -128,7 +128,13 @@ export async function runEngineLocally(
       taskResourceLocalHandlers: overrides,
       waitTimeOverrides: { WaitForTransitions: options.waitMs },
     },
-    context: { Execution: { Name: options.executionName, Input: input as JSONValue } },
+    context: {
+      Execution: {
+        Name: options.executionName,
+        Input: input as JSONValue,
+        StartTime: new Date().toISOString(),
+      },
+    },
   });
   let parentTransitions = 0;
   let mapIterations = 0;
