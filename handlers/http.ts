@@ -9,6 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { authorizeCaller } from './aws/authorize-caller';
+import { metrics } from './aws/metrics';
 import { limitResponse, logRun } from './aws/run-log';
 import { environment, execute, logger } from './aws/runtime';
 import { readHttpEvent } from './contract/http-event';
@@ -17,6 +18,7 @@ import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
 import { InstanceLimitError } from './core/errors';
 import type { Problem } from './formats/problems';
+import { countInternalError } from './signals/internal-errors';
 
 function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
   return {
@@ -95,6 +97,7 @@ export const handler = async (
     if (err instanceof InstanceLimitError) return refused(409, err.problems);
     // Details stay in the logs; the caller gets the request ID to quote.
     logger.error('run failed', { error: describeError(err) });
+    countInternalError(metrics, context.awsRequestId);
     return json(500, {
       message: `internal error; quote request ID ${context.awsRequestId} when reporting it`,
       problems: [],

@@ -6,11 +6,13 @@ import type { Context } from 'aws-lambda';
 import { environment } from '../config/env';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
+import { InstanceLimitError } from '../core/errors';
 import type { RunResult } from '../core/results';
 import { runRequest } from '../core/run';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
-import { publishRunSignals } from '../signals/publish';
+import { publishRunRecord, publishRunSignals, type SignalScope } from '../signals/publish';
+import { recordOfRefusal } from '../signals/run-record';
 import { taskNamed } from '../tasks';
 import { createTargetClients } from './clients';
 import { eventBridge } from './events';
@@ -42,34 +44,67 @@ const clients = createTargetClients({
   maxAttempts: environment.maxAttempts,
 });
 
-/** Runs a validated request against the target accounts, then reports it (metrics, events). */
+/** What a call reports of itself (handlers/signals/publish.ts); the engine's steps narrow it. */
+export interface ExecuteOptions {
+  signals: SignalScope;
+  /** The run's ID in its events, when the run is larger than this call (an engine execution). */
+  runId?: string;
+}
+
+const signalDeps = () => ({
+  metrics,
+  eventBridge,
+  serviceName: environment.serviceName,
+  stage: environment.stage,
+  logger,
+});
+
+/**
+ * Runs a validated request against the target accounts, then reports it (metrics, events). A
+ * run the blast-radius guard refuses is reported as refused (when this call is the whole run),
+ * then the refusal is thrown on.
+ */
 export async function execute(
   request: RunRequest,
   context: Context,
   origin: RunOrigin = { kind: 'invoke' },
+  options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
   currentRequestId = context.awsRequestId;
+  const startedAt = Date.now();
   const task = taskNamed(request.task);
   // Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it).
   const sourceIdentity = environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
-  const result = await runRequest(request, {
-    clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
-    config: environment.config,
-    requestId: context.awsRequestId,
-    remainingMillis: () => context.getRemainingTimeInMillis(),
-    now: Date.now,
-    waiter: environment.waiter,
-    logger,
-    homeRegion: environment.homeRegion,
-    // serverless.yml names the execution role <service>-<stage>-<region>-exec.
-    executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
-  });
-  const signals = await publishRunSignals(result, origin, {
-    metrics,
-    eventBridge,
-    serviceName: environment.serviceName,
-    stage: environment.stage,
-    logger,
-  });
+  let result: RunResult;
+  try {
+    result = await runRequest(request, {
+      clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
+      config: environment.config,
+      requestId: context.awsRequestId,
+      remainingMillis: () => context.getRemainingTimeInMillis(),
+      now: Date.now,
+      waiter: environment.waiter,
+      logger,
+      homeRegion: environment.homeRegion,
+      // serverless.yml names the execution role <service>-<stage>-<region>-exec.
+      executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
+    });
+  } catch (err) {
+    if (err instanceof InstanceLimitError && options.signals === 'run') {
+      const { reason, resources, limit } = err.blastRadius;
+      const refusal = recordOfRefusal({
+        runId: options.runId ?? context.awsRequestId,
+        action: request.action,
+        dryRun: request.dryRun,
+        startedAt: new Date(startedAt).toISOString(),
+        durationMs: Date.now() - startedAt,
+        targets: request.targets.length,
+        refused: { reason: reason ?? 'refused by the blast-radius guard', resources, limit },
+      });
+      await publishRunRecord(refusal, origin, signalDeps());
+    }
+    throw err;
+  }
+  const signals = await publishRunSignals(result, origin, signalDeps(), options);
   return { ...result, roleSessionNames: clients.sessionNames(sourceIdentity), signals };
 }

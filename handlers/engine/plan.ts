@@ -2,6 +2,7 @@
  * Step Functions engine, first state: validates the request against this stage's targets
  * (before any AWS call) and cuts the targets into work items `{ batch: n }`.
  */
+import type { Context } from 'aws-lambda';
 import { validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin, type RunOrigin } from '../formats/origin';
@@ -14,6 +15,20 @@ export interface PlanInput {
   request: unknown;
   /** The whole execution input: `{ request, origin? }` (an absent origin is a direct start). */
   execution?: { origin?: unknown };
+  /** The execution's name and start time (`$$.Execution`): the run's ID and start in its signals. */
+  executionName?: unknown;
+  startedAt?: unknown;
+}
+
+/** The run as its one run-level summary names it (handlers/engine/run-signals.ts). */
+export interface EngineRun {
+  /** The execution name. */
+  id: string;
+  startedAt: string;
+  dryRun: boolean;
+  origin: RunOrigin;
+  targets: number;
+  batches: number;
 }
 
 export interface Plan {
@@ -21,6 +36,7 @@ export interface Plan {
   /** Who started the run; every worker attributes its AWS calls to it (SourceIdentity). */
   origin: RunOrigin;
   targets: number;
+  run: EngineRun;
   targetsPerBatch: number;
   batches: Array<{ batch: number }>;
   /** Seconds between re-checks, and rounds at most (0 when the request does not wait). */
@@ -28,17 +44,33 @@ export interface Plan {
   maxChecks: number;
 }
 
-export const handler = async (event: PlanInput): Promise<Plan> => {
+export const handler = async (event: PlanInput, context?: Context): Promise<Plan> => {
   const request = validateRequest(event?.request);
   const origin = parseRunOrigin(event?.execution?.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const waits = request.wait && !request.dryRun && request.action !== 'status';
+  const batches = planBatches(request.targets, settings.sizing);
+  // Invoked by hand there is no execution: the invocation names the run.
+  const id =
+    typeof event?.executionName === 'string'
+      ? event.executionName
+      : (context?.awsRequestId ?? 'unnamed');
+  const startedAt =
+    typeof event?.startedAt === 'string' ? event.startedAt : new Date().toISOString();
   return {
     action: request.action,
     origin: origin.origin,
     targets: request.targets.length,
+    run: {
+      id,
+      startedAt,
+      dryRun: request.dryRun,
+      origin: origin.origin,
+      targets: request.targets.length,
+      batches: batches.length,
+    },
     targetsPerBatch: targetsPerBatch(settings.sizing),
-    batches: planBatches(request.targets, settings.sizing),
+    batches,
     waitSeconds: settings.waitSeconds,
     maxChecks: waits ? settings.maxChecks : 0,
   };

@@ -28,10 +28,12 @@ export const handler = async (event: RecheckInput, context: Context): Promise<Re
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const action = request.action === 'start' ? 'start' : 'stop';
   const targets = batchTargets(request.targets, event.batch, settings.sizing);
+  // A look, not a run: no signals of its own. The summary step reports what it found.
   const seen = await execute(
     { ...request, action: 'status', targets, wait: false, dryRun: false },
     context,
     origin.origin,
+    { signals: 'none' },
   );
   let inTransit = 0;
   let targetsUnreadable = 0;

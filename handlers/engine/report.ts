@@ -6,11 +6,14 @@
 import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
 import type { RunSummary } from '../core/results';
 import type { Action } from '../core/types';
+import type { RunRefusal } from '../signals/contract';
 
 /** Failures a batch lists; the rest are counted. */
 export const FAILURES_PER_BATCH = 5;
 /** Failures the run's summary lists; the rest are counted. */
 export const FAILURES_PER_RUN = 25;
+/** Fall-backs the run remembers having reported (one Instance Outcome each); the rest are counted. */
+export const FELL_BACK_REPORTED = 100;
 
 /** One failure, short: the code says what, the worker's log line has the reason. */
 export interface FailureEntry {
@@ -70,6 +73,52 @@ export interface EngineReport {
   checks: number;
   /** True while another Wait + re-check round is due. */
   waitMore: boolean;
+  /**
+   * `account/region/id` of the fall-backs already sent as Instance Outcome events, so a later
+   * round that sees the same stopped instance does not send it again (at most FELL_BACK_REPORTED).
+   */
+  fellBackReported?: string[];
+  /** The run was refused before anything was changed (the blast-radius guard), and why. */
+  refused?: RunRefusal;
+}
+
+const fellBackKey = (entry: FailureEntry) => `${entry.accountId}/${entry.region}/${entry.id ?? ''}`;
+
+/**
+ * Fall-backs a round of re-checks found that no earlier round reported: each becomes one
+ * Instance Outcome event, however many rounds see the instance stopped.
+ */
+export function newFallBacks(
+  previous: EngineReport,
+  rechecks: ReadonlyArray<RecheckReport | FailedItem>,
+): FailureEntry[] {
+  const known = new Set(previous.fellBackReported ?? []);
+  const fresh: FailureEntry[] = [];
+  for (const recheck of rechecks) {
+    if (isFailedItem(recheck)) continue;
+    for (const entry of recheck.fellBack) {
+      if (known.has(fellBackKey(entry))) continue;
+      known.add(fellBackKey(entry));
+      fresh.push(entry);
+    }
+  }
+  return fresh.slice(0, Math.max(0, FELL_BACK_REPORTED - (previous.fellBackReported?.length ?? 0)));
+}
+
+/** A run refused as a whole before any work item acted: nothing changed, nothing to wait for. */
+export function reportRefused(action: Action, refused: RunRefusal): EngineReport {
+  return {
+    action,
+    summary: { ...EMPTY_SUMMARY, inTransit: 0, itemsFailed: 0 },
+    failures: [],
+    failuresTotal: 0,
+    failedItems: [],
+    pending: [],
+    fellBackByBatch: [],
+    checks: 0,
+    waitMore: false,
+    refused,
+  };
 }
 
 /** The report of one batch, from its merged targets (handlers/core/merge.ts). */
@@ -211,6 +260,10 @@ export function reportAfterRecheck(
       failuresTotal: previous.failuresTotal + Math.max(moved, 0),
       pending,
       fellBackByBatch,
+      fellBackReported: [
+        ...(previous.fellBackReported ?? []),
+        ...newFallBacks(previous, rechecks).map(fellBackKey),
+      ],
       checks: previous.checks + 1,
     },
     maxChecks,

@@ -21,6 +21,8 @@ export interface WorkInput {
   request: unknown;
   /** The plan's origin (absent when invoked by hand: a direct run). */
   origin?: unknown;
+  /** The run's ID (the execution name): this batch's Instance Outcome events carry it. */
+  runId?: unknown;
 }
 
 export const handler = async (event: WorkInput, context: Context): Promise<BatchReport> => {
@@ -29,7 +31,11 @@ export const handler = async (event: WorkInput, context: Context): Promise<Batch
   const origin = parseRunOrigin(event.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const targets = batchTargets(request.targets, event.batch, settings.sizing);
-  const result = await execute({ ...request, targets, wait: false }, context, origin.origin);
+  // Only this batch's Instance Outcome events: the run's one summary comes from the summary step.
+  const result = await execute({ ...request, targets, wait: false }, context, origin.origin, {
+    signals: 'instances',
+    ...(typeof event.runId === 'string' ? { runId: event.runId } : {}),
+  });
   for (const target of result.targets)
     logger.info('target finished', { batch: event.batch, target });
   const action = request.action === 'start' ? 'start' : 'stop';

@@ -31,10 +31,14 @@ export const METRICS = {
   targetsNotProcessed: 'TargetsNotProcessed',
   runDuration: 'RunDuration',
   runsCompleted: 'RunsCompleted',
+  /** One per run the blast-radius guard refused (nothing was changed); dimension action. */
+  runsRefused: 'RunsRefused',
   eventsSent: 'EventsSent',
   eventsFailed: 'EventsFailed',
   /** One per run a schedule triggered, dimensioned by schedule: the heartbeat alarm's metric. */
   scheduledRunsCompleted: 'ScheduledRunsCompleted',
+  /** One per HTTP request answered 500 (an internal error, not a refusal); no action dimension. */
+  httpInternalErrors: 'HttpInternalErrors',
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
@@ -51,10 +55,37 @@ export const EVENT_SCHEMA_VERSION = '1';
 
 /**
  * - succeeded: every instance and target ended as intended (skips included)
- * - failed: at least one instance or target failed
+ * - failed: at least one instance or target (or, in the engine, a work item) failed
  * - incomplete: nothing failed, but the run ended before reaching everything
+ * - refused: the blast-radius guard refused the run before anything was changed
  */
-export type RunOutcome = 'succeeded' | 'failed' | 'incomplete';
+export type RunOutcome = 'succeeded' | 'failed' | 'incomplete' | 'refused';
+
+/** Why the blast-radius guard refused a run, and the count it refused. */
+export interface RunRefusal {
+  reason: string;
+  /** Resources the run would have changed, and the stage's limit, when the guard counted them. */
+  resources?: number;
+  limit?: number;
+}
+
+/** One instance that failed, short (an engine run lists these; its workers' logs have the reason). */
+export interface InstanceFailure {
+  account: string;
+  region: string;
+  instanceId: string;
+  code: string;
+}
+
+/** What only an engine run has: its work items and re-check rounds. */
+export interface EngineRunFacts {
+  batches: number;
+  checks: number;
+  /** Work items lost after their retries: their targets' outcomes are unknown. */
+  itemsFailed: number;
+  /** Changed instances still stopping or pending when the engine stopped waiting. */
+  inTransit: number;
+}
 
 export interface TargetFailure {
   account: string;
@@ -67,6 +98,7 @@ export interface TargetFailure {
 export interface RunSummaryDetail {
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
   stage: string;
+  /** The Lambda request ID of a single-invocation run; the execution name of an engine run. */
   runId: string;
   requestedAction: Action;
   dryRun: boolean;
@@ -89,6 +121,13 @@ export interface RunSummaryDetail {
   failedTargets: TargetFailure[];
   /** How many failed targets were left out of `failedTargets` to keep the event small. */
   failedTargetsOmitted: number;
+  /** Engine runs: failed instances, capped (a single-invocation run sends an Instance Outcome each). */
+  failedInstances?: InstanceFailure[];
+  failedInstancesOmitted?: number;
+  /** Only when `outcome` is `refused`. */
+  refused?: RunRefusal;
+  /** Only for an engine run. */
+  engine?: EngineRunFacts;
 }
 
 export interface InstanceOutcomeDetail {

@@ -6,30 +6,37 @@
  * Logs Insights but never a metric of their own.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { RunResult } from '../core/results';
+import type { Action } from '../core/types';
 import { METRICS, type RunOrigin, type SignalsReport } from './contract';
-import { runOutcome } from './run-outcome';
+import type { RunRecord } from './run-record';
 
 export interface RunMetricsInput {
-  result: RunResult;
+  record: RunRecord;
   origin: RunOrigin;
   signals: SignalsReport;
 }
 
-/** Metric values of a run, by metric name (exported for tests and the local alarm evaluator). */
-export function runMetricValues(result: RunResult, signals: SignalsReport): Record<string, number> {
-  const s = result.summary;
-  return {
-    [METRICS.instancesChanged]: s.changed,
-    [METRICS.instancesUnchanged]: s.unchanged,
-    [METRICS.instancesSkipped]: s.skipped,
-    [METRICS.instancesFailed]: s.failed,
-    [METRICS.instancesNotProcessed]: s.notProcessed,
-    [METRICS.targetsFailed]: s.targetsFailed,
-    [METRICS.targetsNotProcessed]: s.targetsNotProcessed,
-    [METRICS.runsCompleted]: 1,
+/**
+ * Metric values of a run, by metric name (exported for tests). A refused run changed nothing: it
+ * counts as refused, not as a completed run.
+ */
+export function runMetricValues(record: RunRecord, signals: SignalsReport): Record<string, number> {
+  const events = {
     [METRICS.eventsSent]: signals.eventsSent,
     [METRICS.eventsFailed]: signals.eventsFailed,
+  };
+  if (record.outcome === 'refused') return { [METRICS.runsRefused]: 1, ...events };
+  const c = record.counts;
+  return {
+    [METRICS.instancesChanged]: c.changed,
+    [METRICS.instancesUnchanged]: c.unchanged,
+    [METRICS.instancesSkipped]: c.skipped,
+    [METRICS.instancesFailed]: c.failed,
+    [METRICS.instancesNotProcessed]: c.notProcessed,
+    [METRICS.targetsFailed]: c.targetsFailed,
+    [METRICS.targetsNotProcessed]: c.targetsNotProcessed,
+    [METRICS.runsCompleted]: 1,
+    ...events,
   };
 }
 
@@ -41,27 +48,46 @@ function originProperty(origin: RunOrigin): string {
 
 export function emitRunMetrics(
   metrics: Metrics,
-  { result, origin, signals }: RunMetricsInput,
+  { record, origin, signals }: RunMetricsInput,
 ): void {
-  metrics.addDimension('action', result.action);
-  for (const [name, value] of Object.entries(runMetricValues(result, signals))) {
+  metrics.addDimension('action', record.action);
+  for (const [name, value] of Object.entries(runMetricValues(record, signals))) {
     metrics.addMetric(name, MetricUnit.Count, value);
   }
-  metrics.addMetric(METRICS.runDuration, MetricUnit.Milliseconds, result.durationMs);
-  metrics.addMetadata('runId', result.requestId);
-  metrics.addMetadata('outcome', runOutcome(result.summary));
-  metrics.addMetadata('dryRun', String(result.dryRun));
+  metrics.addMetric(METRICS.runDuration, MetricUnit.Milliseconds, record.durationMs);
+  metrics.addMetadata('runId', record.runId);
+  metrics.addMetadata('outcome', record.outcome);
+  metrics.addMetadata('dryRun', String(record.dryRun));
   metrics.addMetadata('origin', originProperty(origin));
   const failedAccounts = [
-    ...new Set(result.targets.filter((t) => t.status !== 'ok').map((t) => t.accountId)),
+    ...new Set([
+      ...record.failedTargets.map((t) => t.account),
+      ...(record.failedInstances ?? []).map((i) => i.account),
+    ]),
   ];
   if (failedAccounts.length > 0) metrics.addMetadata('failedAccounts', failedAccounts.join(','));
   metrics.publishStoredMetrics();
 
-  if (origin.kind === 'schedule') {
+  // The heartbeat counts completed runs: one per run, from its run-level summary only.
+  if (origin.kind === 'schedule' && record.outcome !== 'refused') {
     const heartbeat = metrics.singleMetric();
     heartbeat.addDimension('schedule', origin.schedule);
-    heartbeat.addMetadata('runId', result.requestId);
+    heartbeat.addMetadata('runId', record.runId);
     heartbeat.addMetric(METRICS.scheduledRunsCompleted, MetricUnit.Count, 1);
   }
+}
+
+/**
+ * Part of a run that sends events but is not the run (an engine worker, a re-check round's
+ * findings): only the events it sent and failed, so the events alarm still sees them.
+ */
+export function emitEventMetrics(
+  metrics: Metrics,
+  { action, runId, signals }: { action: Action; runId: string; signals: SignalsReport },
+): void {
+  metrics.addDimension('action', action);
+  metrics.addMetric(METRICS.eventsSent, MetricUnit.Count, signals.eventsSent);
+  metrics.addMetric(METRICS.eventsFailed, MetricUnit.Count, signals.eventsFailed);
+  metrics.addMetadata('runId', runId);
+  metrics.publishStoredMetrics();
 }

@@ -1,14 +1,16 @@
 /**
- * After a run: send its events, then emit its metrics (which count the events sent and failed).
- * Never throws; whatever goes wrong is in the report and the logs, not in the run's outcome.
+ * After a run (or part of one): send its events, then emit its metrics (which count the events
+ * sent and failed). Never throws; whatever goes wrong is in the report and the logs, not in the
+ * run's outcome.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { RunResult } from '../core/results';
-import type { CoreLogger } from '../core/types';
+import type { Action, CoreLogger } from '../core/types';
 import { eventSource, type RunOrigin, type SignalsReport } from './contract';
-import { emitRunMetrics } from './emit-metrics';
-import { runEvents } from './run-events';
+import { emitEventMetrics, emitRunMetrics } from './emit-metrics';
+import { instanceOutcomeEvents, runSummaryEvent, type SignalEvent } from './run-events';
+import { type RunRecord, recordOfResult } from './run-record';
 import { type SendEventsOptions, sendEvents } from './send-events';
 
 export interface PublishDeps {
@@ -21,13 +23,18 @@ export interface PublishDeps {
   retry?: Pick<SendEventsOptions, 'entryAttempts' | 'backoffMs' | 'sleep'>;
 }
 
-export async function publishRunSignals(
-  result: RunResult,
-  origin: RunOrigin,
-  deps: PublishDeps,
-): Promise<SignalsReport> {
-  let signals: SignalsReport = { eventsSent: 0, eventsFailed: 0 };
-  const events = runEvents(result, { stage: deps.stage, origin });
+/**
+ * What a call of the core reports of itself:
+ * - `run`: it is the whole run: its summary, its instances' outcomes, the run metrics;
+ * - `instances`: it is part of a run reported elsewhere (an engine worker): its instances'
+ *   outcomes only, under the run's ID, and the event counts;
+ * - `none`: it only looked (an engine re-check): nothing.
+ */
+export type SignalScope = 'run' | 'instances' | 'none';
+
+const NOTHING_SENT: SignalsReport = { eventsSent: 0, eventsFailed: 0 };
+
+async function send(events: SignalEvent[], deps: PublishDeps): Promise<SignalsReport> {
   // The same records in the log, one line each, for Logs Insights (handlers/signals/SIGNALS.md).
   for (const event of events) deps.logger?.info(event.detailType, { signal: event.detail });
   try {
@@ -36,18 +43,69 @@ export async function publishRunSignals(
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...deps.retry,
     });
-    signals = { eventsSent: sent.sent, eventsFailed: sent.failed };
+    return { eventsSent: sent.sent, eventsFailed: sent.failed };
   } catch (err) {
     // sendEvents does not throw; this guards the promise that events never fail a run.
-    signals = { eventsSent: 0, eventsFailed: events.length };
     deps.logger?.error('events not sent', { error: String(err) });
+    return { eventsSent: 0, eventsFailed: events.length };
   }
+}
+
+function emitting(deps: PublishDeps, emit: () => void): void {
   try {
-    emitRunMetrics(deps.metrics, { result, origin, signals });
+    emit();
   } catch (err) {
     deps.logger?.error('metrics not emitted', {
       error: err instanceof Error ? { name: err.name, detail: err.message } : String(err),
     });
   }
+}
+
+/** The run-level signals of one run, whatever path ran it, with any instance events of its own. */
+export async function publishRunRecord(
+  record: RunRecord,
+  origin: RunOrigin,
+  deps: PublishDeps,
+  instanceEvents: SignalEvent[] = [],
+): Promise<SignalsReport> {
+  const events = [runSummaryEvent(record, { stage: deps.stage, origin }), ...instanceEvents];
+  const signals = await send(events, deps);
+  emitting(deps, () => emitRunMetrics(deps.metrics, { record, origin, signals }));
   return signals;
+}
+
+/** Instance events of a part of a run; no run summary and no run metrics. */
+export async function publishInstanceEvents(
+  run: { action: Action; runId: string },
+  events: SignalEvent[],
+  deps: PublishDeps,
+): Promise<SignalsReport> {
+  if (events.length === 0) return NOTHING_SENT;
+  const signals = await send(events, deps);
+  emitting(deps, () => emitEventMetrics(deps.metrics, { ...run, signals }));
+  return signals;
+}
+
+export async function publishRunSignals(
+  result: RunResult,
+  origin: RunOrigin,
+  deps: PublishDeps,
+  scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
+): Promise<SignalsReport> {
+  if (scope.signals === 'none') return NOTHING_SENT;
+  const runId = scope.runId ?? result.requestId;
+  const context = { stage: deps.stage, origin, runId };
+  if (scope.signals === 'instances') {
+    return publishInstanceEvents(
+      { action: result.action, runId },
+      instanceOutcomeEvents(result, context),
+      deps,
+    );
+  }
+  return publishRunRecord(
+    { ...recordOfResult(result), runId },
+    origin,
+    deps,
+    instanceOutcomeEvents(result, context),
+  );
 }

@@ -1,19 +1,17 @@
 /**
- * The EventBridge events of one run: a summary, and one event per instance whose state the run
- * changed or failed to change. Built from the run result alone, so a future engine's workers can
- * build the same events from their merged results.
+ * The EventBridge events of one run: a summary (from its run record), and one event per instance
+ * whose state the run changed or failed to change (from the run result: an engine worker sends
+ * these for its batch, and the engine's summary step sends the one summary of the run).
  */
-import type { RunResult, TargetResult } from '../core/results';
+import type { RunResult } from '../core/results';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
   type InstanceOutcomeDetail,
-  MAX_LISTED_TARGETS,
   type RunOrigin,
   type RunSummaryDetail,
-  type TargetFailure,
 } from './contract';
-import { runOutcome } from './run-outcome';
+import { type RunRecord, recordOfResult } from './run-record';
 
 export interface SignalEvent {
   detailType: string;
@@ -25,38 +23,36 @@ export interface RunEventsContext {
   origin: RunOrigin;
 }
 
-function targetFailure(target: TargetResult): TargetFailure | undefined {
-  if (target.status === 'ok') return undefined;
-  return {
-    account: target.accountId,
-    region: target.region,
-    status: target.status,
-    ...(target.error ? { code: target.error.code } : {}),
-    reason: target.error?.message ?? target.reason ?? target.status,
-  };
-}
-
-export function runSummaryEvent(result: RunResult, context: RunEventsContext): SignalEvent {
-  const failures = result.targets.flatMap((t) => targetFailure(t) ?? []);
+/** The run summary of any path (handlers/signals/run-record.ts). */
+export function runSummaryEvent(record: RunRecord, context: RunEventsContext): SignalEvent {
   const detail: RunSummaryDetail = {
     schemaVersion: EVENT_SCHEMA_VERSION,
     stage: context.stage,
-    runId: result.requestId,
-    requestedAction: result.action,
-    dryRun: result.dryRun,
-    outcome: runOutcome(result.summary),
+    runId: record.runId,
+    requestedAction: record.action,
+    dryRun: record.dryRun,
+    outcome: record.outcome,
     origin: context.origin,
-    startedAt: result.startedAt,
-    durationMs: result.durationMs,
-    counts: { ...result.summary },
-    failedTargets: failures.slice(0, MAX_LISTED_TARGETS),
-    failedTargetsOmitted: Math.max(0, failures.length - MAX_LISTED_TARGETS),
+    startedAt: record.startedAt,
+    durationMs: record.durationMs,
+    counts: record.counts,
+    failedTargets: record.failedTargets,
+    failedTargetsOmitted: record.failedTargetsOmitted,
+    ...(record.failedInstances ? { failedInstances: record.failedInstances } : {}),
+    ...(record.failedInstancesOmitted !== undefined
+      ? { failedInstancesOmitted: record.failedInstancesOmitted }
+      : {}),
+    ...(record.refused ? { refused: record.refused } : {}),
+    ...(record.engine ? { engine: record.engine } : {}),
   };
   return { detailType: DETAIL_TYPES.runSummary, detail };
 }
 
 /** Instances a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
-export function instanceOutcomeEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {
+export function instanceOutcomeEvents(
+  result: RunResult,
+  context: RunEventsContext & { runId?: string },
+): SignalEvent[] {
   if (result.action === 'status' || result.dryRun) return [];
   return result.targets.flatMap((target) =>
     target.instances.flatMap((instance): SignalEvent[] => {
@@ -65,7 +61,7 @@ export function instanceOutcomeEvents(result: RunResult, context: RunEventsConte
       const detail: InstanceOutcomeDetail = {
         schemaVersion: EVENT_SCHEMA_VERSION,
         stage: context.stage,
-        runId: result.requestId,
+        runId: context.runId ?? result.requestId,
         requestedAction: result.action,
         account: target.accountId,
         region: target.region,
@@ -84,5 +80,8 @@ export function instanceOutcomeEvents(result: RunResult, context: RunEventsConte
 }
 
 export function runEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {
-  return [runSummaryEvent(result, context), ...instanceOutcomeEvents(result, context)];
+  return [
+    runSummaryEvent(recordOfResult(result), context),
+    ...instanceOutcomeEvents(result, context),
+  ];
 }

@@ -78,6 +78,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     const before = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
       (i) => i.state === 'running',
     );
+    harness.endpoint.aws.events.reset();
 
     // Act
     const run = await runEngineLocally(
@@ -138,6 +139,27 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     expect(sessions.map((session) => session.sourceIdentity)).toContain(
       'schedule.weekday-evening-stop',
     );
+    // One run, one Run Summary (the summary step's); the re-checks sent nothing, the workers
+    // one Instance Outcome per instance they stopped, all under the execution name.
+    const events = harness.endpoint.aws.events.list();
+    const summaries = events.filter((e) => e.detailType === 'Run Summary');
+    expect(summaries.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        runId: 'weekday-evening-stop-20261201T1800Z',
+        requestedAction: 'stop',
+        outcome: 'failed',
+        origin: expect.objectContaining({ kind: 'schedule', schedule: 'weekday-evening-stop' }),
+        counts: expect.objectContaining({ targets: 5, targetsFailed: 2, changed: before.length }),
+        engine: expect.objectContaining({ batches: 3, checks: output.checks, itemsFailed: 0 }),
+      }),
+    ]);
+    const outcomes = events.filter((e) => e.detailType === 'Instance Outcome');
+    expect(outcomes.map((e) => (e.detail as { instanceId: string }).instanceId).sort()).toEqual(
+      before.map((i) => i.instanceId).sort(),
+    );
+    expect(new Set(events.map((e) => (e.detail as { runId: string }).runId))).toEqual(
+      new Set(['weekday-evening-stop-20261201T1800Z']),
+    );
   }, 60_000);
 
   it('lets an earlier stop finish: a start run skips the instance still stopping, starts the rest, reports the fallback', async () => {
@@ -153,6 +175,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     const toStart = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
       (i) => i.state === 'stopped' && i.instanceId !== KMS_DENIED,
     );
+    harness.endpoint.aws.events.reset();
 
     // Act
     const run = await runEngineLocally(
@@ -183,5 +206,28 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       id: KMS_DENIED,
       code: 'StartFellBack',
     });
+    // The fall-back the re-checks found is one failed Instance Outcome, however many rounds saw
+    // it, and the one Run Summary counts it failed.
+    const events = harness.endpoint.aws.events.list();
+    const fellBack = events.filter(
+      (e) =>
+        e.detailType === 'Instance Outcome' &&
+        (e.detail as { code?: string }).code === 'StartFellBack',
+    );
+    expect(fellBack.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        instanceId: KMS_DENIED,
+        outcome: 'failed',
+        requestedAction: 'start',
+      }),
+    ]);
+    const summaries = events.filter((e) => e.detailType === 'Run Summary');
+    expect(summaries.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        runId: 'weekday-morning-start-20261202T060000Z',
+        outcome: 'failed',
+        counts: expect.objectContaining({ failed: 1, changed: toStart.length }),
+      }),
+    ]);
   }, 60_000);
 });

@@ -134,4 +134,54 @@ describe('sls package: the Step Functions engine', () => {
     expect(role).not.toContain('sts:AssumeRole"');
     expect(role).not.toMatch(/"Resource":"\*"/);
   });
+
+  it('lets only the summary step send the run events: PutEvents on the default bus, its own logs, nothing else', () => {
+    // Prepare
+    const fn = (id: string) => stage.template.Resources[id]?.Properties as Record<string, unknown>;
+    const statements = (id: string) =>
+      (
+        (stage.template.Resources[id]?.Properties ?? {}) as {
+          Policies?: Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+        }
+      ).Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [];
+
+    // Act
+    const summarise = statements('EngineSummariseRole');
+    const plan = statements('EngineLogsOnlyRole');
+
+    // Assess
+    expect(fn('EngineSummariseLambdaFunction')).toMatchObject({
+      Role: { 'Fn::GetAtt': ['EngineSummariseRole', 'Arn'] },
+    });
+    expect(fn('EnginePlanLambdaFunction')).toMatchObject({
+      Role: { 'Fn::GetAtt': ['EngineLogsOnlyRole', 'Arn'] },
+    });
+    expect(summarise.map((s) => s.Action)).toEqual([
+      'events:PutEvents',
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    expect(summarise[0]?.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+    });
+    expect(JSON.stringify(summarise)).toContain('xacct-ec2-local-engineSummarise');
+    expect(JSON.stringify(plan)).not.toContain('events:');
+    expect(JSON.stringify(plan)).not.toContain('engineSummarise');
+  });
+
+  it('hands the summary step the run (execution name, start, origin) and the workers its ID', () => {
+    // Act
+    const params = (name: string) =>
+      (states[name] as unknown as { Parameters: Record<string, unknown> }).Parameters;
+    const selector = (states.Act as unknown as { ItemSelector: Record<string, unknown> })
+      .ItemSelector;
+
+    // Assess
+    expect(params('Plan')).toMatchObject({
+      'executionName.$': '$$.Execution.Name',
+      'startedAt.$': '$$.Execution.StartTime',
+    });
+    expect(params('SummariseAct')).toMatchObject({ 'run.$': '$.plan.run' });
+    expect(params('SummariseRecheck')).toMatchObject({ 'run.$': '$.plan.run' });
+    expect(selector).toMatchObject({ 'runId.$': '$.plan.run.id' });
+  });
 });

@@ -541,6 +541,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
         ['InstancesFailed', ['start', 'stop']],
         ['TargetsFailed', ['start', 'stop', 'status']],
         ['EventsFailed', ['start', 'stop']],
+        ['RunsRefused', ['start', 'stop']],
       ] as const;
       for (const [metric, actions] of expected) {
         expect(byMetric(metric)).toHaveLength(actions.length);
@@ -567,6 +568,29 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       }
       const values = alarms().flatMap((a) => asArray(a.Dimensions as Array<{ Value: unknown }>));
       expect(values.map((d) => render(d.Value)).filter((v) => /^\d{12}$|^i-/.test(v))).toEqual([]);
+    });
+
+    it('alarms on HTTP 500s, per stage, from the EMF metric', () => {
+      // Act
+      const http = alarms().filter((a) => a.MetricName === 'HttpInternalErrors');
+
+      // Assess
+      expect(http).toEqual([
+        expect.objectContaining({
+          AlarmName: `${SERVICE}-${stage}-http-internal-errors`,
+          Namespace: SERVICE,
+          Dimensions: [
+            { Name: 'service', Value: SERVICE },
+            { Name: 'stage', Value: stage },
+          ],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: 'SignalsTopic' }],
+        }),
+      ]);
     });
 
     it.each(FUNCTIONS)('alarms on Lambda errors and throttles of the %s function', (fn) => {

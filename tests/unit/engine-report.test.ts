@@ -1,12 +1,18 @@
 import { mergeResults } from '../../handlers/core/merge';
 import type { RunSummary, TargetResult } from '../../handlers/core/results';
+import type { EngineRun } from '../../handlers/engine/plan';
 import {
   type BatchReport,
   batchReport,
   FAILURES_PER_BATCH,
+  FAILURES_PER_RUN,
+  FELL_BACK_REPORTED,
+  newFallBacks,
+  type RecheckReport,
   reportAfterAct,
   reportAfterRecheck,
 } from '../../handlers/engine/report';
+import { engineRunRecord } from '../../handlers/engine/run-signals';
 import { isUnderWay } from '../../handlers/tasks/ec2/wait';
 
 const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
@@ -216,5 +222,111 @@ describe('Engine: the summary state', () => {
     expect(settled).toMatchObject({ pending: [], waitMore: false });
     expect(blind.pending).toEqual([{ batch: 0, inTransit: 0, fellBack: 0, targetsFailed: 1 }]);
     expect(blind.waitMore).toBe(true);
+  });
+});
+
+describe('Engine: what the run-level signals are built from', () => {
+  const fellBackLook = (batch: number, ids: string[]): RecheckReport => ({
+    batch,
+    inTransit: 1,
+    fellBack: ids.map((id) => ({
+      accountId: '222222222222',
+      region: 'eu-west-1',
+      id,
+      code: 'StartFellBack',
+    })),
+    fellBackTotal: ids.length,
+    targetsUnreadable: 0,
+  });
+  const RUN: EngineRun = {
+    id: 'nightly-20261201T180000Z',
+    startedAt: '2026-12-01T18:00:00.000Z',
+    dryRun: false,
+    origin: { kind: 'invoke' },
+    targets: 120,
+    batches: 3,
+  };
+
+  it('reports each fall-back once, however many rounds see it', () => {
+    // Prepare
+    const first = reportAfterAct('start', [report(0, { inTransit: 3 })], 5);
+    const round1 = reportAfterRecheck(first, [fellBackLook(0, ['i-0000000a'])], 5);
+
+    // Act
+    const again = newFallBacks(round1, [fellBackLook(0, ['i-0000000a', 'i-0000000b'])]);
+
+    // Assess
+    expect(newFallBacks(first, [fellBackLook(0, ['i-0000000a'])]).map((f) => f.id)).toEqual([
+      'i-0000000a',
+    ]);
+    expect(again.map((f) => f.id)).toEqual(['i-0000000b']);
+  });
+
+  it('stops reporting fall-backs one by one past FELL_BACK_REPORTED, so the report stays bounded', () => {
+    // Prepare: every batch of a large run lists its capped fall-backs
+    const acted = reportAfterAct('start', [report(0, { inTransit: 1 })], 5);
+    const looks = Array.from({ length: 30 }, (_, b) =>
+      fellBackLook(
+        b,
+        Array.from({ length: FAILURES_PER_BATCH }, (_, i) => `i-${b}-${i}`),
+      ),
+    );
+
+    // Act
+    const next = reportAfterRecheck(acted, looks, 5);
+
+    // Assess
+    expect(next.fellBackReported).toHaveLength(FELL_BACK_REPORTED);
+    expect(newFallBacks(next, [fellBackLook(99, ['i-new'])])).toEqual([]);
+  });
+
+  it('builds the run record: failures split into targets and instances, the rest counted, a lost item fails the run', () => {
+    // Prepare: 30 failed targets reported, FAILURES_PER_RUN of them listed; one item lost
+    const failures = Array.from({ length: 30 }, (_, i) => ({
+      accountId: String(200000000000 + i),
+      region: 'eu-west-1',
+      code: 'AccessDenied',
+    }));
+    const finished = reportAfterAct(
+      'stop',
+      [
+        report(0, {
+          summary: summary({ targets: 40, targetsFailed: 30, changed: 2 }),
+          failures,
+          failuresTotal: 30,
+        }),
+        { batch: 2, failedItem: { error: 'States.TaskFailed' } },
+      ],
+      0,
+    );
+
+    // Act
+    const record = engineRunRecord(finished, RUN, Date.parse('2026-12-01T18:02:00.000Z'));
+
+    // Assess
+    expect(record).toMatchObject({
+      runId: RUN.id,
+      outcome: 'failed',
+      durationMs: 120_000,
+      counts: { targets: 120, targetsFailed: 30, changed: 2 },
+      failedTargetsOmitted: 30 - FAILURES_PER_RUN,
+      failedInstances: [],
+      failedInstancesOmitted: 0,
+      engine: { batches: 3, checks: 0, itemsFailed: 1, inTransit: 0 },
+    });
+    expect(record.failedTargets).toHaveLength(FAILURES_PER_RUN);
+    expect(record.counts).not.toHaveProperty('itemsFailed');
+  });
+
+  it('calls a run with nothing failed but a lost work item failed, and a clean one succeeded', () => {
+    // Prepare
+    const clean = reportAfterAct('stop', [report(0)], 0);
+    const lost = reportAfterAct('stop', [report(0), { batch: 1, failedItem: { error: 'x' } }], 0);
+
+    // Act
+    const outcomes = [clean, lost].map((r) => engineRunRecord(r, RUN, Date.now()).outcome);
+
+    // Assess
+    expect(outcomes).toEqual(['succeeded', 'failed']);
   });
 });

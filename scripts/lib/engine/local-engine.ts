@@ -184,6 +184,7 @@ export function startEngineRun(
         Name: options.executionName,
         Input: input as JSONValue,
         ...(options.executionArn ? { Id: options.executionArn } : {}),
+        StartTime: new Date().toISOString(),
       },
     },
   });

@@ -75,6 +75,7 @@ const itemSelector = {
   'batch.$': '$$.Map.Item.Value.batch',
   'request.$': '$.request',
   'origin.$': '$.plan.origin',
+  'runId.$': '$.plan.run.id',
 };
 /** What every state after the plan carries: the request, the plan and the report so far. */
 const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
@@ -103,7 +104,13 @@ export function engineDefinition(options: EngineOptions) {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.Plan),
         // The whole input too: its optional `origin` names who started the run.
-        Parameters: { 'request.$': '$.request', 'execution.$': '$$.Execution.Input' },
+        Parameters: {
+          'request.$': '$.request',
+          'execution.$': '$$.Execution.Input',
+          // The run's ID and start in its one run-level summary (handlers/signals/SIGNALS.md).
+          'executionName.$': '$$.Execution.Name',
+          'startedAt.$': '$$.Execution.StartTime',
+        },
         ResultPath: '$.plan',
         Retry: retry,
         Next: 'Act',
@@ -122,6 +129,7 @@ export function engineDefinition(options: EngineOptions) {
           'action.$': '$.plan.action',
           'maxChecks.$': '$.plan.maxChecks',
           'results.$': '$.acted',
+          'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
         Retry: retry,
@@ -151,6 +159,7 @@ export function engineDefinition(options: EngineOptions) {
           'maxChecks.$': '$.plan.maxChecks',
           'previous.$': '$.report',
           'results.$': '$.rechecked',
+          'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
         Retry: retry,
@@ -198,6 +207,7 @@ export function engineStateMachines(options: EngineOptions) {
 /** Logical IDs of the engine's own roles (the shared execution role is only for the workers). */
 export const ENGINE_START_ROLE_ID = 'EngineStartRole';
 export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
+export const ENGINE_SUMMARISE_ROLE_ID = 'EngineSummariseRole';
 
 type Statement = Record<string, unknown>;
 
@@ -240,8 +250,9 @@ function lambdaRole(policyName: string, functionNames: string[], statements: Sta
 
 /**
  * The roles of the engine functions that never reach a target account: the starter may start
- * the engine; plan and summarise may only write their logs. The shared execution role (and its
- * sts:AssumeRole) stays with the functions that work on targets.
+ * the engine; plan may only write its logs; summarise writes its logs (the run metrics are EMF
+ * lines) and puts the run's events on this account's default bus. The shared execution role
+ * (and its sts:AssumeRole) stays with the functions that work on targets.
  */
 export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
   const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
@@ -259,10 +270,20 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
           },
         ],
       ),
-      [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole(
-        'write-logs-only',
-        [fn('enginePlan'), fn('engineSummarise')],
-        [],
+      [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole('write-logs-only', [fn('enginePlan')], []),
+      [ENGINE_SUMMARISE_ROLE_ID]: lambdaRole(
+        'write-logs-and-run-events',
+        [fn('engineSummarise')],
+        [
+          {
+            Sid: 'PutRunEventsOnDefaultBus',
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: {
+              'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+            },
+          },
+        ],
       ),
     },
   };

@@ -27,6 +27,8 @@ const SHOWN = [
   'TargetsNotProcessed',
   'EventsSent',
   'EventsFailed',
+  'RunsRefused',
+  'HttpInternalErrors',
   'ScheduledRunsCompleted',
 ];
 

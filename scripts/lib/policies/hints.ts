@@ -56,6 +56,11 @@ export const HINTS = {
       'The execution role allows more than sts:AssumeRole, writing its logs and putting events on its default bus',
     fix: "serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles and PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN); EC2 and KMS permissions belong to the target role",
   },
+  engineRoleTooPowerful: {
+    symptom:
+      'An engine role allows more than its step needs (its logs; the summary step also run events on the default bus; the starter also StartExecution on the engine)',
+    fix: "scripts/lib/engine/state-machine.ts engineRoleResources: EngineLogsOnlyRole writes logs only, EngineSummariseRole adds PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN), EngineStartRole adds StartEngineRuns (states:StartExecution on EngineStateMachine); nothing else",
+  },
   executionRoleTrustTooWide: {
     symptom: 'Something other than Lambda can assume the execution role',
     fix: 'serverless.yml: the execution role must trust only lambda.amazonaws.com (declare schedules through scripts/stage-config.cjs scheduleResources, not as osls schedule events)',

@@ -98,7 +98,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   ...(
     [
       ['enginePlan', 'EngineLogsOnlyRole'],
-      ['engineSummarise', 'EngineLogsOnlyRole'],
+      ['engineSummarise', 'EngineSummariseRole'],
       ['engineStart', 'EngineStartRole'],
     ] as const
   ).map(

@@ -8,6 +8,7 @@ import { createPolicyAuthorizer } from '../policy-authorizer';
 import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
+import { checkEngineRoles } from './engine-role-checks';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
@@ -93,6 +94,7 @@ function staticFindings(
     ...checkSchedulerRole(stage),
     ...checkHttpRoutes(template),
     ...checkInvokePermissions(template),
+    ...checkEngineRoles(template),
     ...checkCallerRules(stage.config.callers),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),

@@ -103,6 +103,23 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
         'events-failed',
       ),
     ),
+    ...['start', 'stop'].map((a) =>
+      runMetric(
+        METRICS.runsRefused,
+        a,
+        'The blast-radius guard refused the run (nothing changed; a schedule may need confirmCount or a narrower selection)',
+        'runs-refused',
+      ),
+    ),
+    {
+      ...failure,
+      logicalId: 'AlarmHttpInternalErrors',
+      name: `${service}-${stage}-http-internal-errors`,
+      description: `The HTTP API answered 500 (an internal error, not a refusal) in ${service} (${stage}); the http function's log has the error under the request ID`,
+      namespace,
+      metricName: METRICS.httpInternalErrors,
+      dimensions: { service, stage },
+    },
   ];
   for (const { key, name: functionName } of inputs.functions) {
     for (const [metricName, what] of [

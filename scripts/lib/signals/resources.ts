@@ -222,9 +222,12 @@ function dashboardBody(service: string, stage: string): CfnValue {
       metricLine(metric, action, 'Sum', `${action} ${metric.replace('Instances', '')}`),
     ),
   );
+  const refusedRuns = ['start', 'stop'].map((action) =>
+    metricLine(METRICS.runsRefused, action, 'Sum', `${action} refused`),
+  );
   const body = JSON.stringify({
     widgets: [
-      widget('Runs by action', byAction(METRICS.runsCompleted), 0, 0),
+      widget('Runs by action', [...byAction(METRICS.runsCompleted), ...refusedRuns], 0, 0),
       widget('Instance outcomes by action', outcomes, 12, 0),
       widget('Failed targets by action', byAction(METRICS.targetsFailed), 0, 6),
       widget('Run duration (ms, max)', byAction(METRICS.runDuration, 'Maximum'), 12, 6),

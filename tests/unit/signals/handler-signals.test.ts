@@ -247,6 +247,67 @@ describe('Signals of a run through the handlers', () => {
     expect(emfLines()[0]).toMatchObject({ EventsSent: 0, EventsFailed: 3 });
   });
 
+  it('reports a run the blast-radius guard refused: a refused Run Summary and RunsRefused, then the refusal', async () => {
+    // Prepare: the caller confirms 5 instances; the run would stop 1
+    const event = {
+      schedule: { name: 'weekday-evening-stop', scheduledTime: '2026-12-01T18:00:00Z' },
+      request: { ...REQUEST, confirmCount: 5 },
+    };
+
+    // Act
+    const run = handlers.instances(event, aContext({ requestId: 'req-refused' }));
+
+    // Assess
+    await expect(run).rejects.toThrow(/blast-radius guard/);
+    expect(ec2Mock.commandCalls(StopInstancesCommand)).toHaveLength(0);
+    const [entry, ...others] = sentEntries();
+    expect(others).toEqual([]);
+    expect(entry?.DetailType).toBe('Run Summary');
+    expect(entry?.detail).toMatchObject({
+      runId: 'req-refused',
+      requestedAction: 'stop',
+      outcome: 'refused',
+      refused: { reason: expect.stringMatching(/confirmCount is 5/), limit: 500 },
+      counts: { targets: 2, changed: 0, failed: 0 },
+      origin: { kind: 'schedule', schedule: 'weekday-evening-stop' },
+    });
+    const [line, ...more] = emfLines();
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      action: 'stop',
+      RunsRefused: 1,
+      EventsSent: 1,
+      outcome: 'refused',
+    });
+    expect(line).not.toHaveProperty('RunsCompleted');
+    expect(line).not.toHaveProperty('ScheduledRunsCompleted');
+  });
+
+  it('answers a refused HTTP run 409 and reports it refused', async () => {
+    // Prepare
+    const event = {
+      body: JSON.stringify({ targets: REQUEST.targets, confirmCount: 5 }),
+      isBase64Encoded: false,
+      pathParameters: { action: 'stop' },
+      requestContext: {
+        authorizer: {
+          iam: { userArn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111' },
+        },
+        http: { sourceIp: '192.0.2.1' },
+      },
+    } as unknown as APIGatewayProxyEventV2WithIAMAuthorizer;
+
+    // Act
+    const response = await handlers.http(event, aContext());
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 409 });
+    expect(sentEntries().map((e) => [e.DetailType, e.detail.outcome])).toEqual([
+      ['Run Summary', 'refused'],
+    ]);
+    expect(emfLines()[0]).toMatchObject({ RunsRefused: 1 });
+  });
+
   it('keeps credentials out of the metrics and the events', async () => {
     // Prepare
     const event = REQUEST;

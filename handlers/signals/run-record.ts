@@ -1,0 +1,100 @@
+/**
+ * One run, as its run-level signals see it: the summary event and the run metrics are built from
+ * this, whichever path ran it (a single invocation's result, a refusal by the blast-radius guard,
+ * or an engine execution's final report), so every path reports the same fields the same way.
+ */
+import type { RunResult, RunSummary, TargetResult } from '../core/results';
+import type { Action } from '../core/types';
+import {
+  type EngineRunFacts,
+  type InstanceFailure,
+  MAX_LISTED_TARGETS,
+  type RunOutcome,
+  type RunRefusal,
+  type RunSummaryDetail,
+  type TargetFailure,
+} from './contract';
+import { runOutcome } from './run-outcome';
+
+export interface RunRecord {
+  runId: string;
+  action: Action;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  outcome: RunOutcome;
+  counts: RunSummaryDetail['counts'];
+  /** At most MAX_LISTED_TARGETS; the rest are counted in `failedTargetsOmitted`. */
+  failedTargets: TargetFailure[];
+  failedTargetsOmitted: number;
+  failedInstances?: InstanceFailure[];
+  failedInstancesOmitted?: number;
+  refused?: RunRefusal;
+  engine?: EngineRunFacts;
+}
+
+function targetFailure(target: TargetResult): TargetFailure | undefined {
+  if (target.status === 'ok') return undefined;
+  return {
+    account: target.accountId,
+    region: target.region,
+    status: target.status,
+    ...(target.error ? { code: target.error.code } : {}),
+    reason: target.error?.message ?? target.reason ?? target.status,
+  };
+}
+
+/** A single invocation's run, from its result. */
+export function recordOfResult(result: RunResult): RunRecord {
+  const failures = result.targets.flatMap((t) => targetFailure(t) ?? []);
+  return {
+    runId: result.requestId,
+    action: result.action,
+    dryRun: result.dryRun,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    outcome: runOutcome(result.summary),
+    counts: { ...result.summary },
+    failedTargets: failures.slice(0, MAX_LISTED_TARGETS),
+    failedTargetsOmitted: Math.max(0, failures.length - MAX_LISTED_TARGETS),
+  };
+}
+
+const NOTHING_DONE: Omit<RunSummary, 'targets'> = {
+  targetsFailed: 0,
+  targetsNotProcessed: 0,
+  resources: 0,
+  instances: 0,
+  changed: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  notProcessed: 0,
+};
+
+export interface RefusedRun {
+  runId: string;
+  action: Action;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** Targets the request named: selected, none acted on. */
+  targets: number;
+  refused: RunRefusal;
+}
+
+/** A run the blast-radius guard refused: every target selected, nothing changed. */
+export function recordOfRefusal(run: RefusedRun): RunRecord {
+  return {
+    runId: run.runId,
+    action: run.action,
+    dryRun: run.dryRun,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    outcome: 'refused',
+    counts: { targets: run.targets, ...NOTHING_DONE },
+    failedTargets: [],
+    failedTargetsOmitted: 0,
+    refused: run.refused,
+  };
+}
