@@ -49,7 +49,7 @@ describe('Module: scp-statements', () => {
     expect(functions.resources).toEqual(['arn:aws:lambda:*:*:function:xacct-ec2-*']);
     expect(functions.exceptions).toEqual(['arn:aws:iam::*:role/xacct-ec2-deployer']);
     expect(functions.conditions).toEqual([]);
-    expect(read.map((p) => p.statement)).toHaveLength(4);
+    expect(read.map((p) => p.statement)).toHaveLength(5);
   });
 
   it('turns the target SCP conditions into the context that triggers each statement', () => {
@@ -253,7 +253,7 @@ describe('Module: matrix-scp', () => {
   };
   const scp = (file: string, document = shipped(file)) => ({ name: file, policy: document });
 
-  it('shows every function and role blocked, the deploy role spared, and what no SCP covers', async () => {
+  it('shows every function, role and the state machine blocked, and the deploy role spared', async () => {
     // Act
     const { cases, notes } = await buildScpCases(
       { stage, targetRoles: [] },
@@ -281,6 +281,31 @@ describe('Module: matrix-scp', () => {
       'role/xacct-ec2-deployer (111111111111)',
     );
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+    expect(blocked.map((c) => [c.action, c.resource])).toContainEqual([
+      'states:UpdateStateMachine',
+      'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine',
+    ]);
+    expect(notes.filter((n) => n.includes('covers the state machine'))).toEqual([]);
+  });
+
+  it('names a stage resource no SCP covers', async () => {
+    // Prepare: the home SCP without its state machine statement
+    const document = shipped('scp-home-deployment.json');
+    const statements = [document.Statement].flat();
+    const withoutEngine = scp('scp-home-deployment.json', {
+      ...document,
+      Statement: statements.filter((s) => s.Sid !== 'ProtectTheEngineExceptDeployRole'),
+    });
+
+    // Act
+    const { notes } = await buildScpCases(
+      { stage, targetRoles: [] },
+      template,
+      [withoutEngine],
+      [],
+    );
+
+    // Assess
     expect(notes).toContain(
       'no --scp statement covers the state machine arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine',
     );
