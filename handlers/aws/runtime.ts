@@ -7,7 +7,8 @@ import { environment } from '../config/env';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
 import type { RunResult } from '../core/results';
-import { runRequest } from '../core/run';
+import { type RunDeps, runRequest } from '../core/run';
+import { type ChangeSurvey, surveyChanges } from '../core/survey';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import { publishRunSignals } from '../signals/publish';
@@ -42,17 +43,16 @@ const clients = createTargetClients({
   maxAttempts: environment.maxAttempts,
 });
 
-/** Runs a validated request against the target accounts, then reports it (metrics, events). */
-export async function execute(
-  request: RunRequest,
-  context: Context,
-  origin: RunOrigin = { kind: 'invoke' },
-): Promise<RunResult & { signals: SignalsReport }> {
+/** Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it). */
+const sourceIdentityOf = (origin: RunOrigin) =>
+  environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
+
+/** The core's dependencies for one invocation, its calls attributed to the run's origin. */
+function runDeps(request: RunRequest, context: Context, origin: RunOrigin): RunDeps {
   currentRequestId = context.awsRequestId;
   const task = taskNamed(request.task);
-  // Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it).
-  const sourceIdentity = environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
-  const result = await runRequest(request, {
+  const sourceIdentity = sourceIdentityOf(origin);
+  return {
     clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
     config: environment.config,
     requestId: context.awsRequestId,
@@ -63,7 +63,18 @@ export async function execute(
     homeRegion: environment.homeRegion,
     // serverless.yml names the execution role <service>-<stage>-<region>-exec.
     executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
-  });
+  };
+}
+
+/** Runs a validated request against the target accounts, then reports it (metrics, events). */
+export async function execute(
+  request: RunRequest,
+  context: Context,
+  origin: RunOrigin = { kind: 'invoke' },
+  /** The engine's per-batch approval (handlers/engine/README.md, the survey). */
+  options: { approvedChanges?: number } = {},
+): Promise<RunResult & { signals: SignalsReport }> {
+  const result = await runRequest(request, { ...runDeps(request, context, origin), ...options });
   const signals = await publishRunSignals(result, origin, {
     metrics,
     eventBridge,
@@ -71,5 +82,14 @@ export async function execute(
     stage: environment.stage,
     logger,
   });
-  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentity), signals };
+  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)), signals };
+}
+
+/** Counts what a validated start or stop would change, describing only; publishes nothing. */
+export async function survey(
+  request: RunRequest,
+  context: Context,
+  origin: RunOrigin = { kind: 'invoke' },
+): Promise<ChangeSurvey> {
+  return surveyChanges(request, runDeps(request, context, origin));
 }

@@ -1,12 +1,16 @@
 /**
  * Step Functions engine, first state: validates the request against this stage's targets
- * (before any AWS call) and cuts the targets into work items `{ batch: n }`.
+ * (before any AWS call), cuts the targets into work items `{ batch: n }`, and says whether the
+ * run is surveyed before it acts (a start or stop that is not a dry run: the blast-radius guard
+ * must see the whole run, survey-report.ts).
  */
-import { validateRequest } from '../aws/runtime';
+import { environment, validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin, type RunOrigin } from '../formats/origin';
+import { taskNamed } from '../tasks';
 import { planBatches, targetsPerBatch } from './batches';
 import { readEngineSettings } from './settings';
+import type { RunGuard, WorkItem } from './survey-report';
 
 const settings = readEngineSettings();
 
@@ -23,6 +27,12 @@ export interface Plan {
   targets: number;
   targetsPerBatch: number;
   batches: Array<{ batch: number }>;
+  /** True when every batch is surveyed (describe only) before any acts. */
+  survey: boolean;
+  /** The Act's items: every batch now, or (after the survey) the approved ones with their counts. */
+  work: WorkItem[];
+  /** The run's blast-radius guard: `pending` until the survey decides it. */
+  guard: RunGuard;
   /** Seconds between re-checks, and rounds at most (0 when the request does not wait). */
   waitSeconds: number;
   maxChecks: number;
@@ -33,12 +43,32 @@ export const handler = async (event: PlanInput): Promise<Plan> => {
   const origin = parseRunOrigin(event?.execution?.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const waits = request.wait && !request.dryRun && request.action !== 'status';
+  const batches = planBatches(request.targets, settings.sizing);
+  const survey = request.action !== 'status' && !request.dryRun;
+  const guard: RunGuard =
+    request.action === 'status'
+      ? { verdict: 'not-checked', reason: 'a status run changes nothing' }
+      : request.dryRun
+        ? {
+            verdict: 'not-checked',
+            reason: 'a dry run changes nothing; each work item reports its own count',
+          }
+        : {
+            verdict: 'pending',
+            action: request.action,
+            resourceType: taskNamed(request.task).resourceType,
+            limit: environment.config.maxInstancesPerRequest,
+            ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+          };
   return {
     action: request.action,
     origin: origin.origin,
     targets: request.targets.length,
     targetsPerBatch: targetsPerBatch(settings.sizing),
-    batches: planBatches(request.targets, settings.sizing),
+    batches,
+    survey,
+    work: survey ? [] : batches,
+    guard,
     waitSeconds: settings.waitSeconds,
     maxChecks: waits ? settings.maxChecks : 0,
   };

@@ -4,6 +4,7 @@
  */
 import { logger } from '../aws/runtime';
 import type { Action } from '../core/types';
+import type { Plan } from './plan';
 import {
   type BatchReport,
   type EngineReport,
@@ -12,6 +13,7 @@ import {
   reportAfterAct,
   reportAfterRecheck,
 } from './report';
+import { type AssessSurveyInput, assessSurveyState } from './survey-assess';
 
 export type SummariseInput =
   | { phase: 'act'; action: Action; maxChecks: number; results: Array<BatchReport | FailedItem> }
@@ -22,7 +24,10 @@ export type SummariseInput =
       results: Array<RecheckReport | FailedItem>;
     };
 
-export const handler = async (event: SummariseInput): Promise<EngineReport> => {
+export const handler = async (
+  event: SummariseInput | AssessSurveyInput,
+): Promise<EngineReport | Plan> => {
+  if (event.phase === 'survey') return assessSurveyState(event);
   const report =
     event.phase === 'act'
       ? reportAfterAct(event.action, event.results, event.maxChecks)
