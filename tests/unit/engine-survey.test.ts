@@ -124,6 +124,28 @@ describe('Engine: the guard over the whole run (assessSurvey)', () => {
   });
 });
 
+describe('Engine: the survey stays bounded', () => {
+  it('keeps 200 survey results, the approved items and 200 refused items small', () => {
+    // Prepare: the largest counts a 50-target batch can report
+    const results = Array.from({ length: 200 }, (_, batch) =>
+      surveyed(batch, 50_000, { targets: 50, targetsFailed: 25, targetsNotProcessed: 25 }),
+    );
+    const refused = results.map((r) =>
+      refusedBatchReport(r.batch, 50, { approved: 49_999, resources: 50_000 }),
+    );
+
+    // Act
+    const verdict = assessSurvey({ ...STOP_GUARD, limit: 10_000_000 }, results);
+    const report = reportAfterAct('stop', refused, 0);
+
+    // Assess
+    expect(verdict.work).toHaveLength(200);
+    expect(Buffer.byteLength(JSON.stringify(results))).toBeLessThan(24 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(verdict))).toBeLessThan(12 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(16 * 1024);
+  });
+});
+
 describe('Engine: the guard of one work item', () => {
   it.each([
     [3, 4, 'confirmed'],
