@@ -309,4 +309,52 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
     expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'stopped'));
   }, 60_000);
+  it('refuses only the item whose selection grew between survey and act, and lists it', async () => {
+    // Prepare: WEB_1 still stopping (a start skips it) when the run is surveyed, stopped by the act
+    const loaded = await loadEngine(harness, '2');
+    const { world, clock } = harness.endpoint.aws;
+    world.beginStart(WEB_1, false);
+    (clock as AdjustableClock).advance(30_000 * TIME_FACTOR);
+    world.updateSettings({ timeFactor: 1 });
+    world.beginStop(WEB_1, { hibernate: false, force: false });
+    world.updateSettings({ timeFactor: TIME_FACTOR });
+    const handlers: EngineHandlers = {
+      ...loaded,
+      summarise: async (event, context) => {
+        const out = await loaded.summarise(event, context);
+        // Between AssessSurvey and Act: the earlier stop finishes, so WEB_1 becomes startable.
+        if ((event as { phase?: string }).phase === 'survey') {
+          (clock as AdjustableClock).advance(60_000);
+        }
+        return out;
+      },
+    };
+    const startsBefore = harness.calls({ action: 'StartInstances' });
+    const web1Target = () =>
+      world.instancesIn(ACCOUNT_222, 'eu-west-1').map((i) => [i.instanceId, i.state]);
+    const web1TargetBefore = web1Target();
+
+    // Act
+    const run = await runEngineLocally(
+      packagedEngineDefinition(harness.packaged.template),
+      handlers,
+      { request: { action: 'start' } },
+      { executionName: 'grown-between-survey-and-act', waitMs: WAIT_MS },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: WEB_1's item changed nothing and says so; the other items started theirs
+    expect(output.blastRadius.verdict).toBe('within-limit');
+    expect(output.refusedItems).toHaveLength(1);
+    const [refused] = output.refusedItems;
+    expect(refused?.resources).toBe((refused?.approved ?? 0) + 1);
+    expect(output.summary).toMatchObject({ itemsRefused: 1, failed: 0 });
+    expect(output.summary.changed).toBeGreaterThan(0);
+    expect(harness.calls({ action: 'StartInstances' }) - startsBefore).toBeGreaterThan(0);
+    // Nothing was started in WEB_1's target; only the earlier stop finished there.
+    expect(web1Target()).toEqual(
+      web1TargetBefore.map(([id, state]) => [id, id === WEB_1 ? 'stopped' : state]),
+    );
+    expect(world.instance(WEB_1)?.state).toBe('stopped');
+  }, 60_000);
 });
