@@ -51,7 +51,8 @@ export const handler = async (event: PlanInput): Promise<Plan> => {
       : request.dryRun
         ? {
             verdict: 'not-checked',
-            reason: 'a dry run changes nothing; each work item reports its own count',
+            reason:
+              "a dry run changes nothing; each work item logs its batch's count ('batch blast radius')",
           }
         : {
             verdict: 'pending',

@@ -59,6 +59,8 @@ export const handler = async (
     throw err;
   }
   for (const target of result.targets) logger.info('target finished', { batch, target });
+  // A dry run's count per batch (the engine does not survey a dry run); an act's confirmation.
+  if (result.blastRadius) logger.info('batch blast radius', { batch, ...result.blastRadius });
   const action = request.action === 'start' ? 'start' : 'stop';
   // The run result carries the merged targets and summary (handlers/core/merge.ts).
   return batchReport(
