@@ -137,6 +137,32 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'running'));
   }, 60_000);
 
+  it('does not survey a dry run or a status run: they go straight to their work items', async () => {
+    // Prepare: a limit the whole run is over, which a dry run only reports
+    const handlers = await loadEngine(harness, '2', 3);
+    const definition = packagedEngineDefinition(harness.packaged.template);
+
+    // Act
+    const runs = [];
+    for (const request of [{ action: 'stop', dryRun: true }, { action: 'status' }]) {
+      runs.push(
+        await runEngineLocally(
+          definition,
+          handlers,
+          { request },
+          { executionName: `not-surveyed-${runs.length}`, waitMs: WAIT_MS },
+        ),
+      );
+    }
+
+    // Assess
+    for (const run of runs) {
+      expect(run.taskCalls.SurveyBatch).toBeUndefined();
+      expect(run.taskCalls.Work).toBe(3);
+      expect((run.output as FinishedRun).blastRadius.verdict).toBe('not-checked');
+    }
+  }, 60_000);
+
   it('changes nothing on a work item that finds more than its survey counted, and reports it refused', async () => {
     // Prepare: the selection of item 0 grew after its survey counted none
     const handlers = await loadEngine(harness, '2');
