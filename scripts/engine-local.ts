@@ -48,6 +48,8 @@ async function main(): Promise<number> {
       ...process.env,
       ...endpoint.clientEnv(),
       ...fnEnv,
+      // The bundles carry the stage configuration in their banner; unbundled handlers read it here.
+      STAGE_CONFIG: packaging.packaged.bundledConfigJson,
       AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
       // The per-target log lines are the detail; here the progress lines tell the story.
       POWERTOOLS_LOG_LEVEL: 'ERROR',

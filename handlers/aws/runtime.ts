@@ -8,7 +8,8 @@ import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
 import { InstanceLimitError } from '../core/errors';
 import type { RunResult } from '../core/results';
-import { runRequest } from '../core/run';
+import { type RunDeps, runRequest } from '../core/run';
+import { type ChangeSurvey, surveyChanges } from '../core/survey';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import { publishRunRecord, publishRunSignals, type SignalScope } from '../signals/publish';
@@ -49,6 +50,8 @@ export interface ExecuteOptions {
   signals: SignalScope;
   /** The run's ID in its events, when the run is larger than this call (an engine execution). */
   runId?: string;
+  /** The engine's per-batch approval (handlers/engine/README.md, the survey). */
+  approvedChanges?: number;
 }
 
 const signalDeps = () => ({
@@ -58,6 +61,29 @@ const signalDeps = () => ({
   stage: environment.stage,
   logger,
 });
+
+/** Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it). */
+const sourceIdentityOf = (origin: RunOrigin) =>
+  environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
+
+/** The core's dependencies for one invocation, its calls attributed to the run's origin. */
+function runDeps(request: RunRequest, context: Context, origin: RunOrigin): RunDeps {
+  currentRequestId = context.awsRequestId;
+  const task = taskNamed(request.task);
+  const sourceIdentity = sourceIdentityOf(origin);
+  return {
+    clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
+    config: environment.config,
+    requestId: context.awsRequestId,
+    remainingMillis: () => context.getRemainingTimeInMillis(),
+    now: Date.now,
+    waiter: environment.waiter,
+    logger,
+    homeRegion: environment.homeRegion,
+    // serverless.yml names the execution role <service>-<stage>-<region>-exec.
+    executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
+  };
+}
 
 /**
  * Runs a validated request against the target accounts, then reports it (metrics, events). A
@@ -70,24 +96,15 @@ export async function execute(
   origin: RunOrigin = { kind: 'invoke' },
   options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
-  currentRequestId = context.awsRequestId;
   const startedAt = Date.now();
-  const task = taskNamed(request.task);
-  // Who caused this run, for the targets' CloudTrail (only once the stage says the roles accept it).
-  const sourceIdentity = environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
+  const deps = runDeps(request, context, origin);
   let result: RunResult;
   try {
     result = await runRequest(request, {
-      clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
-      config: environment.config,
-      requestId: context.awsRequestId,
-      remainingMillis: () => context.getRemainingTimeInMillis(),
-      now: Date.now,
-      waiter: environment.waiter,
-      logger,
-      homeRegion: environment.homeRegion,
-      // serverless.yml names the execution role <service>-<stage>-<region>-exec.
-      executionRoleName: `${environment.serviceName}-${environment.stage}-${environment.homeRegion}-exec`,
+      ...deps,
+      ...(options.approvedChanges !== undefined
+        ? { approvedChanges: options.approvedChanges }
+        : {}),
     });
   } catch (err) {
     if (err instanceof InstanceLimitError && options.signals === 'run') {
@@ -106,5 +123,14 @@ export async function execute(
     throw err;
   }
   const signals = await publishRunSignals(result, origin, signalDeps(), options);
-  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentity), signals };
+  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)), signals };
+}
+
+/** Counts what a validated start or stop would change, describing only; publishes nothing. */
+export async function survey(
+  request: RunRequest,
+  context: Context,
+  origin: RunOrigin = { kind: 'invoke' },
+): Promise<ChangeSurvey> {
+  return surveyChanges(request, runDeps(request, context, origin));
 }

@@ -42,3 +42,31 @@ export function assessBlastRadius(input: GuardInput): BlastRadius {
     reason: `this ${action} would change ${counted}, more than this stage's maxInstancesPerRequest (${limit}); send "confirmCount": ${resources} to confirm, narrow the selection, or raise params.maxInstancesPerRequest`,
   };
 }
+
+export interface ApprovedBatchInput {
+  action: ChangeAction;
+  /** Resources this batch would change now. */
+  resources: number;
+  resourceType: string;
+  targets: number;
+  /** The stage's maxInstancesPerRequest, reported as the run's limit. */
+  limit: number;
+  /** What the engine's survey counted for this batch, inside a run the guard accepted as a whole. */
+  approved: number;
+}
+
+/**
+ * The engine's per-batch guard: the run as a whole was surveyed and accepted, so a batch may
+ * change at most what its survey counted. Fewer is fine (an instance stopped meanwhile); more
+ * means the selection grew since the survey, and the batch is refused rather than silently larger.
+ */
+export function assessApprovedBatch(input: ApprovedBatchInput): BlastRadius {
+  const { action, resources, resourceType, targets, limit, approved } = input;
+  const base = { resources, limit, approved };
+  if (resources <= approved) return { ...base, verdict: 'confirmed' };
+  return {
+    ...base,
+    verdict: 'refused',
+    reason: `this ${action} would change ${resources} ${resourceType} resource(s) in ${targets} target(s) of this work item, but the run's survey counted ${approved} and the run was accepted for that; the selection grew since the survey, so this work item changed nothing: run again`,
+  };
+}

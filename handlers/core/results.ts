@@ -111,6 +111,8 @@ export interface BlastRadius {
   /** The stage's maxInstancesPerRequest (a count of resources, whatever the task). */
   limit: number;
   confirmCount?: number;
+  /** Engine work items only: what the run's survey counted for this batch (the most it may change). */
+  approved?: number;
   verdict: 'within-limit' | 'confirmed' | 'refused';
   /** Why it was (or, in a dry run, would be) refused, and how to proceed. */
   reason?: string;

@@ -10,7 +10,7 @@ import type { RuntimeConfig } from '../config/stage-config';
 import { targetRoleArn } from '../formats/arn';
 import { taskNamed } from '../tasks';
 import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from '../tasks/task';
-import { assessBlastRadius } from './blast-radius';
+import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
 import { InstanceLimitError } from './errors';
 import { fanOut } from './fan-out';
@@ -40,6 +40,11 @@ export interface RunDeps<Client extends Destroyable = Destroyable> {
   /** For diagnoses: the function's region (STS is called there) and execution role name. */
   homeRegion?: string;
   executionRoleName?: string;
+  /**
+   * Set by the engine for one work item of a surveyed run: the most this batch may change (its
+   * surveyed count). The guard then refuses only a batch that grew since the survey.
+   */
+  approvedChanges?: number;
 }
 
 /** A validated request of any registered task (its selector fields at the top level). */
@@ -227,7 +232,11 @@ export async function runTarget(
 }
 
 /** How many resources the task would change on this selection (all of them, if it cannot say). */
-function changeCount(task: AnyTask, request: TaskRequest, selected: readonly unknown[]): number {
+export function changeCount(
+  task: AnyTask,
+  request: TaskRequest,
+  selected: readonly unknown[],
+): number {
   return task.changeCount ? task.changeCount(selected, request) : selected.length;
 }
 
@@ -243,14 +252,20 @@ function guard(
 ): BlastRadius | undefined {
   if (request.action === 'status') return undefined;
   const selections = selected.flatMap((s) => ('selection' in s ? [s.selection.selected] : []));
-  const blastRadius = assessBlastRadius({
+  const counted = {
     action: request.action,
     resources: selections.reduce((n, one) => n + changeCount(task, request, one), 0),
     resourceType: task.resourceType,
     targets: selections.length,
     limit: deps.config.maxInstancesPerRequest,
-    ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
-  });
+  };
+  const blastRadius =
+    deps.approvedChanges !== undefined
+      ? assessApprovedBatch({ ...counted, approved: deps.approvedChanges })
+      : assessBlastRadius({
+          ...counted,
+          ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+        });
   if (blastRadius.verdict === 'refused' && !request.dryRun) {
     deps.logger?.warn('refused by the blast-radius guard', { ...blastRadius });
     throw new InstanceLimitError(blastRadius);

@@ -1,13 +1,17 @@
 /**
  * Step Functions engine, first state: validates the request against this stage's targets
- * (before any AWS call) and cuts the targets into work items `{ batch: n }`.
+ * (before any AWS call), cuts the targets into work items `{ batch: n }`, and says whether the
+ * run is surveyed before it acts (a start or stop that is not a dry run: the blast-radius guard
+ * must see the whole run, survey-report.ts).
  */
 import type { Context } from 'aws-lambda';
-import { validateRequest } from '../aws/runtime';
+import { environment, validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin, type RunOrigin } from '../formats/origin';
+import { taskNamed } from '../tasks';
 import { planBatches, targetsPerBatch } from './batches';
 import { readEngineSettings } from './settings';
+import type { RunGuard, WorkItem } from './survey-report';
 
 const settings = readEngineSettings();
 
@@ -39,6 +43,12 @@ export interface Plan {
   run: EngineRun;
   targetsPerBatch: number;
   batches: Array<{ batch: number }>;
+  /** True when every batch is surveyed (describe only) before any acts. */
+  survey: boolean;
+  /** The Act's items: every batch now, or (after the survey) the approved ones with their counts. */
+  work: WorkItem[];
+  /** The run's blast-radius guard: `pending` until the survey decides it. */
+  guard: RunGuard;
   /** Seconds between re-checks, and rounds at most (0 when the request does not wait). */
   waitSeconds: number;
   maxChecks: number;
@@ -57,6 +67,23 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
       : (context?.awsRequestId ?? 'unnamed');
   const startedAt =
     typeof event?.startedAt === 'string' ? event.startedAt : new Date().toISOString();
+  const survey = request.action !== 'status' && !request.dryRun;
+  const guard: RunGuard =
+    request.action === 'status'
+      ? { verdict: 'not-checked', reason: 'a status run changes nothing' }
+      : request.dryRun
+        ? {
+            verdict: 'not-checked',
+            reason:
+              "a dry run changes nothing; each work item logs its batch's count ('batch blast radius')",
+          }
+        : {
+            verdict: 'pending',
+            action: request.action,
+            resourceType: taskNamed(request.task).resourceType,
+            limit: environment.config.maxInstancesPerRequest,
+            ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+          };
   return {
     action: request.action,
     origin: origin.origin,
@@ -71,6 +98,9 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
     },
     targetsPerBatch: targetsPerBatch(settings.sizing),
     batches,
+    survey,
+    work: survey ? [] : batches,
+    guard,
     waitSeconds: settings.waitSeconds,
     maxChecks: waits ? settings.maxChecks : 0,
   };

@@ -32,6 +32,8 @@ export interface BatchReport {
   inTransit: number;
   failures: FailureEntry[];
   failuresTotal: number;
+  /** Set when the batch's guard refused it (its selection grew since the survey): nothing changed. */
+  refused?: { approved: number; resources: number };
 }
 
 /** A work item whose worker failed after its retries (the per-item Catch). */
@@ -59,10 +61,14 @@ export interface EngineReport {
     inTransit: number;
     /** Work items lost after retries: their targets' outcomes are unknown. */
     itemsFailed: number;
+    /** Work items their guard refused (grown since the survey): they changed nothing. */
+    itemsRefused: number;
   };
   failures: FailureEntry[];
   failuresTotal: number;
   failedItems: number[];
+  /** The refused work items: what the survey approved and what the act found. */
+  refusedItems: Array<{ batch: number; approved: number; resources: number }>;
   /**
    * Batches that still hold instances in transit, with what the last look found, and how many of
    * their targets already failed at the act (a re-check cannot read those either).
@@ -109,10 +115,11 @@ export function newFallBacks(
 export function reportRefused(action: Action, refused: RunRefusal): EngineReport {
   return {
     action,
-    summary: { ...EMPTY_SUMMARY, inTransit: 0, itemsFailed: 0 },
+    summary: { ...EMPTY_SUMMARY, inTransit: 0, itemsFailed: 0, itemsRefused: 0 },
     failures: [],
     failuresTotal: 0,
     failedItems: [],
+    refusedItems: [],
     pending: [],
     fellBackByBatch: [],
     checks: 0,
@@ -150,6 +157,22 @@ export function batchReport(
   };
 }
 
+/** A batch its guard refused (grown since the survey): every target not processed, nothing changed. */
+export function refusedBatchReport(
+  batch: number,
+  targets: number,
+  blastRadius: { approved?: number; resources: number },
+): BatchReport {
+  return {
+    batch,
+    summary: { ...EMPTY_SUMMARY, targets, targetsNotProcessed: targets },
+    inTransit: 0,
+    failures: [],
+    failuresTotal: 0,
+    refused: { approved: blastRadius.approved ?? 0, resources: blastRadius.resources },
+  };
+}
+
 export function isFailedItem<T extends object>(result: T | FailedItem): result is FailedItem {
   return 'failedItem' in result;
 }
@@ -164,6 +187,7 @@ export function reportAfterAct(
   const failures: FailureEntry[] = [];
   let failuresTotal = 0;
   const failedItems: number[] = [];
+  const refusedItems: EngineReport['refusedItems'] = [];
   const pending: EngineReport['pending'] = [];
   let inTransit = 0;
   for (const result of results) {
@@ -171,6 +195,7 @@ export function reportAfterAct(
       failedItems.push(result.batch);
       continue;
     }
+    if (result.refused) refusedItems.push({ batch: result.batch, ...result.refused });
     summary = addSummaries(summary, result.summary);
     failures.push(...result.failures);
     failuresTotal += result.failuresTotal;
@@ -186,10 +211,16 @@ export function reportAfterAct(
   return finish(
     {
       action,
-      summary: { ...summary, inTransit, itemsFailed: failedItems.length },
+      summary: {
+        ...summary,
+        inTransit,
+        itemsFailed: failedItems.length,
+        itemsRefused: refusedItems.length,
+      },
       failures: failures.slice(0, FAILURES_PER_RUN),
       failuresTotal,
       failedItems,
+      refusedItems,
       pending,
       fellBackByBatch: [],
       checks: 0,

@@ -10,7 +10,7 @@ import { environment, logger } from '../aws/runtime';
 import type { Action } from '../core/types';
 import type { RunRefusal } from '../signals/contract';
 import { publishInstanceEvents, publishRunRecord } from '../signals/publish';
-import type { EngineRun } from './plan';
+import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
   type EngineReport,
@@ -22,9 +22,18 @@ import {
   reportRefused,
 } from './report';
 import { engineRunRecord, fellBackEvents } from './run-signals';
+import { type AssessSurveyInput, assessSurveyState } from './survey-assess';
+import type { RunGuard } from './survey-report';
 
 export type SummariseInput = (
-  | { phase: 'act'; action: Action; maxChecks: number; results: Array<BatchReport | FailedItem> }
+  | {
+      phase: 'act';
+      action: Action;
+      maxChecks: number;
+      results: Array<BatchReport | FailedItem>;
+      /** The run's guard after the survey (survey-report.ts): refused means no item acted. */
+      guard?: RunGuard;
+    }
   | {
       phase: 'recheck';
       maxChecks: number;
@@ -47,6 +56,14 @@ const signalDeps = {
 };
 
 function reportOf(event: SummariseInput): EngineReport {
+  if (event.phase === 'act' && event.guard?.verdict === 'refused') {
+    const { reason, resources, limit } = event.guard;
+    return reportRefused(event.action, {
+      reason: reason ?? 'refused by the blast-radius guard',
+      resources,
+      limit,
+    });
+  }
   if (event.phase === 'act') return reportAfterAct(event.action, event.results, event.maxChecks);
   if (event.phase === 'recheck') {
     return reportAfterRecheck(event.previous, event.results, event.maxChecks);
@@ -54,7 +71,10 @@ function reportOf(event: SummariseInput): EngineReport {
   return reportRefused(event.action, event.refused);
 }
 
-export const handler = async (event: SummariseInput): Promise<EngineReport> => {
+export const handler = async (
+  event: SummariseInput | AssessSurveyInput,
+): Promise<EngineReport | Plan> => {
+  if (event.phase === 'survey') return assessSurveyState(event);
   const report = reportOf(event);
   logger.info(report.waitMore ? 'run in progress' : 'run finished', {
     summary: report.summary,

@@ -3,21 +3,27 @@
  * engine as the instances function: handlers/core/run.ts) and returns a bounded report. It
  * acts and does not wait: the waiting happens in the Standard parent (Wait states and
  * re-checks), so this Express child stays far inside its 5 minutes. Per-target detail goes to
- * the log, one line per target.
+ * the log, one line per target. A start or stop acts only within what its batch's survey
+ * counted (the run's guard, survey-report.ts); the same function runs the survey (`phase`).
  */
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
+import { InstanceLimitError } from '../core/errors';
 import { parseRunOrigin } from '../formats/origin';
 import { isUnderWay } from '../tasks/ec2/wait';
 import { batchTargets } from './batches';
-import { type BatchReport, batchReport } from './report';
+import { type BatchReport, batchReport, refusedBatchReport } from './report';
 import { readEngineSettings } from './settings';
+import { surveyBatch } from './survey';
+import { approvalOf, type SurveyReport, type WorkItem } from './survey-report';
 
 const settings = readEngineSettings();
 
 export interface WorkInput {
-  batch: number;
+  /** `survey`: count what the batch would change, describing only; absent: act. */
+  phase?: 'survey';
+  item: WorkItem;
   request: unknown;
   /** The plan's origin (absent when invoked by hand: a direct run). */
   origin?: unknown;
@@ -25,23 +31,42 @@ export interface WorkInput {
   runId?: unknown;
 }
 
-export const handler = async (event: WorkInput, context: Context): Promise<BatchReport> => {
+export const handler = async (
+  event: WorkInput,
+  context: Context,
+): Promise<BatchReport | SurveyReport> => {
   logger.addContext(context);
   const request = validateRequest(event.request);
   const origin = parseRunOrigin(event.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
-  const targets = batchTargets(request.targets, event.batch, settings.sizing);
-  // Only this batch's Instance Outcome events: the run's one summary comes from the summary step.
-  const result = await execute({ ...request, targets, wait: false }, context, origin.origin, {
-    signals: 'instances',
-    ...(typeof event.runId === 'string' ? { runId: event.runId } : {}),
-  });
-  for (const target of result.targets)
-    logger.info('target finished', { batch: event.batch, target });
+  const batch = event.item?.batch;
+  if (event.phase === 'survey') {
+    return surveyBatch(request, batch, origin.origin, context, settings);
+  }
+  const approved = approvalOf(event.item, request.action !== 'status' && !request.dryRun);
+  const targets = batchTargets(request.targets, batch, settings.sizing);
+  let result: Awaited<ReturnType<typeof execute>>;
+  try {
+    result = await execute({ ...request, targets, wait: false }, context, origin.origin, {
+      // Only this batch's Instance Outcome events: the run's one summary comes from the summary step.
+      signals: 'instances',
+      ...(typeof event.runId === 'string' ? { runId: event.runId } : {}),
+      ...(approved !== undefined ? { approvedChanges: approved } : {}),
+    });
+  } catch (err) {
+    // Grown since the survey: this batch changes nothing, and the summary lists it as refused.
+    if (err instanceof InstanceLimitError) {
+      return refusedBatchReport(batch, targets.length, err.blastRadius);
+    }
+    throw err;
+  }
+  for (const target of result.targets) logger.info('target finished', { batch, target });
+  // A dry run's count per batch (the engine does not survey a dry run); an act's confirmation.
+  if (result.blastRadius) logger.info('batch blast radius', { batch, ...result.blastRadius });
   const action = request.action === 'start' ? 'start' : 'stop';
   // The run result carries the merged targets and summary (handlers/core/merge.ts).
   return batchReport(
-    event.batch,
+    batch,
     result,
     (resource) => request.action !== 'status' && isUnderWay(action, resource),
   );

@@ -7,10 +7,11 @@
  * Distributed Map specifics (Express children, MaxConcurrency at scale, tolerated failures).
  */
 
-import { runEngineLocally } from '../../scripts/lib/engine/local-engine';
+import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
 import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
 import type { AdjustableClock } from '../../scripts/local-aws';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
+import { aContext } from '../helpers/context';
 import {
   ACCOUNT_222,
   ACCOUNT_333,
@@ -47,6 +48,8 @@ interface FinishedRun {
   failures: Array<{ accountId: string; region: string; id?: string; code: string }>;
   failuresTotal: number;
   failedItems: number[];
+  blastRadius: { verdict: string; resources?: number; limit?: number; reason?: string };
+  refusedItems: Array<{ batch: number; approved: number; resources: number }>;
 }
 
 describe('integration: the packaged state machine runs the nightly stop', () => {
@@ -70,6 +73,97 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       .filter((i) => accountIds.includes(i.accountId))
       .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'local'))
       .filter((i) => !i.tags.some((t) => t.key === 'aws:autoscaling:groupName'));
+
+  const changeCalls = () =>
+    harness.calls({ action: 'StopInstances' }) + harness.calls({ action: 'StartInstances' });
+
+  it('refuses a run over the limit across several items before any Start/Stop call', async () => {
+    // Prepare: three items of up to two targets, each within a limit of 3, the run over it
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
+      ...config,
+      maxInstancesPerRequest: 3,
+    }));
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'running',
+    );
+    const callsBefore = changeCalls();
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: NIGHTLY_STOP },
+      { executionName: 'over-the-limit', waitMs: WAIT_MS },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: nothing was sent that could change an instance, and the refusal says why
+    expect(running.length).toBeGreaterThan(3);
+    expect(changeCalls() - callsBefore).toBe(0);
+    expect(run.taskCalls).toMatchObject({ SurveyBatch: 3, AssessSurvey: 1 });
+    expect(run.taskCalls.Work).toBeUndefined();
+    expect(output.blastRadius).toMatchObject({
+      verdict: 'refused',
+      resources: running.length,
+      limit: 3,
+      reason: expect.stringContaining(`"confirmCount": ${running.length}`),
+    });
+    expect(output).toMatchObject({ targets: 5, batches: 3, checks: 0, refusedItems: [] });
+    expect(output.summary).toMatchObject({ targets: 0, changed: 0 });
+    const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
+    expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'running'));
+  }, 60_000);
+
+  it('does not survey a dry run or a status run: they go straight to their work items', async () => {
+    // Prepare: a limit the whole run is over, which a dry run only reports
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
+      ...config,
+      maxInstancesPerRequest: 3,
+    }));
+    const definition = packagedEngineDefinition(harness.packaged.template);
+
+    // Act
+    const runs = [];
+    for (const request of [{ action: 'stop', dryRun: true }, { action: 'status' }]) {
+      runs.push(
+        await runEngineLocally(
+          definition,
+          handlers,
+          { request },
+          { executionName: `not-surveyed-${runs.length}`, waitMs: WAIT_MS },
+        ),
+      );
+    }
+
+    // Assess
+    for (const run of runs) {
+      expect(run.taskCalls.SurveyBatch).toBeUndefined();
+      expect(run.taskCalls.Work).toBe(3);
+      expect((run.output as FinishedRun).blastRadius.verdict).toBe('not-checked');
+    }
+  }, 60_000);
+
+  it('changes nothing on a work item that finds more than its survey counted, and reports it refused', async () => {
+    // Prepare: the selection of item 0 grew after its survey counted none
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' });
+    const callsBefore = changeCalls();
+
+    // Act
+    const report = await handlers.work(
+      { item: { batch: 0, approvedChanges: 0 }, request: NIGHTLY_STOP } as never,
+      aContext(),
+    );
+
+    // Assess
+    expect(changeCalls() - callsBefore).toBe(0);
+    expect(report).toMatchObject({
+      batch: 0,
+      summary: { targets: 2, targetsNotProcessed: 2, changed: 0 },
+      refused: { approved: 0, resources: expect.any(Number) },
+    });
+    expect((report as { refused: { resources: number } }).refused.resources).toBeGreaterThan(0);
+  }, 60_000);
 
   it('stops every managed instance, waits through Wait states, and summarises', async () => {
     // Prepare: two targets per work item, so the five targets make three items
@@ -124,6 +218,14 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       targetsFailed: 2,
     });
     expect(run.taskCalls.Work).toBe(3);
+    // Surveyed first (three describe-only items), within the stage's limit of 500: acted as before.
+    expect(run.taskCalls.SurveyBatch).toBe(3);
+    expect(output.blastRadius).toMatchObject({
+      verdict: 'within-limit',
+      resources: before.length,
+      limit: 500,
+    });
+    expect(output.refusedItems).toEqual([]);
     // The waiting happened in Wait states with describe-only re-checks, not in a sleeping worker.
     expect(run.taskCalls.RecheckBatch).toBeGreaterThanOrEqual(1);
     expect(run.taskCalls.SummariseRecheck).toBe(output.checks);
@@ -229,5 +331,86 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
         counts: expect.objectContaining({ failed: 1, changed: toStart.length }),
       }),
     ]);
+  }, 60_000);
+  it('acts on every item when the whole-run confirmCount matches the survey', async () => {
+    // Prepare: the instances the start above left running, over a limit of 3
+    const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
+      ...config,
+      maxInstancesPerRequest: 3,
+    }));
+    const definition = packagedEngineDefinition(harness.packaged.template);
+    const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'running',
+    );
+
+    // Act
+    const run = await runEngineLocally(
+      definition,
+      handlers,
+      { request: { action: 'stop', wait: true, confirmCount: running.length } },
+      { executionName: 'confirmed-stop', waitMs: WAIT_MS },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: each item compared its own count with its survey, and every item acted
+    expect(running.length).toBeGreaterThan(3);
+    expect(output.blastRadius).toMatchObject({
+      verdict: 'confirmed',
+      resources: running.length,
+      confirmCount: running.length,
+    });
+    expect(run.taskCalls.Work).toBe(3);
+    expect(output.refusedItems).toEqual([]);
+    expect(output.summary).toMatchObject({ changed: running.length, itemsRefused: 0 });
+    const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
+    expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'stopped'));
+  }, 60_000);
+  it('refuses only the item whose selection grew between survey and act, and lists it', async () => {
+    // Prepare: WEB_1 still stopping (a start skips it) when the run is surveyed, stopped by the act
+    const loaded = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' });
+    const { world, clock } = harness.endpoint.aws;
+    world.beginStart(WEB_1, false);
+    (clock as AdjustableClock).advance(30_000 * TIME_FACTOR);
+    world.updateSettings({ timeFactor: 1 });
+    world.beginStop(WEB_1, { hibernate: false, force: false });
+    world.updateSettings({ timeFactor: TIME_FACTOR });
+    const handlers: EngineHandlers = {
+      ...loaded,
+      summarise: async (event, context) => {
+        const out = await loaded.summarise(event, context);
+        // Between AssessSurvey and Act: the earlier stop finishes, so WEB_1 becomes startable.
+        if ((event as { phase?: string }).phase === 'survey') {
+          (clock as AdjustableClock).advance(60_000);
+        }
+        return out;
+      },
+    };
+    const startsBefore = harness.calls({ action: 'StartInstances' });
+    const web1Target = () =>
+      world.instancesIn(ACCOUNT_222, 'eu-west-1').map((i) => [i.instanceId, i.state]);
+    const web1TargetBefore = web1Target();
+
+    // Act
+    const run = await runEngineLocally(
+      packagedEngineDefinition(harness.packaged.template),
+      handlers,
+      { request: { action: 'start' } },
+      { executionName: 'grown-between-survey-and-act', waitMs: WAIT_MS },
+    );
+    const output = run.output as FinishedRun;
+
+    // Assess: WEB_1's item changed nothing and says so; the other items started theirs
+    expect(output.blastRadius.verdict).toBe('within-limit');
+    expect(output.refusedItems).toHaveLength(1);
+    const [refused] = output.refusedItems;
+    expect(refused?.resources).toBe((refused?.approved ?? 0) + 1);
+    expect(output.summary).toMatchObject({ itemsRefused: 1, failed: 0 });
+    expect(output.summary.changed).toBeGreaterThan(0);
+    expect(harness.calls({ action: 'StartInstances' }) - startsBefore).toBeGreaterThan(0);
+    // Nothing was started in WEB_1's target; only the earlier stop finished there.
+    expect(web1Target()).toEqual(
+      web1TargetBefore.map(([id, state]) => [id, id === WEB_1 ? 'stopped' : state]),
+    );
+    expect(world.instance(WEB_1)?.state).toBe('stopped');
   }, 60_000);
 });

@@ -63,8 +63,11 @@ export interface Harness {
   endpoint: LocalEndpoint;
   packaged: PackagedStage;
   loadFunction(options?: LoadOptions): Promise<LoadedFunction>;
-  /** The engine's four handlers, loaded like loadFunction (a fresh container each). */
-  loadEngine(env?: Record<string, string>): Promise<EngineHandlers>;
+  /** The engine's four handlers, loaded like loadFunction (a fresh container each), with this env and optionally an edited stage config. */
+  loadEngine(
+    env?: Record<string, string>,
+    editConfig?: LoadOptions['editConfig'],
+  ): Promise<EngineHandlers>;
   /** Calls the endpoint answered, e.g. `calls({ action: 'AssumeRole', outcome: 'OK' })`. */
   calls(filter?: CallFilter): number;
   /** Every outcome other than OK the endpoint answered (throttling, errors, DryRun answers). */
@@ -173,8 +176,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const harness: Harness = {
     endpoint,
     packaged,
-    async loadEngine(env = {}) {
-      await harness.loadFunction({ env });
+    async loadEngine(env = {}, editConfig) {
+      await harness.loadFunction({ env, ...(editConfig ? { editConfig } : {}) });
       let handlers: EngineHandlers | undefined;
       await jest.isolateModulesAsync(async () => {
         handlers = {

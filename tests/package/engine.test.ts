@@ -22,6 +22,7 @@ interface State {
   ToleratedFailurePercentage?: number;
   SecondsPath?: string;
   Next?: string;
+  [field: string]: unknown;
 }
 
 describe('sls package: the Step Functions engine', () => {
@@ -47,14 +48,25 @@ describe('sls package: the Step Functions engine', () => {
 
   it('plans, acts through a Distributed Map of Express children, waits and re-checks, summarises', () => {
     // Act
-    const flow = ['Plan', 'Act', 'SummariseAct', 'DropActResults', 'WaitOrFinish'].map((name) => [
-      name,
-      states[name]?.Type,
-    ]);
+    const flow = [
+      'Plan',
+      'SurveyOrAct',
+      'Survey',
+      'AssessSurvey',
+      'DropSurveyResults',
+      'Act',
+      'SummariseAct',
+      'DropActResults',
+      'WaitOrFinish',
+    ].map((name) => [name, states[name]?.Type]);
 
     // Assess
     expect(flow).toEqual([
       ['Plan', 'Task'],
+      ['SurveyOrAct', 'Choice'],
+      ['Survey', 'Map'],
+      ['AssessSurvey', 'Task'],
+      ['DropSurveyResults', 'Pass'],
       ['Act', 'Map'],
       ['SummariseAct', 'Task'],
       ['DropActResults', 'Pass'],
@@ -65,7 +77,7 @@ describe('sls package: the Step Functions engine', () => {
       SecondsPath: '$.plan.waitSeconds',
       Next: 'Recheck',
     });
-    for (const map of [states.Act, states.Recheck]) {
+    for (const map of [states.Survey, states.Act, states.Recheck]) {
       expect(map?.ItemProcessor?.ProcessorConfig).toEqual({
         Mode: 'DISTRIBUTED',
         ExecutionType: 'EXPRESS',
@@ -74,9 +86,43 @@ describe('sls package: the Step Functions engine', () => {
     }
   });
 
+  it('surveys a start or stop before it acts, and acts only on the items the guard approved', () => {
+    // Prepare
+    const survey = states.Survey as State & {
+      ItemsPath?: string;
+      ItemSelector?: Record<string, unknown>;
+    };
+    const act = states.Act as State & { ItemsPath?: string };
+
+    // Assess: status runs and dry runs go straight to Act (the plan's `survey` is false)
+    expect(states.SurveyOrAct).toMatchObject({
+      Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'Survey' }],
+      Default: 'Act',
+    });
+    expect(survey).toMatchObject({
+      ItemsPath: '$.plan.batches',
+      ItemSelector: { phase: 'survey', 'item.$': '$$.Map.Item.Value' },
+      Next: 'AssessSurvey',
+    });
+    // The guard's verdict replaces the plan, with the approved work items (none when refused).
+    expect(states.AssessSurvey).toMatchObject({
+      Resource: 'arn:aws:lambda:eu-west-1:111111111111:function:EngineSummariseLambdaFunction',
+      Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
+      ResultPath: '$.plan',
+      Next: 'DropSurveyResults',
+    });
+    expect(act.ItemsPath).toBe('$.plan.work');
+    expect(states.Finish).toMatchObject({
+      Parameters: {
+        'blastRadius.$': '$.plan.guard',
+        'refusedItems.$': '$.report.refusedItems',
+      },
+    });
+  });
+
   it('retries Lambda throttling and service errors, and catches every failed item', () => {
     // Prepare
-    const children = [states.Act, states.Recheck].map((map) => {
+    const children = [states.Survey, states.Act, states.Recheck].map((map) => {
       const processor = map?.ItemProcessor;
       return processor?.States[processor.StartAt];
     });
@@ -89,6 +135,7 @@ describe('sls package: the Step Functions engine', () => {
       expect(child?.Catch?.[0]?.ErrorEquals).toEqual(['States.ALL']);
     }
     expect(children.map((c) => c?.Resource)).toEqual([
+      'arn:aws:lambda:eu-west-1:111111111111:function:EngineWorkLambdaFunction',
       'arn:aws:lambda:eu-west-1:111111111111:function:EngineWorkLambdaFunction',
       'arn:aws:lambda:eu-west-1:111111111111:function:EngineRecheckLambdaFunction',
     ]);

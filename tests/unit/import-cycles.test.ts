@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 
-/** Bottom to top; `engine` is handlers/core/run.ts and merge.ts, above the tasks they drive. */
+/** Bottom to top; `engine` is handlers/core/run.ts, merge.ts and survey.ts, above the tasks they drive. */
 const LAYERS = ['formats', 'core', 'tasks', 'contract', 'config', 'engine', 'signals', 'aws'];
 
 describe('handlers: import graph', () => {
@@ -51,7 +51,7 @@ describe('handlers: import graph', () => {
       if (second === undefined) return LAYERS.length; // handlers/*.ts: the entry points
       // handlers/engine/: the Step Functions engine's entry points and the pieces only they use.
       if (top === 'engine') return LAYERS.length;
-      if (top === 'core' && (second === 'run.ts' || second === 'merge.ts')) {
+      if (top === 'core' && ['run.ts', 'merge.ts', 'survey.ts'].includes(second)) {
         return LAYERS.indexOf('engine');
       }
       return LAYERS.indexOf(top);

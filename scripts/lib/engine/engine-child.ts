@@ -47,6 +47,21 @@ async function main(): Promise<void> {
           console.log(
             `${at()} plan: ${plan.targets} targets in ${plan.batches?.length} work items of up to ${plan.targetsPerBatch}`,
           );
+        } else if (name === 'SurveyBatch') {
+          const r = out as { batch: number; resources: number; targets: number };
+          console.log(
+            `${at()} survey of item ${r.batch}: ${r.resources} to change in ${r.targets} targets`,
+          );
+        } else if (name === 'AssessSurvey') {
+          const guard = ((out?.plan ?? {}) as { guard?: Record<string, unknown> }).guard ?? {};
+          console.log(
+            `${at()} blast-radius guard: ${guard.verdict} (${guard.resources} of limit ${guard.limit})${guard.reason ? `: ${guard.reason}` : ''}`,
+          );
+        } else if (name === 'Work' && (out as { refused?: unknown } | undefined)?.refused) {
+          const r = out as { batch: number; refused: { approved: number; resources: number } };
+          console.log(
+            `${at()} work item ${r.batch}: refused, ${r.refused.resources} to change but ${r.refused.approved} surveyed`,
+          );
         } else if (name === 'Work') {
           const r = out as { batch: number; summary: Record<string, number>; inTransit: number };
           console.log(

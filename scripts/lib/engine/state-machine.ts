@@ -19,6 +19,10 @@ export interface EngineOptions {
 /** CloudFormation logical IDs of the engine's functions (osls: <Name>LambdaFunction). */
 export const ENGINE_FUNCTIONS = {
   Plan: 'EnginePlanLambdaFunction',
+  // The survey runs in the work function: it reaches the targets with the same role and
+  // AssumeRole condition (lambda:SourceFunctionArn), so no new function needs that trust.
+  SurveyBatch: 'EngineWorkLambdaFunction',
+  AssessSurvey: 'EngineSummariseLambdaFunction',
   Work: 'EngineWorkLambdaFunction',
   RecheckBatch: 'EngineRecheckLambdaFunction',
   SummariseAct: 'EngineSummariseLambdaFunction',
@@ -49,7 +53,12 @@ const retry = [
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 /** One child per item: the task, retried, and a Catch that reports the item as failed. */
-function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
+function itemProcessor(
+  taskName: 'SurveyBatch' | 'Work' | 'RecheckBatch',
+  logicalId: string,
+  /** Where the child's input holds the batch index (Survey and Act items are `{ item }`). */
+  batchPath = '$.batch',
+) {
   const failedName = `${taskName}Failed`;
   return {
     ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
@@ -64,7 +73,7 @@ function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
       },
       [failedName]: {
         Type: 'Pass',
-        Parameters: { 'batch.$': '$.batch', failedItem: { 'error.$': '$.caught.Error' } },
+        Parameters: { 'batch.$': batchPath, failedItem: { 'error.$': '$.caught.Error' } },
         End: true,
       },
     },
@@ -77,6 +86,12 @@ const itemSelector = {
   'origin.$': '$.plan.origin',
   'runId.$': '$.plan.run.id',
 };
+/** Survey and Act items whole: an Act item carries its approved count once surveyed. */
+const workItemSelector = {
+  'item.$': '$$.Map.Item.Value',
+  'request.$': '$.request',
+  'origin.$': '$.plan.origin',
+};
 /** What every state after the plan carries: the request, the plan and the report so far. */
 const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
 
@@ -86,10 +101,11 @@ export function engineDefinition(options: EngineOptions) {
     processor: ReturnType<typeof itemProcessor>,
     next: string,
     resultPath: string,
+    selector: Record<string, unknown> = itemSelector,
   ) => ({
     Type: 'Map',
     ItemsPath: itemsPath,
-    ItemSelector: itemSelector,
+    ItemSelector: selector,
     MaxConcurrency: options.maxConcurrency,
     ToleratedFailurePercentage: options.toleratedFailurePercentage,
     ItemProcessor: processor,
@@ -97,7 +113,7 @@ export function engineDefinition(options: EngineOptions) {
     Next: next,
   });
   return {
-    Comment: `${options.service}-${options.stage}: plan, act per batch (Distributed Map, Express children), wait and re-check, summarise`,
+    Comment: `${options.service}-${options.stage}: plan, survey a start or stop and guard the whole run, act per batch (Distributed Map, Express children), wait and re-check, summarise`,
     StartAt: 'Plan',
     States: {
       Plan: {
@@ -113,13 +129,42 @@ export function engineDefinition(options: EngineOptions) {
         },
         ResultPath: '$.plan',
         Retry: retry,
+        Next: 'SurveyOrAct',
+      },
+      // A start or stop that acts is counted first, so the guard sees the whole run.
+      SurveyOrAct: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'Survey' }],
+        Default: 'Act',
+      },
+      Survey: map(
+        '$.plan.batches',
+        itemProcessor('SurveyBatch', ENGINE_FUNCTIONS.SurveyBatch, '$.item.batch'),
+        'AssessSurvey',
+        '$.surveyed',
+        { phase: 'survey', ...workItemSelector },
+      ),
+      // The plan comes back with its guard decided and its work items approved (none if refused).
+      AssessSurvey: {
+        Type: 'Task',
+        Resource: lambda(ENGINE_FUNCTIONS.AssessSurvey),
+        Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
+        ResultPath: '$.plan',
+        Retry: retry,
+        Next: 'DropSurveyResults',
+      },
+      DropSurveyResults: {
+        Type: 'Pass',
+        Parameters: { 'request.$': '$.request', 'plan.$': '$.plan' },
         Next: 'Act',
       },
+      // A refused run has no work items: Act starts no child, and Finish reports the refusal.
       Act: map(
-        '$.plan.batches',
-        itemProcessor('Work', ENGINE_FUNCTIONS.Work),
+        '$.plan.work',
+        itemProcessor('Work', ENGINE_FUNCTIONS.Work, '$.item.batch'),
         'SummariseAct',
         '$.acted',
+        workItemSelector,
       ),
       SummariseAct: {
         Type: 'Task',
@@ -129,6 +174,7 @@ export function engineDefinition(options: EngineOptions) {
           'action.$': '$.plan.action',
           'maxChecks.$': '$.plan.maxChecks',
           'results.$': '$.acted',
+          'guard.$': '$.plan.guard',
           'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
@@ -179,6 +225,8 @@ export function engineDefinition(options: EngineOptions) {
           'failures.$': '$.report.failures',
           'failuresTotal.$': '$.report.failuresTotal',
           'failedItems.$': '$.report.failedItems',
+          'blastRadius.$': '$.plan.guard',
+          'refusedItems.$': '$.report.refusedItems',
         },
         End: true,
       },

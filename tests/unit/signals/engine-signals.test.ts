@@ -69,7 +69,8 @@ describe('Signals of an engine run', () => {
   const eventBridge = acceptingEventBridge();
   let work: typeof import('../../../handlers/engine/work')['handler'];
   let recheck: typeof import('../../../handlers/engine/recheck')['handler'];
-  let summarise: typeof import('../../../handlers/engine/summarise')['handler'];
+  /** The summary step, in its summarising phases (not the survey's, which returns a plan). */
+  let summarise: (event: SummariseInput) => Promise<EngineReport>;
   let printed: string[];
 
   beforeAll(async () => {
@@ -77,7 +78,8 @@ describe('Signals of an engine run', () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     work = (await import('../../../handlers/engine/work')).handler;
     recheck = (await import('../../../handlers/engine/recheck')).handler;
-    summarise = (await import('../../../handlers/engine/summarise')).handler;
+    const step = (await import('../../../handlers/engine/summarise')).handler;
+    summarise = (event) => step(event) as Promise<EngineReport>;
   });
 
   afterAll(() => {
@@ -114,14 +116,14 @@ describe('Signals of an engine run', () => {
       .on(StopInstancesCommand)
       .resolves({ StoppingInstances: [stateChange('i-0000000a', 'running', 'stopping')] });
     const event = {
-      batch: 0,
+      item: { batch: 0, approvedChanges: 1 },
       request: { action: 'stop', targets: TARGETS },
       origin: ORIGIN,
       runId: EXECUTION,
     };
 
     // Act
-    const report = await work(event, aContext({ requestId: 'req-worker' }));
+    const report = (await work(event, aContext({ requestId: 'req-worker' }))) as BatchReport;
 
     // Assess
     expect(report.summary.changed).toBe(1);

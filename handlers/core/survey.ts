@@ -1,0 +1,60 @@
+/**
+ * The selection phase alone, counted: what a start or stop would change on these targets, with
+ * describe calls only (no Start/Stop, not even a DryRun one). The Step Functions engine surveys
+ * every batch this way before it acts, so its blast-radius guard sees the whole run.
+ */
+import { taskNamed } from '../tasks';
+import { fanOut } from './fan-out';
+import {
+  changeCount,
+  type RunDeps,
+  type SelectedTarget,
+  selectTarget,
+  type TaskRequest,
+} from './run';
+import type { Target } from './types';
+
+export interface ChangeSurvey {
+  /** Resources the request would change on the targets it could read (the task's changeCount). */
+  resources: number;
+  targets: number;
+  /** Targets that could not be read (credentials, describe): they count 0 here. */
+  targetsFailed: number;
+  /** Targets not reached before the invocation's reserve: they count 0 here. */
+  targetsNotProcessed: number;
+}
+
+type Counted = { resources: number } | { failed: true } | { notProcessed: true };
+
+export async function surveyChanges(request: TaskRequest, deps: RunDeps): Promise<ChangeSurvey> {
+  const task = taskNamed(request.task);
+  const count = (item: SelectedTarget): Counted =>
+    'selection' in item
+      ? { resources: changeCount(task, request, item.selection.selected) }
+      : { failed: true };
+  const counted = await fanOut<Target, Counted>(
+    request.targets,
+    {
+      concurrency: deps.config.concurrency,
+      reserveMillis: deps.config.reserveMillis,
+      remainingMillis: deps.remainingMillis,
+    },
+    {
+      run: async (target) => count(await selectTarget(task, request, target, deps)),
+      onError: () => ({ failed: true }),
+      notStarted: () => ({ notProcessed: true }),
+    },
+  );
+  const survey: ChangeSurvey = {
+    resources: 0,
+    targets: counted.length,
+    targetsFailed: 0,
+    targetsNotProcessed: 0,
+  };
+  for (const one of counted) {
+    if ('resources' in one) survey.resources += one.resources;
+    else if ('failed' in one) survey.targetsFailed += 1;
+    else survey.targetsNotProcessed += 1;
+  }
+  return survey;
+}

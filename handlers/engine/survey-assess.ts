@@ -1,0 +1,37 @@
+/**
+ * Step Functions engine, the survey's summary (the AssessSurvey state, run by the engineSummarise
+ * function): the run's guard over every batch's count. It returns the plan with its `guard`
+ * decided and its `work` items approved, or none when the run is refused.
+ */
+import { logger } from '../aws/runtime';
+import type { Plan } from './plan';
+import type { FailedItem } from './report';
+import { assessSurvey, type SurveyReport } from './survey-report';
+
+export interface AssessSurveyInput {
+  phase: 'survey';
+  plan: Plan;
+  results: Array<SurveyReport | FailedItem>;
+}
+
+/** The state was reached with a plan that needs no survey (or was assessed already). */
+export class GuardNotPendingError extends Error {
+  constructor(readonly verdict: string) {
+    super(
+      `AssessSurvey needs the plan's guard in verdict "pending" (a start or stop that acts); it is "${verdict}"`,
+    );
+    this.name = 'GuardNotPendingError';
+  }
+}
+
+export function assessSurveyState(event: AssessSurveyInput): Plan {
+  const { guard } = event.plan;
+  if (guard.verdict !== 'pending') throw new GuardNotPendingError(guard.verdict);
+  const { verdict, ...inputs } = guard;
+  const decided = assessSurvey(inputs, event.results);
+  const fields = { guard: decided.guard, workItems: decided.work.length };
+  if (decided.guard.verdict === 'refused')
+    logger.warn('run refused by the blast-radius guard', fields);
+  else logger.info('run accepted by the blast-radius guard', fields);
+  return { ...event.plan, ...decided };
+}
