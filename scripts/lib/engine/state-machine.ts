@@ -91,6 +91,7 @@ const workItemSelector = {
   'item.$': '$$.Map.Item.Value',
   'request.$': '$.request',
   'origin.$': '$.plan.origin',
+  'runId.$': '$.plan.run.id',
 };
 /** What every state after the plan carries: the request, the plan and the report so far. */
 const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
