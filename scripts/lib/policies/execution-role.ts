@@ -30,6 +30,15 @@ export interface LambdaFunction {
   arn: string;
 }
 
+/** A function that runs as a role of its own, not the execution role (e.g. the http function). */
+export interface OwnRoleFunction {
+  fn: LambdaFunction;
+  roleLogicalId: string;
+  /** The role's ARN; a role without RoleName gets a placeholder name of its logical ID. */
+  roleArn: string;
+  policies: NamedPolicy[];
+}
+
 export interface ResolvedStage {
   stage: string;
   service: string;
@@ -38,6 +47,8 @@ export interface ResolvedStage {
   homeAccountId: string;
   executionRole: ExecutionRole;
   functions: LambdaFunction[];
+  /** The functions on roles of their own: verify proves none of them reaches a target role. */
+  ownRoleFunctions: OwnRoleFunction[];
   /** The stage params as the functions get them (bundled), validated by the same schema. */
   config: StageConfig;
   /** The schedules' invoke role and where the schedules live; absent without schedules. */
@@ -106,6 +117,10 @@ function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnCon
       if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
       if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
       if (type === 'AWS::Scheduler::ScheduleGroup') return property(logicalId, 'Name');
+      if (type === 'AWS::StepFunctions::StateMachine') {
+        const { partition, region, accountId } = pseudo;
+        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${property(logicalId, 'StateMachineName')}`;
+      }
       throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
     },
     getAtt(logicalId, attribute) {
@@ -187,6 +202,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     }));
   const scheduler = schedulerSide(template, ctx);
   return {
+    ownRoleFunctions: ownRoleFunctions(template, ctx, logicalId, packaged),
     stage: packaged.stage,
     service: packaged.service,
     region: packaged.region,
@@ -213,6 +229,46 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     config: stageConfigOf(packaged),
     ...(scheduler ? { scheduler } : {}),
   };
+}
+
+function ownRoleFunctions(
+  template: CfnTemplate,
+  ctx: CfnContext,
+  executionRoleId: string,
+  packaged: PackagedStage,
+): OwnRoleFunction[] {
+  const { partition, accountId } = ctx.pseudo;
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .flatMap(([id, r]) => {
+      const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0];
+      if (typeof roleId !== 'string' || roleId === executionRoleId) return [];
+      const role = template.Resources[roleId]?.Properties ?? {};
+      const policies = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`) as {
+        PolicyName: string;
+        PolicyDocument: PolicyDocument;
+      }[];
+      const roleName =
+        typeof role.RoleName === 'string'
+          ? role.RoleName
+          : `${packaged.service}-${packaged.stage}-${roleId}`;
+      return [
+        {
+          fn: {
+            logicalId: id,
+            name: ctx.refResource?.(id) as string,
+            arn: ctx.getAtt?.(id, 'Arn') as string,
+          },
+          roleLogicalId: roleId,
+          roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+          policies: policies.map((p) => ({
+            name: p.PolicyName,
+            source: 'scripts/lib/engine/state-machine.ts (engineRoleResources)',
+            policy: p.PolicyDocument,
+          })),
+        },
+      ];
+    });
 }
 
 /** The configuration the function bundles carry, validated by the schema the functions use. */

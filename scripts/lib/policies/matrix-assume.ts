@@ -138,6 +138,39 @@ export function assumeCases(
       ),
     );
   }
+  // The functions on roles of their own (the http function starts and reads engine runs): their
+  // role reaches no target, and the execution role's condition does not name them either.
+  for (const own of by.ownRoleFunctions ?? []) {
+    cases.push(
+      assume(
+        {
+          id: 'assume/own-role-function',
+          title: 'a function on its own role',
+          principal: `${own.role} via ${own.functionName}`,
+          expected: 'Denied',
+          ifAllowed: 'trustTooWide',
+        },
+        {
+          callerSessionArn: sessionArn(own.roleArn, own.functionName),
+          callerRoleArn: own.roleArn,
+          callerAccountId: home,
+          sourceFunctionArn: own.functionArn,
+          ...ext,
+          ...inside,
+        },
+      ),
+      assume(
+        {
+          id: 'assume/exec-via-own-role-function',
+          title: 'exec credentials inside that function',
+          principal: `exec via ${own.functionName}`,
+          expected: 'Denied',
+          ifAllowed: 'sourceFunctionNotEnforced',
+        },
+        { ...execCheck(own.functionName, own.functionArn), ...ext },
+      ),
+    );
+  }
   // Bystanders get everything the function has that is not a secret (ExternalId is not one).
   const bystander = (id: string, title: string, arn: string, sessionName: string): MatrixCase =>
     assume(

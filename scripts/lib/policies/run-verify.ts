@@ -8,6 +8,7 @@ import { createPolicyAuthorizer } from '../policy-authorizer';
 import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
+import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
@@ -92,6 +93,7 @@ function staticFindings(
     ...checkSchedulerRole(stage),
     ...checkHttpRoutes(template),
     ...checkInvokePermissions(template),
+    ...checkEngineStarters(template),
     ...checkCallerRules(stage.config.callers),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
@@ -134,6 +136,8 @@ export async function verifyStage(
       `org-scoped AssumeRole: any role named ${stage.config.targetRoleName} in ${pathPatterns.length > 0 ? pathPatterns.join(', ') : organizationId} is reachable, not only the configured targets (params.assumeScope: organization)`,
     );
   }
+  const starters = engineStartersNote(packaged.template);
+  if (starters) notes.push(starters);
   const coverage = checkAssumeCoverage(
     stage.executionRole,
     allTargets.map(

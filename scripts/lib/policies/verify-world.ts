@@ -54,6 +54,12 @@ function bystandersFor(
     unlistedRoles: unlisted,
     kmsKeyArns: kmsKeys,
     ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+    ownRoleFunctions: stage.ownRoleFunctions.map((o) => ({
+      functionName: o.fn.name,
+      functionArn: o.fn.arn,
+      roleArn: o.roleArn,
+      role: o.roleLogicalId,
+    })),
     assumeScope: assumeScopeOf(stage.executionRole),
   };
   return bystanders;
@@ -125,6 +131,11 @@ export function verifyWorld(stage: ResolvedStage, options: StageWorldOptions): V
       { arn: bystanders.otherHomeRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.homeUserArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.outsiderRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
+      // The functions on roles of their own, with exactly the policies they deploy with.
+      ...stage.ownRoleFunctions.map((o) => ({
+        arn: o.roleArn,
+        identityPolicies: o.policies.map(({ name, policy }) => ({ name, policy })),
+      })),
     ],
   });
   return { world, bystanders, kmsKeys, notes };
