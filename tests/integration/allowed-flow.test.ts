@@ -122,7 +122,7 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     expect(harness.calls({ action: 'DescribeInstances', outcome: 'OK' })).toBe(3);
   });
 
-  it('answers POST /instances/status through the HTTP handler with the same result shape', async () => {
+  it('answers POST /instances/status with 202 and a run ID, reaching no target account itself', async () => {
     // Prepare: a new container of the function.
     const http = await harness.loadFunction();
     harness.endpoint.aws.calls.reset();
@@ -130,16 +130,23 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     // Act
     const response = await http.http('status', { targets: { accounts: [ACCOUNT_333] } });
 
-    // Assess
-    expect(response).toMatchObject({ statusCode: 200 });
-    const body = JSON.parse((response as { body: string }).body) as {
-      action: string;
-      targets: Array<{ accountId: string; region: string; status: string }>;
-    };
-    expect(body.action).toBe('status');
-    expect(body.targets).toEqual([
-      expect.objectContaining({ accountId: ACCOUNT_333, region: 'eu-central-1', status: 'ok' }),
+    // Assess: the run is the engine's (tests/integration/engine.test.ts runs one); the function
+    // only started it
+    expect(response).toMatchObject({ statusCode: 202 });
+    const body = JSON.parse((response as { body: string }).body) as { runId: string };
+    expect(body.runId).toMatch(/^http-\d{8}T\d{6}Z-[A-Za-z0-9_-]+$/);
+    expect(http.startedRuns()).toEqual([
+      {
+        name: body.runId,
+        input: {
+          request: { action: 'status', targets: { accounts: [ACCOUNT_333] } },
+          origin: {
+            kind: 'http',
+            callerArn: 'arn:aws:sts::111111111111:assumed-role/ops/operator',
+          },
+        },
+      },
     ]);
-    expect(harness.calls({ action: 'AssumeRole', accountId: '111111111111' })).toBe(1);
+    expect(harness.calls({})).toBe(0);
   });
 });

@@ -10,6 +10,10 @@
  * The endpoint URLs and the home session's credentials are set in this test process's
  * environment for the duration of the suite (the SDK reads AWS_ENDPOINT_URL_* when a client is
  * first built) and restored afterwards.
+ *
+ * One exception until the endpoint serves Step Functions: the http function's StartExecution is
+ * answered in-process and recorded (`startedRuns`), so a test can hand the execution input to the
+ * engine's handlers, which then run against the endpoint like every other handler here.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
@@ -44,8 +48,10 @@ export const ACCOUNT_555 = '555555555555';
 export interface LoadedFunction {
   /** handlers/instances.ts, as a direct invocation or a schedule would call it. */
   invoke(event: unknown): Promise<RunResult>;
-  /** handlers/http.ts with a POST /instances/{action} event. */
+  /** handlers/http.ts with a POST /instances/{action} event: it starts an engine run (202). */
   http(action: string, body?: unknown): ReturnType<HttpHandler>;
+  /** The engine runs the http function started: execution name and parsed input. */
+  startedRuns(): Array<{ name: string; input: { request: unknown; origin: unknown } }>;
   /** The stage configuration this instance read from STAGE_CONFIG. */
   config: RuntimeConfig;
 }
@@ -175,13 +181,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         STAGE: fnEnv.STAGE ?? '',
         STAGE_CONFIG: JSON.stringify(config),
         AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
+        // serverless.yml: !Ref EngineStateMachine of the packaged stage.
+        ENGINE_STATE_MACHINE_ARN: `arn:aws:states:${endpoint.seed.home.region}:${endpoint.seed.home.accountId}:stateMachine:${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}-engine`,
         ...load.env,
       });
       let instances: InstancesHandler | undefined;
       let http: HttpHandler | undefined;
+      const started: ReturnType<LoadedFunction['startedRuns']> = [];
       await jest.isolateModulesAsync(async () => {
         instances = (await import('../../handlers/instances')).handler;
         http = (await import('../../handlers/http')).handler;
+        // The SDK class of this module registry, the one the http function's client is built from.
+        const { SFNClient, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+        const { mockClient } = await import('aws-sdk-client-mock');
+        mockClient(SFNClient)
+          .on(StartExecutionCommand)
+          .callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
+            started.push({ name: input.name, input: JSON.parse(input.input) });
+            return {
+              executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
+            };
+          });
       });
       if (!instances || !http) throw new Error('the handlers did not load');
       const loadedInstances = instances;
@@ -191,6 +211,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         config,
         invoke: (event) => loadedInstances(event, context(name)),
         http: (action, body) => loadedHttp(httpEvent(action, body), context(name)),
+        startedRuns: () => [...started],
       };
     },
     calls: (filter = {}) => endpoint.aws.calls.count(filter),

@@ -1,6 +1,7 @@
 /**
  * SourceIdentity over real HTTP to the local STS, decided by the packaged execution role and the
- * rendered target roles: the caller reaches each target's session, and the rollout order holds
+ * rendered target roles: the caller reaches each target's session (an HTTP caller through the
+ * engine run its POST starts), and the rollout order holds
  * (a target role without sts:SetSourceIdentity refuses a service that sends it, and accepts one
  * whose stage says `sourceIdentity: false`).
  */
@@ -43,16 +44,30 @@ describe('SourceIdentity against the local endpoint', () => {
     await harness?.stop();
   });
 
-  it('names the HTTP caller on the target session, and a direct invoke as "direct"', async () => {
+  it('names the HTTP caller on the target session (through the engine run POST starts), and a direct invoke as "direct"', async () => {
     // Prepare
     const fn = await harness.loadFunction();
+    let work: typeof import('../../handlers/engine/work')['handler'] | undefined;
+    await jest.isolateModulesAsync(async () => {
+      work = (await import('../../handlers/engine/work')).handler;
+    });
 
-    // Act
-    const response = await fn.http('status');
+    // Act: POST starts the run; its one work item runs with the execution input's origin
+    const response = await fn.http('status', { targets: { accounts: [ACCOUNT_222] } });
+    const [run] = fn.startedRuns();
+    const report = await work?.(
+      { batch: 0, request: run?.input.request, origin: run?.input.origin },
+      { awsRequestId: 'work-1', getRemainingTimeInMillis: () => 240_000 } as never,
+    );
     const direct = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 200 });
+    expect(response).toMatchObject({ statusCode: 202 });
+    expect(run?.input.origin).toEqual({
+      kind: 'http',
+      callerArn: 'arn:aws:sts::111111111111:assumed-role/ops/operator',
+    });
+    expect(report?.summary).toMatchObject({ targetsFailed: 0 });
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').error?.message).toBeUndefined();
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
     const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);
