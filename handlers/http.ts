@@ -25,13 +25,20 @@ import { parseJsonBody } from './contract/json-body';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
 import { describeHttpRun, startHttpRun } from './engine/http-runs';
-import { checkStateMachineArn, httpRunId, parseRunId } from './engine/run-id';
+import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
 import { runAction, runView } from './engine/run-view';
 import { stepFunctionsRuns } from './engine/sfn-executions';
 import type { Problem } from './formats/problems';
 
-const stateMachineArn = checkStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
+const engine = readStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
+if (!engine.ok) logger.error('the engine cannot be reached', { error: engine.error.message });
 const runs = stepFunctionsRuns(stepFunctions);
+
+/** The engine's ARN, or throws: an accepted request then gets the 500. */
+function stateMachineArn(): string {
+  if (!engine.ok) throw engine.error;
+  return engine.arn;
+}
 
 function json(
   statusCode: number,
@@ -110,7 +117,7 @@ async function startRun(
 
   const runId = httpRunId(call.apiRequestId, context.awsRequestId, call.receivedAt ?? Date.now());
   try {
-    const started = await startHttpRun(runs, stateMachineArn, {
+    const started = await startHttpRun(runs, stateMachineArn(), {
       runId,
       request,
       callerArn: gate.caller.arn,
@@ -139,7 +146,7 @@ async function readRun(
 
   let description: Awaited<ReturnType<typeof describeHttpRun>>;
   try {
-    description = await describeHttpRun(runs, stateMachineArn, id.runId);
+    description = await describeHttpRun(runs, stateMachineArn(), id.runId);
   } catch (err) {
     return internalError(err, context);
   }

@@ -80,8 +80,15 @@ export function executionArnFor(stateMachineArn: string, runId: string): string 
   return `arn:${partition}:states:${region}:${account}:execution:${machine}:${runId}`;
 }
 
-/** Checks the state machine ARN once, at cold start. */
-export function checkStateMachineArn(value: string): string {
-  if (!STATE_MACHINE_ARN.test(value)) throw new InvalidStateMachineArnError(value);
-  return value;
+/**
+ * Reads the state machine ARN once, at cold start. An ARN that is not one (serverless-offline
+ * passes `!Ref EngineStateMachine` through unresolved) is kept as the error, so the function can
+ * still refuse bad requests and answer the runs it cannot start or read with a 500.
+ */
+export function readStateMachineArn(
+  value: string,
+): { ok: true; arn: string } | { ok: false; error: InvalidStateMachineArnError } {
+  return STATE_MACHINE_ARN.test(value)
+    ? { ok: true, arn: value }
+    : { ok: false, error: new InvalidStateMachineArnError(value) };
 }

@@ -479,3 +479,26 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     expect(operator.status).toBe(200);
   });
 });
+
+describe('Function: handler (http), engine ARN not resolved', () => {
+  it('still refuses bad requests, and answers the runs it cannot start or read with 500', async () => {
+    // Prepare: serverless-offline passes !Ref EngineStateMachine through as an object
+    const saved = process.env.ENGINE_STATE_MACHINE_ARN;
+    process.env.ENGINE_STATE_MACHINE_ARN = '[object Object]';
+    let offline: typeof handler | undefined;
+    await jest.isolateModulesAsync(async () => {
+      offline = (await import('../../handlers/http')).handler;
+    });
+    process.env.ENGINE_STATE_MACHINE_ARN = saved;
+    const send = async (event: APIGatewayProxyEventV2WithIAMAuthorizer) =>
+      ((await offline?.(event, aContext())) as APIGatewayProxyStructuredResultV2).statusCode;
+
+    // Act
+    const bad = await send(anHttpEvent('stop', '{"dryRun":"yes"}'));
+    const accepted = await send(anHttpEvent('status'));
+    const read = await send(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect([bad, accepted, read]).toEqual([400, 500, 500]);
+  });
+});
