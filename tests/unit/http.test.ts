@@ -490,8 +490,10 @@ describe('Function: handler (http), engine ARN not resolved', () => {
       offline = (await import('../../handlers/http')).handler;
     });
     process.env.ENGINE_STATE_MACHINE_ARN = saved;
+    if (!offline) throw new Error('the handler did not load');
+    const loaded = offline;
     const send = async (event: APIGatewayProxyEventV2WithIAMAuthorizer) =>
-      ((await offline?.(event, aContext())) as APIGatewayProxyStructuredResultV2).statusCode;
+      ((await loaded(event, aContext())) as APIGatewayProxyStructuredResultV2).statusCode;
 
     // Act
     const bad = await send(anHttpEvent('stop', '{"dryRun":"yes"}'));
