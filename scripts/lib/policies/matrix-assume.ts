@@ -13,6 +13,7 @@ export function assumeCases(
   role: RenderedTargetRole,
   externalId: string | undefined,
   by: Bystanders,
+  withOwnRoleFunctions = true,
 ): MatrixCase[] {
   const { stage } = loaded;
   const exec = stage.executionRole;
@@ -140,7 +141,7 @@ export function assumeCases(
   }
   // The functions on roles of their own (the http function starts and reads engine runs): their
   // role reaches no target, and the execution role's condition does not name them either.
-  for (const own of by.ownRoleFunctions ?? []) {
+  for (const own of withOwnRoleFunctions ? (by.ownRoleFunctions ?? []) : []) {
     cases.push(
       assume(
         {
