@@ -1,36 +1,62 @@
 /**
- * HTTP API (payload 2.0) entry point: POST /instances/{action}, IAM-authorised. The action comes
- * from the path, everything else from the JSON body. A bad request gets a 4xx listing every
- * problem (the table is in handlers/contract/README.md); the run result comes back with 200.
+ * HTTP API (payload 2.0) entry point, IAM-authorised, two routes:
+ *
+ * - `POST /instances/{action}`: the action from the path, everything else from the JSON body.
+ *   Checked as before any run (event, caller rules, request against the stage's targets), then
+ *   started as an engine execution named by its run ID: 202 with the run ID and where to read it.
+ * - `GET /runs/{id}`: the run's state and, once finished, its result, to a caller the rules allow
+ *   the run's action.
+ *
+ * A bad request gets a 4xx listing every problem (the table is in handlers/contract/README.md).
+ * The function reaches no target account: its role may only start and describe executions of
+ * the stage's engine.
  */
 import type {
   APIGatewayProxyEventV2WithIAMAuthorizer,
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import { authorizeCaller } from './aws/authorize-caller';
+import { authorizeCaller, authorizeRead, identifyCaller } from './aws/authorize-caller';
+import { logger } from './aws/logger';
 import { metrics } from './aws/metrics';
-import { limitResponse, logRun } from './aws/run-log';
-import { environment, execute, logger } from './aws/runtime';
-import { readHttpEvent } from './contract/http-event';
+import { stepFunctions } from './aws/step-functions';
+import { environment, requireEnv } from './config/env';
+import { type HttpCall, readHttpEvent } from './contract/http-event';
 import { parseJsonBody } from './contract/json-body';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
-import { InstanceLimitError } from './core/errors';
+import { describeHttpRun, startHttpRun } from './engine/http-runs';
+import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
+import { runAction, runView } from './engine/run-view';
+import { stepFunctionsRuns } from './engine/sfn-executions';
 import type { Problem } from './formats/problems';
 import { countInternalError } from './signals/internal-errors';
 
-function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
+const engine = readStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
+if (!engine.ok) logger.error('the engine cannot be reached', { error: engine.error.message });
+const runs = stepFunctionsRuns(stepFunctions);
+
+/** The engine's ARN, or throws: an accepted request then gets the 500. */
+function stateMachineArn(): string {
+  if (!engine.ok) throw engine.error;
+  return engine.arn;
+}
+
+function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
 }
 
 const REFUSALS = {
   400: 'invalid request',
-  409: 'refused by the blast-radius guard',
+  404: 'no such run',
   413: 'request body too large',
 } as const;
 
@@ -39,6 +65,16 @@ function refused(statusCode: keyof typeof REFUSALS, problems: Problem[]): APIGat
   return json(statusCode, {
     message: `${REFUSALS[statusCode]}: ${problems.length} problem(s)`,
     problems,
+  });
+}
+
+function internalError(err: unknown, context: Context): APIGatewayProxyResultV2 {
+  // Details stay in the logs; the caller gets the request ID to quote.
+  logger.error('engine call failed', { error: describeError(err) });
+  countInternalError(metrics, context.awsRequestId);
+  return json(500, {
+    message: `internal error; quote request ID ${context.awsRequestId} when reporting it`,
+    problems: [],
   });
 }
 
@@ -57,16 +93,12 @@ function readBody(text: string): { body: Record<string, unknown>; problems: Prob
   return { body: value as Record<string, unknown>, problems: [] };
 }
 
-export const handler = async (
+async function startRun(
   event: APIGatewayProxyEventV2WithIAMAuthorizer,
+  call: HttpCall,
   context: Context,
-): Promise<APIGatewayProxyResultV2> => {
-  logger.addContext(context);
-  const read = readHttpEvent(event);
-  if (!read.ok) return refused(read.statusCode, read.problems);
-  const { action, bodyText, caller, sourceIp } = read.call;
-  // Audit: who asked for what. The caller's access key ID is deliberately not logged.
-  logger.info('http request', { caller, action, sourceIp });
+): Promise<APIGatewayProxyResultV2> {
+  const { action, bodyText } = call;
   const gate = authorizeCaller(event, environment.config.callers);
   if (!gate.ok) {
     logger.warn('caller refused', { reason: gate.reason });
@@ -81,26 +113,78 @@ export const handler = async (
     });
   }
   const { action: _fromBody, ...rest } = body;
-  const parsed = parseRequest({ ...rest, action }, environment.config);
+  const request = { ...rest, action };
+  const parsed = parseRequest(request, environment.config);
   if (!parsed.ok) problems.push(...parsed.problems);
   if (problems.length > 0 || !parsed.ok) return refused(400, problems);
 
+  const runId = httpRunId(call.apiRequestId, context.awsRequestId, call.receivedAt ?? Date.now());
   try {
-    const origin = {
-      kind: 'http' as const,
-      callerArn: typeof caller.userArn === 'string' ? caller.userArn : 'unknown',
-    };
-    const result = await execute(parsed.value, context, origin);
-    logRun(logger, result);
-    return json(200, limitResponse(result));
-  } catch (err) {
-    if (err instanceof InstanceLimitError) return refused(409, err.problems);
-    // Details stay in the logs; the caller gets the request ID to quote.
-    logger.error('run failed', { error: describeError(err) });
-    countInternalError(metrics, context.awsRequestId);
-    return json(500, {
-      message: `internal error; quote request ID ${context.awsRequestId} when reporting it`,
-      problems: [],
+    const started = await startHttpRun(runs, stateMachineArn(), {
+      runId,
+      request,
+      callerArn: gate.caller.arn,
     });
+    if (started.duplicate) logger.warn('the run exists already: same request again', { runId });
+    else logger.info('run started', { runId, action, caller: gate.caller.arn });
+  } catch (err) {
+    return internalError(err, context);
   }
+  const statusUrl = `/runs/${runId}`;
+  return json(202, { runId, status: 'RUNNING', statusUrl }, { location: statusUrl });
+}
+
+async function readRun(
+  event: APIGatewayProxyEventV2WithIAMAuthorizer,
+  call: HttpCall,
+  context: Context,
+): Promise<APIGatewayProxyResultV2> {
+  const gate = identifyCaller(event, environment.config.callers);
+  if (!gate.ok) {
+    logger.warn('caller refused', { reason: gate.reason });
+    return gate.response;
+  }
+  const id = parseRunId(call.runId);
+  if (!id.ok) return refused(400, id.problems);
+
+  let description: Awaited<ReturnType<typeof describeHttpRun>>;
+  try {
+    description = await describeHttpRun(runs, stateMachineArn(), id.runId);
+  } catch (err) {
+    return internalError(err, context);
+  }
+  if (!description) {
+    return refused(404, [
+      {
+        field: 'id',
+        message: `the engine of this stage has no run ${id.runId}; use the runId POST /instances/{action} answered (runs are kept 90 days after they end)`,
+      },
+    ]);
+  }
+  const allowed = authorizeRead(gate.caller, runAction(description), environment.config.callers);
+  if (!allowed.ok) {
+    logger.warn('caller refused', { reason: allowed.reason, runId: id.runId });
+    return allowed.response;
+  }
+  return json(200, runView(id.runId, description));
+}
+
+export const handler = async (
+  event: APIGatewayProxyEventV2WithIAMAuthorizer,
+  context: Context,
+): Promise<APIGatewayProxyResultV2> => {
+  logger.addContext(context);
+  const read = readHttpEvent(event);
+  if (!read.ok) return refused(read.statusCode, read.problems);
+  const { call } = read;
+  // Audit: who asked for what. The caller's access key ID is deliberately not logged.
+  logger.info('http request', {
+    caller: call.caller,
+    method: call.method,
+    ...(call.method === 'GET'
+      ? { runId: String(call.runId).slice(0, 100) }
+      : { action: call.action }),
+    sourceIp: call.sourceIp,
+  });
+  return call.method === 'GET' ? readRun(event, call, context) : startRun(event, call, context);
 };

@@ -18,6 +18,9 @@ Object.assign(process.env, {
   SERVICE_NAME: 'xacct-ec2',
   STAGE: 'test',
   STAGE_CONFIG: JSON.stringify(TEST_CONFIG),
+  // serverless.yml gives the engine's starters its ARN (!Ref EngineStateMachine).
+  ENGINE_STATE_MACHINE_ARN:
+    'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine',
   // Should a test run on another Node than the pinned one, the SDK's version reminder is noise.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // Waiters poll every few milliseconds in tests.

@@ -1,10 +1,20 @@
 /**
  * The HTTP entry point's gate: the caller (API Gateway's IAM context) must be named by a rule of
- * the stage's `callers` param for the action in the path, or the request ends here with 403,
+ * the stage's `callers` param for the action in question, or the request ends here with 403,
  * before the body is read and before any AWS call. The refusal names the rule to add or change.
+ *
+ * POST /instances/{action} is decided on the path's action (`authorizeCaller`). GET /runs/{id}
+ * is decided in two steps: the caller must be named by some rule before the run is read
+ * (`identifyCaller`), and may then read it only when a rule allows the caller the run's action
+ * (`authorizeRead`; a run whose input names no action: only a caller allowed every action).
  */
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type CallerRule, decideCaller, suggestedRule } from '../config/caller-rules';
+import {
+  type CallerRule,
+  decideCaller,
+  ruleMatchesCaller,
+  suggestedRule,
+} from '../config/caller-rules';
 import { ACTIONS, type Action } from '../contract/request';
 import { type CallerIdentity, readCaller } from '../formats/caller';
 
@@ -30,35 +40,81 @@ function isAction(value: string | undefined): value is Action {
   return (ACTIONS as readonly string[]).includes(value ?? '');
 }
 
-export function authorizeCaller(
+function unnamed(caller: CallerIdentity, action: Action): CallerCheck {
+  const rule = suggestedRule(caller, action);
+  return refuse(
+    `forbidden: ${caller.arn} is not named by any rule of ${PARAM}`,
+    rule
+      ? `add ${JSON.stringify(rule)} to ${PARAM} of this stage in serverless.yml, and deploy`
+      : `${caller.kind} callers cannot be named by a rule; call with a role`,
+  );
+}
+
+function actionRefused(
+  caller: CallerIdentity,
+  action: Action,
+  matching: number[],
+  rules: readonly CallerRule[],
+  what: string,
+): CallerCheck {
+  const indexes = matching.map((i) => `${PARAM}[${i}]`).join(', ');
+  return refuse(
+    `forbidden: ${caller.arn} may not ${what}`,
+    `add "${action}" to the actions of ${indexes} (principal ${rules[matching[0] ?? 0]?.principal}), or add a rule for this caller with that action, and deploy`,
+  );
+}
+
+/**
+ * The event's caller when some rule of the stage names it, for any action; `action` is the one
+ * a refusal suggests a rule for.
+ */
+export function identifyCaller(
   event: APIGatewayProxyEventV2WithIAMAuthorizer,
   rules: readonly CallerRule[],
+  action: Action = 'status',
 ): CallerCheck {
   const caller = readCaller(event.requestContext?.authorizer?.iam);
   if (!caller) {
     return refuse(
       'forbidden: the request carries no IAM caller this function accepts (an assumed role or an IAM user)',
-      'the route must use AWS_IAM authorization (serverless.yml functions.http.events[0].httpApi.authorizer.type: aws_iam), and root or federated-user callers are never accepted: call with a role',
+      'the route must use AWS_IAM authorization (serverless.yml functions.http.events[].httpApi.authorizer.type: aws_iam), and root or federated-user callers are never accepted: call with a role',
     );
   }
+  if (!rules.some((rule) => ruleMatchesCaller(rule, caller))) return unnamed(caller, action);
+  return { ok: true, caller };
+}
+
+/** POST /instances/{action}: the caller must be allowed the action in the path. */
+export function authorizeCaller(
+  event: APIGatewayProxyEventV2WithIAMAuthorizer,
+  rules: readonly CallerRule[],
+): CallerCheck {
   const requested = event.pathParameters?.action;
   const action: Action = isAction(requested) ? requested : 'status';
+  const identified = identifyCaller(event, rules, action);
+  if (!identified.ok) return identified;
+  const { caller } = identified;
   const decision = decideCaller(caller, action, rules);
-  if (decision.allowed) return { ok: true, caller };
+  if (decision.allowed) return identified;
   // An unknown action is the validator's to explain (400), to a caller some rule names.
-  if (decision.reason === 'unmatched-caller') {
-    const rule = suggestedRule(caller, action);
-    return refuse(
-      `forbidden: ${caller.arn} is not named by any rule of ${PARAM}`,
-      rule
-        ? `add ${JSON.stringify(rule)} to ${PARAM} of this stage in serverless.yml, and deploy`
-        : `${caller.kind} callers cannot be named by a rule; call with a role`,
-    );
+  if (!isAction(requested)) return identified;
+  return actionRefused(caller, action, decision.rules, rules, `"${requested}"`);
+}
+
+/**
+ * GET /runs/{id}: a caller may read a run when a rule allows it the run's action; a run whose
+ * input names no action only to a caller allowed every action.
+ */
+export function authorizeRead(
+  caller: CallerIdentity,
+  runAction: Action | undefined,
+  rules: readonly CallerRule[],
+): CallerCheck {
+  for (const action of runAction ? [runAction] : ACTIONS) {
+    const decision = decideCaller(caller, action, rules);
+    if (decision.allowed) continue;
+    if (decision.reason === 'unmatched-caller') return unnamed(caller, action);
+    return actionRefused(caller, action, decision.rules, rules, `read a "${action}" run`);
   }
-  if (!isAction(requested)) return { ok: true, caller };
-  const indexes = decision.rules.map((i) => `${PARAM}[${i}]`).join(', ');
-  return refuse(
-    `forbidden: ${caller.arn} may not "${requested}"`,
-    `add "${requested}" to the actions of ${indexes} (principal ${rules[decision.rules[0] ?? 0]?.principal}), or add a rule for this caller with that action, and deploy`,
-  );
+  return { ok: true, caller };
 }

@@ -9,8 +9,16 @@ import type { Problem } from '../formats/problems';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpCall {
+  /** `GET` reads a run (GET /runs/{id}); anything else starts one (POST /instances/{action}). */
+  method: string;
   /** The `{action}` path parameter, when there is one. */
   action: string | undefined;
+  /** The `{id}` path parameter (GET /runs/{id}), when there is one; not checked yet. */
+  runId: unknown;
+  /** API Gateway's ID of this request, when the event has one; not checked yet. */
+  apiRequestId: unknown;
+  /** When API Gateway received the request (ms since the epoch), when the event says. */
+  receivedAt: number | undefined;
   /** The body as text (base64 decoded), '' when there is none. */
   bodyText: string;
   /** Who called, for the audit log line; never the access key. */
@@ -91,10 +99,17 @@ export function readHttpEvent(event: unknown): HttpEventRead {
 
   const action = optionalRecord(pathParameters)?.action;
   const iam = optionalRecord(optionalRecord(event.requestContext.authorizer)?.iam);
+  const { method } = event.requestContext.http;
+  const { requestId, timeEpoch } = event.requestContext;
   return {
     ok: true,
     call: {
+      method: typeof method === 'string' ? method.toUpperCase() : 'POST',
       action: typeof action === 'string' ? action : undefined,
+      runId: optionalRecord(pathParameters)?.id,
+      apiRequestId: requestId,
+      receivedAt:
+        typeof timeEpoch === 'number' && Number.isFinite(timeEpoch) ? timeEpoch : undefined,
       bodyText,
       caller: { userArn: iam?.userArn, accountId: iam?.accountId, userId: iam?.userId },
       sourceIp: event.requestContext.http.sourceIp,

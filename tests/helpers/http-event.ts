@@ -29,7 +29,8 @@ export function anHttpEvent(
         sourceIp: '192.0.2.10',
         userAgent: 'test',
       },
-      requestId: 'api-req-1',
+      // The shape of an HTTP API request ID: base64 with padding.
+      requestId: 'JKJaXmPLvHcESHA=',
       routeKey: 'POST /instances/{action}',
       stage: '$default',
       time: '05/Jan/2026:19:00:00 +0000',
@@ -45,6 +46,23 @@ export function anHttpEvent(
           userId: 'AROAEXAMPLE:alice',
         },
       },
+    },
+  };
+}
+
+/** An API Gateway HTTP API (payload 2.0) event for GET /runs/{id}, IAM-authorised. */
+export function aRunReadEvent(id: string): APIGatewayProxyEventV2WithIAMAuthorizer {
+  const post = anHttpEvent('status');
+  const { body: _body, ...event } = post;
+  return {
+    ...event,
+    routeKey: 'GET /runs/{id}',
+    rawPath: `/runs/${id}`,
+    pathParameters: { id },
+    requestContext: {
+      ...post.requestContext,
+      http: { ...post.requestContext.http, method: 'GET', path: `/runs/${id}` },
+      routeKey: 'GET /runs/{id}',
     },
   };
 }

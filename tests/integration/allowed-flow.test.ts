@@ -122,24 +122,42 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     expect(harness.calls({ action: 'DescribeInstances', outcome: 'OK' })).toBe(3);
   });
 
-  it('answers POST /instances/status through the HTTP handler with the same result shape', async () => {
+  it('answers POST /instances/status with 202 and a run ID; the engine runs it, and GET /runs/{id} reports it', async () => {
     // Prepare: a new container of the function.
     const http = await harness.loadFunction();
-    harness.endpoint.aws.calls.reset();
 
     // Act
     const response = await http.http('status', { targets: { accounts: [ACCOUNT_333] } });
+    const started = http.startedRuns();
+    const runId = started[0]?.name ?? '';
+    await harness.endpoint.aws.executions.finished(
+      `arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine:${runId}`,
+    );
+    const read = await http.getRun(runId);
 
-    // Assess
-    expect(response).toMatchObject({ statusCode: 200 });
-    const body = JSON.parse((response as { body: string }).body) as {
-      action: string;
-      targets: Array<{ accountId: string; region: string; status: string }>;
-    };
-    expect(body.action).toBe('status');
-    expect(body.targets).toEqual([
-      expect.objectContaining({ accountId: ACCOUNT_333, region: 'eu-central-1', status: 'ok' }),
+    // Assess: the function only started the run (its role has no sts:AssumeRole); the engine ran it
+    expect(response).toMatchObject({ statusCode: 202 });
+    const body = JSON.parse((response as { body: string }).body) as { runId: string };
+    expect(body.runId).toMatch(/^http-\d{8}T\d{6}Z-[A-Za-z0-9_-]+$/);
+    expect(started).toEqual([
+      {
+        name: body.runId,
+        status: 'RUNNING',
+        input: {
+          request: { action: 'status', targets: { accounts: [ACCOUNT_333] } },
+          origin: {
+            kind: 'http',
+            callerArn: 'arn:aws:sts::111111111111:assumed-role/ops/operator',
+          },
+        },
+      },
     ]);
-    expect(harness.calls({ action: 'AssumeRole', accountId: '111111111111' })).toBe(1);
+    expect(read).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse((read as { body: string }).body)).toMatchObject({
+      runId: body.runId,
+      status: 'SUCCEEDED',
+      request: { action: 'status' },
+      summary: { targets: 1, targetsFailed: 0 },
+    });
   });
 });

@@ -10,12 +10,21 @@
  * The endpoint URLs and the home session's credentials are set in this test process's
  * environment for the duration of the suite (the SDK reads AWS_ENDPOINT_URL_* when a client is
  * first built) and restored afterwards.
+ *
+ * The http function starts and reads engine runs on the endpoint's Step Functions, which runs
+ * the packaged state machine with the engine's handlers (the last `loadEngine`) in this process.
+ * Its SFN client signs with a session of the function's own packaged role (HttpEngineRunsRole),
+ * as Lambda would hand it, so the real policy decides what it may do.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import type { RunResult } from '../../handlers/core/results';
 import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
+import {
+  packagedEngineDefinition,
+  packagedEngineStateMachineArn,
+} from '../../scripts/lib/engine/packaged-definition';
 import {
   type LocalEndpoint,
   type PackagedStage,
@@ -46,8 +55,16 @@ export const ACCOUNT_555 = '555555555555';
 export interface LoadedFunction {
   /** handlers/instances.ts, as a direct invocation or a schedule would call it. */
   invoke(event: unknown): Promise<RunResult>;
-  /** handlers/http.ts with a POST /instances/{action} event. */
+  /** handlers/http.ts with a POST /instances/{action} event: it starts an engine run (202). */
   http(action: string, body?: unknown): ReturnType<HttpHandler>;
+  /** handlers/http.ts with a GET /runs/{id} event: the run's status, summary and failures. */
+  getRun(runId: string): ReturnType<HttpHandler>;
+  /** The engine's executions on the endpoint, oldest first: name, parsed input, status. */
+  startedRuns(): Array<{
+    name: string;
+    input: { request: unknown; origin: unknown };
+    status: string;
+  }>;
   /** The stage configuration this instance read from STAGE_CONFIG. */
   config: RuntimeConfig;
 }
@@ -82,7 +99,13 @@ export interface HarnessOptions {
   targetTemplate?: unknown;
   /** Further principals with identity policies (the policy authorizer's world). */
   principals?: WorldPrincipal[];
+  /** Milliseconds each engine Wait state takes (default 100: the test transitions are 150 ms). */
+  engineWaitMs?: number;
 }
+
+/** Local name of the http function's packaged role (a role without RoleName, offline). */
+const HTTP_ROLE = (home: { accountId: string }, service: string, stage: string) =>
+  `arn:aws:iam::${home.accountId}:role/${service}-${stage}-HttpEngineRunsRole`;
 
 function context(functionName: string): Context {
   const requestId = randomUUID();
@@ -103,29 +126,35 @@ function context(functionName: string): Context {
   };
 }
 
-function httpEvent(action: string, body: unknown): APIGatewayProxyEventV2WithIAMAuthorizer {
+type Route =
+  | { method: 'POST'; action: string; body: unknown }
+  | { method: 'GET'; runId: string; body?: undefined };
+
+function httpEvent(route: Route): APIGatewayProxyEventV2WithIAMAuthorizer {
+  const routeKey = route.method === 'POST' ? 'POST /instances/{action}' : 'GET /runs/{id}';
+  const path = route.method === 'POST' ? `/instances/${route.action}` : `/runs/${route.runId}`;
   return {
     version: '2.0',
-    routeKey: 'POST /instances/{action}',
-    rawPath: `/instances/${action}`,
+    routeKey,
+    rawPath: path,
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
-    pathParameters: { action },
+    pathParameters: route.method === 'POST' ? { action: route.action } : { id: route.runId },
     isBase64Encoded: false,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
     requestContext: {
       accountId: '111111111111',
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
       requestId: randomUUID(),
-      routeKey: 'POST /instances/{action}',
+      routeKey,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
       http: {
-        method: 'POST',
-        path: `/instances/${action}`,
+        method: route.method,
+        path,
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
         userAgent: 'jest',
@@ -173,6 +202,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Unit-test defaults (setup-env) must not leak in: a static key without a session token.
   setEnv({ ...endpoint.clientEnv(), ...TEST_WAITER });
 
+  // The packaged engine on the endpoint's Step Functions; its tasks call the last loaded handlers.
+  const engineArn = packagedEngineStateMachineArn(
+    packaged.template,
+    endpoint.seed.home.region,
+    endpoint.seed.home.accountId,
+  );
+  let engine: EngineHandlers | undefined;
+  // A run started before any loadEngine gets a fresh engine container with the stage as packaged.
+  const current = async (): Promise<EngineHandlers> => engine ?? harness.loadEngine();
+  endpoint.aws.executions.register({
+    arn: engineArn,
+    definition: packagedEngineDefinition(packaged.template),
+    handlers: {
+      plan: async (event, ctx) => (await current()).plan(event, ctx),
+      work: async (event, ctx) => (await current()).work(event, ctx),
+      recheck: async (event, ctx) => (await current()).recheck(event, ctx),
+      summarise: async (event, ctx) => (await current()).summarise(event, ctx),
+    },
+    waitMs: options.engineWaitMs ?? 100,
+  });
+
   const harness: Harness = {
     endpoint,
     packaged,
@@ -190,6 +240,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         };
       });
       if (!handlers) throw new Error('the engine handlers did not load');
+      engine = handlers;
       return handlers;
     },
     async loadFunction(load = {}) {
@@ -201,22 +252,42 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         STAGE: fnEnv.STAGE ?? '',
         STAGE_CONFIG: JSON.stringify(config),
         AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
+        // serverless.yml: !Ref EngineStateMachine of the packaged stage.
+        ENGINE_STATE_MACHINE_ARN: `arn:aws:states:${endpoint.seed.home.region}:${endpoint.seed.home.accountId}:stateMachine:${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}-engine`,
         ...load.env,
       });
+      const name = endpoint.seed.home.functionName;
       let instances: InstancesHandler | undefined;
       let http: HttpHandler | undefined;
+      const httpRole = endpoint.aws.issueSession(
+        HTTP_ROLE(endpoint.seed.home, fnEnv.SERVICE_NAME ?? '', fnEnv.STAGE ?? ''),
+        name,
+      );
       await jest.isolateModulesAsync(async () => {
         instances = (await import('../../handlers/instances')).handler;
         http = (await import('../../handlers/http')).handler;
+        // The http function runs as its own role: its SFN client signs with that role's session.
+        const { stepFunctions } = await import('../../handlers/aws/step-functions');
+        stepFunctions.config.credentials = async () => httpRole;
       });
       if (!instances || !http) throw new Error('the handlers did not load');
       const loadedInstances = instances;
       const loadedHttp = http;
-      const name = endpoint.seed.home.functionName;
       return {
         config,
         invoke: (event) => loadedInstances(event, context(name)),
-        http: (action, body) => loadedHttp(httpEvent(action, body), context(name)),
+        http: (action, body) =>
+          loadedHttp(httpEvent({ method: 'POST', action, body }), context(name)),
+        getRun: (runId) => loadedHttp(httpEvent({ method: 'GET', runId }), context(name)),
+        startedRuns: () =>
+          endpoint.aws.executions
+            .list(engineArn)
+            .reverse()
+            .map((record) => ({
+              name: record.name,
+              input: JSON.parse(record.input),
+              status: record.status,
+            })),
       };
     },
     calls: (filter = {}) => endpoint.aws.calls.count(filter),

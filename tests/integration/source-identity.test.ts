@@ -1,6 +1,7 @@
 /**
  * SourceIdentity over real HTTP to the local STS, decided by the packaged execution role and the
- * rendered target roles: the caller reaches each target's session, and the rollout order holds
+ * rendered target roles: the caller reaches each target's session (an HTTP caller through the
+ * engine run its POST starts), and the rollout order holds
  * (a target role without sts:SetSourceIdentity refuses a service that sends it, and accepts one
  * whose stage says `sourceIdentity: false`).
  */
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
 import { ACCOUNT_222, type Harness, startHarness, targetOf } from './harness';
+
+const ENGINE_EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine';
 
 interface SessionView {
   sessionArn: string;
@@ -43,16 +46,28 @@ describe('SourceIdentity against the local endpoint', () => {
     await harness?.stop();
   });
 
-  it('names the HTTP caller on the target session, and a direct invoke as "direct"', async () => {
+  it('names the HTTP caller on the target session (through the engine run POST starts), and a direct invoke as "direct"', async () => {
     // Prepare
     const fn = await harness.loadFunction();
 
-    // Act
-    const response = await fn.http('status');
+    // Act: POST starts an engine run; its workers run with the execution input's origin
+    const response = await fn.http('status', { targets: { accounts: [ACCOUNT_222] } });
+    const { runId } = JSON.parse((response as { body: string }).body) as { runId: string };
+    const [run] = fn.startedRuns();
+    await harness.endpoint.aws.executions.finished(`${ENGINE_EXECUTIONS}:${runId}`);
+    const read = await fn.getRun(runId);
     const direct = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 200 });
+    expect(response).toMatchObject({ statusCode: 202 });
+    expect(run?.input.origin).toEqual({
+      kind: 'http',
+      callerArn: 'arn:aws:sts::111111111111:assumed-role/ops/operator',
+    });
+    expect(JSON.parse((read as { body: string }).body)).toMatchObject({
+      status: 'SUCCEEDED',
+      summary: { targetsFailed: 0 },
+    });
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').error?.message).toBeUndefined();
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
     const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);

@@ -151,6 +151,9 @@ describe(`a stage of ${ACCOUNTS} accounts`, () => {
       STAGE: 'fleet',
       AWS_REGION: 'eu-west-1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The http function's !Ref EngineStateMachine, as CloudFormation resolves it.
+      ENGINE_STATE_MACHINE_ARN:
+        'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-fleet-engine',
     };
 
     // Act: the init phase, as a cold start runs it

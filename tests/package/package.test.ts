@@ -55,6 +55,8 @@ interface Packaged {
 
 const FUNCTIONS = ['instances', 'http'] as const;
 const LOGICAL_IDS = { instances: 'InstancesLambdaFunction', http: 'HttpLambdaFunction' } as const;
+/** The role each function runs as: the http function only starts and reads engine runs. */
+const ROLES = { instances: 'IamRoleLambdaExecution', http: 'HttpEngineRunsRole' } as const;
 /** Uncompressed bundle ceiling per function: a regression in tree-shaking shows up here. */
 const MAX_BUNDLE_BYTES = 1.2 * 1024 * 1024;
 const LOG_ACTIONS = [
@@ -174,8 +176,9 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       const sources = asArray(statement?.Condition?.ArnEquals?.['lambda:SourceFunctionArn']).map(
         render,
       );
-      // The engine's workers run the same core on targets; its other functions have their own roles.
-      const assuming = [...FUNCTIONS, 'engineWork', 'engineRecheck'];
+      // The engine's workers run the same core on targets; the http function and the engine's
+      // other functions have their own roles.
+      const assuming = ['instances', 'engineWork', 'engineRecheck'];
       expect(sources.sort()).toEqual(assuming.map((fn) => functionArn(stage, fn)).sort());
     });
 
@@ -257,7 +260,59 @@ describe('sls package: generated CloudFormation and artifacts', () => {
         Handler: `handlers/${fn}.handler`,
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        Role: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] },
+        Role: { 'Fn::GetAtt': [ROLES[fn], 'Arn'] },
+      });
+    });
+
+    it('lets the http function only start the engine and describe its executions, and write its logs: no sts:AssumeRole', () => {
+      // Prepare
+      const { template } = get(stage);
+      const role = resource(template, 'HttpEngineRunsRole').Properties;
+      const statements = allStatements(template)
+        .filter(({ owner }) => owner === 'HttpEngineRunsRole')
+        .map(({ statement }) => ({
+          ...statement,
+          Resource: asArray(statement.Resource).map(render),
+        }));
+
+      // Assess
+      const engine = `arn:aws:states:${REGION}:${PSEUDO['AWS::AccountId']}:execution:${SERVICE}-${stage}-engine:*`;
+      expect(statements).toEqual([
+        {
+          Sid: 'StartEngineRuns',
+          Effect: 'Allow',
+          Action: 'states:StartExecution',
+          Resource: ['{"Ref":"EngineStateMachine"}'],
+        },
+        {
+          Sid: 'ReadEngineRuns',
+          Effect: 'Allow',
+          Action: 'states:DescribeExecution',
+          Resource: [engine],
+        },
+        {
+          Sid: 'WriteOwnLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [
+            `arn:aws:logs:${REGION}:${PSEUDO['AWS::AccountId']}:log-group:/aws/lambda/${functionName(stage, 'http')}:*`,
+          ],
+        },
+      ]);
+      // Its own policies: the trust below is the only place sts:AssumeRole may appear.
+      expect(JSON.stringify(role.Policies)).not.toMatch(/sts:|"\*"/);
+      expect(role.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      });
+      expect(resource(template, 'HttpLambdaFunction').Properties.Environment).toMatchObject({
+        Variables: { ENGINE_STATE_MACHINE_ARN: { Ref: 'EngineStateMachine' } },
       });
     });
 
@@ -325,7 +380,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       );
     });
 
-    it('exposes only the IAM-authorised POST /instances/{action} route, served by the http function', () => {
+    it('exposes only the IAM-authorised POST /instances/{action} and GET /runs/{id} routes, served by the http function', () => {
       // Prepare
       const { template } = get(stage);
 
@@ -338,11 +393,10 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       );
 
       // Assess
-      expect(routes).toHaveLength(1);
-      expect(routes[0]).toMatchObject({
-        RouteKey: 'POST /instances/{action}',
-        AuthorizationType: 'AWS_IAM',
-      });
+      expect(routes.map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+        ['GET /runs/{id}', 'AWS_IAM'],
+        ['POST /instances/{action}', 'AWS_IAM'],
+      ]);
       expect(integrations).toHaveLength(1);
       expect(integrations[0]).toMatchObject({
         IntegrationType: 'AWS_PROXY',

@@ -1,16 +1,19 @@
 /**
- * Properties 3 and 4, through the real entry points against a fake EC2 (aws-sdk-client-mock):
- * the HTTP handler answers every generated event with a success or a 4xx that names a problem,
- * never a 5xx; and no input that says `dryRun: true` makes a Start or Stop happen for real.
- * Every run also publishes its signals: a fake EventBridge accepts them, so a run never waits on
- * an endpoint that is not there.
+ * Properties 3 and 4, through the real entry points against a fake EC2 and Step Functions
+ * (aws-sdk-client-mock): the HTTP handler answers every generated event with 202 (one engine
+ * run started) or a 4xx that names a problem, never a 5xx; and no input that says
+ * `dryRun: true` makes a Start or Stop happen for real, nor starts an engine run without it.
+ * Every direct run also publishes its signals: a fake EventBridge accepts them, so a run never
+ * waits on an endpoint that is not there.
  */
 import {
   StartInstancesCommand,
   StopInstancesCommand,
   type StopInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { handler as httpHandler } from '../../handlers/http';
 import { handler as instancesHandler } from '../../handlers/instances';
@@ -132,24 +135,34 @@ describe('Property: handlers', () => {
   let world = aWorld();
   const ec2 = fakeEc2(() => world);
   const { events } = acceptingEventBridge();
+  const sfn = mockClient(SFNClient);
+  const acceptStarts = () =>
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
+      executionArn: `arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-test-engine:${input.name}`,
+      startDate: new Date(),
+    }));
 
   beforeEach(() => {
     world = aWorld();
     ec2.resetHistory();
+    sfn.reset();
+    acceptStarts();
   });
 
   afterAll(() => {
     ec2.restore();
     events.restore();
+    sfn.restore();
   });
 
   it(
-    'answers every HTTP event with 200 or a 4xx naming a problem, never a 5xx',
+    'answers every HTTP event with 202 or a 4xx naming a problem, never a 5xx',
     async () => {
       // Prepare
       const seen = new Set<number>();
       const property = fc.asyncProperty(httpEvent, async (event) => {
         world = aWorld();
+        sfn.resetHistory();
 
         // Act
         const response = (await httpHandler(
@@ -162,12 +175,17 @@ describe('Property: handlers', () => {
         seen.add(status);
         const body = JSON.parse(response.body ?? 'null') as {
           problems?: unknown[];
-          signals?: { eventsFailed?: number };
+          runId?: string;
         };
-        // A run that happened reported itself: its events were all sent.
-        const signalled = status !== 200 || body.signals?.eventsFailed === 0;
+        // An accepted request started exactly one run, named by the run ID it answered; a refused
+        // one started none.
+        const starts = sfn.commandCalls(StartExecutionCommand);
+        const started =
+          status === 202
+            ? starts.length === 1 && starts[0]?.args[0].input.name === body.runId
+            : starts.length === 0;
         const problemsNamed =
-          status === 200 ||
+          status === 202 ||
           (Array.isArray(body.problems) &&
             body.problems.length > 0 &&
             body.problems.every(
@@ -176,9 +194,9 @@ describe('Property: handlers', () => {
                 typeof (p as { message?: unknown }).message === 'string',
             ));
         return (
-          (status === 200 || (status >= 400 && status < 500)) &&
+          (status === 202 || (status >= 400 && status < 500)) &&
           problemsNamed &&
-          signalled &&
+          started &&
           Buffer.byteLength(response.body ?? '') < LAMBDA_RESPONSE_LIMIT_BYTES
         );
       });
@@ -187,7 +205,7 @@ describe('Property: handlers', () => {
       await fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
 
       // Assess: both answers happened, so the property covered runs and refusals
-      expect([...seen].sort()).toEqual(expect.arrayContaining([200, 400]));
+      expect([...seen].sort()).toEqual(expect.arrayContaining([202, 400]));
     },
     PROPERTY_TIMEOUT_MS,
   );
@@ -197,6 +215,7 @@ describe('Property: handlers', () => {
     async () => {
       // Prepare
       let askedEc2 = 0;
+      let startedRuns = 0;
       const property = fc.asyncProperty(
         fc.oneof(
           dryRunEvent.map((event) => ({ kind: 'direct' as const, event })),
@@ -207,6 +226,7 @@ describe('Property: handlers', () => {
         async (input) => {
           world = aWorld();
           ec2.resetHistory();
+          sfn.resetHistory();
 
           // Act
           if (input.kind === 'http') await httpHandler(input.event, aContext());
@@ -218,15 +238,25 @@ describe('Property: handlers', () => {
             ...ec2.commandCalls(StopInstancesCommand),
           ].map((call) => call.args[0].input as StopInstancesCommandInput);
           if (changes.length > 0) askedEc2 += 1;
-          return changes.every((change) => change.DryRun === true);
+          // Over HTTP the engine runs the request: it must reach it with dryRun: true.
+          const runs = sfn
+            .commandCalls(StartExecutionCommand)
+            .map((call) => JSON.parse(call.args[0].input.input ?? '{}') as { request?: unknown });
+          startedRuns += runs.length;
+          return (
+            changes.every((change) => change.DryRun === true) &&
+            runs.every((run) => (run.request as { dryRun?: unknown })?.dryRun === true)
+          );
         },
       );
 
       // Act
       await fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
 
-      // Assess: many cases reached EC2 with a DryRun call, so the property is not vacuous
-      expect(askedEc2).toBeGreaterThan(NUM_RUNS / 10);
+      // Assess: many cases reached EC2 with a DryRun call or started a run, so the property is
+      // not vacuous
+      expect(askedEc2).toBeGreaterThan(NUM_RUNS / 20);
+      expect(startedRuns).toBeGreaterThan(NUM_RUNS / 20);
     },
     PROPERTY_TIMEOUT_MS,
   );

@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstanceRequest } from '../../handlers/contract/request';
@@ -187,36 +188,32 @@ describe('Function: runRequest (blast-radius guard)', () => {
 
 describe('Function: handler (http, blast-radius guard)', () => {
   const ec2Mock = mockClient(EC2Client);
+  const sfnMock = mockClient(SFNClient);
 
   beforeEach(() => {
     ec2Mock.reset();
+    sfnMock.reset();
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:x' });
   });
 
-  it('answers 409 naming the count and the limit, and stops nothing', async () => {
-    // Prepare: 501 running instances in one target, over the test stage's limit of 500
+  it('leaves the count to the engine run: POST answers 202 without describing or stopping anything', async () => {
+    // Prepare: 501 running instances in one target, over the test stage's limit of 500; the
+    // guard refuses it in the run, and GET /runs/{id} reports that refusal
     const ids = Array.from({ length: 501 }, (_, i) => `i-${i.toString(16).padStart(8, '0')}`);
     ec2Mock
       .on(DescribeInstancesCommand)
-      .resolvesOnce(describePage(ids.map((id) => anInstance({ id }))))
-      .resolves(describePage([]));
+      .resolves(describePage(ids.map((id) => anInstance({ id }))));
     const event = anHttpEvent('stop', '{"targets":{"regions":["eu-west-1"]}}');
 
     // Act
     const response = (await httpHandler(event, aContext())) as APIGatewayProxyStructuredResultV2;
 
     // Assess
-    expect(response.statusCode).toBe(409);
-    expect(JSON.parse(response.body ?? '{}')).toEqual({
-      message: 'refused by the blast-radius guard: 1 problem(s)',
-      problems: [
-        {
-          field: 'confirmCount',
-          message: expect.stringMatching(
-            /would change 501 ec2:instance resource\(s\).*\(500\).*"confirmCount": 501/,
-          ),
-        },
-      ],
-    });
-    expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
+    expect(response.statusCode).toBe(202);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    const input = JSON.parse(
+      sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}',
+    );
+    expect(input.request).toEqual({ action: 'stop', targets: { regions: ['eu-west-1'] } });
   });
 });

@@ -10,7 +10,11 @@ describe('Function: readHttpEvent', () => {
     expect(read).toEqual({
       ok: true,
       call: {
+        method: 'POST',
         action: 'stop',
+        runId: undefined,
+        apiRequestId: 'JKJaXmPLvHcESHA=',
+        receivedAt: 1_767_639_600_000,
         bodyText: '{"dryRun":true}',
         caller: {
           userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',

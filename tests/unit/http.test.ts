@@ -1,38 +1,53 @@
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type {
   APIGatewayProxyEventV2WithIAMAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../handlers/aws/logger';
-import type { RunResult } from '../../handlers/core/results';
 import { handler } from '../../handlers/http';
 import { aContext } from '../helpers/context';
-import { acceptingEventBridge } from '../helpers/event-bridge';
-import { anHttpEvent, CALLER_ACCESS_KEY } from '../helpers/http-event';
-import { anInstance, describePage } from '../helpers/instances';
+import { anHttpEvent, aRunReadEvent, CALLER_ACCESS_KEY } from '../helpers/http-event';
+
+const MACHINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine';
+const EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-test-engine';
+const CALLER = 'arn:aws:sts::111111111111:assumed-role/operators/alice';
+const READ_ONLY =
+  'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/bob';
+/** The run ID of anHttpEvent: its time, and its API request ID written URL-safe. */
+const RUN_ID = 'http-20260105T190000Z-JKJaXmPLvHcESHA';
 
 async function call(event: APIGatewayProxyEventV2WithIAMAuthorizer) {
   const response = (await handler(event, aContext())) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+  return {
+    status: response.statusCode,
+    headers: response.headers ?? {},
+    body: JSON.parse(response.body ?? 'null'),
+  };
 }
 
-describe('Function: handler (http)', () => {
-  const ec2Mock = mockClient(EC2Client);
-  const eventBridge = acceptingEventBridge();
+function calledAs(event: APIGatewayProxyEventV2WithIAMAuthorizer, userArn: string) {
+  event.requestContext.authorizer.iam.userArn = userArn;
+  return event;
+}
 
-  beforeEach(() => {
-    ec2Mock.reset();
-    eventBridge.reset();
-    jest.restoreAllMocks();
-  });
+const sfnMock = mockClient(SFNClient);
 
+beforeEach(() => {
+  sfnMock.reset();
+  jest.restoreAllMocks();
+});
+
+describe('Function: handler (http), POST /instances/{action}', () => {
   it('answers 403 naming the rule to change, before any AWS call, when the caller may not do the action', async () => {
     // Prepare
-    const event = anHttpEvent('stop');
-    const iam = event.requestContext.authorizer.iam;
-    iam.userArn =
-      'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/bob';
+    const event = calledAs(anHttpEvent('stop'), READ_ONLY);
 
     // Act
     const { status, body } = await call(event);
@@ -46,7 +61,7 @@ describe('Function: handler (http)', () => {
           'add "stop" to the actions of params.callers[1] (principal sso/ReadOnly), or add a rule for this caller with that action, and deploy',
       },
     ]);
-    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
   });
 
   it('answers 403 to a request without an IAM caller context', async () => {
@@ -63,10 +78,10 @@ describe('Function: handler (http)', () => {
     // Assess
     expect(status).toBe(403);
     expect(body.message).toMatch(/no IAM caller/);
-    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
   });
 
-  it('answers 400 listing every problem of the body and path', async () => {
+  it('answers 400 listing every problem of the body and path, before any AWS call', async () => {
     // Prepare
     const event = anHttpEvent(
       'start',
@@ -82,7 +97,20 @@ describe('Function: handler (http)', () => {
     expect(body.problems.map((p: { field: string }) => p.field).sort()).toEqual(
       ['action', 'dryRun', 'hibernate', 'instanceIds[0]'].sort(),
     );
-    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it("answers 400 for a target outside the stage's targets, before any AWS call", async () => {
+    // Prepare
+    const event = anHttpEvent('stop', JSON.stringify({ targets: { accounts: ['999999999999'] } }));
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.problems[0].field).toBe('targets.accounts[0]');
+    expect(sfnMock.calls()).toHaveLength(0);
   });
 
   it('answers 400 for malformed JSON and an unknown action, together', async () => {
@@ -98,6 +126,7 @@ describe('Function: handler (http)', () => {
       { field: 'body', message: expect.stringContaining('is not valid JSON') },
       { field: 'action', message: 'must be one of "start", "stop" or "status"' },
     ]);
+    expect(sfnMock.calls()).toHaveLength(0);
   });
 
   it('answers 400 for a body that is not an object', async () => {
@@ -114,44 +143,106 @@ describe('Function: handler (http)', () => {
     ]);
   });
 
-  it('answers 200 with the run result, treating an empty body as {}', async () => {
+  it('answers 413 for a body over 1 MiB, before any AWS call', async () => {
     // Prepare
-    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([anInstance({ id: 'i-0000000a' })]));
-    const event = anHttpEvent('status');
+    const event = anHttpEvent('status', ' '.repeat(1024 * 1024 + 1));
 
     // Act
-    const { status, body } = await call(event);
+    const { status } = await call(event);
 
     // Assess
-    const result = body as RunResult;
-    expect(status).toBe(200);
-    expect(result.action).toBe('status');
-    expect(result.summary).toMatchObject({ targets: 3, instances: 3, unchanged: 3 });
+    expect(status).toBe(413);
+    expect(sfnMock.calls()).toHaveLength(0);
   });
 
-  it('accepts a matching action in the body and a base64-encoded body', async () => {
+  it('starts one engine execution named by the run ID, with the request and the caller as origin, and answers 202 with where to read it', async () => {
     // Prepare
-    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
-    const event = {
-      ...anHttpEvent(
-        'status',
-        Buffer.from('{"action":"status","targets":{"regions":["us-east-1"]}}').toString('base64'),
-      ),
-      isBase64Encoded: true,
-    };
+    sfnMock
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${EXECUTIONS}:${RUN_ID}`, startDate: new Date() });
+    const event = anHttpEvent('stop', JSON.stringify({ hibernate: true, wait: true }));
 
     // Act
-    const { status, body } = await call(event);
+    const { status, headers, body } = await call(event);
 
     // Assess
-    expect(status).toBe(200);
-    expect((body as RunResult).targets.map((t) => t.region)).toEqual(['us-east-1']);
+    expect(status).toBe(202);
+    expect(body).toEqual({ runId: RUN_ID, status: 'RUNNING', statusUrl: `/runs/${RUN_ID}` });
+    expect(headers.location).toBe(`/runs/${RUN_ID}`);
+    const starts = sfnMock.commandCalls(StartExecutionCommand);
+    expect(starts).toHaveLength(1);
+    const input = starts[0]?.args[0].input;
+    expect(input?.stateMachineArn).toBe(MACHINE);
+    expect(input?.name).toBe(RUN_ID);
+    expect(JSON.parse(input?.input ?? '')).toEqual({
+      request: { action: 'stop', hibernate: true, wait: true },
+      origin: { kind: 'http', callerArn: CALLER },
+    });
+  });
+
+  it('names each request its own run, within Step Functions name rules', async () => {
+    // Prepare
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:x` });
+    const other = anHttpEvent('status');
+    other.requestContext.requestId = 'Ab+c/Def==';
+    const unusable = anHttpEvent('status');
+    unusable.requestContext.requestId = 'not an id: with spaces';
+
+    // Act
+    const first = await call(anHttpEvent('status'));
+    const second = await call(other);
+    const third = await call(unusable);
+
+    // Assess
+    const ids = [first, second, third].map((r) => r.body.runId as string);
+    expect(ids).toEqual([
+      RUN_ID,
+      'http-20260105T190000Z-Ab-c_Def',
+      // No usable API request ID: Lambda's request ID (aContext's) instead.
+      'http-20260105T190000Z-c6af9ac6-7b61-11e6-9a41-93e812345678',
+    ]);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+  });
+
+  it('answers the same request delivered twice with the run that exists, not a second run', async () => {
+    // Prepare
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+
+    // Act
+    const { status, body } = await call(anHttpEvent('status'));
+
+    // Assess
+    expect(status).toBe(202);
+    expect(body.runId).toBe(RUN_ID);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('answers 500 quoting the request ID when Step Functions refuses, without its details', async () => {
+    // Prepare
+    sfnMock.on(StartExecutionCommand).rejects(
+      Object.assign(
+        new Error(`User is not authorized to perform states:StartExecution on ${MACHINE}`),
+        {
+          name: 'AccessDeniedException',
+        },
+      ),
+    );
+
+    // Act
+    const { status, body } = await call(anHttpEvent('status'));
+
+    // Assess
+    expect(status).toBe(500);
+    expect(body.message).toMatch(/quote request ID c6af9ac6-/);
+    expect(JSON.stringify(body)).not.toContain('arn:');
   });
 
   it("logs the caller's IAM identity for audit, never their access key", async () => {
     // Prepare
     const info = jest.spyOn(logger, 'info');
-    ec2Mock.on(DescribeInstancesCommand).resolves(describePage([]));
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:${RUN_ID}` });
 
     // Act
     await call(anHttpEvent('status'));
@@ -160,12 +251,256 @@ describe('Function: handler (http)', () => {
     expect(info).toHaveBeenCalledWith(
       'http request',
       expect.objectContaining({
-        caller: expect.objectContaining({
-          userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
-        }),
+        caller: expect.objectContaining({ userArn: CALLER }),
         action: 'status',
       }),
     );
+    expect(info).toHaveBeenCalledWith('run started', {
+      runId: RUN_ID,
+      action: 'status',
+      caller: CALLER,
+    });
     expect(JSON.stringify(info.mock.calls)).not.toContain(CALLER_ACCESS_KEY);
+  });
+});
+
+describe('Function: handler (http), GET /runs/{id}', () => {
+  const started = new Date('2026-01-05T19:00:01Z');
+  const stopped = new Date('2026-01-05T19:02:31Z');
+  const input = (action: string) =>
+    JSON.stringify({
+      request: { action, wait: true },
+      origin: { kind: 'http', callerArn: CALLER },
+    });
+  const finish = {
+    execution: RUN_ID,
+    action: 'stop',
+    origin: { kind: 'http', callerArn: CALLER },
+    targets: 3,
+    batches: 1,
+    checks: 2,
+    summary: { targets: 3, instances: 6, changed: 5, failed: 1, inTransit: 0, itemsFailed: 0 },
+    failures: [
+      { accountId: '333333333333', region: 'eu-central-1', code: 'UnauthorizedOperation' },
+    ],
+    failuresTotal: 1,
+    failedItems: [],
+  };
+
+  it('reports a running run: its request and origin, no result yet', async () => {
+    // Prepare
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', startDate: started, input: input('stop') });
+
+    // Act
+    const { status, body } = await call(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      runId: RUN_ID,
+      status: 'RUNNING',
+      startedAt: '2026-01-05T19:00:01.000Z',
+      request: { action: 'stop', wait: true },
+      origin: { kind: 'http', callerArn: CALLER },
+    });
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
+      executionArn: `${EXECUTIONS}:${RUN_ID}`,
+    });
+  });
+
+  it("reports a finished run with the Finish state's summary and failures", async () => {
+    // Prepare
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      startDate: started,
+      stopDate: stopped,
+      input: input('stop'),
+      output: JSON.stringify(finish),
+      executionArn: `${EXECUTIONS}:${RUN_ID}`,
+      stateMachineArn: MACHINE,
+    });
+
+    // Act
+    const { status, body } = await call(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      runId: RUN_ID,
+      status: 'SUCCEEDED',
+      startedAt: '2026-01-05T19:00:01.000Z',
+      stoppedAt: '2026-01-05T19:02:31.000Z',
+      request: { action: 'stop', wait: true },
+      origin: { kind: 'http', callerArn: CALLER },
+      summary: finish.summary,
+      failures: finish.failures,
+      failuresTotal: 1,
+      failedItems: [],
+    });
+    expect(JSON.stringify(body)).not.toContain(MACHINE);
+  });
+
+  it("reports a failed run with the error's name and message, without its trace or other ARNs", async () => {
+    // Prepare: the plan refused the run (the blast-radius guard), as Lambda reports a thrown error
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      startDate: started,
+      stopDate: stopped,
+      input: input('stop'),
+      error: 'InstanceLimitError',
+      cause: JSON.stringify({
+        errorType: 'InstanceLimitError',
+        errorMessage:
+          'refused: 612 instances to stop, more than maxInstancesPerRequest 500 (in arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-enginePlan)',
+        trace: ['InstanceLimitError: refused', '    at plan (/var/task/plan.js:1:1)'],
+      }),
+    });
+
+    // Act
+    const { status, body } = await call(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body.status).toBe('FAILED');
+    expect(body.stoppedAt).toBe('2026-01-05T19:02:31.000Z');
+    expect(body.error).toEqual({
+      code: 'InstanceLimitError',
+      message: 'refused: 612 instances to stop, more than maxInstancesPerRequest 500 (in [ARN])',
+    });
+    expect(body.summary).toBeUndefined();
+    expect(JSON.stringify(body)).not.toMatch(/plan\.js|function:/);
+  });
+
+  it('reports an aborted run as stopped before it finished', async () => {
+    // Prepare
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      status: 'ABORTED',
+      startDate: started,
+      stopDate: stopped,
+      input: input('start'),
+    });
+
+    // Act
+    const { status, body } = await call(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      status: 'ABORTED',
+      request: { action: 'start' },
+      error: { code: 'ABORTED', message: expect.stringMatching(/stopped .* before it finished/) },
+    });
+  });
+
+  it('answers 404 naming the id when the engine has no such run', async () => {
+    // Prepare
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+
+    // Act
+    const { status, body } = await call(aRunReadEvent('http-20260105T190000Z-nope'));
+
+    // Assess
+    expect(status).toBe(404);
+    expect(body.problems).toEqual([
+      { field: 'id', message: expect.stringContaining('has no run http-20260105T190000Z-nope') },
+    ]);
+  });
+
+  it.each([
+    ['another state machine', 'other-engine:run-1'],
+    ['another account', '../999999999999:execution:x'],
+    ['an ARN', `${EXECUTIONS}:${RUN_ID}`],
+    ['a path', 'run/1'],
+    ['an empty id', ''],
+    ['an id over 80 characters', 'x'.repeat(81)],
+  ])('refuses %s as the id with 400, before any AWS call', async (_case, id) => {
+    // Act
+    const { status, body } = await call(aRunReadEvent(id));
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.problems[0].field).toBe('id');
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it("lets a caller read a run only when a rule allows it the run's action", async () => {
+    // Prepare: a read-only caller (status only)
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING', startDate: started, input: input('stop') })
+      .resolvesOnce({ status: 'RUNNING', startDate: started, input: input('status') });
+
+    // Act
+    const stopRun = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
+    const statusRun = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
+
+    // Assess
+    expect(stopRun.status).toBe(403);
+    expect(stopRun.body.message).toMatch(/may not read a "stop" run/);
+    expect(stopRun.body.problems[0].message).toMatch(
+      /add "stop" to the actions of params.callers\[1\]/,
+    );
+    expect(stopRun.body.request).toBeUndefined();
+    expect(statusRun.status).toBe(200);
+  });
+
+  it('refuses a caller no rule names before reading the run', async () => {
+    // Prepare
+    const event = calledAs(
+      aRunReadEvent(RUN_ID),
+      'arn:aws:sts::111111111111:assumed-role/somebody-else/eve',
+    );
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(403);
+    expect(body.message).toMatch(/is not named by any rule/);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('reads a run whose input names no action only to a caller allowed every action', async () => {
+    // Prepare
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', startDate: started, input: '{"request":{}}' });
+
+    // Act
+    const readOnly = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
+    const operator = await call(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect(readOnly.status).toBe(403);
+    expect(operator.status).toBe(200);
+  });
+});
+
+describe('Function: handler (http), engine ARN not resolved', () => {
+  it('still refuses bad requests, and answers the runs it cannot start or read with 500', async () => {
+    // Prepare: serverless-offline passes !Ref EngineStateMachine through as an object
+    const saved = process.env.ENGINE_STATE_MACHINE_ARN;
+    process.env.ENGINE_STATE_MACHINE_ARN = '[object Object]';
+    let offline: typeof handler | undefined;
+    await jest.isolateModulesAsync(async () => {
+      offline = (await import('../../handlers/http')).handler;
+    });
+    process.env.ENGINE_STATE_MACHINE_ARN = saved;
+    if (!offline) throw new Error('the handler did not load');
+    const loaded = offline;
+    const send = async (event: APIGatewayProxyEventV2WithIAMAuthorizer) =>
+      ((await loaded(event, aContext())) as APIGatewayProxyStructuredResultV2).statusCode;
+
+    // Act
+    const bad = await send(anHttpEvent('stop', '{"dryRun":"yes"}'));
+    const accepted = await send(anHttpEvent('status'));
+    const read = await send(aRunReadEvent(RUN_ID));
+
+    // Assess
+    expect([bad, accepted, read]).toEqual([400, 500, 500]);
   });
 });

@@ -257,6 +257,8 @@ export function engineStateMachines(options: EngineOptions) {
 export const ENGINE_START_ROLE_ID = 'EngineStartRole';
 export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
 export const ENGINE_SUMMARISE_ROLE_ID = 'EngineSummariseRole';
+/** The role of the `http` function: it starts engine runs and reads them, nothing else. */
+export const HTTP_ENGINE_RUNS_ROLE_ID = 'HttpEngineRunsRole';
 
 type Statement = Record<string, unknown>;
 
@@ -297,27 +299,43 @@ function lambdaRole(policyName: string, functionNames: string[], statements: Sta
   };
 }
 
+const startEngineRuns: Statement = {
+  Sid: 'StartEngineRuns',
+  Effect: 'Allow',
+  Action: 'states:StartExecution',
+  Resource: { Ref: ENGINE_STATE_MACHINE_ID },
+};
+
 /**
- * The roles of the engine functions that never reach a target account: the starter may start
- * the engine; plan may only write its logs; summarise writes its logs (the run metrics are EMF
- * lines) and puts the run's events on this account's default bus. The shared execution role
- * (and its sts:AssumeRole) stays with the functions that work on targets.
+ * The roles of the functions that never reach a target account: the starter may start the
+ * engine; the HTTP function may start it and describe its executions; plan and summarise may
+ * only write their logs. The shared execution role (and its sts:AssumeRole) stays with the
+ * functions that work on targets.
  */
 export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'stage'>) {
   const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
   return {
     Resources: {
+      [HTTP_ENGINE_RUNS_ROLE_ID]: lambdaRole(
+        'start-and-read-engine-runs',
+        [fn('http')],
+        [
+          startEngineRuns,
+          {
+            Sid: 'ReadEngineRuns',
+            Effect: 'Allow',
+            Action: 'states:DescribeExecution',
+            // Executions of this one state machine; their names (run IDs) are made per request.
+            Resource: {
+              'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${fn('engine')}:*`,
+            },
+          },
+        ],
+      ),
       [ENGINE_START_ROLE_ID]: lambdaRole(
         'start-engine-runs',
         [fn('engineStart')],
-        [
-          {
-            Sid: 'StartEngineRuns',
-            Effect: 'Allow',
-            Action: 'states:StartExecution',
-            Resource: { Ref: ENGINE_STATE_MACHINE_ID },
-          },
-        ],
+        [startEngineRuns],
       ),
       [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole('write-logs-only', [fn('enginePlan')], []),
       [ENGINE_SUMMARISE_ROLE_ID]: lambdaRole(

@@ -113,10 +113,11 @@ function resolved(value: unknown, values: Record<string, string>): unknown {
 }
 
 /**
- * The functions (serverless.yml keys) whose code may assume the target roles: the direct and
- * HTTP entry points, and the engine's workers. Others run with roles of their own.
+ * The functions (serverless.yml keys) whose code may assume the target roles: the direct entry
+ * point and the engine's workers. Others run with roles of their own (the HTTP function only
+ * starts and reads engine runs).
  */
-export const ASSUMING_FUNCTIONS = ['instances', 'http', 'engineWork', 'engineRecheck'] as const;
+export const ASSUMING_FUNCTIONS = ['instances', 'engineWork', 'engineRecheck'] as const;
 
 function exactStatement(input: AssumeStatementInput): Record<string, unknown> {
   return {

@@ -44,6 +44,15 @@ export interface LambdaFunction {
   arn: string;
 }
 
+/** A function that runs as a role of its own, not the execution role (e.g. the http function). */
+export interface OwnRoleFunction {
+  fn: LambdaFunction;
+  roleLogicalId: string;
+  /** The role's ARN; a role without RoleName gets a placeholder name of its logical ID. */
+  roleArn: string;
+  policies: NamedPolicy[];
+}
+
 export interface ResolvedStage {
   stage: string;
   service: string;
@@ -54,6 +63,8 @@ export interface ResolvedStage {
   /** The stack's other function roles (their own policies, never sts:AssumeRole). */
   stackRoles?: StackRole[];
   functions: LambdaFunction[];
+  /** The functions on roles of their own: verify proves none of them reaches a target role. */
+  ownRoleFunctions: OwnRoleFunction[];
   /** The stage params as the functions get them (bundled), validated by the same schema. */
   config: StageConfig;
   /** The schedules' invoke role and where the schedules live; absent without schedules. */
@@ -207,8 +218,18 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       arn: ctx.getAtt?.(id, 'Arn') as string,
     }));
   const scheduler = schedulerSide(template, ctx);
-  const stackRoles = otherFunctionRoles(packaged, ctx, logicalId, home.accountId, partition);
+  const ownRoles = ownRoleFunctions(template, ctx, logicalId, packaged);
+  // The same roles once each (several functions may share one), for the local endpoint's authorizer.
+  const stackRoles: StackRole[] = [
+    ...new Map(
+      ownRoles.map((o) => [
+        o.roleLogicalId,
+        { logicalId: o.roleLogicalId, roleArn: o.roleArn, policies: o.policies },
+      ]),
+    ).values(),
+  ];
   return {
+    ownRoleFunctions: ownRoles,
     stage: packaged.stage,
     service: packaged.service,
     region: packaged.region,
@@ -238,45 +259,44 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
   };
 }
 
-/** The roles functions run as, other than the execution role, with their inline policies. */
-function otherFunctionRoles(
-  packaged: PackagedStage,
+function ownRoleFunctions(
+  template: CfnTemplate,
   ctx: CfnContext,
   executionRoleId: string,
-  accountId: string,
-  partition: string,
-): StackRole[] {
-  const { template } = packaged;
-  const ids = new Set(
-    Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0])
-      .filter((id): id is string => typeof id === 'string' && id !== executionRoleId),
-  );
-  return [...ids].flatMap((logicalId) => {
-    let props: {
-      RoleName?: string;
-      Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
-    };
-    try {
-      props = evaluate(template.Resources[logicalId]?.Properties, ctx, logicalId) as typeof props;
-    } catch {
-      // A role this reader cannot evaluate is left out: its sessions are then refused everything.
-      return [];
-    }
-    const name = props.RoleName ?? `${packaged.service}-${packaged.stage}-${logicalId}`;
-    return [
-      {
-        logicalId,
-        roleArn: `arn:${partition}:iam::${accountId}:role/${name}`,
-        policies: (props.Policies ?? []).map((p) => ({
-          name: p.PolicyName,
-          source: `${logicalId} in the packaged template`,
-          policy: p.PolicyDocument,
-        })),
-      },
-    ];
-  });
+  packaged: PackagedStage,
+): OwnRoleFunction[] {
+  const { partition, accountId } = ctx.pseudo;
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .flatMap(([id, r]) => {
+      const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0];
+      if (typeof roleId !== 'string' || roleId === executionRoleId) return [];
+      const role = template.Resources[roleId]?.Properties ?? {};
+      const policies = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`) as {
+        PolicyName: string;
+        PolicyDocument: PolicyDocument;
+      }[];
+      const roleName =
+        typeof role.RoleName === 'string'
+          ? role.RoleName
+          : `${packaged.service}-${packaged.stage}-${roleId}`;
+      return [
+        {
+          fn: {
+            logicalId: id,
+            name: ctx.refResource?.(id) as string,
+            arn: ctx.getAtt?.(id, 'Arn') as string,
+          },
+          roleLogicalId: roleId,
+          roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+          policies: policies.map((p) => ({
+            name: p.PolicyName,
+            source: 'scripts/lib/engine/state-machine.ts (engineRoleResources)',
+            policy: p.PolicyDocument,
+          })),
+        },
+      ];
+    });
 }
 
 /** The configuration the function bundles carry, validated by the schema the functions use. */

@@ -152,6 +152,11 @@ export const HINTS = {
     symptom: 'The function can be invoked through a Lambda permission not scoped to this HTTP API',
     fix: "The AWS::Lambda::Permission named in the row: keep Principal apigateway.amazonaws.com with a SourceArn on this stack's HttpApi (arn:<partition>:execute-api:<region>:<account>:<apiId>/*), the one osls writes; remove any other permission",
   },
+  engineStarterUnexpected: {
+    symptom:
+      'A role of the stack may start the engine (states:StartExecution) but is not one of its starters',
+    fix: 'Remove states:StartExecution (and states:* or *) from the role named in the row; only HttpEngineRunsRole, EngineStartRole and EngineStateMachineRole start runs (scripts/lib/engine/state-machine.ts, scripts/lib/policies/engine-starters.ts)',
+  },
   callerRuleTooWide: {
     symptom: 'A caller rule lets every role or user of an account start or stop instances',
     fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>*, sso/<PermissionSet>, role-id/AROA...) instead of role/* or user/*, or keep only status for it',

@@ -13,6 +13,7 @@ export function assumeCases(
   role: RenderedTargetRole,
   externalId: string | undefined,
   by: Bystanders,
+  withOwnRoleFunctions = true,
 ): MatrixCase[] {
   const { stage } = loaded;
   const exec = stage.executionRole;
@@ -135,6 +136,39 @@ export function assumeCases(
           ifAllowed: 'organizationNotEnforced',
         },
         { ...execCheck(fnName, fn?.arn), ...ext, callerOrgId: 'o-zzzzzzzzzz' },
+      ),
+    );
+  }
+  // The functions on roles of their own (the http function starts and reads engine runs): their
+  // role reaches no target, and the execution role's condition does not name them either.
+  for (const own of withOwnRoleFunctions ? (by.ownRoleFunctions ?? []) : []) {
+    cases.push(
+      assume(
+        {
+          id: 'assume/own-role-function',
+          title: 'a function on its own role',
+          principal: `${own.role} via ${own.functionName}`,
+          expected: 'Denied',
+          ifAllowed: 'trustTooWide',
+        },
+        {
+          callerSessionArn: sessionArn(own.roleArn, own.functionName),
+          callerRoleArn: own.roleArn,
+          callerAccountId: home,
+          sourceFunctionArn: own.functionArn,
+          ...ext,
+          ...inside,
+        },
+      ),
+      assume(
+        {
+          id: 'assume/exec-via-own-role-function',
+          title: 'exec credentials inside that function',
+          principal: `exec via ${own.functionName}`,
+          expected: 'Denied',
+          ifAllowed: 'sourceFunctionNotEnforced',
+        },
+        { ...execCheck(own.functionName, own.functionArn), ...ext },
       ),
     );
   }

@@ -51,6 +51,8 @@ export interface Bystanders {
   organizationId?: string;
   /** Customer-managed key per target account (configured or example). */
   kmsKeyArns: Record<string, string>;
+  /** Functions on roles of their own (the http function): they must reach no target role. */
+  ownRoleFunctions?: { functionName: string; functionArn: string; roleArn: string; role: string }[];
   /** The form of the execution role's AssumeRole statement (exact ARNs or org-scoped). */
   assumeScope: AssumeScope;
 }

@@ -100,6 +100,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       ['enginePlan', 'EngineLogsOnlyRole'],
       ['engineSummarise', 'EngineSummariseRole'],
       ['engineStart', 'EngineStartRole'],
+      ['http', 'HttpEngineRunsRole'],
     ] as const
   ).map(
     ([fn, role]): Acknowledgement => ({
@@ -131,6 +132,18 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The Distributed Map starts, describes and stops its child executions, whose names Step ' +
       "Functions generates at run time; the resource is limited to executions of this stage's " +
       'own state machine.',
+  },
+  {
+    kind: 'service',
+    rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{service}-{stage}-engine:*]',
+    resource: 'HttpEngineRunsRole',
+    reason:
+      'Statement ReadEngineRuns: states:DescribeExecution for GET /runs/{id}. Each on-demand run ' +
+      'is an execution named per request at run time (its run ID, http-<time>-<API request ID>), ' +
+      'so the execution part cannot be named in advance; the resource is limited to executions ' +
+      "of this stage's own state machine, and the action only reads. The function builds the " +
+      'ARN from ENGINE_STATE_MACHINE_ARN and a run ID of letters, digits, - and _ only ' +
+      '(handlers/engine/run-id.ts, unit-tested against ids that name another machine or account).',
   },
   {
     kind: 'service',

@@ -9,6 +9,7 @@ import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
 import { checkEngineRoles } from './engine-role-checks';
+import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
@@ -95,6 +96,7 @@ function staticFindings(
     ...checkHttpRoutes(template),
     ...checkInvokePermissions(template),
     ...checkEngineRoles(template),
+    ...checkEngineStarters(template),
     ...checkCallerRules(stage.config.callers),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
@@ -137,6 +139,8 @@ export async function verifyStage(
       `org-scoped AssumeRole: any role named ${stage.config.targetRoleName} in ${pathPatterns.length > 0 ? pathPatterns.join(', ') : organizationId} is reachable, not only the configured targets (params.assumeScope: organization)`,
     );
   }
+  const starters = engineStartersNote(packaged.template);
+  if (starters) notes.push(starters);
   const coverage = checkAssumeCoverage(
     stage.executionRole,
     allTargets.map(

@@ -55,6 +55,12 @@ function bystandersFor(
     unlistedRoles: unlisted,
     kmsKeyArns: kmsKeys,
     ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+    ownRoleFunctions: stage.ownRoleFunctions.map((o) => ({
+      functionName: o.fn.name,
+      functionArn: o.fn.arn,
+      roleArn: o.roleArn,
+      role: o.roleLogicalId,
+    })),
     assumeScope: assumeScopeOf(stage.executionRole),
   };
   return bystanders;
@@ -127,6 +133,11 @@ export function verifyWorld(stage: ResolvedStage, options: StageWorldOptions): V
       { arn: bystanders.homeUserArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.outsiderRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       ...scpPrincipals(stage, options.serviceControlPolicies),
+      // The functions on roles of their own, with exactly the policies they deploy with.
+      ...stage.ownRoleFunctions.map((o) => ({
+        arn: o.roleArn,
+        identityPolicies: o.policies.map(({ name, policy }) => ({ name, policy })),
+      })),
     ],
   });
   return { world, bystanders, kmsKeys, notes };

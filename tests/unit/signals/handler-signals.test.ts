@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RunResult } from '../../../handlers/core/results';
@@ -208,8 +209,10 @@ describe('Signals of a run through the handlers', () => {
     expect(eventsMock.calls()).toHaveLength(0);
   });
 
-  it('names the HTTP caller in the events', async () => {
+  it('sends no events for an HTTP request: the engine run it starts carries the caller as its origin', async () => {
     // Prepare
+    const sfnMock = mockClient(SFNClient);
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:x' });
     const event = {
       body: JSON.stringify({ targets: REQUEST.targets }),
       isBase64Encoded: false,
@@ -218,7 +221,7 @@ describe('Signals of a run through the handlers', () => {
         authorizer: {
           iam: { userArn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111' },
         },
-        http: { sourceIp: '192.0.2.1' },
+        http: { method: 'POST', sourceIp: '192.0.2.1' },
       },
     } as unknown as APIGatewayProxyEventV2WithIAMAuthorizer;
 
@@ -226,12 +229,16 @@ describe('Signals of a run through the handlers', () => {
     const response = await handlers.http(event, aContext());
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 200 });
-    expect(sentEntries()[0]?.detail.origin).toEqual({
+    expect(response).toMatchObject({ statusCode: 202 });
+    const input = JSON.parse(
+      sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}',
+    );
+    expect(input.origin).toEqual({
       kind: 'http',
       callerArn: 'arn:aws:iam::111111111111:user/alice',
     });
-    expect(emfLines()[0]).toMatchObject({ origin: 'arn:aws:iam::111111111111:user/alice' });
+    expect(sentEntries()).toEqual([]);
+    sfnMock.restore();
   });
 
   it('does not fail the run when EventBridge cannot be reached, and counts what was not sent', async () => {

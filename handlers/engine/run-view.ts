@@ -1,0 +1,105 @@
+/**
+ * What GET /runs/{id} answers for one engine execution: its state and times, the request and
+ * origin from its input, and, once it has finished, the Finish state's summary (or the error that
+ * ended it). Only these fields are copied: no ARN other than the caller's own origin, no stack
+ * trace, and free text is redacted and shortened.
+ */
+import { ACTIONS, type Action } from '../contract/request';
+import { redact } from '../core/redact';
+import { parseRunOrigin, type RunOrigin } from '../formats/origin';
+import type { ExecutionDescription, ExecutionStatus } from './engine-runs';
+
+export interface RunView {
+  runId: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  stoppedAt?: string;
+  /** The request the run was started with (the contract's shape). */
+  request: Record<string, unknown>;
+  origin?: RunOrigin;
+  summary?: unknown;
+  failures?: unknown;
+  failuresTotal?: number;
+  failedItems?: unknown;
+  /** Why a run ended other than SUCCEEDED: the error's name and its message. */
+  error?: { code: string; message: string };
+}
+
+/** Longest error message an answer carries; the execution history has the whole cause. */
+export const MAX_ERROR_MESSAGE = 2000;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function parsed(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The request of the execution input, `{}` when the input has none. */
+function requestOf(description: ExecutionDescription): Record<string, unknown> {
+  const request = parsed(description.input).request;
+  return isRecord(request) ? request : {};
+}
+
+/** The action the run was started for, or undefined when its input names none of the actions. */
+export function runAction(description: ExecutionDescription): Action | undefined {
+  const action = requestOf(description).action;
+  return (ACTIONS as readonly unknown[]).includes(action) ? (action as Action) : undefined;
+}
+
+const ARN_TEXT = /\barn:aws[a-z-]*:[\w:/+=,.@$*-]+/g;
+
+function shortMessage(text: string): string {
+  const clean = redact(text).replace(ARN_TEXT, '[ARN]');
+  return clean.length > MAX_ERROR_MESSAGE ? `${clean.slice(0, MAX_ERROR_MESSAGE - 1)}…` : clean;
+}
+
+const DEFAULT_MESSAGES: Partial<Record<ExecutionStatus, string>> = {
+  ABORTED: 'the run was stopped (StopExecution) before it finished',
+  TIMED_OUT: 'the run took longer than its state machine allows',
+  FAILED: 'the run failed; the execution history names the state',
+};
+
+/** A Lambda error's cause is `{errorType, errorMessage, trace}`: the message only. */
+function errorOf(description: ExecutionDescription): RunView['error'] {
+  if (description.status === 'RUNNING' || description.status === 'SUCCEEDED') return undefined;
+  const cause = parsed(description.cause);
+  const text =
+    typeof cause.errorMessage === 'string'
+      ? cause.errorMessage
+      : description.cause !== undefined && !description.cause.trimStart().startsWith('{')
+        ? description.cause
+        : (DEFAULT_MESSAGES[description.status] ?? description.status);
+  return {
+    code:
+      description.error ??
+      (typeof cause.errorType === 'string' ? cause.errorType : description.status),
+    message: shortMessage(text),
+  };
+}
+
+export function runView(runId: string, description: ExecutionDescription): RunView {
+  const input = parsed(description.input);
+  const origin = input.origin === undefined ? undefined : parseRunOrigin(input.origin);
+  const finish = description.status === 'SUCCEEDED' ? parsed(description.output) : {};
+  const error = errorOf(description);
+  return {
+    runId,
+    status: description.status,
+    startedAt: description.startedAt.toISOString(),
+    ...(description.stoppedAt ? { stoppedAt: description.stoppedAt.toISOString() } : {}),
+    request: requestOf(description),
+    ...(origin?.ok ? { origin: origin.origin } : {}),
+    ...('summary' in finish ? { summary: finish.summary } : {}),
+    ...('failures' in finish ? { failures: finish.failures } : {}),
+    ...(typeof finish.failuresTotal === 'number' ? { failuresTotal: finish.failuresTotal } : {}),
+    ...('failedItems' in finish ? { failedItems: finish.failedItems } : {}),
+    ...(error ? { error } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * On-demand runs end to end at EC2's real timings (scaled): POST /instances/stop with `wait`
+ * answers 202, the packaged state machine runs on the endpoint's Step Functions (started and read
+ * by the http function's own role), its workers stop the instances, Wait states and re-checks
+ * follow a 60-second stop to its end, and GET /runs/{id} reports every instance `changed` and
+ * none in transit or failed.
+ */
+import { ACCOUNT_222, type Harness, startHarness } from './harness';
+
+const TIME_FACTOR = 0.005;
+const REAL_EC2_TIMES = {
+  pendingMs: 30_000,
+  stoppingMs: 60_000,
+  hibernatingMs: 120_000,
+  kmsFallbackMs: 20_000,
+  timeFactor: TIME_FACTOR,
+};
+const EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine';
+
+interface RunView {
+  runId: string;
+  status: string;
+  request: { action: string };
+  summary?: Record<string, number>;
+  failures?: Array<{ code: string }>;
+}
+
+const bodyOf = (response: unknown) => JSON.parse((response as { body: string }).body);
+
+describe('integration: POST 202, then GET /runs/{id}, through the engine at real EC2 timings', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ settings: REAL_EC2_TIMES, engineWaitMs: 30_000 * TIME_FACTOR });
+  }, 180_000);
+  afterAll(async () => harness?.stop());
+
+  it('reports a 60-second stop with wait as changed once EC2 has stopped the instances', async () => {
+    // Prepare
+    const fn = await harness.loadFunction();
+    const { world } = harness.endpoint.aws;
+    const regions = world.allAccounts().find((a) => a.accountId === ACCOUNT_222)?.regions ?? [];
+    const running = regions
+      .flatMap((region) => world.instancesIn(ACCOUNT_222, region))
+      .filter((i) => i.state === 'running')
+      .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'local'))
+      .filter((i) => !i.tags.some((t) => t.key === 'aws:autoscaling:groupName'));
+
+    // Act
+    const posted = await fn.http('stop', { targets: { accounts: [ACCOUNT_222] }, wait: true });
+    const { runId, statusUrl } = bodyOf(posted) as { runId: string; statusUrl: string };
+    const whileRunning = bodyOf(await fn.getRun(runId)) as RunView;
+    await harness.endpoint.aws.executions.finished(`${EXECUTIONS}:${runId}`);
+    const finished = bodyOf(await fn.getRun(runId)) as RunView;
+
+    // Assess
+    expect(posted).toMatchObject({ statusCode: 202, headers: { location: `/runs/${runId}` } });
+    expect(statusUrl).toBe(`/runs/${runId}`);
+    expect(running.length).toBeGreaterThan(0);
+    expect(whileRunning).toMatchObject({ runId, status: 'RUNNING', request: { action: 'stop' } });
+    expect(finished).toMatchObject({
+      runId,
+      status: 'SUCCEEDED',
+      summary: { changed: running.length, failed: 0, inTransit: 0 },
+    });
+    expect((finished.failures ?? []).map((f) => f.code)).not.toContain('WaitTimeout');
+    expect(running.map((i) => world.instance(i.instanceId)?.state)).toEqual(
+      running.map(() => 'stopped'),
+    );
+  }, 60_000);
+
+  it('answers 404 for a run this stage never started, before reading anything else', async () => {
+    // Prepare
+    const fn = await harness.loadFunction();
+
+    // Act
+    const response = await fn.getRun('http-20261201T000000Z-never-started');
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 404 });
+    expect(bodyOf(response).problems[0].field).toBe('id');
+  });
+});
