@@ -290,31 +290,6 @@ describe('Signals of a run through the handlers', () => {
     expect(line).not.toHaveProperty('ScheduledRunsCompleted');
   });
 
-  it('answers a refused HTTP run 409 and reports it refused', async () => {
-    // Prepare
-    const event = {
-      body: JSON.stringify({ targets: REQUEST.targets, confirmCount: 5 }),
-      isBase64Encoded: false,
-      pathParameters: { action: 'stop' },
-      requestContext: {
-        authorizer: {
-          iam: { userArn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111' },
-        },
-        http: { sourceIp: '192.0.2.1' },
-      },
-    } as unknown as APIGatewayProxyEventV2WithIAMAuthorizer;
-
-    // Act
-    const response = await handlers.http(event, aContext());
-
-    // Assess
-    expect(response).toMatchObject({ statusCode: 409 });
-    expect(sentEntries().map((e) => [e.DetailType, e.detail.outcome])).toEqual([
-      ['Run Summary', 'refused'],
-    ]);
-    expect(emfLines()[0]).toMatchObject({ RunsRefused: 1 });
-  });
-
   it('keeps credentials out of the metrics and the events', async () => {
     // Prepare
     const event = REQUEST;
