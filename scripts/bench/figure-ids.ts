@@ -46,6 +46,7 @@ export function expectedFigureIds(plan: Plan): string[] {
       ...COST_FIGURES.map((name) => `cost.${t}.${name}`),
     ]),
     'engine.single.cpuPerTarget',
+    'engine.single.memory',
     'cost.largestSingle.256',
     'cost.largestSingle.1769',
   ];

@@ -4,6 +4,7 @@
  * single-invocation path and one Lambda per (account, region), from the CPU measured here, plus
  * the largest fleet one invocation finishes inside 15 minutes.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import {
   engineCost,
   FORMULAS,
@@ -190,6 +191,7 @@ function costFigures(t: number, costs: Record<'engine' | 'single' | 'perTarget',
 
 export async function measureEngine(engine: EngineArtifacts, instances: Artifact, plan: Plan) {
   const { fanOut, latencyMs } = plan;
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const shapes = plan.engine.fleets.map((targets): Shape => ({ ...fanOut, targets }));
   const runs: EngineRunResult[] = [];
   for (const shape of shapes) {
@@ -207,6 +209,7 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
   const single = await runProject(instances, firstShape, plan.concurrency, latencyMs);
   const singleCpuMsPerTarget = single.invoke.cpuMs / firstShape.targets;
   const reserveMs = stageConfig(firstShape, plan.concurrency).reserveMillis;
+  const loadAtEnd = loadavg()[0] ?? Number.NaN;
 
   const figures: Figure[] = [];
   const costs: Array<ReturnType<typeof costsFor>> = [];
@@ -232,11 +235,21 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
     ratio: ratioOf(singleCpuMsPerTarget, engineCpuPerTarget),
     goals: [],
   });
+  figures.push({
+    id: 'engine.single.memory',
+    section: ENGINE,
+    label: `single invocation, ${firstShape.targets} targets: peak RSS of the handler process`,
+    value: single.usage.maxRssMB,
+    unit: 'MB',
+    goals: [
+      atMost(single.usage.maxRssMB, SINGLE_MEMORY_MB, `≤ ${SINGLE_MEMORY_MB} MB (its memorySize)`),
+    ],
+  });
   for (const memoryMb of [256, 1769] as const) {
     figures.push({
       id: `cost.largestSingle.${memoryMb}`,
       section: COST,
-      label: `largest fleet one invocation stops and waits for in 15 min at ${memoryMb} MB (targets)`,
+      label: `largest fleet one invocation stops and waits for in 15 min at ${memoryMb} MB, by CPU alone (targets)`,
       value: largestSingleInvocationFleet({
         cpuMsPerTarget: singleCpuMsPerTarget,
         memoryMb,
@@ -248,6 +261,7 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
     });
   }
   const notes = [
+    `Engine (8): 1-minute load average ${loadAtStart.toFixed(1)} when the section started and ${loadAtEnd.toFixed(1)} when it ended, on ${availableParallelism()} CPU(s): wall times stretch with the machine's load; CPU times, the overhead ratio (both sides in the same run) and the cost model do not.`,
     `Engine (8): the state machine is the packaged one, read from the same \`sls package\` as section 1 (EngineStateMachine, DefinitionString sha256 ${engine.definitionDigest}); its definition does not depend on the targets, which ride in each function's bundled config line as in the other sections. It runs in the bench process with aws-local-stepfunctions (a Distributed Map runs as an inline one, MaxConcurrency honoured); the four engine functions run as their packaged bundles in one child process, so the workers share one core and one set of clients, where AWS gives each Express child its own container. EC2's times and the Wait state are scaled by ${plan.engine.timeFactor} (a stop ${SETTLE_MS * plan.engine.timeFactor} ms), ${latencyMs} ms is added to every AWS call, ${plan.engine.concurrency} targets in flight per worker.`,
     "Engine (8): orchestration overhead = (wall − time with a Work or RecheckBatch invocation in flight − Wait states) ÷ time with one in flight; the Wait states are EC2 settling, scaled, not orchestration. Worker CPU is the child's CPU while only Work or only RecheckBatch invocations were in flight. Payloads are the JSON of every state input and output the library reports, Map iterations included.",
     `Cost (9): measured are the CPU per target (engine workers, and the single-invocation path on ${firstShape.targets} targets), work and re-check items, parent states and calls; the rest is arithmetic with ${PRICE_SOURCE}. The single invocation runs at ${SINGLE_MEMORY_MB} MB and sleeps ${SETTLE_MS / 1000} s for the stops; the per-(account, region) model is Instance Scheduler's (an orchestrator async-invokes one ${PER_TARGET_MEMORY_MB} MB handler per target, each assuming the role itself, no waiting) priced with this project's CPU per call. Init durations and the free tiers are left out.`,
@@ -260,6 +274,7 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
       definitionDigest: engine.definitionDigest,
       functions: engine.functions,
       fleets: shapes.map((shape, i) => ({ shape, run: runs[i], costs: costs[i] })),
+      loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
       single: { shape: firstShape, ...single, cpuMsPerTarget: singleCpuMsPerTarget, reserveMs },
     },
   };
