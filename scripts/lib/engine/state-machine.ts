@@ -48,6 +48,13 @@ const retry = [
 
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
+/**
+ * Each Task waits as long as its function may run (serverless.yml `timeout`), and no longer.
+ * Without TimeoutSeconds the States Language default is 60 s, which aws-local-stepfunctions
+ * applies: a slow worker would be cut off and caught while its Lambda still had minutes left.
+ */
+export const TASK_TIMEOUT_SECONDS = { Plan: 30, Work: 240, RecheckBatch: 120, Summarise: 30 };
+
 /** One child per item: the task, retried, and a Catch that reports the item as failed. */
 function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
   const failedName = `${taskName}Failed`;
@@ -58,6 +65,7 @@ function itemProcessor(taskName: 'Work' | 'RecheckBatch', logicalId: string) {
       [taskName]: {
         Type: 'Task',
         Resource: lambda(logicalId),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
         Retry: retry,
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
         End: true,
@@ -98,6 +106,7 @@ export function engineDefinition(options: EngineOptions) {
       Plan: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.Plan),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Plan,
         Parameters: { 'request.$': '$.request' },
         ResultPath: '$.plan',
         Retry: retry,
@@ -112,6 +121,7 @@ export function engineDefinition(options: EngineOptions) {
       SummariseAct: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.SummariseAct),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: {
           phase: 'act',
           'action.$': '$.plan.action',
@@ -141,6 +151,7 @@ export function engineDefinition(options: EngineOptions) {
       SummariseRecheck: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.SummariseRecheck),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: {
           phase: 'recheck',
           'maxChecks.$': '$.plan.maxChecks',
