@@ -3,7 +3,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../lib/repo-root';
 
-export const SECTIONS = ['bundle', 'load', 'calls', 'fanout', 'throttled', 'scale'] as const;
+export const SECTIONS = [
+  'bundle',
+  'load',
+  'calls',
+  'fanout',
+  'throttled',
+  'scale',
+  'engine',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchArgs {

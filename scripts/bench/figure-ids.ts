@@ -1,6 +1,20 @@
 /** The figures one run produces for a plan: the contract of .bench/*.json that CI checks. */
 import type { Plan } from './plan';
 
+/** Per engine fleet (section 8) and its cost (section 9). */
+export const ENGINE_FIGURES = [
+  'wall',
+  'overhead',
+  'workItems',
+  'recheckItems',
+  'payload',
+  'cpuPerTarget',
+  'transitions',
+  'outcomes',
+  'notStopped',
+] as const;
+export const COST_FIGURES = ['engine', 'single', 'perTarget'] as const;
+
 export function expectedFigureIds(plan: Plan): string[] {
   return [
     ...['instances', 'http'].flatMap((fn) => [`bundle.${fn}.js`, `bundle.${fn}.zip`]),
@@ -27,5 +41,13 @@ export function expectedFigureIds(plan: Plan): string[] {
       `scale.${t}.memory`,
       `scale.${t}.log-line`,
     ]),
+    ...plan.engine.fleets.flatMap((t) => [
+      ...ENGINE_FIGURES.map((name) => `engine.${t}.${name}`),
+      ...COST_FIGURES.map((name) => `cost.${t}.${name}`),
+    ]),
+    'engine.single.cpuPerTarget',
+    'engine.single.memory',
+    'cost.largestSingle.256',
+    'cost.largestSingle.1769',
   ];
 }

@@ -3,7 +3,7 @@
  * of the JSON is a Figure, so the two can never disagree.
  */
 
-export type Unit = 'bytes' | 'ms' | 'MB' | 'calls' | 'count' | 'percent';
+export type Unit = 'bytes' | 'ms' | 'MB' | 'calls' | 'count' | 'percent' | 'usd';
 
 export interface Reference {
   /** What the value is compared with, e.g. "serverless-esbuild defaults" or "lower bound". */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--out <dir>] [--only a,b]`: measures the bundle, module load, AWS
- * calls, fan-out, throttling, memory and scale, each next to its baseline or bound, prints one
+ * calls, fan-out, throttling, memory, scale and the Step Functions engine with its cost, each next to its baseline or bound, prints one
  * table and writes the same figures as JSON to .bench/.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { runNotes } from './notes';
 import { FULL, type Plan, QUICK } from './plan';
 import { measureBundle } from './sections/bundle';
 import { measureCalls } from './sections/calls';
+import { measureEngine } from './sections/engine';
 import { measureFanOut } from './sections/fan-out';
 import { measureModuleLoad } from './sections/module-load';
 import { measureScale } from './sections/scale';
@@ -68,6 +69,14 @@ async function runSections(plan: Plan, only: readonly SectionName[], report: Ben
   }
   if (only.includes('scale')) {
     add('scale', await timed('scale curve', () => measureScale(artifact, plan)));
+  }
+  if (only.includes('engine')) {
+    add(
+      'engine',
+      await timed('engine (local state machine) and cost model', () =>
+        measureEngine(bundle.engine, artifact, plan),
+      ),
+    );
   }
 }
 

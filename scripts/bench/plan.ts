@@ -21,6 +21,15 @@ export interface Plan {
   throttled: { instances: number; bucket?: { capacity: number; refillPerSecond: number } };
   /** Targets per point of the scale curve (instances per target as in fanOut). */
   scale: number[];
+  /** Whole fleets through the local state machine (section 8) and the cost model (section 9). */
+  engine: {
+    /** (account, region) targets per fleet; regions and instances per target as in fanOut. */
+    fleets: number[];
+    /** In-flight targets per worker: serverless.yml's default `concurrency`. */
+    concurrency: number;
+    /** EC2 transition times and the engine's Wait, times this (0.01: a 60 s stop takes 0.6 s). */
+    timeFactor: number;
+  };
 }
 
 export const FULL: Plan = {
@@ -33,6 +42,7 @@ export const FULL: Plan = {
   sweep: [16, 32, 64],
   throttled: { instances: 1200 },
   scale: [10, 100, 400, 1000, 4000, 10000],
+  engine: { fleets: [4000, 10000], concurrency: 16, timeFactor: 0.01 },
 };
 
 export const QUICK: Plan = {
@@ -46,4 +56,5 @@ export const QUICK: Plan = {
   // The documented burst with ten times the refill: the same batches, a 1 s floor instead of 10 s.
   throttled: { instances: 1200, bucket: { capacity: 1000, refillPerSecond: 200 } },
   scale: [10, 40],
+  engine: { fleets: [40], concurrency: 16, timeFactor: 0.01 },
 };

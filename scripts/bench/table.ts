@@ -17,7 +17,9 @@ export function formatValue(value: number, unit: Unit): string {
     case 'count':
       return value.toLocaleString('en-US');
     case 'percent':
-      return `${value.toFixed(0)} %`;
+      return `${value.toFixed(value < 10 ? 1 : 0)} %`;
+    case 'usd':
+      return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(3)}`;
   }
 }
 

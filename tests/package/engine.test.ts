@@ -11,6 +11,7 @@ import { packaged } from '../helpers/packaged';
 interface State {
   Type: string;
   Resource?: string;
+  TimeoutSeconds?: number;
   Retry?: Array<{ ErrorEquals: string[] }>;
   Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
   ItemProcessor?: {
@@ -139,6 +140,30 @@ describe('sls package: the Step Functions engine', () => {
       'arn:aws:lambda:eu-west-1:111111111111:function:EngineWorkLambdaFunction',
       'arn:aws:lambda:eu-west-1:111111111111:function:EngineRecheckLambdaFunction',
     ]);
+  });
+
+  it('lets every Task state wait exactly as long as its function may run', () => {
+    // Prepare: every Task of the parent and of the Maps' children, with the function it calls
+    const tasks = Object.entries(states).flatMap(([name, state]) => [
+      [name, state] as const,
+      ...Object.entries(state.ItemProcessor?.States ?? {}),
+    ]);
+
+    // Act
+    const pairs = tasks
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => {
+        const logicalId = state.Resource?.split(':function:')[1] ?? '';
+        const fn = stage.template.Resources[logicalId]?.Properties as { Timeout?: number };
+        return { name, task: state.TimeoutSeconds, function: fn?.Timeout };
+      });
+
+    // Assess: the States Language default (60 s) would cut a 240 s worker off
+    expect(pairs.map((p) => p.name).sort()).toEqual(
+      ['Plan', 'RecheckBatch', 'SummariseAct', 'SummariseRecheck', 'Work'].sort(),
+    );
+    for (const pair of pairs) expect(pair).toEqual({ ...pair, task: pair.function });
+    expect(pairs.every((p) => typeof p.function === 'number')).toBe(true);
   });
 
   it('gives the engine functions their sizes, and only the workers may assume target roles', () => {

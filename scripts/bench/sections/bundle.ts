@@ -2,10 +2,11 @@
  * 1. Bundle: each function's minified JS and zip from a real `sls package`, next to the same
  * handler built with serverless-esbuild's defaults in the same run.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readZip } from '../../lib/zip';
 import { defaultBuild } from '../default-build';
+import { type EngineArtifacts, engineArtifacts } from '../engine-artifacts';
+import { extractZip } from '../extract-zip';
 import { atMost, type Figure, ratioOf, timesText } from '../figure';
 import { type EsbuildSettings, sdkFloor } from '../sdk-floor';
 import { slsPackage } from '../sls-package';
@@ -33,6 +34,8 @@ export interface Artifact {
 export interface BundleResult {
   figures: Figure[];
   artifacts: Record<FunctionName, Artifact>;
+  /** The engine's state machine and functions from the same package (sections/engine.ts). */
+  engine: EngineArtifacts;
   details: Record<string, unknown>;
 }
 
@@ -85,16 +88,10 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
         (resource?.Properties.Environment as { Variables?: Record<string, string> } | undefined)
           ?.Variables ?? {};
       const zipPath = path.join(packaged.dir, `${fn}.zip`);
-      // Native zip also stores directory entries; only files matter here.
-      const entries = readZip(await readFile(zipPath)).filter((e) => !e.name.endsWith('/'));
+      const extracted = path.join(workDir, 'artifact', fn);
+      const entries = await extractZip(zipPath, extracted);
       const js = entries.find((e) => e.name === `handlers/${fn}.js`);
       if (!js) throw new Error(`${fn}.zip holds no handlers/${fn}.js`);
-      const extracted = path.join(workDir, 'artifact', fn);
-      for (const entry of entries) {
-        const target = path.join(extracted, entry.name);
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, entry.read());
-      }
       const baseline = await defaultBuild(fn, runtime, path.join(workDir, 'default', fn));
       const sizes = { js: js.size, zip: (await stat(zipPath)).size };
       figures.push(...figuresFor(fn, sizes, baseline));
@@ -122,7 +119,8 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
       note: 'No handler of this SDK version can zip smaller than this with these options.',
     });
     details.sdkFloor = { ...floor, esbuild: packaged.esbuild };
-    return { figures, artifacts, details };
+    const engine = await engineArtifacts(packaged, path.join(workDir, 'artifact'));
+    return { figures, artifacts, engine, details };
   } finally {
     await packaged.remove();
   }

@@ -52,6 +52,19 @@ const retry = [
 
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
+/**
+ * Each Task waits as long as its function may run (serverless.yml `timeout`), and no longer.
+ * Without TimeoutSeconds the States Language default is 60 s, which aws-local-stepfunctions
+ * applies: a slow worker would be cut off and caught while its Lambda still had minutes left.
+ */
+export const TASK_TIMEOUT_SECONDS = {
+  Plan: 30,
+  SurveyBatch: 240,
+  Work: 240,
+  RecheckBatch: 120,
+  Summarise: 30,
+};
+
 /** One child per item: the task, retried, and a Catch that reports the item as failed. */
 function itemProcessor(
   taskName: 'SurveyBatch' | 'Work' | 'RecheckBatch',
@@ -67,6 +80,7 @@ function itemProcessor(
       [taskName]: {
         Type: 'Task',
         Resource: lambda(logicalId),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
         Retry: retry,
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
         End: true,
@@ -120,6 +134,7 @@ export function engineDefinition(options: EngineOptions) {
       Plan: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.Plan),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Plan,
         // The whole input too: its optional `origin` names who started the run.
         Parameters: {
           'request.$': '$.request',
@@ -149,6 +164,7 @@ export function engineDefinition(options: EngineOptions) {
       AssessSurvey: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.AssessSurvey),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
         ResultPath: '$.plan',
         Retry: retry,
@@ -170,6 +186,7 @@ export function engineDefinition(options: EngineOptions) {
       SummariseAct: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.SummariseAct),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: {
           phase: 'act',
           'action.$': '$.plan.action',
@@ -201,6 +218,7 @@ export function engineDefinition(options: EngineOptions) {
       SummariseRecheck: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.SummariseRecheck),
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: {
           phase: 'recheck',
           'maxChecks.$': '$.plan.maxChecks',

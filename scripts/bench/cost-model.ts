@@ -1,0 +1,209 @@
+/**
+ * Dollars per run for three ways of running one fleet-wide action, from measured CPU time and the
+ * configured memory, at public list prices; and the largest fleet one invocation can finish
+ * inside Lambda's 15 minutes. Pure arithmetic: the engine section feeds it measured numbers, and
+ * tests/unit/bench-cost-model.test.ts checks it on hand-computed cases.
+ *
+ * CPU-bound work is billed by duration, and Lambda gives CPU in proportion to memory (one vCPU
+ * at 1,769 MB; Node uses one core), so a function needs cpuMs x 1769 / memory of wall time.
+ */
+
+/** List prices, us-east-1, without free tiers. */
+export const PRICES = {
+  /** Lambda arm64, per GB-second of duration (aws.amazon.com/lambda/pricing). */
+  lambdaGbSecond: 0.0000133334,
+  /** Lambda, per request (aws.amazon.com/lambda/pricing: $0.20 per million). */
+  lambdaRequest: 0.2 / 1_000_000,
+  /** Step Functions Standard, per state transition ($0.025 per 1,000; aws.amazon.com/step-functions/pricing). */
+  standardTransition: 0.025 / 1000,
+  /** Step Functions Express, per request ($1.00 per million). */
+  expressRequest: 1 / 1_000_000,
+  /** Step Functions Express, per GB-second, billed in 64 MB increments. */
+  expressGbSecond: 0.00001667,
+} as const;
+
+export const PRICE_SOURCE =
+  'us-east-1 list prices, no free tier: Lambda arm64 $0.0000133334/GB-s + $0.20/million requests (aws.amazon.com/lambda/pricing); Step Functions Standard $0.025/1,000 transitions, Express $1.00/million requests + $0.00001667/GB-s in 64 MB steps (aws.amazon.com/step-functions/pricing; /work/shared/reference/fleet-scale-and-operations.md)';
+
+/** Memory at which Lambda gives one full vCPU. */
+export const FULL_VCPU_MB = 1769;
+/** Lambda's longest invocation. */
+export const LAMBDA_TIMEOUT_MS = 900_000;
+/** Express children are billed for at least one 64 MB step of memory; these use less. */
+const EXPRESS_MEMORY_GB = 64 / 1024;
+
+/** Wall time CPU-bound work takes at a memory size: Node uses one core at most. */
+export function lambdaWallMs(cpuMs: number, memoryMb: number): number {
+  return cpuMs / Math.min(1, memoryMb / FULL_VCPU_MB);
+}
+
+function lambdaDollars(requests: number, wallMs: number, memoryMb: number): number {
+  return (
+    requests * PRICES.lambdaRequest + (wallMs / 1000) * (memoryMb / 1024) * PRICES.lambdaGbSecond
+  );
+}
+
+export interface CostLine {
+  item: string;
+  quantity: number;
+  unit: string;
+  dollars: number;
+}
+
+export interface RunCost {
+  model: string;
+  dollars: number;
+  lines: CostLine[];
+  /** Longest single Lambda invocation the model needs (ms), to hold against 15 minutes. */
+  longestInvocationMs: number;
+}
+
+function total(model: string, lines: CostLine[], longestInvocationMs: number): RunCost {
+  return { model, lines, longestInvocationMs, dollars: lines.reduce((s, l) => s + l.dollars, 0) };
+}
+
+/** What one engine run measured (the local state machine) and what it runs with. */
+export interface EngineRunInput {
+  targets: number;
+  workItems: number;
+  recheckItems: number;
+  /** States the parent entered (outside the Maps), counted by the local run. */
+  parentStates: number;
+  /** CPU of the Work and RecheckBatch invocations together. */
+  workerCpuMs: number;
+  /** CPU of Plan and the Summarise invocations together. */
+  controlCpuMs: number;
+  /** Plan and Summarise invocations. */
+  controlInvocations: number;
+  workerMemoryMb: number;
+  controlMemoryMb: number;
+}
+
+/**
+ * Standard parent + Express children: every child a Distributed Map starts is one more parent
+ * transition; each child runs about as long as its worker Lambda.
+ */
+export function engineCost(run: EngineRunInput): RunCost {
+  const children = run.workItems + run.recheckItems;
+  const transitions = run.parentStates + children;
+  const workerWallMs = lambdaWallMs(run.workerCpuMs, run.workerMemoryMb);
+  const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);
+  const expressGbS = (workerWallMs / 1000) * EXPRESS_MEMORY_GB;
+  return total(
+    'engine: Standard parent + Express children',
+    [
+      {
+        item: 'Standard transitions (parent states + one per child)',
+        quantity: transitions,
+        unit: 'transitions',
+        dollars: transitions * PRICES.standardTransition,
+      },
+      {
+        item: 'Express requests (one per child)',
+        quantity: children,
+        unit: 'requests',
+        dollars: children * PRICES.expressRequest,
+      },
+      {
+        item: 'Express duration (64 MB)',
+        quantity: expressGbS,
+        unit: 'GB-s',
+        dollars: expressGbS * PRICES.expressGbSecond,
+      },
+      {
+        item: `worker Lambdas (${run.workerMemoryMb} MB)`,
+        quantity: children,
+        unit: 'requests',
+        dollars: lambdaDollars(children, workerWallMs, run.workerMemoryMb),
+      },
+      {
+        item: `plan + summarise Lambdas (${run.controlMemoryMb} MB)`,
+        quantity: run.controlInvocations,
+        unit: 'requests',
+        dollars: lambdaDollars(run.controlInvocations, controlWallMs, run.controlMemoryMb),
+      },
+    ],
+    children === 0 ? 0 : workerWallMs / children,
+  );
+}
+
+/** One Lambda does everything, then sleeps until the last instances have settled. */
+export function singleInvocationCost(input: {
+  targets: number;
+  cpuMsPerTarget: number;
+  memoryMb: number;
+  /** Sleeping while EC2 finishes the stops (billed like work). */
+  settleMs: number;
+}): RunCost {
+  const wallMs =
+    lambdaWallMs(input.targets * input.cpuMsPerTarget, input.memoryMb) + input.settleMs;
+  return total(
+    `single invocation (${input.memoryMb} MB, sleeps while it waits)`,
+    [
+      {
+        item: `one Lambda (${input.memoryMb} MB)`,
+        quantity: wallMs / 1000,
+        unit: 's',
+        dollars: lambdaDollars(1, wallMs, input.memoryMb),
+      },
+    ],
+    wallMs,
+  );
+}
+
+/**
+ * Instance Scheduler's model: an orchestrator async-invokes one handler per (account, region);
+ * each handler assumes the role itself (no session shared across an account's regions) and
+ * returns without waiting for the stops.
+ */
+export function perTargetLambdaCost(input: {
+  targets: number;
+  cpuMsPerCall: number;
+  /** AWS calls per handler: AssumeRole, DescribeInstances, StopInstances. */
+  callsPerTarget: number;
+  memoryMb: number;
+}): RunCost {
+  const handlerWallMs = lambdaWallMs(input.cpuMsPerCall * input.callsPerTarget, input.memoryMb);
+  // The orchestrator makes one asynchronous Invoke per target: about one AWS call of CPU each.
+  const orchestratorWallMs = lambdaWallMs(input.targets * input.cpuMsPerCall, input.memoryMb);
+  return total(
+    `one asynchronous Lambda per (account, region) (${input.memoryMb} MB)`,
+    [
+      {
+        item: 'orchestrator Lambda',
+        quantity: 1,
+        unit: 'requests',
+        dollars: lambdaDollars(1, orchestratorWallMs, input.memoryMb),
+      },
+      {
+        item: 'handler Lambdas',
+        quantity: input.targets,
+        unit: 'requests',
+        dollars: lambdaDollars(input.targets, input.targets * handlerWallMs, input.memoryMb),
+      },
+    ],
+    Math.max(orchestratorWallMs, handlerWallMs),
+  );
+}
+
+/** Most targets one invocation can act on and still settle inside 15 minutes. */
+export function largestSingleInvocationFleet(input: {
+  cpuMsPerTarget: number;
+  memoryMb: number;
+  /** What the function keeps back for its answer (stage config reserveMillis). */
+  reserveMs: number;
+  settleMs: number;
+}): number {
+  const budgetMs = LAMBDA_TIMEOUT_MS - input.reserveMs - input.settleMs;
+  if (budgetMs <= 0 || input.cpuMsPerTarget <= 0) return 0;
+  return Math.floor(budgetMs / lambdaWallMs(input.cpuMsPerTarget, input.memoryMb));
+}
+
+/** The formulas above in words, for the bench's notes. */
+export const FORMULAS = [
+  'wall(cpu, mem) = cpu × 1769 / min(mem, 1769) (CPU-bound; Lambda gives one vCPU at 1,769 MB, Node uses one core)',
+  'engine = (parent states + children) × $0.025/1,000 + children × ($1/M + $0.20/M) + Σ worker wall × 64 MB × $0.00001667/GB-s + Σ worker wall × 1 GB × $0.0000133334/GB-s + plan/summarise at 256 MB',
+  'single invocation = 1 × $0.20/M + (wall(T × cpu/target, 256) + settle) × 0.25 GB × $0.0000133334/GB-s',
+  'per (account, region) = (T + 1) × $0.20/M + (T × wall(3 calls × cpu/call, 512) + wall(T × cpu/call, 512)) × 0.5 GB × $0.0000133334/GB-s',
+  'largest single-invocation fleet = floor((900 s − reserve − settle) / wall(cpu/target, mem))',
+];
