@@ -160,7 +160,15 @@ describe('sls package: the Step Functions engine', () => {
 
     // Assess: the States Language default (60 s) would cut a 240 s worker off
     expect(pairs.map((p) => p.name).sort()).toEqual(
-      ['Plan', 'RecheckBatch', 'SummariseAct', 'SummariseRecheck', 'Work'].sort(),
+      [
+        'AssessSurvey',
+        'Plan',
+        'RecheckBatch',
+        'SummariseAct',
+        'SummariseRecheck',
+        'SurveyBatch',
+        'Work',
+      ].sort(),
     );
     for (const pair of pairs) expect(pair).toEqual({ ...pair, task: pair.function });
     expect(pairs.every((p) => typeof p.function === 'number')).toBe(true);
