@@ -7,13 +7,9 @@
  *   --time-factor <x>   EC2 times and the engine's Wait scaled by x (default 0.02: a stop takes 1.2 s)
  *   --request <json>    default the local stage's schedule: {"action":"stop","hibernate":true,"wait":true}
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { packagedFunctionEnvironment, startLocalEndpoint } from './lib/local-run';
-import { REPO_ROOT } from './lib/repo-root';
+import { runEngineChild } from './lib/engine/engine-child-run';
+import { startLocalEndpoint } from './lib/local-run';
 import { UsageError } from './lib/usage-error';
 
 const ENGINE_WAIT_SECONDS = 30;
@@ -41,32 +37,14 @@ async function main(): Promise<number> {
   try {
     console.log('packaging the local stage (sls package, no AWS credentials)...');
     const { packaging } = await endpoint.ready;
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'engine-local-')), 'packaged.json');
-    writeFileSync(file, JSON.stringify(packaging.packaged));
-    const fnEnv = packagedFunctionEnvironment(packaging.packaged);
-    const env = {
-      ...process.env,
-      ...endpoint.clientEnv(),
-      ...fnEnv,
-      // The bundles carry the stage configuration in their banner; unbundled handlers read it here.
-      STAGE_CONFIG: packaging.packaged.bundledConfigJson,
-      AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
-      // The per-target log lines are the detail; here the progress lines tell the story.
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    };
     const name = `weekday-evening-stop-${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`;
-    const child = spawn(
-      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      [
-        path.join(REPO_ROOT, 'scripts/lib/engine/engine-child.ts'),
-        file,
-        request,
-        String(ENGINE_WAIT_SECONDS * 1000 * timeFactor),
-        name,
-      ],
-      { env, stdio: 'inherit' },
-    );
-    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    return await runEngineChild({
+      endpoint,
+      packaging,
+      request,
+      waitMs: ENGINE_WAIT_SECONDS * 1000 * timeFactor,
+      executionName: name,
+    });
   } finally {
     await endpoint.stop();
   }

@@ -20,6 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../handlers/core/results';
+import { runEngineChild } from './lib/engine/engine-child-run';
 import {
   callerAwsEnvironment,
   colourFor,
@@ -39,6 +40,9 @@ import {
 } from './lib/local-run';
 import { signalsReport } from './lib/local-run/signals-report';
 import { UsageError } from './lib/usage-error';
+
+/** The engine's Wait state here: the endpoint's instances settle in about a second. */
+const ENGINE_WAIT_MS = 1_000;
 
 /** Waiter polling for the child: the endpoint's instances settle in about a second. */
 const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
@@ -334,6 +338,29 @@ async function main(): Promise<number> {
     if (!endpoint) {
       console.log(`\nDone in ${seconds(Date.now() - started)}.`);
       return 0;
+    }
+
+    // The same nightly stop as the schedule's, through the packaged Step Functions engine.
+    const { packaging: packaged } = await endpoint.ready;
+    console.log(`\n${paint('then: the nightly stop through the Step Functions engine', 'bold')}`);
+    for (const line of wrap(
+      'The packaged state machine (handlers/engine/README.md) runs here with aws-local-stepfunctions: the plan cuts the targets into work items, a survey counts what the stop would change so the blast-radius guard sees the whole run, the workers act without waiting, and Wait states with describe-only re-checks follow the stops to their end.',
+      width - 2,
+    ))
+      console.log(paint(`  ${line}`, 'dim'));
+    const engineExit = await runEngineChild({
+      endpoint,
+      packaging: packaged,
+      request: JSON.stringify({ action: 'stop', hibernate: true, wait: true }),
+      waitMs: ENGINE_WAIT_MS,
+      executionName: `weekday-evening-stop-${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`,
+      origin: { kind: 'schedule', schedule: 'weekday-evening-stop' },
+      indent: '  ',
+      compact: true,
+    });
+    if (engineExit !== 0) {
+      console.error(`\n${paint('The engine run broke:', 'red', 'bold')} exit ${engineExit}`);
+      return 2;
     }
 
     console.log(`\n${paint('Calls the endpoint answered', 'bold')}`);

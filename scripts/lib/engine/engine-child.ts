@@ -10,12 +10,13 @@ import { type EngineHandlers, runEngineLocally } from './local-engine';
 import { packagedEngineDefinition } from './packaged-definition';
 
 async function main(): Promise<void> {
-  const [packagedFile, requestJson, waitMs, executionName] = process.argv.slice(2);
+  const [packagedFile, requestJson, waitMs, executionName, originJson] = process.argv.slice(2);
   if (!packagedFile || !requestJson || !waitMs || !executionName) {
     throw new Error(
-      'usage: engine-child <packaged.json> <request-json> <wait-ms> <execution-name>',
+      'usage: engine-child <packaged.json> <request-json> <wait-ms> <execution-name> [origin-json]',
     );
   }
+  const origin = originJson ? (JSON.parse(originJson) as unknown) : null;
   const packaged = JSON.parse(readFileSync(packagedFile, 'utf8')) as PackagedStage;
   const handlers: EngineHandlers = {
     plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const run = await runEngineLocally(
     packagedEngineDefinition(packaged.template),
     handlers,
-    { request: JSON.parse(requestJson) },
+    { request: JSON.parse(requestJson), ...(origin ? { origin } : {}) },
     {
       executionName,
       waitMs: Number(waitMs),
@@ -76,7 +77,24 @@ async function main(): Promise<void> {
       },
     },
   );
-  console.log(`${at()} summary:\n${JSON.stringify(run.output, null, 2)}`);
+  if (process.env.ENGINE_CHILD_COMPACT === 'true') {
+    const out = run.output as {
+      execution: string;
+      summary: Record<string, number>;
+      checks: number;
+      blastRadius?: { verdict?: string };
+      failures: Array<{ accountId: string; region: string; id?: string; code: string }>;
+    };
+    const s = out.summary;
+    console.log(
+      `${at()} summary of ${out.execution}: ${s.targets} targets, ${s.changed} changed, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed, ${s.inTransit} in transit, ${s.targetsFailed} targets failed; ${out.checks} re-check round(s); guard ${out.blastRadius?.verdict ?? 'n/a'}`,
+    );
+    for (const f of out.failures) {
+      console.log(`        failed: ${f.accountId} ${f.region}${f.id ? ` ${f.id}` : ''}: ${f.code}`);
+    }
+  } else {
+    console.log(`${at()} summary:\n${JSON.stringify(run.output, null, 2)}`);
+  }
   console.log(`task calls: ${JSON.stringify(run.taskCalls)}`);
 }
 

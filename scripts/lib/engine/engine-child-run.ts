@@ -1,0 +1,73 @@
+/**
+ * Runs the packaged state machine in a child process (scripts/lib/engine/engine-child.ts) that
+ * alone holds the local endpoint's environment and the functions' settings, so neither leaks into
+ * the calling script or its shell. Used by `npm run engine:local` and `npm start`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LocalEndpoint, PackagedStageResult } from '../local-run';
+import { packagedFunctionEnvironment } from '../local-run';
+import { REPO_ROOT } from '../repo-root';
+
+export interface EngineChildRun {
+  endpoint: LocalEndpoint;
+  packaging: PackagedStageResult;
+  request: string;
+  /** Milliseconds each Wait state takes here. */
+  waitMs: number;
+  executionName: string;
+  /** The execution input's `origin` (handlers/formats/origin.ts); absent: a direct start. */
+  origin?: unknown;
+  /** Indents every line the child prints (e.g. inside npm start's step). */
+  indent?: string;
+  /** One summary line (and the failures) instead of the whole Finish output. */
+  compact?: boolean;
+}
+
+/** Resolves with the child's exit code; its lines go to this process's stdout. */
+export function runEngineChild(run: EngineChildRun): Promise<number> {
+  const { endpoint, packaging } = run;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'engine-local-')), 'packaged.json');
+  writeFileSync(file, JSON.stringify(packaging.packaged));
+  const env = {
+    ...process.env,
+    ...endpoint.clientEnv(),
+    ...packagedFunctionEnvironment(packaging.packaged),
+    // The bundles carry the stage configuration in their banner; unbundled handlers read it here.
+    STAGE_CONFIG: packaging.packaged.bundledConfigJson,
+    AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
+    // The per-target log lines are the detail; here the progress lines tell the story.
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // EMF lines would interleave with the progress; the signals report reads them elsewhere.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ENGINE_CHILD_COMPACT: String(run.compact ?? false),
+  };
+  const child = spawn(
+    path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    [
+      path.join(REPO_ROOT, 'scripts/lib/engine/engine-child.ts'),
+      file,
+      run.request,
+      String(run.waitMs),
+      run.executionName,
+      JSON.stringify(run.origin ?? null),
+    ],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const indent = run.indent ?? '';
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) console.log(`${indent}${line}`);
+  });
+  return new Promise<number>((resolve) =>
+    child.on('exit', (code) => {
+      if (pending) console.log(`${indent}${pending}`);
+      resolve(code ?? 1);
+    }),
+  );
+}
