@@ -6,21 +6,43 @@
  *
  *   --time-factor <x>   EC2 times and the engine's Wait scaled by x (default 0.02: a stop takes 1.2 s)
  *   --request <json>    default the local stage's schedule: {"action":"stop","hibernate":true,"wait":true}
+ *   --http              instead: the on-demand flow, POST /instances/stop answering 202 and
+ *                       GET /runs/{id} polled until the run ends (scripts/lib/engine/http-flow-child.ts)
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEngineChild } from './lib/engine/engine-child-run';
 import { startLocalEndpoint } from './lib/local-run';
+import { REPO_ROOT } from './lib/repo-root';
 import { UsageError } from './lib/usage-error';
 
 const ENGINE_WAIT_SECONDS = 30;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { 'time-factor': { type: 'string' }, request: { type: 'string' } },
+    options: {
+      'time-factor': { type: 'string' },
+      request: { type: 'string' },
+      http: { type: 'boolean', default: false },
+    },
   });
   const timeFactor = Number(values['time-factor'] ?? '0.02');
   if (!Number.isFinite(timeFactor) || timeFactor <= 0) {
     throw new UsageError(`--time-factor must be a number > 0, not ${values['time-factor']}`);
+  }
+  if (values.http) {
+    // One child holds the endpoint, the handlers and their environment, as one Lambda host would.
+    const child = spawn(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [
+        path.join(REPO_ROOT, 'scripts/lib/engine/http-flow-child.ts'),
+        String(timeFactor),
+        String(ENGINE_WAIT_SECONDS * 1000 * timeFactor),
+      ],
+      { stdio: 'inherit' },
+    );
+    return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   }
   const request = values.request ?? JSON.stringify({ action: 'stop', hibernate: true, wait: true });
   const endpoint = await startLocalEndpoint({

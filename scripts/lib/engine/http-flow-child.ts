@@ -1,0 +1,158 @@
+/**
+ * The child of `npm run engine:local -- --http`: the on-demand flow as an HTTP caller sees it.
+ * This process alone starts the local endpoint, takes its environment (the endpoint's URLs, the
+ * functions' settings), loads the handlers, and registers the packaged state machine on the
+ * endpoint's Step Functions. Then `POST /instances/stop` with `wait` answers 202, and
+ * `GET /runs/{id}` is polled until the run has ended, printing what a caller would see. The http
+ * function signs its Step Functions calls as its own packaged role (HttpEngineRunsRole), as Lambda
+ * would hand it; the engine's workers run as the execution role.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
+import { packagedFunctionEnvironment, startLocalEndpoint } from '../local-run';
+import type { EngineHandlers } from './local-engine';
+import { packagedEngineDefinition, packagedEngineStateMachineArn } from './packaged-definition';
+
+const CALLER = 'arn:aws:sts::111111111111:assumed-role/ops/operator';
+
+function lambdaContext(name: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    awsRequestId: randomUUID(),
+    functionName: name,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  } as Context;
+}
+
+function request(
+  method: 'POST' | 'GET',
+  path: string,
+  params: Record<string, string>,
+  body?: unknown,
+): APIGatewayProxyEventV2WithIAMAuthorizer {
+  const routeKey = method === 'POST' ? 'POST /instances/{action}' : 'GET /runs/{id}';
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: params,
+    isBase64Encoded: false,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    requestContext: {
+      accountId: '111111111111',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'local' },
+      authorizer: {
+        iam: {
+          accessKey: 'ASIAEXAMPLEEXAMPLE00',
+          accountId: '111111111111',
+          callerId: 'AROAEXAMPLE:operator',
+          cognitoIdentity: null as never,
+          principalOrgId: 'o-a1b2c3d4e5',
+          userArn: CALLER,
+          userId: 'AROAEXAMPLE:operator',
+        },
+      },
+    },
+  } as APIGatewayProxyEventV2WithIAMAuthorizer;
+}
+
+async function main(): Promise<void> {
+  const [timeFactorText, waitMsText] = process.argv.slice(2);
+  const timeFactor = Number(timeFactorText);
+  const endpoint = await startLocalEndpoint({
+    reusePackaging: true,
+    settings: {
+      pendingMs: 30_000,
+      stoppingMs: 60_000,
+      hibernatingMs: 120_000,
+      kmsFallbackMs: 20_000,
+      timeFactor,
+    },
+    log: () => undefined,
+  });
+  try {
+    const { packaging } = await endpoint.ready;
+    const { template } = packaging.packaged;
+    const { home } = endpoint.seed;
+    const engineArn = packagedEngineStateMachineArn(template, home.region, home.accountId);
+    const fnEnv = packagedFunctionEnvironment(packaging.packaged);
+    // This process is the functions' container: their settings and the endpoint's URLs.
+    Object.assign(process.env, endpoint.clientEnv(), fnEnv, {
+      STAGE_CONFIG: packaging.packaged.bundledConfigJson,
+      AWS_LAMBDA_FUNCTION_NAME: home.functionName,
+      ENGINE_STATE_MACHINE_ARN: engineArn,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const engine: EngineHandlers = {
+      plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+      work: (await import('../../../handlers/engine/work')).handler as EngineHandlers['work'],
+      recheck: (await import('../../../handlers/engine/recheck'))
+        .handler as EngineHandlers['recheck'],
+      summarise: (await import('../../../handlers/engine/summarise'))
+        .handler as EngineHandlers['summarise'],
+    };
+    endpoint.aws.executions.register({
+      arn: engineArn,
+      definition: packagedEngineDefinition(template),
+      handlers: engine,
+      waitMs: Number(waitMsText),
+    });
+    const { handler: http } = await import('../../../handlers/http');
+    const { stepFunctions } = await import('../../../handlers/aws/step-functions');
+    const httpRole = endpoint.aws.issueSession(
+      `arn:aws:iam::${home.accountId}:role/${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}-HttpEngineRunsRole`,
+      'http',
+    );
+    stepFunctions.config.credentials = async () => httpRole;
+
+    const started = Date.now();
+    const at = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+    const body = { wait: true };
+    console.log(`${at()} POST /instances/stop ${JSON.stringify(body)}   (as ${CALLER})`);
+    const posted = (await http(
+      request('POST', '/instances/stop', { action: 'stop' }, body),
+      lambdaContext('http'),
+    )) as { statusCode: number; headers?: Record<string, string>; body: string };
+    console.log(
+      `${at()} ${posted.statusCode} Location: ${posted.headers?.location ?? '-'}  ${posted.body}`,
+    );
+    if (posted.statusCode !== 202) throw new Error('the run was not accepted');
+    const { runId } = JSON.parse(posted.body) as { runId: string };
+    let last = '';
+    for (;;) {
+      const read = (await http(
+        request('GET', `/runs/${runId}`, { id: runId }),
+        lambdaContext('http'),
+      )) as { statusCode: number; body: string };
+      const view = JSON.parse(read.body) as { status: string; summary?: Record<string, number> };
+      if (view.status !== last) {
+        console.log(`${at()} GET /runs/${runId} -> ${read.statusCode} ${view.status}`);
+        last = view.status;
+      }
+      if (view.status !== 'RUNNING') {
+        console.log(JSON.stringify(view, null, 2));
+        if (view.status !== 'SUCCEEDED') process.exitCode = 1;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await endpoint.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
