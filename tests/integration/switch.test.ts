@@ -48,7 +48,7 @@ describe('Stage switch over the local endpoint', () => {
     sts = new STSClient({ region: aws.region, endpoint: aws.url, credentials });
     sfn = new SFNClient({ region: aws.region, endpoint: aws.url, credentials });
     input = { command: 'pause', service: 'xacct-ec2', stage: 'local', region: aws.region };
-  });
+  }, 120_000);
 
   afterAll(async () => {
     scheduler.destroy();
