@@ -60,13 +60,14 @@ async function main(): Promise<number> {
     console.log('packaging the local stage (sls package, no AWS credentials)...');
     const { packaging } = await endpoint.ready;
     const name = `weekday-evening-stop-${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`;
-    return await runEngineChild({
+    const { code } = await runEngineChild({
       endpoint,
       packaging,
       request,
       waitMs: ENGINE_WAIT_SECONDS * 1000 * timeFactor,
       executionName: name,
     });
+    return code;
   } finally {
     await endpoint.stop();
   }

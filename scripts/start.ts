@@ -348,7 +348,7 @@ async function main(): Promise<number> {
       width - 2,
     ))
       console.log(paint(`  ${line}`, 'dim'));
-    const engineExit = await runEngineChild({
+    const engineRun = await runEngineChild({
       endpoint,
       packaging: packaged,
       request: JSON.stringify({ action: 'stop', hibernate: true, wait: true }),
@@ -358,8 +358,8 @@ async function main(): Promise<number> {
       indent: '  ',
       compact: true,
     });
-    if (engineExit !== 0) {
-      console.error(`\n${paint('The engine run broke:', 'red', 'bold')} exit ${engineExit}`);
+    if (engineRun.code !== 0) {
+      console.error(`\n${paint('The engine run broke:', 'red', 'bold')} exit ${engineRun.code}`);
       return 2;
     }
 
@@ -369,7 +369,10 @@ async function main(): Promise<number> {
     const { packaging } = await endpoint.ready;
     // Signals: metrics, events, and the packaged alarms they would set off (scripts/lib/signals).
     const signals = signalsReport({
-      runs: results.map(({ step, run }) => ({ title: step.title, stdout: run.run.stdout })),
+      runs: [
+        ...results.map(({ step, run }) => ({ title: step.title, stdout: run.run.stdout })),
+        { title: 'engine: the nightly stop', stdout: engineRun.metricLines },
+      ],
       events: endpoint.aws.events.list(),
       template: packaging.packaged.template,
       from: started,

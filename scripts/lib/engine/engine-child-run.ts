@@ -26,8 +26,14 @@ export interface EngineChildRun {
   compact?: boolean;
 }
 
-/** Resolves with the child's exit code; its lines go to this process's stdout. */
-export function runEngineChild(run: EngineChildRun): Promise<number> {
+export interface EngineChildResult {
+  code: number;
+  /** The child's EMF lines (the run's metrics), kept out of the printed progress. */
+  metricLines: string;
+}
+
+/** Resolves with the child's exit code and metrics; its other lines go to this process's stdout. */
+export function runEngineChild(run: EngineChildRun): Promise<EngineChildResult> {
   const { endpoint, packaging } = run;
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'engine-local-')), 'packaged.json');
   writeFileSync(file, JSON.stringify(packaging.packaged));
@@ -40,8 +46,6 @@ export function runEngineChild(run: EngineChildRun): Promise<number> {
     AWS_LAMBDA_FUNCTION_NAME: endpoint.seed.home.functionName,
     // The per-target log lines are the detail; here the progress lines tell the story.
     POWERTOOLS_LOG_LEVEL: 'ERROR',
-    // EMF lines would interleave with the progress; the signals report reads them elsewhere.
-    POWERTOOLS_METRICS_DISABLED: 'true',
     ENGINE_CHILD_COMPACT: String(run.compact ?? false),
   };
   const child = spawn(
@@ -57,17 +61,22 @@ export function runEngineChild(run: EngineChildRun): Promise<number> {
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const indent = run.indent ?? '';
+  const metrics: string[] = [];
+  const print = (line: string) => {
+    if (line.startsWith('{"_aws"')) metrics.push(line);
+    else console.log(`${indent}${line}`);
+  };
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) console.log(`${indent}${line}`);
+    for (const line of lines) print(line);
   });
-  return new Promise<number>((resolve) =>
+  return new Promise<EngineChildResult>((resolve) =>
     child.on('exit', (code) => {
-      if (pending) console.log(`${indent}${pending}`);
-      resolve(code ?? 1);
+      if (pending) print(pending);
+      resolve({ code: code ?? 1, metricLines: metrics.join('\n') });
     }),
   );
 }
