@@ -16,6 +16,7 @@ import { runEngineChild } from './lib/engine/engine-child-run';
 import { startLocalEndpoint } from './lib/local-run';
 import { REPO_ROOT } from './lib/repo-root';
 import { UsageError } from './lib/usage-error';
+import { realEc2Timings } from './local-aws';
 
 const ENGINE_WAIT_SECONDS = 30;
 
@@ -47,13 +48,7 @@ async function main(): Promise<number> {
   const request = values.request ?? JSON.stringify({ action: 'stop', hibernate: true, wait: true });
   const endpoint = await startLocalEndpoint({
     reusePackaging: true,
-    settings: {
-      pendingMs: 30_000,
-      stoppingMs: 60_000,
-      hibernatingMs: 120_000,
-      kmsFallbackMs: 20_000,
-      timeFactor,
-    },
+    settings: realEc2Timings(timeFactor),
     log: () => undefined,
   });
   try {

@@ -27,7 +27,13 @@ export {
   ScheduleStore,
   type StoredSchedule,
 } from './scheduler-store';
-export type { Seed, SeedInput, TargetRoleParameters, WorldSettings } from './seed-schema';
+export {
+  realEc2Timings,
+  type Seed,
+  type SeedInput,
+  type TargetRoleParameters,
+  type WorldSettings,
+} from './seed-schema';
 export { type LocalAws, type StartLocalAwsOptions, startLocalAws } from './start-local-aws';
 export {
   type ExecutionRecord,

@@ -131,6 +131,17 @@ export const DEFAULT_SETTINGS: WorldSettings = {
   homeSessionLifetimeSeconds: 12 * 3600,
 };
 
+/** EC2's real transition times (a hibernation 120 s), scaled by `timeFactor` for demos and tests. */
+export function realEc2Timings(
+  timeFactor: number,
+): Pick<
+  WorldSettings,
+  'pendingMs' | 'stoppingMs' | 'hibernatingMs' | 'kmsFallbackMs' | 'timeFactor'
+> {
+  const { pendingMs, stoppingMs, kmsFallbackMs } = DEFAULT_SETTINGS;
+  return { pendingMs, stoppingMs, hibernatingMs: 2 * stoppingMs, kmsFallbackMs, timeFactor };
+}
+
 export const SeedSchema = z.strictObject({
   description: z.string().optional(),
   home: HomeSeedSchema,

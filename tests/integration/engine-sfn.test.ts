@@ -18,17 +18,11 @@ import {
   packagedEngineStateMachineArn,
 } from '../../scripts/lib/engine/packaged-definition';
 import { ENGINE_START_ROLE_ID } from '../../scripts/lib/engine/state-machine';
-import { executionArnOf, type TemporaryCredentials } from '../../scripts/local-aws';
+import { executionArnOf, realEc2Timings, type TemporaryCredentials } from '../../scripts/local-aws';
 import { ACCOUNT_444, ACCOUNT_555, type Harness, startHarness } from './harness';
 
 const TIME_FACTOR = 0.005;
-const REAL_EC2_TIMES = {
-  pendingMs: 30_000,
-  stoppingMs: 60_000,
-  hibernatingMs: 120_000,
-  kmsFallbackMs: 20_000,
-  timeFactor: TIME_FACTOR,
-};
+const REAL_EC2_TIMES = realEc2Timings(TIME_FACTOR);
 /** serverless.yml params.default.engineWaitSeconds, scaled like the instances. */
 const WAIT_MS = 30_000 * TIME_FACTOR;
 const REGION = 'eu-west-1';

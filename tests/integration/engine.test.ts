@@ -9,7 +9,7 @@
 
 import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
 import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
-import type { AdjustableClock } from '../../scripts/local-aws';
+import { type AdjustableClock, realEc2Timings } from '../../scripts/local-aws';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
 import { aContext } from '../helpers/context';
 import {
@@ -22,13 +22,7 @@ import {
 } from './harness';
 
 const TIME_FACTOR = 0.005;
-const REAL_EC2_TIMES = {
-  pendingMs: 30_000,
-  stoppingMs: 60_000,
-  hibernatingMs: 120_000,
-  kmsFallbackMs: 20_000,
-  timeFactor: TIME_FACTOR,
-};
+const REAL_EC2_TIMES = realEc2Timings(TIME_FACTOR);
 /** serverless.yml params.default.engineWaitSeconds, scaled like the instances. */
 const WAIT_MS = 30_000 * TIME_FACTOR;
 const WEB_1 = 'i-0222a000000000001';

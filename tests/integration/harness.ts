@@ -17,9 +17,10 @@
  * as Lambda would hand it, so the real policy decides what it may do.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import type { RunResult } from '../../handlers/core/results';
+import { importEngineHandlers } from '../../scripts/lib/engine/engine-handlers';
 import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
 import {
   packagedEngineDefinition,
@@ -32,6 +33,7 @@ import {
   packagedStageConfig,
   startLocalEndpoint,
 } from '../../scripts/lib/local-run';
+import { httpApiEvent } from '../../scripts/lib/local-run/http-api-event';
 import type { WorldPrincipal } from '../../scripts/lib/policy-authorizer';
 import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
 
@@ -126,54 +128,6 @@ function context(functionName: string): Context {
   };
 }
 
-type Route =
-  | { method: 'POST'; action: string; body: unknown }
-  | { method: 'GET'; runId: string; body?: undefined };
-
-function httpEvent(route: Route): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const routeKey = route.method === 'POST' ? 'POST /instances/{action}' : 'GET /runs/{id}';
-  const path = route.method === 'POST' ? `/instances/${route.action}` : `/runs/${route.runId}`;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    pathParameters: route.method === 'POST' ? { action: route.action } : { id: route.runId },
-    isBase64Encoded: false,
-    ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
-    requestContext: {
-      accountId: '111111111111',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-      http: {
-        method: route.method,
-        path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'jest',
-      },
-      authorizer: {
-        iam: {
-          accessKey: 'ASIAEXAMPLEEXAMPLE00',
-          accountId: '111111111111',
-          callerId: 'AROAEXAMPLE:operator',
-          cognitoIdentity: null as never,
-          principalOrgId: 'o-a1b2c3d4e5',
-          userArn: 'arn:aws:sts::111111111111:assumed-role/ops/operator',
-          userId: 'AROAEXAMPLE:operator',
-        },
-      },
-    },
-  } as APIGatewayProxyEventV2WithIAMAuthorizer;
-}
-
 /** Starts the endpoint (the packaged `local` stage is reused across test files) and takes over the AWS environment. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const endpoint = await startLocalEndpoint({
@@ -230,14 +184,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.loadFunction({ env, ...(editConfig ? { editConfig } : {}) });
       let handlers: EngineHandlers | undefined;
       await jest.isolateModulesAsync(async () => {
-        handlers = {
-          plan: (await import('../../handlers/engine/plan')).handler as EngineHandlers['plan'],
-          work: (await import('../../handlers/engine/work')).handler as EngineHandlers['work'],
-          recheck: (await import('../../handlers/engine/recheck'))
-            .handler as EngineHandlers['recheck'],
-          summarise: (await import('../../handlers/engine/summarise'))
-            .handler as EngineHandlers['summarise'],
-        };
+        handlers = await importEngineHandlers();
       });
       if (!handlers) throw new Error('the engine handlers did not load');
       engine = handlers;
@@ -277,8 +224,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         config,
         invoke: (event) => loadedInstances(event, context(name)),
         http: (action, body) =>
-          loadedHttp(httpEvent({ method: 'POST', action, body }), context(name)),
-        getRun: (runId) => loadedHttp(httpEvent({ method: 'GET', runId }), context(name)),
+          loadedHttp(httpApiEvent({ method: 'POST', action, body }), context(name)),
+        getRun: (runId) => loadedHttp(httpApiEvent({ method: 'GET', runId }), context(name)),
         startedRuns: () =>
           endpoint.aws.executions
             .list(engineArn)

@@ -5,16 +5,11 @@
  * follow a 60-second stop to its end, and GET /runs/{id} reports every instance `changed` and
  * none in transit or failed.
  */
+import { realEc2Timings } from '../../scripts/local-aws';
 import { ACCOUNT_222, type Harness, startHarness } from './harness';
 
 const TIME_FACTOR = 0.005;
-const REAL_EC2_TIMES = {
-  pendingMs: 30_000,
-  stoppingMs: 60_000,
-  hibernatingMs: 120_000,
-  kmsFallbackMs: 20_000,
-  timeFactor: TIME_FACTOR,
-};
+const REAL_EC2_TIMES = realEc2Timings(TIME_FACTOR);
 const EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine';
 
 interface RunView {
@@ -39,6 +34,15 @@ describe('integration: POST 202, then GET /runs/{id}, through the engine at real
     // Prepare
     const fn = await harness.loadFunction();
     const { world } = harness.endpoint.aws;
+    // Nothing still starting from the seed: a pending instance is skipped by a stop, not changed.
+    const inTransit = () =>
+      world
+        .allAccounts()
+        .flatMap((a) => a.regions.flatMap((region) => world.instancesIn(a.accountId, region)))
+        .some((i) => i.state === 'pending' || i.state === 'stopping');
+    for (let tries = 0; inTransit() && tries < 200; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const regions = world.allAccounts().find((a) => a.accountId === ACCOUNT_222)?.regions ?? [];
     const running = regions
       .flatMap((region) => world.instancesIn(ACCOUNT_222, region))

@@ -78,15 +78,23 @@ describe('Stage switch over the local endpoint', () => {
     let workCalls = 0;
     let summaries = 0;
     const handlers: EngineHandlers = {
-      plan: async () => ({
-        action: 'stop',
-        origin: { kind: 'invoke' },
-        targets: ITEMS,
-        targetsPerBatch: 1,
-        batches: Array.from({ length: ITEMS }, (_, batch) => ({ batch })),
-        waitSeconds: 0,
-        maxChecks: 0,
-      }),
+      plan: async () => {
+        const batches = Array.from({ length: ITEMS }, (_, batch) => ({ batch }));
+        // The plan's shape (handlers/engine/plan.ts), surveyed already: every item approved.
+        return {
+          action: 'stop',
+          origin: { kind: 'invoke' },
+          run: { id: 'held', startedAt: new Date().toISOString(), dryRun: false, targets: ITEMS },
+          targets: ITEMS,
+          targetsPerBatch: 1,
+          batches,
+          survey: false,
+          work: batches.map((b) => ({ ...b, approvedChanges: 1 })),
+          guard: { verdict: 'not-checked', reason: 'a held test run' },
+          waitSeconds: 0,
+          maxChecks: 0,
+        };
+      },
       work: async () => {
         workCalls += 1;
         await held;
@@ -120,7 +128,12 @@ describe('Stage switch over the local endpoint', () => {
       }),
     );
     starter.destroy();
-    while (workCalls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (workCalls === 0) {
+      // A definition the fake plan no longer fits ends the run at once: say so, do not hang.
+      const status = aws.executions.find(executionArn ?? '')?.status;
+      if (status !== 'RUNNING') throw new Error(`the held run is ${status}, not RUNNING`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const before = await current();
 
     // Act

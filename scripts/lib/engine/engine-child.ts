@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PackagedStage } from '../policies/package-stage';
-import { type EngineHandlers, runEngineLocally } from './local-engine';
+import { importEngineHandlers } from './engine-handlers';
+import { runEngineLocally } from './local-engine';
 import { packagedEngineDefinition } from './packaged-definition';
 
 async function main(): Promise<void> {
@@ -18,14 +19,7 @@ async function main(): Promise<void> {
   }
   const origin = originJson ? (JSON.parse(originJson) as unknown) : null;
   const packaged = JSON.parse(readFileSync(packagedFile, 'utf8')) as PackagedStage;
-  const handlers: EngineHandlers = {
-    plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
-    work: (await import('../../../handlers/engine/work')).handler as EngineHandlers['work'],
-    recheck: (await import('../../../handlers/engine/recheck'))
-      .handler as EngineHandlers['recheck'],
-    summarise: (await import('../../../handlers/engine/summarise'))
-      .handler as EngineHandlers['summarise'],
-  };
+  const handlers = await importEngineHandlers();
   const started = Date.now();
   const at = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
   const run = await runEngineLocally(

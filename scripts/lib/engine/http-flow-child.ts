@@ -8,12 +8,12 @@
  * would hand it; the engine's workers run as the execution role.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import { realEc2Timings } from '../../local-aws';
 import { packagedFunctionEnvironment, startLocalEndpoint } from '../local-run';
-import type { EngineHandlers } from './local-engine';
+import { httpApiEvent, LOCAL_CALLER_ARN } from '../local-run/http-api-event';
+import { importEngineHandlers } from './engine-handlers';
 import { packagedEngineDefinition, packagedEngineStateMachineArn } from './packaged-definition';
-
-const CALLER = 'arn:aws:sts::111111111111:assumed-role/ops/operator';
 
 function lambdaContext(name: string): Context {
   const deadline = Date.now() + 29_000;
@@ -24,60 +24,12 @@ function lambdaContext(name: string): Context {
   } as Context;
 }
 
-function request(
-  method: 'POST' | 'GET',
-  path: string,
-  params: Record<string, string>,
-  body?: unknown,
-): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const routeKey = method === 'POST' ? 'POST /instances/{action}' : 'GET /runs/{id}';
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    pathParameters: params,
-    isBase64Encoded: false,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    requestContext: {
-      accountId: '111111111111',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'local' },
-      authorizer: {
-        iam: {
-          accessKey: 'ASIAEXAMPLEEXAMPLE00',
-          accountId: '111111111111',
-          callerId: 'AROAEXAMPLE:operator',
-          cognitoIdentity: null as never,
-          principalOrgId: 'o-a1b2c3d4e5',
-          userArn: CALLER,
-          userId: 'AROAEXAMPLE:operator',
-        },
-      },
-    },
-  } as APIGatewayProxyEventV2WithIAMAuthorizer;
-}
-
 async function main(): Promise<void> {
   const [timeFactorText, waitMsText] = process.argv.slice(2);
   const timeFactor = Number(timeFactorText);
   const endpoint = await startLocalEndpoint({
     reusePackaging: true,
-    settings: {
-      pendingMs: 30_000,
-      stoppingMs: 60_000,
-      hibernatingMs: 120_000,
-      kmsFallbackMs: 20_000,
-      timeFactor,
-    },
+    settings: realEc2Timings(timeFactor),
     log: () => undefined,
   });
   try {
@@ -94,14 +46,7 @@ async function main(): Promise<void> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    const engine: EngineHandlers = {
-      plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
-      work: (await import('../../../handlers/engine/work')).handler as EngineHandlers['work'],
-      recheck: (await import('../../../handlers/engine/recheck'))
-        .handler as EngineHandlers['recheck'],
-      summarise: (await import('../../../handlers/engine/summarise'))
-        .handler as EngineHandlers['summarise'],
-    };
+    const engine = await importEngineHandlers();
     endpoint.aws.executions.register({
       arn: engineArn,
       definition: packagedEngineDefinition(template),
@@ -119,9 +64,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     const at = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
     const body = { wait: true };
-    console.log(`${at()} POST /instances/stop ${JSON.stringify(body)}   (as ${CALLER})`);
+    console.log(`${at()} POST /instances/stop ${JSON.stringify(body)}   (as ${LOCAL_CALLER_ARN})`);
     const posted = (await http(
-      request('POST', '/instances/stop', { action: 'stop' }, body),
+      httpApiEvent({ method: 'POST', action: 'stop', body }),
       lambdaContext('http'),
     )) as { statusCode: number; headers?: Record<string, string>; body: string };
     console.log(
@@ -131,10 +76,10 @@ async function main(): Promise<void> {
     const { runId } = JSON.parse(posted.body) as { runId: string };
     let last = '';
     for (;;) {
-      const read = (await http(
-        request('GET', `/runs/${runId}`, { id: runId }),
-        lambdaContext('http'),
-      )) as { statusCode: number; body: string };
+      const read = (await http(httpApiEvent({ method: 'GET', runId }), lambdaContext('http'))) as {
+        statusCode: number;
+        body: string;
+      };
       const view = JSON.parse(read.body) as { status: string; summary?: Record<string, number> };
       if (view.status !== last) {
         console.log(`${at()} GET /runs/${runId} -> ${read.statusCode} ${view.status}`);

@@ -1,0 +1,17 @@
+/**
+ * Imports the engine's four handlers. Called after the caller has set the functions'
+ * environment (they read it once, at import); in Jest inside an isolated module registry, so
+ * each call is a fresh container.
+ */
+import type { EngineHandlers } from './local-engine';
+
+export async function importEngineHandlers(): Promise<EngineHandlers> {
+  return {
+    plan: (await import('../../../handlers/engine/plan')).handler as EngineHandlers['plan'],
+    work: (await import('../../../handlers/engine/work')).handler as EngineHandlers['work'],
+    recheck: (await import('../../../handlers/engine/recheck'))
+      .handler as EngineHandlers['recheck'],
+    summarise: (await import('../../../handlers/engine/summarise'))
+      .handler as EngineHandlers['summarise'],
+  };
+}
