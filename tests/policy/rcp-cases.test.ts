@@ -187,7 +187,7 @@ describe('Guardrail: resources/rcp-target-role-assume.json', () => {
     expect(exec.explanation).toContain(`RCP "${FILE}" statement ${SID} did not apply`);
   });
 
-  it('names the RCP file and statement in a failing row', async () => {
+  it('names the RCP file and statement in a failing row, and in a matrix row it denies', async () => {
     // Prepare
     const allowed: PolicyDecision = {
       allowed: true,
@@ -203,11 +203,22 @@ describe('Guardrail: resources/rcp-target-role-assume.json', () => {
       run: async () => allowed,
     };
 
+    const deniedByRcp: PolicyDecision = {
+      allowed: false,
+      result: 'ExplicitlyDenied',
+      explanation: '',
+      deciding: [{ kind: 'rcp', policy: FILE, sid: SID, effect: 'Deny' }],
+    };
+    const matrixRow: MatrixCase = { ...productRow, run: async () => deniedByRcp };
+
     // Act
     const result = await evaluateCase('test', row, {} as PolicyAuthorizer);
+    const product = await evaluateCase('test', matrixRow, {} as PolicyAuthorizer);
 
     // Assess
     expect(result).toMatchObject({ ok: false, hint: 'rcpDoesNotBlock' });
     expect(result.fix).toContain(`Fix: ${FILE}, statement ${SID}: its Resource must match`);
+    expect(product).toMatchObject({ ok: false, hint: 'rcpBlocksExecutionRole' });
+    expect(product.fix).toContain(`Fix: ${FILE}, statement ${SID}: keep the condition`);
   });
 });

@@ -87,7 +87,6 @@ function scpFix(source: ScpSource, deciding: DecidingStatement[]): { hint: HintI
 function hintForDenied(c: MatrixCase, deciding: DecidingStatement[]): HintId {
   const kinds = new Set(deciding.map((d) => d.kind));
   if (kinds.has('scp')) return 'scpBlocks';
-  if (kinds.has('rcp')) return 'rcpBlocksExecutionRole';
   if (kinds.has('boundary')) return 'boundaryBlocks';
   if (c.ifDenied === 'kms') return 'kmsGrantMissing';
   if (c.ifDenied === 'ec2') return 'ec2AccessMissing';
@@ -132,14 +131,29 @@ export async function evaluateCase(
     };
   }
   const ok = (decision.result === 'Allowed') === (c.expected === 'Allowed');
-  if (!ok && c.scp) {
+  // A matrix row an RCP denied is the product broken by it: name the RCP's file and statement.
+  const rcpDenied =
+    !ok && c.expected === 'Allowed'
+      ? decision.deciding.find((d) => d.kind === 'rcp' && d.effect === 'Deny')
+      : undefined;
+  const source: ScpSource | undefined =
+    c.scp ??
+    (rcpDenied
+      ? {
+          control: 'rcp',
+          policy: rcpDenied.policy,
+          statement: statementLabel(rcpDenied),
+          role: 'product',
+        }
+      : undefined);
+  if (!ok && source) {
     return {
       ...base,
       actual: decision.result,
       deciding: decidingShort(decision.deciding),
       explanation: decision.explanation,
       ok,
-      ...scpFix(c.scp, decision.deciding),
+      ...scpFix(source, decision.deciding),
     };
   }
   const hint = ok
