@@ -28,8 +28,12 @@ export type { PolicyDecision } from './policies/simulate';
 export { PolicyEvaluationError } from './policies/simulate';
 export type { PolicyWorld, WorldPolicy, WorldPrincipal, WorldTarget } from './policies/world';
 
-/** Any request, for checks beyond STS and EC2: the Authorizer seam's ActionCheck. */
-export type RequestCheck = ActionCheck;
+/**
+ * Any request, for checks beyond STS and EC2: the Authorizer seam's ActionCheck. `trustPolicy`
+ * asks what a role's own trust policy would let through if someone loosened it (verify --rcp):
+ * it stands in for the rendered trust of the role the request names.
+ */
+export type RequestCheck = ActionCheck & { trustPolicy?: WorldPolicy };
 
 /** The world after loading: what verify and tests inspect. */
 export interface LoadedWorld {
@@ -184,8 +188,9 @@ export function createPolicyAuthorizer(
     Object.assign(context, check.context);
 
     let resourcePolicy: (NamedPolicy & { kind: 'trust' | 'resource' }) | undefined;
-    // SetSourceIdentity is decided against the role's trust too, like the AssumeRole it rides on.
-    if (service === 'sts' && /^sts:(assumerole|setsourceidentity)/i.test(check.action)) {
+    // SetSourceIdentity and TagSession are decided against the role's trust too, like the
+    // AssumeRole they ride on.
+    if (service === 'sts' && /^sts:(assumerole|setsourceidentity|tagsession)/i.test(check.action)) {
       const target = loaded.targetRoles.find((r) => r.roleArn === check.resourceArn);
       if (!target) {
         // STS answers an unknown role exactly like a refused one.
@@ -196,7 +201,13 @@ export function createPolicyAuthorizer(
           deciding: [],
         };
       }
-      resourcePolicy = { ...target.trustPolicy, kind: 'trust' };
+      resourcePolicy = check.trustPolicy
+        ? {
+            ...check.trustPolicy,
+            source: `stand-in trust policy of ${check.resourceArn}`,
+            kind: 'trust',
+          }
+        : { ...target.trustPolicy, kind: 'trust' };
     } else if (service === 'kms') {
       const keyPolicy =
         world.kmsKeyPolicies?.[check.resourceArn] ??
@@ -210,6 +221,7 @@ export function createPolicyAuthorizer(
     }
 
     const scps = world.serviceControlPolicies?.[callerAccount];
+    const rcps = world.resourceControlPolicies?.[check.resourceAccountId];
     const boundary = world.permissionBoundaries?.[check.callerRoleArn];
     return simulate({
       principal: check.callerSessionArn,
@@ -225,6 +237,11 @@ export function createPolicyAuthorizer(
               { name: 'FullAWSAccess', source: 'AWS default SCP', policy: FULL_AWS_ACCESS },
               ...named(scps, `SCP of account ${callerAccount}`),
             ],
+          }
+        : {}),
+      ...(rcps?.length
+        ? {
+            resourceControlPolicies: named(rcps, `RCP of account ${check.resourceAccountId}`),
           }
         : {}),
       ...(boundary

@@ -23,6 +23,8 @@ describe('Function: parseVerifyArgs', () => {
       '--json',
       '--scp',
       scp,
+      '--rcp',
+      scp,
       '--boundary',
       scp,
       '--home-account',
@@ -41,6 +43,7 @@ describe('Function: parseVerifyArgs', () => {
       organizationId: 'o-abcdefghij',
       kmsKeyArns: [key],
       serviceControlPolicies: [{ name: 'guardrail.json' }],
+      resourceControlPolicies: [{ name: 'guardrail.json' }],
       permissionBoundary: { name: 'guardrail.json' },
     });
   });
@@ -50,6 +53,7 @@ describe('Function: parseVerifyArgs', () => {
     [['--org', 'org-1'], /Organization ID/],
     [['--kms-key', 'key-1'], /not a KMS key ARN/],
     [['--scp', '/nonexistent/scp.json'], /cannot read policy/],
+    [['--rcp', '/nonexistent/rcp.json'], /cannot read policy/],
     [['--surprise'], /Unknown option/],
   ])('rejects %j', (argv, message) => {
     // Prepare (argv)

@@ -639,3 +639,82 @@ describe('Function: verify --scp (the shipped SCPs in the matrix)', () => {
     expect(product?.fix).toContain(`${TARGET_SCP}, statement DenyDeletingAllTagsExceptTagAdmin`);
   });
 });
+
+describe('Function: verify --rcp (the shipped RCP in the matrix)', () => {
+  const FILE = 'rcp-target-role-assume.json';
+  const SID = 'OnlyTheHomeExecutionRoleAssumesTheTargetRole';
+  /** The shipped RCP with one change to its statement (fails loudly if the Sid is gone). */
+  function rcp(change: (s: PolicyStatement) => void = () => {}): WorldPolicy {
+    const policy = JSON.parse(readFileSync(path.join(REPO_ROOT, 'resources', FILE), 'utf8'));
+    const statement = (policy.Statement as PolicyStatement[]).find((s) => s.Sid === SID);
+    if (!statement) throw new Error(`statement ${SID} is no longer in ${FILE}`);
+    change(statement);
+    return { name: FILE, policy };
+  }
+  const rcpCases = (report: VerifyReport) =>
+    report.stages.flatMap((s) => s.cases.filter((c) => c.scp?.control === 'rcp'));
+
+  it('stops everyone but the execution role at the target role, and passes', async () => {
+    // Act
+    const report = await run({ resourceControlPolicies: [rcp()] });
+
+    // Assess
+    expect(mismatches(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(rcpCases(report)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          title: 'RCP blocks: target role',
+          principal: 'role/developer (222222222222)',
+          actual: 'ExplicitlyDenied',
+          deciding: `rcp(${FILE}):${SID}(Deny)`,
+        }),
+        expect.objectContaining({
+          title: 'RCP blocks: another account',
+          actual: 'ExplicitlyDenied',
+        }),
+        expect.objectContaining({
+          id: `rcp/${FILE}/product/assume/from-function`,
+          actual: 'Allowed',
+        }),
+      ]),
+    );
+    expect(formatReport(report)).toContain('RCP cases (--rcp)');
+  });
+
+  it('fails, naming the RCP file and statement, when the execution-role exception is removed', async () => {
+    // Prepare
+    const broken = rcp((s) => {
+      delete s.Condition;
+    });
+
+    // Act
+    const report = await run({ resourceControlPolicies: [broken] });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    const product = mismatches(report).filter((c) => c.scp?.role === 'product');
+    expect(product.length).toBeGreaterThan(0);
+    expect(product[0]).toMatchObject({
+      principal: expect.stringMatching(/^exec via /),
+      hint: 'rcpBlocksExecutionRole',
+    });
+    expect(product[0]?.fix).toContain(`${FILE}, statement ${SID}`);
+  });
+
+  it('fails, naming the RCP file and statement, when its Resource misses the target role', async () => {
+    // Prepare
+    const broken = rcp((s) => {
+      s.Resource = 'arn:aws:iam::*:role/xacct-ec2-prod-target';
+    });
+
+    // Act
+    const report = await run({ resourceControlPolicies: [broken] });
+
+    // Assess
+    const wrong = mismatches(report);
+    expect(wrong.map((c) => c.principal)).toContain('role/developer (222222222222)');
+    expect(new Set(wrong.map((c) => c.hint))).toEqual(new Set(['rcpDoesNotBlock']));
+    expect(wrong[0]?.fix).toContain(`${FILE}, statement ${SID}: its Resource must match`);
+  });
+});

@@ -3,7 +3,7 @@
  * short form, and for a case that came out the other way, the hint naming what to fix.
  */
 import type { PolicyAuthorizer } from '../policy-authorizer';
-import { type DecidingStatement, statementLabel } from './explain';
+import { type DecidingStatement, isControlPolicy, statementLabel } from './explain';
 import { HINTS, type HintId, hintText } from './hints';
 import type { MatrixCase } from './matrix';
 import type { ScpRole, ScpSource } from './matrix-case';
@@ -25,7 +25,7 @@ export interface CaseResult
   hint?: HintId;
   /** The hint in words, for a case that came out the other way. */
   fix?: string;
-  /** For an SCP case: the statement it was derived from. */
+  /** For an SCP or RCP case: the statement it was derived from. */
   scp?: ScpSource;
 }
 
@@ -42,16 +42,16 @@ export function decidingShort(deciding: DecidingStatement[]): string {
         s.effect !== 'None'
           ? statementLabel(s)
           : named
-            ? `${statementLabel(s)}(${s.kind === 'scp' ? 'not applied' : 'no match'})`
+            ? `${statementLabel(s)}(${isControlPolicy(s.kind) ? 'not applied' : 'no match'})`
             : 'no Allow';
-      const kind = s.kind === 'scp' ? `scp(${s.policy})` : s.kind;
+      const kind = isControlPolicy(s.kind) ? `${s.kind}(${s.policy})` : s.kind;
       return `${kind}:${what}${s.effect === 'Deny' ? '(Deny)' : ''}`;
     })
     .join(' + ');
 }
 
-/** How the SCP hints begin; a failing row replaces it with the file and statement. */
-const SCP_NAMED_IN_FIX = 'The SCP file and statement named in the fix: ';
+/** How the SCP and RCP hints begin; a failing row replaces it with the file and statement. */
+const NAMED_IN_FIX = /^The [SR]CP file and statement named in the fix: /;
 
 const SCP_HINTS: Record<ScpRole, HintId> = {
   blocks: 'scpDoesNotBlock',
@@ -60,18 +60,26 @@ const SCP_HINTS: Record<ScpRole, HintId> = {
   product: 'scpBreaksTheProduct',
 };
 
+const RCP_HINTS: Record<ScpRole, HintId> = {
+  blocks: 'rcpDoesNotBlock',
+  exception: 'rcpBlocksExecutionRole',
+  unaffected: 'rcpBlocksOtherTags',
+  product: 'rcpBlocksExecutionRole',
+};
+
 /**
  * An SCP case's fix names the statement to change: the one the case comes from when it should
  * have denied, the SCP statement that denied when it should have allowed.
  */
 function scpFix(source: ScpSource, deciding: DecidingStatement[]): { hint: HintId; fix: string } {
-  const hint = SCP_HINTS[source.role];
-  const denied = deciding.find((d) => d.kind === 'scp' && d.effect === 'Deny');
+  const kind = source.control ?? 'scp';
+  const hint = (kind === 'rcp' ? RCP_HINTS : SCP_HINTS)[source.role];
+  const denied = deciding.find((d) => d.kind === kind && d.effect === 'Deny');
   const [policy, statement] =
     source.role !== 'blocks' && denied
       ? [denied.policy, statementLabel(denied)]
       : [source.policy, source.statement];
-  const how = HINTS[hint].fix.replace(SCP_NAMED_IN_FIX, '');
+  const how = HINTS[hint].fix.replace(NAMED_IN_FIX, '');
   return { hint, fix: `${HINTS[hint].symptom}. Fix: ${policy}, statement ${statement}: ${how}` };
 }
 
@@ -123,14 +131,29 @@ export async function evaluateCase(
     };
   }
   const ok = (decision.result === 'Allowed') === (c.expected === 'Allowed');
-  if (!ok && c.scp) {
+  // A matrix row an RCP denied is the product broken by it: name the RCP's file and statement.
+  const rcpDenied =
+    !ok && c.expected === 'Allowed'
+      ? decision.deciding.find((d) => d.kind === 'rcp' && d.effect === 'Deny')
+      : undefined;
+  const source: ScpSource | undefined =
+    c.scp ??
+    (rcpDenied
+      ? {
+          control: 'rcp',
+          policy: rcpDenied.policy,
+          statement: statementLabel(rcpDenied),
+          role: 'product',
+        }
+      : undefined);
+  if (!ok && source) {
     return {
       ...base,
       actual: decision.result,
       deciding: decidingShort(decision.deciding),
       explanation: decision.explanation,
       ok,
-      ...scpFix(c.scp, decision.deciding),
+      ...scpFix(source, decision.deciding),
     };
   }
   const hint = ok

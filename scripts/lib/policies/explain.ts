@@ -5,11 +5,16 @@
  */
 import { getDenialReasons, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
 
-export type PolicyKind = 'identity' | 'trust' | 'resource' | 'scp' | 'boundary';
+export type PolicyKind = 'identity' | 'trust' | 'resource' | 'scp' | 'rcp' | 'boundary';
+
+/** The Organization's control policies: SCPs on the caller's account, RCPs on the resource's. */
+export function isControlPolicy(kind: PolicyKind): kind is 'scp' | 'rcp' {
+  return kind === 'scp' || kind === 'rcp';
+}
 
 export interface DecidingStatement {
   kind: PolicyKind;
-  /** The policy's name: policy name, SCP file, or "trust policy of <role ARN>". */
+  /** The policy's name: policy name, SCP or RCP file, or "trust policy of <role ARN>". */
   policy: string;
   /** Where the policy is written (a file and resource), when known. */
   source?: string;
@@ -78,7 +83,13 @@ function fromStatement(
   };
 }
 
-const KIND_OF = { identity: 'identity', resource: 'resource', scp: 'scp', pb: 'boundary' } as const;
+const KIND_OF = {
+  identity: 'identity',
+  resource: 'resource',
+  scp: 'scp',
+  rcp: 'rcp',
+  pb: 'boundary',
+} as const;
 
 /** The statements that decided the request, in the order a reader should look at them. */
 export function decidingStatements(
@@ -91,6 +102,7 @@ export function decidingStatements(
     [resourceKind, analysis.resourceAnalysis as Analysed | undefined],
     ['boundary', analysis.permissionBoundaryAnalysis],
     ...(analysis.scpAnalysis?.ouAnalysis ?? []).map((ou) => ['scp', ou] as [PolicyKind, Analysed]),
+    ...(analysis.rcpAnalysis?.ouAnalysis ?? []).map((ou) => ['rcp', ou] as [PolicyKind, Analysed]),
   ];
   if (analysis.result === 'Allowed') {
     const allows = sections
@@ -98,15 +110,15 @@ export function decidingStatements(
       .flatMap(([kind, section]) =>
         (section?.allowStatements ?? []).map((s) => fromStatement(kind, s, 'Allow', names)),
       );
-    // An SCP Deny that named this action and resource but whose condition spared the request
-    // (an exception such as the deploy role): the reader needs to see it did not apply.
+    // An SCP or RCP Deny that named this action and resource but whose condition spared the
+    // request (an exception such as the deploy role): the reader needs to see it did not apply.
     const spared = sections
-      .filter(([kind]) => kind === 'scp')
-      .flatMap(([, section]) =>
+      .filter(([kind]) => isControlPolicy(kind))
+      .flatMap(([kind, section]) =>
         (section?.unmatchedStatements ?? [])
           .filter((s) => !s.statement.isAllow() && s.explain.actionMatch && s.explain.resourceMatch)
           .map((s) => ({
-            ...fromStatement('scp', s, 'None', names),
+            ...fromStatement(kind, s, 'None', names),
             note: whyNoMatch(s),
           })),
       );
@@ -151,6 +163,7 @@ const KIND_WORDS: Record<PolicyKind, string> = {
   trust: 'trust policy',
   resource: 'resource policy',
   scp: 'SCP',
+  rcp: 'RCP',
   boundary: 'permission boundary',
 };
 

@@ -111,6 +111,20 @@ export const HINTS = {
       'An SCP denies a request the function needs (assume the target role, start or stop a control-tagged instance)',
     fix: 'The SCP file and statement named in the fix: leave sts:AssumeRole, ec2:StartInstances and ec2:StopInstances out of its Action, or spare the execution role and the target role in its aws:PrincipalArn condition',
   },
+  rcpDoesNotBlock: {
+    symptom:
+      'An RCP statement lets a principal other than the execution role assume the target role (through a loosened trust)',
+    fix: "The RCP file and statement named in the fix: its Resource must match the stage's target role (arn:<partition>:iam::*:role/<targetRoleName>, the row's resource), its Action must list the row's action, and its ArnNotLike aws:PrincipalArn must name only the execution role (arn:<partition>:iam::<home>:role/<service>-<stage>-<region>-exec); Principal stays \"*\"",
+  },
+  rcpBlocksExecutionRole: {
+    symptom:
+      'An RCP of a target account denies the execution role (or the role it spares) assuming the target role',
+    fix: 'The RCP file and statement named in the fix: keep the condition ArnNotLike aws:PrincipalArn = arn:<partition>:iam::<home>:role/<service>-*-exec, with the real home account ID (verify --home-account), in every statement that denies sts:AssumeRole, sts:SetSourceIdentity or sts:TagSession',
+  },
+  rcpBlocksOtherTags: {
+    symptom: 'An RCP statement blocks session tags other than the ones it names',
+    fix: 'The RCP file and statement named in the fix: its aws:TagKeys condition must name only the tag keys it protects, with ForAnyValue:StringEquals',
+  },
   boundaryBlocks: {
     symptom: "The execution role's permission boundary blocks AssumeRole",
     fix: 'The permission boundary (--boundary file) must allow sts:AssumeRole and sts:SetSourceIdentity on the target-role ARNs, and the logs actions the function writes with',
@@ -138,7 +152,7 @@ export const HINTS = {
   },
   unverifiable: {
     symptom: 'A policy cannot be evaluated offline',
-    fix: 'Write the statements inline (serverless.yml provider.iam.role.statements) instead of attaching managed policies or boundaries by ARN, or pass the documents with --boundary / --scp',
+    fix: 'Write the statements inline (serverless.yml provider.iam.role.statements) instead of attaching managed policies or boundaries by ARN, or pass the documents with --boundary / --scp / --rcp',
   },
   evaluationError: {
     symptom: 'A request could not be evaluated',

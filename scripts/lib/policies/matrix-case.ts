@@ -12,9 +12,11 @@ export type Expected = 'Allowed' | 'Denied';
  */
 export type ScpRole = 'blocks' | 'exception' | 'unaffected' | 'product';
 
-/** The SCP statement a case was derived from (verify --scp). */
+/** The SCP or RCP statement a case was derived from (verify --scp, --rcp). */
 export interface ScpSource {
-  /** The SCP's name: its file name. */
+  /** `rcp` for a case from an RCP (--rcp); absent for an SCP. */
+  control?: 'rcp';
+  /** The SCP's or RCP's name: its file name. */
   policy: string;
   /** The statement's Sid, or `#<n>`. */
   statement: string;
@@ -35,7 +37,7 @@ export interface MatrixCase {
   ifAllowed?: HintId;
   /** Which side to look at when the case is denied but should not be. */
   ifDenied?: 'assume' | 'ec2' | 'kms';
-  /** For an SCP case: the statement it comes from, named in the fix. */
+  /** For an SCP or RCP case: the statement it comes from, named in the fix. */
   scp?: ScpSource;
   run(authorizer: PolicyAuthorizer): Promise<PolicyDecision>;
 }

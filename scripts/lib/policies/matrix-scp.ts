@@ -1,11 +1,15 @@
 /**
- * Matrix cases for the SCPs given with --scp, derived from each SCP's own Deny statements and
- * the stage's resources: a principal the statement does not except, whose own policy allows
- * everything, must be denied each listed action on each stage resource of a kind the statement
- * covers (so a Resource narrowed past one of the stage's functions or roles fails); a role any
- * statement of the SCP spares (its deploy role) must be allowed by every statement; a tag-key
- * statement must leave another tag key alone; and the product's own requests on what the SCP
- * covers must still be allowed.
+ * Matrix cases for the SCPs given with --scp and the RCPs given with --rcp, derived from each
+ * policy's own Deny statements and the stage's resources: a principal the statement does not
+ * except, whose own policy allows everything, must be denied each listed action on each stage
+ * resource of a kind the statement covers (so a Resource narrowed past one of the stage's
+ * functions or roles fails); a role any statement of the policy spares (the deploy role, the
+ * execution role) must be allowed by every statement; a tag-key statement must leave another
+ * tag key alone; and the product's own requests on what the policy covers must still be allowed.
+ *
+ * An RCP guards the target role, so its cases stand in a loosened trust policy (Principal "*")
+ * for the role's own: what must stop the outsider is the RCP alone, and a statement whose
+ * actions apply to roles must cover the target role even if its Resource misses it.
  */
 import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import type { LoadedWorld } from '../policy-authorizer';
@@ -22,6 +26,26 @@ import {
 } from './scp-statements';
 import type { WorldPolicy, WorldPrincipal } from './world';
 
+/** How one kind of Organization policy reaches the stage. */
+interface Control {
+  kind: 'scp' | 'rcp';
+  /** `SCP` or `RCP`, in titles and notes. */
+  label: string;
+  /** The flag the policies came with, in notes. */
+  flag: string;
+  policies: readonly WorldPolicy[];
+  /** The accounts whose resources the cases act on. */
+  accounts: string[];
+  /** Which stage resources the policy can guard. */
+  guards: (r: StageResource) => boolean;
+  /** The account whose principals a statement's exception names. */
+  exceptionAccount: (resource: StageResource) => string;
+  /** Kinds a statement must cover whatever its Resource says, by its actions. */
+  mustCover: (p: Protection) => string[];
+  /** The trust policy the cases assume the role had (RCPs: a loosened one). */
+  trustPolicy?: WorldPolicy;
+}
+
 /** Whose own policy allows everything: only an SCP can stop them. */
 const ALLOW_ALL: WorldPolicy = {
   name: 'AdministratorAccess',
@@ -35,6 +59,60 @@ const ALLOW_ALL: WorldPolicy = {
 function scpAccounts(stage: ResolvedStage): string[] {
   const first = stage.config.targets[0]?.accountId;
   return [stage.homeAccountId, ...(first ? [first] : [])];
+}
+
+/** A trust someone loosened to anyone: only an RCP then stands between them and the role. */
+const LOOSENED_TRUST: WorldPolicy = {
+  name: 'loosened to Principal *',
+  policy: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TrustAnyone',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      },
+    ],
+  },
+};
+
+/** An account of no stage: the outsider of the RCP cases. */
+function foreignAccount(stage: ResolvedStage): string {
+  const used = new Set([stage.homeAccountId, ...stage.config.targets.map((t) => t.accountId)]);
+  return (
+    ['999999999999', '888888888888', '777777777777'].find((a) => !used.has(a)) ?? '999999999999'
+  );
+}
+
+function scpControl(stage: ResolvedStage, scps: readonly WorldPolicy[]): Control {
+  return {
+    kind: 'scp',
+    label: 'SCP',
+    flag: '--scp',
+    policies: scps,
+    accounts: scpAccounts(stage),
+    guards: () => true,
+    exceptionAccount: (r) => r.account,
+    mustCover: () => [],
+  };
+}
+
+/** RCPs sit on the target accounts; STS is the one service of theirs this stage uses there. */
+function rcpControl(stage: ResolvedStage, rcps: readonly WorldPolicy[]): Control {
+  const first = stage.config.targets[0]?.accountId;
+  return {
+    kind: 'rcp',
+    label: 'RCP',
+    flag: '--rcp',
+    policies: rcps,
+    accounts: first ? [first] : [],
+    guards: (r) => r.kind === 'target role',
+    // The execution role it spares lives in the home account.
+    exceptionAccount: () => stage.homeAccountId,
+    mustCover: (p) => (p.actions.some((a) => /^sts:/i.test(a)) ? ['target role'] : []),
+    trustPolicy: LOOSENED_TRUST,
+  };
 }
 
 function exceptionsOf(scps: readonly WorldPolicy[]): string[] {
@@ -55,17 +133,40 @@ function bystanderArn(stage: ResolvedStage, account: string, scps: readonly Worl
   return `arn:${stage.partition}:iam::${account}:role/${name ?? 'developer'}`;
 }
 
-/** The principals the SCP cases act as, for the world (verify-world.ts adds them). */
+/** The accounts of the principals an RCP must stop: home, the first target, an outsider. */
+function rcpCallerAccounts(stage: ResolvedStage): string[] {
+  return [...scpAccounts(stage), foreignAccount(stage)];
+}
+
+/** The principals the SCP and RCP cases act as, for the world (verify-world.ts adds them). */
 export function scpPrincipals(
   stage: ResolvedStage,
   scps: readonly WorldPolicy[] = [],
+  rcps: readonly WorldPolicy[] = [],
 ): WorldPrincipal[] {
-  if (scps.length === 0) return [];
-  const arns = scpAccounts(stage).flatMap((account) => [
-    bystanderArn(stage, account, scps),
-    ...exceptionsOf(scps).flatMap((e) => exceptedPrincipal(e, account) ?? []),
-  ]);
-  return [...new Set(arns)].map((arn) => ({ arn, identityPolicies: [ALLOW_ALL] }));
+  const scpArns =
+    scps.length === 0
+      ? []
+      : scpAccounts(stage).flatMap((account) => [
+          bystanderArn(stage, account, scps),
+          ...exceptionsOf(scps).flatMap((e) => exceptedPrincipal(e, account) ?? []),
+        ]);
+  const rcpArns =
+    rcps.length === 0
+      ? []
+      : [
+          ...rcpCallerAccounts(stage).map((account) => bystanderArn(stage, account, rcps)),
+          ...exceptionsOf(rcps).flatMap((e) => exceptedPrincipal(e, stage.homeAccountId) ?? []),
+        ];
+  return [...new Set([...scpArns, ...rcpArns])].map((arn) => ({
+    arn,
+    identityPolicies: [ALLOW_ALL],
+  }));
+}
+
+/** The service whose resources an action acts on: STS acts on IAM roles. */
+function resourceService(actionService: string): string {
+  return actionService.toLowerCase() === 'sts' ? 'iam' : actionService.toLowerCase();
 }
 
 /**
@@ -78,7 +179,7 @@ async function contextKeysFor(
   notes: string[],
 ): Promise<string[] | undefined> {
   const [service = '', name = ''] = action.split(':');
-  if (resourceArn.split(':')[2] !== service.toLowerCase()) return undefined;
+  if (resourceArn.split(':')[2] !== resourceService(service)) return undefined;
   try {
     if (await isWildcardOnlyAction(service, name)) return undefined;
     return await allowedContextKeysForRequest(service, name, resourceArn, false, undefined);
@@ -124,6 +225,7 @@ function requestContext(
 }
 
 function scpCase(
+  control: Control,
   p: Protection,
   role: ScpRole,
   pair: Pair,
@@ -132,18 +234,27 @@ function scpCase(
   title: string,
 ): MatrixCase {
   const { action, resource } = pair;
+  // Unique per request: the resource part of the ARN (function:…, role/…, schedule/…/…), and
+  // for an RCP the caller's account (it stops callers of several accounts).
+  const where = resource.arn.split(':').slice(5).join(':');
+  const caller = control.kind === 'rcp' ? `/${principalArn.split(':')[4]}` : '';
   return {
-    // Unique per request: the resource part of the ARN (function:…, role/…, schedule/…/…).
-    id: `scp/${p.policy}/${p.statement}/${role}/${action}/${resource.arn.split(':').slice(5).join(':')}`,
+    id: `${control.kind}/${p.policy}/${p.statement}/${role}/${action}/${where}${caller}`,
     title,
     target: resource.account,
     principal: shortArn(principalArn),
     action,
     resource: resource.arn,
     expected: role === 'blocks' ? 'Denied' : 'Allowed',
-    scp: { policy: p.policy, statement: p.statement, role },
+    scp: {
+      ...(control.kind === 'rcp' ? { control: 'rcp' as const } : {}),
+      policy: p.policy,
+      statement: p.statement,
+      role,
+    },
     run: (a) =>
       a.authorizeRequest({
+        ...(control.trustPolicy ? { trustPolicy: control.trustPolicy } : {}),
         callerSessionArn: sessionArn(principalArn, 'scp-case'),
         callerRoleArn: principalArn,
         action,
@@ -156,13 +267,14 @@ function scpCase(
 }
 
 async function statementCases(
+  control: Control,
   p: Protection,
   spared: readonly string[],
   stage: ResolvedStage,
   resources: StageResource[],
-  scps: readonly WorldPolicy[],
   notes: string[],
 ): Promise<MatrixCase[]> {
+  const policies = control.policies;
   const where = `${p.policy} statement ${p.statement}`;
   const { controlTagKey, controlTagValue } = stage.config;
   const contexts = triggerContexts(p, controlTagKey);
@@ -171,12 +283,12 @@ async function statementCases(
     return [];
   }
   const covered = resources.filter((r) => p.resources.some((pat) => wildcardMatch(pat, r.arn)));
-  if (covered.length === 0) {
+  // Every resource of a kind the statement covers must be covered: a narrowed pattern fails.
+  const kinds = new Set([...covered.map((r) => r.kind), ...control.mustCover(p)]);
+  if (kinds.size === 0) {
     notes.push(`${where} covers none of the stage's resources; no cases`);
     return [];
   }
-  // Every resource of a kind the statement covers must be covered: a narrowed pattern fails.
-  const kinds = new Set(covered.map((r) => r.kind));
   const inScope = resources.filter((r) => kinds.has(r.kind));
   // Which action applies to which resource type: the service reference's answer depends on the
   // kind, so each action is asked once per kind, all at once.
@@ -208,10 +320,19 @@ async function statementCases(
     const first = pairs.find((x) => x.resource === resource);
     if (first) shown.push(first);
   }
+  const { label } = control;
   const cases = shown.map((pair) => {
-    const principal = bystanderArn(stage, pair.resource.account, scps);
+    const principal = bystanderArn(stage, pair.resource.account, policies);
     const context = requestContext(contexts.triggers, pair.allowed, controlTagValue) ?? {};
-    return scpCase(p, 'blocks', pair, principal, context, `SCP blocks: ${pair.resource.kind}`);
+    return scpCase(
+      control,
+      p,
+      'blocks',
+      pair,
+      principal,
+      context,
+      `${label} blocks: ${pair.resource.kind}`,
+    );
   });
   const [head] = shown;
   if (!head) {
@@ -221,33 +342,45 @@ async function statementCases(
     return cases;
   }
   const triggers = requestContext(contexts.triggers, head.allowed, controlTagValue) ?? {};
-  // A role one statement of the SCP spares (the deploy role) must be spared by all of them.
+  // An RCP binds callers of every account: the home account's other roles and an outsider too.
+  if (control.kind === 'rcp') {
+    for (const account of rcpCallerAccounts(stage).filter((a) => a !== head.resource.account)) {
+      const principal = bystanderArn(stage, account, policies);
+      const from = account === stage.homeAccountId ? 'the home account' : 'another account';
+      cases.push(
+        scpCase(control, p, 'blocks', head, principal, triggers, `${label} blocks: ${from}`),
+      );
+    }
+  }
+  // A role one statement of the policy spares (the deploy role) must be spared by all of them.
   for (const pattern of spared) {
-    const principal = exceptedPrincipal(pattern, head.resource.account);
+    const principal = exceptedPrincipal(pattern, control.exceptionAccount(head.resource));
     if (!principal) continue;
     cases.push(
       scpCase(
+        control,
         p,
         'exception',
         head,
         principal,
         triggers,
-        `SCP spares ${principal.split('/').pop()}`,
+        `${label} spares ${principal.split('/').pop()}`,
       ),
     );
   }
   if (contexts.otherTag) {
     const context = requestContext(contexts.otherTag.context, head.allowed, 'web');
     if (context) {
-      const principal = bystanderArn(stage, head.resource.account, scps);
+      const principal = bystanderArn(stage, head.resource.account, policies);
       cases.push(
         scpCase(
+          control,
           p,
           'unaffected',
           head,
           principal,
           context,
-          `SCP leaves tag ${contexts.otherTag.key} alone`,
+          `${label} leaves tag ${contexts.otherTag.key} alone`,
         ),
       );
     }
@@ -256,11 +389,12 @@ async function statementCases(
 }
 
 /**
- * The product's own allowed requests (the matrix's) on what an SCP covers with an action of the
- * same service, once per case id, in the home account and the first target: with the SCPs
+ * The product's own allowed requests (the matrix's) on what an SCP or RCP covers with an action
+ * of the same service, once per case id, in the accounts its cases run in: with the policies
  * attached they must stay allowed.
  */
-function productCases(scp: WorldPolicy, matrix: MatrixCase[], accounts: string[]): MatrixCase[] {
+function productCases(control: Control, scp: WorldPolicy, matrix: MatrixCase[]): MatrixCase[] {
+  const { accounts, kind, label } = control;
   const statements = protectionsOf(scp.name, scp.policy).flatMap((r) =>
     'protection' in r ? [r.protection] : [],
   );
@@ -279,9 +413,14 @@ function productCases(scp: WorldPolicy, matrix: MatrixCase[], accounts: string[]
     seen.add(c.id);
     cases.push({
       ...c,
-      id: `scp/${scp.name}/product/${c.id}`,
-      title: `with SCPs: ${c.title}`,
-      scp: { policy: scp.name, statement: touching.statement, role: 'product' },
+      id: `${kind}/${scp.name}/product/${c.id}`,
+      title: `with ${label}s: ${c.title}`,
+      scp: {
+        ...(kind === 'rcp' ? { control: 'rcp' as const } : {}),
+        policy: scp.name,
+        statement: touching.statement,
+        role: 'product',
+      },
     });
   }
   return cases;
@@ -292,17 +431,17 @@ export interface ScpCases {
   notes: string[];
 }
 
-/** Every SCP case for a stage: blocks, exceptions, other tags, and the product unharmed. */
-export async function buildScpCases(
-  loaded: LoadedWorld,
-  template: CfnTemplate,
-  scps: readonly WorldPolicy[],
+/** One kind's cases: blocks, exceptions, other tags, the product unharmed, what none covers. */
+async function controlCases(
+  control: Control,
+  stage: ResolvedStage,
+  all: StageResource[],
   matrix: MatrixCase[],
 ): Promise<ScpCases> {
   const notes: string[] = [];
+  const scps = control.policies;
   if (scps.length === 0) return { cases: [], notes };
-  const { stage } = loaded;
-  const resources = [...homeResources(stage, template), ...targetResources(stage)];
+  const resources = all.filter(control.guards);
   const cases: MatrixCase[] = [];
   for (const scp of scps) {
     const reads = protectionsOf(scp.name, scp.policy);
@@ -314,9 +453,11 @@ export async function buildScpCases(
         notes.push(read.skipped);
         continue;
       }
-      cases.push(...(await statementCases(read.protection, spared, stage, resources, scps, notes)));
+      cases.push(
+        ...(await statementCases(control, read.protection, spared, stage, resources, notes)),
+      );
     }
-    cases.push(...productCases(scp, matrix, scpAccounts(stage)));
+    cases.push(...productCases(control, scp, matrix));
   }
   const unprotected = resources.filter(
     (r) =>
@@ -329,7 +470,33 @@ export async function buildScpCases(
       ),
   );
   for (const r of unprotected) {
-    notes.push(`no --scp statement covers the ${r.kind} ${r.arn}`);
+    notes.push(`no ${control.flag} statement covers the ${r.kind} ${r.arn}`);
   }
   return { cases, notes };
+}
+
+/** Every SCP case for a stage: blocks, exceptions, other tags, and the product unharmed. */
+export async function buildScpCases(
+  loaded: LoadedWorld,
+  template: CfnTemplate,
+  scps: readonly WorldPolicy[],
+  matrix: MatrixCase[],
+): Promise<ScpCases> {
+  const { stage } = loaded;
+  const resources = [...homeResources(stage, template), ...targetResources(stage)];
+  return controlCases(scpControl(stage, scps), stage, resources, matrix);
+}
+
+/**
+ * Every RCP case for a stage, on the target role of the first target: a principal that is not
+ * the execution role (in the target account, the home account, another account) denied even
+ * through a loosened trust, the role the RCP spares let through, and the product unharmed.
+ */
+export async function buildRcpCases(
+  loaded: LoadedWorld,
+  rcps: readonly WorldPolicy[],
+  matrix: MatrixCase[],
+): Promise<ScpCases> {
+  const { stage } = loaded;
+  return controlCases(rcpControl(stage, rcps), stage, targetResources(stage), matrix);
 }

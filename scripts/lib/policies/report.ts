@@ -38,9 +38,16 @@ function stageSection(report: StageReport): string[] {
     '',
     row(COLUMNS.map((c) => c.title)),
     ...report.cases.flatMap((c, i) => [
-      // The SCP cases follow the matrix, under one heading (resources/README.md reads them).
-      ...(c.scp && !report.cases[i - 1]?.scp
-        ? ['', '  SCP cases (--scp): each SCP statement, what it blocks, whom it spares']
+      // The SCP, then the RCP cases follow the matrix, each under one heading
+      // (resources/README.md reads them).
+      ...(c.scp &&
+      (!report.cases[i - 1]?.scp || report.cases[i - 1]?.scp?.control !== c.scp.control)
+        ? [
+            '',
+            c.scp.control === 'rcp'
+              ? '  RCP cases (--rcp): each RCP statement, whom it stops at the target role (trust loosened to "*"), whom it spares'
+              : '  SCP cases (--scp): each SCP statement, what it blocks, whom it spares',
+          ]
         : []),
       row(
         COLUMNS.map((col) => col.value(c)),

@@ -13,7 +13,7 @@ import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
-import { buildScpCases } from './matrix-scp';
+import { buildRcpCases, buildScpCases } from './matrix-scp';
 import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
 import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
@@ -101,6 +101,9 @@ function staticFindings(
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
+    ...(options.resourceControlPolicies ?? []).flatMap((p) =>
+      checkGuardrail({ ...p, source: '--rcp' }, 'rcp'),
+    ),
     ...(options.permissionBoundary
       ? checkGuardrail({ ...options.permissionBoundary, source: '--boundary' }, 'boundary')
       : []),
@@ -165,9 +168,10 @@ export async function verifyStage(
     options.serviceControlPolicies ?? [],
     matrix,
   );
-  notes.push(...scp.notes);
+  const rcp = await buildRcpCases(sampledWorld, options.resourceControlPolicies ?? [], matrix);
+  notes.push(...scp.notes, ...rcp.notes);
   const cases = await Promise.all(
-    [...matrix, ...scp.cases].map((c) => evaluateCase(stage.stage, c, authorizer)),
+    [...matrix, ...scp.cases, ...rcp.cases].map((c) => evaluateCase(stage.stage, c, authorizer)),
   );
   return {
     stage: stage.stage,

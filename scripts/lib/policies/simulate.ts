@@ -21,6 +21,8 @@ export interface SimulationInput {
   resourcePolicy?: NamedPolicy & { kind: 'trust' | 'resource' };
   /** SCPs of the principal's account, all attached at one level. */
   serviceControlPolicies?: NamedPolicy[];
+  /** RCPs of the resource's account, all attached at one level (RCPFullAWSAccess is implied). */
+  resourceControlPolicies?: NamedPolicy[];
   permissionBoundary?: NamedPolicy;
 }
 
@@ -46,6 +48,7 @@ function uniqueNames(policies: NamedPolicy[], kind: string): void {
 export async function simulate(input: SimulationInput): Promise<PolicyDecision> {
   uniqueNames(input.identityPolicies, 'identity');
   uniqueNames(input.serviceControlPolicies ?? [], 'SCP');
+  uniqueNames(input.resourceControlPolicies ?? [], 'RCP');
   const simulation: Simulation = {
     request: {
       principal: input.principal,
@@ -62,7 +65,14 @@ export async function simulate(input: SimulationInput): Promise<PolicyDecision> 
           },
         ]
       : [],
-    resourceControlPolicies: [],
+    resourceControlPolicies: input.resourceControlPolicies?.length
+      ? [
+          {
+            orgIdentifier: 'rcp',
+            policies: input.resourceControlPolicies.map(({ name, policy }) => ({ name, policy })),
+          },
+        ]
+      : [],
     ...(input.resourcePolicy ? { resourcePolicy: input.resourcePolicy.policy } : {}),
     ...(input.permissionBoundary
       ? {
@@ -94,7 +104,11 @@ export async function simulate(input: SimulationInput): Promise<PolicyDecision> 
     );
   }
   const sources = Object.fromEntries(
-    [...input.identityPolicies, ...(input.serviceControlPolicies ?? [])]
+    [
+      ...input.identityPolicies,
+      ...(input.serviceControlPolicies ?? []),
+      ...(input.resourceControlPolicies ?? []),
+    ]
       .concat(input.permissionBoundary ? [input.permissionBoundary] : [])
       .map((p) => [p.name, p.source]),
   );

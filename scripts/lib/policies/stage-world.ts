@@ -16,6 +16,8 @@ export interface StageWorldOptions {
   kmsKeyArns?: readonly string[];
   /** SCPs of the home account and every target account (an Organization-wide attachment). */
   serviceControlPolicies?: WorldPolicy[];
+  /** RCPs of every target account (where the target roles are). */
+  resourceControlPolicies?: WorldPolicy[];
   /** The execution role's permission boundary. */
   permissionBoundary?: WorldPolicy;
 }
@@ -71,6 +73,13 @@ export function stageWorld(
               account,
               options.serviceControlPolicies ?? [],
             ]),
+          ),
+        }
+      : {}),
+    ...(options.resourceControlPolicies?.length
+      ? {
+          resourceControlPolicies: Object.fromEntries(
+            stage.config.targets.map((t) => [t.accountId, options.resourceControlPolicies ?? []]),
           ),
         }
       : {}),

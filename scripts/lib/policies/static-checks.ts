@@ -7,6 +7,7 @@
 import {
   type ValidationError,
   validateIdentityPolicy,
+  validateResourceControlPolicy,
   validateServiceControlPolicy,
   validateTrustPolicy,
 } from '@cloud-copilot/iam-policy';
@@ -396,7 +397,42 @@ export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
   return findings;
 }
 
+/** The services whose resources an RCP can guard (AWS Organizations, RCPs: supported services). */
+const RCP_SERVICES = new Set([
+  'aoss',
+  'cognito-idp',
+  'dynamodb',
+  'ecr',
+  'kms',
+  'logs',
+  's3',
+  'secretsmanager',
+  'sqs',
+  'sts',
+]);
+
+/** An RCP action of another service (ec2:, iam:) is refused when the RCP is attached. */
+function rcpServiceFindings(policy: NamedPolicy): StaticFinding[] {
+  return statementsOf(policy.policy).flatMap((s, i) =>
+    listOf(s.Action)
+      .filter((a) => !RCP_SERVICES.has(a.split(':')[0]?.toLowerCase() ?? ''))
+      .map((a) => ({
+        policy: policy.name,
+        source: policy.source,
+        statement: s.Sid ?? `#${i + 1}`,
+        message: `not well-formed at Statement[${i}].Action: RCPs apply only to ${[...RCP_SERVICES].join(', ')}, not ${a}`,
+        hint: 'malformedPolicy' as const,
+      })),
+  );
+}
+
 /** User-supplied guardrails must at least parse, or their effect would be meaningless. */
-export function checkGuardrail(policy: NamedPolicy, kind: 'scp' | 'boundary'): StaticFinding[] {
+export function checkGuardrail(
+  policy: NamedPolicy,
+  kind: 'scp' | 'rcp' | 'boundary',
+): StaticFinding[] {
+  if (kind === 'rcp') {
+    return [...wellFormed(policy, validateResourceControlPolicy), ...rcpServiceFindings(policy)];
+  }
   return wellFormed(policy, kind === 'scp' ? validateServiceControlPolicy : validateIdentityPolicy);
 }

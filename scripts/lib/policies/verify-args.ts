@@ -12,6 +12,8 @@ export const USAGE = `Usage: npm run verify -- [options]
   --json              print the results as JSON
   --scp <file.json>   an SCP of the home and target accounts (repeatable; beside FullAWSAccess);
                       adds rows for what each of its statements blocks and spares
+  --rcp <file.json>   an RCP of the target accounts (repeatable; beside RCPFullAWSAccess);
+                      adds rows for whom each statement stops at the target role and spares
   --boundary <file>   the execution role's permission boundary
   --home-account <id> home account ID (default: the placeholder 111111111111)
   --org <o-…>         require this Organization: the home account is in it, each target role demands it
@@ -43,6 +45,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       stage: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       scp: { type: 'string', multiple: true },
+      rcp: { type: 'string', multiple: true },
       boundary: { type: 'string' },
       'home-account': { type: 'string' },
       org: { type: 'string' },
@@ -85,6 +88,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       ...(values.region ? { region: values.region } : {}),
       ...(sample !== undefined ? { sampleTargets: sample } : {}),
       serviceControlPolicies: (values.scp ?? []).map(readPolicy),
+      resourceControlPolicies: (values.rcp ?? []).map(readPolicy),
       ...(values.boundary ? { permissionBoundary: readPolicy(values.boundary) } : {}),
     },
   };

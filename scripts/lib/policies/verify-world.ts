@@ -132,7 +132,7 @@ export function verifyWorld(stage: ResolvedStage, options: StageWorldOptions): V
       { arn: bystanders.otherHomeRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.homeUserArn, identityPolicies: [ALLOW_ASSUME_ANY] },
       { arn: bystanders.outsiderRoleArn, identityPolicies: [ALLOW_ASSUME_ANY] },
-      ...scpPrincipals(stage, options.serviceControlPolicies),
+      ...scpPrincipals(stage, options.serviceControlPolicies, options.resourceControlPolicies),
       // The functions on roles of their own, with exactly the policies they deploy with.
       ...stage.ownRoleFunctions.map((o) => ({
         arn: o.roleArn,

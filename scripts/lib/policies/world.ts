@@ -45,6 +45,11 @@ export interface PolicyWorld {
    * is attached beside them, as in an Organization that uses deny-list SCPs.
    */
   serviceControlPolicies?: Record<string, WorldPolicy[]>;
+  /**
+   * RCPs that apply to resources of an account (key: account ID), beside AWS's default
+   * RCPFullAWSAccess. They bind whoever calls, from any account.
+   */
+  resourceControlPolicies?: Record<string, WorldPolicy[]>;
   /** Permission boundary per role or user ARN, e.g. the execution role's. */
   permissionBoundaries?: Record<string, WorldPolicy>;
   /** Key policy per KMS key ARN; AWS's default key policy (IAM delegation) when omitted. */
