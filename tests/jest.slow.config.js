@@ -2,4 +2,10 @@
 const { projects } = require('../jest.config.js');
 
 /** @type {import('jest').Config} */
-module.exports = { ...projects.find((project) => project.displayName === 'slow'), rootDir: '..' };
+module.exports = {
+  ...projects.find((project) => project.displayName === 'slow'),
+  rootDir: '..',
+  // A suite whose setup failed can leave a local endpoint listening; CI must then end red, not
+  // wait for it until its own timeout. Passing suites close everything (afterAll).
+  forceExit: true,
+};
