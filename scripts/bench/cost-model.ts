@@ -67,9 +67,11 @@ export interface EngineRunInput {
   targets: number;
   workItems: number;
   recheckItems: number;
+  /** Survey children of a start or stop (the run-wide guard), absent: none. */
+  surveyItems?: number;
   /** States the parent entered (outside the Maps), counted by the local run. */
   parentStates: number;
-  /** CPU of the Work and RecheckBatch invocations together. */
+  /** CPU of the SurveyBatch, Work and RecheckBatch invocations together. */
   workerCpuMs: number;
   /** CPU of Plan and the Summarise invocations together. */
   controlCpuMs: number;
@@ -84,7 +86,7 @@ export interface EngineRunInput {
  * transition; each child runs about as long as its worker Lambda.
  */
 export function engineCost(run: EngineRunInput): RunCost {
-  const children = run.workItems + run.recheckItems;
+  const children = run.workItems + run.recheckItems + (run.surveyItems ?? 0);
   const transitions = run.parentStates + children;
   const workerWallMs = lambdaWallMs(run.workerCpuMs, run.workerMemoryMb);
   const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);

@@ -37,6 +37,8 @@ export interface EngineRunResult {
   waitMs: number;
   workItems: number;
   recheckItems: number;
+  /** Survey children (a start or stop is counted before it acts: the run-wide guard). */
+  surveyItems: number;
   recheckRounds: number;
   parentStates: number;
   mapIterations: number;
@@ -194,6 +196,7 @@ export async function runEngineFleet(
       waitMs,
       workItems: run.taskCalls.Work ?? 0,
       recheckItems: run.taskCalls.RecheckBatch ?? 0,
+      surveyItems: run.taskCalls.SurveyBatch ?? 0,
       recheckRounds: output.checks,
       parentStates: run.parentTransitions,
       mapIterations: run.mapIterations,

@@ -6,6 +6,7 @@ export const ENGINE_FIGURES = [
   'wall',
   'overhead',
   'workItems',
+  'surveyItems',
   'recheckItems',
   'payload',
   'cpuPerTarget',

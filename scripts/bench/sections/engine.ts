@@ -50,7 +50,7 @@ function engineFigures(shape: Shape, run: EngineRunResult): Figure[] {
   const where = `${t} targets (${accountsOf(shape)} accounts × ${shape.regionsPerAccount} regions × ${shape.instancesPerTarget})`;
   const overhead = orchestrationOverhead(run);
   const cpuPerTarget = workerCpuMs(run) / t;
-  const children = run.workItems + run.recheckItems;
+  const children = run.workItems + run.recheckItems + run.surveyItems;
   return [
     {
       id: `engine.${t}.wall`,
@@ -79,6 +79,14 @@ function engineFigures(shape: Shape, run: EngineRunResult): Figure[] {
       goals: [],
     },
     {
+      id: `engine.${t}.surveyItems`,
+      section: ENGINE,
+      label: `${t}: survey items (Express children of Survey, the run-wide guard)`,
+      value: run.surveyItems,
+      unit: 'count',
+      goals: [],
+    },
+    {
       id: `engine.${t}.recheckItems`,
       section: ENGINE,
       label: `${t}: re-check items (${run.recheckRounds} rounds)`,
@@ -99,7 +107,7 @@ function engineFigures(shape: Shape, run: EngineRunResult): Figure[] {
     {
       id: `engine.${t}.cpuPerTarget`,
       section: ENGINE,
-      label: `${t}: worker CPU per target, work + re-check (${(workerCpuMs(run) / run.calls).toFixed(2)} ms per call)`,
+      label: `${t}: worker CPU per target, survey + work + re-check (${(workerCpuMs(run) / run.calls).toFixed(2)} ms per call)`,
       value: cpuPerTarget,
       unit: 'ms',
       goals: [],
@@ -144,6 +152,7 @@ function costsFor(
     targets: shape.targets,
     workItems: run.workItems,
     recheckItems: run.recheckItems,
+    surveyItems: run.surveyItems,
     parentStates: run.parentStates,
     workerCpuMs: workerCpuMs(run),
     controlCpuMs: usage.cpuMsByRole.plan + usage.cpuMsByRole.summarise,
