@@ -3,7 +3,8 @@
  * this, whichever path ran it (a single invocation's result, a refusal by the blast-radius guard,
  * or an engine execution's final report), so every path reports the same fields the same way.
  */
-import type { RunResult, RunSummary, TargetResult } from '../core/results';
+import { EMPTY_SUMMARY } from '../core/merge';
+import type { RunResult, TargetResult } from '../core/results';
 import type { Action } from '../core/types';
 import {
   type EngineRunFacts,
@@ -60,18 +61,6 @@ export function recordOfResult(result: RunResult): RunRecord {
   };
 }
 
-const NOTHING_DONE: Omit<RunSummary, 'targets'> = {
-  targetsFailed: 0,
-  targetsNotProcessed: 0,
-  resources: 0,
-  instances: 0,
-  changed: 0,
-  unchanged: 0,
-  skipped: 0,
-  failed: 0,
-  notProcessed: 0,
-};
-
 export interface RefusedRun {
   runId: string;
   action: Action;
@@ -92,7 +81,7 @@ export function recordOfRefusal(run: RefusedRun): RunRecord {
     startedAt: run.startedAt,
     durationMs: run.durationMs,
     outcome: 'refused',
-    counts: { targets: run.targets, ...NOTHING_DONE },
+    counts: { ...EMPTY_SUMMARY, targets: run.targets },
     failedTargets: [],
     failedTargetsOmitted: 0,
     refused: run.refused,
