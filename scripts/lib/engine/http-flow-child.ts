@@ -7,22 +7,15 @@
  * function signs its Step Functions calls as its own packaged role (HttpEngineRunsRole), as Lambda
  * would hand it; the engine's workers run as the execution role.
  */
-import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { realEc2Timings } from '../../local-aws';
 import { packagedFunctionEnvironment, startLocalEndpoint } from '../local-run';
 import { httpApiEvent, LOCAL_CALLER_ARN } from '../local-run/http-api-event';
 import { importEngineHandlers } from './engine-handlers';
+import { lambdaContext } from './local-engine';
 import { packagedEngineDefinition, packagedEngineStateMachineArn } from './packaged-definition';
 
-function lambdaContext(name: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    awsRequestId: randomUUID(),
-    functionName: name,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-  } as Context;
-}
+/** The http function's timeout (serverless.yml). */
+const HTTP_TIMEOUT_MS = 29_000;
 
 async function main(): Promise<void> {
   const [timeFactorText, waitMsText] = process.argv.slice(2);
@@ -67,7 +60,7 @@ async function main(): Promise<void> {
     console.log(`${at()} POST /instances/stop ${JSON.stringify(body)}   (as ${LOCAL_CALLER_ARN})`);
     const posted = (await http(
       httpApiEvent({ method: 'POST', action: 'stop', body }),
-      lambdaContext('http'),
+      lambdaContext('http', HTTP_TIMEOUT_MS),
     )) as { statusCode: number; headers?: Record<string, string>; body: string };
     console.log(
       `${at()} ${posted.statusCode} Location: ${posted.headers?.location ?? '-'}  ${posted.body}`,
@@ -76,7 +69,10 @@ async function main(): Promise<void> {
     const { runId } = JSON.parse(posted.body) as { runId: string };
     let last = '';
     for (;;) {
-      const read = (await http(httpApiEvent({ method: 'GET', runId }), lambdaContext('http'))) as {
+      const read = (await http(
+        httpApiEvent({ method: 'GET', runId }),
+        lambdaContext('http', HTTP_TIMEOUT_MS),
+      )) as {
         statusCode: number;
         body: string;
       };

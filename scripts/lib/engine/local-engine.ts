@@ -56,7 +56,8 @@ const TIMEOUTS_MS: Record<keyof EngineHandlers, number> = {
   summarise: 30_000,
 };
 
-function lambdaContext(name: string, timeoutMs: number): Context {
+/** A Lambda context for an in-process invocation with `timeoutMs` to run. */
+export function lambdaContext(name: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
