@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { executionName } from '../handlers/engine/execution-name';
 import { runEngineChild } from './lib/engine/engine-child-run';
 import { startLocalEndpoint } from './lib/local-run';
 import { REPO_ROOT } from './lib/repo-root';
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   try {
     console.log('packaging the local stage (sls package, no AWS credentials)...');
     const { packaging } = await endpoint.ready;
-    const name = `weekday-evening-stop-${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`;
+    const name = executionName('weekday-evening-stop', new Date().toISOString());
     const { code } = await runEngineChild({
       endpoint,
       packaging,

@@ -20,6 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../handlers/core/results';
+import { executionName } from '../handlers/engine/execution-name';
 import { runEngineChild } from './lib/engine/engine-child-run';
 import {
   callerAwsEnvironment,
@@ -353,7 +354,7 @@ async function main(): Promise<number> {
       packaging: packaged,
       request: JSON.stringify({ action: 'stop', hibernate: true, wait: true }),
       waitMs: ENGINE_WAIT_MS,
-      executionName: `weekday-evening-stop-${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`,
+      executionName: executionName('weekday-evening-stop', new Date().toISOString()),
       origin: { kind: 'schedule', schedule: 'weekday-evening-stop' },
       indent: '  ',
       compact: true,
