@@ -3,7 +3,12 @@ import { checkSchedulerRole } from '../../scripts/lib/policies/static-checks';
 
 const HOME = '111111111111';
 const GROUP = 'xacct-ec2-prod';
-const OWN_SCHEDULES = `arn:aws:scheduler:eu-west-1:${HOME}:schedule/${GROUP}/*`;
+/**
+ * What EventBridge Scheduler sends as aws:SourceArn when it assumes a schedule's role: the
+ * schedule GROUP's ARN (Scheduler User Guide, "Cross-service confused deputy prevention", since
+ * 2023-09-07; aws-cdk-lib aws-scheduler-targets writes `schedule-group/<name>` the same way).
+ */
+const AWS_DOCUMENTED_SOURCE_ARN = `arn:aws:scheduler:eu-west-1:${HOME}:schedule-group/${GROUP}`;
 
 /** The scheduler side as verify reads it from the packaged stage (values evaluated). */
 function aStage(condition: Record<string, Record<string, string>>, group = GROUP): ResolvedStage {
@@ -37,8 +42,7 @@ function aStage(condition: Record<string, Record<string, string>>, group = GROUP
 }
 
 const AS_PACKAGED = {
-  StringEquals: { 'aws:SourceAccount': HOME },
-  ArnLike: { 'aws:SourceArn': OWN_SCHEDULES },
+  StringEquals: { 'aws:SourceAccount': HOME, 'aws:SourceArn': AWS_DOCUMENTED_SOURCE_ARN },
 };
 
 describe('Function: checkSchedulerRole', () => {
@@ -51,18 +55,15 @@ describe('Function: checkSchedulerRole', () => {
   });
 
   it('names the statement when aws:SourceArn is dropped', () => {
-    // Prepare
-    const { ArnLike: _dropped, ...rest } = AS_PACKAGED;
-
     // Act
-    const findings = checkSchedulerRole(aStage(rest));
+    const findings = checkSchedulerRole(aStage({ StringEquals: { 'aws:SourceAccount': HOME } }));
 
     // Assess
     expect(findings).toEqual([
       expect.objectContaining({
         statement: 'SchedulesOfThisStage',
         hint: 'schedulerTrustTooWide',
-        message: `trusts the scheduler for any schedule, not only the schedules of group ${GROUP}`,
+        message: `trusts the scheduler for any schedule, not only the schedule group ${AWS_DOCUMENTED_SOURCE_ARN}`,
       }),
     ]);
   });
@@ -71,8 +72,8 @@ describe('Function: checkSchedulerRole', () => {
     // Act
     const findings = checkSchedulerRole(
       aStage({
-        ...AS_PACKAGED,
-        ArnLike: { 'aws:SourceArn': `arn:aws:scheduler:eu-west-1:${HOME}:schedule/*` },
+        StringEquals: { 'aws:SourceAccount': HOME },
+        ArnLike: { 'aws:SourceArn': `arn:aws:scheduler:eu-west-1:${HOME}:schedule-group/*` },
       }),
     );
 
@@ -82,7 +83,9 @@ describe('Function: checkSchedulerRole', () => {
 
   it('names the statement when aws:SourceAccount is dropped', () => {
     // Act
-    const findings = checkSchedulerRole(aStage({ ArnLike: AS_PACKAGED.ArnLike }));
+    const findings = checkSchedulerRole(
+      aStage({ StringEquals: { 'aws:SourceArn': AWS_DOCUMENTED_SOURCE_ARN } }),
+    );
 
     // Assess
     expect(findings).toEqual([
@@ -92,6 +95,31 @@ describe('Function: checkSchedulerRole', () => {
       }),
     ]);
   });
+
+  it.each([
+    ['the group’s schedules', `arn:aws:scheduler:eu-west-1:${HOME}:schedule/${GROUP}/*`],
+    ['one schedule', `arn:aws:scheduler:eu-west-1:${HOME}:schedule/${GROUP}/xacct-ec2-prod-stop`],
+  ])(
+    'fails a trust that names %s: Scheduler sends the group ARN, so STS would refuse every run',
+    (_, scheduleArn) => {
+      // Act
+      const findings = checkSchedulerRole(
+        aStage({
+          StringEquals: { 'aws:SourceAccount': HOME },
+          ArnLike: { 'aws:SourceArn': scheduleArn },
+        }),
+      );
+
+      // Assess
+      expect(findings).toEqual([
+        expect.objectContaining({
+          statement: 'SchedulesOfThisStage',
+          hint: 'schedulerTrustNeverMatches',
+          message: `names schedules (${scheduleArn}) as aws:SourceArn, but EventBridge Scheduler sends the schedule-group ARN (${AWS_DOCUMENTED_SOURCE_ARN}): STS would refuse every scheduled run`,
+        }),
+      ]);
+    },
+  );
 
   it('names a schedule left in the default group', () => {
     // Act

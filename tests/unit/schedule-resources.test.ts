@@ -56,8 +56,10 @@ describe('Function: scheduleResources', () => {
           Principal: { Service: 'scheduler.amazonaws.com' },
           Action: 'sts:AssumeRole',
           Condition: {
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              // The schedule-group ARN, as EventBridge Scheduler sends it (Scheduler User Guide,
+              // "Cross-service confused deputy prevention"; aws-cdk-lib aws-scheduler-targets).
               'aws:SourceArn': {
                 'Fn::Join': [
                   '',
@@ -68,7 +70,7 @@ describe('Function: scheduleResources', () => {
                     { Ref: 'AWS::Region' },
                     ':',
                     { Ref: 'AWS::AccountId' },
-                    ':schedule/xacct-ec2-test/*',
+                    ':schedule-group/xacct-ec2-test',
                   ],
                 ],
               },

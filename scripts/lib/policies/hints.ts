@@ -140,7 +140,12 @@ export const HINTS = {
   schedulerTrustTooWide: {
     symptom:
       "Schedules other than this stage's could invoke the function through its scheduler role",
-    fix: 'scripts/lib/stage/schedule-resources.ts schedulerTrustPolicy: keep StringEquals aws:SourceAccount = the home account and ArnLike aws:SourceArn = arn:<partition>:scheduler:<region>:<account>:schedule/<service>-<stage>/*, and every schedule in that group (GroupName)',
+    fix: 'scripts/lib/stage/schedule-resources.ts schedulerTrustPolicy: keep StringEquals aws:SourceAccount = the home account and StringEquals aws:SourceArn = arn:<partition>:scheduler:<region>:<account>:schedule-group/<service>-<stage>, and every schedule in that group (GroupName)',
+  },
+  schedulerTrustNeverMatches: {
+    symptom:
+      'No schedule can invoke the function: its trust names schedules, not the schedule group',
+    fix: 'scripts/lib/stage/schedule-resources.ts schedulerTrustPolicy: EventBridge Scheduler sends the schedule-group ARN as aws:SourceArn (Scheduler User Guide, cross-service confused deputy prevention): StringEquals aws:SourceArn = arn:<partition>:scheduler:<region>:<account>:schedule-group/<service>-<stage>, never schedule/<group>/*',
   },
   stagesShareTargetRole: {
     symptom: 'Two stages use the same target role in one account with different callers',

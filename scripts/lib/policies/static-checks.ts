@@ -353,8 +353,10 @@ function regionsNotEnforced(role: RenderedTargetRole): StaticFinding[] {
 }
 
 /**
- * The schedules' invoke role: only EventBridge Scheduler, only for this account, only for the
- * schedules in this stage's own group (aws:SourceArn), and every schedule of the stage in it.
+ * The schedules' invoke role: only EventBridge Scheduler, only for this account, only for this
+ * stage's own schedule group, and every schedule of the stage in it. aws:SourceArn must be the
+ * group's ARN itself: that is what Scheduler sends (Scheduler User Guide, "Cross-service confused
+ * deputy prevention"), so a schedule ARN or a pattern of them would make STS refuse every run.
  */
 export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
   const side = stage.scheduler;
@@ -362,8 +364,8 @@ export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
   const trust = side.trustPolicy;
   const findings: StaticFinding[] = [...wellFormed(trust, validateTrustPolicy)];
   const { partition, region, homeAccountId } = stage;
-  const patterns = side.groups.map(
-    (g) => `arn:${partition}:scheduler:${region}:${homeAccountId}:schedule/${g}/*`,
+  const groupArns = side.groups.map(
+    (g) => `arn:${partition}:scheduler:${region}:${homeAccountId}:schedule-group/${g}`,
   );
   statementsOf(trust.policy).forEach((s, i) => {
     if (s.Effect !== 'Allow') return;
@@ -380,8 +382,12 @@ export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
       findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
     }
     const arns = values('aws:sourcearn');
-    if (arns.length === 0 || arns.some((a) => !patterns.includes(a))) {
-      const message = `trusts the scheduler for ${arns.length ? arns.join(', ') : 'any schedule'}, not only the schedules of group ${side.groups.join(', ') || '(none declared)'}`;
+    const scheduleForm = arns.filter((a) => typeof a === 'string' && /:schedule\//.test(a));
+    if (scheduleForm.length > 0) {
+      const message = `names schedules (${scheduleForm.join(', ')}) as aws:SourceArn, but EventBridge Scheduler sends the schedule-group ARN (${groupArns.join(', ')}): STS would refuse every scheduled run`;
+      findings.push(finding(trust, s, i, message, 'schedulerTrustNeverMatches'));
+    } else if (arns.length === 0 || arns.some((a) => !groupArns.includes(a))) {
+      const message = `trusts the scheduler for ${arns.length ? arns.join(', ') : 'any schedule'}, not only the schedule group ${groupArns.join(', ') || '(none declared)'}`;
       findings.push(finding(trust, s, i, message, 'schedulerTrustTooWide'));
     }
   });

@@ -21,8 +21,14 @@ export function scheduleGroupName({ service, stage }: ServiceNames): string {
   return `${service}-${stage}`;
 }
 
-/** ARN pattern of the schedules in a group (what the Scheduler sends as aws:SourceArn). */
-export function scheduleArnPattern(group: string): CfnValue {
+/**
+ * ARN of the stage's schedule group: what EventBridge Scheduler sends as aws:SourceArn when it
+ * assumes a schedule's execution role. AWS documents the group, never a schedule, as the value to
+ * scope to (Scheduler User Guide, "Cross-service confused deputy prevention", changed 2023-09-07;
+ * aws-cdk-lib aws-scheduler-targets writes the same `schedule-group/<name>`). A trust that names
+ * `schedule/<group>/*` is refused by STS, so no schedule would ever invoke its target.
+ */
+export function scheduleGroupArn(group: string): CfnValue {
   // Fn::Join rather than Fn::Sub: osls would read `${AWS::Region}` in a returned string as a variable.
   return {
     'Fn::Join': [
@@ -34,7 +40,7 @@ export function scheduleArnPattern(group: string): CfnValue {
         { Ref: 'AWS::Region' },
         ':',
         { Ref: 'AWS::AccountId' },
-        `:schedule/${group}/*`,
+        `:schedule-group/${group}`,
       ],
     ],
   };
@@ -42,7 +48,8 @@ export function scheduleArnPattern(group: string): CfnValue {
 
 /**
  * Who may assume the scheduler's role: EventBridge Scheduler, for this account's schedules in
- * this stage's group (another group's schedules, or another service's, cannot borrow it).
+ * this stage's group (another group's schedules, or another service's, cannot borrow it). Both
+ * keys are exact values (StringEquals), as aws-cdk-lib's scheduler targets write them.
  */
 export function schedulerTrustPolicy(group: string): PolicyDocument {
   return {
@@ -54,8 +61,10 @@ export function schedulerTrustPolicy(group: string): PolicyDocument {
         Principal: { Service: 'scheduler.amazonaws.com' },
         Action: 'sts:AssumeRole',
         Condition: {
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': scheduleArnPattern(group) },
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': scheduleGroupArn(group),
+          },
         },
       },
     ],
