@@ -19,6 +19,7 @@ import type {
 import { authorizeCaller, authorizeRead, identifyCaller } from './aws/authorize-caller';
 import { logger } from './aws/logger';
 import { metrics } from './aws/metrics';
+import { createPauseGate, StagePausedError } from './aws/pause-gate';
 import { stepFunctions } from './aws/step-functions';
 import { environment, requireEnv } from './config/env';
 import { type HttpCall, readHttpEvent } from './contract/http-event';
@@ -35,6 +36,13 @@ import { countInternalError } from './signals/internal-errors';
 const engine = readStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
 if (!engine.ok) logger.error('the engine cannot be reached', { error: engine.error.message });
 const runs = stepFunctionsRuns(stepFunctions);
+/** Read on every POST: a paused stage answers 409 with who paused, when and why. */
+const refuseWhenPaused = createPauseGate({
+  client: stepFunctions,
+  stateMachineArn: engine.ok ? engine.arn : undefined,
+  service: environment.serviceName,
+  stage: environment.stage,
+});
 
 /** The engine's ARN, or throws: an accepted request then gets the 500. */
 function stateMachineArn(): string {
@@ -65,6 +73,15 @@ function refused(statusCode: keyof typeof REFUSALS, problems: Problem[]): APIGat
   return json(statusCode, {
     message: `${REFUSALS[statusCode]}: ${problems.length} problem(s)`,
     problems,
+  });
+}
+
+function paused(err: StagePausedError): APIGatewayProxyResultV2 {
+  logger.warn('refused: the stage is paused', { pause: err.pause });
+  return json(409, {
+    message: err.message,
+    problems: [{ field: 'stage', message: err.message }],
+    paused: err.pause,
   });
 }
 
@@ -120,6 +137,7 @@ async function startRun(
 
   const runId = httpRunId(call.apiRequestId, context.awsRequestId, call.receivedAt ?? Date.now());
   try {
+    await refuseWhenPaused();
     const started = await startHttpRun(runs, stateMachineArn(), {
       runId,
       request,
@@ -128,6 +146,7 @@ async function startRun(
     if (started.duplicate) logger.warn('the run exists already: same request again', { runId });
     else logger.info('run started', { runId, action, caller: gate.caller.arn });
   } catch (err) {
+    if (err instanceof StagePausedError) return paused(err);
     return internalError(err, context);
   }
   const statusUrl = `/runs/${runId}`;

@@ -2,9 +2,11 @@
  * Entry point for schedules (EventBridge Scheduler passes the request as the event) and direct
  * invocation. The event is validated before any AWS call; an invalid one fails the invocation
  * with every problem listed (InvalidRequestError), and a run the blast-radius guard refuses
- * fails with InstanceLimitError before any Start/Stop call.
+ * fails with InstanceLimitError before any Start/Stop call. A paused stage (npm run switch) fails
+ * every run with StagePausedError, naming who paused, when and why, before any target call.
  */
 import type { Context } from 'aws-lambda';
+import { StagePausedError } from './aws/pause-gate';
 import { limitResponse, logRun, type TruncatedResult } from './aws/run-log';
 import { execute, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
@@ -32,6 +34,9 @@ export const handler = async (event: unknown, context: Context): Promise<Truncat
   } catch (err) {
     if (err instanceof InstanceLimitError) {
       logger.error('refused by the blast-radius guard', { problems: err.problems });
+    }
+    if (err instanceof StagePausedError) {
+      logger.error('refused: the stage is paused', { pause: err.pause });
     }
     throw err;
   }

@@ -19,6 +19,8 @@ import { createTargetClients } from './clients';
 import { eventBridge } from './events';
 import { logger } from './logger';
 import { metrics } from './metrics';
+import { createPauseGate } from './pause-gate';
+import { stepFunctions } from './step-functions';
 
 export { environment, logger };
 
@@ -28,6 +30,17 @@ export function validateRequest(event: unknown): RunRequest {
   if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
   return parsed.value;
 }
+
+/**
+ * The stage's pause switch, read before every run and every engine work item: no target account
+ * is reached while the stage is paused (handlers/aws/pause-gate.ts).
+ */
+export const refuseWhenPaused = createPauseGate({
+  client: stepFunctions,
+  stateMachineArn: process.env.ENGINE_STATE_MACHINE_ARN,
+  service: environment.serviceName,
+  stage: environment.stage,
+});
 
 /** The invocation being served; Lambda runs one at a time per container. */
 let currentRequestId = 'init';
@@ -96,6 +109,7 @@ export async function execute(
   origin: RunOrigin = { kind: 'invoke' },
   options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
+  await refuseWhenPaused();
   const startedAt = Date.now();
   const deps = runDeps(request, context, origin);
   let result: RunResult;
@@ -132,5 +146,6 @@ export async function survey(
   context: Context,
   origin: RunOrigin = { kind: 'invoke' },
 ): Promise<ChangeSurvey> {
+  await refuseWhenPaused();
   return surveyChanges(request, runDeps(request, context, origin));
 }

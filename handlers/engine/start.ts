@@ -2,9 +2,10 @@
  * Entry point for EventBridge Scheduler: starts one engine run per scheduled invocation, named
  * after the schedule and its scheduled time (the schedule's input carries
  * `"scheduledTime": "<aws.scheduler.scheduled-time>"`). A duplicate delivery is logged and
- * answered, not run twice. The request is validated first, so a bad schedule fails here.
+ * answered, not run twice. The request is validated first, so a bad schedule fails here, and a
+ * paused stage (npm run switch) starts nothing.
  */
-import { logger, validateRequest } from '../aws/runtime';
+import { logger, refuseWhenPaused, validateRequest } from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
 import { stepFunctionsStarter } from './sfn-executions';
@@ -21,6 +22,8 @@ export interface StartInput {
 
 export const handler = async (event: StartInput): Promise<StartOutcome> => {
   validateRequest(event?.request);
+  // A paused stage starts no run: the scheduled invocation fails with who paused and why.
+  await refuseWhenPaused();
   const outcome = await startScheduledRun(starter, stateMachineArn, event);
   if (outcome.started) logger.info('run started', { ...outcome });
   else logger.warn('duplicate delivery: the run exists already', { name: outcome.name });

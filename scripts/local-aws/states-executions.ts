@@ -67,6 +67,8 @@ interface Entry {
 export class StateMachineExecutions {
   private readonly machines = new Map<string, LocalStateMachine>();
   private readonly entries = new Map<string, Entry>();
+  /** Each machine's tags (TagResource, UntagResource, ListTagsForResource): the pause switch. */
+  private readonly tags = new Map<string, Map<string, string>>();
 
   constructor(
     machines: readonly LocalStateMachine[],
@@ -78,6 +80,16 @@ export class StateMachineExecutions {
   /** Serves one more state machine (e.g. once its packaged definition is read). */
   register(machine: LocalStateMachine): void {
     this.machines.set(machine.arn, machine);
+  }
+
+  /** A machine's tags, created empty; the caller has checked the machine exists. */
+  tagsOf(arn: string): Map<string, string> {
+    let tags = this.tags.get(arn);
+    if (!tags) {
+      tags = new Map();
+      this.tags.set(arn, tags);
+    }
+    return tags;
   }
 
   machine(arn: string): LocalStateMachine | undefined {

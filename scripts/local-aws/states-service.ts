@@ -34,6 +34,12 @@ const MAX_CAUSE = 32_768;
 const MAX_RESULTS = 1000;
 const DEFAULT_RESULTS = 100;
 const MAX_NEXT_TOKEN = 3096;
+/** Tags: 50 per resource, keys 1-128 and values 0-256 characters (Step Functions quotas). */
+const MAX_TAGS = 50;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+/** The characters a tag key or value may hold (TagResource API reference). */
+const TAG_TEXT = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
 
 export interface StatesEndpointState {
   world: { sessions: SessionStore };
@@ -134,6 +140,8 @@ function summaryOf(record: ExecutionRecord) {
 interface Operation {
   /** What IAM authorises the call on, from the validated input. */
   resourceArn(input: Input): string;
+  /** Request context keys IAM sees for this call (aws:TagKeys of the tag actions). */
+  context?(input: Input): Record<string, string[]>;
   run(state: StatesEndpointState, input: Input): unknown;
 }
 
@@ -252,7 +260,82 @@ const OPERATIONS: Record<string, Operation> = {
       };
     },
   },
+  TagResource: {
+    resourceArn: (input) => stateMachineArnOf(requiredString(input, 'resourceArn', MAX_ARN)),
+    context: (input) => ({
+      'aws:TagKeys': Array.isArray(input.tags)
+        ? input.tags.map((t: Input | string) => String(typeof t === 'string' ? t : t?.key))
+        : [],
+    }),
+    run(state, input) {
+      const arn = existingMachineArn(state, input);
+      if (!Array.isArray(input.tags))
+        throw constraint(undefined, 'tags', 'Member must not be null');
+      const given = input.tags.map((tag: Input, i: number) => [
+        tagText(tag?.key, `tags.${i + 1}.member.key`, 1, MAX_TAG_KEY),
+        tagText(tag?.value, `tags.${i + 1}.member.value`, 0, MAX_TAG_VALUE),
+      ]);
+      const tags = state.executions.tagsOf(arn);
+      const keys = new Set([...tags.keys(), ...given.map(([key]) => key)]);
+      if (keys.size > MAX_TAGS) {
+        throw invalid('TooManyTags', `Too many tags: a resource has at most ${MAX_TAGS}`);
+      }
+      for (const [key, value] of given) tags.set(key as string, value as string);
+      return {};
+    },
+  },
+  UntagResource: {
+    resourceArn: (input) => stateMachineArnOf(requiredString(input, 'resourceArn', MAX_ARN)),
+    context: (input) => ({
+      'aws:TagKeys': Array.isArray(input.tagKeys)
+        ? input.tagKeys.map((t: Input | string) => String(typeof t === 'string' ? t : t?.key))
+        : [],
+    }),
+    run(state, input) {
+      const arn = existingMachineArn(state, input);
+      if (!Array.isArray(input.tagKeys)) {
+        throw constraint(undefined, 'tagKeys', 'Member must not be null');
+      }
+      const tags = state.executions.tagsOf(arn);
+      input.tagKeys.forEach((key: unknown, i: number) => {
+        tags.delete(tagText(key, `tagKeys.${i + 1}.member`, 1, MAX_TAG_KEY));
+      });
+      return {};
+    },
+  },
+  ListTagsForResource: {
+    resourceArn: (input) => stateMachineArnOf(requiredString(input, 'resourceArn', MAX_ARN)),
+    run(state, input) {
+      const arn = existingMachineArn(state, input);
+      return {
+        tags: [...state.executions.tagsOf(arn)].map(([key, value]) => ({ key, value })),
+      };
+    },
+  },
 };
+
+function existingMachineArn(state: StatesEndpointState, input: Input): string {
+  const arn = stateMachineArnOf(requiredString(input, 'resourceArn', MAX_ARN));
+  if (!state.executions.machine(arn)) {
+    throw invalid('ResourceNotFound', `Resource not found: '${arn}'`);
+  }
+  return arn;
+}
+
+function tagText(value: unknown, field: string, min: number, max: number): string {
+  if (typeof value !== 'string') throw constraint(value, field, 'Member must not be null');
+  if (value.length < min || value.length > max) {
+    throw constraint(value, field, `Member must have length between ${min} and ${max}`);
+  }
+  if (!TAG_TEXT.test(value)) {
+    throw constraint(
+      value,
+      field,
+      'Member must satisfy regular expression pattern: ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$',
+    );
+  }
+  return value;
+}
 
 function existingExecution(state: StatesEndpointState, input: Input): ExecutionRecord {
   const arn = executionArnOf(requiredString(input, 'executionArn', MAX_ARN));
@@ -336,6 +419,7 @@ async function authorize(
   caller: Caller,
   action: string,
   resourceArn: string,
+  context?: Record<string, string[]>,
 ): Promise<Decision> {
   if (!authorizer.authorizeRequest) {
     return {
@@ -351,6 +435,7 @@ async function authorize(
     resourceArn,
     resourceAccountId: resourceArn.split(':')[4] ?? caller.accountId,
     region: caller.region,
+    ...(context ? { context } : {}),
   });
 }
 
@@ -377,13 +462,19 @@ export async function handleStatesRequest(
     if (!handler) {
       throw invalid(
         'UnknownOperationException',
-        `The local endpoint serves StartExecution, DescribeExecution, StopExecution and ListExecutions, not ${operation || '(none)'}.`,
+        `The local endpoint serves ${Object.keys(OPERATIONS).join(', ')}, not ${operation || '(none)'}.`,
       );
     }
     const input = parseBody(request.body);
     const resourceArn = handler.resourceArn(input);
     const action = `states:${operation}`;
-    const decision = await authorize(state.authorizer, caller, action, resourceArn);
+    const decision = await authorize(
+      state.authorizer,
+      caller,
+      action,
+      resourceArn,
+      handler.context?.(input),
+    );
     if (!decision.allowed) {
       throw invalid(
         'AccessDeniedException',

@@ -14,11 +14,15 @@ import {
   InvalidName,
   InvalidToken,
   ListExecutionsCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFound,
   SFNClient,
   SFNServiceException,
   StartExecutionCommand,
   StateMachineDoesNotExist,
   StopExecutionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
@@ -324,6 +328,58 @@ describe('Local Step Functions: executions of a registered state machine', () =>
       ['states:DescribeExecution', execution('authorised'), '111111111111'],
       ['states:StopExecution', execution('authorised'), '111111111111'],
       ['states:ListExecutions', MACHINE, '111111111111'],
+    ]);
+  });
+
+  it('keeps a machine’s tags (the pause switch): TagResource adds or overwrites, UntagResource removes, with aws:TagKeys authorised', async () => {
+    // Prepare
+    const paused = [
+      { key: 'xacct-ec2:paused-by', value: 'arn:aws:sts::111111111111:assumed-role/ops/alice' },
+      { key: 'xacct-ec2:paused-reason', value: 'INC-1 first' },
+    ];
+
+    // Act
+    await client.send(new TagResourceCommand({ resourceArn: MACHINE, tags: paused }));
+    await client.send(
+      new TagResourceCommand({
+        resourceArn: MACHINE,
+        tags: [{ key: 'xacct-ec2:paused-reason', value: 'INC-1 second' }],
+      }),
+    );
+    const whilePaused = await client.send(new ListTagsForResourceCommand({ resourceArn: MACHINE }));
+    await client.send(
+      new UntagResourceCommand({
+        resourceArn: MACHINE,
+        tagKeys: ['xacct-ec2:paused-by', 'xacct-ec2:paused-reason'],
+      }),
+    );
+    const resumed = await client.send(new ListTagsForResourceCommand({ resourceArn: MACHINE }));
+    const missing = await refusal(
+      client.send(new ListTagsForResourceCommand({ resourceArn: UNKNOWN_MACHINE })),
+    );
+    const badValue = await refusal(
+      client.send(
+        new TagResourceCommand({ resourceArn: MACHINE, tags: [{ key: 'k', value: 'a, b' }] }),
+      ),
+    );
+
+    // Assess
+    expect(whilePaused.tags).toEqual([
+      paused[0],
+      { key: 'xacct-ec2:paused-reason', value: 'INC-1 second' },
+    ]);
+    expect(resumed.tags).toEqual([]);
+    expect(missing).toBeInstanceOf(ResourceNotFound);
+    expect(badValue).toBeInstanceOf(ValidationException);
+    expect(
+      fixture.authorizer.requestChecks
+        .filter((c) => c.action !== 'states:ListTagsForResource')
+        .map((c) => [c.action, c.resourceArn, c.context?.['aws:TagKeys']]),
+    ).toEqual([
+      ['states:TagResource', MACHINE, ['xacct-ec2:paused-by', 'xacct-ec2:paused-reason']],
+      ['states:TagResource', MACHINE, ['xacct-ec2:paused-reason']],
+      ['states:UntagResource', MACHINE, ['xacct-ec2:paused-by', 'xacct-ec2:paused-reason']],
+      ['states:TagResource', MACHINE, ['k']],
     ]);
   });
 

@@ -40,7 +40,7 @@ function asRole(
   role: string,
   action: string,
   resourceArn: string,
-  options: { context?: Record<string, string>; scp?: boolean } = {},
+  options: { context?: Record<string, string | string[]>; scp?: boolean } = {},
 ) {
   return simulate({
     principal: `arn:aws:sts::${HOME}:assumed-role/${role}/alice`,
@@ -127,5 +127,36 @@ describe('Stage switch: the operator policy', () => {
     expect(JSON.parse(block ?? 'null')).toEqual(
       switchOperatorPolicy({ ...SCOPE, accountId: '111111111111', region: 'eu-west-1' }),
     );
+  });
+});
+
+describe('Stage switch: who may pause and resume (the pause tags on the engine)', () => {
+  const PAUSE_KEYS = ['xacct-ec2:paused-by', 'xacct-ec2:paused-at', 'xacct-ec2:paused-reason'];
+
+  it.each([
+    ['states:TagResource', PAUSE_KEYS],
+    ['states:UntagResource', PAUSE_KEYS],
+  ])('the operator may %s with the pause keys', async (action, keys) => {
+    // Act
+    const decision = await asRole('ops-oncall', action, ENGINE, {
+      context: { 'aws:TagKeys': keys },
+    });
+
+    // Assess
+    expect(decision.result).toBe('Allowed');
+  });
+
+  it.each([
+    ['another tag key beside the pause keys', ENGINE, [...PAUSE_KEYS, 'team']],
+    ['a key that differs by case', ENGINE, ['XACCT-EC2:paused-by']],
+    ['the engine of another stage', ENGINE.replace('-prod-', '-dev-'), PAUSE_KEYS],
+  ])('the operator may not tag %s', async (_, resource, keys) => {
+    // Act
+    const decision = await asRole('ops-oncall', 'states:TagResource', resource, {
+      context: { 'aws:TagKeys': keys },
+    });
+
+    // Assess
+    expect(decision.result).toBe('ImplicitlyDenied');
   });
 });

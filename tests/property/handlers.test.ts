@@ -22,6 +22,7 @@ import { aContext } from '../helpers/context';
 import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent } from '../helpers/http-event';
 import { instanceIds } from '../helpers/instances';
+import { pauseSwitch } from '../helpers/pause-switch';
 import {
   bodyText,
   hostileString,
@@ -136,6 +137,7 @@ describe('Property: handlers', () => {
   const ec2 = fakeEc2(() => world);
   const { events } = acceptingEventBridge();
   const sfn = mockClient(SFNClient);
+  const stageSwitch = pauseSwitch(sfn);
   const acceptStarts = () =>
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
       executionArn: `arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-test-engine:${input.name}`,
@@ -145,7 +147,7 @@ describe('Property: handlers', () => {
   beforeEach(() => {
     world = aWorld();
     ec2.resetHistory();
-    sfn.reset();
+    stageSwitch.reset();
     acceptStarts();
   });
 

@@ -14,6 +14,7 @@ import { awsError } from '../helpers/errors';
 import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anHttpEvent } from '../helpers/http-event';
 import { anInstance, describePage, stateChange } from '../helpers/instances';
+import { pauseSwitch } from '../helpers/pause-switch';
 
 const TARGETS = [
   { accountId: '222222222222', region: 'eu-west-1' },
@@ -58,11 +59,13 @@ describe('Function: assessBlastRadius', () => {
 describe('Function: runRequest (blast-radius guard)', () => {
   const ec2Mock = mockClient(EC2Client);
   const eventBridge = acceptingEventBridge();
+  const stageSwitch = pauseSwitch();
   const limited = { ...TEST_CONFIG, maxInstancesPerRequest: 5 };
 
   beforeEach(() => {
     ec2Mock.reset();
     eventBridge.reset();
+    stageSwitch.reset();
     // Two running and one stopped instance in each of the three targets: 6 to stop in all.
     let next = 0;
     ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
@@ -189,10 +192,11 @@ describe('Function: runRequest (blast-radius guard)', () => {
 describe('Function: handler (http, blast-radius guard)', () => {
   const ec2Mock = mockClient(EC2Client);
   const sfnMock = mockClient(SFNClient);
+  const stageSwitch = pauseSwitch(sfnMock);
 
   beforeEach(() => {
     ec2Mock.reset();
-    sfnMock.reset();
+    stageSwitch.reset();
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:x' });
   });
 

@@ -14,6 +14,7 @@ import { logger } from '../../handlers/aws/logger';
 import { handler } from '../../handlers/http';
 import { aContext } from '../helpers/context';
 import { anHttpEvent, aRunReadEvent, CALLER_ACCESS_KEY } from '../helpers/http-event';
+import { pauseSwitch } from '../helpers/pause-switch';
 
 const MACHINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine';
 const EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-test-engine';
@@ -38,9 +39,10 @@ function calledAs(event: APIGatewayProxyEventV2WithIAMAuthorizer, userArn: strin
 }
 
 const sfnMock = mockClient(SFNClient);
+const stageSwitch = pauseSwitch(sfnMock);
 
 beforeEach(() => {
-  sfnMock.reset();
+  stageSwitch.reset();
   jest.restoreAllMocks();
 });
 

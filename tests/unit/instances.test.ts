@@ -6,14 +6,17 @@ import { handler } from '../../handlers/instances';
 import { aContext } from '../helpers/context';
 import { acceptingEventBridge } from '../helpers/event-bridge';
 import { anInstance, describePage, stateChange } from '../helpers/instances';
+import { pauseSwitch } from '../helpers/pause-switch';
 
 describe('Function: handler (instances)', () => {
   const ec2Mock = mockClient(EC2Client);
   const eventBridge = acceptingEventBridge();
+  const stageSwitch = pauseSwitch();
 
   beforeEach(() => {
     ec2Mock.reset();
     eventBridge.reset();
+    stageSwitch.reset();
     jest.restoreAllMocks();
   });
 

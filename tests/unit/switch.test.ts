@@ -12,6 +12,8 @@ import {
   SFNClient,
   StateMachineDoesNotExist,
   StopExecutionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,6 +33,7 @@ const PAUSE: SwitchInput = {
   stage: 'dev',
   region: 'eu-west-1',
   reason: 'incident 42',
+  now: () => new Date('2026-12-01T18:02:03.456Z'),
 };
 const RESUME: SwitchInput = { ...PAUSE, command: 'resume', reason: undefined };
 
@@ -164,8 +167,17 @@ describe('Stage switch: pause', () => {
     const stop = sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input;
     expect(stop?.error).toBe(PAUSED_ERROR);
     expect(stop?.cause).toBe(`Paused by ${CALLER} with npm run switch: incident 42`);
+    expect(sfn.commandCalls(TagResourceCommand)[0]?.args[0].input).toEqual({
+      resourceArn: ENGINE_ARN,
+      tags: [
+        { key: 'xacct-ec2:paused-by', value: CALLER },
+        { key: 'xacct-ec2:paused-at', value: '2026-12-01T18:02:03Z' },
+        { key: 'xacct-ec2:paused-reason', value: 'incident 42' },
+      ],
+    });
     expect(renderSwitchReport(report)).toEqual([
       `pause as ${CALLER}`,
+      `pause tags set on ${ENGINE_ARN}: every new run is refused`,
       `schedules in group ${GROUP}:`,
       '  xacct-ec2-dev-a: disabled',
       '  xacct-ec2-dev-b: disabled',
@@ -213,6 +225,7 @@ describe('Stage switch: pause', () => {
     expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
     expect(renderSwitchReport(second)).toEqual([
       `pause as ${CALLER}`,
+      `pause tags set on ${ENGINE_ARN}: every new run is refused`,
       `schedules in group ${GROUP}:`,
       '  xacct-ec2-dev-a: already DISABLED',
       `running executions of ${ENGINE_ARN}:`,
@@ -342,9 +355,15 @@ describe('Stage switch: resume', () => {
       'DISABLED',
       'ENABLED',
     ]);
-    expect(sfn.calls()).toHaveLength(0);
+    // Restarts nothing: the one Step Functions call removes the pause tags.
+    expect(sfn.calls()).toHaveLength(1);
+    expect(sfn.commandCalls(UntagResourceCommand)[0]?.args[0].input).toEqual({
+      resourceArn: ENGINE_ARN,
+      tagKeys: ['xacct-ec2:paused-by', 'xacct-ec2:paused-at', 'xacct-ec2:paused-reason'],
+    });
     expect(renderSwitchReport(report)).toEqual([
       `resume as ${CALLER}`,
+      `pause tags removed from ${ENGINE_ARN}: runs may start`,
       `schedules in group ${GROUP}:`,
       '  xacct-ec2-dev-a: enabled',
       '  xacct-ec2-dev-b: left DISABLED (configured enabled: false)',
@@ -388,6 +407,13 @@ describe('Stage switch: arguments and stage settings, before any AWS call', () =
     [['resume', '--stage', 'dev', '--reason', 'x'], /--reason belongs to pause/],
     [['pause', '--stage', 'dev', '--reason', ' '], /--reason must be 1-500/],
     [['pause', '--stage', 'dev', '--force'], /Unknown option '--force'/],
+    // parseArgs alone keeps the last of a repeated flag: the wrong stage would be paused.
+    [['pause', '--stage', 'dev', '--stage', 'prod'], /--stage is given 2 times; give it once/],
+    [['pause', '--stage=prod', '--stage', 'dev'], /--stage is given 2 times/],
+    [['pause', '--stage', 'dev', '--reason', 'a', '--reason', 'b'], /--reason is given 2 times/],
+    [['pause', '--stage', 'dev', '--reason', 'INC-1\nfake line'], /must not contain control/],
+    [['pause', '--stage', 'dev', '--reason', 'red \u001b[31m text'], /must not contain control/],
+    [['pause', '--stage', 'dev', '--reason', 'tab\there'], /must not contain control/],
   ])('refuses %j, naming the flag', (argv, message) => {
     // Act / Assess
     expect(() => parseSwitchArgs(argv)).toThrow(UsageError);

@@ -325,6 +325,18 @@ const startEngineRuns: Statement = {
 };
 
 /**
+ * The stage's pause switch is the engine's tags (handlers/formats/stage-pause.ts): every function
+ * that starts or works on a run reads them, none may write them (only the operator's switch).
+ */
+export const READ_PAUSE_SWITCH_SID = 'ReadStagePauseSwitch';
+const readPauseSwitch: Statement = {
+  Sid: READ_PAUSE_SWITCH_SID,
+  Effect: 'Allow',
+  Action: 'states:ListTagsForResource',
+  Resource: { Ref: ENGINE_STATE_MACHINE_ID },
+};
+
+/**
  * The roles of the functions that never reach a target account: the starter may start the
  * engine; the HTTP function may start it and describe its executions; plan and summarise may
  * only write their logs. The shared execution role (and its sts:AssumeRole) stays with the
@@ -339,6 +351,7 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
         [fn('http')],
         [
           startEngineRuns,
+          readPauseSwitch,
           {
             Sid: 'ReadEngineRuns',
             Effect: 'Allow',
@@ -353,7 +366,7 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
       [ENGINE_START_ROLE_ID]: lambdaRole(
         'start-engine-runs',
         [fn('engineStart')],
-        [startEngineRuns],
+        [startEngineRuns, readPauseSwitch],
       ),
       [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole('write-logs-only', [fn('enginePlan')], []),
       [ENGINE_SUMMARISE_ROLE_ID]: lambdaRole(

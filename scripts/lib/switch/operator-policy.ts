@@ -3,6 +3,7 @@
  * operator's role (scripts/lib/switch/README.md shows it rendered). sts:GetCallerIdentity needs
  * no permission (IAM cannot deny it), so it is not listed.
  */
+import { pauseTagKeys } from '../../../handlers/formats/stage-pause';
 import { engineStateMachineName } from '../engine/state-machine';
 import type { PolicyDocument } from '../policies/types';
 import { SCHEDULER_ROLE_LOGICAL_ID, scheduleGroupName } from '../stage/schedule-resources';
@@ -52,6 +53,19 @@ export function switchOperatorPolicy(scope: OperatorScope): PolicyDocument {
         Action: 'iam:PassRole',
         Resource: schedulerRoleArnPattern(scope),
         Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+      {
+        // The pause tags every run reads (handlers/formats/stage-pause.ts), and no other tag:
+        // TagResource and UntagResource both take aws:TagKeys (Service Authorization Reference).
+        Sid: 'SetTheStagePauseSwitch',
+        Effect: 'Allow',
+        Action: ['states:TagResource', 'states:UntagResource'],
+        Resource: `arn:${partition}:states:${region}:${accountId}:stateMachine:${engine}`,
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': Object.values(pauseTagKeys(scope.service)),
+          },
+        },
       },
       {
         Sid: 'FindRunningEngineRuns',

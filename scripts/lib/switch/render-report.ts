@@ -9,6 +9,13 @@ const SCHEDULE_WORDS = {
 export function renderSwitchReport(report: SwitchReport): string[] {
   const lines: string[] = [];
   if (report.caller) lines.push(`${report.command} as ${report.caller}`);
+  if (report.gate && report.gate.outcome !== 'failed') {
+    lines.push(
+      report.gate.outcome === 'set'
+        ? `pause tags set on ${report.stateMachineArn}: every new run is refused`
+        : `pause tags removed from ${report.stateMachineArn}: runs may start`,
+    );
+  }
   const schedules = report.schedules;
   if (schedules) {
     lines.push(`schedules in group ${report.group}:`);

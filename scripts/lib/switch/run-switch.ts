@@ -1,6 +1,7 @@
 /**
- * The stage switch: pause disables every schedule of the stage's group, then stops every running
- * engine execution; resume enables the schedules again and restarts nothing. It receives its
+ * The stage switch: pause tags the engine state machine as paused (every run reads it first and is
+ * refused), disables every schedule of the stage's group, then stops every running engine
+ * execution; resume enables the schedules again, then removes the tags, and restarts nothing. It receives its
  * clients, so tests and the local endpoint can hand it theirs.
  */
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -10,6 +11,7 @@ import { engineStateMachineName } from '../engine/state-machine';
 import { scheduleGroupName } from '../stage/schedule-resources';
 import { describeAwsError } from './aws-errors';
 import { type StopExecutionsResult, stopRunningExecutions } from './executions';
+import { clearPauseTags, type PauseTagsResult, setPauseTags } from './pause-tags';
 import { type ScheduleStatesResult, setScheduleStates } from './schedules';
 
 export type SwitchCommand = 'pause' | 'resume';
@@ -26,6 +28,8 @@ export interface SwitchInput {
   stage: string;
   region: string;
   reason?: string;
+  /** The time the pause is recorded with (tests pass one; default now). */
+  now?: () => Date;
   /** Schedules the stage configures `enabled: false`: resume leaves them DISABLED. */
   keepDisabled?: ReadonlySet<string>;
 }
@@ -36,6 +40,8 @@ export interface SwitchReport {
   /** Who ran the switch (GetCallerIdentity's ARN). */
   caller?: string;
   stateMachineArn?: string;
+  /** The pause tags every run reads: set by pause (first), cleared by resume (last). */
+  gate?: PauseTagsResult;
   schedules?: ScheduleStatesResult;
   /** Pause only. */
   executions?: StopExecutionsResult;
@@ -70,6 +76,25 @@ export async function runSwitch(clients: SwitchClients, input: SwitchInput): Pro
     return report;
   }
   report.caller = caller;
+  report.stateMachineArn = engineStateMachineArn(caller, input);
+
+  if (input.command === 'pause') {
+    // The gate first: from here no run starts or acts, whatever starts it.
+    report.gate = await setPauseTags(clients.sfn, {
+      stateMachineArn: report.stateMachineArn,
+      service: input.service,
+      pause: {
+        by: caller,
+        at: (input.now ?? (() => new Date()))()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+        reason: input.reason ?? '(no reason given)',
+      },
+    });
+    if (report.gate.outcome === 'failed') {
+      report.failures.push(`states:TagResource ${report.stateMachineArn}: ${report.gate.error}`);
+    }
+  }
 
   report.schedules = await setScheduleStates(clients.scheduler, {
     group,
@@ -88,11 +113,18 @@ export async function runSwitch(clients: SwitchClients, input: SwitchInput): Pro
     if (report.schedules.groupMissing) {
       report.failures.push(`no schedule group ${group} in ${input.region}: nothing to resume`);
     }
+    // The gate last: the schedules are back before runs may act again.
+    report.gate = await clearPauseTags(clients.sfn, {
+      stateMachineArn: report.stateMachineArn,
+      service: input.service,
+    });
+    if (report.gate.outcome === 'failed') {
+      report.failures.push(`states:UntagResource ${report.stateMachineArn}: ${report.gate.error}`);
+    }
     return report;
   }
 
-  // Pause: schedules first, so no new run starts while the running ones are stopped.
-  report.stateMachineArn = engineStateMachineArn(caller, input);
+  // Pause: the gate and the schedules first, so no new run starts while the running ones stop.
   report.executions = await stopRunningExecutions(clients.sfn, {
     stateMachineArn: report.stateMachineArn,
     cause: stopCause(caller, input.reason),

@@ -18,6 +18,8 @@ const STAGE = /^[A-Za-z0-9-]{1,40}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Kept well under StopExecution's cause limit, and readable in the console. */
 const MAX_REASON = 500;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are the rule
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function parseSwitchArgs(argv: readonly string[]): SwitchArgs {
   let parsed: ReturnType<typeof parse>;
@@ -26,7 +28,14 @@ export function parseSwitchArgs(argv: readonly string[]): SwitchArgs {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${SWITCH_USAGE}`);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  for (const name of ['stage', 'region', 'reason']) {
+    const given = tokens.filter((t) => t.kind === 'option' && t.name === name).length;
+    if (given > 1) {
+      // parseArgs keeps the last one silently: a paste of two commands must not pick a stage.
+      throw new UsageError(`--${name} is given ${given} times; give it once\n${SWITCH_USAGE}`);
+    }
+  }
   const [command, ...extra] = positionals;
   if (command !== 'pause' && command !== 'resume') {
     throw new UsageError(`give pause or resume, not ${command ?? 'nothing'}\n${SWITCH_USAGE}`);
@@ -47,6 +56,12 @@ export function parseSwitchArgs(argv: readonly string[]): SwitchArgs {
   if (reason !== undefined && (reason.trim() === '' || reason.length > MAX_REASON)) {
     throw new UsageError(`--reason must be 1-${MAX_REASON} characters`);
   }
+  if (reason !== undefined && CONTROL.test(reason)) {
+    // It goes into each stopped execution's cause, the pause tags and the terminal.
+    throw new UsageError(
+      '--reason must not contain control characters (newlines, tabs, escape sequences); write it on one line',
+    );
+  }
   return {
     command,
     stage,
@@ -59,6 +74,7 @@ function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
+    tokens: true,
     options: {
       stage: { type: 'string' },
       region: { type: 'string' },

@@ -17,6 +17,7 @@ import type { SummariseInput } from '../../../handlers/engine/summarise';
 import { aContext } from '../../helpers/context';
 import { acceptingEventBridge } from '../../helpers/event-bridge';
 import { anInstance, describePage, stateChange } from '../../helpers/instances';
+import { pauseSwitch } from '../../helpers/pause-switch';
 
 type Emf = Record<string, unknown> & {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
@@ -67,6 +68,7 @@ const FELL_BACK = {
 describe('Signals of an engine run', () => {
   const ec2Mock = mockClient(EC2Client);
   const eventBridge = acceptingEventBridge();
+  const stageSwitch = pauseSwitch();
   let work: typeof import('../../../handlers/engine/work')['handler'];
   let recheck: typeof import('../../../handlers/engine/recheck')['handler'];
   /** The summary step, in its summarising phases (not the survey's, which returns a plan). */
@@ -89,6 +91,7 @@ describe('Signals of an engine run', () => {
   beforeEach(() => {
     ec2Mock.reset();
     eventBridge.reset();
+    stageSwitch.reset();
     jest.restoreAllMocks();
     printed = [];
     // In dev mode Powertools prints EMF with the global console.

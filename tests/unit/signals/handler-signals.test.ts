@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RunResult } from '../../../handlers/core/results';
@@ -8,6 +8,7 @@ import type { SignalsReport } from '../../../handlers/signals/contract';
 import { aContext } from '../../helpers/context';
 import { awsError, LEAKED_ACCESS_KEY, LEAKED_SESSION_TOKEN } from '../../helpers/errors';
 import { anInstance, describePage, stateChange } from '../../helpers/instances';
+import { pauseSwitch } from '../../helpers/pause-switch';
 
 type Handlers = {
   instances: typeof import('../../../handlers/instances')['handler'];
@@ -27,6 +28,7 @@ const REQUEST = {
 describe('Signals of a run through the handlers', () => {
   const ec2Mock = mockClient(EC2Client);
   const eventsMock = mockClient(EventBridgeClient);
+  const stageSwitch = pauseSwitch();
   let handlers: Handlers;
   let printed: string[];
 
@@ -46,6 +48,7 @@ describe('Signals of a run through the handlers', () => {
   beforeEach(() => {
     ec2Mock.reset();
     eventsMock.reset();
+    stageSwitch.reset();
     jest.restoreAllMocks();
     printed = [];
     // In dev mode Powertools prints EMF with the global console.
@@ -211,7 +214,7 @@ describe('Signals of a run through the handlers', () => {
 
   it('sends no events for an HTTP request: the engine run it starts carries the caller as its origin', async () => {
     // Prepare
-    const sfnMock = mockClient(SFNClient);
+    const sfnMock = stageSwitch.sfn;
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:x' });
     const event = {
       body: JSON.stringify({ targets: REQUEST.targets }),

@@ -1,0 +1,72 @@
+/**
+ * The stage's pause switch, read on every run (never cached: a switch read once at cold start
+ * would not stop a warm container). One Step Functions ListTagsForResource on the engine state
+ * machine, whose tags `npm run switch` writes (handlers/formats/stage-pause.ts). The execution
+ * roles may read those tags, never write them (scripts/lib/switch/README.md).
+ *
+ * Fail closed: when the tags cannot be read (no permission, no state machine, an outage), no run
+ * starts, and the error says why.
+ */
+import {
+  ListTagsForResourceCommand,
+  type ListTagsForResourceCommandOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { describeError } from '../core/diagnose';
+import { pausedMessage, pauseFromTags, type StagePause } from '../formats/stage-pause';
+
+/** The stage is paused: the run is refused before it starts or acts. */
+export class StagePausedError extends Error {
+  constructor(
+    readonly stage: string,
+    readonly pause: StagePause,
+  ) {
+    super(pausedMessage(stage, pause));
+    this.name = 'StagePausedError';
+  }
+}
+
+/** The switch could not be read, so the run is refused as if paused. */
+export class PauseSwitchUnreadableError extends Error {
+  constructor(stateMachineArn: string, reason: string) {
+    super(
+      `the stage's pause switch (tags of ${stateMachineArn}) could not be read: ${reason}; no run starts until it can`,
+    );
+    this.name = 'PauseSwitchUnreadableError';
+  }
+}
+
+export interface PauseGateOptions {
+  client: SFNClient;
+  /** The engine's ARN (ENGINE_STATE_MACHINE_ARN), as given: an invalid one refuses every run. */
+  stateMachineArn: string | undefined;
+  service: string;
+  stage: string;
+}
+
+const STATE_MACHINE_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+/** Resolves when the stage runs; throws StagePausedError or PauseSwitchUnreadableError. */
+export type PauseGate = () => Promise<void>;
+
+export function createPauseGate(options: PauseGateOptions): PauseGate {
+  const { client, stateMachineArn, service, stage } = options;
+  return async () => {
+    if (stateMachineArn === undefined || !STATE_MACHINE_ARN.test(stateMachineArn)) {
+      throw new PauseSwitchUnreadableError(
+        String(stateMachineArn),
+        'ENGINE_STATE_MACHINE_ARN is not a state machine ARN (serverless.yml sets it for every function)',
+      );
+    }
+    let out: ListTagsForResourceCommandOutput;
+    try {
+      out = await client.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
+    } catch (err) {
+      const { code, message } = describeError(err);
+      throw new PauseSwitchUnreadableError(stateMachineArn, `${code}: ${message}`);
+    }
+    const pause = pauseFromTags(service, out.tags ?? []);
+    if (pause) throw new StagePausedError(stage, pause);
+  };
+}
