@@ -137,7 +137,7 @@ async function startRun(
 
   const runId = httpRunId(call.apiRequestId, context.awsRequestId, call.receivedAt ?? Date.now());
   try {
-    await refuseWhenPaused();
+    await refuseWhenPaused(context.invokedFunctionArn);
     const started = await startHttpRun(runs, stateMachineArn(), {
       runId,
       request,

@@ -13,7 +13,12 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { describeError } from '../core/diagnose';
-import { pausedMessage, pauseFromTags, type StagePause } from '../formats/stage-pause';
+import {
+  engineArnBeside,
+  pausedMessage,
+  pauseFromTags,
+  type StagePause,
+} from '../formats/stage-pause';
 
 /** The stage is paused: the run is refused before it starts or acts. */
 export class StagePausedError extends Error {
@@ -38,7 +43,10 @@ export class PauseSwitchUnreadableError extends Error {
 
 export interface PauseGateOptions {
   client: SFNClient;
-  /** The engine's ARN (ENGINE_STATE_MACHINE_ARN), as given: an invalid one refuses every run. */
+  /**
+   * ENGINE_STATE_MACHINE_ARN as given (the http and starter functions get it by !Ref; local runs
+   * set it); without it, the engine beside the invoked function (engineArnBeside).
+   */
   stateMachineArn: string | undefined;
   service: string;
   stage: string;
@@ -47,16 +55,20 @@ export interface PauseGateOptions {
 const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
-/** Resolves when the stage runs; throws StagePausedError or PauseSwitchUnreadableError. */
-export type PauseGate = () => Promise<void>;
+/**
+ * Resolves when the stage runs; throws StagePausedError or PauseSwitchUnreadableError. Takes the
+ * invoked function's ARN (the Lambda context's invokedFunctionArn).
+ */
+export type PauseGate = (functionArn?: string) => Promise<void>;
 
 export function createPauseGate(options: PauseGateOptions): PauseGate {
-  const { client, stateMachineArn, service, stage } = options;
-  return async () => {
+  const { client, service, stage } = options;
+  return async (functionArn) => {
+    const stateMachineArn = options.stateMachineArn ?? engineArnBeside(functionArn, service, stage);
     if (stateMachineArn === undefined || !STATE_MACHINE_ARN.test(stateMachineArn)) {
       throw new PauseSwitchUnreadableError(
-        String(stateMachineArn),
-        'ENGINE_STATE_MACHINE_ARN is not a state machine ARN (serverless.yml sets it for every function)',
+        String(stateMachineArn ?? functionArn),
+        'neither ENGINE_STATE_MACHINE_ARN nor the invoked function ARN names the stage engine',
       );
     }
     let out: ListTagsForResourceCommandOutput;

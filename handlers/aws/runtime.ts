@@ -109,7 +109,7 @@ export async function execute(
   origin: RunOrigin = { kind: 'invoke' },
   options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
-  await refuseWhenPaused();
+  await refuseWhenPaused(context.invokedFunctionArn);
   const startedAt = Date.now();
   const deps = runDeps(request, context, origin);
   let result: RunResult;
@@ -146,6 +146,6 @@ export async function survey(
   context: Context,
   origin: RunOrigin = { kind: 'invoke' },
 ): Promise<ChangeSurvey> {
-  await refuseWhenPaused();
+  await refuseWhenPaused(context.invokedFunctionArn);
   return surveyChanges(request, runDeps(request, context, origin));
 }

@@ -5,6 +5,7 @@
  * answered, not run twice. The request is validated first, so a bad schedule fails here, and a
  * paused stage (npm run switch) starts nothing.
  */
+import type { Context } from 'aws-lambda';
 import { logger, refuseWhenPaused, validateRequest } from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
@@ -20,10 +21,10 @@ export interface StartInput {
   request: unknown;
 }
 
-export const handler = async (event: StartInput): Promise<StartOutcome> => {
+export const handler = async (event: StartInput, context?: Context): Promise<StartOutcome> => {
   validateRequest(event?.request);
   // A paused stage starts no run: the scheduled invocation fails with who paused and why.
-  await refuseWhenPaused();
+  await refuseWhenPaused(context?.invokedFunctionArn);
   const outcome = await startScheduledRun(starter, stateMachineArn, event);
   if (outcome.started) logger.info('run started', { ...outcome });
   else logger.warn('duplicate delivery: the run exists already', { name: outcome.name });

@@ -22,6 +22,24 @@ export interface Tag {
 }
 
 const MAX_TAG_VALUE = 256;
+const FUNCTION_ARN =
+  /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:[\w-]{1,64}(?::[\w$-]+)?$/;
+
+/**
+ * The stage's engine beside a function: the same partition, region and account as the function's
+ * own ARN (the context's invokedFunctionArn, possibly with a version or alias), named
+ * `<service>-<stage>-engine` as serverless.yml names it. Undefined for anything but a Lambda ARN.
+ */
+export function engineArnBeside(
+  functionArn: string | undefined,
+  service: string,
+  stage: string,
+): string | undefined {
+  const match = FUNCTION_ARN.exec(functionArn ?? '');
+  if (!match) return undefined;
+  const [, partition, region, account] = match;
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${service}-${stage}-engine`;
+}
 const OUTSIDE_TAG_VALUE = /[^\p{L}\p{N}\s_.:/=+\-@]/gu;
 
 export function pauseTagKeys(service: string) {

@@ -1,3 +1,4 @@
+import { engineArnBeside } from '../../handlers/formats/stage-pause';
 import type { Authorizer } from '../lib/authorization';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { roleUniqueId } from './arns';
@@ -53,6 +54,11 @@ export interface LocalAws {
   region: string;
   /** The execution role's session: what `sls invoke local` runs with. */
   homeCredentials: TemporaryCredentials;
+  /**
+   * The seed stage's engine state machine, deployed beside its function: its tags (the pause
+   * switch) are served even when no run definition is registered.
+   */
+  homeEngineArn: string | undefined;
   /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE, _SFN and _SCHEDULER for a child process. */
   endpointEnv: {
     AWS_ENDPOINT_URL_STS: string;
@@ -82,6 +88,14 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+/** `<service>-<stage>-engine` beside the seed's `<service>-<stage>-instances` function. */
+function homeEngineArn(home: Seed['home']): string | undefined {
+  const suffix = `-${home.stage}-instances`;
+  if (!home.functionName.endsWith(suffix)) return undefined;
+  const service = home.functionName.slice(0, -suffix.length);
+  return engineArnBeside(home.functionArn, service, home.stage);
+}
+
 /** Starts the local STS + EC2 endpoint on 127.0.0.1 and resolves once it listens. */
 export async function startLocalAws(options: StartLocalAwsOptions): Promise<LocalAws> {
   const seed =
@@ -99,6 +113,8 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   const calls = new CallCounters();
   const events = new RecordedEvents();
   const executions = new StateMachineExecutions(options.stateMachines ?? []);
+  const homeEngine = homeEngineArn(seed.home);
+  if (homeEngine) executions.declare(homeEngine);
   const schedules = new ScheduleStore();
   schedules.seed(options.schedules ?? []);
   const log = options.log ?? ((line: string) => console.error(line));
@@ -124,6 +140,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     port: server.port,
     region: seed.home.region,
     homeCredentials: credentialsOf(world.homeSession),
+    homeEngineArn: homeEngine,
     endpointEnv: {
       AWS_ENDPOINT_URL_STS: server.url,
       AWS_ENDPOINT_URL_EC2: server.url,

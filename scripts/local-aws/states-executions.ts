@@ -82,6 +82,19 @@ export class StateMachineExecutions {
     this.machines.set(machine.arn, machine);
   }
 
+  /**
+   * A machine deployed in the home account whose runs are not served here (the stage's engine
+   * when no definition is registered): its tags are, so the pause switch works everywhere.
+   */
+  declare(arn: string): void {
+    this.tagsOf(arn);
+  }
+
+  /** True when the machine is registered or declared. */
+  exists(arn: string): boolean {
+    return this.machines.has(arn) || this.tags.has(arn);
+  }
+
   /** A machine's tags, created empty; the caller has checked the machine exists. */
   tagsOf(arn: string): Map<string, string> {
     let tags = this.tags.get(arn);

@@ -316,7 +316,7 @@ const OPERATIONS: Record<string, Operation> = {
 
 function existingMachineArn(state: StatesEndpointState, input: Input): string {
   const arn = stateMachineArnOf(requiredString(input, 'resourceArn', MAX_ARN));
-  if (!state.executions.machine(arn)) {
+  if (!state.executions.exists(arn)) {
     throw invalid('ResourceNotFound', `Resource not found: '${arn}'`);
   }
   return arn;

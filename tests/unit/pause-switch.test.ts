@@ -14,7 +14,11 @@ import {
 import { ListTagsForResourceCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PauseSwitchUnreadableError, StagePausedError } from '../../handlers/aws/pause-gate';
+import {
+  createPauseGate,
+  PauseSwitchUnreadableError,
+  StagePausedError,
+} from '../../handlers/aws/pause-gate';
 import { handler as engineStart } from '../../handlers/engine/start';
 import { handler as work } from '../../handlers/engine/work';
 import { pauseFromTags, pauseTags, tagValue } from '../../handlers/formats/stage-pause';
@@ -224,5 +228,40 @@ describe('Pause tags (handlers/formats/stage-pause.ts)', () => {
       expect(tag.value).toMatch(/^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u);
     }
     expect(tagValue('INC-1234, "a" (b)')).toBe('INC-1234   a   b ');
+  });
+});
+
+describe('Pause gate: which state machine it reads', () => {
+  const sfn = mockClient(SFNClient);
+  beforeEach(() => {
+    sfn.reset();
+    sfn.on(ListTagsForResourceCommand).resolves({ tags: [] });
+  });
+  const gate = (stateMachineArn?: string) =>
+    createPauseGate({
+      client: new SFNClient({ region: 'cn-north-1' }),
+      stateMachineArn,
+      service: 'xacct-ec2',
+      stage: 'prod',
+    });
+
+  it('without ENGINE_STATE_MACHINE_ARN: the engine beside the invoked function, its partition, region and account (a version qualifier ignored)', async () => {
+    // Act
+    await gate()('arn:aws-cn:lambda:cn-north-1:111111111111:function:xacct-ec2-prod-instances:7');
+
+    // Assess
+    expect(sfn.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input.resourceArn).toBe(
+      'arn:aws-cn:states:cn-north-1:111111111111:stateMachine:xacct-ec2-prod-engine',
+    );
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['[object Object]', 'arn:aws:lambda:eu-west-1:111111111111:function:f'],
+    [undefined, 'offline_invokedFunctionArn_for_instances'],
+  ])('refuses the run when neither names an engine (%s, %s)', async (explicit, functionArn) => {
+    // Act / Assess
+    await expect(gate(explicit)(functionArn)).rejects.toThrow(PauseSwitchUnreadableError);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });

@@ -177,6 +177,8 @@ export async function startLocalEndpoint(
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
       AWS_ENDPOINT_URL_SFN: aws.endpointEnv.AWS_ENDPOINT_URL_SFN,
       AWS_ENDPOINT_URL_SCHEDULER: aws.endpointEnv.AWS_ENDPOINT_URL_SCHEDULER,
+      // The pause switch's state machine: `sls invoke local` has no function ARN to find it by.
+      ...(aws.homeEngineArn ? { ENGINE_STATE_MACHINE_ARN: aws.homeEngineArn } : {}),
     }),
     stop: () => aws.stop(),
   };

@@ -21,7 +21,11 @@ const DEFAULT_BUS = `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::Accou
 const ALLOWED: Record<string, Record<string, unknown>> = {
   [ENGINE_LOGS_ONLY_ROLE_ID]: {},
   [ENGINE_SUMMARISE_ROLE_ID]: { 'events:PutEvents': { 'Fn::Sub': DEFAULT_BUS } },
-  [ENGINE_START_ROLE_ID]: { 'states:StartExecution': { Ref: ENGINE_STATE_MACHINE_ID } },
+  [ENGINE_START_ROLE_ID]: {
+    'states:StartExecution': { Ref: ENGINE_STATE_MACHINE_ID },
+    // The stage's pause switch, read before each start (handlers/aws/pause-gate.ts).
+    'states:ListTagsForResource': { Ref: ENGINE_STATE_MACHINE_ID },
+  },
 };
 
 function statementsOfRole(resource: { Properties?: unknown }): PolicyStatement[] {
