@@ -71,7 +71,7 @@ describe('SourceIdentity against the local endpoint', () => {
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').error?.message).toBeUndefined();
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
     const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);
-    expect(identities).toEqual(expect.arrayContaining(['ops@operator', 'direct']));
+    expect(identities).toEqual(expect.arrayContaining(['r.111111111111.3.ops.operator', 'direct']));
   });
 
   it('reuses one session per caller in a warm container', async () => {

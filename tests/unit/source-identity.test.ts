@@ -37,17 +37,45 @@ describe('sourceIdentityFor', () => {
         kind: 'http' as const,
         callerArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice',
       },
-      'operators@alice',
+      'r.111111111111.9.operators.alice',
     ],
     [
       { kind: 'http' as const, callerArn: 'arn:aws:iam::111111111111:user/ci/deployer' },
-      'user@deployer',
+      'u.111111111111.deployer',
     ],
   ])('maps %j to %s', (origin, expected) => {
     expect(sourceIdentityFor(origin)).toBe(expected);
   });
 
-  it('keeps an SSO caller readable and within 64 characters, hashing the rest', () => {
+  const http = (callerArn: string) => sourceIdentityFor({ kind: 'http', callerArn });
+
+  it.each([
+    [
+      'role ops, session x@yy / role ops@x, session yy',
+      'arn:aws:sts::111111111111:assumed-role/ops/x@yy',
+      'arn:aws:sts::111111111111:assumed-role/ops@x/yy',
+    ],
+    [
+      'role user, session alice / IAM user alice',
+      'arn:aws:sts::111111111111:assumed-role/user/alice',
+      'arn:aws:iam::111111111111:user/alice',
+    ],
+    [
+      'IAM user alice in two accounts',
+      'arn:aws:iam::111111111111:user/alice',
+      'arn:aws:iam::222222222222:user/alice',
+    ],
+    [
+      'the same role and session in two accounts',
+      'arn:aws:sts::111111111111:assumed-role/ops/alice',
+      'arn:aws:sts::222222222222:assumed-role/ops/alice',
+    ],
+  ])('keeps apart what the old form mixed up: %s', (_case, one, two) => {
+    // Act / Assess
+    expect(http(one)).not.toBe(http(two));
+  });
+
+  it('keeps an SSO caller readable and within 64 characters, hashing the whole', () => {
     // Prepare
     const callerArn =
       'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice.longname@example.com';
@@ -58,39 +86,35 @@ describe('sourceIdentityFor', () => {
     // Assess
     expect(identity).toHaveLength(64);
     expect(identity).toMatch(SOURCE_IDENTITY_PATTERN);
-    expect(identity.startsWith('AWSReservedSSO_AdministratorAccess_0123456789abcdef@ali-')).toBe(
-      true,
-    );
+    expect(identity).toMatch(/^h\.AWSReservedSSO_AdministratorAccess_0123456789\.[0-9a-f]{16}$/);
   });
 
   it.each([
     ['1 character', 'a'],
     ['2 characters', 'ab'],
-    ['55 characters', 'x'.repeat(55)],
-    ['56 characters', 'x'.repeat(56)],
     ['64 characters', 'y'.repeat(64)],
     ['65 characters', 'z'.repeat(65)],
     ['200 characters', 'w'.repeat(200)],
     ['characters STS refuses', 'role/with spaces:and~tilde'],
     ['nothing', ''],
-  ])('always gives a value STS accepts: %s', (_case, readable) => {
+  ])('always gives a value STS accepts: %s', (_case, exact) => {
     // Act
-    const identity = toSourceIdentity(readable);
+    const identity = toSourceIdentity(exact);
 
     // Assess
     expect(identity).toMatch(SOURCE_IDENTITY_PATTERN);
-    if (/^[\w+=,.@-]{2,55}$/.test(readable)) expect(identity).toBe(readable);
+    if (/^[\w+=,.@-]{2,64}$/.test(exact)) expect(identity).toBe(exact);
     else expect(identity).toHaveLength(64);
   });
 
-  it('keeps long values apart: same prefix, different hash', () => {
+  it('keeps long values apart: same readable prefix, different hash', () => {
     // Act
     const one = toSourceIdentity(`${'p'.repeat(60)}@one`);
     const two = toSourceIdentity(`${'p'.repeat(60)}@two`);
 
     // Assess
     expect(one).not.toBe(two);
-    expect(one.slice(0, 55)).toBe(two.slice(0, 55));
+    expect(one.slice(0, 47)).toBe(two.slice(0, 47));
   });
 });
 
