@@ -10,6 +10,7 @@ import { InstanceLimitError } from '../core/errors';
 import type { RunResult } from '../core/results';
 import { type RunDeps, runRequest } from '../core/run';
 import { type ChangeSurvey, surveyChanges } from '../core/survey';
+import { unconfiguredSchedule } from '../formats/origin';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import { publishRunRecord, publishRunSignals, type SignalScope } from '../signals/publish';
@@ -41,6 +42,12 @@ export const refuseWhenPaused = createPauseGate({
   service: environment.serviceName,
   stage: environment.stage,
 });
+
+/** Refuses a schedule's identity for a schedule the stage does not configure (before any AWS call). */
+export function requireConfiguredSchedule(origin: RunOrigin): void {
+  const problems = unconfiguredSchedule(origin, environment.config.schedules);
+  if (problems.length > 0) throw new InvalidRequestError(problems);
+}
 
 /** The invocation being served; Lambda runs one at a time per container. */
 let currentRequestId = 'init';
@@ -109,6 +116,7 @@ export async function execute(
   origin: RunOrigin = { kind: 'invoke' },
   options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
+  requireConfiguredSchedule(origin);
   await refuseWhenPaused(context.invokedFunctionArn);
   const startedAt = Date.now();
   const deps = runDeps(request, context, origin);
@@ -146,6 +154,7 @@ export async function survey(
   context: Context,
   origin: RunOrigin = { kind: 'invoke' },
 ): Promise<ChangeSurvey> {
+  requireConfiguredSchedule(origin);
   await refuseWhenPaused(context.invokedFunctionArn);
   return surveyChanges(request, runDeps(request, context, origin));
 }

@@ -257,11 +257,13 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
 export type RuntimeConfig = Omit<
   StageConfig,
   'schedules' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
->;
+> & {
+  /** The configured schedules: only their names may carry a schedule's identity. Absent: none. */
+  schedules?: StageConfig['schedules'];
+};
 
 export function toRuntimeConfig(config: StageConfig): RuntimeConfig {
   const {
-    schedules: _schedules,
     assumeScope: _assumeScope,
     organizationId: _organizationId,
     organizationalUnitPaths: _paths,

@@ -6,7 +6,12 @@
  * paused stage (npm run switch) starts nothing.
  */
 import type { Context } from 'aws-lambda';
-import { logger, refuseWhenPaused, validateRequest } from '../aws/runtime';
+import {
+  logger,
+  refuseWhenPaused,
+  requireConfiguredSchedule,
+  validateRequest,
+} from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
 import { stepFunctionsStarter } from './sfn-executions';
@@ -23,6 +28,7 @@ export interface StartInput {
 
 export const handler = async (event: StartInput, context?: Context): Promise<StartOutcome> => {
   validateRequest(event?.request);
+  requireConfiguredSchedule({ kind: 'schedule', schedule: String(event?.schedule) });
   // A paused stage starts no run: the scheduled invocation fails with who paused and why.
   await refuseWhenPaused(context?.invokedFunctionArn);
   const outcome = await startScheduledRun(starter, stateMachineArn, event);

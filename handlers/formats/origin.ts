@@ -69,3 +69,23 @@ export function parseRunOrigin(
       return wrong('.kind', 'must be "schedule", "http" or "invoke"');
   }
 }
+
+/**
+ * A schedule's identity (SourceIdentity `schedule.<name>`, the heartbeat, the events) only for a
+ * schedule this stage configures: anyone who may invoke the function or start the engine could
+ * otherwise write any name into the event (handlers/aws/CALLERS.md).
+ */
+export function unconfiguredSchedule(
+  origin: RunOrigin,
+  schedules: ReadonlyArray<{ name: string }> = [],
+): Problem[] {
+  if (origin.kind !== 'schedule') return [];
+  if (schedules.some((schedule) => schedule.name === origin.schedule)) return [];
+  const names = schedules.map((schedule) => schedule.name);
+  return [
+    {
+      field: 'schedule.name',
+      message: `"${origin.schedule}" is not a schedule of this stage (${names.length > 0 ? `configured: ${names.join(', ')}` : 'it configures none'}); only a configured schedule may run as one: invoke with the bare request to run it as a direct invoke`,
+    },
+  ];
+}

@@ -25,6 +25,16 @@ export const TEST_CONFIG: RuntimeConfig = {
   ],
   sourceIdentity: true,
   maxInstancesPerRequest: 500,
+  // The one schedule whose identity the unit tests' scheduled runs may carry.
+  schedules: [
+    {
+      name: 'weekday-evening-stop',
+      expression: 'cron(0 19 ? * MON-FRI *)',
+      timezone: 'Europe/Berlin',
+      enabled: true,
+      request: { action: 'stop' },
+    },
+  ],
 };
 
 export const CONTROL_TAG = { key: TEST_CONFIG.controlTagKey, value: TEST_CONFIG.controlTagValue };

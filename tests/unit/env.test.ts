@@ -55,7 +55,7 @@ describe('Function: readEnvironment', () => {
     });
   });
 
-  it('drops schedules and applies defaults', () => {
+  it('keeps the schedules (only their names may run as a schedule) and applies defaults', () => {
     // Prepare
     const env = {
       ...VALID,
@@ -66,7 +66,7 @@ describe('Function: readEnvironment', () => {
     const read = readEnvironment(env);
 
     // Assess
-    expect(read.config).not.toHaveProperty('schedules');
+    expect(read.config.schedules).toEqual([]);
     expect(read.maxAttempts).toBe(DEFAULT_MAX_ATTEMPTS);
     expect(read.waiter.maxDelaySeconds).toBeGreaterThanOrEqual(read.waiter.minDelaySeconds);
   });

@@ -130,7 +130,7 @@ describe('Stage pause switch (warm container: one module instance, paused betwee
     // Prepare
     stage.pause();
     const scheduled = {
-      schedule: { name: 'nightly-stop', scheduledTime: '2026-12-01T18:00:00Z' },
+      schedule: { name: 'weekday-evening-stop', scheduledTime: '2026-12-01T18:00:00Z' },
       request: { action: 'stop', targets: TARGETS },
     };
 
@@ -145,7 +145,7 @@ describe('Stage pause switch (warm container: one module instance, paused betwee
   it('a schedule firing the engine starter starts no execution while paused, and one after resume', async () => {
     // Prepare
     const delivery = {
-      schedule: 'nightly-stop',
+      schedule: 'weekday-evening-stop',
       scheduledTime: '2026-12-01T18:00:00Z',
       request: { action: 'stop', targets: TARGETS },
     };
