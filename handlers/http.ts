@@ -30,12 +30,15 @@ import { describeHttpRun, startHttpRun } from './engine/http-runs';
 import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
 import { runAction, runView } from './engine/run-view';
 import { stepFunctionsRuns } from './engine/sfn-executions';
+import { partitionOf } from './formats/partition';
 import type { Problem } from './formats/problems';
 import { countInternalError } from './signals/internal-errors';
 
 const engine = readStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
 if (!engine.ok) logger.error('the engine cannot be reached', { error: engine.error.message });
 const runs = stepFunctionsRuns(stepFunctions);
+/** Callers are read in the stack's own partition only (an unknown region: none is accepted). */
+const partition = partitionOf(environment.homeRegion) ?? `unknown (${environment.homeRegion})`;
 /** Read on every POST: a paused stage answers 409 with who paused, when and why. */
 const refuseWhenPaused = createPauseGate({
   client: stepFunctions,
@@ -116,7 +119,7 @@ async function startRun(
   context: Context,
 ): Promise<APIGatewayProxyResultV2> {
   const { action, bodyText } = call;
-  const gate = authorizeCaller(event, environment.config.callers);
+  const gate = authorizeCaller(event, environment.config.callers, partition);
   if (!gate.ok) {
     logger.warn('caller refused', { reason: gate.reason });
     return gate.response;
@@ -158,7 +161,7 @@ async function readRun(
   call: HttpCall,
   context: Context,
 ): Promise<APIGatewayProxyResultV2> {
-  const gate = identifyCaller(event, environment.config.callers);
+  const gate = identifyCaller(event, environment.config.callers, 'status', partition);
   if (!gate.ok) {
     logger.warn('caller refused', { reason: gate.reason });
     return gate.response;

@@ -72,11 +72,12 @@ export function identifyCaller(
   event: APIGatewayProxyEventV2WithIAMAuthorizer,
   rules: readonly CallerRule[],
   action: Action = 'status',
+  partition?: string,
 ): CallerCheck {
-  const caller = readCaller(event.requestContext?.authorizer?.iam);
+  const caller = readCaller(event.requestContext?.authorizer?.iam, partition);
   if (!caller) {
     return refuse(
-      'forbidden: the request carries no IAM caller this function accepts (an assumed role or an IAM user)',
+      'forbidden: the request carries no IAM caller this function accepts (an assumed role or an IAM user of this partition)',
       'the route must use AWS_IAM authorization (serverless.yml functions.http.events[].httpApi.authorizer.type: aws_iam), and root or federated-user callers are never accepted: call with a role',
     );
   }
@@ -84,14 +85,18 @@ export function identifyCaller(
   return { ok: true, caller };
 }
 
-/** POST /instances/{action}: the caller must be allowed the action in the path. */
+/**
+ * POST /instances/{action}: the caller must be allowed the action in the path. `partition`: the
+ * stack's own; a caller ARN of another partition is no caller (handlers/formats/partition.ts).
+ */
 export function authorizeCaller(
   event: APIGatewayProxyEventV2WithIAMAuthorizer,
   rules: readonly CallerRule[],
+  partition?: string,
 ): CallerCheck {
   const requested = event.pathParameters?.action;
   const action: Action = isAction(requested) ? requested : 'status';
-  const identified = identifyCaller(event, rules, action);
+  const identified = identifyCaller(event, rules, action, partition);
   if (!identified.ok) return identified;
   const { caller } = identified;
   const decision = decideCaller(caller, action, rules);

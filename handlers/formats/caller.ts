@@ -5,6 +5,8 @@
  * (source-identity.ts) read. Anything else is `undefined`: refused, never guessed.
  */
 
+import { PARTITION_NAMES } from './partition';
+
 export type CallerIdentity =
   | {
       kind: 'assumed-role';
@@ -27,19 +29,29 @@ export interface IamAuthorizerContext {
   accountId?: string | null;
 }
 
-const ARN = /^arn:aws[a-z-]*:(sts|iam)::(\d{12}):(.+)$/;
+const ARN = /^arn:([a-z-]+):(sts|iam)::(\d{12}):(.+)$/;
 const NAME = /^[\w+=,.@-]{1,64}$/;
 const SESSION = /^[\w+=,.@-]{2,64}$/;
 const ROLE_ID = /^AROA[A-Z0-9]{12,}$/;
 
+/**
+ * `partition`: the stack's own (partitionOf its region); an ARN of another partition is no
+ * caller. Without it, any real partition (PARTITION_NAMES) is read.
+ */
 export function readCaller(
   iam: IamAuthorizerContext | null | undefined,
+  partition?: string,
 ): CallerIdentity | undefined {
   const arn = iam?.userArn;
   if (typeof arn !== 'string') return undefined;
   const match = ARN.exec(arn);
   if (!match) return undefined;
-  const [, service, accountId = '', resource = ''] = match;
+  const [, arnPartition = '', service, accountId = '', resource = ''] = match;
+  if (
+    partition === undefined ? !PARTITION_NAMES.includes(arnPartition) : arnPartition !== partition
+  ) {
+    return undefined;
+  }
   if (service === 'iam' && resource === 'root') return { kind: 'root', accountId, arn };
   const parts = resource.split('/');
   const [type] = parts;

@@ -4,6 +4,7 @@
  * carries it in its execution input (`origin`), so its workers attribute the run the same way
  * as the single-invocation path.
  */
+import { PARTITION_NAMES } from './partition';
 import type { Problem } from './problems';
 
 export type RunOrigin =
@@ -13,7 +14,9 @@ export type RunOrigin =
 
 /** The schedule names stage-config allows: bounded, so the heartbeat dimension stays bounded. */
 export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,48}$/;
-const CALLER_ARN = /^arn:aws[a-z-]*:(sts|iam)::\d{12}:[\w+=,.@/-]{1,512}$/;
+const CALLER_ARN = new RegExp(
+  `^arn:(${PARTITION_NAMES.join('|')}):(sts|iam)::\\d{12}:[\\w+=,.@/-]{1,512}$`,
+);
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -157,6 +157,10 @@ describe('Stage switch over the local endpoint', () => {
     expect(workCalls).toBeLessThanOrEqual(MAX_CONCURRENCY);
     expect(summaries).toBe(0);
     expect(renderSwitchReport(report)).toContain(`  ${SCHEDULE}: disabled`);
+    // The gate every run reads, written with the operator's policy over the wire.
+    const tags = Object.fromEntries(aws.executions.tagsOf(ENGINE));
+    expect(tags['xacct-ec2:paused-by']).toBe(OPERATOR_SESSION);
+    expect(tags['xacct-ec2:paused-reason']).toBe('drill');
   }, 30_000);
 
   it('pauses a second time without sending any UpdateSchedule, and says so', async () => {
@@ -178,7 +182,7 @@ describe('Stage switch over the local endpoint', () => {
     sfnMock.restore();
   });
 
-  it('resumes: the schedule is ENABLED again, fields unchanged, and no Step Functions call is made', async () => {
+  it('resumes: the schedule is ENABLED again, fields unchanged, the pause tags removed and no run restarted', async () => {
     // Prepare
     const before = await current();
     const sfnMock = mockClient(sfn);
@@ -191,7 +195,9 @@ describe('Stage switch over the local endpoint', () => {
     expect(exitCodeOf(report)).toBe(0);
     expect(after.State).toBe('ENABLED');
     expect(writable(after)).toEqual(writable(before));
-    expect(sfnMock.calls()).toHaveLength(0);
+    expect(sfnMock.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'UntagResourceCommand',
+    ]);
     sfnMock.restore();
   });
 
