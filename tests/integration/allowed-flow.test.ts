@@ -159,5 +159,6 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
       request: { action: 'status' },
       summary: { targets: 1, targetsFailed: 0 },
     });
-  });
+    // A fresh engine container loads its modules (the SFN client for the pause switch among them).
+  }, 20_000);
 });

@@ -72,7 +72,8 @@ describe('SourceIdentity against the local endpoint', () => {
     expect(targetOf(direct, ACCOUNT_222, 'eu-west-1').status).toBe('ok');
     const identities = sessionsOf(harness, ACCOUNT_222).map((s) => s.sourceIdentity);
     expect(identities).toEqual(expect.arrayContaining(['r.111111111111.3.ops.operator', 'direct']));
-  });
+    // The first run of the file loads a fresh engine container and its clients.
+  }, 20_000);
 
   it('reuses one session per caller in a warm container', async () => {
     // Prepare
