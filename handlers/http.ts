@@ -16,7 +16,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import { authorizeCaller, authorizeRead, identifyCaller } from './aws/authorize-caller';
+import { authorizeCaller, identifyCaller, mayReadRun } from './aws/authorize-caller';
 import { logger } from './aws/logger';
 import { metrics } from './aws/metrics';
 import { createPauseGate, StagePausedError } from './aws/pause-gate';
@@ -28,7 +28,7 @@ import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
 import { describeHttpRun, startHttpRun } from './engine/http-runs';
 import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
-import { runAction, runView } from './engine/run-view';
+import { runOrigin, runView } from './engine/run-view';
 import { stepFunctionsRuns } from './engine/sfn-executions';
 import { partitionOf } from './formats/partition';
 import type { Problem } from './formats/problems';
@@ -175,18 +175,18 @@ async function readRun(
   } catch (err) {
     return internalError(err, context);
   }
-  if (!description) {
+  // Not there and not yours answer alike, so the answer never tells which runs exist.
+  const readable =
+    description !== undefined &&
+    mayReadRun(gate.caller, runOrigin(description), environment.config.callers);
+  if (!description || !readable) {
+    if (description) logger.warn('caller may not read this run', { runId: id.runId });
     return refused(404, [
       {
         field: 'id',
-        message: `the engine of this stage has no run ${id.runId}; use the runId POST /instances/{action} answered (runs are kept 90 days after they end)`,
+        message: `no run ${id.runId} of this stage that you may read: a caller reads the runs it started (use the runId POST /instances/{action} answered; runs are kept 90 days after they end), and any run only with readAllRuns: true in its rule of params.callers`,
       },
     ]);
-  }
-  const allowed = authorizeRead(gate.caller, runAction(description), environment.config.callers);
-  if (!allowed.ok) {
-    logger.warn('caller refused', { reason: allowed.reason, runId: id.runId });
-    return allowed.response;
   }
   return json(200, runView(id.runId, description));
 }

@@ -5,8 +5,8 @@
  *
  * POST /instances/{action} is decided on the path's action (`authorizeCaller`). GET /runs/{id}
  * is decided in two steps: the caller must be named by some rule before the run is read
- * (`identifyCaller`), and may then read it only when a rule allows the caller the run's action
- * (`authorizeRead`; a run whose input names no action: only a caller allowed every action).
+ * (`identifyCaller`), and may then read it only when it started it, or a rule naming it says
+ * `readAllRuns: true` (`mayReadRun`).
  */
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../config/caller-rules';
 import { ACTIONS, type Action } from '../contract/request';
 import { type CallerIdentity, readCaller } from '../formats/caller';
+import type { RunOrigin } from '../formats/origin';
 
 export type CallerCheck =
   | { ok: true; caller: CallerIdentity }
@@ -107,19 +108,15 @@ export function authorizeCaller(
 }
 
 /**
- * GET /runs/{id}: a caller may read a run when a rule allows it the run's action; a run whose
- * input names no action only to a caller allowed every action.
+ * GET /runs/{id}: a caller reads the runs it started over HTTP (the run's origin names its exact
+ * ARN), and any run of the stage only when a rule naming it says `readAllRuns: true`. The caller
+ * is refused the same way whether the run is not there or not theirs (http.ts).
  */
-export function authorizeRead(
+export function mayReadRun(
   caller: CallerIdentity,
-  runAction: Action | undefined,
+  origin: RunOrigin | undefined,
   rules: readonly CallerRule[],
-): CallerCheck {
-  for (const action of runAction ? [runAction] : ACTIONS) {
-    const decision = decideCaller(caller, action, rules);
-    if (decision.allowed) continue;
-    if (decision.reason === 'unmatched-caller') return unnamed(caller, action);
-    return actionRefused(caller, action, decision.rules, rules, `read a "${action}" run`);
-  }
-  return { ok: true, caller };
+): boolean {
+  if (origin?.kind === 'http' && origin.callerArn === caller.arn) return true;
+  return rules.some((rule) => rule.readAllRuns === true && ruleMatchesCaller(rule, caller));
 }

@@ -37,6 +37,8 @@ export const callerRuleSchema = z.strictObject({
   actions: z
     .array(z.enum(ACTIONS, { error: 'must be "start", "stop" or "status"' }))
     .check(z.minLength(1, 'list at least one action: "start", "stop" or "status"')),
+  /** GET /runs/{id} of any run of the stage (scheduled ones, other callers'); else only its own. */
+  readAllRuns: z.optional(z.boolean({ error: 'must be true or false' })),
 });
 
 export type CallerRule = z.infer<typeof callerRuleSchema>;

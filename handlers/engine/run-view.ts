@@ -4,7 +4,6 @@
  * ended it). Only these fields are copied: no ARN other than the caller's own origin, no stack
  * trace, and free text is redacted and shortened.
  */
-import { ACTIONS, type Action } from '../contract/request';
 import { redact } from '../core/redact';
 import { parseRunOrigin, type RunOrigin } from '../formats/origin';
 import type { ExecutionDescription, ExecutionStatus } from './engine-runs';
@@ -47,10 +46,12 @@ function requestOf(description: ExecutionDescription): Record<string, unknown> {
   return isRecord(request) ? request : {};
 }
 
-/** The action the run was started for, or undefined when its input names none of the actions. */
-export function runAction(description: ExecutionDescription): Action | undefined {
-  const action = requestOf(description).action;
-  return (ACTIONS as readonly unknown[]).includes(action) ? (action as Action) : undefined;
+/** Who started the run, from its execution input; undefined when the input names no valid origin. */
+export function runOrigin(description: ExecutionDescription): RunOrigin | undefined {
+  const input = parsed(description.input);
+  if (input.origin === undefined) return undefined;
+  const origin = parseRunOrigin(input.origin);
+  return origin.ok ? origin.origin : undefined;
 }
 
 const ARN_TEXT = /\barn:aws[a-z-]*:[\w:/+=,.@$*-]+/g;

@@ -22,6 +22,8 @@ export const TEST_CONFIG: RuntimeConfig = {
     { account: '111111111111', principal: 'role/operators', actions: ['start', 'stop', 'status'] },
     { account: '111111111111', principal: 'sso/ReadOnly', actions: ['status'] },
     { account: '111111111111', principal: 'user/alice', actions: ['start', 'stop', 'status'] },
+    // Reads every run of the stage (GET /runs/{id}), scheduled ones and other callers'.
+    { account: '111111111111', principal: 'role/auditors', actions: ['status'], readAllRuns: true },
   ],
   sourceIdentity: true,
   maxInstancesPerRequest: 500,

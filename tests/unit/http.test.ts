@@ -408,7 +408,10 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     // Assess
     expect(status).toBe(404);
     expect(body.problems).toEqual([
-      { field: 'id', message: expect.stringContaining('has no run http-20260105T190000Z-nope') },
+      {
+        field: 'id',
+        message: expect.stringContaining('no run http-20260105T190000Z-nope of this stage'),
+      },
     ]);
   });
 
@@ -429,25 +432,27 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
-  it("lets a caller read a run only when a rule allows it the run's action", async () => {
-    // Prepare: a read-only caller (status only)
+  it("answers another caller's run exactly as a run that is not there: 404, the same body, nothing of the run", async () => {
+    // Prepare: CALLER started the run; a read-only caller asks for it, and for one that does not exist
     sfnMock
-      .on(DescribeExecutionCommand)
-      .resolvesOnce({ status: 'RUNNING', startDate: started, input: input('stop') })
-      .resolvesOnce({ status: 'RUNNING', startDate: started, input: input('status') });
+      .on(DescribeExecutionCommand, { executionArn: `${EXECUTIONS}:${RUN_ID}` })
+      .resolves({ status: 'RUNNING', startDate: started, input: input('status') })
+      .on(DescribeExecutionCommand, { executionArn: `${EXECUTIONS}:http-20260105T190000Z-none` })
+      .rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
 
     // Act
-    const stopRun = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
-    const statusRun = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
+    const notYours = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
+    const notThere = await call(calledAs(aRunReadEvent('http-20260105T190000Z-none'), READ_ONLY));
+    const yours = await call(aRunReadEvent(RUN_ID));
 
     // Assess
-    expect(stopRun.status).toBe(403);
-    expect(stopRun.body.message).toMatch(/may not read a "stop" run/);
-    expect(stopRun.body.problems[0].message).toMatch(
-      /add "stop" to the actions of params.callers\[1\]/,
-    );
-    expect(stopRun.body.request).toBeUndefined();
-    expect(statusRun.status).toBe(200);
+    expect([notYours.status, notThere.status, yours.status]).toEqual([404, 404, 200]);
+    const withoutId = (body: { problems: Array<{ message: string }> }) =>
+      JSON.stringify(body)
+        .replaceAll(RUN_ID, '<id>')
+        .replaceAll('http-20260105T190000Z-none', '<id>');
+    expect(withoutId(notYours.body)).toBe(withoutId(notThere.body));
+    expect(JSON.stringify(notYours.body)).not.toContain(CALLER);
   });
 
   it('refuses a caller no rule names before reading the run', async () => {
@@ -466,19 +471,42 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
-  it('reads a run whose input names no action only to a caller allowed every action', async () => {
+  it('reads any run (a scheduled one, another caller’s) only to a caller whose rule says readAllRuns', async () => {
+    // Prepare: a scheduled run, started by no HTTP caller
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      startDate: started,
+      input: JSON.stringify({
+        request: { action: 'stop' },
+        origin: { kind: 'schedule', schedule: 'weekday-evening-stop' },
+      }),
+    });
+
+    // Act
+    const starterOfOthers = await call(aRunReadEvent(RUN_ID));
+    const auditor = await call(
+      calledAs(aRunReadEvent(RUN_ID), 'arn:aws:sts::111111111111:assumed-role/auditors/carol'),
+    );
+
+    // Assess
+    expect(starterOfOthers.status).toBe(404);
+    expect(auditor.status).toBe(200);
+    expect(auditor.body.origin).toEqual({ kind: 'schedule', schedule: 'weekday-evening-stop' });
+  });
+
+  it('a session of the same role is another caller: it does not read the run', async () => {
     // Prepare
     sfnMock
       .on(DescribeExecutionCommand)
-      .resolves({ status: 'RUNNING', startDate: started, input: '{"request":{}}' });
+      .resolves({ status: 'RUNNING', startDate: started, input: input('stop') });
 
     // Act
-    const readOnly = await call(calledAs(aRunReadEvent(RUN_ID), READ_ONLY));
-    const operator = await call(aRunReadEvent(RUN_ID));
+    const sameRoleOtherSession = await call(
+      calledAs(aRunReadEvent(RUN_ID), 'arn:aws:sts::111111111111:assumed-role/operators/mallory'),
+    );
 
     // Assess
-    expect(readOnly.status).toBe(403);
-    expect(operator.status).toBe(200);
+    expect(sameRoleOtherSession.status).toBe(404);
   });
 });
 
