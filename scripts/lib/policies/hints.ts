@@ -104,7 +104,7 @@ export const HINTS = {
   },
   scpBlocksOtherTags: {
     symptom: 'An SCP statement blocks tags other than the control tag',
-    fix: 'The SCP file and statement named in the fix: its aws:TagKeys condition must name the control tag key (params controlTagKey) only, with ForAnyValue:StringEquals',
+    fix: 'The SCP file and statement named in the fix: its aws:TagKeys condition must name the control tag key (params controlTagKey) only, with ForAnyValue:StringEqualsIgnoreCase (IAM matches tag keys in conditions in any case)',
   },
   scpBreaksTheProduct: {
     symptom:
