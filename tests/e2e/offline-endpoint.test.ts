@@ -149,6 +149,24 @@ describe('sls offline against the local endpoint', () => {
     expect(endpoint.aws.calls.count({})).toBe(0);
   });
 
+  it('refuses a cross-site preflight asking for the authorizer-override header: no CORS grant', async () => {
+    // Act: what a browser on another site sends before a POST carrying the override header
+    const response = await fetch(`${offline.url}/instances/stop`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://attacker.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'sls-offline-authorizer-override,content-type',
+      },
+    });
+
+    // Assess: without access-control-allow-origin the browser never sends the POST
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-headers') ?? '').not.toMatch(
+      /sls-offline-authorizer-override/i,
+    );
+  });
+
   it('stops cleanly, leaving no process behind', async () => {
     // Prepare
     const pid = offline.server.pid ?? 0;
