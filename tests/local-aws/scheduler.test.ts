@@ -287,6 +287,12 @@ describe('Local EventBridge Scheduler', () => {
       'Member must have value less than or equal to 185',
     ],
     [{ Description: 'x'.repeat(513) }, 'Member must have length between 0 and 512'],
+    [
+      { ScheduleExpression: 'cron(oops) and rate(1 minute)' },
+      "Invalid Schedule Expression cron(oops) and rate(1 minute) has 4 fields; AWS's cron has six",
+    ],
+    [{ ScheduleExpression: 'rate(1 minutes)' }, 'write rate(1 minute)'],
+    [{ ScheduleExpressionTimezone: 'Mars/Olympus' }, 'Invalid Timezone Mars/Olympus.'],
   ])('refuses UpdateSchedule with %j', async (patch, message) => {
     // Act
     const answer = await raw('PUT', '/schedules/xacct-ec2-local-a-evening-stop', {
