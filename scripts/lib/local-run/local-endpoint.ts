@@ -23,7 +23,13 @@ import {
   type WorldSettings,
 } from '../../local-aws';
 import type { OrganizationSeed } from '../../local-aws/organizations-model';
-import type { AssumeRoleCheck, Authorizer, Ec2Check, OrganizationsCheck } from '../authorization';
+import type {
+  AssumeRoleCheck,
+  Authorizer,
+  Ec2Check,
+  OrganizationsCheck,
+  ServiceAssumeRoleCheck,
+} from '../authorization';
 import {
   createPolicyAuthorizer,
   type LoadedWorld,
@@ -125,7 +131,8 @@ export async function startLocalEndpoint(
   // Until `ready` settles nothing is unhandled; a caller that never awaits it still sees each
   // authorization fail.
   ready.catch(() => undefined);
-  const authorizer: Authorizer & Pick<PolicyAuthorizer, 'authorizeRequest'> = {
+  const authorizer: Authorizer &
+    Pick<PolicyAuthorizer, 'authorizeRequest' | 'authorizeServiceAssumeRole'> = {
     authorizeAssumeRole: async (check: AssumeRoleCheck) =>
       (await ready).authorizer.authorizeAssumeRole(check),
     authorizeEc2: async (check: Ec2Check) => (await ready).authorizer.authorizeEc2(check),
@@ -133,6 +140,8 @@ export async function startLocalEndpoint(
       (await ready).authorizer.authorizeOrganizations(check),
     authorizeRequest: async (check: RequestCheck) =>
       (await ready).authorizer.authorizeRequest(check),
+    authorizeServiceAssumeRole: async (check: ServiceAssumeRoleCheck) =>
+      (await ready).authorizer.authorizeServiceAssumeRole(check),
   };
 
   const aws = await startLocalAws({
