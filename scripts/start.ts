@@ -7,7 +7,10 @@
  *   3. runs the real `sls invoke local -f instances --stage local` for status, a dry run, stop
  *      (hibernating where configured) and start, each waiting for the final states, with the home
  *      session's credentials and the endpoint URLs set in that child process only;
- *   4. prints a table per account, region and instance.
+ *   4. prints a table per account, region and instance;
+ *   5. runs the nightly stop through the Step Functions engine, then moves the world clock to the
+ *      stage's next scheduled time: the local Scheduler assumes the schedule's role and invokes
+ *      its target, whose run reports its summary.
  *
  * Exit 0 when the flow ran as the seed world designs it (the refused targets and the KMS
  * fall-back are part of it), 1 when something else happened, 2 when the flow could not run.
@@ -41,6 +44,7 @@ import {
 } from './lib/local-run';
 import { signalsReport } from './lib/local-run/signals-report';
 import { UsageError } from './lib/usage-error';
+import { credentialsOf } from './local-aws/sessions';
 
 /** The engine's Wait state here: the endpoint's instances settle in about a second. */
 const ENGINE_WAIT_MS = 1_000;
@@ -242,6 +246,85 @@ function callSummary(endpoint: LocalEndpoint): string[] {
   });
 }
 
+/**
+ * Moves the world clock to the stage's next scheduled time and lets the local Scheduler fire:
+ * it assumes the schedule's role as scheduler.amazonaws.com (the packaged trust decides), invokes
+ * the target asynchronously (here: the real `sls invoke local` of that function, with fresh
+ * credentials, as Lambda hands each invocation), and the run reports its summary.
+ */
+async function fireNextSchedule(
+  endpoint: LocalEndpoint,
+  stage: string,
+  env: Env,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { aws } = endpoint;
+  console.log(`\n${paint('then: the schedule fires (EventBridge Scheduler, local)', 'bold')}`);
+  const next = aws.firing.nextFiring();
+  if (!next) {
+    console.log(paint('  The stage has no enabled schedule.', 'dim'));
+    return true;
+  }
+  const { packaged } = (await endpoint.ready).packaging;
+  const runs = new Map<string, Promise<InvokeLocalRun>>();
+  for (const { schedule } of aws.schedules.all()) {
+    const arn = String(schedule.Target.Arn);
+    // `<service>-<stage>-<key>`: the function of serverless.yml the schedule targets.
+    const functionName = arn.split(':function:')[1]?.replace(`${packaged.service}-${stage}-`, '');
+    aws.functions.register(arn, async (event) => {
+      const fresh = credentialsOf(aws.world.createHomeSession());
+      const running = invokeLocal({
+        stage,
+        event: event as Record<string, unknown>,
+        ...(functionName ? { functionName } : {}),
+        env: {
+          ...env,
+          AWS_ACCESS_KEY_ID: fresh.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: fresh.secretAccessKey,
+          AWS_SESSION_TOKEN: fresh.sessionToken,
+        },
+        signal,
+      });
+      runs.set(arn, running);
+      return running;
+    });
+  }
+  const [firing] = await aws.advanceClock(Math.max(0, next.at.getTime() - aws.clock.now()));
+  if (!firing) return true;
+  const schedule = aws.schedules.all().find((s) => s.schedule.Arn === firing.scheduleArn);
+  const zone = schedule?.schedule.ScheduleExpressionTimezone ?? 'UTC';
+  const local = new Date(firing.scheduledTime).toLocaleString('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const lines = [
+    `clock      moved to ${firing.scheduledTime} (${local} ${zone}): ${firing.scheduleName} is due (${schedule?.schedule.ScheduleExpression ?? ''})`,
+    `role       ${firing.roleSessionArn ? `assumed as scheduler.amazonaws.com with aws:SourceArn = the group's ARN: ${firing.roleSessionArn}` : `not assumed: ${firing.attempts.at(-1)?.detail ?? ''}`}`,
+    `delivered  ${firing.outcome === 'delivered' ? `${firing.targetArn}, asynchronously (attempt ${firing.attempts.length})` : `no: ${firing.outcome}${firing.lostBecause ? ` (${firing.lostBecause})` : ''}`}`,
+  ];
+  for (const line of lines) for (const part of wrap(line, width - 2)) console.log(`  ${part}`);
+  if (firing.outcome !== 'delivered') return false;
+  await firing.invocation?.done;
+  const run = await runs.get(firing.targetArn);
+  if (!run?.result) {
+    console.error(
+      `\n${paint('The scheduled run broke:', 'red', 'bold')} ${run ? brokenInvocation(run) : 'no run'}`,
+    );
+    return false;
+  }
+  const summary = aws.events
+    .list()
+    .filter((e) => e.detailType === 'Run Summary')
+    .find((e) => (e.detail as { runId?: string }).runId === run.result?.requestId);
+  console.log(`  run        ${summaryLine(run.result, { color })}`);
+  console.log(
+    `  summary    ${summary ? `Run Summary event on ${summary.eventBusArn}, origin ${JSON.stringify((summary.detail as { origin?: unknown }).origin)}` : 'no Run Summary event'}`,
+  );
+  return true;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const options = parseOptions();
@@ -363,6 +446,10 @@ async function main(): Promise<number> {
       console.error(`\n${paint('The engine run broke:', 'red', 'bold')} exit ${engineRun.code}`);
       return 2;
     }
+
+    // The schedule itself: the local Scheduler fires it through its role into its target.
+    const fired = await fireNextSchedule(endpoint, stage, childEnv, abort.signal);
+    if (!fired) return 2;
 
     console.log(`\n${paint('Calls the endpoint answered', 'bold')}`);
     for (const line of callSummary(endpoint)) console.log(line);

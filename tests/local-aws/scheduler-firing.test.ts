@@ -3,6 +3,15 @@
  * stand-in here (allow all); tests/integration/scheduled-runs.test.ts fires through the packaged
  * policies.
  */
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  ValidationException,
+} from '@aws-sdk/client-scheduler';
 import type { Authorizer } from '../../scripts/lib/authorization';
 import {
   type LocalAws,
@@ -183,5 +192,51 @@ describe('Local Scheduler firing', () => {
     expect(body.fired).toEqual([
       expect.objectContaining({ scheduledTime: '2026-03-27T01:30:00Z', outcome: 'delivered' }),
     ]);
+  });
+
+  it('creates a one-off schedule over the wire, refuses it twice or malformed, and deletes it', async () => {
+    // Prepare
+    await start([schedule('nightly')], '2026-03-27T00:00:00Z');
+    const client = new SchedulerClient({
+      region: REGION,
+      endpoint: aws.url,
+      credentials: aws.homeCredentials,
+    });
+    const request = {
+      Name: 'xacct-ec2-local-smoke',
+      GroupName: 'xacct-ec2-local',
+      ScheduleExpression: 'at(2026-03-27T00:05:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' as const },
+      ActionAfterCompletion: 'DELETE' as const,
+      Target: { Arn: FUNCTION, RoleArn: ROLE, Input: '{"request":{"action":"status"}}' },
+    };
+
+    // Act
+    const created = await client.send(new CreateScheduleCommand(request));
+    const twice = client.send(new CreateScheduleCommand(request));
+    const malformed = client.send(
+      new CreateScheduleCommand({ ...request, Name: 'x', ScheduleExpression: 'rate(1 minutes)' }),
+    );
+    const noGroup = client.send(new CreateScheduleCommand({ ...request, GroupName: 'nope' }));
+    const fetched = await client.send(
+      new GetScheduleCommand({ Name: request.Name, GroupName: request.GroupName }),
+    );
+    await client.send(
+      new DeleteScheduleCommand({ Name: request.Name, GroupName: request.GroupName }),
+    );
+    const gone = client.send(
+      new DeleteScheduleCommand({ Name: request.Name, GroupName: request.GroupName }),
+    );
+
+    // Assess
+    expect(created.ScheduleArn).toBe(
+      `arn:aws:scheduler:${REGION}:${HOME}:schedule/xacct-ec2-local/xacct-ec2-local-smoke`,
+    );
+    await expect(twice).rejects.toBeInstanceOf(ConflictException);
+    await expect(malformed).rejects.toBeInstanceOf(ValidationException);
+    await expect(noGroup).rejects.toBeInstanceOf(ResourceNotFoundException);
+    expect(fetched).toMatchObject({ State: 'ENABLED', ActionAfterCompletion: 'DELETE' });
+    await expect(gone).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });
