@@ -103,6 +103,10 @@ export interface HarnessOptions {
   principals?: WorldPrincipal[];
   /** Milliseconds each engine Wait state takes (default 100: the test transitions are 150 ms). */
   engineWaitMs?: number;
+  /** A packaged stage to run instead of the `local` stage from serverless.yml. */
+  packaged?: PackagedStage;
+  /** The local Scheduler looks for due schedules this often as real time flows (ms). */
+  fireSchedulesEveryMs?: number;
 }
 
 /** Local name of the http function's packaged role (a role without RoleName, offline). */
@@ -136,6 +140,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),
     ...(options.principals ? { principals: options.principals } : {}),
+    ...(options.packaged ? { packaged: options.packaged } : {}),
+    ...(options.fireSchedulesEveryMs !== undefined
+      ? { fireSchedulesEveryMs: options.fireSchedulesEveryMs }
+      : {}),
     log: () => undefined,
   });
   let packaged: PackagedStage;

@@ -80,6 +80,8 @@ export interface LocalEndpointOptions {
   principals?: WorldPrincipal[];
   /** State machines served over Step Functions' API (or `aws.executions.register` later). */
   stateMachines?: LocalStateMachine[];
+  /** Let the local Scheduler look for due schedules this often as real time flows (ms). */
+  fireSchedulesEveryMs?: number;
 }
 
 export interface LocalEndpointReady {
@@ -154,6 +156,9 @@ export async function startLocalEndpoint(
     ...(options.log ? { log: options.log } : {}),
     ...(options.organization ? { organization: options.organization } : {}),
     ...(options.stateMachines ? { stateMachines: options.stateMachines } : {}),
+    ...(options.fireSchedulesEveryMs !== undefined
+      ? { fireSchedulesEveryMs: options.fireSchedulesEveryMs }
+      : {}),
   });
 
   // The local Scheduler holds the stage's schedules as the packaged stack would deploy them.
