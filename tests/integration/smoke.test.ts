@@ -98,7 +98,7 @@ describe('npm run smoke against the local world', () => {
         '--poll-seconds',
         '1',
         '--timeout-seconds',
-        '120',
+        '60',
       ],
       {
         cwd: REPO_ROOT,
@@ -116,7 +116,11 @@ describe('npm run smoke against the local world', () => {
 
     // Assess
     const output = `${run.stdout}\n${run.stderr}`;
-    expect(output).toContain('smoke local: passed');
+    const outcomes = await Promise.all(aws.functions.invocations().map((i) => i.done));
+    expect({ output, outcomes }).toEqual({
+      output: expect.stringContaining('smoke local: passed'),
+      outcomes: [{ result: expect.objectContaining({ started: true }) }],
+    });
     expect(run.code).toBe(0);
     const [firing] = aws.firing.firings();
     expect(firing).toMatchObject({

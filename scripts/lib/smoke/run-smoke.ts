@@ -69,7 +69,11 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 /** The Input of the stage's schedule with its request made a dry run; its schedule name. */
 export function dryRunInput(input: string | undefined): { input: string; schedule: string } {
   const parsed = JSON.parse(input ?? '{}') as Record<string, unknown>;
-  const request = { ...(parsed.request as Record<string, unknown>), dryRun: true };
+  // A dry run changes nothing to wait for: the contract refuses `wait` beside it.
+  const { wait: _wait, ...request } = {
+    ...(parsed.request as Record<string, unknown>),
+    dryRun: true,
+  };
   // instances: {"schedule": {"name", "scheduledTime"}, "request"}; the engine's starter:
   // {"schedule": name, "scheduledTime", "request"} (handlers/signals/schedule-input.ts, start.ts).
   const schedule =
