@@ -130,6 +130,18 @@ export const stageConfigSchema = z.strictObject({
   ),
   schedules: z._default(z.array(scheduleSchema), []),
   /**
+   * What the schedules invoke (package time only): `engine`, the Step Functions engine's starter
+   * (one run per scheduled time), or `single-invocation`, the instances function doing the whole
+   * run, which `sls package` refuses beyond the targets one invocation holds
+   * (scripts/lib/stage/single-invocation-limit.ts).
+   */
+  scheduledRuns: z._default(
+    z.enum(['engine', 'single-invocation'], {
+      error: 'must be "engine" (the default) or "single-invocation" (small fleets only)',
+    }),
+    'engine',
+  ),
+  /**
    * Which target roles the execution role may assume (package time only):
    * `exact` lists each target-role ARN; `organization` allows the role name in every account of
    * `organizationId` (or of `organizationalUnitPaths`), for fleets too large to list.
@@ -250,12 +262,13 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
 /** The stage configuration as the function receives it: only what the runtime needs. */
 export type RuntimeConfig = Omit<
   StageConfig,
-  'schedules' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
+  'schedules' | 'scheduledRuns' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
 >;
 
 export function toRuntimeConfig(config: StageConfig): RuntimeConfig {
   const {
     schedules: _schedules,
+    scheduledRuns: _scheduledRuns,
     assumeScope: _assumeScope,
     organizationId: _organizationId,
     organizationalUnitPaths: _paths,

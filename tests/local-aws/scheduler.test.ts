@@ -54,6 +54,10 @@ function localTemplate(): CfnTemplate {
         Type: 'AWS::Lambda::Function',
         Properties: { FunctionName: 'xacct-ec2-local-instances' },
       },
+      EngineStartLambdaFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { FunctionName: 'xacct-ec2-local-engineStart' },
+      },
       ScheduleDeadLetterQueue: {
         Type: 'AWS::SQS::Queue',
         Properties: { QueueName: 'xacct-ec2-local-schedule-dlq' },
@@ -204,7 +208,7 @@ describe('Local EventBridge Scheduler', () => {
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
-        Arn: `arn:aws:lambda:${REGION}:${HOME}:function:xacct-ec2-local-instances`,
+        Arn: `arn:aws:lambda:${REGION}:${HOME}:function:xacct-ec2-local-engineStart`,
         RoleArn: SCHEDULER_ROLE,
         DeadLetterConfig: { Arn: `arn:aws:sqs:${REGION}:${HOME}:xacct-ec2-local-schedule-dlq` },
       },

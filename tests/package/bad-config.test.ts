@@ -110,6 +110,20 @@ const MISTAKES: Mistake[] = [
     fields: ['params.schedules[0].name'],
   },
   {
+    stage: 'single-invocation-too-large',
+    what: 'schedules on the single invocation for 300 targets, more than one 256 MB invocation holds (294)',
+    edit: (p) => {
+      p.scheduledRuns = 'single-invocation';
+      p.targets = Array.from({ length: 300 }, (_, i) => ({
+        accountId: String(100_000_000_000 + i),
+        regions: ['eu-west-1'],
+      }));
+      // Requests that name no region or account reach every target.
+      for (const schedule of schedules(p)) schedule.request = { action: 'stop', wait: true };
+    },
+    fields: ['params.scheduledRuns'],
+  },
+  {
     stage: 'bad-alarm-email',
     what: 'an alarm email that is not an address',
     edit: (p) => {
@@ -192,6 +206,19 @@ describe('serverless.yml params: mistakes stop the CLI and name the field', () =
       for (const field of mistake.fields) expect(text).toContain(`- ${field}: `);
     },
   );
+
+  it("names the single invocation's limit and both ways out when a schedule outgrows it", () => {
+    // Prepare
+    const run = printed.get('single-invocation-too-large');
+
+    // Assess
+    expect(output(run as SlsResult)).toContain(
+      '- params.scheduledRuns: is "single-invocation", but schedule "weekday-evening-stop" (schedules[0]) reaches 300 target(s), more than the 294 one invocation of the instances function runs at 256 MB',
+    );
+    expect(output(run as SlsResult)).toContain(
+      'remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
+    );
+  });
 
   it('stops sls package before it builds or writes anything', async () => {
     // Assess

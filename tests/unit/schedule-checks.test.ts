@@ -103,7 +103,10 @@ describe('Function: scheduleProblems', () => {
     // Act
     const build = () =>
       scheduleResources(
-        { schedules: [schedule('weekday-start'), schedule('weekday.start')] } as never,
+        {
+          scheduledRuns: 'engine',
+          schedules: [schedule('weekday-start'), schedule('weekday.start')],
+        } as never,
         NAMES,
       );
 

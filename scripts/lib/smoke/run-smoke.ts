@@ -70,10 +70,8 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 export function dryRunInput(input: string | undefined): { input: string; schedule: string } {
   const parsed = JSON.parse(input ?? '{}') as Record<string, unknown>;
   // A dry run changes nothing to wait for: the contract refuses `wait` beside it.
-  const { wait: _wait, ...request } = {
-    ...(parsed.request as Record<string, unknown>),
-    dryRun: true,
-  };
+  const { wait: _wait, ...rest } = parsed.request as Record<string, unknown>;
+  const request = { ...rest, dryRun: true };
   // instances: {"schedule": {"name", "scheduledTime"}, "request"}; the engine's starter:
   // {"schedule": name, "scheduledTime", "request"} (handlers/signals/schedule-input.ts, start.ts).
   const schedule =

@@ -6,11 +6,19 @@
  * must not be assumable by another service.
  */
 import type { ScheduleConfig, StageConfig } from '../../../handlers/config/stage-config';
+import { STARTER, starterInput } from '../engine/engine-schedules';
 import { scheduleTargetSignals } from '../signals/resources';
 import type { CfnResource, CfnValue, PolicyDocument } from './cfn';
 
-/** The function that schedules invoke (its logical ID follows osls's naming). */
-export const SCHEDULED_FUNCTION = { key: 'instances', logicalId: 'InstancesLambdaFunction' };
+/**
+ * The function the schedules invoke, by `params.scheduledRuns` (logical IDs follow osls's
+ * naming): the engine's starter by default, the instances function for a small fleet
+ * (schedule-paths.ts says which, and refuses a fleet one invocation cannot hold).
+ */
+export const SCHEDULED_FUNCTIONS = {
+  engine: STARTER,
+  'single-invocation': { key: 'instances', logicalId: 'InstancesLambdaFunction' },
+} as const;
 
 export const SCHEDULER_ROLE_LOGICAL_ID = 'SchedulerInvokeRole';
 
@@ -109,7 +117,8 @@ export function scheduleResources(
 ): { Resources: Record<string, CfnResource> } {
   if (config.schedules.length === 0) return { Resources: {} };
 
-  const functionArn = { 'Fn::GetAtt': [SCHEDULED_FUNCTION.logicalId, 'Arn'] };
+  const scheduled = SCHEDULED_FUNCTIONS[config.scheduledRuns];
+  const functionArn = { 'Fn::GetAtt': [scheduled.logicalId, 'Arn'] };
   const group = scheduleGroupName({ service, stage });
   const resources: Record<string, CfnResource> = {
     [SCHEDULE_GROUP_LOGICAL_ID]: {
@@ -119,7 +128,7 @@ export function scheduleResources(
     [SCHEDULER_ROLE_LOGICAL_ID]: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${SCHEDULED_FUNCTION.key}, and nothing else`,
+        Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${scheduled.key}, and nothing else`,
         AssumeRolePolicyDocument: schedulerTrustPolicy(group) as unknown as CfnValue,
         Policies: [
           {
@@ -157,6 +166,8 @@ export function scheduleResources(
           // Input (the request wrapped with the schedule's name), RetryPolicy and dead-letter
           // queue: scripts/lib/signals/resources.ts says why.
           ...scheduleTargetSignals(schedule),
+          // The starter names the run after the schedule and its time (engine-schedules.ts).
+          ...(config.scheduledRuns === 'engine' ? { Input: starterInput(schedule) } : {}),
         },
       },
     };
