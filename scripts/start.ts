@@ -265,28 +265,44 @@ async function fireNextSchedule(
     console.log(paint('  The stage has no enabled schedule.', 'dim'));
     return true;
   }
-  const { packaged } = (await endpoint.ready).packaging;
-  const runs = new Map<string, Promise<InvokeLocalRun>>();
+  const packaging = (await endpoint.ready).packaging;
+  const { packaged } = packaging;
+  // What each delivery became: the function's own run, or the engine run the starter starts.
+  const outcomes = new Map<string, Promise<() => string[] | undefined>>();
   for (const { schedule } of aws.schedules.all()) {
     const arn = String(schedule.Target.Arn);
     // `<service>-<stage>-<key>`: the function of serverless.yml the schedule targets.
     const functionName = arn.split(':function:')[1]?.replace(`${packaged.service}-${stage}-`, '');
     aws.functions.register(arn, async (event) => {
-      const fresh = credentialsOf(aws.world.createHomeSession());
-      const running = invokeLocal({
-        stage,
-        event: event as Record<string, unknown>,
-        ...(functionName ? { functionName } : {}),
-        env: {
-          ...env,
-          AWS_ACCESS_KEY_ID: fresh.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: fresh.secretAccessKey,
-          AWS_SESSION_TOKEN: fresh.sessionToken,
-        },
-        signal,
-      });
-      runs.set(arn, running);
-      return running;
+      const delivered = event as { schedule: string; scheduledTime: string; request: unknown };
+      const outcome =
+        functionName === 'engineStart'
+          ? // The starter starts one engine run named after the schedule and its time: run here
+            // by the same child as the engine step above.
+            runEngineChild({
+              endpoint,
+              packaging,
+              request: JSON.stringify(delivered.request),
+              waitMs: ENGINE_WAIT_MS,
+              executionName: executionName(delivered.schedule, delivered.scheduledTime),
+              origin: {
+                kind: 'schedule',
+                schedule: delivered.schedule,
+                scheduledTime: delivered.scheduledTime,
+              },
+              indent: '  ',
+              compact: true,
+              env: freshHomeCredentials(endpoint),
+            }).then((run) => () => (run.code === 0 ? [] : undefined))
+          : invokeLocal({
+              stage,
+              event: event as Record<string, unknown>,
+              ...(functionName ? { functionName } : {}),
+              env: { ...env, ...freshHomeCredentials(endpoint) },
+              signal,
+            }).then((run) => () => (run.result ? [summaryLine(run.result, { color })] : undefined));
+      outcomes.set(arn, outcome);
+      return outcome;
     });
   }
   const [firing] = await aws.advanceClock(Math.max(0, next.at.getTime() - aws.clock.now()));
@@ -307,22 +323,34 @@ async function fireNextSchedule(
   for (const line of lines) for (const part of wrap(line, width - 2)) console.log(`  ${part}`);
   if (firing.outcome !== 'delivered') return false;
   await firing.invocation?.done;
-  const run = await runs.get(firing.targetArn);
-  if (!run?.result) {
-    console.error(
-      `\n${paint('The scheduled run broke:', 'red', 'bold')} ${run ? brokenInvocation(run) : 'no run'}`,
-    );
+  const shown = (await outcomes.get(firing.targetArn))?.();
+  if (!shown) {
+    console.error(`\n${paint('The scheduled run broke.', 'red', 'bold')}`);
     return false;
   }
+  for (const line of shown) console.log(`  run        ${line}`);
   const summary = aws.events
     .list()
     .filter((e) => e.detailType === 'Run Summary')
-    .find((e) => (e.detail as { runId?: string }).runId === run.result?.requestId);
-  console.log(`  run        ${summaryLine(run.result, { color })}`);
+    .find(
+      (e) =>
+        (e.detail as { origin?: { scheduledTime?: string } }).origin?.scheduledTime ===
+        firing.scheduledTime,
+    );
   console.log(
-    `  summary    ${summary ? `Run Summary event on ${summary.eventBusArn}, origin ${JSON.stringify((summary.detail as { origin?: unknown }).origin)}` : 'no Run Summary event'}`,
+    `  summary    ${summary ? `Run Summary event on ${summary.eventBusArn}: ${JSON.stringify((summary.detail as { outcome?: unknown }).outcome)}, origin ${JSON.stringify((summary.detail as { origin?: unknown }).origin)}` : 'no Run Summary event on the local bus'}`,
   );
   return true;
+}
+
+/** A new session of the execution role, as Lambda hands each invocation (the clock moved on). */
+function freshHomeCredentials(endpoint: LocalEndpoint): Env {
+  const fresh = credentialsOf(endpoint.aws.world.createHomeSession());
+  return {
+    AWS_ACCESS_KEY_ID: fresh.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: fresh.secretAccessKey,
+    AWS_SESSION_TOKEN: fresh.sessionToken,
+  };
 }
 
 async function main(): Promise<number> {

@@ -2,11 +2,11 @@
  * A schedule of the packaged `local` stage fires in the local world as EventBridge Scheduler
  * fires it on AWS: at its time in its time zone, through its execution role (assumed as
  * scheduler.amazonaws.com with aws:SourceArn = the schedule group's ARN, decided by the packaged
- * trust policy), into its target function asynchronously, with the context attributes filled in.
+ * trust policy), into its target function (the engine's starter) asynchronously, with the
+ * context attributes filled in; the engine run it starts reports its Run Summary.
  * A trust that names the schedule instead of the group (the form AWS stopped sending in 2023) is
  * refused, and then nothing reaches the dead-letter queue either: it is written with that role.
  */
-import type { RunResult } from '../../handlers/core/results';
 import { startLocalEndpoint } from '../../scripts/lib/local-run';
 import type { CfnTemplate, PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/lib/policy-authorizer';
@@ -17,8 +17,6 @@ const WEEK_SECONDS = 7 * 24 * 3600;
 const GROUP_ARN = 'arn:aws:scheduler:eu-west-1:111111111111:schedule-group/xacct-ec2-local';
 const SCHEDULE_ARN =
   'arn:aws:scheduler:eu-west-1:111111111111:schedule/xacct-ec2-local/xacct-ec2-local-weekday-evening-stop';
-
-type Reported = RunResult & { signals: { eventsSent: number } };
 
 /** Moves the world clock to the stage's next firing and fires it. */
 async function advanceToNextFiring(aws: Harness['endpoint']['aws']): Promise<ScheduleFiring[]> {
@@ -69,23 +67,24 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     await harness?.stop();
   });
 
-  it('fires weekday-evening-stop at 19:00 Berlin through its role into instances, which reports the run', async () => {
+  it('fires weekday-evening-stop at 19:00 Berlin through its role into the engine, whose run reports its summary', async () => {
     // Prepare
     const { aws } = harness.endpoint;
-    const fn = await harness.loadFunction();
-    const functionArn = 'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-local-instances';
-    aws.functions.register(functionArn, (event) => fn.invoke(event));
+    const starterArn = await harness.registerStarter();
     aws.events.reset();
 
     // Act
     const [firing, ...more] = await advanceToNextFiring(aws);
-    const ran = (await firing?.invocation?.done)?.result as Reported | undefined;
+    const started = (await firing?.invocation?.done)?.result as
+      | { started: boolean; name: string; executionArn: string }
+      | undefined;
+    await aws.executions.finished(started?.executionArn ?? '');
 
     // Assess: the time, in Berlin's zone, and the path AWS takes.
     expect(more).toEqual([]);
     expect(firing).toMatchObject({
       scheduleArn: SCHEDULE_ARN,
-      targetArn: functionArn,
+      targetArn: starterArn,
       outcome: 'delivered',
       attempts: [expect.objectContaining({ number: 1, outcome: 'delivered' })],
     });
@@ -99,27 +98,21 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     expect(firing?.roleSessionArn).toMatch(
       /^arn:aws:sts::111111111111:assumed-role\/xacct-ec2-local-SchedulerInvokeRole-[A-Z2-7]{12}\//,
     );
-    // The context attributes were filled in: the run names its schedule and time.
-    const sent = aws.functions.invocations().at(-1)?.event as {
-      schedule: { name: string; scheduledTime: string };
-    };
-    expect(sent.schedule).toEqual({
-      name: 'weekday-evening-stop',
-      scheduledTime: firing?.scheduledTime,
-    });
-    // The run itself, and its summary on the bus.
-    expect(ran?.summary).toEqual(expect.objectContaining({ changed: expect.any(Number) }));
+    // The context attribute was filled in: the run is named after the schedule and its time.
+    const stamp = (firing?.scheduledTime ?? '').replace(/[-:]/g, '');
+    expect(started).toMatchObject({ started: true, name: `weekday-evening-stop-${stamp}` });
+    // The run's summary on the bus, attributed to the schedule.
     expect(aws.events.list()).toContainEqual(
       expect.objectContaining({
         detailType: 'Run Summary',
         detail: expect.objectContaining({
           stage: 'local',
-          runId: ran?.requestId,
-          origin: expect.objectContaining({
+          runId: started?.name,
+          origin: {
             kind: 'schedule',
             schedule: 'weekday-evening-stop',
             scheduledTime: firing?.scheduledTime,
-          }),
+          },
         }),
       }),
     );
@@ -171,10 +164,11 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     try {
       await endpoint.ready;
       const received: unknown[] = [];
-      endpoint.aws.functions.register(
-        'arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-local-instances',
-        async (event) => received.push(event),
-      );
+      for (const { schedule } of endpoint.aws.schedules.all()) {
+        endpoint.aws.functions.register(String(schedule.Target.Arn), async (event) =>
+          received.push(event),
+        );
+      }
 
       // Act
       const [firing] = await advanceToNextFiring(endpoint.aws);

@@ -5,48 +5,20 @@
  * Scheduler role into the engine's starter; the engine runs the dry run; the command reads the
  * run's end and removes nothing that is not already gone.
  */
-import { readFileSync } from 'node:fs';
-import { packagedStage } from '../../scripts/lib/local-run/packaged-stage';
 import { runCommand, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
-import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
-import type { TemporaryCredentials } from '../../scripts/local-aws';
 import { type Harness, startHarness } from './harness';
 
 const HOME = '111111111111';
 const DEPLOYER = `arn:aws:iam::${HOME}:role/deployer`;
 const STARTER = `arn:aws:lambda:eu-west-1:${HOME}:function:xacct-ec2-local-engineStart`;
-const STARTER_ROLE = `arn:aws:iam::${HOME}:role/xacct-ec2-local-EngineStartRole`;
-
-type StartHandler = typeof import('../../handlers/engine/start')['handler'];
-
-/** The starter as Lambda runs it: its SDK client signs as its own packaged role. */
-async function loadStarter(credentials: TemporaryCredentials): Promise<StartHandler> {
-  let handler: StartHandler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../handlers/engine/start')).handler;
-    const { stepFunctions } = await import('../../handlers/aws/step-functions');
-    stepFunctions.config.credentials = async () => credentials;
-  });
-  if (!handler) throw new Error('handlers/engine/start did not load');
-  return handler;
-}
 
 describe('npm run smoke against the local world', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    // The local stage with its schedules pointed at the engine's starter.
-    const { packaged } = await packagedStage('local', {
-      region: 'eu-west-1',
-      reuse: true,
-      serverlessYml: readFileSync(SERVERLESS_YML, 'utf8').replace(
-        'runSchedules: false',
-        'runSchedules: true',
-      ),
-    });
+    // The local stage as packaged: its schedules invoke the engine's starter.
     harness = await startHarness({
-      packaged,
       fireSchedulesEveryMs: 200,
       // Whoever deploys may create schedules and pass the Scheduler role: an administrator here.
       principals: [
@@ -64,11 +36,7 @@ describe('npm run smoke against the local world', () => {
         },
       ],
     });
-    await harness.loadFunction();
-    const starter = await loadStarter(
-      harness.endpoint.aws.issueSession(STARTER_ROLE, 'xacct-ec2-local-engineStart'),
-    );
-    harness.endpoint.aws.functions.register(STARTER, (event) => starter(event as never));
+    await harness.registerStarter();
   }, 600_000);
 
   afterAll(async () => {
