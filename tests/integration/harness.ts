@@ -257,15 +257,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const { home } = endpoint.seed;
       const fnEnv = packagedFunctionEnvironment(packaged);
       const prefix = `${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}`;
-      const credentials = endpoint.aws.issueSession(
-        `arn:aws:iam::${home.accountId}:role/${prefix}-EngineStartRole`,
-        `${prefix}-engineStart`,
-      );
+      // A session valid at the world's time of each call: tests move the clock by days.
+      const credentials = async () =>
+        endpoint.aws.issueSession(
+          `arn:aws:iam::${home.accountId}:role/${prefix}-EngineStartRole`,
+          `${prefix}-engineStart`,
+        );
       let starter: StartHandler | undefined;
       await jest.isolateModulesAsync(async () => {
         starter = (await import('../../handlers/engine/start')).handler;
         const { stepFunctions } = await import('../../handlers/aws/step-functions');
-        stepFunctions.config.credentials = async () => credentials;
+        stepFunctions.config.credentials = credentials;
       });
       if (!starter) throw new Error('handlers/engine/start did not load');
       const loaded = starter;
