@@ -1,0 +1,49 @@
+/**
+ * The whole conformance run: package (or reuse) every stage and engine switch, read every file
+ * under resources/, check each, and sum up.
+ */
+import { conformSubject } from './conform';
+import type { Finding } from './finding';
+import { registry } from './registry';
+import type { Subject } from './subject';
+import { packagedSubject, packagingVariants, resourceFileSubjects } from './subjects';
+
+export interface ConformReport {
+  subjects: string[];
+  findings: Finding[];
+}
+
+export async function conformAll(
+  options: {
+    loadSubject?: (variant: ReturnType<typeof packagingVariants>[number]) => Promise<Subject>;
+  } = {},
+): Promise<ConformReport> {
+  const load = options.loadSubject ?? packagedSubject;
+  const db = await registry();
+  const variants = packagingVariants();
+  const packaged: Subject[] = [];
+  // Two packagings at a time: each is a CPU-bound `sls package`.
+  for (let i = 0; i < variants.length; i += 2) {
+    packaged.push(...(await Promise.all(variants.slice(i, i + 2).map(load))));
+  }
+  const subjects = [...packaged, ...(await resourceFileSubjects())];
+  const findings: Finding[] = [];
+  for (const subject of subjects) findings.push(...(await conformSubject(subject, db)));
+  return { subjects: subjects.map((s) => s.name), findings };
+}
+
+export function formatReport(report: ConformReport): string {
+  const lines = report.findings.map(
+    (f) => `${f.category.padEnd(13)} ${f.subject}: ${f.where}: ${f.message}`,
+  );
+  const byCategory = new Map<string, number>();
+  for (const f of report.findings)
+    byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  const counts = [...byCategory].map(([c, n]) => `${c} ${n}`).join(', ');
+  lines.push(
+    '',
+    `conform: ${report.subjects.length} subjects checked (${report.subjects.join('; ')})`,
+    `conform: ${report.findings.length} finding(s)${counts ? ` (${counts})` : ''}`,
+  );
+  return lines.join('\n');
+}
