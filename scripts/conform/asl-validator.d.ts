@@ -1,9 +1,9 @@
 /** asl-validator 4 ships no types; this is the part of its API the conformance check calls. */
 declare module 'asl-validator' {
   interface AslError {
-    message: string;
-    path?: string;
-    'Error code'?: string;
+    'Error code': string;
+    Message: string;
+    schemaError?: { instancePath?: string };
   }
   interface AslResult {
     isValid: boolean;

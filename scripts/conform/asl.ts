@@ -45,7 +45,7 @@ export function checkAsl(subject: string, resolved: ConformTemplate): Finding[] 
     }
     const result = validateAsl(structuredClone(definition));
     for (const error of result.isValid ? [] : result.errors) {
-      add(error.path ? ` ${error.path}` : '', error.message);
+      add('', `${error['Error code']}: ${error.Message}`);
     }
   }
   return findings;

@@ -111,7 +111,9 @@ function problemsFor(db: SpecDatabase, value: unknown, type: PropertyType): Prob
     case 'integer':
     case 'number': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || Number.isNaN(number)) return wrong(`a ${type.type}`);
+      if (typeof number !== 'number' || Number.isNaN(number)) {
+        return wrong(type.type === 'integer' ? 'an integer' : 'a number');
+      }
       if (type.type === 'integer' && !Number.isInteger(number)) return wrong('an integer');
       return [];
     }

@@ -17,7 +17,7 @@
 import type { SpecDatabase } from '@aws-cdk/service-spec-types';
 import { definitionOf } from './asl';
 import { isRecord, walk } from './cfn-shape';
-import { DELIBERATE, type Integration } from './deliberate';
+import { DELIBERATE, type DeliberateDifference, type Integration } from './deliberate';
 import type { Finding } from './finding';
 import { shapeLines, statementsOf } from './iam-shape';
 import { REFERENCE, referenceTemplate } from './reference-stack';
@@ -236,6 +236,9 @@ function resolvedReference(region: string, db: SpecDatabase): Resources {
   return resources;
 }
 
+/** Entries of deliberate.ts that some comparison matched in this process (the rest are stale). */
+export const usedDeliberate = new Set<DeliberateDifference>();
+
 export function checkIntegrations(
   subject: string,
   resolved: ConformTemplate,
@@ -264,7 +267,10 @@ export function checkIntegrations(
       const deliberate = DELIBERATE.find(
         (d) => d.integration === wiring.integration && d.side === side && d.line === line,
       );
-      if (deliberate) continue;
+      if (deliberate) {
+        usedDeliberate.add(deliberate);
+        continue;
+      }
       findings.push({
         category: 'integration',
         subject,

@@ -1,0 +1,51 @@
+/**
+ * npm run conform over what ships: the packaged template of every stage and engine switch, and
+ * every template and policy under resources/, against AWS's own definitions. Clean, or each
+ * difference written down in scripts/conform/deliberate.ts.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ConformReport, conformAll, formatReport } from '../../scripts/conform/run';
+import { engineSwitchVariants } from '../../scripts/conform/variants';
+import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
+import { configuredStages } from '../../scripts/lib/policies/stages';
+import { REPO_ROOT } from '../../scripts/lib/repo-root';
+
+describe('npm run conform over the shipped stages and resources/', () => {
+  let report: ConformReport;
+
+  beforeAll(async () => {
+    // Act: every packaging comes from the slow set's cache (tests/slow-set-setup.ts).
+    report = await conformAll();
+  }, 900_000);
+
+  it('checks every configured stage, as it stands and with each engine switch flipped', () => {
+    // Prepare
+    const switches = engineSwitchVariants(readFileSync(SERVERLESS_YML, 'utf8')).map(
+      (v) => v.setting,
+    );
+
+    // Assess
+    expect(switches.length).toBeGreaterThan(0);
+    for (const stage of configuredStages()) {
+      expect(report.subjects).toContain(`stage ${stage}`);
+      for (const setting of switches)
+        expect(report.subjects).toContain(`stage ${stage} (${setting})`);
+    }
+  });
+
+  it('checks every file under resources/ that is a template or a policy', () => {
+    // Prepare
+    const files = readdirSync(path.join(REPO_ROOT, 'resources')).filter((f) =>
+      /\.(ya?ml|json)$/.test(f),
+    );
+
+    // Assess
+    for (const file of files) expect(report.subjects).toContain(`resources/${file}`);
+  });
+
+  it('finds nothing that AWS would refuse or that differs from aws-cdk-lib undeclared', () => {
+    // Assess: the whole report on failure, so the finding and its source show in CI.
+    expect(report.findings.length === 0 ? '' : formatReport(report)).toBe('');
+  });
+});
