@@ -15,7 +15,8 @@ describe('npm run conform over the shipped stages and resources/', () => {
   let report: ConformReport;
 
   beforeAll(async () => {
-    // Act: every packaging comes from the slow set's cache (tests/slow-set-setup.ts).
+    // Act: every packaging comes from the slow set's cache (tests/slow-set-setup.ts); a choice a
+    // stage cannot make is packaged again here to name why (it is not cached).
     report = await conformAll();
   }, 900_000);
 

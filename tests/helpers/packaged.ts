@@ -17,6 +17,8 @@ export interface PackagingRequest {
   region?: string;
   /** A modified serverless.yml to package instead of the file. */
   serverlessYml?: string;
+  /** A path choice the stage may not be able to make: packaging may refuse it (npm run conform). */
+  mayRefuse?: boolean;
 }
 
 /** serverless.yml with a wildcard AssumeRole resource (verify must flag it). */
@@ -34,8 +36,8 @@ export function wideAssumeServerlessYml(): string {
  */
 export function slowSetPackagings(): PackagingRequest[] {
   const { home } = loadSeedFile();
-  const engineSwitches = packagingVariants().flatMap(({ stage, serverlessYml }) =>
-    serverlessYml === undefined ? [] : [{ stage, serverlessYml }],
+  const engineSwitches = packagingVariants().flatMap(({ stage, serverlessYml, param }) =>
+    serverlessYml === undefined ? [] : [{ stage, serverlessYml, mayRefuse: param !== undefined }],
   );
   return [
     ...configuredStages().map((stage) => ({ stage })),
