@@ -298,6 +298,17 @@ describe('AWS CLI v2 and boto3 against the local endpoint', () => {
     });
   });
 
+  it('fails, naming each missing client and how to install it, where none is found', () => {
+    // Act
+    const find = () =>
+      installedClients({ aws: ['/nonexistent/aws'], python: ['/nonexistent/python3'] });
+
+    // Assess
+    expect(find).toThrow(
+      'Missing AWS clients: the AWS CLI v2 (Debian package awscli) and boto3 for python3 (Debian package python3-boto3); install them with: apt-get install awscli python3-boto3',
+    );
+  });
+
   describe('after the session expired', () => {
     it('refuses the expired token to both clients', async () => {
       // Prepare: a target session (1 hour), then the world's clock past the home session's 12 hours.

@@ -19,12 +19,15 @@ function firstWorking(candidates: string[], probe: (path: string) => boolean): s
   return candidates.find(probe);
 }
 
-export function installedClients(): InstalledClients {
-  const aws = firstWorking(['/usr/bin/aws', 'aws'], (path) => {
+/** Where to look: Debian's paths first, then PATH. */
+const CANDIDATES = { aws: ['/usr/bin/aws', 'aws'], python: ['/usr/bin/python3', 'python3'] };
+
+export function installedClients(candidates = CANDIDATES): InstalledClients {
+  const aws = firstWorking(candidates.aws, (path) => {
     const run = spawnSync(path, ['--version'], { encoding: 'utf8' });
     return run.status === 0 && /^aws-cli\/2\./.test(`${run.stdout}${run.stderr}`.trim());
   });
-  const python = firstWorking(['/usr/bin/python3', 'python3'], (path) => {
+  const python = firstWorking(candidates.python, (path) => {
     const run = spawnSync(path, ['-c', 'import boto3'], { encoding: 'utf8' });
     return run.status === 0;
   });
