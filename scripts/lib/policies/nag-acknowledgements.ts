@@ -128,7 +128,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     reason:
       'Statement RedriveMapRuns: redriving a run redrives its map runs (execution:<machine>/<map ' +
       'run>:<id>, labels and IDs made at run time), as the Step Functions Developer Guide, "IAM ' +
-      "policies for using Distributed Map states\", writes it; only this stage's own state machine.",
+      'policies for using Distributed Map states", writes it; only this stage\'s own state machine.',
   },
   {
     kind: 'service',
