@@ -6,7 +6,8 @@
  * targets file, `params.targetsFile`), validates them with the schema the function uses at cold
  * start (handlers/config/stage-config.ts) and hands them to the typed builders (loaded through
  * tsx): the bundled copy of the config, the execution role's sts:AssumeRole statement
- * (scripts/lib/execution-policy/), the schedules and the scheduler's role (scripts/lib/stage/),
+ * (scripts/lib/execution-policy/), the schedules (their expressions, names and logical IDs
+ * checked there too) and the scheduler's role (scripts/lib/stage/),
  * and the signals' resources (scripts/lib/signals/). A bad configuration stops `sls package`
  * with a message that names the field. Nothing here calls AWS, so packaging needs no credentials.
  */
@@ -22,6 +23,7 @@ const { StageConfigError } = load('./lib/stage/stage-config-error.ts');
 const { scheduleResources: scheduleResourcesOf, scheduleGroupName } = load(
   './lib/stage/schedule-resources.ts',
 );
+const { scheduleProblems } = load('./lib/stage/schedule-checks.ts');
 const { schedulePaths } = load('./lib/stage/schedule-paths.ts');
 const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
   './lib/execution-policy/assume-statement.ts',
@@ -119,6 +121,9 @@ async function loadStageConfig({ resolveVariable }) {
   const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) throw new StageConfigError(stage, parsed.problems);
   const config = parsed.value;
+  const service = await resolveVariable('self:service');
+  const scheduleIssues = scheduleProblems(config, { service, stage });
+  if (scheduleIssues.length > 0) throw new StageConfigError(stage, scheduleIssues);
   if (
     fromFile?.organizationId &&
     config.organizationId &&

@@ -28,7 +28,12 @@ interface Mistake {
 }
 
 type Target = { accountId: string; externalId?: string; regions: string[] };
-type Schedule = { timezone: string; request: Record<string, unknown> };
+type Schedule = {
+  name: string;
+  expression: string;
+  timezone: string;
+  request: Record<string, unknown>;
+};
 const targets = (p: Record<string, unknown>) => p.targets as Target[];
 const schedules = (p: Record<string, unknown>) => p.schedules as Schedule[];
 const at = <T>(list: T[], index: number): T => {
@@ -78,6 +83,31 @@ const MISTAKES: Mistake[] = [
       at(schedules(p), 1).request = { action: 'start', targets: { regions: ['ap-south-1'] } };
     },
     fields: ['params.schedules[1].request.targets.regions[0]'],
+  },
+  {
+    stage: 'malformed-expression',
+    what: 'a schedule expression that is two expressions run together',
+    edit: (p) => {
+      at(schedules(p), 0).expression = 'cron(oops) and rate(1 minute)';
+    },
+    fields: ['params.schedules[0].expression'],
+  },
+  {
+    stage: 'punctuation-twins',
+    what: 'two schedule names that differ only in punctuation (one CloudFormation resource)',
+    edit: (p) => {
+      at(schedules(p), 0).name = 'weekday-start';
+      at(schedules(p), 1).name = 'weekday.start';
+    },
+    fields: ['params.schedules[1].name'],
+  },
+  {
+    stage: 'long-schedule-name',
+    what: 'a schedule name that would pass 64 characters with the service and stage',
+    edit: (p) => {
+      at(schedules(p), 0).name = 'weekday-evening-stop-of-the-whole-fleet-xyz';
+    },
+    fields: ['params.schedules[0].name'],
   },
   {
     stage: 'single-invocation-too-large',

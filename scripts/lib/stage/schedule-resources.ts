@@ -92,12 +92,22 @@ export interface ServiceNames {
   stage: string;
 }
 
-/** A schedule's name in AWS, `<service>-<stage>-<name>`, within Scheduler's 64 characters. */
+/** EventBridge Scheduler's limit on a schedule's name (CreateSchedule, `Name`: 1-64). */
+export const MAX_SCHEDULE_NAME_LENGTH = 64;
+
+/**
+ * A schedule's name in AWS, `<service>-<stage>-<name>`. Never cut: a cut name could equal
+ * another's, so packaging refuses one over the limit instead (schedule-checks.ts).
+ */
 export function scheduleNameFor({ service, stage }: ServiceNames, name: string): string {
-  return `${service}-${stage}-${name}`.slice(0, 64);
+  return `${service}-${stage}-${name}`;
 }
 
-export function scheduleLogicalId(schedule: ScheduleConfig): string {
+/**
+ * `Schedule` and the name's letters and digits. Names that differ only in punctuation or case
+ * would share it: packaging refuses them (schedule-checks.ts), so each ID is one schedule's.
+ */
+export function scheduleLogicalId(schedule: Pick<ScheduleConfig, 'name'>): string {
   return `Schedule${schedule.name.replace(/[^0-9A-Za-z]/g, '')}`;
 }
 
@@ -131,10 +141,18 @@ export function scheduleResources(
   };
 
   for (const schedule of config.schedules) {
-    resources[scheduleLogicalId(schedule)] = {
+    const logicalId = scheduleLogicalId(schedule);
+    const name = scheduleNameFor({ service, stage }, schedule.name);
+    // schedule-checks.ts refuses both at package time; this keeps any other caller honest.
+    if (resources[logicalId] || name.length > MAX_SCHEDULE_NAME_LENGTH) {
+      throw new Error(
+        `schedule "${schedule.name}": ${logicalId} is taken or "${name}" is too long`,
+      );
+    }
+    resources[logicalId] = {
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
-        Name: scheduleNameFor({ service, stage }, schedule.name),
+        Name: name,
         // Ref of a ScheduleGroup is its name; it also orders the group before its schedules.
         GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
         Description: `${schedule.request.action} on ${schedule.expression} (${schedule.timezone})`,
