@@ -17,6 +17,8 @@
 /** Test files (and folders) of the slow set, relative to tests/. */
 const SLOW = [
   'bench/',
+  'clients/',
+  'conform/',
   'e2e/',
   'integration/',
   'local-aws/unauthorized-actions.test.ts',

@@ -13,6 +13,11 @@ import type { CoreLogger } from '../core/types';
 import type { SignalEvent } from './run-events';
 
 export const MAX_ENTRIES_PER_CALL = 10;
+/**
+ * EventBridge took 1 MB per call from 2026-01-29 (AWS Compute Blog, "More room to build: serverless
+ * services now support payloads up to 1 MB"); calls stay at 256 KB, the limit some EventBridge
+ * pages (eb-putevent-size) still state, so a run's events fit wherever those pages still hold.
+ */
 export const MAX_BYTES_PER_CALL = 256 * 1024;
 /** Sends of an entry EventBridge refused, first one included. */
 export const DEFAULT_ENTRY_ATTEMPTS = 3;

@@ -266,6 +266,8 @@ export function engineStateMachines(options: EngineOptions) {
       id: ENGINE_STATE_MACHINE_ID,
       name: engineStateMachineName(options.service, options.stage),
       type: 'STANDARD',
+      // Its own role (engineRoleResources), not the one serverless-step-functions would write.
+      role: { 'Fn::GetAtt': [ENGINE_STATE_MACHINE_ROLE_ID, 'Arn'] },
       definition: engineDefinition(options),
     },
   };
@@ -277,6 +279,8 @@ export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
 export const ENGINE_SUMMARISE_ROLE_ID = 'EngineSummariseRole';
 /** The role of the `http` function: it starts engine runs and reads them, nothing else. */
 export const HTTP_ENGINE_RUNS_ROLE_ID = 'HttpEngineRunsRole';
+/** The state machine's own role: it invokes the engine's functions and runs the Distributed Map. */
+export const ENGINE_STATE_MACHINE_ROLE_ID = 'EngineStateMachineRole';
 
 type Statement = Record<string, unknown>;
 
@@ -317,6 +321,80 @@ function lambdaRole(policyName: string, functionNames: string[], statements: Sta
   };
 }
 
+/**
+ * The engine's role, as aws-cdk-lib's StateMachine with a DistributedMap writes it (checked by
+ * npm run conform, scripts/conform/): trusted by states.amazonaws.com for state machines of this
+ * account only (aws:SourceAccount, aws:SourceArn: confused-deputy protection); invokes the
+ * engine's functions by their unqualified ARNs, as the definition names them; starts, describes
+ * and stops its own child executions, and redrives its map runs (Step Functions Developer Guide,
+ * "IAM policies for using Distributed Map states"). serverless-step-functions' generated role
+ * lacked the trust conditions and states:RedriveExecution, and granted EventBridge rule actions
+ * that only `.sync` integrations use.
+ */
+function stateMachineRole(engineName: string) {
+  const execution = `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${engineName}`;
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:*`,
+                },
+              },
+            },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'run-the-engine',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'InvokeEngineFunctions',
+                Effect: 'Allow',
+                Action: 'lambda:InvokeFunction',
+                Resource: [...new Set(Object.values(ENGINE_FUNCTIONS))].map(lambda),
+              },
+              {
+                Sid: 'StartChildExecutions',
+                Effect: 'Allow',
+                Action: 'states:StartExecution',
+                // By name, not Ref: the state machine names this role, a Ref would be a cycle.
+                Resource: {
+                  'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${engineName}`,
+                },
+              },
+              {
+                Sid: 'ReadAndStopChildExecutions',
+                Effect: 'Allow',
+                Action: ['states:DescribeExecution', 'states:StopExecution'],
+                Resource: { 'Fn::Sub': `${execution}:*` },
+              },
+              {
+                Sid: 'RedriveMapRuns',
+                Effect: 'Allow',
+                Action: 'states:RedriveExecution',
+                Resource: { 'Fn::Sub': `${execution}/*:*` },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
 const startEngineRuns: Statement = {
   Sid: 'StartEngineRuns',
   Effect: 'Allow',
@@ -334,6 +412,7 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
   const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
   return {
     Resources: {
+      [ENGINE_STATE_MACHINE_ROLE_ID]: stateMachineRole(fn('engine')),
       [HTTP_ENGINE_RUNS_ROLE_ID]: lambdaRole(
         'start-and-read-engine-runs',
         [fn('http')],

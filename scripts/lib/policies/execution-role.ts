@@ -5,6 +5,7 @@
  */
 import { parseStageConfig, type StageConfig } from '../../../handlers/config/stage-config';
 import { type CfnContext, evaluate } from './cfn-intrinsics';
+import { generatedRoleName } from './cfn-names';
 import type { CfnTemplate, PackagedStage } from './package-stage';
 import type { NamedPolicy, PolicyDocument } from './types';
 
@@ -72,7 +73,11 @@ export interface ResolvedStage {
 }
 
 export interface SchedulerSide {
+  /** The role's ARN (CloudFormation names it `<stack>-<logicalId>-<suffix>` without RoleName). */
+  roleArn: string;
   trustPolicy: NamedPolicy;
+  /** Its identity policies: inline, and each AWS::IAM::Policy that names it in `Roles`. */
+  policies: NamedPolicy[];
   /** Names of the stack's schedule groups. */
   groups: string[];
   /** Each schedule's name and group (`default` when it names none). */
@@ -82,7 +87,11 @@ export interface SchedulerSide {
 /** Where the scheduler's role is written, for fix hints. */
 export const SCHEDULER_ROLE_SOURCE = 'scripts/lib/stage/schedule-resources.ts';
 
-function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | undefined {
+function schedulerSide(
+  template: CfnTemplate,
+  ctx: CfnContext,
+  stackName: string,
+): SchedulerSide | undefined {
   const entries = Object.entries(template.Resources);
   const role = entries.find(
     ([, r]) =>
@@ -96,7 +105,38 @@ function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | 
   const trust = evaluate(resource.Properties?.AssumeRolePolicyDocument, ctx, logicalId);
   const name = (id: string, r: (typeof entries)[number][1], key: string) =>
     String(evaluate(r.Properties?.[key], ctx, `${id}.${key}`) ?? 'default');
+  const { partition, accountId } = ctx.pseudo;
+  const roleName =
+    typeof resource.Properties?.RoleName === 'string'
+      ? resource.Properties.RoleName
+      : generatedRoleName(stackName, logicalId);
+  const inline = (resource.Properties?.Policies ?? []) as {
+    PolicyName: string;
+    PolicyDocument: unknown;
+  }[];
+  const attached = entries.filter(
+    ([, r]) =>
+      r.Type === 'AWS::IAM::Policy' &&
+      JSON.stringify(r.Properties?.Roles ?? []).includes(JSON.stringify({ Ref: logicalId })),
+  );
   return {
+    roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+    policies: [
+      ...inline.map((p, i) => ({
+        name: p.PolicyName,
+        source: SCHEDULER_ROLE_SOURCE,
+        policy: evaluate(p.PolicyDocument, ctx, `${logicalId}.Policies[${i}]`) as PolicyDocument,
+      })),
+      ...attached.map(([id, r]) => ({
+        name: String(r.Properties?.PolicyName ?? id),
+        source: 'scripts/lib/signals/resources.ts',
+        policy: evaluate(
+          r.Properties?.PolicyDocument,
+          ctx,
+          `${id}.PolicyDocument`,
+        ) as PolicyDocument,
+      })),
+    ],
     trustPolicy: {
       name: `trust policy of ${logicalId}`,
       source: SCHEDULER_ROLE_SOURCE,
@@ -117,7 +157,7 @@ function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | 
 /** Where the execution role's statements are written, for fix hints. */
 export const EXECUTION_ROLE_SOURCE = 'serverless.yml provider.iam.role';
 
-/** Intrinsics of a packaged template: names and ARNs of its functions, roles and schedule groups. */
+/** Intrinsics of a packaged template: names and ARNs of its functions, roles, queues and schedule groups. */
 export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
   const resources = template.Resources;
   const property = (logicalId: string, name: string): string => {
@@ -149,6 +189,9 @@ export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']):
       if (type === 'AWS::IAM::Role' && attribute === 'Arn') {
         const rolePath = (resources[logicalId]?.Properties?.Path as string | undefined) ?? '/';
         return `arn:${partition}:iam::${accountId}:role${rolePath}${property(logicalId, 'RoleName')}`;
+      }
+      if (type === 'AWS::SQS::Queue' && attribute === 'Arn') {
+        return `arn:${partition}:sqs:${region}:${accountId}:${property(logicalId, 'QueueName')}`;
       }
       throw new Error(
         `Fn::GetAtt ${logicalId}.${attribute} (${type ?? 'unknown'}) is not supported`,
@@ -217,7 +260,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       name: ctx.refResource?.(id) as string,
       arn: ctx.getAtt?.(id, 'Arn') as string,
     }));
-  const scheduler = schedulerSide(template, ctx);
+  const scheduler = schedulerSide(template, ctx, `${packaged.service}-${packaged.stage}`);
   const ownRoles = ownRoleFunctions(template, ctx, logicalId, packaged);
   // The same roles once each (several functions may share one), for the local endpoint's authorizer.
   const stackRoles: StackRole[] = [
