@@ -9,6 +9,7 @@ import {
   EVENT_SCHEMA_VERSION,
   type InstanceFailure,
   type InstanceOutcomeDetail,
+  instanceOutcomeEventId,
   MAX_LISTED_TARGETS,
   type TargetFailure,
 } from '../signals/contract';
@@ -44,7 +45,13 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     }
   }
   const listedTargets = failedTargets.slice(0, MAX_LISTED_TARGETS);
-  const outcome = report.refused ? 'refused' : itemsFailed > 0 ? 'failed' : runOutcome(summary);
+  const outcome = report.failure
+    ? 'failed'
+    : report.refused
+      ? 'refused'
+      : itemsFailed > 0
+        ? 'failed'
+        : runOutcome(summary);
   return {
     runId: run.id,
     action: report.action,
@@ -58,7 +65,13 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     failedInstances,
     failedInstancesOmitted: Math.max(0, summary.failed - failedInstances.length),
     ...(report.refused ? { refused: report.refused } : {}),
-    engine: { batches: run.batches, checks: report.checks, itemsFailed, inTransit },
+    engine: {
+      batches: run.batches,
+      checks: report.checks,
+      itemsFailed,
+      inTransit,
+      ...(report.failure ? { failure: report.failure } : {}),
+    },
   };
 }
 
@@ -70,8 +83,10 @@ export function fellBackEvents(
 ): SignalEvent[] {
   return entries.flatMap((entry): SignalEvent[] => {
     if (entry.id === undefined) return [];
+    const place = { account: entry.accountId, region: entry.region, instanceId: entry.id };
     const detail: InstanceOutcomeDetail = {
       schemaVersion: EVENT_SCHEMA_VERSION,
+      eventId: instanceOutcomeEventId(run.id, { ...place, outcome: 'fell-back' }),
       stage: context.stage,
       runId: run.id,
       requestedAction: 'start',

@@ -8,8 +8,10 @@ import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
   type InstanceOutcomeDetail,
+  instanceOutcomeEventId,
   type RunOrigin,
   type RunSummaryDetail,
+  runSummaryEventId,
 } from './contract';
 import { type RunRecord, recordOfResult } from './run-record';
 
@@ -27,6 +29,7 @@ export interface RunEventsContext {
 export function runSummaryEvent(record: RunRecord, context: RunEventsContext): SignalEvent {
   const detail: RunSummaryDetail = {
     schemaVersion: EVENT_SCHEMA_VERSION,
+    eventId: runSummaryEventId(record.runId),
     stage: context.stage,
     runId: record.runId,
     requestedAction: record.action,
@@ -58,14 +61,19 @@ export function instanceOutcomeEvents(
     target.instances.flatMap((instance): SignalEvent[] => {
       const { outcome } = instance;
       if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') return [];
-      const detail: InstanceOutcomeDetail = {
-        schemaVersion: EVENT_SCHEMA_VERSION,
-        stage: context.stage,
-        runId: context.runId ?? result.requestId,
-        requestedAction: result.action,
+      const runId = context.runId ?? result.requestId;
+      const place = {
         account: target.accountId,
         region: target.region,
         instanceId: instance.instanceId,
+      };
+      const detail: InstanceOutcomeDetail = {
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        eventId: instanceOutcomeEventId(runId, { ...place, outcome }),
+        stage: context.stage,
+        runId,
+        requestedAction: result.action,
+        ...place,
         ...(instance.name !== undefined ? { name: instance.name } : {}),
         outcome,
         ...(instance.previousState !== undefined ? { previousState: instance.previousState } : {}),
