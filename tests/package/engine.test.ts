@@ -235,8 +235,10 @@ describe('sls package: the Step Functions engine', () => {
   it("allows redriving the Map Runs: states:RedriveExecution on each Map's child executions", () => {
     // Prepare
     const machine = stage.template.Resources[ENGINE_STATE_MACHINE_ID];
-    const roleId = (machine?.Properties as { RoleArn?: { 'Fn::GetAtt'?: [string, string] } })
-      .RoleArn?.['Fn::GetAtt']?.[0];
+    const properties = machine?.Properties as
+      | { RoleArn?: { 'Fn::GetAtt'?: [string, string] } }
+      | undefined;
+    const roleId = properties?.RoleArn?.['Fn::GetAtt']?.[0];
     const role = JSON.stringify(stage.template.Resources[roleId ?? '']?.Properties);
 
     // Assess: Step Functions Developer Guide, "IAM policies for using Distributed Map states"
