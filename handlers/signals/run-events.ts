@@ -52,15 +52,15 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
 }
 
 /** Instances a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
-export function instanceOutcomeEvents(
+export function* instanceOutcomeEvents(
   result: RunResult,
   context: RunEventsContext & { runId?: string },
-): SignalEvent[] {
-  if (result.action === 'status' || result.dryRun) return [];
-  return result.targets.flatMap((target) =>
-    target.instances.flatMap((instance): SignalEvent[] => {
+): Generator<SignalEvent> {
+  if (result.action === 'status' || result.dryRun) return;
+  for (const target of result.targets) {
+    for (const instance of target.instances) {
       const { outcome } = instance;
-      if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') return [];
+      if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') continue;
       const runId = context.runId ?? result.requestId;
       const place = {
         account: target.accountId,
@@ -82,9 +82,9 @@ export function instanceOutcomeEvents(
         ...(instance.code !== undefined ? { code: instance.code } : {}),
         origin: context.origin,
       };
-      return [{ detailType: DETAIL_TYPES.instanceOutcome, detail }];
-    }),
-  );
+      yield { detailType: DETAIL_TYPES.instanceOutcome, detail };
+    }
+  }
 }
 
 export function runEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BenchReport } from '../../scripts/bench/figure';
 import { expectedFigureIds } from '../../scripts/bench/figure-ids';
 import { QUICK } from '../../scripts/bench/plan';
+import { MAX_MEMORY_GROWTH } from '../../scripts/bench/sections/scale';
 import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
@@ -64,6 +65,25 @@ describe('npm run bench -- --quick', () => {
       if (figure.reference) expect(Number.isFinite(figure.reference.value)).toBe(true);
       if (figure.ratio !== undefined) expect(Number.isFinite(figure.ratio)).toBe(true);
       for (const goal of figure.goals) expect(typeof goal.met).toBe('boolean');
+    }
+  });
+
+  it('holds the ratios a regression would break: memory does not grow with the fleet, calls stay at their lower bound', () => {
+    // Prepare: ratios within this one run, never absolute timings or sizes
+    const byId = new Map(report.figures.map((f) => [f.id, f]));
+    const growth = byId.get('scale.memoryGrowth');
+
+    // Assess: peak memory of the largest fleet within MAX_MEMORY_GROWTH of the smallest
+    expect({ growth: growth?.ratio, met: growth?.goals.every((g) => g.met) }).toEqual({
+      growth: growth?.ratio,
+      met: true,
+    });
+    expect(growth?.ratio).toBeLessThanOrEqual(MAX_MEMORY_GROWTH);
+    for (const targets of QUICK.scale) {
+      expect({ targets, ratio: byId.get(`scale.${targets}.calls`)?.ratio }).toEqual({
+        targets,
+        ratio: 1,
+      });
     }
   });
 
