@@ -19,6 +19,15 @@ import type { RunRecord } from '../signals/run-record';
 import type { EngineRun } from './plan';
 import type { EngineReport, FailureEntry } from './report';
 
+/**
+ * Starts that fell back with no Instance Outcome of their own: past FELL_BACK_REPORTED per run,
+ * or past the FAILURES_PER_BATCH a re-check lists. The Run Summary says how many.
+ */
+export function fellBackNotReported(report: EngineReport): number {
+  const found = report.fellBackByBatch.reduce((n, b) => n + b.fellBack, 0);
+  return Math.max(0, found - (report.fellBackReported?.length ?? 0));
+}
+
 /** The run-level record of a finished (or refused) engine run, at `now` (epoch ms). */
 export function engineRunRecord(report: EngineReport, run: EngineRun, now: number): RunRecord {
   const { inTransit, itemsFailed, ...summary } = report.summary;
@@ -70,6 +79,7 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
       checks: report.checks,
       itemsFailed,
       inTransit,
+      fellBackNotReported: fellBackNotReported(report),
       ...(report.failure ? { failure: report.failure } : {}),
     },
   };

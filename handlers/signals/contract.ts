@@ -97,6 +97,11 @@ export interface EngineRunFacts {
   /** Changed instances still stopping or pending when the engine stopped waiting. */
   inTransit: number;
   /**
+   * Starts found fallen back to stopped that got no Instance Outcome of their own (past the
+   * caps: 100 a run, 5 a work item a round); they are counted in `counts.failed` all the same.
+   */
+  fellBackNotReported: number;
+  /**
    * Set when a phase failed and ended the run (its Map over its tolerance, or its summary step):
    * the phase, Step Functions' error and its cause (each at most 200 characters). The counts are
    * what was summarised before it.
