@@ -164,7 +164,9 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     const machine = structuredClone(definition) as {
       States: Record<string, { ItemProcessor: { States: Record<string, { Catch?: unknown }> } }>;
     };
-    delete machine.States.Act?.ItemProcessor.States.Work?.Catch;
+    const child = machine.States.Act?.ItemProcessor.States;
+    delete child?.Work?.Catch;
+    delete child?.WorkFailed;
 
     // Act
     const outcome = await run(
