@@ -317,7 +317,9 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
     [LOGICAL_IDS.dashboard]: {
       Type: 'AWS::CloudWatch::Dashboard',
       Properties: {
-        DashboardName: `${service}-${stage}`,
+        // Dashboard names are account-wide (IAM's dashboard/${DashboardName} ARN has no region):
+        // the region in the name lets the same stage deploy to a second region.
+        DashboardName: { 'Fn::Sub': `${service}-${stage}-\${AWS::Region}` },
         DashboardBody: dashboardBody(service, stage),
       },
     },
