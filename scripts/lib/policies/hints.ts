@@ -61,6 +61,23 @@ export const HINTS = {
       'An engine role allows more than its step needs (its logs; the summary step also run events on the default bus; the starter also StartExecution on the engine)',
     fix: "scripts/lib/engine/state-machine.ts engineRoleResources: EngineLogsOnlyRole writes logs only, EngineSummariseRole adds PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN), EngineStartRole adds StartEngineRuns (states:StartExecution on EngineStateMachine); nothing else",
   },
+  stackRoleTooPowerful: {
+    symptom:
+      'A role of the stack allows an action, or a resource, beyond what its declared intent needs',
+    fix: 'The file and statement named in the row: remove the action or narrow the resource to what the role may do (the row lists it; scripts/lib/policies/role-intents.ts declares each role with its reason). A new permission is declared there first, with why',
+  },
+  roleWithoutIntent: {
+    symptom: 'The stack (or a target template) creates an IAM role or user that no intent declares',
+    fix: 'Declare the role in scripts/lib/policies/role-intents.ts (what it may do, who may assume it, why), or remove it; the stack creates no IAM users',
+  },
+  roleCannotDoItsJob: {
+    symptom: 'A role of the stack no longer allows what its declared intent needs',
+    fix: 'The file named in the row: grant the action on the resource the row names (scripts/lib/policies/role-intents.ts says why the role needs it), or remove it from the intent when the product stopped needing it',
+  },
+  trustBeyondIntent: {
+    symptom: 'A role may be assumed by a principal, or for an action, beyond its declared trust',
+    fix: 'The trust policy (AssumeRolePolicyDocument) named in the row: keep only the principals of the intent (scripts/lib/policies/role-intents.ts): lambda.amazonaws.com for function roles, states.<region>.amazonaws.com for the state machine, scheduler.amazonaws.com for the schedules, the execution role (root plus ArnEquals aws:PrincipalArn) for the target role; no Allow with NotPrincipal or NotAction',
+  },
   executionRoleTrustTooWide: {
     symptom: 'Something other than Lambda can assume the execution role',
     fix: 'serverless.yml: the execution role must trust only lambda.amazonaws.com (declare schedules through scripts/stage-config.cjs scheduleResources, not as osls schedule events)',
@@ -177,8 +194,13 @@ export const HINTS = {
     fix: 'Remove states:StartExecution (and states:* or *) from the role named in the row; only HttpEngineRunsRole, EngineStartRole and EngineStateMachineRole start runs (scripts/lib/engine/state-machine.ts, scripts/lib/policies/engine-starters.ts)',
   },
   callerRuleTooWide: {
-    symptom: 'A caller rule lets every role or user of an account start or stop instances',
-    fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>*, sso/<PermissionSet>, role-id/AROA...) instead of role/* or user/*, or keep only status for it',
+    symptom:
+      'A caller rule lets a broad set of people start or stop instances (every role or user of an account, every IAM Identity Center permission set)',
+    fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>* outside AWSReservedSSO_, sso/<PermissionSet>, role-id/AROA...) instead, keep only status for it, or say why it must be so in acknowledgeBroad (handlers/aws/CALLERS.md)',
+  },
+  callerRuleOtherAccount: {
+    symptom: 'A caller rule names an account other than the home account',
+    fix: "serverless.yml params.callers, the rule named in the row: an HTTP API has no resource policy, so only the home account's principals can call it; let the other account's callers assume a role in the home account and name that role (with the home account, verify --home-account)",
   },
 } as const satisfies Record<string, Hint>;
 

@@ -8,15 +8,15 @@ import { createPolicyAuthorizer } from '../policy-authorizer';
 import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
-import { checkEngineRoles } from './engine-role-checks';
 import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
 import { buildRcpCases, buildScpCases } from './matrix-scp';
 import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
+import { checkStackRoles, checkTargetRoles } from './stack-roles';
 import { checkStageIsolation } from './stage-isolation';
-import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
+import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions, targetsForStage } from './stage-world';
 import { configuredStages } from './stages';
 import {
   checkExecutionRole,
@@ -80,24 +80,77 @@ export interface VerifyReport {
   durationMs: number;
 }
 
-/** What the static checks say about the stage's documents and the given guardrails. */
+/** A check that could not read what it was given: a finding with the error, never a crash. */
+function guarded(name: string, source: string, check: () => StaticFinding[]): StaticFinding[] {
+  try {
+    return check();
+  } catch (error) {
+    return [
+      {
+        policy: name,
+        source,
+        message: `cannot be read: ${(error as Error).message}`,
+        hint: 'malformedPolicy',
+      },
+    ];
+  }
+}
+
+/**
+ * Findings about one statement, or one role as a whole, from several checks: once, with every
+ * message (the same template statement fails the same way in every target account too).
+ */
+export function mergeFindings(
+  findings: readonly (StaticFinding & { fix: string })[],
+): (StaticFinding & { fix: string })[] {
+  const merged = new Map<string, StaticFinding & { fix: string }>();
+  for (const f of findings) {
+    const key = `${f.source}|${f.statement ?? ''}|${f.hint}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...f });
+    else if (!seen.message.split('; also: ').includes(f.message)) {
+      seen.message = `${seen.message}; also: ${f.message}`;
+    }
+  }
+  return [...merged.values()];
+}
+
+/**
+ * What the static checks say about the stage's documents and the given guardrails. `all` is the
+ * stage with every configured target (the matrix may sample them; the roles' intents may not).
+ */
 function staticFindings(
   stage: ResolvedStage,
+  all: ResolvedStage,
   template: CfnTemplate,
   configuredRoles: RenderedTargetRole[],
   options: VerifyOptions,
 ): StageReport['findings'] {
+  const control = { key: stage.config.controlTagKey, value: stage.config.controlTagValue };
+  const packagedSource = 'packaged template (cloudformation-template-update-stack.json)';
   const findings = [
-    ...checkExecutionRole(stage.executionRole, {
-      boundaryGiven: Boolean(options.permissionBoundary),
-    }),
-    ...configuredRoles.flatMap(checkTargetRole),
-    ...checkSchedulerRole(stage),
-    ...checkHttpRoutes(template),
-    ...checkInvokePermissions(template),
-    ...checkEngineRoles(template),
-    ...checkEngineStarters(template),
-    ...checkCallerRules(stage.config.callers),
+    ...guarded('execution role', packagedSource, () =>
+      checkExecutionRole(stage.executionRole, {
+        boundaryGiven: Boolean(options.permissionBoundary),
+      }),
+    ),
+    ...guarded('the stack roles', packagedSource, () => checkStackRoles(template, all)),
+    ...guarded('the target role', 'resources/target-account-role.yml', () => [
+      ...configuredRoles.flatMap((role) =>
+        checkTargetRole(role, {
+          control,
+          externalId: all.config.targets.find((t) => t.accountId === role.accountId)?.externalId,
+        }),
+      ),
+      ...checkTargetRoles(targetsForStage(all, options), all, options.documents?.targetTemplate),
+    ]),
+    ...guarded('scheduler role', packagedSource, () => checkSchedulerRole(stage)),
+    ...guarded('routes', packagedSource, () => checkHttpRoutes(template)),
+    ...guarded('Lambda permissions', packagedSource, () => checkInvokePermissions(template)),
+    ...guarded('engine starters', packagedSource, () => checkEngineStarters(template)),
+    ...guarded('caller rules', 'serverless.yml params.callers', () =>
+      checkCallerRules(stage.config.callers, { homeAccountId: stage.homeAccountId }),
+    ),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
@@ -108,8 +161,7 @@ function staticFindings(
       ? checkGuardrail({ ...options.permissionBoundary, source: '--boundary' }, 'boundary')
       : []),
   ].map((f) => ({ ...f, fix: hintText(f.hint) }));
-  // The same template statement fails the same way in every target account: report it once.
-  return [...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values()];
+  return mergeFindings(findings);
 }
 
 function resolveFor(packaged: PackagedStage, options: VerifyOptions): ResolvedStage {
@@ -187,7 +239,10 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: [...coverage, ...staticFindings(stage, packaged.template, configuredRoles, options)],
+    findings: [
+      ...coverage,
+      ...staticFindings(stage, resolved, packaged.template, configuredRoles, options),
+    ],
     notes,
   };
 }
