@@ -297,10 +297,14 @@ function ownRoleFunctions(
       const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0];
       if (typeof roleId !== 'string' || roleId === executionRoleId) return [];
       const role = template.Resources[roleId]?.Properties ?? {};
-      const policies = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`) as {
-        PolicyName: string;
-        PolicyDocument: PolicyDocument;
-      }[];
+      // A policy that cannot be evaluated grants nothing here; the role check reports it.
+      let policies: { PolicyName: string; PolicyDocument: PolicyDocument }[] = [];
+      try {
+        const evaluated = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`);
+        if (Array.isArray(evaluated)) policies = evaluated;
+      } catch {
+        policies = [];
+      }
       const roleName =
         typeof role.RoleName === 'string'
           ? role.RoleName

@@ -128,6 +128,15 @@ export const HINTS = {
       'An SCP denies a request the function needs (assume the target role, start or stop a control-tagged instance)',
     fix: 'The SCP file and statement named in the fix: leave sts:AssumeRole, ec2:StartInstances and ec2:StopInstances out of its Action, or spare the execution role and the target role in its aws:PrincipalArn condition',
   },
+  guardrailWeakened: {
+    symptom:
+      'A shipped SCP or RCP statement is missing, no longer denies an action, spares more roles, or has no declared purpose',
+    fix: 'The file in resources/ and the statement named in the row: restore it as scripts/lib/policies/guardrail-intents.ts declares it (its Sid, Effect Deny, every declared action, only the declared aws:PrincipalArn exceptions), or change the declaration there with the reason',
+  },
+  guardrailUnproven: {
+    symptom: 'A shipped SCP or RCP statement is not shown blocking what it is for',
+    fix: "The file in resources/ and the statement named in the row: its Resource must match the stage's resources of each declared kind and its conditions must be ones verify can trigger (matrix-scp.ts); the row list says which action or kind no row shows denied",
+  },
   rcpDoesNotBlock: {
     symptom:
       'An RCP statement lets a principal other than the execution role assume the target role (through a loosened trust)',

@@ -10,10 +10,12 @@ import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
 import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
+import { checkShippedGuardrails, shippedGuardrails } from './guardrail-intents';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
 import { buildRcpCases, buildScpCases } from './matrix-scp';
 import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
+import { homeResources, targetResources } from './scp-resources';
 import { checkStackRoles, checkTargetRoles } from './stack-roles';
 import { checkStageIsolation } from './stage-isolation';
 import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions, targetsForStage } from './stage-world';
@@ -225,6 +227,15 @@ export async function verifyStage(
   const cases = await Promise.all(
     [...matrix, ...scp.cases, ...rcp.cases].map((c) => evaluateCase(stage.stage, c, authorizer)),
   );
+  const kinds = new Set(
+    [...homeResources(stage, packaged.template), ...targetResources(stage)].map((r) => r.kind),
+  );
+  const guardrails = checkShippedGuardrails(
+    [...(options.serviceControlPolicies ?? []), ...(options.resourceControlPolicies ?? [])],
+    cases,
+    kinds,
+    stage.homeAccountId,
+  ).map((f) => ({ ...f, fix: hintText(f.hint) }));
   return {
     stage: stage.stage,
     region: stage.region,
@@ -242,13 +253,26 @@ export async function verifyStage(
     findings: [
       ...coverage,
       ...staticFindings(stage, resolved, packaged.template, configuredRoles, options),
+      ...guardrails,
     ],
     notes,
   };
 }
 
-export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+/**
+ * Without --scp and --rcp, verify attaches the guardrails shipped in resources/ (the RCP with
+ * the home account it is given) and proves each of their statements; given ones replace them.
+ */
+export function withShippedGuardrails(options: VerifyOptions): VerifyOptions {
+  if (options.serviceControlPolicies?.length || options.resourceControlPolicies?.length) {
+    return options;
+  }
+  return { ...options, ...shippedGuardrails(options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT) };
+}
+
+export async function verify(given: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
+  const options = withShippedGuardrails(given);
   const stages = options.stages?.length ? options.stages : configuredStages();
   const packaged = await Promise.all(
     stages.map((s) =>
@@ -257,9 +281,40 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
         : packageStage(s, options.region ? { region: options.region } : {}),
     ),
   );
-  const reports = await Promise.all(packaged.map((p) => verifyStage(p, options)));
+  // A stage whose documents cannot be read at all is a finding of that stage, never a crash.
+  const reports = await Promise.all(
+    packaged.map((p) =>
+      verifyStage(p, options).catch(
+        (error: Error): StageReport => ({
+          stage: p.stage,
+          region: p.region,
+          executionRoleArn: '',
+          functions: [],
+          targets: [],
+          cases: [],
+          findings: [
+            {
+              policy: `stage ${p.stage}`,
+              source: 'packaged template (cloudformation-template-update-stack.json)',
+              message: `cannot be verified: ${error.message}`,
+              hint: 'malformedPolicy',
+              fix: hintText('malformedPolicy'),
+            },
+          ],
+          notes: [],
+        }),
+      ),
+    ),
+  );
   // Stages sharing a target role or a control tag: reported under each stage of the pair.
-  for (const finding of checkStageIsolation(packaged.map((p) => resolveFor(p, options)))) {
+  const resolvable = packaged.flatMap((p) => {
+    try {
+      return [resolveFor(p, options)];
+    } catch {
+      return []; // reported above as a finding of its stage
+    }
+  });
+  for (const finding of checkStageIsolation(resolvable)) {
     const { stages: pair, ...rest } = finding;
     for (const report of reports.filter((r) => pair.includes(r.stage))) {
       report.findings.push({ ...rest, fix: hintText(rest.hint) });

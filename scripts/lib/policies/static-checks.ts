@@ -16,7 +16,7 @@ import type { ExecutionRole, ResolvedStage } from './execution-role';
 import type { HintId } from './hints';
 import { patternCovers } from './pattern-cover';
 import type { RenderedTargetRole } from './target-role';
-import { listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
+import { conditionOf, listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
 
 export interface StaticFinding {
   /** The policy's name (e.g. "trust policy of arn:…", "xacct-ec2-prod-lambda"). */
@@ -64,7 +64,13 @@ function wellFormed(
   policy: NamedPolicy,
   validate: (document: unknown) => ValidationError[],
 ): StaticFinding[] {
-  return validate(policy.policy).map((e) => ({
+  let errors: ValidationError[];
+  try {
+    errors = validate(policy.policy);
+  } catch (error) {
+    errors = [{ path: '$', message: (error as Error).message } as ValidationError];
+  }
+  return errors.map((e) => ({
     policy: policy.name,
     source: policy.source,
     message: `not well-formed at ${e.path}: ${e.message}`,
@@ -81,7 +87,7 @@ function principals(statement: PolicyStatement): string[] {
 
 /** Condition keys a statement tests, lower-cased (`aws:ResourceTag/x` -> `aws:resourcetag/x`). */
 function conditionKeys(statement: PolicyStatement): string[] {
-  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(statement);
   return Object.values(condition).flatMap((block) =>
     Object.keys(block ?? {}).map((k) => k.toLowerCase()),
   );
@@ -219,7 +225,7 @@ function principalArnNotExact(
   statement: PolicyStatement,
   index: number,
 ): StaticFinding[] {
-  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(statement);
   return Object.entries(condition).flatMap(([operator, block]) =>
     Object.entries(block)
       .filter(([key]) => key.toLowerCase() === 'aws:principalarn')
@@ -249,7 +255,7 @@ export interface TargetRoleExpectations {
  * key is compared that way; the value as StringEquals does, exactly).
  */
 function scopedByControlTag(s: PolicyStatement, control: { key: string; value: string }): boolean {
-  const condition = (s.Condition ?? {}) as Record<string, unknown>;
+  const condition = conditionOf(s);
   const wanted = `aws:resourcetag/${control.key}`.toLowerCase();
   return Object.entries(condition).some(
     ([operator, block]) =>
@@ -272,7 +278,7 @@ function externalIdEnforced(trust: NamedPolicy, externalId: string): boolean {
   return statementsOf(trust.policy).some((s) => {
     if (s.Effect !== 'Deny' || s.NotAction !== undefined) return false;
     const denies = listOf(s.Action).some((a) => patternCovers(a, 'sts:AssumeRole', true));
-    const condition = (s.Condition ?? {}) as Record<string, unknown>;
+    const condition = conditionOf(s);
     const entries = Object.entries(condition);
     const [only] = entries;
     if (!denies || entries.length !== 1 || !only || only[0] !== 'StringNotEquals') return false;
@@ -364,7 +370,7 @@ function grantTooWide(policy: NamedPolicy, s: PolicyStatement, i: number): Stati
   const findings = GRANT_CONDITIONS.filter(([key]) => !keys.includes(key)).map(([, name]) =>
     finding(policy, s, i, `allows kms:CreateGrant without ${name}`, 'kmsGrantTooWide'),
   );
-  const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(s);
   const via = Object.values(condition).flatMap((block) =>
     Object.entries(block)
       .filter(([k]) => k.toLowerCase() === 'kms:viaservice')
@@ -440,7 +446,7 @@ export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
   );
   statementsOf(trust.policy).forEach((s, i) => {
     if (s.Effect !== 'Allow') return;
-    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const condition = conditionOf(s);
     const values = (key: string) =>
       Object.values(condition).flatMap((block) =>
         Object.entries(block)
