@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${Name} is CloudFormation's Fn::Sub syntax in the planted template changes
 /**
  * Planted mutations, one or more per class of widening, run through verify over the real
  * packaged stage and the real target template: each must fail naming the file, the statement
@@ -48,6 +49,15 @@ function mutated(change: (resources: Record<string, Json>) => void): PackagedSta
   const copy = structuredClone(original);
   change(copy.template.Resources as unknown as Record<string, Json>);
   return copy;
+}
+
+/** A role's trust statements. */
+function trustOf(resources: Record<string, Json>, roleId: string): Json[] {
+  const role = resources[roleId]?.Properties as
+    | { AssumeRolePolicyDocument: { Statement: Json[] } }
+    | undefined;
+  if (!role) throw new Error(`${roleId} is gone`);
+  return role.AssumeRolePolicyDocument.Statement;
 }
 
 /** The statements of a role's first inline policy. */
@@ -302,18 +312,14 @@ describe('verify: planted mutations, trusts (exactly the intended principals)', 
   it('fails when a stack role trusts another service, or everyone but a NotPrincipal', async () => {
     // Prepare
     const stage = mutated((r) => {
-      const http = (
-        r.HttpEngineRunsRole?.Properties as { AssumeRolePolicyDocument: { Statement: Json[] } }
-      ).AssumeRolePolicyDocument.Statement;
+      const http = trustOf(r, 'HttpEngineRunsRole');
       http.push({
         Sid: 'AlsoEc2',
         Effect: 'Allow',
         Principal: { Service: 'ec2.amazonaws.com' },
         Action: 'sts:AssumeRole',
       });
-      const start = (
-        r.EngineStartRole?.Properties as { AssumeRolePolicyDocument: { Statement: Json[] } }
-      ).AssumeRolePolicyDocument.Statement;
+      const start = trustOf(r, 'EngineStartRole');
       start.push({
         Sid: 'AllButMe',
         Effect: 'Allow',
@@ -643,7 +649,11 @@ describe('verify: planted mutations, the shipped guardrails', () => {
       'DenyDeletingAllTagsExceptTagAdmin',
       (s) => s,
     );
-    (options.serviceControlPolicies[1]?.policy.Statement as Json[]).push({
+    const controlTag = options.serviceControlPolicies.find(
+      (p) => p.name === 'scp-target-control-tag.json',
+    );
+    if (!controlTag) throw new Error('scp-target-control-tag.json is gone');
+    (controlTag.policy.Statement as Json[]).push({
       Sid: 'Undeclared',
       Effect: 'Deny',
       Action: 'ec2:TerminateInstances',
