@@ -47,6 +47,11 @@ export interface VerifyOptions extends StageWorldOptions {
    * all). A larger stage is sampled evenly; the static checks still cover every target.
    */
   sampleTargets?: number;
+  /**
+   * Attach the guardrails shipped in resources/ when no SCP or RCP is given (default true);
+   * false proves the documents alone (--no-shipped-guardrails).
+   */
+  shippedGuardrails?: boolean;
   /** Modified documents to verify instead of the files (the breakage tests use this). */
   documents?: {
     packaged?: (stage: string) => Promise<PackagedStage>;
@@ -264,9 +269,8 @@ export async function verifyStage(
  * the home account it is given) and proves each of their statements; given ones replace them.
  */
 export function withShippedGuardrails(options: VerifyOptions): VerifyOptions {
-  if (options.serviceControlPolicies?.length || options.resourceControlPolicies?.length) {
-    return options;
-  }
+  const given = options.serviceControlPolicies?.length || options.resourceControlPolicies?.length;
+  if (given || options.shippedGuardrails === false) return options;
   return { ...options, ...shippedGuardrails(options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT) };
 }
 

@@ -6,7 +6,7 @@
  */
 import { type CfnContext, evaluate } from './cfn-intrinsics';
 import { resolveParameters } from './cfn-parameters';
-import { contextFor, type ResolvedStage } from './execution-role';
+import { contextFor, EXECUTION_ROLE_ID, type ResolvedStage } from './execution-role';
 import type { CfnTemplate } from './package-stage';
 import { checkRole, otherIamPrincipals } from './role-checks';
 import {
@@ -144,6 +144,8 @@ export function checkStackRoles(template: CfnTemplate, stage: ResolvedStage): St
     template: PACKAGED,
     sourceOf: (id, policy) => {
       const source = intents[id]?.source ?? PACKAGED;
+      // The execution role's statements are found by Sid in serverless.yml, as its other checks name them.
+      if (id === EXECUTION_ROLE_ID) return source;
       return policy ? `${source} (${id} policy ${policy})` : source;
     },
   });
