@@ -6,7 +6,8 @@
  * targets file, `params.targetsFile`), validates them with the schema the function uses at cold
  * start (handlers/config/stage-config.ts) and hands them to the typed builders (loaded through
  * tsx): the bundled copy of the config, the execution role's sts:AssumeRole statement
- * (scripts/lib/execution-policy/), the schedules and the scheduler's role (scripts/lib/stage/),
+ * (scripts/lib/execution-policy/), the schedules (their expressions, names and logical IDs
+ * checked there too) and the scheduler's role (scripts/lib/stage/),
  * and the signals' resources (scripts/lib/signals/). A bad configuration stops `sls package`
  * with a message that names the field. Nothing here calls AWS, so packaging needs no credentials.
  */
@@ -19,7 +20,11 @@ const { parseStageConfig, toRuntimeConfig } = load('../handlers/config/stage-con
 const { resolveTargetsFile } = load('../handlers/config/targets-file.ts');
 const { bundleBanner: bannerFor } = load('../handlers/config/bundled-config.ts');
 const { StageConfigError } = load('./lib/stage/stage-config-error.ts');
-const { scheduleResources: scheduleResourcesOf } = load('./lib/stage/schedule-resources.ts');
+const { scheduleResources: scheduleResourcesOf, scheduleGroupName } = load(
+  './lib/stage/schedule-resources.ts',
+);
+const { scheduleProblems } = load('./lib/stage/schedule-checks.ts');
+const { schedulePaths } = load('./lib/stage/schedule-paths.ts');
 const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
   './lib/execution-policy/assume-statement.ts',
 );
@@ -55,6 +60,7 @@ const PARAM_KEYS = [
 
 /** Settings a stage may leave out (serverless.yml need not mention them at all). */
 const OPTIONAL_PARAM_KEYS = [
+  'scheduledRuns',
   'targetsFile',
   'assumeScope',
   'organizationId',
@@ -115,6 +121,9 @@ async function loadStageConfig({ resolveVariable }) {
   const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) throw new StageConfigError(stage, parsed.problems);
   const config = parsed.value;
+  const service = await resolveVariable('self:service');
+  const scheduleIssues = scheduleProblems(config, { service, stage });
+  if (scheduleIssues.length > 0) throw new StageConfigError(stage, scheduleIssues);
   if (
     fromFile?.organizationId &&
     config.organizationId &&
@@ -197,15 +206,42 @@ async function assumeTargetRolesStatement(context) {
   }
 }
 
+/** Stages whose schedule paths were printed: osls may resolve a variable more than once. */
+const printedPaths = new Set();
+
+/**
+ * The schedules, their group and invoke role. Which function they invoke follows
+ * `params.scheduledRuns` (the engine's starter by default); a single-invocation stage whose
+ * schedule reaches more targets than one invocation of the instances function runs, at its
+ * memorySize and timeout, stops here (scripts/lib/stage/schedule-paths.ts). Prints each
+ * schedule's path and why, one line each.
+ */
 async function scheduleResources(context) {
-  const { config } = await loadStageConfig(context);
+  const { stage, config } = await loadStageConfig(context);
   const service = await context.resolveVariable('self:service');
-  const stage = await context.resolveVariable('sls:stage');
-  const resources = scheduleResourcesOf(config, { service, stage });
-  // custom.engine.runSchedules: the schedules start Step Functions runs (handlers/engine/README.md).
-  if ((await context.resolveVariable('self:custom.engine.runSchedules')) !== true) return resources;
-  const { throughEngine } = load('./lib/engine/engine-schedules.ts');
-  return { Resources: throughEngine(resources.Resources, config.schedules) };
+  if ((await context.resolveVariable('self:custom.engine.runSchedules, null')) != null) {
+    throw new StageConfigError(stage, [
+      {
+        field: 'custom.engine.runSchedules',
+        message:
+          'is gone: schedules run through the engine by default; remove it, and set params.scheduledRuns: single-invocation where a small fleet should keep one invocation',
+      },
+    ]);
+  }
+  const setting = async (key) =>
+    (await context.resolveVariable(`self:functions.instances.${key}, null`)) ??
+    (await context.resolveVariable(`self:provider.${key}, null`));
+  const { paths, problems } = schedulePaths(config, {
+    // osls's defaults when neither the function nor the provider sets them: 1024 MB, 6 s.
+    memoryMb: Number((await setting('memorySize')) ?? 1024),
+    timeoutSeconds: Number((await setting('timeout')) ?? 6),
+  });
+  if (problems.length > 0) throw new StageConfigError(stage, problems);
+  if (!printedPaths.has(stage)) {
+    printedPaths.add(stage);
+    for (const { line } of paths) process.stderr.write(`${line}\n`);
+  }
+  return scheduleResourcesOf(config, { service, stage });
 }
 
 /** Topic, key, alarms, dashboard, failed-runs rule, dead-letter queue (scripts/lib/signals). */
@@ -228,6 +264,7 @@ async function signalsResources(context) {
     schedules: config.schedules,
     alarmEmail,
     stateMachineLogicalId: ENGINE_STATE_MACHINE_ID,
+    scheduleGroupName: scheduleGroupName({ service, stage }),
   });
 }
 

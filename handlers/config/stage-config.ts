@@ -60,14 +60,8 @@ const scheduleSchema = z.strictObject({
   name: z
     .string()
     .check(z.regex(SCHEDULE_NAME, 'must be 1-48 characters of letters, digits and _.-')),
-  expression: z
-    .string()
-    .check(
-      z.regex(
-        /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(.+\))$/,
-        'must be an EventBridge Scheduler expression: cron(...), rate(...) or at(...)',
-      ),
-    ),
+  /** Read in full at package time by scripts/lib/stage/schedule-expression.ts (schedule-checks.ts). */
+  expression: z.string().check(z.minLength(1, 'give cron(...), rate(...) or at(...)')),
   timezone: z.string().check(
     z.refine(isIanaTimeZone, {
       message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
@@ -135,6 +129,18 @@ export const stageConfigSchema = z.strictObject({
     DEFAULT_MAX_INSTANCES_PER_REQUEST,
   ),
   schedules: z._default(z.array(scheduleSchema), []),
+  /**
+   * What the schedules invoke (package time only): `engine`, the Step Functions engine's starter
+   * (one run per scheduled time), or `single-invocation`, the instances function doing the whole
+   * run, which `sls package` refuses beyond the targets one invocation holds
+   * (scripts/lib/stage/single-invocation-limit.ts).
+   */
+  scheduledRuns: z._default(
+    z.enum(['engine', 'single-invocation'], {
+      error: 'must be "engine" (the default) or "single-invocation" (small fleets only)',
+    }),
+    'engine',
+  ),
   /**
    * Which target roles the execution role may assume (package time only):
    * `exact` lists each target-role ARN; `organization` allows the role name in every account of
@@ -280,12 +286,13 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
 /** The stage configuration as the function receives it: only what the runtime needs. */
 export type RuntimeConfig = Omit<
   StageConfig,
-  'schedules' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
+  'schedules' | 'scheduledRuns' | 'assumeScope' | 'organizationId' | 'organizationalUnitPaths'
 >;
 
 export function toRuntimeConfig(config: StageConfig): RuntimeConfig {
   const {
     schedules: _schedules,
+    scheduledRuns: _scheduledRuns,
     assumeScope: _assumeScope,
     organizationId: _organizationId,
     organizationalUnitPaths: _paths,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { base32 } from '../lib/policies/cfn-names';
 
 export function roleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
@@ -23,12 +24,4 @@ export function parseRoleArn(arn: string): { accountId: string; roleName: string
 /** IAM's unique role ID (AROA…): derived from the ARN so it is stable across runs. */
 export function roleUniqueId(arn: string): string {
   return `AROA${base32(createHash('sha256').update(arn).digest()).slice(0, 17)}`;
-}
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-export function base32(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += BASE32[byte % 32];
-  return out;
 }

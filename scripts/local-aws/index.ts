@@ -1,4 +1,6 @@
 /** Public surface of the local STS + EC2 endpoint (dev/test only; never bundled into the Lambda). */
+
+export { generatedRoleName } from '../lib/policies/cfn-names';
 export {
   type AuthorizerFactory,
   type AuthorizerFactoryContext,
@@ -16,7 +18,6 @@ export { DEFAULT_FAULTS, type FaultPatch, type FaultSettings } from './faults';
 export type { InstanceView } from './instances';
 export { DEFAULT_SEED_PATH, loadSeedFile, parseSeed, SeedError } from './load-seed';
 export {
-  generatedRoleName,
   SchedulerSeedError,
   schedulesFromTemplate,
   type TemplateContext,

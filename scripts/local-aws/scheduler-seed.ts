@@ -3,9 +3,8 @@
  * AWS::Scheduler::Schedule resources), with the intrinsics a deploy would resolve: Ref of the
  * schedule group, Fn::GetAtt Arn of the function, the invoke role and the dead-letter queue.
  */
-import { createHash } from 'node:crypto';
+import { generatedRoleName } from '../lib/policies/cfn-names';
 import type { CfnTemplate } from '../lib/policies/package-stage';
-import { base32 } from './arns';
 import type { ScheduleSeed, ScheduleState } from './scheduler-store';
 
 export interface TemplateContext {
@@ -17,16 +16,6 @@ export interface TemplateContext {
 
 export class SchedulerSeedError extends Error {
   override name = 'SchedulerSeedError';
-}
-
-/** CloudFormation's name for a role without RoleName: `<stack>-<logicalId>-<suffix>`. */
-export function generatedRoleName(stackName: string, logicalId: string): string {
-  const suffix = base32(createHash('sha256').update(`${stackName}/${logicalId}`).digest()).slice(
-    0,
-    12,
-  );
-  const prefix = `${stackName}-${logicalId}`.slice(0, 64 - suffix.length - 1);
-  return `${prefix}-${suffix}`;
 }
 
 export function schedulesFromTemplate(

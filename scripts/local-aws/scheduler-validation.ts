@@ -4,6 +4,7 @@
  * ValidationException, "N validation error(s) detected: ...". The member paths use the wire
  * names; AWS's exact casing of them in this text is unverified.
  */
+import { isIanaTimeZone, parseScheduleExpression } from '../lib/stage/schedule-expression';
 import { AwsError } from './aws-error';
 import type { ScheduleReplacement, ScheduleState } from './scheduler-store';
 
@@ -145,6 +146,21 @@ function checkWindow(window: unknown, problems: ValidationProblems): void {
   }
 }
 
+/**
+ * What the service refuses beyond the model's lengths: an expression it cannot read, a time zone
+ * that is no IANA name. Read by the project's one evaluator; the texts are *unverified* against
+ * AWS's own ("Invalid Schedule Expression ...").
+ */
+export function checkExpressionMeaning(expression: unknown, timezone: unknown): void {
+  const parsed = parseScheduleExpression(String(expression));
+  if (!parsed.ok) {
+    throw new AwsError('ValidationException', `Invalid Schedule Expression ${parsed.message}`, 400);
+  }
+  if (timezone !== undefined && !isIanaTimeZone(String(timezone))) {
+    throw new AwsError('ValidationException', `Invalid Timezone ${String(timezone)}.`, 400);
+  }
+}
+
 export interface UpdateScheduleRequest {
   group: string;
   replacement: ScheduleReplacement;
@@ -166,9 +182,9 @@ export function parseUpdateSchedule(name: string, body: string): UpdateScheduleR
   if (problems.required('ScheduleExpression', input.ScheduleExpression)) {
     problems.string('ScheduleExpression', input.ScheduleExpression, 1, 256);
   }
+  problems.string('ScheduleExpressionTimezone', input.ScheduleExpressionTimezone, 1, 50);
   checkTarget(input.Target, problems);
   checkWindow(input.FlexibleTimeWindow, problems);
-  problems.string('ScheduleExpressionTimezone', input.ScheduleExpressionTimezone, 1, 50);
   problems.string('Description', input.Description, 0, 512);
   problems.oneOf('State', input.State, STATES);
   problems.string('KmsKeyArn', input.KmsKeyArn, 1, 2048);
@@ -177,6 +193,7 @@ export function parseUpdateSchedule(name: string, body: string): UpdateScheduleR
   problems.timestamp('StartDate', input.StartDate);
   problems.timestamp('EndDate', input.EndDate);
   problems.throwIfAny();
+  checkExpressionMeaning(input.ScheduleExpression, input.ScheduleExpressionTimezone);
 
   const optional = {
     ScheduleExpressionTimezone: input.ScheduleExpressionTimezone as string | undefined,

@@ -54,6 +54,10 @@ function localTemplate(): CfnTemplate {
         Type: 'AWS::Lambda::Function',
         Properties: { FunctionName: 'xacct-ec2-local-instances' },
       },
+      EngineStartLambdaFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { FunctionName: 'xacct-ec2-local-engineStart' },
+      },
       ScheduleDeadLetterQueue: {
         Type: 'AWS::SQS::Queue',
         Properties: { QueueName: 'xacct-ec2-local-schedule-dlq' },
@@ -204,7 +208,7 @@ describe('Local EventBridge Scheduler', () => {
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
-        Arn: `arn:aws:lambda:${REGION}:${HOME}:function:xacct-ec2-local-instances`,
+        Arn: `arn:aws:lambda:${REGION}:${HOME}:function:xacct-ec2-local-engineStart`,
         RoleArn: SCHEDULER_ROLE,
         DeadLetterConfig: { Arn: `arn:aws:sqs:${REGION}:${HOME}:xacct-ec2-local-schedule-dlq` },
       },
@@ -287,6 +291,12 @@ describe('Local EventBridge Scheduler', () => {
       'Member must have value less than or equal to 185',
     ],
     [{ Description: 'x'.repeat(513) }, 'Member must have length between 0 and 512'],
+    [
+      { ScheduleExpression: 'cron(oops) and rate(1 minute)' },
+      "Invalid Schedule Expression cron(oops) and rate(1 minute) has 4 fields; AWS's cron has six",
+    ],
+    [{ ScheduleExpression: 'rate(1 minutes)' }, 'write rate(1 minute)'],
+    [{ ScheduleExpressionTimezone: 'Mars/Olympus' }, 'Invalid Timezone Mars/Olympus.'],
   ])('refuses UpdateSchedule with %j', async (patch, message) => {
     // Act
     const answer = await raw('PUT', '/schedules/xacct-ec2-local-a-evening-stop', {

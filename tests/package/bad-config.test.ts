@@ -28,7 +28,12 @@ interface Mistake {
 }
 
 type Target = { accountId: string; externalId?: string; regions: string[] };
-type Schedule = { timezone: string; request: Record<string, unknown> };
+type Schedule = {
+  name: string;
+  expression: string;
+  timezone: string;
+  request: Record<string, unknown>;
+};
 const targets = (p: Record<string, unknown>) => p.targets as Target[];
 const schedules = (p: Record<string, unknown>) => p.schedules as Schedule[];
 const at = <T>(list: T[], index: number): T => {
@@ -78,6 +83,45 @@ const MISTAKES: Mistake[] = [
       at(schedules(p), 1).request = { action: 'start', targets: { regions: ['ap-south-1'] } };
     },
     fields: ['params.schedules[1].request.targets.regions[0]'],
+  },
+  {
+    stage: 'malformed-expression',
+    what: 'a schedule expression that is two expressions run together',
+    edit: (p) => {
+      at(schedules(p), 0).expression = 'cron(oops) and rate(1 minute)';
+    },
+    fields: ['params.schedules[0].expression'],
+  },
+  {
+    stage: 'punctuation-twins',
+    what: 'two schedule names that differ only in punctuation (one CloudFormation resource)',
+    edit: (p) => {
+      at(schedules(p), 0).name = 'weekday-start';
+      at(schedules(p), 1).name = 'weekday.start';
+    },
+    fields: ['params.schedules[1].name'],
+  },
+  {
+    stage: 'long-schedule-name',
+    what: 'a schedule name that would pass 64 characters with the service and stage',
+    edit: (p) => {
+      at(schedules(p), 0).name = 'weekday-evening-stop-of-the-whole-fleet-xyz';
+    },
+    fields: ['params.schedules[0].name'],
+  },
+  {
+    stage: 'single-invocation-too-large',
+    what: 'schedules on the single invocation for 300 targets, more than one 256 MB invocation holds (294)',
+    edit: (p) => {
+      p.scheduledRuns = 'single-invocation';
+      p.targets = Array.from({ length: 300 }, (_, i) => ({
+        accountId: String(100_000_000_000 + i),
+        regions: ['eu-west-1'],
+      }));
+      // Requests that name no region or account reach every target.
+      for (const schedule of schedules(p)) schedule.request = { action: 'stop', wait: true };
+    },
+    fields: ['params.scheduledRuns'],
   },
   {
     stage: 'bad-alarm-email',
@@ -162,6 +206,19 @@ describe('serverless.yml params: mistakes stop the CLI and name the field', () =
       for (const field of mistake.fields) expect(text).toContain(`- ${field}: `);
     },
   );
+
+  it("names the single invocation's limit and both ways out when a schedule outgrows it", () => {
+    // Prepare
+    const run = printed.get('single-invocation-too-large');
+
+    // Assess
+    expect(output(run as SlsResult)).toContain(
+      '- params.scheduledRuns: is "single-invocation", but schedule "weekday-evening-stop" (schedules[0]) reaches 300 target(s), more than the 294 one invocation of the instances function runs at 256 MB',
+    );
+    expect(output(run as SlsResult)).toContain(
+      'remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
+    );
+  });
 
   it('stops sls package before it builds or writes anything', async () => {
     // Assess

@@ -345,14 +345,17 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       }
     });
 
-    it('declares exactly the configured schedules, each invoking the instances function', () => {
+    it('declares exactly the configured schedules, each invoking the function of its path, and prints the path of each', () => {
       // Prepare
-      const { template, config } = get(stage);
+      const { template, config, run } = get(stage);
+      const scheduled =
+        config.scheduledRuns === 'engine' ? 'EngineStartLambdaFunction' : 'InstancesLambdaFunction';
 
       // Act
       const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(
         ([, r]) => r.Properties,
       );
+      const printed = run.stderr.split('\n').filter((line) => line.startsWith('schedule '));
 
       // Assess
       expect(schedules).toHaveLength(config.schedules.length);
@@ -364,17 +367,35 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           State: schedule.enabled ? 'ENABLED' : 'DISABLED',
           GroupName: { Ref: 'ScheduleGroup' },
           Target: {
-            Arn: { 'Fn::GetAtt': ['InstancesLambdaFunction', 'Arn'] },
+            Arn: { 'Fn::GetAtt': [scheduled, 'Arn'] },
             RoleArn: { 'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'] },
           },
         });
         const target = resource?.Target as { Input: string };
-        // The request, wrapped with the schedule's name (handlers/signals/schedule-input.ts).
-        expect(JSON.parse(target.Input)).toEqual({
-          schedule: { name: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' },
-          request: schedule.request,
-        });
+        // The engine's starter names the run after the schedule and its time (a duplicate
+        // delivery finds the name taken); the instances function gets the request wrapped with
+        // the schedule's name (handlers/signals/schedule-input.ts).
+        expect(JSON.parse(target.Input)).toEqual(
+          config.scheduledRuns === 'engine'
+            ? {
+                schedule: schedule.name,
+                scheduledTime: '<aws.scheduler.scheduled-time>',
+                request: schedule.request,
+              }
+            : {
+                schedule: { name: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' },
+                request: schedule.request,
+              },
+        );
+        expect(printed).toContainEqual(
+          expect.stringMatching(
+            config.scheduledRuns === 'engine'
+              ? `^schedule ${schedule.name}: engine \\(.*params\\.scheduledRuns is "engine", the default$`
+              : `^schedule ${schedule.name}: single invocation \\(the instances function, 256 MB\\), \\d+ target\\(s\\), within its limit of 294 .*params\\.scheduledRuns is "single-invocation"$`,
+          ),
+        );
       }
+      expect(printed).toHaveLength(config.schedules.length);
       expect(template.Resources.SchedulerInvokeRole !== undefined).toBe(
         config.schedules.length > 0,
       );
@@ -492,7 +513,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(zones.sort()).toEqual(['America/New_York', 'Europe/Berlin']);
     });
 
-    it('invokes through a role that only EventBridge Scheduler of this account, for the stage group, can assume, and that may only invoke the instances function', () => {
+    it('invokes through a role that only EventBridge Scheduler of this account, for the stage group, can assume, and that may only invoke the instances function (scheduledRuns: single-invocation)', () => {
       // Prepare
       const role = resource(get('test').template, 'SchedulerInvokeRole');
 
@@ -503,7 +524,10 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       ).flatMap((p) => p.PolicyDocument.Statement);
 
       // Assess
+      expect(get('test').config.scheduledRuns).toBe('single-invocation');
       expect(role.Type).toBe('AWS::IAM::Role');
+      // The schedule-group ARN, the aws:SourceArn EventBridge Scheduler sends (Scheduler User
+      // Guide, "Cross-service confused deputy prevention"; aws-cdk-lib aws-scheduler-targets).
       expect(trust.Statement).toEqual([
         {
           Sid: 'SchedulesOfThisStage',
@@ -511,8 +535,8 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           Principal: { Service: 'scheduler.amazonaws.com' },
           Action: 'sts:AssumeRole',
           Condition: {
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
               'aws:SourceArn': {
                 'Fn::Join': [
                   '',
@@ -523,7 +547,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
                     { Ref: 'AWS::Region' },
                     ':',
                     { Ref: 'AWS::AccountId' },
-                    ':schedule/xacct-ec2-test/*',
+                    ':schedule-group/xacct-ec2-test',
                   ],
                 ],
               },
@@ -542,6 +566,29 @@ describe('sls package: generated CloudFormation and artifacts', () => {
         },
       ]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('lets the Scheduler role of an engine stage invoke the starter only, not the instances function', () => {
+      // Prepare
+      const { template, config } = get('prod');
+
+      // Act
+      const invoking = allStatements(template).filter(({ statement }) =>
+        asArray(statement.Action).includes('lambda:InvokeFunction'),
+      );
+
+      // Assess
+      expect(config.scheduledRuns).toBe('engine');
+      expect(invoking.filter(({ owner }) => owner === 'SchedulerInvokeRole')).toEqual([
+        {
+          owner: 'SchedulerInvokeRole',
+          statement: {
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': ['EngineStartLambdaFunction', 'Arn'] },
+          },
+        },
+      ]);
     });
   });
 
@@ -737,7 +784,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       );
     });
 
-    it('has a heartbeat per enabled schedule that treats a missing run as breaching', () => {
+    it('has a heartbeat per enabled schedule that pages a silence after a run, not a deploy before the first', () => {
       // Prepare
       const { config } = get(stage);
 
@@ -754,15 +801,83 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           .sort(),
       );
       for (const heartbeat of heartbeats) {
+        // A new alarm starts INSUFFICIENT_DATA and CloudWatch acts on state changes only; with
+        // missing data left missing, a silence after a run turns OK into INSUFFICIENT_DATA
+        // (CloudWatch User Guide, "Configuring how CloudWatch alarms treat missing data").
         expect(heartbeat).toMatchObject({
           Namespace: SERVICE,
+          Statistic: 'Sum',
           ComparisonOperator: 'LessThanThreshold',
           Threshold: 1,
-          TreatMissingData: 'breaching',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'missing',
+          InsufficientDataActions: [{ Ref: 'SignalsTopic' }],
         });
         // A weekday schedule's longest silence is the weekend: 72 h, plus the grace.
         expect(heartbeat.Period).toBe(74 * 3600);
       }
+    });
+
+    it("alarms on EventBridge Scheduler's own delivery metrics for the stage's group (Scheduler User Guide, list of metrics)", () => {
+      // Prepare
+      const { config } = get(stage);
+
+      // Act
+      const delivery = alarms().filter((a) => a.Namespace === 'AWS/Scheduler');
+
+      // Assess
+      if (config.schedules.length === 0) {
+        expect(delivery).toEqual([]);
+        return;
+      }
+      expect(delivery.map((a) => a.MetricName).sort()).toEqual([
+        'InvocationDroppedCount',
+        'InvocationsFailedToBeSentToDeadLetterCount',
+        'InvocationsSentToDeadLetterCount',
+        'TargetErrorCount',
+      ]);
+      for (const alarm of delivery) {
+        expect(alarm).toMatchObject({
+          Dimensions: [{ Name: 'ScheduleGroup', Value: `${SERVICE}-${stage}` }],
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: 'SignalsTopic' }],
+        });
+      }
+      // The group the alarms watch is the one the schedules are in.
+      expect(resource(template(), 'ScheduleGroup').Properties.Name).toBe(`${SERVICE}-${stage}`);
+    });
+
+    it('alarms on events EventBridge could not deliver to the topic, for each rule of the stack (AWS/Events FailedInvocations)', () => {
+      // Prepare
+      const rules = resourcesOfType(template(), 'AWS::Events::Rule').map(
+        ([, r]) => r.Properties.Name,
+      );
+
+      // Act
+      const failed = alarms().filter((a) => a.Namespace === 'AWS/Events');
+
+      // Assess
+      expect(rules).toEqual([`${SERVICE}-${stage}-failed-runs`]);
+      expect(failed).toEqual([
+        expect.objectContaining({
+          AlarmName: `${SERVICE}-${stage}-failed-runs-failed-invocations`,
+          MetricName: 'FailedInvocations',
+          Dimensions: [{ Name: 'RuleName', Value: `${SERVICE}-${stage}-failed-runs` }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          // EventBridge sends the metric only when it is not zero.
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: 'SignalsTopic' }],
+        }),
+      ]);
     });
 
     it('does not let Lambda replay a scheduled run that threw', () => {

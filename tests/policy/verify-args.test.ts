@@ -91,5 +91,6 @@ describe('Script: scripts/verify.ts', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--home-account must be a 12-digit account ID');
     expect(result.stderr).toContain('Usage: npm run verify -- [options]');
-  });
+    // A tsx child process: its start-up alone can pass Jest's 5 s default on a loaded machine.
+  }, 60_000);
 });

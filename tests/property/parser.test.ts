@@ -31,7 +31,8 @@ beforeAll(async () => {
     outfile: bundle,
     logLevel: 'silent',
   });
-});
+  // Bundling is a child process's work: on a loaded 2-core machine it outlasts Jest's 5 s default.
+}, 60_000);
 
 afterAll(() => {
   rmSync(bundleDir, { recursive: true, force: true });

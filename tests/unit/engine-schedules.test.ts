@@ -1,6 +1,6 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { executionName } from '../../handlers/engine/execution-name';
-import { SCHEDULED_TIME_ATTRIBUTE, throughEngine } from '../../scripts/lib/engine/engine-schedules';
+import { SCHEDULED_TIME_ATTRIBUTE } from '../../scripts/lib/engine/engine-schedules';
 import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
 import { TEST_CONFIG } from '../helpers/config';
 
@@ -27,17 +27,17 @@ const SCHEDULES = [
   },
 ];
 
-describe('Function: throughEngine', () => {
+describe('Scheduled runs through the engine (the default of params.scheduledRuns)', () => {
   it('points every schedule at the starter with its name and scheduled time, and lets the role invoke only that', () => {
     // Prepare
     const config = aStageConfig(SCHEDULES);
-    const { Resources } = scheduleResources(config, { service: 'xacct-ec2', stage: 'test' });
 
     // Act
-    const rewritten = throughEngine(Resources, config.schedules);
+    const { Resources } = scheduleResources(config, { service: 'xacct-ec2', stage: 'test' });
 
     // Assess
-    const targets = Object.values(rewritten)
+    expect(config.scheduledRuns).toBe('engine');
+    const targets = Object.values(Resources)
       .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
       .map((r) => r.Properties.Target as { Arn: unknown; Input: string });
     expect(targets.map((t) => t.Arn)).toEqual([
@@ -56,10 +56,11 @@ describe('Function: throughEngine', () => {
         request: expect.objectContaining(STOP),
       },
     ]);
-    expect(JSON.stringify(rewritten.SchedulerInvokeRole?.Properties.Policies)).toBe(
+    // Exactly the starter: no wildcard, not the instances function too.
+    expect(JSON.stringify(Resources.SchedulerInvokeRole?.Properties.Policies)).toBe(
       JSON.stringify([
         {
-          PolicyName: 'invoke-engine-starter',
+          PolicyName: 'invoke-scheduled-function',
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [

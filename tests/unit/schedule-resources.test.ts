@@ -2,8 +2,12 @@ import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-
 import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
 import { TEST_CONFIG } from '../helpers/config';
 
-function aStageConfig(schedules: unknown[]): StageConfig {
-  const parsed = parseStageConfig({ ...TEST_CONFIG, schedules });
+function aStageConfig(schedules: unknown[], scheduledRuns?: string): StageConfig {
+  const parsed = parseStageConfig({
+    ...TEST_CONFIG,
+    schedules,
+    ...(scheduledRuns ? { scheduledRuns } : {}),
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return parsed.value;
 }
@@ -20,16 +24,19 @@ describe('Function: scheduleResources', () => {
   });
 
   it('gives the schedules their own group and invoke-only role, trusted by this account’s scheduler for that group only', () => {
-    // Prepare
-    const config = aStageConfig([
-      {
-        name: 'weekday-evening-stop',
-        expression: 'cron(0 19 ? * MON-FRI *)',
-        timezone: 'Europe/Berlin',
-        enabled: false,
-        request: { action: 'stop', hibernate: true },
-      },
-    ]);
+    // Prepare: a small fleet that chose the single invocation.
+    const config = aStageConfig(
+      [
+        {
+          name: 'weekday-evening-stop',
+          expression: 'cron(0 19 ? * MON-FRI *)',
+          timezone: 'Europe/Berlin',
+          enabled: false,
+          request: { action: 'stop', hibernate: true },
+        },
+      ],
+      'single-invocation',
+    );
 
     // Act
     const { Resources } = scheduleResources(config, NAMES);

@@ -19,7 +19,7 @@ const schedule = {
 };
 
 describe('Function: parseStageConfig', () => {
-  it('accepts the test configuration and defaults schedules to none', () => {
+  it('accepts the test configuration and defaults schedules to none, run through the engine', () => {
     // Prepare
     const input = structuredClone(TEST_CONFIG);
 
@@ -27,7 +27,10 @@ describe('Function: parseStageConfig', () => {
     const parsed = parseStageConfig(input);
 
     // Assess
-    expect(parsed).toEqual({ ok: true, value: { ...TEST_CONFIG, schedules: [] } });
+    expect(parsed).toEqual({
+      ok: true,
+      value: { ...TEST_CONFIG, schedules: [], scheduledRuns: 'engine' },
+    });
   });
 
   it('rejects a malformed account ID', () => {

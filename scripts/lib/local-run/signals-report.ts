@@ -4,7 +4,7 @@
  * evaluated with the alarms' own periods, datapoints-to-alarm and missing-data handling.
  */
 import type { RecordedEvent } from '../../local-aws/events-store';
-import { alarmsOfTemplate, alarmTimeline } from '../signals/alarm-evaluator';
+import { alarmsOfTemplate, alarmTimeline, raisesAlarm } from '../signals/alarm-evaluator';
 import { datapointsFromEmf, isEmf } from '../signals/emf';
 import { jsonValuesIn } from './invoke-output';
 
@@ -82,7 +82,7 @@ export function signalsReport(input: SignalsReportInput): string[] {
     timeline: alarmTimeline(alarm, datapoints, input.from, input.to),
     local: datapoints.some((d) => d.namespace === alarm.namespace),
   }));
-  const fired = evaluated.filter((e) => e.timeline.some((t) => t.state === 'ALARM'));
+  const fired = evaluated.filter((e) => raisesAlarm(e.alarm, e.timeline));
   const quiet = evaluated.filter((e) => !fired.includes(e));
   const alarmLines = fired.map(({ alarm, timeline }) => {
     const states = timeline.map((t) => t.state).join(' -> ');
@@ -99,6 +99,6 @@ export function signalsReport(input: SignalsReportInput): string[] {
     '',
     `Alarms of the packaged template that these datapoints set off: ${fired.length} of ${alarms.length}`,
     ...alarmLines,
-    `  OK throughout: ${quiet.length}${noLocalData.length > 0 ? ` (${noLocalData.length} on ${[...new Set(noLocalData)].join(', ')}, which only AWS emits)` : ''}`,
+    `  OK (or waiting for a first run) throughout: ${quiet.length}${noLocalData.length > 0 ? ` (${noLocalData.length} on ${[...new Set(noLocalData)].join(', ')}, which only AWS emits)` : ''}`,
   ];
 }

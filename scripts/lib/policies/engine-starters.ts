@@ -9,7 +9,8 @@ import type { StaticFinding } from './static-checks';
 /** The roles that may start the engine, and why each does. */
 export const ENGINE_STARTERS: Readonly<Record<string, string>> = {
   HttpEngineRunsRole: 'the http function, for POST /instances/{action} after the caller rules',
-  EngineStartRole: 'the engineStart function, for the schedules with custom.engine.runSchedules',
+  EngineStartRole:
+    'the engineStart function, for the schedules (params.scheduledRuns: engine, the default)',
   EngineStateMachineRole: "the engine itself, for its Distributed Map's child executions",
 };
 

@@ -5,6 +5,7 @@
  */
 import { parseStageConfig, type StageConfig } from '../../../handlers/config/stage-config';
 import { type CfnContext, evaluate } from './cfn-intrinsics';
+import { generatedRoleName } from './cfn-names';
 import type { CfnTemplate, PackagedStage } from './package-stage';
 import type { NamedPolicy, PolicyDocument } from './types';
 
@@ -161,7 +162,11 @@ export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']):
       }
       if (type === 'AWS::IAM::Role' && attribute === 'Arn') {
         const rolePath = (resources[logicalId]?.Properties?.Path as string | undefined) ?? '/';
-        return arn('iam', `role${rolePath}${property(logicalId, 'RoleName')}`, false);
+        const name =
+          resources[logicalId]?.Properties?.RoleName === undefined
+            ? generatedRoleName(pseudo.stackName ?? 'stack', logicalId)
+            : property(logicalId, 'RoleName');
+        return arn('iam', `role${rolePath}${name}`, false);
       }
       if (type === 'AWS::SQS::Queue' && attribute === 'Arn') {
         return arn('sqs', property(logicalId, 'QueueName'));

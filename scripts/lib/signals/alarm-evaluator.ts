@@ -25,6 +25,7 @@ export type EvaluatedAlarm = Pick<
   | 'threshold'
   | 'comparison'
   | 'treatMissingData'
+  | 'notifyInsufficientData'
 >;
 
 export interface AlarmEvaluation {
@@ -128,7 +129,7 @@ export interface AlarmTransition {
 /**
  * The alarm's states from `from` to `to`, evaluated every minute as CloudWatch does: the first
  * state, then each change. A failure alarm whose period has passed since it fired shows
- * ALARM then OK; a heartbeat shows ALARM until the scheduled run, then OK.
+ * ALARM then OK; a heartbeat shows INSUFFICIENT_DATA until the scheduled run, then OK.
  */
 export function alarmTimeline(
   alarm: EvaluatedAlarm,
@@ -143,6 +144,19 @@ export function alarmTimeline(
     if (at >= to) break;
   }
   return timeline;
+}
+
+/**
+ * Whether the timeline notifies someone of trouble: it reaches ALARM, or, for an alarm that
+ * notifies on INSUFFICIENT_DATA, changes into it (CloudWatch acts on state changes only, so the
+ * INSUFFICIENT_DATA a new alarm starts in notifies nobody).
+ */
+export function raisesAlarm(alarm: EvaluatedAlarm, timeline: readonly AlarmTransition[]): boolean {
+  return timeline.some(
+    (t, i) =>
+      t.state === 'ALARM' ||
+      (alarm.notifyInsufficientData === true && i > 0 && t.state === 'INSUFFICIENT_DATA'),
+  );
 }
 
 const asString = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -172,6 +186,9 @@ export function alarmsOfTemplate(template: {
         threshold: Number(p.Threshold),
         comparison: p.ComparisonOperator as ComparisonOperator,
         treatMissingData: (p.TreatMissingData as TreatMissingData | undefined) ?? 'missing',
+        ...(Array.isArray(p.InsufficientDataActions) && p.InsufficientDataActions.length > 0
+          ? { notifyInsufficientData: true }
+          : {}),
       },
     ];
   });

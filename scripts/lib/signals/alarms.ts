@@ -32,6 +32,8 @@ export interface AlarmSpec {
   threshold: number;
   comparison: ComparisonOperator;
   treatMissingData: TreatMissingData;
+  /** Notify the topic when the alarm goes to INSUFFICIENT_DATA too (the heartbeat's silence). */
+  notifyInsufficientData?: boolean;
 }
 
 export interface AlarmInputs {
@@ -44,7 +46,44 @@ export interface AlarmInputs {
   deadLetterQueueName?: string;
   /** The engine's state machine (handlers/engine), when the stack has one: its logical ID. */
   stateMachineLogicalId?: string;
+  /** The stage's EventBridge Scheduler schedule group, when it has schedules. */
+  scheduleGroupName?: string;
+  /** Names of the stack's EventBridge rules on the default bus (each forwards to the topic). */
+  ruleNames?: string[];
 }
+
+/**
+ * EventBridge Scheduler's own metrics that mean a scheduled run did not reach its target: namespace
+ * `AWS/Scheduler`, dimension `ScheduleGroup`, unit Count (Scheduler User Guide, "Monitoring
+ * Amazon EventBridge Scheduler with Amazon CloudWatch", list of metrics; the same names as
+ * aws-cdk-lib aws-scheduler ScheduleGroup's metricTargetErrors, metricDropped, metricSentToDLQ and
+ * metricFailedToBeSentToDLQ). A trust Scheduler cannot assume fails every delivery and its
+ * dead-letter write (same role), so it shows here on its first night, not after the heartbeat's
+ * 74 hours. Left out: InvocationAttemptCount (every run counts), InvocationThrottleCount and
+ * TargetErrorThrottledCount (retried; what the retries cannot save is dropped or dead-lettered).
+ */
+export const SCHEDULER_DELIVERY_METRICS = [
+  [
+    'TargetErrorCount',
+    'schedule-target-errors',
+    "The scheduled function refused EventBridge Scheduler's invoke (a role it cannot assume or that may not invoke, a missing function)",
+  ],
+  [
+    'InvocationDroppedCount',
+    'schedule-dropped',
+    'EventBridge Scheduler gave up a scheduled run after its retry policy',
+  ],
+  [
+    'InvocationsSentToDeadLetterCount',
+    'schedule-sent-to-dlq',
+    "A scheduled run was not delivered and went to the schedules' dead-letter queue",
+  ],
+  [
+    'InvocationsFailedToBeSentToDeadLetterCount',
+    'schedule-dlq-failed',
+    'A scheduled run was not delivered, nor written to the dead-letter queue: it is lost (the invoke role refused, or the queue)',
+  ],
+] as const;
 
 /** Five minutes: a run's metrics land in one period; one datapoint is enough to alarm. */
 export const FAILURE_PERIOD_SECONDS = 300;
@@ -167,6 +206,32 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
       });
     }
   }
+  if (inputs.scheduleGroupName) {
+    for (const [metricName, suffix, what] of SCHEDULER_DELIVERY_METRICS) {
+      specs.push({
+        ...failure,
+        logicalId: `AlarmScheduler${metricName}`,
+        name: `${service}-${stage}-${suffix}`,
+        description: `${what} (schedule group ${inputs.scheduleGroupName}): the Scheduler's dead-letter messages and the function's logs say why`,
+        namespace: 'AWS/Scheduler',
+        metricName,
+        dimensions: { ScheduleGroup: inputs.scheduleGroupName },
+      });
+    }
+  }
+  // EventBridge publishes FailedInvocations (AWS/Events, RuleName on the default bus) only when
+  // it is not zero (EventBridge User Guide, "Monitoring Amazon EventBridge"): no data is OK.
+  for (const ruleName of inputs.ruleNames ?? []) {
+    specs.push({
+      ...failure,
+      logicalId: `AlarmRuleFailedInvocations${pascal(ruleName.replace(`${service}-${stage}-`, ''))}`,
+      name: `${ruleName}-failed-invocations`,
+      description: `EventBridge could not deliver events of rule ${ruleName} to its target (the topic or its key refused): those notifications are lost`,
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensions: { RuleName: ruleName },
+    });
+  }
   for (const schedule of inputs.schedules.filter((s) => s.enabled)) {
     const period = heartbeatPeriodSeconds(schedule.expression);
     if (period === undefined) continue;
@@ -183,8 +248,15 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
       datapointsToAlarm: 1,
       threshold: 1,
       comparison: 'LessThanThreshold',
-      // The point of a heartbeat: no datapoint is the failure.
-      treatMissingData: 'breaching',
+      // No datapoint is the failure, but not before the schedule has run once. A new alarm starts
+      // in INSUFFICIENT_DATA and CloudWatch acts only on state changes; with missing data left
+      // missing, an alarm whose whole evaluation range is missing goes to INSUFFICIENT_DATA
+      // (CloudWatch User Guide, "Configuring how CloudWatch alarms treat missing data"). So a
+      // deploy pages nobody, the first run sets it OK, and a silence after that (OK to
+      // INSUFFICIENT_DATA) notifies the topic. A schedule that never completes a first run is
+      // paged by the delivery alarms above, the engine's, or its functions' Errors.
+      treatMissingData: 'missing',
+      notifyInsufficientData: true,
     });
   }
   return specs;

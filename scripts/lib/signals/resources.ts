@@ -33,6 +33,8 @@ export interface SignalsInputs {
   alarmEmail?: string;
   /** The engine's state machine, alarmed on failed, timed-out and stopped executions. */
   stateMachineLogicalId?: string;
+  /** The stage's schedule group (scripts/lib/stage/schedule-resources.ts), alarmed on undelivered runs. */
+  scheduleGroupName: string;
 }
 
 export const LOGICAL_IDS = {
@@ -71,6 +73,9 @@ const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 const deadLetterQueueName = (service: string, stage: string) =>
   `${service}-${stage}-schedule-dlq`.slice(0, 80);
+
+const failedRunsRuleName = (service: string, stage: string) =>
+  `${service}-${stage}-failed-runs`.slice(0, 64);
 
 /** What each schedule's Target gets beside Arn and RoleArn (scripts/stage-config.cjs). */
 export function scheduleTargetSignals(schedule: { name: string; request: unknown }) {
@@ -174,6 +179,7 @@ function alarmResource(spec: AlarmSpec): CfnResources[string] {
       TreatMissingData: spec.treatMissingData,
       AlarmActions: [ref(LOGICAL_IDS.topic)],
       OKActions: [ref(LOGICAL_IDS.topic)],
+      ...(spec.notifyInsufficientData ? { InsufficientDataActions: [ref(LOGICAL_IDS.topic)] } : {}),
     },
   };
 }
@@ -276,7 +282,7 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
     [LOGICAL_IDS.failedRunsRule]: {
       Type: 'AWS::Events::Rule',
       Properties: {
-        Name: `${service}-${stage}-failed-runs`.slice(0, 64),
+        Name: failedRunsRuleName(service, stage),
         Description: `Example: forwards ${service} ${stage} runs with failures to the signals topic`,
         EventBusName: 'default',
         State: 'ENABLED',
@@ -358,7 +364,10 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
     stage,
     functions: inputs.functions,
     schedules: inputs.schedules,
-    ...(hasSchedules ? { deadLetterQueueName: queueName } : {}),
+    ...(hasSchedules
+      ? { deadLetterQueueName: queueName, scheduleGroupName: inputs.scheduleGroupName }
+      : {}),
+    ruleNames: [failedRunsRuleName(service, stage)],
     ...(inputs.stateMachineLogicalId
       ? { stateMachineLogicalId: inputs.stateMachineLogicalId }
       : {}),

@@ -6,11 +6,19 @@
  * must not be assumable by another service.
  */
 import type { ScheduleConfig, StageConfig } from '../../../handlers/config/stage-config';
+import { STARTER, starterInput } from '../engine/engine-schedules';
 import { scheduleTargetSignals } from '../signals/resources';
 import type { CfnResource, CfnValue, PolicyDocument } from './cfn';
 
-/** The function that schedules invoke (its logical ID follows osls's naming). */
-export const SCHEDULED_FUNCTION = { key: 'instances', logicalId: 'InstancesLambdaFunction' };
+/**
+ * The function the schedules invoke, by `params.scheduledRuns` (logical IDs follow osls's
+ * naming): the engine's starter by default, the instances function for a small fleet
+ * (schedule-paths.ts says which, and refuses a fleet one invocation cannot hold).
+ */
+export const SCHEDULED_FUNCTIONS = {
+  engine: STARTER,
+  'single-invocation': { key: 'instances', logicalId: 'InstancesLambdaFunction' },
+} as const;
 
 export const SCHEDULER_ROLE_LOGICAL_ID = 'SchedulerInvokeRole';
 
@@ -84,12 +92,22 @@ export interface ServiceNames {
   stage: string;
 }
 
-/** A schedule's name in AWS, `<service>-<stage>-<name>`, within Scheduler's 64 characters. */
+/** EventBridge Scheduler's limit on a schedule's name (CreateSchedule, `Name`: 1-64). */
+export const MAX_SCHEDULE_NAME_LENGTH = 64;
+
+/**
+ * A schedule's name in AWS, `<service>-<stage>-<name>`. Never cut: a cut name could equal
+ * another's, so packaging refuses one over the limit instead (schedule-checks.ts).
+ */
 export function scheduleNameFor({ service, stage }: ServiceNames, name: string): string {
-  return `${service}-${stage}-${name}`.slice(0, 64);
+  return `${service}-${stage}-${name}`;
 }
 
-export function scheduleLogicalId(schedule: ScheduleConfig): string {
+/**
+ * `Schedule` and the name's letters and digits. Names that differ only in punctuation or case
+ * would share it: packaging refuses them (schedule-checks.ts), so each ID is one schedule's.
+ */
+export function scheduleLogicalId(schedule: Pick<ScheduleConfig, 'name'>): string {
   return `Schedule${schedule.name.replace(/[^0-9A-Za-z]/g, '')}`;
 }
 
@@ -99,7 +117,8 @@ export function scheduleResources(
 ): { Resources: Record<string, CfnResource> } {
   if (config.schedules.length === 0) return { Resources: {} };
 
-  const functionArn = { 'Fn::GetAtt': [SCHEDULED_FUNCTION.logicalId, 'Arn'] };
+  const scheduled = SCHEDULED_FUNCTIONS[config.scheduledRuns];
+  const functionArn = { 'Fn::GetAtt': [scheduled.logicalId, 'Arn'] };
   const group = scheduleGroupName({ service, stage });
   const resources: Record<string, CfnResource> = {
     [SCHEDULE_GROUP_LOGICAL_ID]: {
@@ -109,7 +128,7 @@ export function scheduleResources(
     [SCHEDULER_ROLE_LOGICAL_ID]: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${SCHEDULED_FUNCTION.key}, and nothing else`,
+        Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${scheduled.key}, and nothing else`,
         AssumeRolePolicyDocument: schedulerTrustPolicy(group) as unknown as CfnValue,
         Policies: [
           {
@@ -122,10 +141,18 @@ export function scheduleResources(
   };
 
   for (const schedule of config.schedules) {
-    resources[scheduleLogicalId(schedule)] = {
+    const logicalId = scheduleLogicalId(schedule);
+    const name = scheduleNameFor({ service, stage }, schedule.name);
+    // schedule-checks.ts refuses both at package time; this keeps any other caller honest.
+    if (resources[logicalId] || name.length > MAX_SCHEDULE_NAME_LENGTH) {
+      throw new Error(
+        `schedule "${schedule.name}": ${logicalId} is taken or "${name}" is too long`,
+      );
+    }
+    resources[logicalId] = {
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
-        Name: scheduleNameFor({ service, stage }, schedule.name),
+        Name: name,
         // Ref of a ScheduleGroup is its name; it also orders the group before its schedules.
         GroupName: { Ref: SCHEDULE_GROUP_LOGICAL_ID },
         Description: `${schedule.request.action} on ${schedule.expression} (${schedule.timezone})`,
@@ -139,6 +166,8 @@ export function scheduleResources(
           // Input (the request wrapped with the schedule's name), RetryPolicy and dead-letter
           // queue: scripts/lib/signals/resources.ts says why.
           ...scheduleTargetSignals(schedule),
+          // The starter names the run after the schedule and its time (engine-schedules.ts).
+          ...(config.scheduledRuns === 'engine' ? { Input: starterInput(schedule) } : {}),
         },
       },
     };

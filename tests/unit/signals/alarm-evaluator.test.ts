@@ -3,6 +3,7 @@ import {
   alarmTimeline,
   type EvaluatedAlarm,
   evaluateAlarm,
+  raisesAlarm,
 } from '../../../scripts/lib/signals/alarm-evaluator';
 import { alarmSpecs } from '../../../scripts/lib/signals/alarms';
 import { type Datapoint, datapointsFromEmf } from '../../../scripts/lib/signals/emf';
@@ -32,7 +33,8 @@ const HEARTBEAT: EvaluatedAlarm = {
   dimensions: { service: 'xacct-ec2', stage: 'local', schedule: 'weekday-evening-stop' },
   periodSeconds: 74 * 3600,
   comparison: 'LessThanThreshold',
-  treatMissingData: 'breaching',
+  treatMissingData: 'missing',
+  notifyInsufficientData: true,
 };
 
 const point = (alarm: EvaluatedAlarm, value: number, timestamp = AT, extra = {}): Datapoint => ({
@@ -53,8 +55,11 @@ describe('Function: evaluateAlarm', () => {
     expect(evaluateAlarm(FAILED_INSTANCES, [], AT)).toMatchObject({ state: 'OK', missing: 1 });
   });
 
-  it('treats a missing heartbeat as breaching: no scheduled run is an ALARM', () => {
-    expect(evaluateAlarm(HEARTBEAT, [], AT)).toMatchObject({ state: 'ALARM', missing: 1 });
+  it('leaves a heartbeat without a run in its period INSUFFICIENT_DATA, and OK with one', () => {
+    expect(evaluateAlarm(HEARTBEAT, [], AT)).toMatchObject({
+      state: 'INSUFFICIENT_DATA',
+      missing: 1,
+    });
     expect(evaluateAlarm(HEARTBEAT, [point(HEARTBEAT, 1)], AT).state).toBe('OK');
   });
 
@@ -105,8 +110,8 @@ describe('Function: alarmTimeline', () => {
     expect(timeline.map((t) => t.state)).toEqual(['OK', 'ALARM', 'OK']);
   });
 
-  it('shows a heartbeat in ALARM until the scheduled run, then OK', () => {
-    // Prepare
+  it('does not page for a heartbeat right after a deploy: INSUFFICIENT_DATA until the first run, then OK', () => {
+    // Prepare: the stage deployed 3 minutes before the schedule's first run.
     const points = [point(HEARTBEAT, 1, AT)];
 
     // Act
@@ -114,9 +119,25 @@ describe('Function: alarmTimeline', () => {
 
     // Assess
     expect(timeline).toEqual([
-      { at: AT - 3 * MINUTE, state: 'ALARM' },
+      { at: AT - 3 * MINUTE, state: 'INSUFFICIENT_DATA' },
       { at: AT, state: 'OK' },
     ]);
+    expect(raisesAlarm(HEARTBEAT, timeline)).toBe(false);
+  });
+
+  it('pages a heartbeat whose schedule falls silent after a run: OK to INSUFFICIENT_DATA', () => {
+    // Prepare: one run, then no run for longer than the period.
+    const period = HEARTBEAT.periodSeconds * 1000;
+    const points = [point(HEARTBEAT, 1, AT)];
+
+    // Act
+    const timeline = alarmTimeline(HEARTBEAT, points, AT, AT + 2 * period);
+
+    // Assess
+    expect(timeline.map((t) => t.state)).toEqual(['OK', 'INSUFFICIENT_DATA']);
+    expect(raisesAlarm(HEARTBEAT, timeline)).toBe(true);
+    // The same silence with no notification on INSUFFICIENT_DATA would page nobody.
+    expect(raisesAlarm({ ...HEARTBEAT, notifyInsufficientData: false }, timeline)).toBe(false);
   });
 });
 
@@ -181,6 +202,7 @@ describe('Function: alarmsOfTemplate', () => {
           request: {},
         },
       ],
+      scheduleGroupName: 'xacct-ec2-local',
     };
     const template = signalsResources(inputs);
 
@@ -188,7 +210,11 @@ describe('Function: alarmsOfTemplate', () => {
     const alarms = alarmsOfTemplate(template);
 
     // Assess
-    const specs = alarmSpecs({ ...inputs, deadLetterQueueName: 'xacct-ec2-local-schedule-dlq' });
+    const specs = alarmSpecs({
+      ...inputs,
+      deadLetterQueueName: 'xacct-ec2-local-schedule-dlq',
+      ruleNames: ['xacct-ec2-local-failed-runs'],
+    });
     expect(alarms).toEqual(specs.map(({ description: _d, ...spec }) => spec));
   });
 });
