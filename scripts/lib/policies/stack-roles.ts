@@ -4,6 +4,7 @@
  * intents need (what each function runs as, what the state machine and the schedules call) are
  * read from the same template; whatever cannot be read is a finding, never an exception.
  */
+import { assumeScopeOf } from './assume-scope';
 import { type CfnContext, evaluate } from './cfn-intrinsics';
 import { resolveParameters } from './cfn-parameters';
 import { contextFor, EXECUTION_ROLE_ID, type ResolvedStage } from './execution-role';
@@ -110,8 +111,12 @@ export function stackFacts(
     accountId: stage.homeAccountId,
     service: stage.service,
     stage: stage.stage,
+    // The org-scoped form (params.assumeScope: organization, a package-time param the bundles
+    // do not carry) reads back from its aws:ResourceOrgID condition, which checkExecutionRole
+    // requires beside the pattern.
     targetRoleArns:
-      config.assumeScope === 'organization'
+      config.assumeScope === 'organization' ||
+      assumeScopeOf(stage.executionRole).form === 'organization'
         ? [`arn:${stage.partition}:iam::*:role/${config.targetRoleName}`]
         : config.targets.map(
             (t) => `arn:${stage.partition}:iam::${t.accountId}:role/${config.targetRoleName}`,
