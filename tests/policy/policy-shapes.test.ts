@@ -23,7 +23,10 @@ const stage = {
   region: 'eu-west-1',
   partition: 'aws',
   homeAccountId: HOME,
-  executionRole: { roleArn: `arn:aws:iam::${HOME}:role/xacct-ec2-fuzz-eu-west-1-exec` },
+  executionRole: {
+    roleArn: `arn:aws:iam::${HOME}:role/xacct-ec2-fuzz-eu-west-1-exec`,
+    policies: [],
+  },
   config: {
     targets: [{ accountId: '222222222222', regions: ['eu-west-1'] }],
     targetRoleName: 'xacct-ec2-fuzz-target',

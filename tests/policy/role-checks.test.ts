@@ -20,6 +20,10 @@ const stage = {
   region: 'eu-west-1',
   partition: 'aws',
   homeAccountId: HOME,
+  executionRole: {
+    roleArn: `arn:aws:iam::${HOME}:role/xacct-ec2-local-eu-west-1-exec`,
+    policies: [],
+  },
   config: { targets: [], targetRoleName: 'xacct-ec2-local-target' },
 } as unknown as ResolvedStage;
 
