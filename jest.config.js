@@ -28,6 +28,7 @@ const SLOW = [
   'package/fleet-scale.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
+  'policy/verify-mutations.test.ts',
   'policy/verify.test.ts',
 ];
 

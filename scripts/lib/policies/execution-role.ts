@@ -157,13 +157,24 @@ function schedulerSide(
 /** Where the execution role's statements are written, for fix hints. */
 export const EXECUTION_ROLE_SOURCE = 'serverless.yml provider.iam.role';
 
-/** Intrinsics of a packaged template: names and ARNs of its functions, roles, queues and schedule groups. */
+/**
+ * Intrinsics of a packaged template: names and ARNs of its functions, roles, queues, topics,
+ * schedule groups and state machines. A resource without its name property gets the name
+ * CloudFormation would generate, offline `<stack>-<logical ID>` (the stack is
+ * `<service>-<stage>`; its random suffix is unknown), so a policy naming it can still be read.
+ */
 export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
   const resources = template.Resources;
   const property = (logicalId: string, name: string): string => {
-    const value = evaluate(resources[logicalId]?.Properties?.[name], ctx, `${logicalId}.${name}`);
+    const given = resources[logicalId]?.Properties?.[name];
+    if (given === undefined) return `${pseudo.stackName ?? 'stack'}-${logicalId}`;
+    const value = evaluate(given, ctx, `${logicalId}.${name}`);
     if (typeof value !== 'string') throw new Error(`${logicalId} has no ${name}`);
     return value;
+  };
+  const arn = (service: string, resource: string, regional = true) => {
+    const { partition, region, accountId } = pseudo;
+    return `arn:${partition}:${service}:${regional ? region : ''}:${accountId}:${resource}`;
   };
   const ctx: CfnContext = {
     pseudo,
@@ -174,24 +185,33 @@ export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']):
       if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
       if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
       if (type === 'AWS::Scheduler::ScheduleGroup') return property(logicalId, 'Name');
+      if (type === 'AWS::SNS::Topic') return arn('sns', property(logicalId, 'TopicName'));
+      if (type === 'AWS::IAM::ManagedPolicy') {
+        return arn('iam', `policy/${property(logicalId, 'ManagedPolicyName')}`, false);
+      }
       if (type === 'AWS::StepFunctions::StateMachine') {
-        const { partition, region, accountId } = pseudo;
-        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${property(logicalId, 'StateMachineName')}`;
+        return arn('states', `stateMachine:${property(logicalId, 'StateMachineName')}`);
       }
       throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
     },
     getAtt(logicalId, attribute) {
       const type = resources[logicalId]?.Type;
-      const { partition, region, accountId } = pseudo;
       if (type === 'AWS::Lambda::Function' && attribute === 'Arn') {
-        return `arn:${partition}:lambda:${region}:${accountId}:function:${property(logicalId, 'FunctionName')}`;
+        return arn('lambda', `function:${property(logicalId, 'FunctionName')}`);
       }
       if (type === 'AWS::IAM::Role' && attribute === 'Arn') {
         const rolePath = (resources[logicalId]?.Properties?.Path as string | undefined) ?? '/';
-        return `arn:${partition}:iam::${accountId}:role${rolePath}${property(logicalId, 'RoleName')}`;
+        const name =
+          resources[logicalId]?.Properties?.RoleName === undefined
+            ? generatedRoleName(pseudo.stackName ?? 'stack', logicalId)
+            : property(logicalId, 'RoleName');
+        return arn('iam', `role${rolePath}${name}`, false);
       }
       if (type === 'AWS::SQS::Queue' && attribute === 'Arn') {
-        return `arn:${partition}:sqs:${region}:${accountId}:${property(logicalId, 'QueueName')}`;
+        return arn('sqs', property(logicalId, 'QueueName'));
+      }
+      if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') {
+        return arn('states', `stateMachine:${property(logicalId, 'StateMachineName')}`);
       }
       throw new Error(
         `Fn::GetAtt ${logicalId}.${attribute} (${type ?? 'unknown'}) is not supported`,
@@ -207,10 +227,14 @@ function grantsAssumeRole(template: CfnTemplate, logicalId: string): boolean {
   return JSON.stringify(policies ?? []).includes('sts:AssumeRole');
 }
 
+/** The logical ID osls gives the role of provider.iam.role: the execution role. */
+export const EXECUTION_ROLE_ID = 'IamRoleLambdaExecution';
+
 /**
- * The single role that may assume target roles. Functions may run as other roles of the stack
- * (the engine's starter does) only when those grant no sts:AssumeRole: everything that can reach
- * a target account is verified.
+ * The execution role: osls's own (IamRoleLambdaExecution) when a function runs as it, else the
+ * one function role that may call sts:AssumeRole. Another role that grants sts:AssumeRole is
+ * not a second execution role but a finding of its intent (role-checks.ts), so it never stops
+ * verify from running.
  */
 function executionRoleLogicalId(template: CfnTemplate): string {
   const ids = new Set<string>();
@@ -221,6 +245,7 @@ function executionRoleLogicalId(template: CfnTemplate): string {
     if (typeof target !== 'string') throw new Error(`${id}: Role is not a role of this stack`);
     ids.add(target);
   }
+  if (ids.has(EXECUTION_ROLE_ID)) return EXECUTION_ROLE_ID;
   const assuming = [...ids].filter((id) => grantsAssumeRole(template, id));
   const [only, ...more] = assuming.length > 0 ? assuming : [...ids];
   if (!only || more.length > 0) {
@@ -238,6 +263,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     partition,
     region: packaged.region,
     accountId: home.accountId,
+    stackName: `${packaged.service}-${packaged.stage}`,
   });
   const logicalId = executionRoleLogicalId(template);
   const props = evaluate(template.Resources[logicalId]?.Properties, ctx, logicalId) as {
@@ -315,10 +341,14 @@ function ownRoleFunctions(
       const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0];
       if (typeof roleId !== 'string' || roleId === executionRoleId) return [];
       const role = template.Resources[roleId]?.Properties ?? {};
-      const policies = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`) as {
-        PolicyName: string;
-        PolicyDocument: PolicyDocument;
-      }[];
+      // A policy that cannot be evaluated grants nothing here; the role check reports it.
+      let policies: { PolicyName: string; PolicyDocument: PolicyDocument }[] = [];
+      try {
+        const evaluated = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`);
+        if (Array.isArray(evaluated)) policies = evaluated;
+      } catch {
+        policies = [];
+      }
       const roleName =
         typeof role.RoleName === 'string'
           ? role.RoleName
