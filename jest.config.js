@@ -17,6 +17,8 @@
 /** Test files (and folders) of the slow set, relative to tests/. */
 const SLOW = [
   'bench/',
+  'clients/',
+  'conform/',
   'e2e/',
   'integration/',
   'local-aws/unauthorized-actions.test.ts',
@@ -26,6 +28,7 @@ const SLOW = [
   'package/fleet-scale.test.ts',
   'package/package.test.ts',
   'policy/policy-authorizer.test.ts',
+  'policy/verify-mutations.test.ts',
   'policy/verify.test.ts',
 ];
 

@@ -37,6 +37,18 @@ async function stateMachines({ resolveVariable }) {
       0,
       100,
     ),
+    maxChecks: wholeNumber(
+      'maxChecks',
+      await resolveVariable('self:custom.engine.maxChecks'),
+      0,
+      1000,
+    ),
+    waitSeconds: wholeNumber(
+      'waitSeconds',
+      await resolveVariable('self:custom.engine.waitSeconds'),
+      1,
+      3600,
+    ),
   });
 }
 

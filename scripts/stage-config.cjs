@@ -213,8 +213,8 @@ const printedPaths = new Set();
  * The schedules, their group and invoke role. Which function they invoke follows
  * `params.scheduledRuns` (the engine's starter by default); a single-invocation stage whose
  * schedule reaches more targets than one invocation of the instances function runs, at its
- * memorySize and timeout, stops here (scripts/lib/stage/schedule-paths.ts). Prints each
- * schedule's path and why, one line each.
+ * memorySize and timeout, stops here (scripts/lib/stage/schedule-paths.ts). `sls package` and
+ * `sls deploy` print each schedule's path and why, one line each.
  */
 async function scheduleResources(context) {
   const { stage, config } = await loadStageConfig(context);
@@ -237,7 +237,11 @@ async function scheduleResources(context) {
     timeoutSeconds: Number((await setting('timeout')) ?? 6),
   });
   if (problems.length > 0) throw new StageConfigError(stage, problems);
-  if (!printedPaths.has(stage)) {
+  // Packaging and deploying say it; `sls invoke local` and the like stay quiet.
+  const packaging = ['package', 'deploy'].some((command) =>
+    process.argv.slice(2).includes(command),
+  );
+  if (packaging && !printedPaths.has(stage)) {
     printedPaths.add(stage);
     for (const { line } of paths) process.stderr.write(`${line}\n`);
   }

@@ -7,7 +7,10 @@
  *   3. runs the real `sls invoke local -f instances --stage local` for status, a dry run, stop
  *      (hibernating where configured) and start, each waiting for the final states, with the home
  *      session's credentials and the endpoint URLs set in that child process only;
- *   4. prints a table per account, region and instance.
+ *   4. prints a table per account, region and instance;
+ *   5. runs the nightly stop through the Step Functions engine, then moves the world clock to the
+ *      stage's next scheduled time: the local Scheduler assumes the schedule's role and invokes
+ *      its target, whose run reports its summary.
  *
  * Exit 0 when the flow ran as the seed world designs it (the refused targets and the KMS
  * fall-back are part of it), 1 when something else happened, 2 when the flow could not run.
@@ -41,6 +44,7 @@ import {
 } from './lib/local-run';
 import { signalsReport } from './lib/local-run/signals-report';
 import { UsageError } from './lib/usage-error';
+import { credentialsOf } from './local-aws/sessions';
 
 /** The engine's Wait state here: the endpoint's instances settle in about a second. */
 const ENGINE_WAIT_MS = 1_000;
@@ -242,6 +246,113 @@ function callSummary(endpoint: LocalEndpoint): string[] {
   });
 }
 
+/**
+ * Moves the world clock to the stage's next scheduled time and lets the local Scheduler fire:
+ * it assumes the schedule's role as scheduler.amazonaws.com (the packaged trust decides), invokes
+ * the target asynchronously (here: the real `sls invoke local` of that function, with fresh
+ * credentials, as Lambda hands each invocation), and the run reports its summary.
+ */
+async function fireNextSchedule(
+  endpoint: LocalEndpoint,
+  stage: string,
+  env: Env,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { aws } = endpoint;
+  console.log(`\n${paint('then: the schedule fires (EventBridge Scheduler, local)', 'bold')}`);
+  const next = aws.firing.nextFiring();
+  if (!next) {
+    console.log(paint('  The stage has no enabled schedule.', 'dim'));
+    return true;
+  }
+  const packaging = (await endpoint.ready).packaging;
+  const { packaged } = packaging;
+  // What each delivery became: the function's own run, or the engine run the starter starts.
+  const outcomes = new Map<string, Promise<() => string[] | undefined>>();
+  for (const { schedule } of aws.schedules.all()) {
+    const arn = String(schedule.Target.Arn);
+    // `<service>-<stage>-<key>`: the function of serverless.yml the schedule targets.
+    const functionName = arn.split(':function:')[1]?.replace(`${packaged.service}-${stage}-`, '');
+    aws.functions.register(arn, async (event) => {
+      const delivered = event as { schedule: string; scheduledTime: string; request: unknown };
+      const outcome =
+        functionName === 'engineStart'
+          ? // The starter starts one engine run named after the schedule and its time: run here
+            // by the same child as the engine step above.
+            runEngineChild({
+              endpoint,
+              packaging,
+              request: JSON.stringify(delivered.request),
+              waitMs: ENGINE_WAIT_MS,
+              executionName: executionName(delivered.schedule, delivered.scheduledTime),
+              origin: {
+                kind: 'schedule',
+                schedule: delivered.schedule,
+                scheduledTime: delivered.scheduledTime,
+              },
+              indent: '  ',
+              compact: true,
+              env: freshHomeCredentials(endpoint),
+            }).then((run) => () => (run.code === 0 ? [] : undefined))
+          : invokeLocal({
+              stage,
+              event: event as Record<string, unknown>,
+              ...(functionName ? { functionName } : {}),
+              env: { ...env, ...freshHomeCredentials(endpoint) },
+              signal,
+            }).then((run) => () => (run.result ? [summaryLine(run.result, { color })] : undefined));
+      outcomes.set(arn, outcome);
+      return outcome;
+    });
+  }
+  const [firing] = await aws.advanceClock(Math.max(0, next.at.getTime() - aws.clock.now()));
+  if (!firing) return true;
+  const schedule = aws.schedules.all().find((s) => s.schedule.Arn === firing.scheduleArn);
+  const zone = schedule?.schedule.ScheduleExpressionTimezone ?? 'UTC';
+  const local = new Date(firing.scheduledTime).toLocaleString('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const lines = [
+    `clock      moved to ${firing.scheduledTime} (${local} ${zone}): ${firing.scheduleName} is due (${schedule?.schedule.ScheduleExpression ?? ''})`,
+    `role       ${firing.roleSessionArn ? `assumed as scheduler.amazonaws.com with aws:SourceArn = the group's ARN: ${firing.roleSessionArn}` : `not assumed: ${firing.attempts.at(-1)?.detail ?? ''}`}`,
+    `delivered  ${firing.outcome === 'delivered' ? `${firing.targetArn}, asynchronously (attempt ${firing.attempts.length})` : `no: ${firing.outcome}${firing.lostBecause ? ` (${firing.lostBecause})` : ''}`}`,
+  ];
+  for (const line of lines) for (const part of wrap(line, width - 2)) console.log(`  ${part}`);
+  if (firing.outcome !== 'delivered') return false;
+  await firing.invocation?.done;
+  const shown = (await outcomes.get(firing.targetArn))?.();
+  if (!shown) {
+    console.error(`\n${paint('The scheduled run broke.', 'red', 'bold')}`);
+    return false;
+  }
+  for (const line of shown) console.log(`  run        ${line}`);
+  const summary = aws.events
+    .list()
+    .filter((e) => e.detailType === 'Run Summary')
+    .find(
+      (e) =>
+        (e.detail as { origin?: { scheduledTime?: string } }).origin?.scheduledTime ===
+        firing.scheduledTime,
+    );
+  console.log(
+    `  summary    ${summary ? `Run Summary event on ${summary.eventBusArn}: ${JSON.stringify((summary.detail as { outcome?: unknown }).outcome)}, origin ${JSON.stringify((summary.detail as { origin?: unknown }).origin)}` : 'no Run Summary event on the local bus'}`,
+  );
+  return true;
+}
+
+/** A new session of the execution role, as Lambda hands each invocation (the clock moved on). */
+function freshHomeCredentials(endpoint: LocalEndpoint): Env {
+  const fresh = credentialsOf(endpoint.aws.world.createHomeSession());
+  return {
+    AWS_ACCESS_KEY_ID: fresh.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: fresh.secretAccessKey,
+    AWS_SESSION_TOKEN: fresh.sessionToken,
+  };
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const options = parseOptions();
@@ -363,6 +474,10 @@ async function main(): Promise<number> {
       console.error(`\n${paint('The engine run broke:', 'red', 'bold')} exit ${engineRun.code}`);
       return 2;
     }
+
+    // The schedule itself: the local Scheduler fires it through its role into its target.
+    const fired = await fireNextSchedule(endpoint, stage, childEnv, abort.signal);
+    if (!fired) return 2;
 
     console.log(`\n${paint('Calls the endpoint answered', 'bold')}`);
     for (const line of callSummary(endpoint)) console.log(line);

@@ -1,6 +1,10 @@
 /**
- * Target clients, built on demand and memoised per (task, account, region, source identity). The handler layer
- * keeps one set at module scope, so a warm container reuses them and their sessions.
+ * Target clients, built on demand and memoised per (task, account, region, source identity) in a
+ * cache bounded by the fan-out's concurrency, so a run holds the clients of its in-flight targets,
+ * not one per target of the fleet (about 20 KB each: 10,000 targets would hold 200 MB). The
+ * handler layer keeps one set at module scope; the sessions behind the clients stay cached per
+ * account (./credentials), so a warm container assumes no role again even when it rebuilds a
+ * client the cache let go.
  *
  * Credentials come from ./credentials (one session per account, shared by all its clients);
  * the client itself comes from the task (its service's SDK client). All clients share one
@@ -32,10 +36,12 @@ export interface TargetClientsOptions {
   requestId: () => string;
   /** Attempts per call, first try included (standard retry mode). */
   maxAttempts?: number;
+  /** Clients kept at once (default: CLIENTS_PER_CONCURRENCY x the config's concurrency). */
+  maxClients?: number;
 }
 
 export interface TargetClients {
-  /** The task's client for a target (memoised); throws UnknownTargetError outside the config. */
+  /** The task's client for a target (memoised, bounded); throws UnknownTargetError outside the config. */
   clientFor<Client extends Destroyable>(
     task: Task<Client, object, unknown>,
     target: Target,
@@ -45,6 +51,8 @@ export interface TargetClients {
   ec2For(target: Target, sourceIdentity?: string): EC2Client;
   /** RoleSessionName of each account's current session for this caller (absent: not assumed). */
   sessionNames(sourceIdentity?: string): Record<string, string>;
+  /** Clients held right now (at most `maxClients`). */
+  size(): number;
   /** Closes the clients' sockets; call when the invocation is done with them. */
   destroy(): void;
 }
@@ -52,6 +60,13 @@ export interface TargetClients {
 export const DEFAULT_EC2_MAX_ATTEMPTS = 5;
 /** The SDK's default sockets per endpoint for one client; the shared pool never has fewer. */
 export const MIN_SOCKETS_PER_ENDPOINT = 50;
+/**
+ * Clients kept per unit of concurrency. A run selects every target before it acts on any (the
+ * whole-run guard), then acts on the most recently selected first (core/run.ts), so the clients
+ * still cached serve the act without being built again; the others are rebuilt, which costs CPU
+ * but no AssumeRole (the session is per account).
+ */
+export const CLIENTS_PER_CONCURRENCY = 4;
 
 /**
  * One keep-alive pool for every target client, and through them for AssumeRole (the credential
@@ -69,7 +84,12 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
   const { config } = options;
   const targets = new Map(config.targets.map((t) => [t.accountId, t]));
   const credentials = createAccountCredentials(options);
+  // A Map iterates in insertion order: re-inserting on use makes its first key the least recently used.
   const clients = new Map<string, Destroyable>();
+  const maxClients = Math.max(
+    1,
+    options.maxClients ?? CLIENTS_PER_CONCURRENCY * Math.max(1, config.concurrency),
+  );
   const shared: SharedClientSettings = {
     requestHandler: sharedConnections(config.concurrency),
     maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
@@ -84,7 +104,11 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
     // Per caller too: an SDK client memoises its credentials, so it must not serve two callers.
     const key = `${task.name}/${accountId}/${region}/${sourceIdentity ?? ''}`;
     const existing = clients.get(key);
-    if (existing) return existing as Client;
+    if (existing) {
+      clients.delete(key);
+      clients.set(key, existing);
+      return existing as Client;
+    }
     if (!targets.get(accountId)?.regions.some((r) => r === region)) {
       throw new UnknownTargetError(accountId, region);
     }
@@ -94,6 +118,12 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
       shared,
     );
     clients.set(key, client);
+    // Let go of the least recently used: a target still working with it keeps its reference, and
+    // it is not destroyed, since its sockets are the shared pool's.
+    if (clients.size > maxClients) {
+      const oldest = clients.keys().next().value;
+      if (oldest !== undefined) clients.delete(oldest);
+    }
     return client;
   }
 
@@ -101,6 +131,7 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
     clientFor,
     ec2For: (target, sourceIdentity) => clientFor(ec2Task, target, sourceIdentity),
     sessionNames: credentials.sessionNames,
+    size: () => clients.size,
     destroy(): void {
       for (const client of clients.values()) client.destroy();
       clients.clear();

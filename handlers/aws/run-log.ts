@@ -68,36 +68,41 @@ export function logRun(logger: Logger, result: RunResult): void {
 
 const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
-/** The result as returned to the caller: whole when it fits, else summarised (and said so). */
+/**
+ * The result as returned to the caller: whole when it fits, else summarised (and said so). Sized
+ * target by target: one JSON string of a 10,000-target result would be tens of MB at once.
+ */
 export function limitResponse(
   result: RunResult,
   maxBytes: number = MAX_RESPONSE_BYTES,
 ): TruncatedResult {
-  if (byteLength(result) <= maxBytes) return result;
+  const emptied: TruncatedResult = { ...result, targets: [] };
+  // Each target's JSON and its comma: the whole JSON is the empty shell plus these, less one comma.
+  const targetBytes = result.targets.map((t) => byteLength(t) + 1);
+  const fullBytes =
+    byteLength(emptied) + targetBytes.reduce((n, b) => n + b, 0) - Math.min(1, targetBytes.length);
+  if (fullBytes <= maxBytes) return result;
   const shell: TruncatedResult = {
-    ...result,
-    targets: [],
+    ...emptied,
     roleSessionNames: {},
     truncated: { targetsReturned: 0, targetsOmitted: result.targets.length, message: '' },
   };
   let budget = maxBytes - byteLength(shell) - 512;
+  const failing = (t: TargetResult) =>
+    t.status !== 'ok' || t.resources.some((r) => r.outcome === 'failed');
   // Targets with problems first: they are what a caller must act on.
-  const ordered = [
-    ...result.targets.filter(
-      (t) => t.status !== 'ok' || t.resources.some((r) => r.outcome === 'failed'),
-    ),
-    ...result.targets.filter(
-      (t) => t.status === 'ok' && !t.resources.some((r) => r.outcome === 'failed'),
-    ),
+  const order = [
+    ...[...result.targets.keys()].filter((i) => failing(result.targets[i] as TargetResult)),
+    ...[...result.targets.keys()].filter((i) => !failing(result.targets[i] as TargetResult)),
   ];
-  const kept = new Set<TargetResult>();
-  for (const target of ordered) {
-    const size = byteLength(target) + 1;
+  const kept = new Set<number>();
+  for (const index of order) {
+    const size = targetBytes[index] ?? 0;
     if (size > budget) break;
     budget -= size;
-    kept.add(target);
+    kept.add(index);
   }
-  const targets = result.targets.filter((t) => kept.has(t));
+  const targets = result.targets.filter((_, i) => kept.has(i));
   const omitted = result.targets.length - targets.length;
   const accounts = new Set(targets.map((t) => t.accountId));
   return {
@@ -109,7 +114,7 @@ export function limitResponse(
     truncated: {
       targetsReturned: targets.length,
       targetsOmitted: omitted,
-      message: `the full result is ${byteLength(result)} bytes, more than the ${maxBytes} returned (Lambda's 6 MB response limit); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
+      message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (Lambda's 6 MB response limit); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
     },
   };
 }

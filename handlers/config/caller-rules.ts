@@ -39,6 +39,20 @@ export const callerRuleSchema = z.strictObject({
     .check(z.minLength(1, 'list at least one action: "start", "stop" or "status"')),
   /** GET /runs/{id} of any run of the stage (scheduled ones, other callers'); else only its own. */
   readAllRuns: z.optional(z.boolean({ error: 'must be true or false' })),
+  /**
+   * Why a rule that reaches a broad set of people (broadReach) may start or stop anyway; without
+   * it `npm run verify` fails on such a rule. Reviewed with serverless.yml, like the rule.
+   */
+  acknowledgeBroad: z.optional(
+    z
+      .string({ error: 'must be the reason, as a string' })
+      .check(
+        z.minLength(
+          20,
+          'give the reason this broad rule may start or stop (20 characters or more)',
+        ),
+      ),
+  ),
 });
 
 export type CallerRule = z.infer<typeof callerRuleSchema>;
@@ -68,9 +82,31 @@ export function ruleMatchesCaller(rule: CallerRule, caller: CallerIdentity): boo
   }
 }
 
-/** True for a rule that names every role or every user of its account. */
-export function ruleMatchesEveryone(rule: CallerRule): boolean {
-  return rule.principal === 'role/*' || rule.principal === 'user/*';
+/** The role-name prefix of every IAM Identity Center role (`AWSReservedSSO_<set>_<hex>`). */
+const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
+
+/**
+ * Who a wildcard rule reaches when that is a broad set of people, in words; undefined for a rule
+ * that names roles or users of its own choosing. Broad: every role or user of the account, every
+ * Identity Center permission set (a prefix of `AWSReservedSSO_`: `role/AWS*` too), and any
+ * prefix inside it (every set whose name starts so, and everyone assigned one: `sso/<set>`
+ * names one set exactly).
+ */
+export function broadReach(rule: CallerRule): string | undefined {
+  const slash = rule.principal.indexOf('/');
+  const form = rule.principal.slice(0, slash);
+  const value = rule.principal.slice(slash + 1);
+  if ((form !== 'role' && form !== 'user') || !value.endsWith('*')) return undefined;
+  const prefix = value.slice(0, -1);
+  if (prefix === '') return `every ${form} of account ${rule.account}`;
+  if (form !== 'role') return undefined;
+  if (SSO_ROLE_PREFIX.startsWith(prefix)) {
+    return `every IAM Identity Center permission set of account ${rule.account} (roles ${SSO_ROLE_PREFIX}*) and everyone assigned one`;
+  }
+  if (prefix.startsWith(SSO_ROLE_PREFIX)) {
+    return `every IAM Identity Center permission set whose name starts with "${prefix.slice(SSO_ROLE_PREFIX.length)}", and everyone assigned one (sso/<PermissionSet> names one set)`;
+  }
+  return undefined;
 }
 
 export type CallerDecision =

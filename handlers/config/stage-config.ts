@@ -12,7 +12,7 @@ import { SCHEDULE_NAME } from '../formats/origin';
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
-import { callerRuleSchema } from './caller-rules';
+import { broadReach, callerRuleSchema } from './caller-rules';
 import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
 /** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
@@ -231,6 +231,30 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
         field: at(`organizationalUnitPaths[${index}]`),
         message: `does not lie in organizationId ${config.organizationId}`,
       });
+    }
+  });
+
+  // An HTTP API has no resource policy, so IAM lets only principals of its own account call it
+  // (AWS Knowledge Center, "cross-account IAM authorization for API Gateway HTTP APIs": assume a
+  // role in the API's account). The home account is known only at deploy time; rules naming two
+  // accounts are wrong whichever it is. verify --home-account checks the one account named.
+  const firstAccount = config.callers[0]?.account;
+  config.callers.forEach((rule, index) => {
+    if (rule.account !== firstAccount) {
+      problems.push({
+        field: at(`callers[${index}].account`),
+        message: `names account ${rule.account}, but callers[0] names ${firstAccount}: only principals of the home account (where the HTTP API is) can call it, as an HTTP API has no resource policy. A caller of another account assumes a role in the home account and is named by that role`,
+      });
+    }
+    if (rule.acknowledgeBroad !== undefined) {
+      const broad = broadReach(rule) !== undefined;
+      const changes = rule.actions.some((action) => action !== 'status');
+      if (!broad || !changes) {
+        problems.push({
+          field: at(`callers[${index}].acknowledgeBroad`),
+          message: `acknowledges a breadth the rule does not have (${broad ? 'it may only read status' : `${rule.principal} names no broad set of people`}); remove it, so it cannot hide the next broad rule`,
+        });
+      }
     }
   });
 

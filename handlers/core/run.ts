@@ -119,11 +119,14 @@ function failedTarget(
   };
 }
 
-/** A target after the selection phase: its client and selection, or already finished. */
+/**
+ * A target after the selection phase: its selection, or already finished. Not its client: a run
+ * selects every target before it acts, and holding one client per target of the fleet until then
+ * made memory grow with the fleet; the act asks `clientFor` again (a bounded cache).
+ */
 export type SelectedTarget =
   | {
       target: Target;
-      client: Destroyable;
       selection: Selection<unknown>;
       /** Milliseconds the selection took, counted into the target's duration. */
       selectMillis: number;
@@ -151,7 +154,7 @@ export async function selectTarget(
   try {
     const client = deps.clientFor(target);
     const selection = await task.select(client, request, taskContext(deps));
-    return { target, client, selection, selectMillis: deps.now() - started };
+    return { target, selection, selectMillis: deps.now() - started };
   } catch (err) {
     return { target, done: failedTarget(task, target, err, deps, deps.now() - started) };
   }
@@ -202,10 +205,11 @@ export async function actOnTarget(
   deps: RunDeps,
 ): Promise<TargetRun> {
   if ('done' in item) return item.done;
-  const { target, client, selection, selectMillis } = item;
+  const { target, selection, selectMillis } = item;
   const started = deps.now();
   const durationMs = () => selectMillis + deps.now() - started;
   try {
+    const client = deps.clientFor(target);
     const { fields, outcomes } = await work(task, request, client, selection, deps);
     return {
       result: finish(
@@ -314,7 +318,9 @@ export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<R
     request.action === 'status'
       ? { ...fanOutOptions, remainingMillis: () => Number.POSITIVE_INFINITY }
       : fanOutOptions;
-  const runs = await fanOut<SelectedTarget, TargetRun>(selected, actOptions, {
+  // The most recently selected first: their clients are still in the bounded cache (aws/clients.ts).
+  const latestFirst = [...selected].reverse();
+  const actedLatestFirst = await fanOut<SelectedTarget, TargetRun>(latestFirst, actOptions, {
     run: (item) => actOnTarget(task, request, item, deps),
     onError: (item, err) => failedTarget(task, item.target, err, deps, 0),
     // Selected but not acted on (the invocation reached its reserve): what it found still counts.
@@ -323,6 +329,7 @@ export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<R
         ? item.done
         : { ...notStarted(task, item.target, remaining, deps), foundIds: item.selection.foundIds },
   });
+  const runs = actedLatestFirst.reverse();
 
   const requestedIds = task.requestedIds ? task.requestedIds(request) : [];
   const { targets, summary, unmatchedIds } = mergeResults(runs, requestedIds);

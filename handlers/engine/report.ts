@@ -6,7 +6,7 @@
 import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
 import type { RunSummary } from '../core/results';
 import type { Action } from '../core/types';
-import type { RunRefusal } from '../signals/contract';
+import type { EngineRunFacts, RunRefusal } from '../signals/contract';
 
 /** Failures a batch lists; the rest are counted. */
 export const FAILURES_PER_BATCH = 5;
@@ -86,6 +86,8 @@ export interface EngineReport {
   fellBackReported?: string[];
   /** The run was refused before anything was changed (the blast-radius guard), and why. */
   refused?: RunRefusal;
+  /** A phase failed (its Map over its tolerance, or its summary step): the run ended there. */
+  failure?: RunFailure;
 }
 
 const fellBackKey = (entry: FailureEntry) => `${entry.accountId}/${entry.region}/${entry.id ?? ''}`;
@@ -113,6 +115,11 @@ export function newFallBacks(
 
 /** A run refused as a whole before any work item acted: nothing changed, nothing to wait for. */
 export function reportRefused(action: Action, refused: RunRefusal): EngineReport {
+  return { ...emptyReport(action), refused };
+}
+
+/** A run that counted nothing yet. */
+function emptyReport(action: Action): EngineReport {
   return {
     action,
     summary: { ...EMPTY_SUMMARY, inTransit: 0, itemsFailed: 0, itemsRefused: 0 },
@@ -124,7 +131,6 @@ export function reportRefused(action: Action, refused: RunRefusal): EngineReport
     fellBackByBatch: [],
     checks: 0,
     waitMore: false,
-    refused,
   };
 }
 
@@ -175,6 +181,65 @@ export function refusedBatchReport(
 
 export function isFailedItem<T extends object>(result: T | FailedItem): result is FailedItem {
   return 'failedItem' in result;
+}
+
+/** Step Functions' failure shape: what a Map holds for a child that failed at the execution level. */
+interface StatesError {
+  Error?: unknown;
+  Cause?: unknown;
+}
+
+const ERROR_TEXT_MAX = 200;
+const short = (text: string) =>
+  text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX - 1)}…` : text;
+
+/**
+ * One element of a Map's results as a report or a failed item, whatever the child returned: a
+ * child the per-item Catch could not see (it failed or timed out at the execution level, e.g.
+ * Express's 5 minutes) leaves `null` or `{Error, Cause}` in its place, with no batch number, so
+ * the batch comes from the Map's items, which are in the same order (`batchAt`).
+ */
+export function itemResult<T extends { batch: number }>(
+  element: unknown,
+  batchAt: number | undefined,
+): T | FailedItem {
+  const batch = batchAt ?? -1;
+  if (element === null || typeof element !== 'object') {
+    return { batch, failedItem: { error: `no result (${String(element)})` } };
+  }
+  if ('failedItem' in element || 'batch' in element) return element as T | FailedItem;
+  const { Error: error, Cause: cause } = element as StatesError;
+  const named = typeof error === 'string' ? error : 'unknown result';
+  return {
+    batch,
+    failedItem: { error: typeof cause === 'string' ? short(`${named}: ${cause}`) : named },
+  };
+}
+
+/** A Map's results, each element made a report or a failed item (itemResult). */
+export function itemResults<T extends { batch: number }>(
+  results: readonly unknown[] | null | undefined,
+  items: ReadonlyArray<{ batch: number }> | undefined,
+): Array<T | FailedItem> {
+  return (results ?? []).map((element, index) => itemResult<T>(element, items?.[index]?.batch));
+}
+
+/** What ended a run early: the phase whose Map or summary failed, and Step Functions' error. */
+export type RunFailure = NonNullable<EngineRunFacts['failure']>;
+
+/** The report of a run that a failed phase ended: what the last summary counted, marked failed. */
+export function reportFailed(
+  action: Action,
+  failure: RunFailure,
+  previous: EngineReport | undefined,
+): EngineReport {
+  return {
+    ...(previous ?? emptyReport(action)),
+    action,
+    pending: [],
+    waitMore: false,
+    failure: { ...failure, error: short(failure.error), cause: short(failure.cause) },
+  };
 }
 
 /** The first summary: every work item's result, plus whether to wait and look again. */

@@ -9,6 +9,7 @@ import {
   EVENT_SCHEMA_VERSION,
   type InstanceFailure,
   type InstanceOutcomeDetail,
+  instanceOutcomeEventId,
   MAX_LISTED_TARGETS,
   type TargetFailure,
 } from '../signals/contract';
@@ -17,6 +18,15 @@ import { runOutcome } from '../signals/run-outcome';
 import type { RunRecord } from '../signals/run-record';
 import type { EngineRun } from './plan';
 import type { EngineReport, FailureEntry } from './report';
+
+/**
+ * Starts that fell back with no Instance Outcome of their own: past FELL_BACK_REPORTED per run,
+ * or past the FAILURES_PER_BATCH a re-check lists. The Run Summary says how many.
+ */
+export function fellBackNotReported(report: EngineReport): number {
+  const found = report.fellBackByBatch.reduce((n, b) => n + b.fellBack, 0);
+  return Math.max(0, found - (report.fellBackReported?.length ?? 0));
+}
 
 /** The run-level record of a finished (or refused) engine run, at `now` (epoch ms). */
 export function engineRunRecord(report: EngineReport, run: EngineRun, now: number): RunRecord {
@@ -44,7 +54,13 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     }
   }
   const listedTargets = failedTargets.slice(0, MAX_LISTED_TARGETS);
-  const outcome = report.refused ? 'refused' : itemsFailed > 0 ? 'failed' : runOutcome(summary);
+  const outcome = report.failure
+    ? 'failed'
+    : report.refused
+      ? 'refused'
+      : itemsFailed > 0
+        ? 'failed'
+        : runOutcome(summary);
   return {
     runId: run.id,
     action: report.action,
@@ -58,7 +74,14 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     failedInstances,
     failedInstancesOmitted: Math.max(0, summary.failed - failedInstances.length),
     ...(report.refused ? { refused: report.refused } : {}),
-    engine: { batches: run.batches, checks: report.checks, itemsFailed, inTransit },
+    engine: {
+      batches: run.batches,
+      checks: report.checks,
+      itemsFailed,
+      inTransit,
+      fellBackNotReported: fellBackNotReported(report),
+      ...(report.failure ? { failure: report.failure } : {}),
+    },
   };
 }
 
@@ -70,8 +93,10 @@ export function fellBackEvents(
 ): SignalEvent[] {
   return entries.flatMap((entry): SignalEvent[] => {
     if (entry.id === undefined) return [];
+    const place = { account: entry.accountId, region: entry.region, instanceId: entry.id };
     const detail: InstanceOutcomeDetail = {
       schemaVersion: EVENT_SCHEMA_VERSION,
+      eventId: instanceOutcomeEventId(run.id, { ...place, outcome: 'fell-back' }),
       stage: context.stage,
       runId: run.id,
       requestedAction: 'start',

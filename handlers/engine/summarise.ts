@@ -14,11 +14,13 @@ import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
   type EngineReport,
-  type FailedItem,
+  itemResults,
   newFallBacks,
   type RecheckReport,
+  type RunFailure,
   reportAfterAct,
   reportAfterRecheck,
+  reportFailed,
   reportRefused,
 } from './report';
 import { engineRunRecord, fellBackEvents } from './run-signals';
@@ -30,7 +32,10 @@ export type SummariseInput = (
       phase: 'act';
       action: Action;
       maxChecks: number;
-      results: Array<BatchReport | FailedItem>;
+      /** The Map's results: reports, caught failures, or null / {Error, Cause} (report.ts). */
+      results: unknown[];
+      /** The Map's items, in the order of `results` (the plan's `work`). */
+      items?: Array<{ batch: number }>;
       /** The run's guard after the survey (survey-report.ts): refused means no item acted. */
       guard?: RunGuard;
     }
@@ -38,10 +43,20 @@ export type SummariseInput = (
       phase: 'recheck';
       maxChecks: number;
       previous: EngineReport;
-      results: Array<RecheckReport | FailedItem>;
+      /** The Map's results, in the order of `previous.pending`. */
+      results: unknown[];
     }
   /** The run refused as a whole before acting (the blast-radius guard): it ends here. */
   | { phase: 'refused'; action: Action; refused: RunRefusal }
+  /** A phase failed (state-machine.ts, failureStates): the run ends here, marked failed. */
+  | {
+      phase: 'failed';
+      action: Action;
+      failedAt: RunFailure['failedAt'];
+      /** Step Functions' error output of the failed state. */
+      failure?: { Error?: unknown; Cause?: unknown };
+      previous?: EngineReport;
+    }
 ) & {
   /** The plan's `run` (absent in a state machine that predates it: no run-level signals then). */
   run?: EngineRun;
@@ -64,9 +79,25 @@ function reportOf(event: SummariseInput): EngineReport {
       limit,
     });
   }
-  if (event.phase === 'act') return reportAfterAct(event.action, event.results, event.maxChecks);
+  if (event.phase === 'act') {
+    const results = itemResults<BatchReport>(event.results, event.items);
+    return reportAfterAct(event.action, results, event.maxChecks);
+  }
   if (event.phase === 'recheck') {
-    return reportAfterRecheck(event.previous, event.results, event.maxChecks);
+    const results = itemResults<RecheckReport>(event.results, event.previous.pending);
+    return reportAfterRecheck(event.previous, results, event.maxChecks);
+  }
+  if (event.phase === 'failed') {
+    const text = (value: unknown) => (typeof value === 'string' ? value : 'unknown');
+    return reportFailed(
+      event.action,
+      {
+        failedAt: event.failedAt,
+        error: text(event.failure?.Error),
+        cause: text(event.failure?.Cause),
+      },
+      event.previous,
+    );
   }
   return reportRefused(event.action, event.refused);
 }
@@ -76,12 +107,13 @@ export const handler = async (
 ): Promise<EngineReport | Plan> => {
   if (event.phase === 'survey') return assessSurveyState(event);
   const report = reportOf(event);
-  logger.info(report.waitMore ? 'run in progress' : 'run finished', {
+  logger[report.failure ? 'error' : 'info'](report.waitMore ? 'run in progress' : 'run finished', {
     summary: report.summary,
     checks: report.checks,
     pendingBatches: report.pending.length,
     failuresTotal: report.failuresTotal,
     ...(report.refused ? { refused: report.refused } : {}),
+    ...(report.failure ? { failure: report.failure } : {}),
   });
   const { run } = event;
   if (!run) {
@@ -89,7 +121,10 @@ export const handler = async (
     return report;
   }
   if (event.phase === 'recheck') {
-    const fresh = newFallBacks(event.previous, event.results);
+    const fresh = newFallBacks(
+      event.previous,
+      itemResults<RecheckReport>(event.results, event.previous.pending),
+    );
     const events = fellBackEvents(fresh, run, { stage: environment.stage, check: report.checks });
     await publishInstanceEvents({ action: report.action, runId: run.id }, events, signalDeps);
   }

@@ -54,6 +54,17 @@ export const DETAIL_TYPES = {
 export const EVENT_SCHEMA_VERSION = '1';
 
 /**
+ * The ID consumers deduplicate on (SIGNALS.md, "Duplicates"). EventBridge gives each PutEvents
+ * entry a new `id`, and a step that sent its events and was then retried (Step Functions' Retry
+ * on a Lambda error) sends them again: the same fact then carries the same `eventId`.
+ */
+export const runSummaryEventId = (runId: string): string => `${runId}/run-summary`;
+export const instanceOutcomeEventId = (
+  runId: string,
+  place: { account: string; region: string; instanceId: string; outcome: string },
+): string => `${runId}/${place.account}/${place.region}/${place.instanceId}/${place.outcome}`;
+
+/**
  * - succeeded: every instance and target ended as intended (skips included)
  * - failed: at least one instance or target (or, in the engine, a work item) failed
  * - incomplete: nothing failed, but the run ended before reaching everything
@@ -85,6 +96,17 @@ export interface EngineRunFacts {
   itemsFailed: number;
   /** Changed instances still stopping or pending when the engine stopped waiting. */
   inTransit: number;
+  /**
+   * Starts found fallen back to stopped that got no Instance Outcome of their own (past the
+   * caps: 100 a run, 5 a work item a round); they are counted in `counts.failed` all the same.
+   */
+  fellBackNotReported: number;
+  /**
+   * Set when a phase failed and ended the run (its Map over its tolerance, or its summary step):
+   * the phase, Step Functions' error and its cause (each at most 200 characters). The counts are
+   * what was summarised before it.
+   */
+  failure?: { failedAt: 'Survey' | 'Act' | 'Recheck'; error: string; cause: string };
 }
 
 export interface TargetFailure {
@@ -97,6 +119,8 @@ export interface TargetFailure {
 
 export interface RunSummaryDetail {
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
+  /** One per run (runSummaryEventId): a copy of an event already received has the same. */
+  eventId: string;
   stage: string;
   /** The Lambda request ID of a single-invocation run; the execution name of an engine run. */
   runId: string;
@@ -132,6 +156,8 @@ export interface RunSummaryDetail {
 
 export interface InstanceOutcomeDetail {
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
+  /** One per (run, instance, outcome) (instanceOutcomeEventId). */
+  eventId: string;
   stage: string;
   runId: string;
   requestedAction: Action;

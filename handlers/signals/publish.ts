@@ -34,11 +34,17 @@ export type SignalScope = 'run' | 'instances' | 'none';
 
 const NOTHING_SENT: SignalsReport = { eventsSent: 0, eventsFailed: 0 };
 
-async function send(events: SignalEvent[], deps: PublishDeps): Promise<SignalsReport> {
-  // The same records in the log, one line each, for Logs Insights (handlers/signals/SIGNALS.md).
-  for (const event of events) deps.logger?.info(event.detailType, { signal: event.detail });
+/** Each event logged as it is sent: the same records, one line each, for Logs Insights (SIGNALS.md). */
+function* logged(events: Iterable<SignalEvent>, logger: CoreLogger | undefined) {
+  for (const event of events) {
+    logger?.info(event.detailType, { signal: event.detail });
+    yield event;
+  }
+}
+
+async function send(events: Iterable<SignalEvent>, deps: PublishDeps): Promise<SignalsReport> {
   try {
-    const sent = await sendEvents(deps.eventBridge, events, {
+    const sent = await sendEvents(deps.eventBridge, logged(events, deps.logger), {
       source: eventSource(deps.serviceName),
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...deps.retry,
@@ -47,7 +53,8 @@ async function send(events: SignalEvent[], deps: PublishDeps): Promise<SignalsRe
   } catch (err) {
     // sendEvents does not throw; this guards the promise that events never fail a run.
     deps.logger?.error('events not sent', { error: String(err) });
-    return { eventsSent: 0, eventsFailed: events.length };
+    // How many were left is unknown here: at least one.
+    return { eventsSent: 0, eventsFailed: 1 };
   }
 }
 
@@ -66,10 +73,13 @@ export async function publishRunRecord(
   record: RunRecord,
   origin: RunOrigin,
   deps: PublishDeps,
-  instanceEvents: SignalEvent[] = [],
+  instanceEvents: Iterable<SignalEvent> = [],
 ): Promise<SignalsReport> {
-  const events = [runSummaryEvent(record, { stage: deps.stage, origin }), ...instanceEvents];
-  const signals = await send(events, deps);
+  function* events() {
+    yield runSummaryEvent(record, { stage: deps.stage, origin });
+    yield* instanceEvents;
+  }
+  const signals = await send(events(), deps);
   emitting(deps, () => emitRunMetrics(deps.metrics, { record, origin, signals }));
   return signals;
 }
@@ -77,11 +87,11 @@ export async function publishRunRecord(
 /** Instance events of a part of a run; no run summary and no run metrics. */
 export async function publishInstanceEvents(
   run: { action: Action; runId: string },
-  events: SignalEvent[],
+  events: Iterable<SignalEvent>,
   deps: PublishDeps,
 ): Promise<SignalsReport> {
-  if (events.length === 0) return NOTHING_SENT;
   const signals = await send(events, deps);
+  if (signals.eventsSent + signals.eventsFailed === 0) return NOTHING_SENT;
   emitting(deps, () => emitEventMetrics(deps.metrics, { ...run, signals }));
   return signals;
 }

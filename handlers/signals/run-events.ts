@@ -8,8 +8,10 @@ import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
   type InstanceOutcomeDetail,
+  instanceOutcomeEventId,
   type RunOrigin,
   type RunSummaryDetail,
+  runSummaryEventId,
 } from './contract';
 import { type RunRecord, recordOfResult } from './run-record';
 
@@ -27,6 +29,7 @@ export interface RunEventsContext {
 export function runSummaryEvent(record: RunRecord, context: RunEventsContext): SignalEvent {
   const detail: RunSummaryDetail = {
     schemaVersion: EVENT_SCHEMA_VERSION,
+    eventId: runSummaryEventId(record.runId),
     stage: context.stage,
     runId: record.runId,
     requestedAction: record.action,
@@ -49,23 +52,28 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
 }
 
 /** Instances a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
-export function instanceOutcomeEvents(
+export function* instanceOutcomeEvents(
   result: RunResult,
   context: RunEventsContext & { runId?: string },
-): SignalEvent[] {
-  if (result.action === 'status' || result.dryRun) return [];
-  return result.targets.flatMap((target) =>
-    target.instances.flatMap((instance): SignalEvent[] => {
+): Generator<SignalEvent> {
+  if (result.action === 'status' || result.dryRun) return;
+  for (const target of result.targets) {
+    for (const instance of target.instances) {
       const { outcome } = instance;
-      if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') return [];
-      const detail: InstanceOutcomeDetail = {
-        schemaVersion: EVENT_SCHEMA_VERSION,
-        stage: context.stage,
-        runId: context.runId ?? result.requestId,
-        requestedAction: result.action,
+      if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') continue;
+      const runId = context.runId ?? result.requestId;
+      const place = {
         account: target.accountId,
         region: target.region,
         instanceId: instance.instanceId,
+      };
+      const detail: InstanceOutcomeDetail = {
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        eventId: instanceOutcomeEventId(runId, { ...place, outcome }),
+        stage: context.stage,
+        runId,
+        requestedAction: result.action,
+        ...place,
         ...(instance.name !== undefined ? { name: instance.name } : {}),
         outcome,
         ...(instance.previousState !== undefined ? { previousState: instance.previousState } : {}),
@@ -74,9 +82,9 @@ export function instanceOutcomeEvents(
         ...(instance.code !== undefined ? { code: instance.code } : {}),
         origin: context.origin,
       };
-      return [{ detailType: DETAIL_TYPES.instanceOutcome, detail }];
-    }),
-  );
+      yield { detailType: DETAIL_TYPES.instanceOutcome, detail };
+    }
+  }
 }
 
 export function runEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {

@@ -13,6 +13,11 @@ import type { CoreLogger } from '../core/types';
 import type { SignalEvent } from './run-events';
 
 export const MAX_ENTRIES_PER_CALL = 10;
+/**
+ * EventBridge took 1 MB per call from 2026-01-29 (AWS Compute Blog, "More room to build: serverless
+ * services now support payloads up to 1 MB"); calls stay at 256 KB, the limit some EventBridge
+ * pages (eb-putevent-size) still state, so a run's events fit wherever those pages still hold.
+ */
 export const MAX_BYTES_PER_CALL = 256 * 1024;
 /** Sends of an entry EventBridge refused, first one included. */
 export const DEFAULT_ENTRY_ATTEMPTS = 3;
@@ -79,51 +84,75 @@ async function putOnce(
   return { refused, codes };
 }
 
+/**
+ * Sends the events as they come: each is made an entry only when its call is filled, so a run
+ * with 100,000 instance outcomes never holds them all at once (memory bounded, not by the fleet).
+ */
 export async function sendEvents(
   client: EventBridgeClient,
-  events: readonly SignalEvent[],
+  events: Iterable<SignalEvent>,
   options: SendEventsOptions,
 ): Promise<SendEventsResult> {
   const attempts = options.entryAttempts ?? DEFAULT_ENTRY_ATTEMPTS;
   const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
   const sleep = options.sleep ?? defaultSleep;
-  const entries: PutEventsRequestEntry[] = events.map((event) => ({
-    Source: options.source,
-    DetailType: event.detailType,
-    Detail: JSON.stringify(event.detail),
-  }));
-
+  let sent = 0;
   let failed = 0;
-  const fits = entries.filter((entry) => entrySize(entry) <= MAX_BYTES_PER_CALL);
-  if (fits.length < entries.length) {
-    failed += entries.length - fits.length;
-    options.logger?.warn('events too large to send', { count: entries.length - fits.length });
+  let tooLarge = 0;
+  // Entries EventBridge refused: sent again below. At most the refused ones, not the run's.
+  let pending: PutEventsRequestEntry[] = [];
+
+  const sendBatch = async (batch: PutEventsRequestEntry[], attempt: number) => {
+    try {
+      const { refused, codes } = await putOnce(client, batch);
+      sent += batch.length - refused.length;
+      pending.push(...refused);
+      if (refused.length > 0) {
+        options.logger?.warn('events refused', { attempt, count: refused.length, codes });
+      }
+    } catch (err) {
+      // The SDK already retried the call itself; the whole batch counts as not sent.
+      failed += batch.length;
+      options.logger?.warn('events not sent', {
+        attempt,
+        count: batch.length,
+        error: err instanceof Error ? { name: err.name, detail: err.message } : String(err),
+      });
+    }
+  };
+
+  let batch: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const entry: PutEventsRequestEntry = {
+      Source: options.source,
+      DetailType: event.detailType,
+      Detail: JSON.stringify(event.detail),
+    };
+    const size = entrySize(entry);
+    if (size > MAX_BYTES_PER_CALL) {
+      tooLarge += 1;
+      continue;
+    }
+    if (batch.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
+      await sendBatch(batch, 1);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length > 0) await sendBatch(batch, 1);
+  if (tooLarge > 0) {
+    failed += tooLarge;
+    options.logger?.warn('events too large to send', { count: tooLarge });
   }
 
-  let sent = 0;
-  let pending = fits;
-  for (let attempt = 1; pending.length > 0 && attempt <= attempts; attempt += 1) {
-    if (attempt > 1) await sleep(backoff(attempt - 1));
-    const again: PutEventsRequestEntry[] = [];
-    for (const batch of batchEntries(pending)) {
-      try {
-        const { refused, codes } = await putOnce(client, batch);
-        sent += batch.length - refused.length;
-        again.push(...refused);
-        if (refused.length > 0) {
-          options.logger?.warn('events refused', { attempt, count: refused.length, codes });
-        }
-      } catch (err) {
-        // The SDK already retried the call itself; the whole batch counts as not sent.
-        failed += batch.length;
-        options.logger?.warn('events not sent', {
-          attempt,
-          count: batch.length,
-          error: err instanceof Error ? { name: err.name, detail: err.message } : String(err),
-        });
-      }
-    }
-    pending = again;
+  for (let attempt = 2; pending.length > 0 && attempt <= attempts; attempt += 1) {
+    await sleep(backoff(attempt - 1));
+    const again = pending;
+    pending = [];
+    for (const retry of batchEntries(again)) await sendBatch(retry, attempt);
   }
   failed += pending.length;
   return { sent, failed };

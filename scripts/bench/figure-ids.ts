@@ -42,6 +42,7 @@ export function expectedFigureIds(plan: Plan): string[] {
       `scale.${t}.memory`,
       `scale.${t}.log-line`,
     ]),
+    'scale.memoryGrowth',
     ...plan.engine.fleets.flatMap((t) => [
       ...ENGINE_FIGURES.map((name) => `engine.${t}.${name}`),
       ...COST_FIGURES.map((name) => `cost.${t}.${name}`),

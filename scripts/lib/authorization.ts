@@ -34,6 +34,20 @@ export interface AssumeRoleCheck {
   sourceIdentity?: string;
 }
 
+/**
+ * An AWS service assuming a role on a customer's behalf (EventBridge Scheduler assuming a
+ * schedule's execution role): decided by the role's trust policy alone, with the context the
+ * service sends. Scheduler sends aws:SourceArn = the schedule GROUP's ARN and aws:SourceAccount
+ * (Scheduler User Guide, "Cross-service confused deputy prevention").
+ */
+export interface ServiceAssumeRoleCheck {
+  /** e.g. `scheduler.amazonaws.com`. */
+  servicePrincipal: string;
+  targetRoleArn: string;
+  sourceArn: string;
+  sourceAccount: string;
+}
+
 /** A call to AWS Organizations (read-only: the targets generator's calls). */
 export interface OrganizationsCheck {
   callerSessionArn: string;
@@ -85,6 +99,8 @@ export interface ActionCheck {
 
 export interface Authorizer {
   authorizeAssumeRole(check: AssumeRoleCheck): Promise<Decision>;
+  /** Optional: an authorizer without it refuses every service's AssumeRole. */
+  authorizeServiceAssumeRole?(check: ServiceAssumeRoleCheck): Promise<Decision>;
   authorizeEc2(check: Ec2Check): Promise<Decision>;
   /** Optional: an authorizer without it refuses every other action. */
   authorizeRequest?(check: ActionCheck): Promise<Decision>;

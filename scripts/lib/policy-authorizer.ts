@@ -16,6 +16,7 @@ import type {
   Authorizer,
   Ec2Check,
   OrganizationsCheck,
+  ServiceAssumeRoleCheck,
 } from './authorization';
 import { type ExecutionRole, type ResolvedStage, resolveStage } from './policies/execution-role';
 import { type PackagedStage, packageStage } from './policies/package-stage';
@@ -46,6 +47,7 @@ export interface PolicyAuthorizer extends Authorizer {
   authorizeEc2(check: Ec2Check): Promise<PolicyDecision>;
   authorizeOrganizations(check: OrganizationsCheck): Promise<PolicyDecision>;
   authorizeRequest(check: RequestCheck): Promise<PolicyDecision>;
+  authorizeServiceAssumeRole(check: ServiceAssumeRoleCheck): Promise<PolicyDecision>;
   /** Packages and renders everything now (otherwise done on the first check). */
   ready(): Promise<LoadedWorld>;
 }
@@ -153,6 +155,7 @@ export function createPolicyAuthorizer(
     if (target) return target.permissionPolicies;
     const stackRole = loaded.stage.stackRoles?.find((r) => r.roleArn === arn);
     if (stackRole) return stackRole.policies;
+    if (arn === loaded.stage.scheduler?.roleArn) return loaded.stage.scheduler.policies;
     if (arn === `arn:${partition}:iam::${accountOf(arn)}:root`) {
       // The root user may do anything in its own account; only SCPs and the other side limit it.
       return [{ name: 'root user', source: 'implicit', policy: FULL_AWS_ACCESS }];
@@ -284,9 +287,53 @@ export function createPolicyAuthorizer(
     });
   }
 
+  /** The trust policy of a role this world deploys: a target role, the execution or scheduler role. */
+  function trustPolicyOf(loaded: LoadedWorld, roleArn: string): NamedPolicy | undefined {
+    const target = loaded.targetRoles.find((r) => r.roleArn === roleArn);
+    if (target) return target.trustPolicy;
+    if (roleArn === loaded.stage.executionRole.roleArn)
+      return loaded.stage.executionRole.trustPolicy;
+    if (roleArn === loaded.stage.scheduler?.roleArn) return loaded.stage.scheduler.trustPolicy;
+    return undefined;
+  }
+
+  async function authorizeServiceAssumeRole(
+    check: ServiceAssumeRoleCheck,
+  ): Promise<PolicyDecision> {
+    const loaded = await ready();
+    const trust = trustPolicyOf(loaded, check.targetRoleArn);
+    if (!trust) {
+      return {
+        allowed: false,
+        result: 'ImplicitlyDenied',
+        explanation: `Implicitly denied: no role ${check.targetRoleArn} exists in this world`,
+        deciding: [],
+      };
+    }
+    const at = now();
+    // A service principal has no identity policies: the role's trust alone decides.
+    return simulate({
+      principal: check.servicePrincipal,
+      action: 'sts:AssumeRole',
+      resourceArn: check.targetRoleArn,
+      resourceAccountId: accountOf(check.targetRoleArn),
+      context: {
+        'aws:SourceArn': check.sourceArn,
+        'aws:SourceAccount': check.sourceAccount,
+        'aws:PrincipalServiceName': check.servicePrincipal,
+        'aws:CurrentTime': at.toISOString(),
+        'aws:EpochTime': String(Math.floor(at.getTime() / 1000)),
+        'aws:SecureTransport': 'true',
+      },
+      identityPolicies: [],
+      resourcePolicy: { ...trust, kind: 'trust' },
+    });
+  }
+
   return {
     ready,
     authorizeRequest,
+    authorizeServiceAssumeRole,
     async authorizeAssumeRole(check) {
       const assume = await assumeRoleRequest(check, 'sts:AssumeRole');
       if (!assume.allowed || check.sourceIdentity === undefined) return assume;

@@ -5,6 +5,7 @@ import { type Clock, isAdjustable } from './clock';
 import { EventsFaultsError, type RecordedEvents } from './events-store';
 import { FaultSettingsError, type Faults } from './faults';
 import type { HttpAnswer } from './http-server';
+import type { SchedulerFiring } from './scheduler-firing';
 import type { ReceivedRequest } from './sigv4-verify';
 import type { World } from './world';
 import { worldSnapshot } from './world-snapshot';
@@ -17,6 +18,7 @@ export interface AdminState {
   calls: CallCounters;
   clock: Clock;
   events: RecordedEvents;
+  firing: SchedulerFiring;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface AdminState {
  *   GET  /_local/faults           fault knobs;   POST /_local/faults  merge a patch;  POST /_local/faults/reset
  *   GET  /_local/calls            call counters; POST /_local/calls/reset
  *   GET  /_local/settings         transition times, session lifetimes; POST /_local/settings merge a patch
- *   POST /_local/clock            {"advanceMs": n} moves the world clock on
+ *   POST /_local/clock            {"advanceMs": n} moves the world clock on, firing the schedules due
  *   GET  /_local/events           events PutEvents accepted, and its calls; POST /_local/events/reset
  *   POST /_local/events/faults    {"failEntries": n}: the next n entries are refused (InternalFailure)
  */
@@ -57,7 +59,7 @@ export async function handleAdmin(
       case 'POST /_local/settings':
         return json(200, state.world.updateSettings(parseJson(request.body)));
       case 'POST /_local/clock':
-        return advanceClock(state.clock, parseJson(request.body));
+        return await advanceClock(state, parseJson(request.body));
       case 'GET /_local/events':
         return json(200, { events: state.events.list(), calls: state.events.calls() });
       case 'POST /_local/events/reset':
@@ -83,14 +85,19 @@ export async function handleAdmin(
   }
 }
 
-function advanceClock(clock: Clock, body: unknown): HttpAnswer {
+async function advanceClock(state: AdminState, body: unknown): Promise<HttpAnswer> {
+  const { clock } = state;
   const advanceMs = (body as { advanceMs?: unknown } | null)?.advanceMs;
   if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) {
     throw new BadRequest('Expected {"advanceMs": <non-negative number>}');
   }
   if (!isAdjustable(clock)) return json(409, { error: 'This clock cannot be moved' });
   clock.advance(advanceMs);
-  return json(200, { now: new Date(clock.now()).toISOString() });
+  const fired = await state.firing.fireDue();
+  return json(200, {
+    now: new Date(clock.now()).toISOString(),
+    fired: fired.map(({ invocation: _running, ...firing }) => firing),
+  });
 }
 
 class BadRequest extends Error {}

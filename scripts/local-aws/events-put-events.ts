@@ -2,7 +2,7 @@
  * EventBridge PutEvents over its real wire protocol (JSON 1.1, `X-Amz-Target:
  * AWSEvents.PutEvents`), signed with SigV4 like the other services and authorised by the same
  * Authorizer (the packaged execution role's policy), on the bus ARN of each entry. The limits are
- * EventBridge's: 1-10 entries, 256 KB per call; a bad entry fails alone, with its ErrorCode.
+ * EventBridge's: 1-10 entries, 1 MB per call; a bad entry fails alone, with its ErrorCode.
  */
 import { randomUUID } from 'node:crypto';
 import type { Authorizer, Decision } from '../lib/authorization';
@@ -16,7 +16,11 @@ import type { ReceivedRequest } from './sigv4-verify';
 
 export const EVENTS_TARGET_PREFIX = 'AWSEvents.';
 const MAX_ENTRIES = 10;
-const MAX_CALL_BYTES = 256 * 1024;
+/**
+ * 1 MB since 2026-01-29 (was 256 KB): AWS Compute Blog, "More room to build: serverless services
+ * now support payloads up to 1 MB". Some EventBridge pages (eb-putevent-size) still say 256 KB.
+ */
+export const MAX_CALL_BYTES = 1024 * 1024;
 
 export interface EventsEndpointState {
   world: { sessions: SessionStore };

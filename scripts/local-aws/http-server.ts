@@ -10,7 +10,11 @@ export interface HttpAnswer {
 
 export type RequestHandler = (request: ReceivedRequest) => Promise<HttpAnswer>;
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A guard against runaway bodies, above every payload limit the services model (PutEvents: 1 MB of
+ * entries, plus the JSON around them): the service decides what is too large, with AWS's error.
+ */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Loopback only: the endpoint hands out credentials and must not be reachable from the network. */
 const HOST = '127.0.0.1';
 

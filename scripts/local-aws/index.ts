@@ -16,7 +16,15 @@ export { type AdjustableClock, type Clock, ManualClock, TravelClock } from './cl
 export type { TemporaryCredentials } from './credentials';
 export { DEFAULT_FAULTS, type FaultPatch, type FaultSettings } from './faults';
 export type { InstanceView } from './instances';
+export type { LocalFunctionHandler, LocalFunctions, LocalInvocation } from './lambda-functions';
 export { DEFAULT_SEED_PATH, loadSeedFile, parseSeed, SeedError } from './load-seed';
+export {
+  type DeadLetter,
+  type FiringAttempt,
+  type ScheduleFiring,
+  SchedulerFiring,
+  scheduleGroupArn,
+} from './scheduler-firing';
 export {
   SchedulerSeedError,
   schedulesFromTemplate,

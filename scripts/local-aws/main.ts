@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     seed: seedPath,
     faults,
     ...(timeFactor !== undefined ? { settings: { timeFactor } } : {}),
+    // Real time flows here: look for due schedules every second.
+    fireSchedulesEveryMs: 1000,
   });
   console.log(banner(aws, seedPath));
   const stop = () => {

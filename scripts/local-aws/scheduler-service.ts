@@ -1,10 +1,11 @@
 /**
  * EventBridge Scheduler over its real wire protocol (restJson1, signing name `scheduler`):
- * ListSchedules `GET /schedules`, GetSchedule `GET /schedules/{Name}?groupName=`, UpdateSchedule
- * `PUT /schedules/{Name}`. Signed with SigV4 like the other services, and authorised by the same
- * Authorizer: scheduler:ListSchedules on `*` (it has no resource type), GetSchedule and
- * UpdateSchedule on the schedule's ARN, and iam:PassRole on the target's role for UpdateSchedule
- * (with iam:PassedToService = scheduler.amazonaws.com), as IAM evaluates them.
+ * ListSchedules `GET /schedules`, GetSchedule `GET /schedules/{Name}?groupName=`, CreateSchedule
+ * `POST /schedules/{Name}`, UpdateSchedule `PUT /schedules/{Name}`, DeleteSchedule
+ * `DELETE /schedules/{Name}?groupName=`. Signed with SigV4 like the other services, and authorised
+ * by the same Authorizer: scheduler:ListSchedules on `*` (it has no resource type), the others on
+ * the schedule's ARN, and iam:PassRole on the target's role for Create and Update (with
+ * iam:PassedToService = scheduler.amazonaws.com), as IAM evaluates them.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActionCheck, Authorizer } from '../lib/authorization';
@@ -67,7 +68,7 @@ function jsonResponse(
 }
 
 interface Route {
-  action: 'ListSchedules' | 'GetSchedule' | 'UpdateSchedule';
+  action: 'ListSchedules' | 'GetSchedule' | 'CreateSchedule' | 'UpdateSchedule' | 'DeleteSchedule';
   name?: string;
 }
 
@@ -77,7 +78,9 @@ function routeOf(request: ReceivedRequest): Route | undefined {
   if (!match?.[1]) return undefined;
   const name = decodeURIComponent(match[1]);
   if (request.method === 'GET') return { action: 'GetSchedule', name };
+  if (request.method === 'POST') return { action: 'CreateSchedule', name };
   if (request.method === 'PUT') return { action: 'UpdateSchedule', name };
+  if (request.method === 'DELETE') return { action: 'DeleteSchedule', name };
   return undefined;
 }
 
@@ -120,7 +123,7 @@ export async function handleSchedulerRequest(
     if (!route) {
       throw new AwsError(
         'UnknownOperationException',
-        `This endpoint serves ListSchedules, GetSchedule and UpdateSchedule only, not ${request.method} ${request.path}.`,
+        `This endpoint serves ListSchedules, GetSchedule, CreateSchedule, UpdateSchedule and DeleteSchedule only, not ${request.method} ${request.path}.`,
         404,
       );
     }
@@ -160,8 +163,12 @@ function runRoute(
       return listSchedules(state, caller, request.query);
     case 'GetSchedule':
       return getSchedule(state, caller, route.name ?? '', request.query);
+    case 'CreateSchedule':
+      return createSchedule(state, caller, route.name ?? '', request.body);
     case 'UpdateSchedule':
       return updateSchedule(state, caller, route.name ?? '', request.body);
+    case 'DeleteSchedule':
+      return deleteSchedule(state, caller, route.name ?? '', request.query);
   }
 }
 
@@ -281,6 +288,50 @@ async function updateSchedule(
   );
   if (!updated) throw notFound(name);
   return { ScheduleArn: updated.Arn };
+}
+
+/** Like UpdateSchedule's body; the group must exist and the name be free (ConflictException). */
+async function createSchedule(
+  state: SchedulerEndpointState,
+  caller: Caller,
+  name: string,
+  body: string,
+) {
+  const { group, replacement } = parseUpdateSchedule(name, body);
+  const arn = scheduleArn(caller.region, caller.accountId, group, name);
+  await authorize(state, caller, 'scheduler:CreateSchedule', arn);
+  if (!state.schedules.hasGroup(caller.accountId, caller.region, group)) {
+    throw new AwsError('ResourceNotFoundException', `Schedule group ${group} does not exist.`, 404);
+  }
+  await authorize(state, caller, 'iam:PassRole', String(replacement.Target.RoleArn), {
+    'iam:PassedToService': 'scheduler.amazonaws.com',
+  });
+  const created = state.schedules.create(caller.accountId, caller.region, group, name, replacement);
+  // *unverified* text.
+  if (!created) throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
+  return { ScheduleArn: created.Arn };
+}
+
+async function deleteSchedule(
+  state: SchedulerEndpointState,
+  caller: Caller,
+  name: string,
+  query: Record<string, string | string[]>,
+) {
+  const group = one(query, 'groupName') ?? 'default';
+  const problems = new ValidationProblems();
+  checkScheduleName('Name', name, problems);
+  checkGroupName('GroupName', group, problems);
+  problems.string('ClientToken', one(query, 'clientToken'), 1, 64);
+  problems.throwIfAny();
+  await authorize(
+    state,
+    caller,
+    'scheduler:DeleteSchedule',
+    scheduleArn(caller.region, caller.accountId, group, name),
+  );
+  if (!state.schedules.delete(caller.accountId, caller.region, group, name)) throw notFound(name);
+  return {};
 }
 
 async function authorize(

@@ -1,7 +1,7 @@
 /**
  * The local EventBridge Scheduler's schedules and groups, per account and region, as GetSchedule
- * shows them (timestamps in epoch seconds, as restJson1 carries them). Nothing fires: the
- * schedules are state for the switch and the tests to read and change.
+ * shows them (timestamps in epoch seconds, as restJson1 carries them). scheduler-firing.ts fires
+ * the enabled ones on the world clock.
  */
 
 export type ScheduleState = 'ENABLED' | 'DISABLED';
@@ -130,6 +130,46 @@ export class ScheduleStore {
     };
     schedules.set(name, next);
     return structuredClone(next);
+  }
+
+  /** CreateSchedule: false when the name is taken in the group. */
+  create(
+    accountId: string,
+    region: string,
+    group: string,
+    name: string,
+    replacement: ScheduleReplacement,
+  ): StoredSchedule | undefined {
+    const schedules = this.groupOrCreate(accountId, region, group);
+    if (schedules.has(name)) return undefined;
+    const now = this.nowSeconds();
+    const created: StoredSchedule = {
+      ...structuredClone(replacement),
+      Arn: scheduleArn(region, accountId, group, name),
+      Name: name,
+      GroupName: group,
+      CreationDate: now,
+      LastModificationDate: now,
+    };
+    schedules.set(name, created);
+    return structuredClone(created);
+  }
+
+  /** DeleteSchedule (and ActionAfterCompletion DELETE): whether it was there. */
+  delete(accountId: string, region: string, group: string, name: string): boolean {
+    return this.groups.get(key(accountId, region, group))?.delete(name) ?? false;
+  }
+
+  /** Every schedule of every account, region and group (copies), for the firing. */
+  all(): Array<{ accountId: string; region: string; schedule: StoredSchedule }> {
+    return [...this.groups.entries()].flatMap(([k, schedules]) => {
+      const [accountId = '', region = ''] = k.split('/');
+      return [...schedules.values()].map((s) => ({
+        accountId,
+        region,
+        schedule: structuredClone(s),
+      }));
+    });
   }
 
   recordCall(call: SchedulerCallRecord): void {

@@ -4,14 +4,16 @@ import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { roleUniqueId } from './arns';
 import { handleAwsRequest } from './aws-request-handler';
 import { CallCounters } from './call-counters';
-import { type Clock, TravelClock } from './clock';
+import { type Clock, isAdjustable, TravelClock } from './clock';
 import type { TemporaryCredentials } from './credentials';
 import { RecordedEvents } from './events-store';
 import { type FaultPatch, Faults } from './faults';
 import { listen } from './http-server';
+import { LocalFunctions } from './lambda-functions';
 import { loadSeedFile, parseSeed } from './load-seed';
 import { LOCAL_ORGANIZATION, type OrganizationSeed } from './organizations-model';
 import { attachOrganization } from './organizations-service';
+import { type ScheduleFiring, SchedulerFiring } from './scheduler-firing';
 import { type ScheduleSeed, ScheduleStore } from './scheduler-store';
 import type { Seed, SeedInput, WorldSettings } from './seed-schema';
 import { credentialsOf } from './sessions';
@@ -44,6 +46,12 @@ export interface StartLocalAwsOptions {
   stateMachines?: readonly LocalStateMachine[];
   /** EventBridge Scheduler's schedules (e.g. schedulesFromTemplate of the packaged stage); none by default. */
   schedules?: readonly ScheduleSeed[];
+  /**
+   * Check for due schedules this often (ms) as real time flows (`npm run local-aws`); by default
+   * schedules fire only when the clock is moved (`advanceClock`, POST /_local/clock) or on
+   * `firing.fireDue()`, so tests never wait.
+   */
+  fireSchedulesEveryMs?: number;
 }
 
 export interface LocalAws {
@@ -77,6 +85,12 @@ export interface LocalAws {
   executions: StateMachineExecutions;
   /** EventBridge Scheduler's schedules; `schedules.seed(...)` adds more. */
   schedules: ScheduleStore;
+  /** Scheduler firing the enabled schedules (scheduler-firing.ts): its firings and dead letters. */
+  firing: SchedulerFiring;
+  /** Functions a schedule may invoke, by ARN (`functions.register(arn, handler)`). */
+  functions: LocalFunctions;
+  /** Moves the world clock on and fires what fell due, in order (a ManualClock or TravelClock). */
+  advanceClock(ms: number): Promise<ScheduleFiring[]>;
   throttles: ThrottleRegistry;
   clock: Clock;
   /**
@@ -115,8 +129,16 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   const executions = new StateMachineExecutions(options.stateMachines ?? []);
   const homeEngine = homeEngineArn(seed.home);
   if (homeEngine) executions.declare(homeEngine);
-  const schedules = new ScheduleStore();
+  const schedules = new ScheduleStore(() => clock.now() / 1000);
   schedules.seed(options.schedules ?? []);
+  const functions = new LocalFunctions(() => clock.now());
+  const firing = new SchedulerFiring({
+    schedules,
+    clock,
+    authorizer: options.authorizer,
+    functions,
+    sessions: world.sessions,
+  });
   const log = options.log ?? ((line: string) => console.error(line));
   const endpoint = {
     world,
@@ -132,9 +154,18 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
   };
   const server = await listen(options.port ?? 0, (request) =>
     request.path.startsWith(ADMIN_PREFIX)
-      ? handleAdmin({ world, faults, calls, clock, events }, request)
+      ? handleAdmin({ world, faults, calls, clock, events, firing }, request)
       : handleAwsRequest(endpoint, request),
   );
+  const ticker =
+    options.fireSchedulesEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          firing
+            .fireDue()
+            .catch((error: unknown) => log(`Scheduler firing failed: ${String(error)}`));
+        }, options.fireSchedulesEveryMs);
+  ticker?.unref();
   return {
     url: server.url,
     port: server.port,
@@ -155,6 +186,13 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
     events,
     executions,
     schedules,
+    firing,
+    functions,
+    async advanceClock(ms) {
+      if (!isAdjustable(clock)) throw new Error('This clock cannot be moved');
+      clock.advance(ms);
+      return firing.fireDue();
+    },
     throttles,
     clock,
     issueSession(arn, sessionName) {
@@ -173,6 +211,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       return credentialsOf(session);
     },
     async stop() {
+      if (ticker) clearInterval(ticker);
       executions.stopAll();
       await server.close();
     },

@@ -28,6 +28,7 @@ export const STATES_TARGET_PREFIX = 'AWSStepFunctions.';
 /** Step Functions' quotas and model constraints. */
 const MAX_ARN = 256;
 const MAX_NAME = 80;
+/** Step Functions payloads stay at 256 KiB (the 2026-01-29 raise to 1 MB was for EventBridge, SQS and async Lambda). */
 const MAX_INPUT_BYTES = 256 * 1024;
 const MAX_ERROR = 256;
 const MAX_CAUSE = 32_768;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BenchReport } from '../../scripts/bench/figure';
 import { expectedFigureIds } from '../../scripts/bench/figure-ids';
 import { QUICK } from '../../scripts/bench/plan';
+import { MAX_MEMORY_GROWTH } from '../../scripts/bench/sections/scale';
 import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
@@ -65,6 +66,22 @@ describe('npm run bench -- --quick', () => {
       if (figure.ratio !== undefined) expect(Number.isFinite(figure.ratio)).toBe(true);
       for (const goal of figure.goals) expect(typeof goal.met).toBe('boolean');
     }
+  });
+
+  it('holds the ratios a regression would break: calls at their lower bound, no AssumeRole when warm', () => {
+    // Prepare: ratios within this one run, never absolute timings or sizes
+    const byId = new Map(report.figures.map((f) => [f.id, f]));
+
+    // Assess: a client cache that lost its sessions, or a run that described twice, fails here
+    for (const targets of QUICK.scale) {
+      expect({ targets, ratio: byId.get(`scale.${targets}.calls`)?.ratio }).toEqual({
+        targets,
+        ratio: 1,
+      });
+    }
+    expect(byId.get('calls.warmAssumeRole')?.value).toBe(0);
+    // The memory growth figure is produced; its goal binds the full run (scripts/bench/README.md).
+    expect(byId.get('scale.memoryGrowth')?.goals[0]?.text).toBe(`≤ ${MAX_MEMORY_GROWTH}×`);
   });
 
   it('prints the table, the machine and the authorizer caveat', () => {

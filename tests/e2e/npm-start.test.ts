@@ -19,8 +19,8 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'xacct-ec2-npm-start-'));
-    run = await npmStart(home, 150_000);
-  }, 180_000);
+    run = await npmStart(home, 240_000);
+  }, 270_000);
 
   afterAll(async () => {
     await rm(home, { recursive: true, force: true });
@@ -65,6 +65,23 @@ describe('npm start', () => {
     );
     expect(run.stdout).toContain(
       'Back to stopped with state reason Client.InternalError in the endpoint: i-0222a00000000000a',
+    );
+  });
+
+  it('moves the clock to the next weekday evening and shows the schedule firing through its role', () => {
+    // Assess
+    expect(run.stdout).toContain('then: the schedule fires (EventBridge Scheduler, local)');
+    expect(run.stdout).toMatch(
+      /clock moved to \S+ \((Mon|Tue|Wed|Thu|Fri) 19:00 Europe\/Berlin\): xacct-ec2-local-weekday-evening-stop is due/,
+    );
+    expect(run.stdout).toMatch(
+      /role assumed as scheduler\.amazonaws\.com with aws:SourceArn = the group's ARN:\s+arn:aws:sts::111111111111:assumed-role\/xacct-ec2-local-SchedulerInvokeRole-/,
+    );
+    expect(run.stdout).toContain(
+      'delivered arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-local-engineStart, asynchronously (attempt 1)',
+    );
+    expect(run.stdout).toMatch(
+      /summary {4}Run Summary event on arn:aws:events:eu-west-1:111111111111:event-bus\/default: "failed", origin \{"kind":"schedule","schedule":"weekday-evening-stop"/,
     );
   });
 

@@ -4,6 +4,7 @@
  * node_modules/.cache/xacct-ec2/ before any suite starts, and the suites read it from there. A
  * suite run on its own packages what it misses.
  */
+import { packagingVariants } from '../../scripts/conform/variants';
 import { packagedStage } from '../../scripts/lib/local-run/packaged-stage';
 import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { configuredStages } from '../../scripts/lib/policies/stages';
@@ -16,6 +17,8 @@ export interface PackagingRequest {
   region?: string;
   /** A modified serverless.yml to package instead of the file. */
   serverlessYml?: string;
+  /** A path choice the stage may not be able to make: packaging may refuse it (npm run conform). */
+  mayRefuse?: boolean;
 }
 
 /** serverless.yml with a wildcard AssumeRole resource (verify must flag it). */
@@ -26,14 +29,19 @@ export function wideAssumeServerlessYml(): string {
 }
 
 /**
- * Everything the slow suites package: every configured stage, the wide-AssumeRole document, and
- * the home stage of the local endpoint (which packages for the seed's region) that the
+ * Everything the slow suites package: every configured stage, each again with every engine
+ * switch flipped (npm run conform, scripts/conform/variants.ts), the wide-AssumeRole document,
+ * and the home stage of the local endpoint (which packages for the seed's region) that the
  * integration and end-to-end suites start.
  */
 export function slowSetPackagings(): PackagingRequest[] {
   const { home } = loadSeedFile();
+  const engineSwitches = packagingVariants().flatMap(({ stage, serverlessYml, param }) =>
+    serverlessYml === undefined ? [] : [{ stage, serverlessYml, mayRefuse: param !== undefined }],
+  );
   return [
     ...configuredStages().map((stage) => ({ stage })),
+    ...engineSwitches,
     { stage: 'test', serverlessYml: wideAssumeServerlessYml() },
     { stage: home.stage, region: home.region },
   ];

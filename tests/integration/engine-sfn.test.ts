@@ -182,6 +182,37 @@ describe('integration: engine executions through the local Step Functions API', 
     expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED']);
   }, 60_000);
 
+  it('a schedule as the default stage packages it (scheduledRuns: engine) reaches the starter, and two deliveries of one invocation start one run', async () => {
+    // Prepare: the local stage's packaged schedule, its context attribute filled in as
+    // EventBridge Scheduler fills it; Scheduler delivers at least once, so twice at once here.
+    await harness.loadFunction();
+    const start = await loadStarter(starter, machineArn);
+    const schedule = Object.values(harness.packaged.template.Resources).find(
+      (r) => r.Type === 'AWS::Scheduler::Schedule',
+    );
+    const target = schedule?.Properties?.Target as { Arn: unknown; Input: string };
+    const delivery = JSON.parse(
+      target.Input.replace('<aws.scheduler.scheduled-time>', '2026-12-03T18:00:00Z'),
+    );
+    const operator = sfn(harness.endpoint.aws.issueSession(OPERATOR_ROLE, 'operator'));
+
+    // Act
+    const outcomes = await Promise.all([start(delivery), start(delivery)]);
+    const arns = outcomes.flatMap((o) => (o.started ? [o.executionArn] : []));
+    await pollUntilEnded(operator, arns[0] ?? '');
+    const listed = await operator.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
+
+    // Assess
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': ['EngineStartLambdaFunction', 'Arn'] });
+    const name = 'weekday-evening-stop-20261203T180000Z';
+    expect(outcomes.map((o) => o.name)).toEqual([name, name]);
+    // Either the second finds the name taken, or Step Functions answers the same name and input
+    // with the running execution: one ARN either way.
+    expect(new Set(arns).size).toBe(1);
+    const runs = listed.executions?.filter((e) => e.name === name) ?? [];
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED']);
+  }, 60_000);
+
   it('refuses StartExecution to a role whose policy lacks states:StartExecution', async () => {
     // Prepare: the instances function's execution role (sts:AssumeRole, events:PutEvents only)
     const home = sfn(harness.endpoint.aws.homeCredentials);

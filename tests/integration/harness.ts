@@ -38,6 +38,8 @@ import type { WorldPrincipal } from '../../scripts/lib/policy-authorizer';
 import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
 
 type HttpHandler = typeof import('../../handlers/http')['handler'];
+type StartHandler = typeof import('../../handlers/engine/start')['handler'];
+type StartInput = Parameters<StartHandler>[0];
 type InstancesHandler = typeof import('../../handlers/instances')['handler'];
 
 /** Transitions and waiter polling short enough that a `wait` takes a fraction of a second. */
@@ -87,6 +89,11 @@ export interface Harness {
     env?: Record<string, string>,
     editConfig?: LoadOptions['editConfig'],
   ): Promise<EngineHandlers>;
+  /**
+   * Registers handlers/engine/start.ts with the local world's functions at its packaged ARN (what
+   * the schedules invoke), its SDK client signing as its own packaged role, as Lambda runs it.
+   */
+  registerStarter(): Promise<string>;
   /** Calls the endpoint answered, e.g. `calls({ action: 'AssumeRole', outcome: 'OK' })`. */
   calls(filter?: CallFilter): number;
   /** Every outcome other than OK the endpoint answered (throttling, errors, DryRun answers). */
@@ -103,6 +110,10 @@ export interface HarnessOptions {
   principals?: WorldPrincipal[];
   /** Milliseconds each engine Wait state takes (default 100: the test transitions are 150 ms). */
   engineWaitMs?: number;
+  /** A packaged stage to run instead of the `local` stage from serverless.yml. */
+  packaged?: PackagedStage;
+  /** The local Scheduler looks for due schedules this often as real time flows (ms). */
+  fireSchedulesEveryMs?: number;
 }
 
 /** Local name of the http function's packaged role (a role without RoleName, offline). */
@@ -136,6 +147,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),
     ...(options.principals ? { principals: options.principals } : {}),
+    ...(options.packaged ? { packaged: options.packaged } : {}),
+    ...(options.fireSchedulesEveryMs !== undefined
+      ? { fireSchedulesEveryMs: options.fireSchedulesEveryMs }
+      : {}),
     log: () => undefined,
   });
   let packaged: PackagedStage;
@@ -236,6 +251,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               status: record.status,
             })),
       };
+    },
+    async registerStarter() {
+      await harness.loadFunction();
+      const { home } = endpoint.seed;
+      const fnEnv = packagedFunctionEnvironment(packaged);
+      const prefix = `${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}`;
+      // A session valid at the world's time of each call: tests move the clock by days.
+      const credentials = async () =>
+        endpoint.aws.issueSession(
+          `arn:aws:iam::${home.accountId}:role/${prefix}-EngineStartRole`,
+          `${prefix}-engineStart`,
+        );
+      let starter: StartHandler | undefined;
+      await jest.isolateModulesAsync(async () => {
+        starter = (await import('../../handlers/engine/start')).handler;
+        const { stepFunctions } = await import('../../handlers/aws/step-functions');
+        stepFunctions.config.credentials = credentials;
+      });
+      if (!starter) throw new Error('handlers/engine/start did not load');
+      const loaded = starter;
+      const arn = `arn:aws:lambda:${home.region}:${home.accountId}:function:${prefix}-engineStart`;
+      endpoint.aws.functions.register(arn, (event) => loaded(event as StartInput));
+      return arn;
     },
     calls: (filter = {}) => endpoint.aws.calls.count(filter),
     nonOkOutcomes() {

@@ -129,6 +129,34 @@ describe('Local EventBridge: PutEvents', () => {
     await expect(call).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
+  // AWS Compute Blog, "More room to build: serverless services now support payloads up to 1 MB"
+  // (2026-01-29): PutEvents went from 256 KB to 1 MB per call.
+  it('accepts a call of 1 MB, four times the limit before 2026-01-29', async () => {
+    // Prepare: Source + DetailType + Detail of one entry add up to exactly 1 MB.
+    const overhead = Buffer.byteLength('xacct-ec2Run Summary{"pad":""}');
+    const Detail = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 - overhead) });
+
+    // Act
+    const output = await client.send(new PutEventsCommand({ Entries: [entry(1, { Detail })] }));
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(0);
+    expect(aws.events.list()).toHaveLength(1);
+  });
+
+  it('refuses a call of 1 MB and one byte with ValidationException', async () => {
+    // Prepare
+    const overhead = Buffer.byteLength('xacct-ec2Run Summary{"pad":""}');
+    const Detail = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 - overhead + 1) });
+
+    // Act
+    const call = client.send(new PutEventsCommand({ Entries: [entry(1, { Detail })] }));
+
+    // Assess
+    await expect(call).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(aws.events.list()).toEqual([]);
+  });
+
   it('refuses a call signed with a wrong secret', async () => {
     // Prepare
     const forged = new EventBridgeClient({

@@ -441,7 +441,7 @@ describe('Local Step Functions: executions of a registered state machine', () =>
           'Invalid State Machine Execution Input',
         ],
         [
-          'input over 256 KB',
+          'input over 256 KiB (Step Functions kept its limit when EventBridge and async Lambda went to 1 MB on 2026-01-29)',
           () =>
             client.send(
               new StartExecutionCommand({

@@ -121,7 +121,135 @@ describe('sls package: the Step Functions engine', () => {
     });
   });
 
-  it('retries Lambda throttling and service errors, and catches every failed item', () => {
+  it("retries AWS's recommended Lambda errors (bp-lambda-serviceexception) and throttling on every Lambda task", () => {
+    // Prepare: every Task of the parent and of the Maps' children that invokes a function
+    const lambdaTasks = Object.entries(states)
+      .flatMap(([name, state]) => [
+        [name, state] as const,
+        ...Object.entries(state.ItemProcessor?.States ?? {}),
+      ])
+      .filter(([, state]) => state.Type === 'Task' && state.Resource?.includes(':function:'));
+
+    // Act
+    const retried = lambdaTasks.map(([name, state]) => [
+      name,
+      (state.Retry ?? []).flatMap((r) => r.ErrorEquals).sort(),
+    ]);
+
+    // Assess
+    expect(lambdaTasks).toHaveLength(8);
+    const expected = [
+      'Lambda.AWSLambdaException',
+      'Lambda.ClientExecutionTimeoutException',
+      'Lambda.SdkClientException',
+      'Lambda.ServiceException',
+      'Lambda.TooManyRequestsException',
+    ];
+    expect(retried).toEqual(lambdaTasks.map(([name]) => [name, expected]));
+  });
+
+  it("keeps each Express child's worst case (every attempt at its TimeoutSeconds, every backoff) inside 5 minutes", () => {
+    // Prepare: Step Functions' retry rule: the n-th retry waits IntervalSeconds x BackoffRate^(n-1),
+    // capped by MaxDelaySeconds; FULL jitter waits a random share of that, so at most that
+    interface Retrier {
+      ErrorEquals: string[];
+      IntervalSeconds?: number;
+      MaxAttempts?: number;
+      BackoffRate?: number;
+      MaxDelaySeconds?: number;
+      JitterStrategy?: string;
+    }
+    const worstCaseSeconds = (state: State) => {
+      const retriers = (state.Retry ?? []) as Retrier[];
+      // States Language defaults: IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.
+      let attempts = 1;
+      let backoff = 0;
+      for (const r of retriers) {
+        const maxAttempts = r.MaxAttempts ?? 3;
+        attempts += maxAttempts;
+        for (let n = 0; n < maxAttempts; n += 1) {
+          const wait = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n;
+          backoff += Math.min(wait, r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
+        }
+      }
+      return attempts * (state.TimeoutSeconds ?? 60) + backoff;
+    };
+    const children = Object.entries(states).filter(
+      ([, state]) => state.ItemProcessor?.ProcessorConfig.ExecutionType === 'EXPRESS',
+    );
+
+    // Act: a child's states run one after another; its longest path is its Task, then the Catch's Pass
+    const worst = children.map(([map, state]) => {
+      const processor = state.ItemProcessor as NonNullable<State['ItemProcessor']>;
+      const tasks = Object.values(processor.States).filter((s) => s.Type === 'Task');
+      return [map, tasks.reduce((sum, task) => sum + worstCaseSeconds(task), 0)] as const;
+    });
+
+    // Assess: a child past 5 minutes fails at the execution level, where its Catch cannot see it
+    expect(worst).toEqual([
+      ['Survey', 254],
+      ['Act', 254],
+      ['Recheck', 254],
+    ]);
+    for (const [, seconds] of worst) expect(seconds).toBeLessThanOrEqual(300);
+  });
+
+  it('ends every failed phase with the run summary, marked failed, then fails the execution', () => {
+    // Assess: each Map (over its tolerance) and each summary step goes to its phase's failure
+    const catchOf = (name: string) => states[name]?.Catch?.[0];
+    expect(
+      ['Survey', 'AssessSurvey', 'Act', 'SummariseAct', 'Recheck', 'SummariseRecheck'].map(
+        (name) => [name, catchOf(name)?.ErrorEquals, catchOf(name)?.Next],
+      ),
+    ).toEqual([
+      ['Survey', ['States.ALL'], 'SurveyFailed'],
+      ['AssessSurvey', ['States.ALL'], 'SurveyFailed'],
+      ['Act', ['States.ALL'], 'ActFailed'],
+      ['SummariseAct', ['States.ALL'], 'ActFailed'],
+      ['Recheck', ['States.ALL'], 'RecheckFailed'],
+      ['SummariseRecheck', ['States.ALL'], 'RecheckFailed'],
+    ]);
+    for (const phase of ['SurveyFailed', 'ActFailed', 'RecheckFailed']) {
+      expect(states[phase]).toMatchObject({ Type: 'Pass', Next: 'SummariseFailure' });
+    }
+    expect(states.SummariseFailure).toMatchObject({
+      Resource: 'arn:aws:lambda:eu-west-1:111111111111:function:EngineSummariseLambdaFunction',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'LastResortSummary' }],
+      Next: 'RunFailed',
+    });
+    expect(states.LastResortSummary).toMatchObject({
+      Resource: 'arn:aws:states:::events:putEvents',
+      Next: 'RunFailed',
+    });
+    expect(states.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
+  });
+
+  it('bounds the run with a top-level TimeoutSeconds, so its timed-out alarm can fire', () => {
+    // Act
+    const definition = packagedEngineDefinition(stage.template) as { TimeoutSeconds?: number };
+
+    // Assess: 22 Map phases (survey, act, 20 re-checks) x 5 waves of 40 x 300 s + 20 x 30 s + 1 h
+    expect(definition.TimeoutSeconds).toBe(22 * 5 * 300 + 20 * 30 + 3600);
+  });
+
+  it("allows redriving the Map Runs: states:RedriveExecution on each Map's child executions", () => {
+    // Prepare
+    const machine = stage.template.Resources[ENGINE_STATE_MACHINE_ID];
+    const properties = machine?.Properties as
+      | { RoleArn?: { 'Fn::GetAtt'?: [string, string] } }
+      | undefined;
+    const roleId = properties?.RoleArn?.['Fn::GetAtt']?.[0];
+    const role = JSON.stringify(stage.template.Resources[roleId ?? '']?.Properties);
+
+    // Assess: Step Functions Developer Guide, "IAM policies for using Distributed Map states"
+    expect(role).toContain('states:RedriveExecution');
+    for (const label of ['Survey', 'Act', 'Recheck']) {
+      expect(role).toContain(`:execution:xacct-ec2-local-engine/${label}:*`);
+      expect(states[label]).toMatchObject({ Label: label });
+    }
+  });
+
+  it('catches every failed item', () => {
     // Prepare
     const children = [states.Survey, states.Act, states.Recheck].map((map) => {
       const processor = map?.ItemProcessor;
@@ -130,9 +258,6 @@ describe('sls package: the Step Functions engine', () => {
 
     // Assess
     for (const child of children) {
-      expect(child?.Retry?.[0]?.ErrorEquals).toEqual(
-        expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
-      );
       expect(child?.Catch?.[0]?.ErrorEquals).toEqual(['States.ALL']);
     }
     expect(children.map((c) => c?.Resource)).toEqual([
@@ -151,20 +276,21 @@ describe('sls package: the Step Functions engine', () => {
 
     // Act
     const pairs = tasks
-      .filter(([, state]) => state.Type === 'Task')
+      .filter(([, state]) => state.Type === 'Task' && state.Resource?.includes(':function:'))
       .map(([name, state]) => {
         const logicalId = state.Resource?.split(':function:')[1] ?? '';
         const fn = stage.template.Resources[logicalId]?.Properties as { Timeout?: number };
         return { name, task: state.TimeoutSeconds, function: fn?.Timeout };
       });
 
-    // Assess: the States Language default (60 s) would cut a 240 s worker off
+    // Assess: without it the States Language default (60 s) applies, whatever the function's timeout
     expect(pairs.map((p) => p.name).sort()).toEqual(
       [
         'AssessSurvey',
         'Plan',
         'RecheckBatch',
         'SummariseAct',
+        'SummariseFailure',
         'SummariseRecheck',
         'SurveyBatch',
         'Work',
@@ -180,8 +306,8 @@ describe('sls package: the Step Functions engine', () => {
     const role = JSON.stringify(stage.template.Resources.IamRoleLambdaExecution?.Properties);
 
     // Assess
-    expect(fn('EngineWorkLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 240 });
-    expect(fn('EngineRecheckLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 120 });
+    expect(fn('EngineWorkLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 60 });
+    expect(fn('EngineRecheckLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 60 });
     expect(fn('EnginePlanLambdaFunction')).toMatchObject({
       Environment: {
         Variables: expect.objectContaining({ ENGINE_MAX_CHECKS: '20', ENGINE_WAIT_SECONDS: '30' }),

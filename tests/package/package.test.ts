@@ -880,15 +880,23 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       ]);
     });
 
-    it('does not let Lambda replay a scheduled run that threw', () => {
+    it('does not let Lambda replay a scheduled run that threw, nor retry the starter after 15 minutes', () => {
       // Act
       const config = resource(template(), 'InstancesAsyncInvokeConfig');
+      const starter = resource(template(), 'EngineStartAsyncInvokeConfig');
 
       // Assess
       expect(config.Properties).toEqual({
         FunctionName: { Ref: 'InstancesLambdaFunction' },
         Qualifier: '$LATEST',
         MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 900,
+      });
+      // A retried start finds the run's name taken; a late one would start a run hours late.
+      expect(starter.Properties).toEqual({
+        FunctionName: { Ref: 'EngineStartLambdaFunction' },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 900,
       });
     });

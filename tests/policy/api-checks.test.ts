@@ -133,13 +133,14 @@ describe('verify: the HTTP route and the Lambda permissions', () => {
 });
 
 describe('verify: caller rules', () => {
+  const HOME = { homeAccountId: '111111111111' };
   const rules: CallerRule[] = [
     { account: '111111111111', principal: 'role/*', actions: ['status'] },
     { account: '111111111111', principal: 'sso/Admin', actions: ['start', 'stop'] },
   ];
 
   it('accepts role/* for status and named roles for start and stop', () => {
-    expect(checkCallerRules(rules)).toEqual([]);
+    expect(checkCallerRules(rules, HOME)).toEqual([]);
   });
 
   it('flags a rule naming every role of the account for stop', () => {
@@ -150,15 +151,72 @@ describe('verify: caller rules', () => {
     ];
 
     // Act
-    const findings = checkCallerRules(wide);
+    const findings = checkCallerRules(wide, HOME);
 
     // Assess
     expect(findings).toEqual([
       expect.objectContaining({
         source: 'serverless.yml params.callers',
         statement: 'callers[2]',
-        message: 'role/* in 111111111111 may stop: every role of the account',
+        message: 'role/* in 111111111111 may stop: it reaches every role of account 111111111111',
         hint: 'callerRuleTooWide',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['role/AWSReservedSSO_*', 'every IAM Identity Center permission set'],
+    ['role/AWS*', 'every IAM Identity Center permission set'],
+    ['role/AWSReservedSSO_Adm*', 'whose name starts with "Adm"'],
+    ['user/*', 'every user of account'],
+  ])('flags %s for start: it reaches %s', (principal, reach) => {
+    // Act
+    const findings = checkCallerRules(
+      [{ account: '111111111111', principal, actions: ['start'] }],
+      HOME,
+    );
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'callers[0]',
+        message: expect.stringContaining(reach),
+        hint: 'callerRuleTooWide',
+      }),
+    ]);
+  });
+
+  it('accepts a broad rule for stop when the config says why (acknowledgeBroad)', () => {
+    // Prepare
+    const acknowledged: CallerRule[] = [
+      {
+        account: '111111111111',
+        principal: 'role/AWSReservedSSO_*',
+        actions: ['stop'],
+        acknowledgeBroad: 'every engineer may stop the sandbox fleet at night',
+      },
+    ];
+
+    // Act
+    const findings = checkCallerRules(acknowledged, HOME);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('flags a rule for another account than the home account: only a forged event could match', () => {
+    // Act
+    const findings = checkCallerRules(
+      [{ account: '999999999999', principal: 'role/ops-oncall', actions: ['stop'] }],
+      HOME,
+    );
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        statement: 'callers[0]',
+        message: expect.stringMatching(/999999999999: not the home account 111111111111/),
+        hint: 'callerRuleOtherAccount',
       }),
     ]);
   });

@@ -13,6 +13,8 @@ const AWS_DOCUMENTED_SOURCE_ARN = `arn:aws:scheduler:eu-west-1:${HOME}:schedule-
 /** The scheduler side as verify reads it from the packaged stage (values evaluated). */
 function aStage(condition: Record<string, Record<string, string>>, group = GROUP): ResolvedStage {
   const scheduler: SchedulerSide = {
+    roleArn: `arn:aws:iam::${HOME}:role/xacct-ec2-prod-SchedulerInvokeRole-ABCDEFGHIJKL`,
+    policies: [],
     trustPolicy: {
       name: 'trust policy of SchedulerInvokeRole',
       source: 'scripts/lib/stage/schedule-resources.ts',

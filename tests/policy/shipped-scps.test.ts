@@ -107,30 +107,29 @@ describe('Guardrail: resources/scp-target-control-tag.json against a control tag
   // IAM matches the key of aws:ResourceTag/<key> (and ec2:ResourceTag/<key>) without regard to
   // case, so an instance tagged XACCT-EC2:MANAGED=prod satisfies the target role's condition on
   // xacct-ec2:managed: every case of the key must be kept from non-admins, not only the exact one.
-  it.each([
-    'XACCT-EC2:MANAGED',
-    'Xacct-Ec2:Managed',
-    'xacct-ec2:MANAGED',
-  ])('denies a non-admin adding, removing or launching with %s', async (key) => {
-    // Act
-    const add = await tagRequest('developer', 'ec2:CreateTags', {
-      'aws:TagKeys': [key],
-      [`aws:RequestTag/${key}`]: 'prod',
-    });
-    const remove = await tagRequest('developer', 'ec2:DeleteTags', { 'aws:TagKeys': [key] });
-    const launch = await tagRequest('developer', 'ec2:CreateTags', {
-      'aws:TagKeys': ['Name', key],
-      [`aws:RequestTag/${key}`]: 'prod',
-      'ec2:CreateAction': 'RunInstances',
-    });
+  it.each(['XACCT-EC2:MANAGED', 'Xacct-Ec2:Managed', 'xacct-ec2:MANAGED'])(
+    'denies a non-admin adding, removing or launching with %s',
+    async (key) => {
+      // Act
+      const add = await tagRequest('developer', 'ec2:CreateTags', {
+        'aws:TagKeys': [key],
+        [`aws:RequestTag/${key}`]: 'prod',
+      });
+      const remove = await tagRequest('developer', 'ec2:DeleteTags', { 'aws:TagKeys': [key] });
+      const launch = await tagRequest('developer', 'ec2:CreateTags', {
+        'aws:TagKeys': ['Name', key],
+        [`aws:RequestTag/${key}`]: 'prod',
+        'ec2:CreateAction': 'RunInstances',
+      });
 
-    // Assess
-    expect([add.result, remove.result, launch.result]).toEqual([
-      'ExplicitlyDenied',
-      'ExplicitlyDenied',
-      'ExplicitlyDenied',
-    ]);
-  });
+      // Assess
+      expect([add.result, remove.result, launch.result]).toEqual([
+        'ExplicitlyDenied',
+        'ExplicitlyDenied',
+        'ExplicitlyDenied',
+      ]);
+    },
+  );
 
   it('leaves owner-set tags under the same prefix (a snooze tag) to everyone', async () => {
     // Act

@@ -83,7 +83,7 @@ describe('Function: checkTargetRole', () => {
     ]);
   });
 
-  it('flags an action outside describe/start/stop/CreateGrant, and a wildcard action', () => {
+  it('flags an action outside describe/start/stop/CreateGrant, and a wildcard action that starts untagged', () => {
     // Prepare
     const role = render();
     const [policy] = role.permissionPolicies;
@@ -104,6 +104,12 @@ describe('Function: checkTargetRole', () => {
         statement: 'Extra',
         message: 'allows actions outside the intended set: ec2:CreateTags, ec2:Start*',
         hint: 'targetRoleTooPowerful',
+      }),
+      // ec2:Start* matches ec2:StartInstances: a pattern is held to the tag condition too.
+      expect.objectContaining({
+        statement: 'Extra',
+        message: 'allows start/stop without a resource-tag condition',
+        hint: 'controlTagNotEnforced',
       }),
     ]);
   });

@@ -7,6 +7,16 @@ import { parseVerifyArgs } from '../../scripts/lib/policies/verify-args';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 describe('Function: parseVerifyArgs', () => {
+  it('attaches the shipped guardrails by default, and not with --no-shipped-guardrails', () => {
+    // Act
+    const byDefault = parseVerifyArgs([]);
+    const without = parseVerifyArgs(['--no-shipped-guardrails']);
+
+    // Assess
+    expect(byDefault.options.shippedGuardrails).toBeUndefined();
+    expect(without.options.shippedGuardrails).toBe(false);
+  });
+
   it('reads stages, guardrail files, the home account, the Organization and KMS keys', async () => {
     // Prepare
     const dir = await mkdtemp(path.join(tmpdir(), 'verify-args-'));

@@ -27,6 +27,8 @@ import {
 } from './documents';
 
 const STAGES = configuredStages();
+// verify runs the matrix and the shipped guardrails' rows per stage: seconds on a loaded machine.
+jest.setTimeout(120_000);
 const packaged = new Map<string, PackagedStage>();
 let wideAssume: PackagedStage;
 
@@ -237,7 +239,13 @@ describe('Function: verify', () => {
     const report = await run({ permissionBoundary: boundary });
 
     // Assess
-    expect(mismatchIds(report)).toEqual(['assume/from-function', 'assume/with-source-identity']);
+    // The same requests under the shipped RCP (its product rows) are blocked by the boundary too.
+    expect(mismatchIds(report)).toEqual([
+      'assume/from-function',
+      'assume/with-source-identity',
+      'rcp/rcp-target-role-assume.json/product/assume/from-function',
+      'rcp/rcp-target-role-assume.json/product/assume/with-source-identity',
+    ]);
     expect(mismatches(report)[0]?.fix).toBe(hintText('boundaryBlocks'));
   });
 
@@ -299,8 +307,8 @@ describe('Function: verify (breakage of the real documents)', () => {
     // Prepare
     const template = dropTrustCondition(targetTemplate(), 'TrustOnlyTheExecutionRole');
 
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
+    // Act: without the shipped RCP, which would stop these callers on its own
+    const report = await run({ documents: { targetTemplate: template }, shippedGuardrails: false });
 
     // Assess
     expect(report.ok).toBe(false);
@@ -318,6 +326,11 @@ describe('Function: verify (breakage of the real documents)', () => {
         statement: 'TrustOnlyTheExecutionRole',
         message: 'trusts an account root without an aws:PrincipalArn condition',
         hint: 'trustTooWide',
+      }),
+      expect.objectContaining({
+        statement: 'TrustOnlyTheExecutionRole',
+        message: expect.stringMatching(/every principal of 111111111111/),
+        hint: 'trustBeyondIntent',
       }),
     ]);
     expect(formatReport(report)).toContain(`fix: ${hintText('trustTooWide')}`);
@@ -353,6 +366,14 @@ describe('Function: verify (breakage of the real documents)', () => {
         statement: 'AssumeConfiguredTargetRoles',
         message: 'allows sts:AssumeRole and sts:SetSourceIdentity on *',
         hint: 'assumeResourceTooWide',
+      }),
+      expect.objectContaining({
+        source: 'serverless.yml provider.iam.role',
+        statement: 'AssumeConfiguredTargetRoles',
+        message: expect.stringMatching(
+          /^allows sts:AssumeRole on \*; sts:SetSourceIdentity on \*: beyond its intent/,
+        ),
+        hint: 'executionRoleTooPowerful',
       }),
     ]);
     expect(HINTS.assumeResourceTooWide.fix).toContain('statement AssumeConfiguredTargetRoles');
@@ -424,7 +445,9 @@ describe('Function: verify (breakage of the real documents)', () => {
     expect(findings(report)).toEqual([
       expect.objectContaining({
         statement: 'Shortcut',
-        message: 'allows actions outside the intended set: ec2:*',
+        message: expect.stringMatching(
+          /^allows actions outside the intended set: ec2:\*; also: allows ec2:\* on \*: beyond its intent/,
+        ),
         hint: 'executionRoleTooPowerful',
       }),
     ]);
@@ -443,7 +466,9 @@ describe('Function: verify (breakage of the real documents)', () => {
     expect(findings(report)).toEqual([
       expect.objectContaining({
         statement: 'PutRunEventsOnDefaultBus',
-        message: "allows events:PutEvents on *, not only this account's default event bus",
+        message: expect.stringContaining(
+          "allows events:PutEvents on *, not only this account's default event bus; also: allows events:PutEvents on *: beyond its intent",
+        ),
         hint: 'executionRoleTooPowerful',
       }),
     ]);
@@ -535,11 +560,11 @@ describe('Function: verify --scp (the shipped SCPs in the matrix)', () => {
           principal: 'role/xacct-ec2-deployer (111111111111)',
           expected: 'Allowed',
           actual: 'Allowed',
-          scp: {
+          scp: expect.objectContaining({
             policy: HOME_SCP,
             statement: 'ProtectTheFunctionsExceptDeployRole',
             role: 'exception',
-          },
+          }),
         }),
         expect.objectContaining({
           principal: 'role/developer (222222222222)',

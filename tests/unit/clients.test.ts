@@ -1,6 +1,10 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { createTargetClients, DEFAULT_EC2_MAX_ATTEMPTS } from '../../handlers/aws/clients';
+import {
+  CLIENTS_PER_CONCURRENCY,
+  createTargetClients,
+  DEFAULT_EC2_MAX_ATTEMPTS,
+} from '../../handlers/aws/clients';
 import { UnknownTargetError } from '../../handlers/core/errors';
 import { TEST_CONFIG } from '../helpers/config';
 
@@ -52,6 +56,63 @@ describe('Function: createTargetClients', () => {
     // Assess
     expect(again).toBe(first);
     expect(otherRegion).not.toBe(first);
+  });
+
+  it('holds at most maxClients clients, letting the least recently used go', () => {
+    // Prepare
+    const clients = createTargetClients({ ...OPTIONS, maxClients: 2 });
+    const ireland = { accountId: '222222222222', region: 'eu-west-1' };
+    const virginia = { accountId: '222222222222', region: 'us-east-1' };
+    const frankfurt = { accountId: '333333333333', region: 'eu-central-1' };
+    const first = clients.ec2For(ireland);
+    clients.ec2For(virginia);
+    clients.ec2For(ireland);
+
+    // Act: a third client pushes out the least recently used (virginia, not ireland)
+    clients.ec2For(frankfurt);
+
+    // Assess
+    expect(clients.size()).toBe(2);
+    expect(clients.ec2For(ireland)).toBe(first);
+    expect(clients.size()).toBe(2);
+  });
+
+  it('bounds the cache by the concurrency by default, not by the number of targets', () => {
+    // Prepare
+    const clients = createTargetClients({
+      ...OPTIONS,
+      config: { ...TEST_CONFIG, concurrency: 1 },
+    });
+
+    // Act
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      clients.ec2For({ accountId: '222222222222', region });
+    }
+    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+
+    // Assess: CLIENTS_PER_CONCURRENCY x 1
+    expect(clients.size()).toBe(Math.min(3, CLIENTS_PER_CONCURRENCY));
+  });
+
+  it('rebuilds a client it let go on the account session it already holds: no AssumeRole again', async () => {
+    // Prepare: a first invocation opens the session; its client is then pushed out
+    const clients = createTargetClients({ ...OPTIONS, maxClients: 1 });
+    const ireland = { accountId: '222222222222', region: 'eu-west-1' };
+    const first = clients.ec2For(ireland);
+    await first.config.credentials();
+    await clients
+      .ec2For({ accountId: '333333333333', region: 'eu-central-1' })
+      .config.credentials();
+
+    // Act: a warm invocation needs the first target's client again
+    currentRequestId = 'req-2';
+    const rebuilt = clients.ec2For(ireland);
+    await rebuilt.config.credentials();
+
+    // Assess
+    expect(rebuilt).not.toBe(first);
+    expect(mockedFromTemporaryCredentials).toHaveBeenCalledTimes(2);
+    expect(assumeRoleCalls.map((call) => call.mock.calls.length)).toEqual([1, 1]);
   });
 
   it('assumes the role of each account with the AssumeRole parameters when a session is needed', async () => {

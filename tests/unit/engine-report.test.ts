@@ -280,6 +280,27 @@ describe('Engine: what the run-level signals are built from', () => {
     expect(newFallBacks(next, [fellBackLook(99, ['i-new'])])).toEqual([]);
   });
 
+  it('counts the fall-backs left without an Instance Outcome in the one Run Summary', () => {
+    // Prepare: 30 batches of 5 fall-backs listed, each batch finding 2 more it only counts
+    const acted = reportAfterAct('start', [report(0, { inTransit: 1 })], 5);
+    const looks = Array.from({ length: 30 }, (_, b) => ({
+      ...fellBackLook(
+        b,
+        Array.from({ length: FAILURES_PER_BATCH }, (_, i) => `i-${b}-${i}`),
+      ),
+      fellBackTotal: FAILURES_PER_BATCH + 2,
+    }));
+    const next = { ...reportAfterRecheck(acted, looks, 0), waitMore: false };
+
+    // Act
+    const record = engineRunRecord(next, RUN, Date.parse(RUN.startedAt));
+
+    // Assess: 210 found, 100 sent one by one, 110 counted here
+    expect(record.engine?.fellBackNotReported).toBe(
+      30 * (FAILURES_PER_BATCH + 2) - FELL_BACK_REPORTED,
+    );
+  });
+
   it('builds the run record: failures split into targets and instances, the rest counted, a lost item fails the run', () => {
     // Prepare: 30 failed targets reported, FAILURES_PER_RUN of them listed; one item lost
     const failures = Array.from({ length: 30 }, (_, i) => ({

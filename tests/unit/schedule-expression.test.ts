@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import {
   firingTimes,
   longestGapSeconds,
@@ -238,6 +239,61 @@ describe('Function: firingTimes (Scheduler daylight saving time)', () => {
     expect(
       nextFiringTime(parsed('at(2026-01-01T00:00:00)'), { timezone: 'UTC', after }),
     ).toBeUndefined();
+  });
+});
+
+describe('croner 11 alone, the evidence for the corrections above', () => {
+  const run = (pattern: string, options: Record<string, unknown>, from: string, n: number) =>
+    new Cron(pattern, { paused: true, ...options })
+      .nextRuns(n, new Date(from))
+      .map((d) => d.toISOString().replace('.000Z', 'Z'));
+
+  it('OR-s day-of-month and day-of-week: the 15th OR Mondays, which AWS refuses outright', () => {
+    // Act
+    const fired = run(
+      '0 0 8 15 * 2 *',
+      { timezone: 'UTC', alternativeWeekdays: true },
+      '2026-03-01T00:00:00Z',
+      4,
+    );
+
+    // Assess
+    expect(fired).toEqual([
+      '2026-03-02T08:00:00Z',
+      '2026-03-09T08:00:00Z',
+      '2026-03-15T08:00:00Z',
+      '2026-03-16T08:00:00Z',
+    ]);
+    expect(parseScheduleExpression('cron(0 8 15 * 2 *)').ok).toBe(false);
+  });
+
+  it('runs a spring-forward time after the gap, and an interval twice in the repeated hour', () => {
+    // Act
+    const spring = run('0 30 2 * * * *', { timezone: 'Europe/Berlin' }, '2026-03-28T12:00:00Z', 1);
+    const autumn = run(
+      '0 */30 * * * * *',
+      { timezone: 'Europe/Berlin' },
+      '2026-10-24T23:50:00Z',
+      4,
+    );
+
+    // Assess: 03:00 CEST on the 29th; 02:00 and 02:30 both in CEST and in CET.
+    expect(spring).toEqual(['2026-03-29T01:00:00Z']);
+    expect(autumn).toEqual([
+      '2026-10-25T00:00:00Z',
+      '2026-10-25T00:30:00Z',
+      '2026-10-25T01:00:00Z',
+      '2026-10-25T01:30:00Z',
+    ]);
+  });
+
+  it('accepts what AWS does not: day-of-week 8 and numeric steps only when told', () => {
+    expect(
+      () => new Cron('0 0 8 * * 8 *', { alternativeWeekdays: true, paused: true }),
+    ).not.toThrow();
+    expect(parseScheduleExpression('cron(0 8 ? * 8 *)').ok).toBe(false);
+    expect(() => new Cron('0 0/15 8 * * * *', { paused: true })).toThrow('numeric prefix');
+    expect(parseScheduleExpression('cron(0/15 8 * * ? *)').ok).toBe(true);
   });
 });
 

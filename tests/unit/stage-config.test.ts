@@ -139,4 +139,62 @@ describe('Function: parseStageConfig', () => {
     // Assess
     expect(fields).toEqual(['params.controlTagValue']);
   });
+
+  it('refuses, at package time, caller rules naming a second account (an HTTP API has no resource policy)', () => {
+    // Prepare
+    const input = withChanges({
+      callers: [
+        { account: '111111111111', principal: 'role/ops', actions: ['stop'] },
+        { account: '999999999999', principal: 'role/ops', actions: ['stop'] },
+      ],
+    });
+
+    // Act
+    const parsed = parseStageConfig(input, 'params');
+
+    // Assess
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([
+      {
+        field: 'params.callers[1].account',
+        message: expect.stringMatching(/assumes a role in the home account/),
+      },
+    ]);
+  });
+
+  it('takes acknowledgeBroad with its reason on a broad start/stop rule, and refuses it anywhere else', () => {
+    // Prepare
+    const reason = 'every engineer may stop the sandbox fleet at night';
+    const broad = {
+      account: '111111111111',
+      principal: 'role/AWSReservedSSO_*',
+      actions: ['stop'],
+    };
+    const named = { account: '111111111111', principal: 'role/ops', actions: ['stop'] };
+    const statusOnly = { account: '111111111111', principal: 'role/*', actions: ['status'] };
+
+    // Act
+    const accepted = parseStageConfig(
+      withChanges({ callers: [{ ...broad, acknowledgeBroad: reason }] }),
+    );
+    const misplaced = fieldsOf(
+      withChanges({
+        callers: [
+          { ...named, acknowledgeBroad: reason },
+          { ...statusOnly, acknowledgeBroad: reason },
+        ],
+      }),
+    );
+    const tooShort = fieldsOf(
+      withChanges({ callers: [{ ...broad, acknowledgeBroad: 'because' }] }),
+    );
+
+    // Assess
+    expect(accepted.ok).toBe(true);
+    expect(misplaced).toEqual([
+      'params.callers[0].acknowledgeBroad',
+      'params.callers[1].acknowledgeBroad',
+    ]);
+    expect(tooShort).toEqual(['params.callers[0].acknowledgeBroad']);
+  });
 });

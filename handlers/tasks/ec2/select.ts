@@ -49,14 +49,28 @@ function tagValue(instance: Instance, key: string): string | undefined {
   return instance.Tags?.find((t) => t.Key === key)?.Value;
 }
 
+/**
+ * A copy of a string that shares no memory with the response it was parsed from. The SDK's XML
+ * parser hands out substrings of the whole response body, and V8 keeps a substring of 13
+ * characters or more (an instance ID has 19) as a view on its parent: a run that kept the IDs it
+ * found kept every target's whole DescribeInstances response, about 30 KB per target of 10
+ * instances, until it ended. Concatenating forces a flat copy; slicing that copy keeps only it.
+ */
+export function detached(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+const detachedOrUndefined = (text: string | undefined) =>
+  text === undefined ? undefined : detached(text);
+
 export function toSelectedInstance(instance: Instance): SelectedInstance {
-  const name = tagValue(instance, 'Name');
-  const code = instance.StateReason?.Code;
-  const message = instance.StateReason?.Message;
+  const name = detachedOrUndefined(tagValue(instance, 'Name'));
+  const code = detachedOrUndefined(instance.StateReason?.Code);
+  const message = detachedOrUndefined(instance.StateReason?.Message);
   return {
-    instanceId: instance.InstanceId ?? '',
+    instanceId: detached(instance.InstanceId ?? ''),
     ...(name !== undefined ? { name } : {}),
-    state: instance.State?.Name ?? 'unknown',
+    state: detached(instance.State?.Name ?? 'unknown'),
     hibernationConfigured: instance.HibernationOptions?.Configured === true,
     ...(code || message
       ? { stateReason: { ...(code ? { code } : {}), ...(message ? { message } : {}) } }

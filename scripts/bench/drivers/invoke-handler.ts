@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { serve } from '../rpc';
 
@@ -32,6 +33,8 @@ export interface InvokeResult {
 export interface Usage {
   maxRssMB: number;
   cpuMs: number;
+  /** Largest heap in use right after a full GC: what the process kept alive, garbage aside. */
+  maxLiveHeapMB: number;
 }
 
 /** Lambda's context object, enough for Powertools and the handler (300 s, as serverless.yml). */
@@ -88,6 +91,15 @@ process.stdout.write = ((chunk: string | Uint8Array) => {
 subscribe('net.client.socket', () => {
   connections += 1;
 });
+let maxLiveHeap = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      maxLiveHeap = Math.max(maxLiveHeap, process.memoryUsage().heapUsed);
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 serve({
   async load(params: { path: string }): Promise<{ loadMs: number }> {
@@ -119,6 +131,7 @@ serve({
     return {
       maxRssMB: usage.maxRSS / 1024,
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      maxLiveHeapMB: maxLiveHeap / 1024 / 1024,
     };
   },
 });

@@ -7,6 +7,10 @@ import { atMost, type Figure, ratioOf } from '../figure';
 
 /** Lambda splits stdout into log events of at most 256 KB. */
 const LAMBDA_LOG_LINE_BYTES = 256 * 1024;
+/** The largest fleet's peak memory may be this much of the reference fleet's, at most. */
+export const MAX_MEMORY_GROWTH = 1.3;
+/** The reference point of the memory growth: 100 targets, or the smallest fleet of the plan. */
+const GROWTH_REFERENCE_TARGETS = 100;
 
 import type { Plan } from '../plan';
 import { runProject } from '../project-run';
@@ -63,5 +67,31 @@ export async function measureScale(artifact: Artifact, plan: Plan) {
     );
     points.push({ targets, shape, bound, callBound, ...run });
   }
+  figures.push(memoryGrowth(plan.scale, figures));
   return { figures, details: { concurrency: plan.concurrency, latencyMs: plan.latencyMs, points } };
+}
+
+/**
+ * Peak memory of the largest fleet against that of 100 targets (or the plan's smallest): a run
+ * holds what its in-flight targets need, so memory must not grow with the fleet. A ratio within
+ * one run, so the quick bench in CI can hold it on any machine.
+ */
+function memoryGrowth(sizes: readonly number[], figures: readonly Figure[]): Figure {
+  const memoryOf = (targets: number) =>
+    figures.find((f) => f.id === `scale.${targets}.memory`)?.value ?? Number.NaN;
+  const reference = sizes.includes(GROWTH_REFERENCE_TARGETS)
+    ? GROWTH_REFERENCE_TARGETS
+    : Math.min(...sizes);
+  const largest = Math.max(...sizes);
+  const ratio = ratioOf(memoryOf(largest), memoryOf(reference));
+  return {
+    id: 'scale.memoryGrowth',
+    section: '7 Scale',
+    label: `peak memory of ${largest} targets against ${reference} targets`,
+    value: memoryOf(largest),
+    unit: 'MB',
+    reference: { label: `${reference} targets`, value: memoryOf(reference) },
+    ratio,
+    goals: [atMost(ratio, MAX_MEMORY_GROWTH, `≤ ${MAX_MEMORY_GROWTH}×`)],
+  };
 }

@@ -24,6 +24,8 @@ export interface EngineChildRun {
   indent?: string;
   /** One summary line (and the failures) instead of the whole Finish output. */
   compact?: boolean;
+  /** Over the endpoint's client environment (e.g. a fresh session after the clock moved). */
+  env?: Record<string, string>;
 }
 
 export interface EngineChildResult {
@@ -47,6 +49,7 @@ export function runEngineChild(run: EngineChildRun): Promise<EngineChildResult> 
     // The per-target log lines are the detail; here the progress lines tell the story.
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     ENGINE_CHILD_COMPACT: String(run.compact ?? false),
+    ...run.env,
   };
   const child = spawn(
     path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),

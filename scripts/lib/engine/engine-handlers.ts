@@ -1,9 +1,11 @@
 /**
- * Imports the engine's four handlers. Called after the caller has set the functions'
+ * Imports the engine's four handlers, and Step Functions' EventBridge integration served with
+ * their EventBridge client (the last-resort summary). Called after the caller has set the functions'
  * environment (they read it once, at import); in Jest inside an isolated module registry, so
  * each call is a fresh container.
  */
 import type { EngineHandlers } from './local-engine';
+import { putEventsIntegration } from './put-events-integration';
 
 export async function importEngineHandlers(): Promise<EngineHandlers> {
   return {
@@ -13,5 +15,6 @@ export async function importEngineHandlers(): Promise<EngineHandlers> {
       .handler as EngineHandlers['recheck'],
     summarise: (await import('../../../handlers/engine/summarise'))
       .handler as EngineHandlers['summarise'],
+    putEvents: putEventsIntegration((await import('../../../handlers/aws/events')).eventBridge),
   };
 }

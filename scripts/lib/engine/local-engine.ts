@@ -28,6 +28,11 @@ export interface EngineHandlers {
   work: Handler;
   recheck: Handler;
   summarise: Handler;
+  /**
+   * EventBridge PutEvents as Step Functions' integration calls it (its Parameters as input):
+   * only the last-resort summary uses it; without it that state fails.
+   */
+  putEvents?: Handler;
 }
 
 export interface LocalRunOptions {
@@ -51,9 +56,10 @@ export interface LocalRunResult {
 
 const TIMEOUTS_MS: Record<keyof EngineHandlers, number> = {
   plan: 30_000,
-  work: 240_000,
-  recheck: 120_000,
+  work: 60_000,
+  recheck: 60_000,
   summarise: 30_000,
+  putEvents: 30_000,
 };
 
 /** A Lambda context for an in-process invocation with `timeoutMs` to run. */
@@ -89,6 +95,14 @@ interface StateNode {
   ItemProcessor?: { States?: Record<string, StateNode> };
 }
 
+/**
+ * Task states that call an AWS service integration rather than a Lambda function, and the role
+ * that serves them here: the last-resort summary (EventBridge PutEvents) goes to `putEvents`.
+ */
+const SERVICE_INTEGRATIONS: Record<string, keyof EngineHandlers> = {
+  'arn:aws:states:::events:putEvents': 'putEvents',
+};
+
 /** Task state name to handler role, from each Task's Resource ARN (…:function:<logical ID>). */
 export function taskRoles(definition: {
   States?: Record<string, StateNode>;
@@ -98,7 +112,7 @@ export function taskRoles(definition: {
     for (const [name, state] of Object.entries(states ?? {})) {
       if (state.Type === 'Task') {
         const logicalId = state.Resource?.split(':function:')[1] ?? '';
-        const role = ROLE_OF[logicalId];
+        const role = ROLE_OF[logicalId] ?? SERVICE_INTEGRATIONS[state.Resource ?? ''];
         if (!role)
           throw new Error(
             `Task state ${name} calls ${state.Resource}, which no engine handler serves`,
@@ -168,7 +182,9 @@ export function startEngineRun(
       // The library checks its abort signal between states, not before a Map's next iteration.
       if (aborted) throw new Error('the execution was stopped');
       taskCalls[stateName] = (taskCalls[stateName] ?? 0) + 1;
-      const result = await handlers[role](
+      const handler = handlers[role];
+      if (!handler) throw new Error(`no local handler serves ${stateName} (${role})`);
+      const result = await handler(
         event as never,
         lambdaContext(`engine-${role}`, TIMEOUTS_MS[role]),
       );

@@ -5,7 +5,16 @@
  * summarises. handlers/engine/README.md explains the design; the package test reads it back from
  * the packaged CloudFormation, and the integration test runs that packaged definition locally.
  */
+import { DEFAULT_SIZING } from '../../../handlers/engine/batches';
+import {
+  DETAIL_TYPES,
+  EVENT_SCHEMA_VERSION,
+  eventSource,
+} from '../../../handlers/signals/contract';
 import type { CfnValue } from '../stage/cfn';
+
+/** Work items one run may have (handlers/engine/batches.ts). */
+const MAX_BATCHES = DEFAULT_SIZING.maxBatches;
 
 export interface EngineOptions {
   service: string;
@@ -14,6 +23,9 @@ export interface EngineOptions {
   maxConcurrency: number;
   /** Work items that may fail (after retries and the per-item Catch) before the Map fails. */
   toleratedFailurePercentage: number;
+  /** Re-check rounds at most and seconds between them (custom.engine): bound the run's time. */
+  maxChecks: number;
+  waitSeconds: number;
 }
 
 /** CloudFormation logical IDs of the engine's functions (osls: <Name>LambdaFunction). */
@@ -27,21 +39,27 @@ export const ENGINE_FUNCTIONS = {
   RecheckBatch: 'EngineRecheckLambdaFunction',
   SummariseAct: 'EngineSummariseLambdaFunction',
   SummariseRecheck: 'EngineSummariseLambdaFunction',
+  SummariseFailure: 'EngineSummariseLambdaFunction',
 } as const;
 
 export const ENGINE_STATE_MACHINE_ID = 'EngineStateMachine';
 
-/** Lambda's transient errors: retried with backoff instead of failing the item. */
-export const LAMBDA_TRANSIENT_ERRORS = [
-  'Lambda.TooManyRequestsException',
+/**
+ * Errors retried on every Lambda task: AWS's recommended set (Step Functions Developer Guide,
+ * "Handle transient Lambda service exceptions", bp-lambda-serviceexception) plus throttling.
+ */
+export const LAMBDA_RETRIED_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
 ];
 
-const retry = [
+/** Tasks of the Standard parent: no 5-minute limit, so up to six retries over about two minutes. */
+const parentRetry = [
   {
-    ErrorEquals: LAMBDA_TRANSIENT_ERRORS,
+    ErrorEquals: LAMBDA_RETRIED_ERRORS,
     IntervalSeconds: 2,
     MaxAttempts: 6,
     BackoffRate: 2,
@@ -50,18 +68,41 @@ const retry = [
   },
 ];
 
+/**
+ * Tasks of an Express child: its worst case, every attempt running to TimeoutSeconds plus every
+ * backoff (2 + 4 + 8 s), must stay inside Express's hard 5 minutes, since a child that exceeds
+ * it fails at the execution level, where its own Catch does not see it (Distributed Map docs).
+ * 4 x 60 s + 14 s = 254 s; tests/package/engine.test.ts computes it from the package.
+ */
+const childRetry = [
+  {
+    ErrorEquals: LAMBDA_RETRIED_ERRORS,
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    MaxDelaySeconds: 8,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** Express workflows' hard limit on one execution (Step Functions quotas). */
+export const EXPRESS_MAX_SECONDS = 300;
+
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 /**
  * Each Task waits as long as its function may run (serverless.yml `timeout`), and no longer.
  * Without TimeoutSeconds the States Language default is 60 s, which aws-local-stepfunctions
  * applies: a slow worker would be cut off and caught while its Lambda still had minutes left.
+ * The children's 60 s: a work item of 50 targets needs about 150 calls, under a second of CPU at
+ * 1024 MB (the bench's worker CPU per call) and a few seconds of latency; 60 s minus the stage's
+ * 20 s reserve leaves 40 s for EC2's pacing before a target is reported not processed.
  */
 export const TASK_TIMEOUT_SECONDS = {
   Plan: 30,
-  SurveyBatch: 240,
-  Work: 240,
-  RecheckBatch: 120,
+  SurveyBatch: 60,
+  Work: 60,
+  RecheckBatch: 60,
   Summarise: 30,
 };
 
@@ -81,7 +122,7 @@ function itemProcessor(
         Type: 'Task',
         Resource: lambda(logicalId),
         TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
-        Retry: retry,
+        Retry: childRetry,
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
         End: true,
       },
@@ -112,6 +153,7 @@ const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.r
 
 export function engineDefinition(options: EngineOptions) {
   const map = (
+    label: MapLabel,
     itemsPath: string,
     processor: ReturnType<typeof itemProcessor>,
     next: string,
@@ -119,16 +161,23 @@ export function engineDefinition(options: EngineOptions) {
     selector: Record<string, unknown> = itemSelector,
   ) => ({
     Type: 'Map',
+    // The Map Run's name, and so the execution ARNs of its children (the redrive permission).
+    Label: label,
     ItemsPath: itemsPath,
     ItemSelector: selector,
     MaxConcurrency: options.maxConcurrency,
     ToleratedFailurePercentage: options.toleratedFailurePercentage,
     ItemProcessor: processor,
     ResultPath: resultPath,
+    // Over its tolerance (or a child the per-item Catch cannot see) the Map fails: the run still
+    // ends with its summary (below), marked failed.
+    Catch: failedAt(label),
     Next: next,
   });
   return {
     Comment: `${options.service}-${options.stage}: plan, survey a start or stop and guard the whole run, act per batch (Distributed Map, Express children), wait and re-check, summarise`,
+    // A Standard execution may otherwise run a year: the engine's timed-out alarm could never fire.
+    TimeoutSeconds: runTimeoutSeconds(options),
     StartAt: 'Plan',
     States: {
       Plan: {
@@ -144,7 +193,7 @@ export function engineDefinition(options: EngineOptions) {
           'startedAt.$': '$$.Execution.StartTime',
         },
         ResultPath: '$.plan',
-        Retry: retry,
+        Retry: parentRetry,
         Next: 'SurveyOrAct',
       },
       // A start or stop that acts is counted first, so the guard sees the whole run.
@@ -154,6 +203,7 @@ export function engineDefinition(options: EngineOptions) {
         Default: 'Act',
       },
       Survey: map(
+        'Survey',
         '$.plan.batches',
         itemProcessor('SurveyBatch', ENGINE_FUNCTIONS.SurveyBatch, '$.item.batch'),
         'AssessSurvey',
@@ -167,7 +217,8 @@ export function engineDefinition(options: EngineOptions) {
         TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
         Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
         ResultPath: '$.plan',
-        Retry: retry,
+        Retry: parentRetry,
+        Catch: failedAt('Survey'),
         Next: 'DropSurveyResults',
       },
       DropSurveyResults: {
@@ -177,6 +228,7 @@ export function engineDefinition(options: EngineOptions) {
       },
       // A refused run has no work items: Act starts no child, and Finish reports the refusal.
       Act: map(
+        'Act',
         '$.plan.work',
         itemProcessor('Work', ENGINE_FUNCTIONS.Work, '$.item.batch'),
         'SummariseAct',
@@ -192,11 +244,13 @@ export function engineDefinition(options: EngineOptions) {
           'action.$': '$.plan.action',
           'maxChecks.$': '$.plan.maxChecks',
           'results.$': '$.acted',
+          'items.$': '$.plan.work',
           'guard.$': '$.plan.guard',
           'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
-        Retry: retry,
+        Retry: parentRetry,
+        Catch: failedAt('Act'),
         Next: 'DropActResults',
       },
       // The collected item results have been summarised: do not carry them any further.
@@ -210,6 +264,7 @@ export function engineDefinition(options: EngineOptions) {
       },
       WaitForTransitions: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: 'Recheck' },
       Recheck: map(
+        'Recheck',
         '$.report.pending',
         itemProcessor('RecheckBatch', ENGINE_FUNCTIONS.RecheckBatch),
         'SummariseRecheck',
@@ -227,7 +282,8 @@ export function engineDefinition(options: EngineOptions) {
           'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
-        Retry: retry,
+        Retry: parentRetry,
+        Catch: failedAt('Recheck'),
         Next: 'DropRecheckResults',
       },
       DropRecheckResults: { Type: 'Pass', Parameters: carried, Next: 'WaitOrFinish' },
@@ -249,8 +305,102 @@ export function engineDefinition(options: EngineOptions) {
         },
         End: true,
       },
+      ...failureStates(options),
     },
   };
+}
+
+const MAP_LABELS = ['Survey', 'Act', 'Recheck'] as const;
+type MapLabel = (typeof MAP_LABELS)[number];
+
+/** Where a failed phase goes: its failure kept beside the state it failed in. */
+const failedAt = (phase: MapLabel) => [
+  { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${phase}Failed` },
+];
+
+/**
+ * The run's end when a phase failed (a Map over its tolerance, a summary step that failed after
+ * its retries): SummariseFailure sends the Run Summary, run metrics and heartbeat marked failed
+ * with what failed, from the plan alone (the collected results may be what broke it); then the
+ * execution fails with the original error, so the failed-executions alarm fires too. Should that
+ * summary fail as well, the last resort sends a Run Summary straight from Step Functions
+ * (EventBridge's PutEvents integration), without Lambda.
+ */
+function failureStates(options: EngineOptions) {
+  const failed = (phase: MapLabel, withReport: boolean) => ({
+    Type: 'Pass',
+    Parameters: {
+      phase: 'failed',
+      failedAt: phase,
+      'failure.$': '$.failure',
+      'action.$': '$.plan.action',
+      'run.$': '$.plan.run',
+      // Re-checks follow a summary: what it counted so far still holds.
+      ...(withReport ? { 'previous.$': '$.report' } : {}),
+    },
+    Next: 'SummariseFailure',
+  });
+  return {
+    SurveyFailed: failed('Survey', false),
+    ActFailed: failed('Act', false),
+    RecheckFailed: failed('Recheck', true),
+    SummariseFailure: {
+      Type: 'Task',
+      Resource: lambda(ENGINE_FUNCTIONS.SummariseFailure),
+      TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
+      ResultPath: '$.report',
+      Retry: parentRetry,
+      Catch: [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.lastResort', Next: 'LastResortSummary' },
+      ],
+      Next: 'RunFailed',
+    },
+    LastResortSummary: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::events:putEvents',
+      Parameters: {
+        Entries: [
+          {
+            Source: eventSource(options.service),
+            DetailType: DETAIL_TYPES.runSummary,
+            Detail: {
+              schemaVersion: EVENT_SCHEMA_VERSION,
+              // runSummaryEventId: the same as a summary the failed step may have sent first.
+              'eventId.$': "States.Format('{}/run-summary', $.run.id)",
+              stage: options.stage,
+              'runId.$': '$.run.id',
+              'requestedAction.$': '$.action',
+              'dryRun.$': '$.run.dryRun',
+              outcome: 'failed',
+              'origin.$': '$.run.origin',
+              'startedAt.$': '$.run.startedAt',
+              // Unknown here: no counts are claimed, the failure says what broke.
+              failedAt: 'SummariseFailure',
+              'failure.$': '$.failure',
+              'summaryFailure.$': '$.lastResort',
+            },
+          },
+        ],
+      },
+      ResultPath: null,
+      Retry: parentRetry,
+      Next: 'RunFailed',
+    },
+    RunFailed: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+  };
+}
+
+/**
+ * The whole run's limit: each Map phase (survey, act, every re-check round) at its worst (all
+ * 200 items in waves of maxConcurrency, each child at its 5-minute limit), the Waits, and an hour
+ * for Plan and the summaries. A run past it is stuck, and its timed-out alarm says so.
+ */
+export function runTimeoutSeconds(
+  options: Pick<EngineOptions, 'maxConcurrency' | 'maxChecks' | 'waitSeconds'>,
+): number {
+  const waves = Math.ceil(MAX_BATCHES / Math.max(1, options.maxConcurrency));
+  const mapPhases = 2 + options.maxChecks;
+  return mapPhases * waves * EXPRESS_MAX_SECONDS + options.maxChecks * options.waitSeconds + 3600;
 }
 
 /** The engine's state machine name, `<service>-<stage>-engine` (the stage switch stops its runs). */
@@ -266,7 +416,20 @@ export function engineStateMachines(options: EngineOptions) {
       id: ENGINE_STATE_MACHINE_ID,
       name: engineStateMachineName(options.service, options.stage),
       type: 'STANDARD',
+      // Its own role (engineRoleResources), not the one serverless-step-functions would write.
+      role: { 'Fn::GetAtt': [ENGINE_STATE_MACHINE_ROLE_ID, 'Arn'] },
       definition: engineDefinition(options),
+      // Redriving a run redrives its Map Runs only with this (Step Functions Developer Guide, "IAM
+      // policies for using Distributed Map states"): the children are execution:<machine>/<label>:*.
+      iamRoleStatements: [
+        {
+          Effect: 'Allow',
+          Action: 'states:RedriveExecution',
+          Resource: MAP_LABELS.map((label) => ({
+            'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${engineStateMachineName(options.service, options.stage)}/${label}:*`,
+          })),
+        },
+      ],
     },
   };
 }
@@ -277,6 +440,8 @@ export const ENGINE_LOGS_ONLY_ROLE_ID = 'EngineLogsOnlyRole';
 export const ENGINE_SUMMARISE_ROLE_ID = 'EngineSummariseRole';
 /** The role of the `http` function: it starts engine runs and reads them, nothing else. */
 export const HTTP_ENGINE_RUNS_ROLE_ID = 'HttpEngineRunsRole';
+/** The state machine's own role: it invokes the engine's functions and runs the Distributed Map. */
+export const ENGINE_STATE_MACHINE_ROLE_ID = 'EngineStateMachineRole';
 
 type Statement = Record<string, unknown>;
 
@@ -317,6 +482,80 @@ function lambdaRole(policyName: string, functionNames: string[], statements: Sta
   };
 }
 
+/**
+ * The engine's role, as aws-cdk-lib's StateMachine with a DistributedMap writes it (checked by
+ * npm run conform, scripts/conform/): trusted by states.amazonaws.com for state machines of this
+ * account only (aws:SourceAccount, aws:SourceArn: confused-deputy protection); invokes the
+ * engine's functions by their unqualified ARNs, as the definition names them; starts, describes
+ * and stops its own child executions, and redrives its map runs (Step Functions Developer Guide,
+ * "IAM policies for using Distributed Map states"). serverless-step-functions' generated role
+ * lacked the trust conditions and states:RedriveExecution, and granted EventBridge rule actions
+ * that only `.sync` integrations use.
+ */
+function stateMachineRole(engineName: string) {
+  const execution = `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${engineName}`;
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:*`,
+                },
+              },
+            },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'run-the-engine',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'InvokeEngineFunctions',
+                Effect: 'Allow',
+                Action: 'lambda:InvokeFunction',
+                Resource: [...new Set(Object.values(ENGINE_FUNCTIONS))].map(lambda),
+              },
+              {
+                Sid: 'StartChildExecutions',
+                Effect: 'Allow',
+                Action: 'states:StartExecution',
+                // By name, not Ref: the state machine names this role, a Ref would be a cycle.
+                Resource: {
+                  'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${engineName}`,
+                },
+              },
+              {
+                Sid: 'ReadAndStopChildExecutions',
+                Effect: 'Allow',
+                Action: ['states:DescribeExecution', 'states:StopExecution'],
+                Resource: { 'Fn::Sub': `${execution}:*` },
+              },
+              {
+                Sid: 'RedriveMapRuns',
+                Effect: 'Allow',
+                Action: 'states:RedriveExecution',
+                Resource: { 'Fn::Sub': `${execution}/*:*` },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
 const startEngineRuns: Statement = {
   Sid: 'StartEngineRuns',
   Effect: 'Allow',
@@ -346,6 +585,7 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
   const fn = (key: string) => `${options.service}-${options.stage}-${key}`;
   return {
     Resources: {
+      [ENGINE_STATE_MACHINE_ROLE_ID]: stateMachineRole(fn('engine')),
       [HTTP_ENGINE_RUNS_ROLE_ID]: lambdaRole(
         'start-and-read-engine-runs',
         [fn('http')],

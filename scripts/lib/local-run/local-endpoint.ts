@@ -23,7 +23,13 @@ import {
   type WorldSettings,
 } from '../../local-aws';
 import type { OrganizationSeed } from '../../local-aws/organizations-model';
-import type { AssumeRoleCheck, Authorizer, Ec2Check, OrganizationsCheck } from '../authorization';
+import type {
+  AssumeRoleCheck,
+  Authorizer,
+  Ec2Check,
+  OrganizationsCheck,
+  ServiceAssumeRoleCheck,
+} from '../authorization';
 import {
   createPolicyAuthorizer,
   type LoadedWorld,
@@ -74,6 +80,8 @@ export interface LocalEndpointOptions {
   principals?: WorldPrincipal[];
   /** State machines served over Step Functions' API (or `aws.executions.register` later). */
   stateMachines?: LocalStateMachine[];
+  /** Let the local Scheduler look for due schedules this often as real time flows (ms). */
+  fireSchedulesEveryMs?: number;
 }
 
 export interface LocalEndpointReady {
@@ -125,7 +133,8 @@ export async function startLocalEndpoint(
   // Until `ready` settles nothing is unhandled; a caller that never awaits it still sees each
   // authorization fail.
   ready.catch(() => undefined);
-  const authorizer: Authorizer & Pick<PolicyAuthorizer, 'authorizeRequest'> = {
+  const authorizer: Authorizer &
+    Pick<PolicyAuthorizer, 'authorizeRequest' | 'authorizeServiceAssumeRole'> = {
     authorizeAssumeRole: async (check: AssumeRoleCheck) =>
       (await ready).authorizer.authorizeAssumeRole(check),
     authorizeEc2: async (check: Ec2Check) => (await ready).authorizer.authorizeEc2(check),
@@ -133,6 +142,8 @@ export async function startLocalEndpoint(
       (await ready).authorizer.authorizeOrganizations(check),
     authorizeRequest: async (check: RequestCheck) =>
       (await ready).authorizer.authorizeRequest(check),
+    authorizeServiceAssumeRole: async (check: ServiceAssumeRoleCheck) =>
+      (await ready).authorizer.authorizeServiceAssumeRole(check),
   };
 
   const aws = await startLocalAws({
@@ -145,6 +156,9 @@ export async function startLocalEndpoint(
     ...(options.log ? { log: options.log } : {}),
     ...(options.organization ? { organization: options.organization } : {}),
     ...(options.stateMachines ? { stateMachines: options.stateMachines } : {}),
+    ...(options.fireSchedulesEveryMs !== undefined
+      ? { fireSchedulesEveryMs: options.fireSchedulesEveryMs }
+      : {}),
   });
 
   // The local Scheduler holds the stage's schedules as the packaged stack would deploy them.

@@ -5,7 +5,7 @@
  * stop. lambda:InvokeFunction by principals of the home account is IAM's to decide, not the
  * template's: verify's README lists it among the ways to drive a run.
  */
-import { type CallerRule, ruleMatchesEveryone } from '../../../handlers/config/caller-rules';
+import { broadReach, type CallerRule } from '../../../handlers/config/caller-rules';
 import type { CfnTemplate } from './package-stage';
 import type { StaticFinding } from './static-checks';
 
@@ -63,18 +63,38 @@ export function checkInvokePermissions(template: CfnTemplate): StaticFinding[] {
   });
 }
 
-export function checkCallerRules(rules: readonly CallerRule[]): StaticFinding[] {
+/**
+ * Caller rules: each names the home account (an HTTP API has no resource policy, so a rule for
+ * another account can only ever match a forged event), and none that reaches a broad set of
+ * people (broadReach) may start or stop unless it says why (acknowledgeBroad).
+ */
+export function checkCallerRules(
+  rules: readonly CallerRule[],
+  home: { homeAccountId: string },
+): StaticFinding[] {
   return rules.flatMap((rule, index) => {
+    const findings: StaticFinding[] = [];
+    const where = {
+      policy: 'caller rules',
+      source: 'serverless.yml params.callers',
+      statement: `callers[${index}]`,
+    };
+    if (rule.account !== home.homeAccountId) {
+      findings.push({
+        ...where,
+        message: `${rule.principal} in ${rule.account}: not the home account ${home.homeAccountId}, so no real caller can match it (an HTTP API has no resource policy), only a forged event`,
+        hint: 'callerRuleOtherAccount',
+      });
+    }
     const changes = rule.actions.filter((a) => a !== 'status');
-    if (!ruleMatchesEveryone(rule) || changes.length === 0) return [];
-    return [
-      {
-        policy: 'caller rules',
-        source: 'serverless.yml params.callers',
-        statement: `callers[${index}]`,
-        message: `${rule.principal} in ${rule.account} may ${changes.join(' and ')}: every ${rule.principal.startsWith('role') ? 'role' : 'user'} of the account`,
-        hint: 'callerRuleTooWide' as const,
-      },
-    ];
+    const reach = broadReach(rule);
+    if (reach && changes.length > 0 && rule.acknowledgeBroad === undefined) {
+      findings.push({
+        ...where,
+        message: `${rule.principal} in ${rule.account} may ${changes.join(' and ')}: it reaches ${reach}`,
+        hint: 'callerRuleTooWide',
+      });
+    }
+    return findings;
   });
 }

@@ -11,7 +11,7 @@ import {
 } from '../execution-policy/assume-statement';
 import type { ExecutionRole } from './execution-role';
 import type { StaticFinding } from './static-checks';
-import { listOf, statementsOf } from './types';
+import { conditionOf, listOf, statementsOf } from './types';
 
 export type AssumeScope =
   | { form: 'exact' }
@@ -28,7 +28,7 @@ type OrgContext = Pick<AssumeRoleCheck, 'targetOrgId' | 'targetOrgPaths'>;
 export function assumeScopeOf(role: ExecutionRole): AssumeScope {
   for (const policy of role.policies) {
     for (const statement of statementsOf(policy.policy)) {
-      const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+      const condition = conditionOf(statement);
       const orgId = listOf(condition.StringEquals?.['aws:ResourceOrgID'])[0];
       if (statement.Effect !== 'Allow' || !orgId) continue;
       return {

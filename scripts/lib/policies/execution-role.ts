@@ -5,6 +5,7 @@
  */
 import { parseStageConfig, type StageConfig } from '../../../handlers/config/stage-config';
 import { type CfnContext, evaluate } from './cfn-intrinsics';
+import { generatedRoleName } from './cfn-names';
 import type { CfnTemplate, PackagedStage } from './package-stage';
 import type { NamedPolicy, PolicyDocument } from './types';
 
@@ -72,7 +73,11 @@ export interface ResolvedStage {
 }
 
 export interface SchedulerSide {
+  /** The role's ARN (CloudFormation names it `<stack>-<logicalId>-<suffix>` without RoleName). */
+  roleArn: string;
   trustPolicy: NamedPolicy;
+  /** Its identity policies: inline, and each AWS::IAM::Policy that names it in `Roles`. */
+  policies: NamedPolicy[];
   /** Names of the stack's schedule groups. */
   groups: string[];
   /** Each schedule's name and group (`default` when it names none). */
@@ -82,7 +87,11 @@ export interface SchedulerSide {
 /** Where the scheduler's role is written, for fix hints. */
 export const SCHEDULER_ROLE_SOURCE = 'scripts/lib/stage/schedule-resources.ts';
 
-function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | undefined {
+function schedulerSide(
+  template: CfnTemplate,
+  ctx: CfnContext,
+  stackName: string,
+): SchedulerSide | undefined {
   const entries = Object.entries(template.Resources);
   const role = entries.find(
     ([, r]) =>
@@ -96,7 +105,38 @@ function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | 
   const trust = evaluate(resource.Properties?.AssumeRolePolicyDocument, ctx, logicalId);
   const name = (id: string, r: (typeof entries)[number][1], key: string) =>
     String(evaluate(r.Properties?.[key], ctx, `${id}.${key}`) ?? 'default');
+  const { partition, accountId } = ctx.pseudo;
+  const roleName =
+    typeof resource.Properties?.RoleName === 'string'
+      ? resource.Properties.RoleName
+      : generatedRoleName(stackName, logicalId);
+  const inline = (resource.Properties?.Policies ?? []) as {
+    PolicyName: string;
+    PolicyDocument: unknown;
+  }[];
+  const attached = entries.filter(
+    ([, r]) =>
+      r.Type === 'AWS::IAM::Policy' &&
+      JSON.stringify(r.Properties?.Roles ?? []).includes(JSON.stringify({ Ref: logicalId })),
+  );
   return {
+    roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+    policies: [
+      ...inline.map((p, i) => ({
+        name: p.PolicyName,
+        source: SCHEDULER_ROLE_SOURCE,
+        policy: evaluate(p.PolicyDocument, ctx, `${logicalId}.Policies[${i}]`) as PolicyDocument,
+      })),
+      ...attached.map(([id, r]) => ({
+        name: String(r.Properties?.PolicyName ?? id),
+        source: 'scripts/lib/signals/resources.ts',
+        policy: evaluate(
+          r.Properties?.PolicyDocument,
+          ctx,
+          `${id}.PolicyDocument`,
+        ) as PolicyDocument,
+      })),
+    ],
     trustPolicy: {
       name: `trust policy of ${logicalId}`,
       source: SCHEDULER_ROLE_SOURCE,
@@ -117,13 +157,24 @@ function schedulerSide(template: CfnTemplate, ctx: CfnContext): SchedulerSide | 
 /** Where the execution role's statements are written, for fix hints. */
 export const EXECUTION_ROLE_SOURCE = 'serverless.yml provider.iam.role';
 
-/** Intrinsics of a packaged template: names and ARNs of its functions, roles and schedule groups. */
+/**
+ * Intrinsics of a packaged template: names and ARNs of its functions, roles, queues, topics,
+ * schedule groups and state machines. A resource without its name property gets the name
+ * CloudFormation would generate, offline `<stack>-<logical ID>` (the stack is
+ * `<service>-<stage>`; its random suffix is unknown), so a policy naming it can still be read.
+ */
 export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']): CfnContext {
   const resources = template.Resources;
   const property = (logicalId: string, name: string): string => {
-    const value = evaluate(resources[logicalId]?.Properties?.[name], ctx, `${logicalId}.${name}`);
+    const given = resources[logicalId]?.Properties?.[name];
+    if (given === undefined) return `${pseudo.stackName ?? 'stack'}-${logicalId}`;
+    const value = evaluate(given, ctx, `${logicalId}.${name}`);
     if (typeof value !== 'string') throw new Error(`${logicalId} has no ${name}`);
     return value;
+  };
+  const arn = (service: string, resource: string, regional = true) => {
+    const { partition, region, accountId } = pseudo;
+    return `arn:${partition}:${service}:${regional ? region : ''}:${accountId}:${resource}`;
   };
   const ctx: CfnContext = {
     pseudo,
@@ -134,21 +185,33 @@ export function contextFor(template: CfnTemplate, pseudo: CfnContext['pseudo']):
       if (type === 'AWS::Lambda::Function') return property(logicalId, 'FunctionName');
       if (type === 'AWS::IAM::Role') return property(logicalId, 'RoleName');
       if (type === 'AWS::Scheduler::ScheduleGroup') return property(logicalId, 'Name');
+      if (type === 'AWS::SNS::Topic') return arn('sns', property(logicalId, 'TopicName'));
+      if (type === 'AWS::IAM::ManagedPolicy') {
+        return arn('iam', `policy/${property(logicalId, 'ManagedPolicyName')}`, false);
+      }
       if (type === 'AWS::StepFunctions::StateMachine') {
-        const { partition, region, accountId } = pseudo;
-        return `arn:${partition}:states:${region}:${accountId}:stateMachine:${property(logicalId, 'StateMachineName')}`;
+        return arn('states', `stateMachine:${property(logicalId, 'StateMachineName')}`);
       }
       throw new Error(`Ref ${logicalId} (${type ?? 'unknown'}) is not supported`);
     },
     getAtt(logicalId, attribute) {
       const type = resources[logicalId]?.Type;
-      const { partition, region, accountId } = pseudo;
       if (type === 'AWS::Lambda::Function' && attribute === 'Arn') {
-        return `arn:${partition}:lambda:${region}:${accountId}:function:${property(logicalId, 'FunctionName')}`;
+        return arn('lambda', `function:${property(logicalId, 'FunctionName')}`);
       }
       if (type === 'AWS::IAM::Role' && attribute === 'Arn') {
         const rolePath = (resources[logicalId]?.Properties?.Path as string | undefined) ?? '/';
-        return `arn:${partition}:iam::${accountId}:role${rolePath}${property(logicalId, 'RoleName')}`;
+        const name =
+          resources[logicalId]?.Properties?.RoleName === undefined
+            ? generatedRoleName(pseudo.stackName ?? 'stack', logicalId)
+            : property(logicalId, 'RoleName');
+        return arn('iam', `role${rolePath}${name}`, false);
+      }
+      if (type === 'AWS::SQS::Queue' && attribute === 'Arn') {
+        return arn('sqs', property(logicalId, 'QueueName'));
+      }
+      if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') {
+        return arn('states', `stateMachine:${property(logicalId, 'StateMachineName')}`);
       }
       throw new Error(
         `Fn::GetAtt ${logicalId}.${attribute} (${type ?? 'unknown'}) is not supported`,
@@ -164,10 +227,14 @@ function grantsAssumeRole(template: CfnTemplate, logicalId: string): boolean {
   return JSON.stringify(policies ?? []).includes('sts:AssumeRole');
 }
 
+/** The logical ID osls gives the role of provider.iam.role: the execution role. */
+export const EXECUTION_ROLE_ID = 'IamRoleLambdaExecution';
+
 /**
- * The single role that may assume target roles. Functions may run as other roles of the stack
- * (the engine's starter does) only when those grant no sts:AssumeRole: everything that can reach
- * a target account is verified.
+ * The execution role: osls's own (IamRoleLambdaExecution) when a function runs as it, else the
+ * one function role that may call sts:AssumeRole. Another role that grants sts:AssumeRole is
+ * not a second execution role but a finding of its intent (role-checks.ts), so it never stops
+ * verify from running.
  */
 function executionRoleLogicalId(template: CfnTemplate): string {
   const ids = new Set<string>();
@@ -178,6 +245,7 @@ function executionRoleLogicalId(template: CfnTemplate): string {
     if (typeof target !== 'string') throw new Error(`${id}: Role is not a role of this stack`);
     ids.add(target);
   }
+  if (ids.has(EXECUTION_ROLE_ID)) return EXECUTION_ROLE_ID;
   const assuming = [...ids].filter((id) => grantsAssumeRole(template, id));
   const [only, ...more] = assuming.length > 0 ? assuming : [...ids];
   if (!only || more.length > 0) {
@@ -195,6 +263,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
     partition,
     region: packaged.region,
     accountId: home.accountId,
+    stackName: `${packaged.service}-${packaged.stage}`,
   });
   const logicalId = executionRoleLogicalId(template);
   const props = evaluate(template.Resources[logicalId]?.Properties, ctx, logicalId) as {
@@ -217,7 +286,7 @@ export function resolveStage(packaged: PackagedStage, home: HomeAccount): Resolv
       name: ctx.refResource?.(id) as string,
       arn: ctx.getAtt?.(id, 'Arn') as string,
     }));
-  const scheduler = schedulerSide(template, ctx);
+  const scheduler = schedulerSide(template, ctx, `${packaged.service}-${packaged.stage}`);
   const ownRoles = ownRoleFunctions(template, ctx, logicalId, packaged);
   // The same roles once each (several functions may share one), for the local endpoint's authorizer.
   const stackRoles: StackRole[] = [
@@ -272,10 +341,14 @@ function ownRoleFunctions(
       const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt']?.[0];
       if (typeof roleId !== 'string' || roleId === executionRoleId) return [];
       const role = template.Resources[roleId]?.Properties ?? {};
-      const policies = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`) as {
-        PolicyName: string;
-        PolicyDocument: PolicyDocument;
-      }[];
+      // A policy that cannot be evaluated grants nothing here; the role check reports it.
+      let policies: { PolicyName: string; PolicyDocument: PolicyDocument }[] = [];
+      try {
+        const evaluated = evaluate(role.Policies ?? [], ctx, `${roleId}.Policies`);
+        if (Array.isArray(evaluated)) policies = evaluated;
+      } catch {
+        policies = [];
+      }
       const roleName =
         typeof role.RoleName === 'string'
           ? role.RoleName

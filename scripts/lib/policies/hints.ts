@@ -61,6 +61,23 @@ export const HINTS = {
       'An engine role allows more than its step needs (its logs; the summary step also run events on the default bus; the starter also StartExecution on the engine)',
     fix: "scripts/lib/engine/state-machine.ts engineRoleResources: EngineLogsOnlyRole writes logs only, EngineSummariseRole adds PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN), EngineStartRole adds StartEngineRuns (states:StartExecution on EngineStateMachine); nothing else",
   },
+  stackRoleTooPowerful: {
+    symptom:
+      'A role of the stack allows an action, or a resource, beyond what its declared intent needs',
+    fix: 'The file and statement named in the row: remove the action or narrow the resource to what the role may do (the row lists it; scripts/lib/policies/role-intents.ts declares each role with its reason). A new permission is declared there first, with why',
+  },
+  roleWithoutIntent: {
+    symptom: 'The stack (or a target template) creates an IAM role or user that no intent declares',
+    fix: 'Declare the role in scripts/lib/policies/role-intents.ts (what it may do, who may assume it, why), or remove it; the stack creates no IAM users',
+  },
+  roleCannotDoItsJob: {
+    symptom: 'A role of the stack no longer allows what its declared intent needs',
+    fix: 'The file named in the row: grant the action on the resource the row names (scripts/lib/policies/role-intents.ts says why the role needs it), or remove it from the intent when the product stopped needing it',
+  },
+  trustBeyondIntent: {
+    symptom: 'A role may be assumed by a principal, or for an action, beyond its declared trust',
+    fix: 'The trust policy (AssumeRolePolicyDocument) named in the row: keep only the principals of the intent (scripts/lib/policies/role-intents.ts): lambda.amazonaws.com for function roles, states.<region>.amazonaws.com for the state machine, scheduler.amazonaws.com for the schedules, the execution role (root plus ArnEquals aws:PrincipalArn) for the target role; no Allow with NotPrincipal or NotAction',
+  },
   executionRoleTrustTooWide: {
     symptom: 'Something other than Lambda can assume the execution role',
     fix: 'serverless.yml: the execution role must trust only lambda.amazonaws.com (declare schedules through scripts/stage-config.cjs scheduleResources, not as osls schedule events)',
@@ -110,6 +127,15 @@ export const HINTS = {
     symptom:
       'An SCP denies a request the function needs (assume the target role, start or stop a control-tagged instance)',
     fix: 'The SCP file and statement named in the fix: leave sts:AssumeRole, ec2:StartInstances and ec2:StopInstances out of its Action, or spare the execution role and the target role in its aws:PrincipalArn condition',
+  },
+  guardrailWeakened: {
+    symptom:
+      'A shipped SCP or RCP statement is missing, no longer denies an action, spares more roles, or has no declared purpose',
+    fix: 'The file in resources/ and the statement named in the row: restore it as scripts/lib/policies/guardrail-intents.ts declares it (its Sid, Effect Deny, every declared action, only the declared aws:PrincipalArn exceptions), or change the declaration there with the reason',
+  },
+  guardrailUnproven: {
+    symptom: 'A shipped SCP or RCP statement is not shown blocking what it is for',
+    fix: "The file in resources/ and the statement named in the row: its Resource must match the stage's resources of each declared kind and its conditions must be ones verify can trigger (matrix-scp.ts); the row list says which action or kind no row shows denied",
   },
   rcpDoesNotBlock: {
     symptom:
@@ -177,8 +203,13 @@ export const HINTS = {
     fix: 'Remove states:StartExecution (and states:* or *) from the role named in the row; only HttpEngineRunsRole, EngineStartRole and EngineStateMachineRole start runs (scripts/lib/engine/state-machine.ts, scripts/lib/policies/engine-starters.ts)',
   },
   callerRuleTooWide: {
-    symptom: 'A caller rule lets every role or user of an account start or stop instances',
-    fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>*, sso/<PermissionSet>, role-id/AROA...) instead of role/* or user/*, or keep only status for it',
+    symptom:
+      'A caller rule lets a broad set of people start or stop instances (every role or user of an account, every IAM Identity Center permission set)',
+    fix: 'serverless.yml params.callers, the rule named in the row: name the roles (role/<name>, role/<prefix>* outside AWSReservedSSO_, sso/<PermissionSet>, role-id/AROA...) instead, keep only status for it, or say why it must be so in acknowledgeBroad (handlers/aws/CALLERS.md)',
+  },
+  callerRuleOtherAccount: {
+    symptom: 'A caller rule names an account other than the home account',
+    fix: "serverless.yml params.callers, the rule named in the row: an HTTP API has no resource policy, so only the home account's principals can call it; let the other account's callers assume a role in the home account and name that role (with the home account, verify --home-account)",
   },
 } as const satisfies Record<string, Hint>;
 

@@ -21,6 +21,8 @@ export interface ScpSource {
   /** The statement's Sid, or `#<n>`. */
   statement: string;
   role: ScpRole;
+  /** The kind of stage resource the row acts on (scp-resources.ts), e.g. `function`. */
+  resourceKind?: string;
 }
 
 export interface MatrixCase {

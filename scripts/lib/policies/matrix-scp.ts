@@ -14,6 +14,7 @@
 import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import type { LoadedWorld } from '../policy-authorizer';
 import type { ResolvedStage } from './execution-role';
+import { declaredActions } from './guardrail-intents';
 import { type MatrixCase, type ScpRole, sessionArn, shortArn } from './matrix-case';
 import type { CfnTemplate } from './package-stage';
 import { homeResources, type StageResource, targetResources } from './scp-resources';
@@ -117,7 +118,7 @@ function rcpControl(stage: ResolvedStage, rcps: readonly WorldPolicy[]): Control
 
 function exceptionsOf(scps: readonly WorldPolicy[]): string[] {
   return scps.flatMap((s) =>
-    protectionsOf(s.name, s.policy).flatMap((r) =>
+    protectionsOf(s.name, s.policy, declaredActions).flatMap((r) =>
       'protection' in r ? r.protection.exceptions : [],
     ),
   );
@@ -251,6 +252,7 @@ function scpCase(
       policy: p.policy,
       statement: p.statement,
       role,
+      resourceKind: resource.kind,
     },
     run: (a) =>
       a.authorizeRequest({
@@ -395,7 +397,7 @@ async function statementCases(
  */
 function productCases(control: Control, scp: WorldPolicy, matrix: MatrixCase[]): MatrixCase[] {
   const { accounts, kind, label } = control;
-  const statements = protectionsOf(scp.name, scp.policy).flatMap((r) =>
+  const statements = protectionsOf(scp.name, scp.policy, declaredActions).flatMap((r) =>
     'protection' in r ? [r.protection] : [],
   );
   const seen = new Set<string>();
@@ -444,7 +446,7 @@ async function controlCases(
   const resources = all.filter(control.guards);
   const cases: MatrixCase[] = [];
   for (const scp of scps) {
-    const reads = protectionsOf(scp.name, scp.policy);
+    const reads = protectionsOf(scp.name, scp.policy, declaredActions);
     const spared = [
       ...new Set(reads.flatMap((r) => ('protection' in r ? r.protection.exceptions : []))),
     ];
@@ -462,7 +464,7 @@ async function controlCases(
   const unprotected = resources.filter(
     (r) =>
       !scps.some((s) =>
-        protectionsOf(s.name, s.policy).some(
+        protectionsOf(s.name, s.policy, declaredActions).some(
           (read) =>
             'protection' in read &&
             read.protection.resources.some((pat) => wildcardMatch(pat, r.arn)),

@@ -112,26 +112,23 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
         'time (<date>/[<version>]<instance id>), so the stream part cannot be named.',
     }),
   ),
-  ...['EnginePlan', 'EngineWork', 'EngineSummarise', 'EngineRecheck'].map(
-    (fn): Acknowledgement => ({
-      kind: 'service',
-      rule: `AwsSolutions-IAM5[Resource::["\${functionArn}:*",{"functionArn":{"Fn::GetAtt":["${fn}LambdaFunction","Arn"]}}]]`,
-      resource: 'EngineStateMachineRole',
-      reason:
-        `lambda:InvokeFunction on ${fn}'s qualified ARNs (versions and aliases of that one ` +
-        'function), as serverless-step-functions writes it beside the unqualified ARN: no other ' +
-        'function is reachable.',
-    }),
-  ),
   {
     kind: 'service',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's ${} placeholders, as the pack prints them
-    rule: 'AwsSolutions-IAM5[Resource::["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:{service}-{stage}-engine:*",{}]]',
+    rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{service}-{stage}-engine:*]',
     resource: 'EngineStateMachineRole',
     reason:
-      'The Distributed Map starts, describes and stops its child executions, whose names Step ' +
-      "Functions generates at run time; the resource is limited to executions of this stage's " +
-      'own state machine.',
+      'Statement ReadAndStopChildExecutions: the Distributed Map describes and stops its child ' +
+      "executions, whose names Step Functions generates at run time; only this stage's own state " +
+      'machine can be named.',
+  },
+  {
+    kind: 'service',
+    rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{service}-{stage}-engine/*:*]',
+    resource: 'EngineStateMachineRole',
+    reason:
+      'Statement RedriveMapRuns: redriving a run redrives its map runs (execution:<machine>/<map ' +
+      'run>:<id>, labels and IDs made at run time), as the Step Functions Developer Guide, "IAM ' +
+      'policies for using Distributed Map states", writes it; only this stage\'s own state machine.',
   },
   {
     kind: 'service',

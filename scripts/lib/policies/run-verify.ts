@@ -8,15 +8,17 @@ import { createPolicyAuthorizer } from '../policy-authorizer';
 import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
-import { checkEngineRoles } from './engine-role-checks';
 import { checkEngineStarters, engineStartersNote } from './engine-starters';
 import { type ResolvedStage, resolveStage } from './execution-role';
+import { checkShippedGuardrails, shippedGuardrails } from './guardrail-intents';
 import { hintText } from './hints';
 import { buildMatrix } from './matrix';
 import { buildRcpCases, buildScpCases } from './matrix-scp';
 import { type CfnTemplate, type PackagedStage, packageStage } from './package-stage';
+import { homeResources, targetResources } from './scp-resources';
+import { checkStackRoles, checkTargetRoles } from './stack-roles';
 import { checkStageIsolation } from './stage-isolation';
-import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions } from './stage-world';
+import { PLACEHOLDER_HOME_ACCOUNT, type StageWorldOptions, targetsForStage } from './stage-world';
 import { configuredStages } from './stages';
 import {
   checkExecutionRole,
@@ -45,6 +47,11 @@ export interface VerifyOptions extends StageWorldOptions {
    * all). A larger stage is sampled evenly; the static checks still cover every target.
    */
   sampleTargets?: number;
+  /**
+   * Attach the guardrails shipped in resources/ when no SCP or RCP is given (default true);
+   * false proves the documents alone (--no-shipped-guardrails).
+   */
+  shippedGuardrails?: boolean;
   /** Modified documents to verify instead of the files (the breakage tests use this). */
   documents?: {
     packaged?: (stage: string) => Promise<PackagedStage>;
@@ -80,24 +87,77 @@ export interface VerifyReport {
   durationMs: number;
 }
 
-/** What the static checks say about the stage's documents and the given guardrails. */
+/** A check that could not read what it was given: a finding with the error, never a crash. */
+function guarded(name: string, source: string, check: () => StaticFinding[]): StaticFinding[] {
+  try {
+    return check();
+  } catch (error) {
+    return [
+      {
+        policy: name,
+        source,
+        message: `cannot be read: ${(error as Error).message}`,
+        hint: 'malformedPolicy',
+      },
+    ];
+  }
+}
+
+/**
+ * Findings about one statement, or one role as a whole, from several checks: once, with every
+ * message (the same template statement fails the same way in every target account too).
+ */
+export function mergeFindings(
+  findings: readonly (StaticFinding & { fix: string })[],
+): (StaticFinding & { fix: string })[] {
+  const merged = new Map<string, StaticFinding & { fix: string }>();
+  for (const f of findings) {
+    const key = `${f.source}|${f.statement ?? ''}|${f.hint}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...f });
+    else if (!seen.message.split('; also: ').includes(f.message)) {
+      seen.message = `${seen.message}; also: ${f.message}`;
+    }
+  }
+  return [...merged.values()];
+}
+
+/**
+ * What the static checks say about the stage's documents and the given guardrails. `all` is the
+ * stage with every configured target (the matrix may sample them; the roles' intents may not).
+ */
 function staticFindings(
   stage: ResolvedStage,
+  all: ResolvedStage,
   template: CfnTemplate,
   configuredRoles: RenderedTargetRole[],
   options: VerifyOptions,
 ): StageReport['findings'] {
+  const control = { key: stage.config.controlTagKey, value: stage.config.controlTagValue };
+  const packagedSource = 'packaged template (cloudformation-template-update-stack.json)';
   const findings = [
-    ...checkExecutionRole(stage.executionRole, {
-      boundaryGiven: Boolean(options.permissionBoundary),
-    }),
-    ...configuredRoles.flatMap(checkTargetRole),
-    ...checkSchedulerRole(stage),
-    ...checkHttpRoutes(template),
-    ...checkInvokePermissions(template),
-    ...checkEngineRoles(template),
-    ...checkEngineStarters(template),
-    ...checkCallerRules(stage.config.callers),
+    ...guarded('execution role', packagedSource, () =>
+      checkExecutionRole(stage.executionRole, {
+        boundaryGiven: Boolean(options.permissionBoundary),
+      }),
+    ),
+    ...guarded('the stack roles', packagedSource, () => checkStackRoles(template, all)),
+    ...guarded('the target role', 'resources/target-account-role.yml', () => [
+      ...configuredRoles.flatMap((role) =>
+        checkTargetRole(role, {
+          control,
+          externalId: all.config.targets.find((t) => t.accountId === role.accountId)?.externalId,
+        }),
+      ),
+      ...checkTargetRoles(targetsForStage(all, options), all, options.documents?.targetTemplate),
+    ]),
+    ...guarded('scheduler role', packagedSource, () => checkSchedulerRole(stage)),
+    ...guarded('routes', packagedSource, () => checkHttpRoutes(template)),
+    ...guarded('Lambda permissions', packagedSource, () => checkInvokePermissions(template)),
+    ...guarded('engine starters', packagedSource, () => checkEngineStarters(template)),
+    ...guarded('caller rules', 'serverless.yml params.callers', () =>
+      checkCallerRules(stage.config.callers, { homeAccountId: stage.homeAccountId }),
+    ),
     ...(options.serviceControlPolicies ?? []).flatMap((p) =>
       checkGuardrail({ ...p, source: '--scp' }, 'scp'),
     ),
@@ -108,8 +168,7 @@ function staticFindings(
       ? checkGuardrail({ ...options.permissionBoundary, source: '--boundary' }, 'boundary')
       : []),
   ].map((f) => ({ ...f, fix: hintText(f.hint) }));
-  // The same template statement fails the same way in every target account: report it once.
-  return [...new Map(findings.map((f) => [`${f.source}|${f.statement}|${f.message}`, f])).values()];
+  return mergeFindings(findings);
 }
 
 function resolveFor(packaged: PackagedStage, options: VerifyOptions): ResolvedStage {
@@ -173,6 +232,15 @@ export async function verifyStage(
   const cases = await Promise.all(
     [...matrix, ...scp.cases, ...rcp.cases].map((c) => evaluateCase(stage.stage, c, authorizer)),
   );
+  const kinds = new Set(
+    [...homeResources(stage, packaged.template), ...targetResources(stage)].map((r) => r.kind),
+  );
+  const guardrails = checkShippedGuardrails(
+    [...(options.serviceControlPolicies ?? []), ...(options.resourceControlPolicies ?? [])],
+    cases,
+    kinds,
+    stage.homeAccountId,
+  ).map((f) => ({ ...f, fix: hintText(f.hint) }));
   return {
     stage: stage.stage,
     region: stage.region,
@@ -187,13 +255,28 @@ export async function verifyStage(
       ...(kmsKeys[r.accountId] ? { kmsKeyArn: kmsKeys[r.accountId] } : {}),
     })),
     cases,
-    findings: [...coverage, ...staticFindings(stage, packaged.template, configuredRoles, options)],
+    findings: [
+      ...coverage,
+      ...staticFindings(stage, resolved, packaged.template, configuredRoles, options),
+      ...guardrails,
+    ],
     notes,
   };
 }
 
-export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+/**
+ * Without --scp and --rcp, verify attaches the guardrails shipped in resources/ (the RCP with
+ * the home account it is given) and proves each of their statements; given ones replace them.
+ */
+export function withShippedGuardrails(options: VerifyOptions): VerifyOptions {
+  const given = options.serviceControlPolicies?.length || options.resourceControlPolicies?.length;
+  if (given || options.shippedGuardrails === false) return options;
+  return { ...options, ...shippedGuardrails(options.homeAccountId ?? PLACEHOLDER_HOME_ACCOUNT) };
+}
+
+export async function verify(given: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
+  const options = withShippedGuardrails(given);
   const stages = options.stages?.length ? options.stages : configuredStages();
   const packaged = await Promise.all(
     stages.map((s) =>
@@ -202,9 +285,40 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
         : packageStage(s, options.region ? { region: options.region } : {}),
     ),
   );
-  const reports = await Promise.all(packaged.map((p) => verifyStage(p, options)));
+  // A stage whose documents cannot be read at all is a finding of that stage, never a crash.
+  const reports = await Promise.all(
+    packaged.map((p) =>
+      verifyStage(p, options).catch(
+        (error: Error): StageReport => ({
+          stage: p.stage,
+          region: p.region,
+          executionRoleArn: '',
+          functions: [],
+          targets: [],
+          cases: [],
+          findings: [
+            {
+              policy: `stage ${p.stage}`,
+              source: 'packaged template (cloudformation-template-update-stack.json)',
+              message: `cannot be verified: ${error.message}`,
+              hint: 'malformedPolicy',
+              fix: hintText('malformedPolicy'),
+            },
+          ],
+          notes: [],
+        }),
+      ),
+    ),
+  );
   // Stages sharing a target role or a control tag: reported under each stage of the pair.
-  for (const finding of checkStageIsolation(packaged.map((p) => resolveFor(p, options)))) {
+  const resolvable = packaged.flatMap((p) => {
+    try {
+      return [resolveFor(p, options)];
+    } catch {
+      return []; // reported above as a finding of its stage
+    }
+  });
+  for (const finding of checkStageIsolation(resolvable)) {
     const { stages: pair, ...rest } = finding;
     for (const report of reports.filter((r) => pair.includes(r.stage))) {
       report.findings.push({ ...rest, fix: hintText(rest.hint) });

@@ -23,6 +23,7 @@ function named(template: CfnTemplate, stage: ResolvedStage, type: string, proper
     partition: stage.partition,
     region: stage.region,
     accountId: stage.homeAccountId,
+    stackName: `${stage.service}-${stage.stage}`,
   });
   return Object.entries(template.Resources)
     .filter(([, r]) => r.Type === type)

@@ -4,7 +4,13 @@
  * the request context that triggers the statement, and the one that leaves it alone. Only
  * what this file understands becomes cases; anything else is a note, never a guess.
  */
-import { listOf, type PolicyDocument, type PolicyStatement, statementsOf } from './types';
+import {
+  conditionOf,
+  listOf,
+  type PolicyDocument,
+  type PolicyStatement,
+  statementsOf,
+} from './types';
 
 export interface Condition {
   operator: string;
@@ -47,21 +53,34 @@ export function actionMatch(pattern: string, action: string): boolean {
   return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
 }
 
-function readStatement(policy: string, s: PolicyStatement, index: number): ReadProtection {
+/** The actions a statement is declared to deny (guardrail-intents.ts), by policy and Sid. */
+export type DeclaredActions = (policy: string, sid: string) => readonly string[] | undefined;
+
+function readStatement(
+  policy: string,
+  s: PolicyStatement,
+  index: number,
+  declared?: DeclaredActions,
+): ReadProtection {
   const label = s.Sid ?? `#${index + 1}`;
   const where = `${policy} statement ${label}`;
   if (s.NotAction !== undefined || s.NotResource !== undefined) {
     return { skipped: `${where}: NotAction/NotResource statements get no cases` };
   }
-  const actions = listOf(s.Action);
-  if (actions.some((a) => a.includes('*') || a.includes('?'))) {
+  const listed = listOf(s.Action);
+  const patterns = listed.filter((a) => a.includes('*') || a.includes('?'));
+  // A wildcard stands for the actions the statement is declared to deny (shipped guardrails):
+  // each gets its row; an undeclared wildcard is not guessed at.
+  const expanded = (declared?.(policy, label) ?? []).filter((a) =>
+    patterns.some((p) => actionMatch(p, a)),
+  );
+  if (patterns.length > 0 && expanded.length === 0) {
     return { skipped: `${where}: wildcard actions are not expanded into cases; list the actions` };
   }
+  const actions = [...new Set([...listed.filter((a) => !patterns.includes(a)), ...expanded])];
   const exceptions: string[] = [];
   const conditions: Condition[] = [];
-  for (const [operator, entries] of Object.entries(
-    (s.Condition ?? {}) as Record<string, unknown>,
-  )) {
+  for (const [operator, entries] of Object.entries(conditionOf(s))) {
     for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
       const values = listOf(value);
       if (key.toLowerCase() === 'aws:principalarn' && EXCEPTION_OPERATORS.has(operator)) {
@@ -84,9 +103,13 @@ function readStatement(policy: string, s: PolicyStatement, index: number): ReadP
 }
 
 /** Every Deny statement of an SCP, read or skipped with the reason. */
-export function protectionsOf(name: string, document: PolicyDocument): ReadProtection[] {
+export function protectionsOf(
+  name: string,
+  document: PolicyDocument,
+  declared?: DeclaredActions,
+): ReadProtection[] {
   return statementsOf(document).flatMap((s, i) =>
-    s.Effect === 'Deny' ? [readStatement(name, s, i)] : [],
+    s?.Effect === 'Deny' ? [readStatement(name, s, i, declared)] : [],
   );
 }
 

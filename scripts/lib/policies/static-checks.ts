@@ -14,8 +14,9 @@ import {
 import { TASKS } from '../../../handlers/tasks';
 import type { ExecutionRole, ResolvedStage } from './execution-role';
 import type { HintId } from './hints';
+import { patternCovers } from './pattern-cover';
 import type { RenderedTargetRole } from './target-role';
-import { listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
+import { conditionOf, listOf, type NamedPolicy, type PolicyStatement, statementsOf } from './types';
 
 export interface StaticFinding {
   /** The policy's name (e.g. "trust policy of arn:…", "xacct-ec2-prod-lambda"). */
@@ -63,7 +64,13 @@ function wellFormed(
   policy: NamedPolicy,
   validate: (document: unknown) => ValidationError[],
 ): StaticFinding[] {
-  return validate(policy.policy).map((e) => ({
+  let errors: ValidationError[];
+  try {
+    errors = validate(policy.policy);
+  } catch (error) {
+    errors = [{ path: '$', message: (error as Error).message } as ValidationError];
+  }
+  return errors.map((e) => ({
     policy: policy.name,
     source: policy.source,
     message: `not well-formed at ${e.path}: ${e.message}`,
@@ -80,9 +87,9 @@ function principals(statement: PolicyStatement): string[] {
 
 /** Condition keys a statement tests, lower-cased (`aws:ResourceTag/x` -> `aws:resourcetag/x`). */
 function conditionKeys(statement: PolicyStatement): string[] {
-  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(statement);
   return Object.values(condition).flatMap((block) =>
-    Object.keys(block).map((k) => k.toLowerCase()),
+    Object.keys(block ?? {}).map((k) => k.toLowerCase()),
   );
 }
 
@@ -218,7 +225,7 @@ function principalArnNotExact(
   statement: PolicyStatement,
   index: number,
 ): StaticFinding[] {
-  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(statement);
   return Object.entries(condition).flatMap(([operator, block]) =>
     Object.entries(block)
       .filter(([key]) => key.toLowerCase() === 'aws:principalarn')
@@ -234,7 +241,63 @@ function principalArnNotExact(
   );
 }
 
-export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {
+/** What a target role is deployed for: the stage's control tag and ExternalId. */
+export interface TargetRoleExpectations {
+  /** The control tag start and stop must be scoped by, exactly. */
+  control?: { key: string; value: string };
+  /** The ExternalId the trust must demand (params targets[].externalId), when configured. */
+  externalId?: string | undefined;
+}
+
+/**
+ * Whether a statement scopes by exactly the control tag: StringEquals
+ * aws:ResourceTag/<key> = <value> (IAM compares condition key names case-insensitively, so the
+ * key is compared that way; the value as StringEquals does, exactly).
+ */
+function scopedByControlTag(s: PolicyStatement, control: { key: string; value: string }): boolean {
+  const condition = conditionOf(s);
+  const wanted = `aws:resourcetag/${control.key}`.toLowerCase();
+  return Object.entries(condition).some(
+    ([operator, block]) =>
+      operator === 'StringEquals' &&
+      typeof block === 'object' &&
+      block !== null &&
+      Object.entries(block as Record<string, unknown>).some(([key, value]) => {
+        const values = listOf(value);
+        return (
+          key.toLowerCase() === wanted &&
+          values.length > 0 &&
+          values.every((v) => v === control.value)
+        );
+      }),
+  );
+}
+
+/** With an ExternalId configured, a Deny refusing sts:AssumeRole without exactly it. */
+function externalIdEnforced(trust: NamedPolicy, externalId: string): boolean {
+  return statementsOf(trust.policy).some((s) => {
+    if (s.Effect !== 'Deny' || s.NotAction !== undefined) return false;
+    const denies = listOf(s.Action).some((a) => patternCovers(a, 'sts:AssumeRole', true));
+    const condition = conditionOf(s);
+    const entries = Object.entries(condition);
+    const [only] = entries;
+    if (!denies || entries.length !== 1 || !only || only[0] !== 'StringNotEquals') return false;
+    const block = Object.entries((only[1] ?? {}) as Record<string, unknown>);
+    const [key] = block;
+    return (
+      block.length === 1 &&
+      key !== undefined &&
+      key[0].toLowerCase() === 'sts:externalid' &&
+      listOf(key[1]).length === 1 &&
+      listOf(key[1])[0] === externalId
+    );
+  });
+}
+
+export function checkTargetRole(
+  role: RenderedTargetRole,
+  expected: TargetRoleExpectations = {},
+): StaticFinding[] {
   const trust = role.trustPolicy;
   const findings: StaticFinding[] = [
     ...wellFormed(trust, validateTrustPolicy),
@@ -266,16 +329,30 @@ export function checkTargetRole(role: RenderedTargetRole): StaticFinding[] {
       if (s.Effect !== 'Allow') return;
       const actions = listOf(s.Action).map((a) => a.toLowerCase());
       const keys = conditionKeys(s);
-      const tagScoped = lower(TAG_SCOPED_ACTIONS);
-      const startStop = actions.some((a) => tagScoped.has(a));
+      // A pattern (ec2:Start*, ec2:*) that matches a tag-scoped action counts as that action.
+      const startStop = actions.some((a) =>
+        TAG_SCOPED_ACTIONS.some((scoped) => patternCovers(a, scoped, true)),
+      );
       if (startStop && !keys.some((k) => /^(aws|ec2):resourcetag\//.test(k))) {
         const message = 'allows start/stop without a resource-tag condition';
+        findings.push(finding(policy, s, i, message, 'controlTagNotEnforced'));
+      } else if (startStop && expected.control && !scopedByControlTag(s, expected.control)) {
+        const message = `allows start/stop scoped by another tag than the control tag: needs StringEquals aws:ResourceTag/${expected.control.key} = ${expected.control.value}`;
         findings.push(finding(policy, s, i, message, 'controlTagNotEnforced'));
       }
       if (actions.includes('kms:creategrant')) findings.push(...grantTooWide(policy, s, i));
     });
   }
   findings.push(...regionsNotEnforced(role));
+  if (expected.externalId && !externalIdEnforced(trust, expected.externalId)) {
+    findings.push({
+      policy: trust.name,
+      source: trust.source,
+      statement: 'RequireExternalId',
+      message: `does not refuse sts:AssumeRole without the configured ExternalId (a Deny with StringNotEquals sts:ExternalId = ${expected.externalId} and no other condition)`,
+      hint: 'externalIdNotEnforced',
+    });
+  }
   return findings;
 }
 
@@ -293,7 +370,7 @@ function grantTooWide(policy: NamedPolicy, s: PolicyStatement, i: number): Stati
   const findings = GRANT_CONDITIONS.filter(([key]) => !keys.includes(key)).map(([, name]) =>
     finding(policy, s, i, `allows kms:CreateGrant without ${name}`, 'kmsGrantTooWide'),
   );
-  const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const condition = conditionOf(s);
   const via = Object.values(condition).flatMap((block) =>
     Object.entries(block)
       .filter(([k]) => k.toLowerCase() === 'kms:viaservice')
@@ -369,7 +446,7 @@ export function checkSchedulerRole(stage: ResolvedStage): StaticFinding[] {
   );
   statementsOf(trust.policy).forEach((s, i) => {
     if (s.Effect !== 'Allow') return;
-    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const condition = conditionOf(s);
     const values = (key: string) =>
       Object.values(condition).flatMap((block) =>
         Object.entries(block)

@@ -14,6 +14,9 @@ export const USAGE = `Usage: npm run verify -- [options]
                       adds rows for what each of its statements blocks and spares
   --rcp <file.json>   an RCP of the target accounts (repeatable; beside RCPFullAWSAccess);
                       adds rows for whom each statement stops at the target role and spares
+                      (without --scp and --rcp: the guardrails shipped in resources/, each
+                      statement proven against its declared purpose)
+  --no-shipped-guardrails  prove the documents without the shipped guardrails
   --boundary <file>   the execution role's permission boundary
   --home-account <id> home account ID (default: the placeholder 111111111111)
   --org <o-…>         require this Organization: the home account is in it, each target role demands it
@@ -47,6 +50,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       scp: { type: 'string', multiple: true },
       rcp: { type: 'string', multiple: true },
       boundary: { type: 'string' },
+      'no-shipped-guardrails': { type: 'boolean', default: false },
       'home-account': { type: 'string' },
       org: { type: 'string' },
       'kms-key': { type: 'string', multiple: true },
@@ -90,6 +94,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       serviceControlPolicies: (values.scp ?? []).map(readPolicy),
       resourceControlPolicies: (values.rcp ?? []).map(readPolicy),
       ...(values.boundary ? { permissionBoundary: readPolicy(values.boundary) } : {}),
+      ...(values['no-shipped-guardrails'] ? { shippedGuardrails: false } : {}),
     },
   };
 }

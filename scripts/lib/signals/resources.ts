@@ -12,6 +12,7 @@ import {
   metricsNamespace,
 } from '../../../handlers/signals/contract';
 import { scheduledInput } from '../../../handlers/signals/schedule-input';
+import { STARTER } from '../engine/engine-schedules';
 import { type AlarmSpec, alarmSpecs } from './alarms';
 import {
   ACCOUNT,
@@ -48,6 +49,7 @@ export const LOGICAL_IDS = {
   deadLetterPolicy: 'SchedulerDeadLetterPolicy',
   deadLetterQueuePolicy: 'ScheduleDeadLetterQueuePolicy',
   asyncInvokeConfig: 'InstancesAsyncInvokeConfig',
+  starterAsyncInvokeConfig: 'EngineStartAsyncInvokeConfig',
   dashboard: 'SignalsDashboard',
   /** Declared by scheduleResources in scripts/stage-config.cjs. */
   schedulerRole: 'SchedulerInvokeRole',
@@ -67,6 +69,12 @@ export const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 3, MaximumEventAgeI
  * threw twice, up to six hours later. A run that threw is reported by the Errors alarm instead.
  */
 export const ASYNC_INVOKE = { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 };
+
+/**
+ * The engine's starter may be retried (Lambda's two retries come within minutes): a retry of a
+ * run already started finds its name taken. But not after 15 minutes, for the same reason.
+ */
+export const STARTER_ASYNC_INVOKE = { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 };
 
 /** 14 days, SQS's longest: time to read what was not delivered. */
 const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
@@ -298,10 +306,20 @@ export function signalsResources(inputs: SignalsInputs): { Resources: CfnResourc
         ...ASYNC_INVOKE,
       },
     },
+    [LOGICAL_IDS.starterAsyncInvokeConfig]: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: ref(STARTER.logicalId),
+        Qualifier: '$LATEST',
+        ...STARTER_ASYNC_INVOKE,
+      },
+    },
     [LOGICAL_IDS.dashboard]: {
       Type: 'AWS::CloudWatch::Dashboard',
       Properties: {
-        DashboardName: `${service}-${stage}`,
+        // Dashboard names are account-wide (IAM's dashboard/${DashboardName} ARN has no region):
+        // the region in the name lets the same stage deploy to a second region.
+        DashboardName: { 'Fn::Sub': `${service}-${stage}-\${AWS::Region}` },
         DashboardBody: dashboardBody(service, stage),
       },
     },

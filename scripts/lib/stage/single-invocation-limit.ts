@@ -9,8 +9,9 @@ import { lambdaWallMs } from '../../bench/cost-model';
 
 /**
  * Peak RSS (MB) of the single invocation by targets: the bench's scale curve (section 7, a cold
- * `stop` of 10 instances per target, two runs on 2 cores agreeing within 4 %). About 90 KB more
- * per target on average; steeper below 400 targets, flatter above. Sorted by targets.
+ * `stop` of 10 instances per target at concurrency 100, two runs on 2 cores agreeing within 4 %).
+ * About 90 KB more per target on average; steeper below 400 targets, flatter above. Sorted by
+ * targets.
  */
 export const MEASURED_PEAK_MEMORY_MB: ReadonlyArray<readonly [targets: number, mb: number]> = [
   [10, 116],

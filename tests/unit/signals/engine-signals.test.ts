@@ -241,6 +241,84 @@ describe('Signals of an engine run', () => {
     });
   });
 
+  it('a summary step retried after it sent its Run Summary sends the same eventId again, the one consumers deduplicate on', async () => {
+    // Prepare: Step Functions retries the step on a Lambda error raised after PutEvents was accepted
+    const event: SummariseInput = {
+      phase: 'act',
+      action: 'stop',
+      maxChecks: 0,
+      results: [batch(0)],
+      run: RUN,
+    };
+
+    // Act
+    await summarise(event);
+    await summarise(event);
+
+    // Assess: two deliveries, one fact
+    const summaries = sentEntries().filter((e) => e.DetailType === 'Run Summary');
+    expect(summaries.map((e) => e.detail.eventId)).toEqual([
+      `${EXECUTION}/run-summary`,
+      `${EXECUTION}/run-summary`,
+    ]);
+  });
+
+  it('counts a Map result element of null or {Error, Cause} as a failed item of the batch at its place, and fails the run', async () => {
+    // Prepare: what a Distributed Map holds for children that failed at the execution level
+    const event = {
+      phase: 'act',
+      action: 'stop',
+      maxChecks: 0,
+      results: [batch(0), null, { Error: 'States.Timeout', Cause: 'execution timed out' }],
+      items: [{ batch: 0 }, { batch: 1 }, { batch: 2 }],
+      run: RUN,
+    } as SummariseInput;
+
+    // Act
+    const report = await summarise(event);
+
+    // Assess
+    expect(report.failedItems).toEqual([1, 2]);
+    expect(report.summary).toMatchObject({ itemsFailed: 2, changed: 4 });
+    expect(sentEntries()[0]?.detail).toMatchObject({
+      outcome: 'failed',
+      engine: { itemsFailed: 2 },
+    });
+  });
+
+  it('ends a run whose phase failed with its Run Summary marked failed, what failed, its run metrics and heartbeat', async () => {
+    // Prepare: the Act Map over its tolerance (state-machine.ts, ActFailed -> SummariseFailure)
+    const event: SummariseInput = {
+      phase: 'failed',
+      action: 'stop',
+      failedAt: 'Act',
+      failure: {
+        Error: 'States.ExceedToleratedFailureThreshold',
+        Cause: 'The specified tolerated failure threshold was exceeded',
+      },
+      run: RUN,
+    };
+
+    // Act
+    const report = await summarise(event);
+
+    // Assess
+    expect(report).toMatchObject({ waitMore: false, failure: { failedAt: 'Act' } });
+    expect(sentEntries().map((e) => [e.DetailType, e.detail.outcome])).toEqual([
+      ['Run Summary', 'failed'],
+    ]);
+    expect(sentEntries()[0]?.detail.engine).toMatchObject({
+      failure: {
+        failedAt: 'Act',
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: 'The specified tolerated failure threshold was exceeded',
+      },
+    });
+    const [run, heartbeat] = emfLines();
+    expect(run).toMatchObject({ RunsCompleted: 1, outcome: 'failed' });
+    expect(heartbeat).toMatchObject({ ScheduledRunsCompleted: 1 });
+  });
+
   it('turns a fall-back a re-check found into one failed Instance Outcome, counted in the run metrics, once', async () => {
     // Prepare: the act changed 4; round 1 finds one start fallen back, round 2 sees it again
     const acted = await summarise({

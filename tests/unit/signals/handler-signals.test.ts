@@ -152,6 +152,7 @@ describe('Signals of a run through the handlers', () => {
     ]);
     expect(entries[0]?.detail).toMatchObject({
       schemaVersion: '1',
+      eventId: 'req-events/run-summary',
       stage: 'test',
       runId: 'req-events',
       requestedAction: 'stop',

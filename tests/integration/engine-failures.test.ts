@@ -1,0 +1,269 @@
+/**
+ * Every way an engine run can fail ends with its Run Summary, marked failed with what failed: the
+ * packaged definition (not a copy) runs with aws-local-stepfunctions, its Task states calling the
+ * engine's handlers against the local endpoint, with one handler made to fail in each shape a
+ * Distributed Map can hand the summary step (Step Functions Developer Guide, Distributed Map:
+ * child workflow executions) or the run can meet:
+ * - a task error the per-item Catch sees, and a task timeout (States.Timeout) it sees the same way;
+ * - a result element `null`, or `{Error, Cause}`: what the Map holds for a child that failed or
+ *   timed out at the execution level (Express's 5 minutes), where its own Catch never ran;
+ * - the Map itself failing (over its tolerance): the Map's Catch;
+ * - the summary step failing after its retries, and then its failure summary too (last resort);
+ * - a summary step retried after its Run Summary was accepted (one eventId, SIGNALS.md).
+ * The library runs a Distributed Map inline and ignores ToleratedFailurePercentage, so the Map's
+ * own failure is made here by a child without its Catch, which fails the Map the same way.
+ */
+import type { Context } from 'aws-lambda';
+import {
+  type EngineHandlers,
+  type LocalRunOutcome,
+  startEngineRun,
+} from '../../scripts/lib/engine/local-engine';
+import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
+import { realEc2Timings } from '../../scripts/local-aws';
+import { type Harness, startHarness } from './harness';
+
+const TIME_FACTOR = 0.005;
+const WAIT_MS = 30_000 * TIME_FACTOR;
+const STOP = { action: 'stop', wait: true };
+const ORIGIN = {
+  kind: 'schedule',
+  schedule: 'nightly-stop',
+  scheduledTime: '2026-12-01T18:00:00Z',
+};
+
+type Handler = (event: never, context: Context) => Promise<unknown>;
+type Phase = { phase?: string; item?: { batch?: number } };
+
+interface RunSummary {
+  eventId: string;
+  runId: string;
+  outcome: string;
+  counts: Record<string, number>;
+  engine?: {
+    itemsFailed: number;
+    failure?: { failedAt: string; error: string; cause: string };
+  };
+  failedAt?: string;
+}
+
+/** A Lambda error Step Functions retries (LAMBDA_RETRIED_ERRORS). */
+function lambdaServiceException(): Error {
+  const error = new Error('Lambda could not return the function result');
+  error.name = 'Lambda.ServiceException';
+  return error;
+}
+
+describe('integration: every failure of an engine run ends in its Run Summary', () => {
+  let harness: Harness;
+  let handlers: EngineHandlers;
+  let definition: Record<string, unknown>;
+
+  beforeAll(async () => {
+    harness = await startHarness({ settings: realEc2Timings(TIME_FACTOR) });
+    definition = packagedEngineDefinition(harness.packaged.template);
+  }, 180_000);
+  afterAll(async () => harness?.stop());
+
+  beforeEach(async () => {
+    // Two targets per item: the local stage's five targets make three work items (batches 0-2).
+    handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' });
+    harness.endpoint.aws.events.reset();
+  });
+
+  /** The work function, failing on the Act item of batch 1 as `fail` says. */
+  const workFailingOnBatch1 = (fail: () => Promise<unknown>): Handler => {
+    return async (event, context) => {
+      const input = event as Phase;
+      if (input.phase !== 'survey' && input.item?.batch === 1) return fail();
+      return handlers.work(event, context);
+    };
+  };
+
+  const run = async (
+    name: string,
+    overrides: Partial<EngineHandlers>,
+    machine: Record<string, unknown> = definition,
+  ): Promise<LocalRunOutcome> =>
+    startEngineRun(
+      machine,
+      { ...handlers, ...overrides },
+      { request: STOP, origin: ORIGIN },
+      { executionName: name, waitMs: WAIT_MS },
+    ).outcome;
+
+  const summaries = (): RunSummary[] =>
+    harness.endpoint.aws.events
+      .list()
+      .filter((e) => e.detailType === 'Run Summary')
+      .map((e) => e.detail as RunSummary);
+
+  it('a task error: the per-item Catch lists the item, the run ends with one Run Summary, failed', async () => {
+    // Act
+    const outcome = await run('task-error', {
+      work: workFailingOnBatch1(async () => {
+        throw new TypeError('Cannot read properties of undefined');
+      }),
+    });
+
+    // Assess
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.status === 'SUCCEEDED' && outcome.result.output).toMatchObject({
+      failedItems: [1],
+      summary: { itemsFailed: 1 },
+    });
+    expect(summaries()).toEqual([
+      expect.objectContaining({
+        runId: 'task-error',
+        outcome: 'failed',
+        engine: expect.objectContaining({ itemsFailed: 1 }),
+      }),
+    ]);
+  }, 60_000);
+
+  it('a task timeout (States.Timeout): caught by the same Catch, the run ends failed with its summary', async () => {
+    // Act: the error Step Functions raises when a Task passes its TimeoutSeconds
+    const outcome = await run('task-timeout', {
+      work: workFailingOnBatch1(async () => {
+        const timeout = new Error('Task timed out');
+        timeout.name = 'States.Timeout';
+        throw timeout;
+      }),
+    });
+
+    // Assess
+    expect(outcome.status === 'SUCCEEDED' && outcome.result.output).toMatchObject({
+      failedItems: [1],
+    });
+    expect(summaries().map((s) => [s.outcome, s.engine?.itemsFailed])).toEqual([['failed', 1]]);
+  }, 60_000);
+
+  it.each([
+    ['null', null],
+    ['{Error, Cause}', { Error: 'States.Timeout', Cause: 'The execution timed out after 300 s' }],
+  ])(
+    'a child that failed at the execution level (result element %s): the summary counts its batch failed',
+    async (_shape, element) => {
+      // Act
+      const outcome = await run(`element-${_shape.length}`, {
+        work: workFailingOnBatch1(async () => element),
+      });
+
+      // Assess: the summary step did not crash on it, and knows which batch it was
+      expect(outcome.status === 'SUCCEEDED' && outcome.result.output).toMatchObject({
+        failedItems: [1],
+        summary: { itemsFailed: 1 },
+      });
+      expect(summaries().map((s) => [s.outcome, s.engine?.itemsFailed])).toEqual([['failed', 1]]);
+    },
+    60_000,
+  );
+
+  it('the Map over its tolerance: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
+    // Prepare: the Act child without its Catch, so a failed child fails the Map, as past its tolerance
+    const machine = structuredClone(definition) as {
+      States: Record<string, { ItemProcessor: { States: Record<string, { Catch?: unknown }> } }>;
+    };
+    const child = machine.States.Act?.ItemProcessor.States;
+    delete child?.Work?.Catch;
+    delete child?.WorkFailed;
+
+    // Act
+    const outcome = await run(
+      'map-failed',
+      {
+        work: workFailingOnBatch1(async () => {
+          const exceeded = new Error('The specified tolerated failure threshold was exceeded');
+          exceeded.name = 'States.ExceedToleratedFailureThreshold';
+          throw exceeded;
+        }),
+      },
+      machine as unknown as Record<string, unknown>,
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      error: 'States.ExceedToleratedFailureThreshold',
+    });
+    expect(summaries()).toEqual([
+      expect.objectContaining({
+        eventId: 'map-failed/run-summary',
+        outcome: 'failed',
+        engine: expect.objectContaining({
+          failure: expect.objectContaining({
+            failedAt: 'Act',
+            error: 'States.ExceedToleratedFailureThreshold',
+          }),
+        }),
+      }),
+    ]);
+  }, 60_000);
+
+  it('a summary step that fails: the failure summary sends the Run Summary, failed at Act, and the execution fails', async () => {
+    // Prepare: the act's summary crashes on what the Map collected
+    const summarise: Handler = async (event, context) => {
+      if ((event as Phase).phase === 'act') throw new TypeError('Cannot read properties of null');
+      return handlers.summarise(event, context);
+    };
+
+    // Act
+    const outcome = await run('summary-failed', { summarise });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'TypeError' });
+    expect(summaries()).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        engine: expect.objectContaining({
+          failure: expect.objectContaining({ failedAt: 'Act', error: 'TypeError' }),
+        }),
+      }),
+    ]);
+  }, 60_000);
+
+  it('the failure summary failing too: the last resort sends a Run Summary straight from Step Functions', async () => {
+    // Prepare: the summary function fails whatever it is asked
+    const summarise: Handler = async (event, context) => {
+      const { phase } = event as Phase;
+      if (phase === 'act' || phase === 'failed') throw new Error('summary function broken');
+      return handlers.summarise(event, context);
+    };
+
+    // Act
+    const outcome = await run('last-resort', { summarise });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Error' });
+    expect(summaries()).toEqual([
+      expect.objectContaining({
+        eventId: 'last-resort/run-summary',
+        runId: 'last-resort',
+        outcome: 'failed',
+        failedAt: 'SummariseFailure',
+      }),
+    ]);
+  }, 60_000);
+
+  it('a summary step retried after its Run Summary was accepted: the copy carries the same eventId', async () => {
+    // Prepare: the first call sends the summary, then Lambda reports a service error (retried)
+    let calls = 0;
+    const summarise: Handler = async (event, context) => {
+      const result = await handlers.summarise(event, context);
+      const { phase } = event as Phase;
+      if (phase !== 'survey' && summaries().length > 0 && calls++ === 0) {
+        throw lambdaServiceException();
+      }
+      return result;
+    };
+
+    // Act
+    const outcome = await run('retried-summary', { summarise });
+
+    // Assess: two deliveries of one fact; consumers keep the first eventId they see
+    expect(outcome.status).toBe('SUCCEEDED');
+    const sent = summaries();
+    expect(sent.length).toBe(2);
+    expect(new Set(sent.map((s) => s.eventId))).toEqual(new Set(['retried-summary/run-summary']));
+  }, 60_000);
+});
