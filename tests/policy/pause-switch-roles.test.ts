@@ -37,10 +37,13 @@ function stackRoles(): Array<[string, PolicyDocument]> {
       string,
       Resource
     >,
-  ).map(([id, role]): [string, PolicyDocument] => [
-    id,
-    role.Properties.Policies[0]?.PolicyDocument as PolicyDocument,
-  ]);
+  )
+    // The functions' roles (the state machine's own role is verify's: role-intents.ts).
+    .filter(([id]) => id !== 'EngineStateMachineRole')
+    .map(([id, role]): [string, PolicyDocument] => [
+      id,
+      role.Properties.Policies[0]?.PolicyDocument as PolicyDocument,
+    ]);
   const yml = parseCfnYaml(readFileSync(path.join(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
     provider: { iam: { role: { statements: unknown[] } } };
   };

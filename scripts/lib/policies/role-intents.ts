@@ -128,6 +128,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           required: ['sts:AssumeRole'],
         },
         {
+          actions: ['states:ListTagsForResource'],
+          resources: machines(f),
+          why: "read the stage's pause switch (the engine's tags) before each run",
+        },
+        {
           actions: ['events:PutEvents'],
           resources: [defaultBus(f)],
           why: "put run events on this account's default bus (handlers/signals)",
@@ -162,6 +167,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           resources: executions(f),
           why: 'read a run of the stage engine (GET /runs/{id})',
         },
+        {
+          actions: ['states:ListTagsForResource'],
+          resources: machines(f),
+          why: "read the stage's pause switch (the engine's tags) before each run",
+        },
         ...ownLogs(f, HTTP_ENGINE_RUNS_ROLE_ID),
       ],
     },
@@ -175,6 +185,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           actions: ['states:StartExecution'],
           resources: machines(f),
           why: 'start a run on the stage engine',
+        },
+        {
+          actions: ['states:ListTagsForResource'],
+          resources: machines(f),
+          why: "read the stage's pause switch (the engine's tags) before each run",
         },
         ...ownLogs(f, ENGINE_START_ROLE_ID),
       ],
