@@ -45,9 +45,21 @@ function builtRoles(): CfnTemplate {
       EnginePlanLambdaFunction: fn('enginePlan', 'EngineLogsOnlyRole'),
       EngineStartLambdaFunction: fn('engineStart', 'EngineStartRole'),
       EngineSummariseLambdaFunction: fn('engineSummarise', 'EngineSummariseRole'),
+      // The workers run as the execution role; the state machine's own role invokes them.
+      EngineWorkLambdaFunction: fn('engineWork', 'IamRoleLambdaExecution'),
+      EngineRecheckLambdaFunction: fn('engineRecheck', 'IamRoleLambdaExecution'),
       EngineStateMachine: {
         Type: 'AWS::StepFunctions::StateMachine',
-        Properties: { StateMachineName: 'xacct-ec2-local-engine' },
+        Properties: {
+          StateMachineName: 'xacct-ec2-local-engine',
+          // The steps its definition names, as the packaged definition does.
+          DefinitionSubstitutions: Object.fromEntries(
+            ['EnginePlan', 'EngineWork', 'EngineRecheck', 'EngineSummarise'].map((id) => [
+              id,
+              { 'Fn::GetAtt': [`${id}LambdaFunction`, 'Arn'] },
+            ]),
+          ),
+        },
       },
     },
   };

@@ -419,17 +419,6 @@ export function engineStateMachines(options: EngineOptions) {
       // Its own role (engineRoleResources), not the one serverless-step-functions would write.
       role: { 'Fn::GetAtt': [ENGINE_STATE_MACHINE_ROLE_ID, 'Arn'] },
       definition: engineDefinition(options),
-      // Redriving a run redrives its Map Runs only with this (Step Functions Developer Guide, "IAM
-      // policies for using Distributed Map states"): the children are execution:<machine>/<label>:*.
-      iamRoleStatements: [
-        {
-          Effect: 'Allow',
-          Action: 'states:RedriveExecution',
-          Resource: MAP_LABELS.map((label) => ({
-            'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${engineStateMachineName(options.service, options.stage)}/${label}:*`,
-          })),
-        },
-      ],
     },
   };
 }
@@ -546,7 +535,8 @@ function stateMachineRole(engineName: string) {
                 Sid: 'RedriveMapRuns',
                 Effect: 'Allow',
                 Action: 'states:RedriveExecution',
-                Resource: { 'Fn::Sub': `${execution}/*:*` },
+                // Each Distributed Map's children: execution:<machine>/<label>:<id>.
+                Resource: MAP_LABELS.map((label) => ({ 'Fn::Sub': `${execution}/${label}:*` })),
               },
             ],
           },

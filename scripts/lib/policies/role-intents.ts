@@ -227,10 +227,14 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
       grants: [
         {
           actions: ['lambda:InvokeFunction'],
-          resources: f.stateMachines.flatMap((m) =>
-            m.functionArns.flatMap((fn) => [fn, `${fn}:*`]),
-          ),
-          why: 'invoke the functions its definition names (and their versions)',
+          resources: f.stateMachines.flatMap((m) => m.functionArns),
+          why: 'invoke the functions its definition names',
+        },
+        {
+          actions: ['lambda:InvokeFunction'],
+          resources: f.stateMachines.flatMap((m) => m.functionArns.map((fn) => `${fn}:*`)),
+          why: 'invoke versions of those functions (the definition names none today)',
+          required: [],
         },
         {
           actions: ['states:StartExecution'],
@@ -243,12 +247,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           why: 'follow and stop its own child executions',
         },
         {
-          actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          // Step Functions' managed rule for .sync integrations (Step Functions Developer
-          // Guide, "IAM policies for integrated services").
-          resources: [arn(f, 'events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
-          why: "Step Functions' managed rule that reports child executions",
-          required: [],
+          actions: ['states:RedriveExecution'],
+          // A redriven run redrives its map runs only with this (Step Functions Developer Guide,
+          // "IAM policies for using Distributed Map states"): execution:<machine>/<mapLabel>:<id>.
+          resources: executions(f).map((e) => e.replace(/:\*$/, '/*:*')),
+          why: "redrive the Distributed Map's map runs of a redriven run",
         },
       ],
     },
