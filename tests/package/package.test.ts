@@ -221,15 +221,31 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       expect(JSON.stringify(trust)).not.toContain('scheduler.amazonaws.com');
     });
 
-    it("grants the execution role only sts:AssumeRole (with SetSourceIdentity), osls's logging actions and events on its default bus", () => {
+    it("grants the execution role only sts:AssumeRole (with SetSourceIdentity), osls's logging actions, events on its default bus and a read of the pause switch", () => {
       // Act
       const statements = executionStatements();
       const actions = new Set(statements.flatMap((s) => asArray(s.Action)));
 
       // Assess
       expect([...actions].sort()).toEqual(
-        ['sts:AssumeRole', 'sts:SetSourceIdentity', 'events:PutEvents', ...LOG_ACTIONS].sort(),
+        [
+          'sts:AssumeRole',
+          'sts:SetSourceIdentity',
+          'events:PutEvents',
+          'states:ListTagsForResource',
+          ...LOG_ACTIONS,
+        ].sort(),
       );
+      // The pause switch is read on the stage's own engine only, never written.
+      const pauseReads = statements.filter((s) =>
+        asArray(s.Action).includes('states:ListTagsForResource'),
+      );
+      expect(pauseReads.map((s) => [s.Sid, asArray(s.Action)])).toEqual([
+        ['ReadStagePauseSwitch', ['states:ListTagsForResource']],
+      ]);
+      expect(pauseReads.flatMap((s) => asArray(s.Resource)).map(render)).toEqual([
+        `arn:aws:states:${REGION}:${PSEUDO['AWS::AccountId']}:stateMachine:${SERVICE}-${stage}-engine`,
+      ]);
       const setsIdentity = statements.filter((s) =>
         asArray(s.Action).includes('sts:SetSourceIdentity'),
       );
@@ -264,7 +280,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       });
     });
 
-    it('lets the http function only start the engine and describe its executions, and write its logs: no sts:AssumeRole', () => {
+    it('lets the http function only start the engine, read its pause switch and describe its executions, and write its logs: no sts:AssumeRole', () => {
       // Prepare
       const { template } = get(stage);
       const role = resource(template, 'HttpEngineRunsRole').Properties;
@@ -282,6 +298,12 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           Sid: 'StartEngineRuns',
           Effect: 'Allow',
           Action: 'states:StartExecution',
+          Resource: ['{"Ref":"EngineStateMachine"}'],
+        },
+        {
+          Sid: 'ReadStagePauseSwitch',
+          Effect: 'Allow',
+          Action: 'states:ListTagsForResource',
           Resource: ['{"Ref":"EngineStateMachine"}'],
         },
         {
