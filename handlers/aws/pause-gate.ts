@@ -68,7 +68,7 @@ export function createPauseGate(options: PauseGateOptions): PauseGate {
     if (stateMachineArn === undefined || !STATE_MACHINE_ARN.test(stateMachineArn)) {
       throw new PauseSwitchUnreadableError(
         String(stateMachineArn ?? functionArn),
-        'neither ENGINE_STATE_MACHINE_ARN nor the invoked function ARN names the stage engine',
+        `neither ENGINE_STATE_MACHINE_ARN nor the invoked function ARN names the stage engine (sls invoke local has no function ARN: add --env ENGINE_STATE_MACHINE_ARN=arn:<partition>:states:<region>:<account>:stateMachine:${service}-${stage}-engine)`,
       );
     }
     let out: ListTagsForResourceCommandOutput;

@@ -17,7 +17,6 @@ import {
   runSls,
   type SlsResult,
 } from '../helpers/sls';
-import { stageConfig } from '../package/service-config';
 
 const STAGE = 'dev';
 const event = (file: string) => path.join(REPO_ROOT, 'tests', 'events', file);
@@ -42,25 +41,6 @@ const INVOCATIONS = {
   http: { fn: 'http', file: 'http-start.json' },
 } satisfies Record<string, Invocation>;
 type Name = keyof typeof INVOCATIONS;
-
-/** Every configured (account, region) pair of the stage, as the result lists targets. */
-function configuredPairs(accounts?: string[]) {
-  return stageConfig(STAGE)
-    .targets.filter((t) => !accounts || accounts.includes(t.accountId))
-    .flatMap((t) => t.regions.map((region) => ({ accountId: t.accountId, region })));
-}
-
-function expectCredentialFailures(result: RunResult, accounts?: string[]) {
-  const pairs = configuredPairs(accounts);
-  expect(result.targets.map((t) => ({ accountId: t.accountId, region: t.region }))).toEqual(pairs);
-  for (const target of result.targets) {
-    expect(target.status).toBe('failed');
-    expect(target.instances).toEqual([]);
-    expect(target.error?.code).toBe('CredentialsProviderError');
-    expect(target.error?.checks.join('\n')).toMatch(/credentials/i);
-  }
-  expect(result.summary).toMatchObject({ targets: pairs.length, targetsFailed: pairs.length });
-}
 
 function expectNoCredentials(run: SlsResult) {
   const text = `${run.stdout}\n${run.stderr}`;
@@ -100,44 +80,30 @@ describe('sls invoke local (bundled, no AWS credentials)', () => {
   };
 
   describe('instances with tests/events/status-all.json', () => {
-    it('returns a structured result, not a crash', () => {
+    // The stage's pause switch is read before any target call and fails closed
+    // (handlers/aws/pause-gate.ts): `sls invoke local` carries no function ARN and, here, no
+    // credentials, so the run is refused as a whole, saying why and how to run it locally.
+    it('is refused before any target call: the pause switch cannot be read, and it fails closed', () => {
       // Act
       const run = get('status');
+      const error = lastJsonObject(run.stdout, isLambdaError);
 
       // Assess
-      expect({ code: run.code, timedOut: run.timedOut }).toEqual({ code: 0, timedOut: false });
-      expect(() => lastJsonObject(run.stdout, isRunResult)).not.toThrow();
+      expect({ code: run.code, timedOut: run.timedOut }).toEqual({ code: 1, timedOut: false });
+      expect(error).toMatchObject({ errorType: 'PauseSwitchUnreadableError' });
+      expect(error.errorMessage).toContain("the stage's pause switch");
+      expect(error.errorMessage).toContain('no run starts until it can');
     });
 
-    it('reports every configured target as failed, with a diagnosis about missing credentials', () => {
+    it('names the way to run it with sls invoke local: the engine ARN by --env', () => {
       // Act
-      const result = lastJsonObject(get('status').stdout, isRunResult);
+      const error = lastJsonObject(get('status').stdout, isLambdaError);
 
       // Assess
-      expect(result).toMatchObject({ action: 'status', dryRun: false, unmatchedInstanceIds: [] });
-      expectCredentialFailures(result);
-    });
-
-    it('logs a structured line per target and one summary line, with the same request ID', () => {
-      // Prepare
-      const run = get('status');
-      const result = lastJsonObject(run.stdout, isRunResult);
-      // Targets with problems log at WARN, which Powertools writes to stderr.
-      const lines = jsonValuesIn(`${run.stdout}\n${run.stderr}`).filter(isRecord);
-
-      // Act
-      const summary = lines.filter((v) => v.message === 'run finished');
-      const targets = lines.filter((v) => v.message === 'target finished');
-
-      // Assess
-      expect(summary).toHaveLength(1);
-      expect(summary[0]).toMatchObject({
-        level: 'INFO',
-        service: 'xacct-ec2',
-        run: { requestId: result.requestId, targetCount: result.targets.length },
-      });
-      expect(targets).toHaveLength(result.targets.length);
-      for (const line of targets) expect(line).toMatchObject({ requestId: result.requestId });
+      expect(error.errorMessage).toContain(
+        '--env ENGINE_STATE_MACHINE_ARN=arn:<partition>:states:<region>:<account>:stateMachine:xacct-ec2-dev-engine',
+      );
+      expect(jsonValuesIn(get('status').stdout).filter(isRunResult)).toEqual([]);
     });
 
     it('prints nothing that looks like a credential', () => {

@@ -28,7 +28,7 @@ const WAIT_MS = 30_000 * TIME_FACTOR;
 const STOP = { action: 'stop', wait: true };
 const ORIGIN = {
   kind: 'schedule',
-  schedule: 'nightly-stop',
+  schedule: 'weekday-evening-stop',
   scheduledTime: '2026-12-01T18:00:00Z',
 };
 

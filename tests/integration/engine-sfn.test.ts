@@ -154,7 +154,7 @@ describe('integration: engine executions through the local Step Functions API', 
     await harness.loadFunction();
     const start = await loadStarter(starter, machineArn);
     const delivery = {
-      schedule: 'weekday-evening-report',
+      schedule: 'weekday-evening-stop',
       scheduledTime: '2026-12-02T18:00:00Z',
       request: { action: 'status' },
     };
@@ -170,12 +170,12 @@ describe('integration: engine executions through the local Step Functions API', 
     // Assess
     expect(first).toEqual({
       started: true,
-      name: 'weekday-evening-report-20261202T180000Z',
-      executionArn: `arn:aws:states:${REGION}:${HOME}:execution:xacct-ec2-local-engine:weekday-evening-report-20261202T180000Z`,
+      name: 'weekday-evening-stop-20261202T180000Z',
+      executionArn: `arn:aws:states:${REGION}:${HOME}:execution:xacct-ec2-local-engine:weekday-evening-stop-20261202T180000Z`,
     });
     expect(second).toEqual({
       started: false,
-      name: 'weekday-evening-report-20261202T180000Z',
+      name: 'weekday-evening-stop-20261202T180000Z',
       duplicate: true,
     });
     const runs = listed.executions?.filter((e) => e.name === first.name) ?? [];

@@ -632,7 +632,7 @@ describe('Function: verify --scp (the shipped SCPs in the matrix)', () => {
     // Prepare
     const scp = changed(TARGET_SCP, 'DenyControlTagChangesExceptTagAdmin', (s) => {
       (s.Condition as Record<string, unknown>)['ForAnyValue:StringLike'] = { 'aws:TagKeys': ['*'] };
-      delete (s.Condition as Record<string, unknown>)['ForAnyValue:StringEquals'];
+      delete (s.Condition as Record<string, unknown>)['ForAnyValue:StringEqualsIgnoreCase'];
     });
 
     // Act

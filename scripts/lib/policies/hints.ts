@@ -53,8 +53,8 @@ export const HINTS = {
   },
   executionRoleTooPowerful: {
     symptom:
-      'The execution role allows more than sts:AssumeRole, writing its logs and putting events on its default bus',
-    fix: "serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles and PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN); EC2 and KMS permissions belong to the target role",
+      'The execution role allows more than sts:AssumeRole, writing its logs, putting events on its default bus and reading the pause switch',
+    fix: "serverless.yml provider.iam.role.statements: keep only AssumeConfiguredTargetRoles, ReadStagePauseSwitch (states:ListTagsForResource on the stage's engine) and PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN); EC2 and KMS permissions belong to the target role",
   },
   engineRoleTooPowerful: {
     symptom:

@@ -30,14 +30,16 @@ export interface StaticFinding {
 }
 
 /**
- * The execution role may assume roles, write its own logs (what osls adds) and put run events on
- * its account's default bus (handlers/signals), nothing else.
+ * The execution role may assume roles, write its own logs (what osls adds), put run events on
+ * its account's default bus (handlers/signals) and read the stage's pause switch, nothing else.
  */
 export const EXECUTION_ROLE_ACTIONS = [
   'sts:AssumeRole',
   // Names the run's caller on the target session; only beside sts:AssumeRole (checked below).
   'sts:SetSourceIdentity',
   'events:PutEvents',
+  // The stage's pause switch: the engine's tags, read before every run (handlers/aws/pause-gate.ts).
+  'states:ListTagsForResource',
   'logs:CreateLogGroup',
   'logs:CreateLogStream',
   'logs:PutLogEvents',
