@@ -12,10 +12,16 @@ export function fanOutBoundMs(targets: number, concurrency: number, latencyMs: n
   return Math.ceil(targets / concurrency) * CRITICAL_PATH_CALLS * latencyMs;
 }
 
-/** One AssumeRole per account, one Describe per target per 1,000 instances, one Stop per target. */
+/** Reads of the stage's pause switch per run: one, before any target (handlers/aws/pause-gate.ts). */
+export const PAUSE_SWITCH_READS = 1;
+
+/**
+ * The pause switch read, one AssumeRole per account, one Describe per target per 1,000
+ * instances, one Stop per target.
+ */
 export function minimumCalls(shape: Shape): number {
   const pages = Math.ceil(shape.instancesPerTarget / 1000);
-  return accountsOf(shape) + shape.targets * pages + shape.targets;
+  return PAUSE_SWITCH_READS + accountsOf(shape) + shape.targets * pages + shape.targets;
 }
 
 /** Time a token bucket needs to let `demand` tokens through: what the burst cannot cover, refilled. */
