@@ -13,6 +13,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { describeError } from '../core/diagnose';
+import { SchedulerError } from '../formats/scheduler-error';
 import {
   engineArnBeside,
   pausedMessage,
@@ -21,23 +22,23 @@ import {
 } from '../formats/stage-pause';
 
 /** The stage is paused: the run is refused before it starts or acts. */
-export class StagePausedError extends Error {
+export class StagePausedError extends SchedulerError {
   constructor(
     readonly stage: string,
     readonly pause: StagePause,
   ) {
-    super(pausedMessage(stage, pause));
-    this.name = 'StagePausedError';
+    super('StagePausedError', pausedMessage(stage, pause));
   }
 }
 
 /** The switch could not be read, so the run is refused as if paused. */
-export class PauseSwitchUnreadableError extends Error {
-  constructor(stateMachineArn: string, reason: string) {
+export class PauseSwitchUnreadableError extends SchedulerError {
+  constructor(stateMachineArn: string, reason: string, options?: ErrorOptions) {
     super(
+      'PauseSwitchUnreadableError',
       `the stage's pause switch (tags of ${stateMachineArn}) could not be read: ${reason}; no run starts until it can`,
+      options,
     );
-    this.name = 'PauseSwitchUnreadableError';
   }
 }
 
@@ -76,7 +77,7 @@ export function createPauseGate(options: PauseGateOptions): PauseGate {
       out = await client.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
     } catch (err) {
       const { code, message } = describeError(err);
-      throw new PauseSwitchUnreadableError(stateMachineArn, `${code}: ${message}`);
+      throw new PauseSwitchUnreadableError(stateMachineArn, `${code}: ${message}`, { cause: err });
     }
     const pause = pauseFromTags(service, out.tags ?? []);
     if (pause) throw new StagePausedError(stage, pause);

@@ -63,12 +63,16 @@ export function parseRuntimeConfig(
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new InvalidConfigurationError(source, [
-      {
-        field,
-        message: `is not valid JSON (${err instanceof Error ? err.message : String(err)}); package and deploy again so serverless.yml writes it again`,
-      },
-    ]);
+    throw new InvalidConfigurationError(
+      source,
+      [
+        {
+          field,
+          message: `is not valid JSON (${err instanceof Error ? err.message : String(err)}); package and deploy again so serverless.yml writes it again`,
+        },
+      ],
+      { cause: err },
+    );
   }
   const parsed = parseStageConfig(raw, field);
   if (!parsed.ok) throw new InvalidConfigurationError(source, parsed.problems);

@@ -5,6 +5,7 @@
  * through the state machine. A target is never split across workers.
  */
 import type { Target } from '../core/types';
+import { SchedulerError } from '../formats/scheduler-error';
 
 /** What sizes a batch: the CPU a target costs and the share of a worker's time it may use. */
 export interface BatchSizing {
@@ -31,27 +32,27 @@ export const DEFAULT_SIZING: BatchSizing = {
   maxBatches: 200,
 };
 
-export class TooManyTargetsError extends Error {
+export class TooManyTargetsError extends SchedulerError {
   constructor(
     readonly targets: number,
     readonly limit: number,
   ) {
     super(
+      'TooManyTargetsError',
       `${targets} targets need more than ${limit} work items; split the fleet into several schedules (targets.accounts / targets.regions) or raise maxTargetsPerBatch`,
     );
-    this.name = 'TooManyTargetsError';
   }
 }
 
-export class BatchOutOfRangeError extends Error {
+export class BatchOutOfRangeError extends SchedulerError {
   constructor(
     readonly batch: number,
     readonly batches: number,
   ) {
     super(
+      'BatchOutOfRangeError',
       `work item batch ${batch} does not exist: the request has ${batches} batches (0-${batches - 1}); the configuration changed since the run was planned?`,
     );
-    this.name = 'BatchOutOfRangeError';
   }
 }
 

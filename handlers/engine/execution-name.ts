@@ -3,16 +3,17 @@
  * time), so Step Functions refuses a second StartExecution with ExecutionAlreadyExists. Names
  * may be 1-80 characters and must not contain `:` (among others), so the time is compacted.
  */
+import { SchedulerError } from '../formats/scheduler-error';
 
 /** Step Functions' limit on execution names. */
 export const MAX_EXECUTION_NAME = 80;
 
-export class InvalidScheduledTimeError extends Error {
+export class InvalidScheduledTimeError extends SchedulerError {
   constructor(readonly value: unknown) {
     super(
+      'InvalidScheduledTimeError',
       `scheduledTime is ${JSON.stringify(value)}; expected an ISO 8601 UTC time such as 2026-12-01T18:00:00Z (EventBridge Scheduler's <aws.scheduler.scheduled-time>)`,
     );
-    this.name = 'InvalidScheduledTimeError';
   }
 }
 

@@ -5,6 +5,7 @@
  * state machine or account: it is accepted only in that alphabet, which has no `:` or `/`.
  */
 import type { Problem } from '../formats/problems';
+import { SchedulerError } from '../formats/scheduler-error';
 import { MAX_EXECUTION_NAME } from './execution-name';
 
 /** A run ID (an execution name of the engine) as GET /runs/{id} accepts it. */
@@ -57,12 +58,12 @@ export function parseRunId(
 }
 
 /** The state machine's ARN is not one of a Step Functions state machine. */
-export class InvalidStateMachineArnError extends Error {
+export class InvalidStateMachineArnError extends SchedulerError {
   constructor(readonly value: string) {
     super(
+      'InvalidStateMachineArnError',
       `ENGINE_STATE_MACHINE_ARN is "${value}"; expected arn:<partition>:states:<region>:<account>:stateMachine:<name> (serverless.yml sets it to !Ref EngineStateMachine)`,
     );
-    this.name = 'InvalidStateMachineArnError';
   }
 }
 

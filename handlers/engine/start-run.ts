@@ -3,6 +3,7 @@
  * time. A duplicate delivery of the same invocation finds the name taken
  * (ExecutionAlreadyExists) and is answered as a duplicate, not started again.
  */
+import { SchedulerError } from '../formats/scheduler-error';
 import { executionName } from './execution-name';
 
 /** The one Step Functions call the starter needs. */
@@ -15,13 +16,16 @@ export interface ExecutionStarter {
 }
 
 /** Step Functions refused the name: an execution with it exists (running or finished). */
-export class ExecutionAlreadyExistsError extends Error {
+export class ExecutionAlreadyExistsError extends SchedulerError {
   constructor(
     readonly executionName: string,
     options?: { cause?: unknown },
   ) {
-    super(`an execution named ${executionName} exists already`, options);
-    this.name = 'ExecutionAlreadyExistsError';
+    super(
+      'ExecutionAlreadyExistsError',
+      `an execution named ${executionName} exists already`,
+      options,
+    );
   }
 }
 

@@ -4,6 +4,7 @@
  * decided and its `work` items approved, or none when the run is refused.
  */
 import { logger } from '../aws/runtime';
+import { SchedulerError } from '../formats/scheduler-error';
 import type { Plan } from './plan';
 import type { FailedItem } from './report';
 import { assessSurvey, type SurveyReport } from './survey-report';
@@ -15,12 +16,12 @@ export interface AssessSurveyInput {
 }
 
 /** The state was reached with a plan that needs no survey (or was assessed already). */
-export class GuardNotPendingError extends Error {
+export class GuardNotPendingError extends SchedulerError {
   constructor(readonly verdict: string) {
     super(
+      'GuardNotPendingError',
       `AssessSurvey needs the plan's guard in verdict "pending" (a start or stop that acts); it is "${verdict}"`,
     );
-    this.name = 'GuardNotPendingError';
   }
 }
 

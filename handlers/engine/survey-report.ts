@@ -9,6 +9,7 @@ import { assessBlastRadius } from '../core/blast-radius';
 import type { BlastRadius } from '../core/results';
 import type { ChangeSurvey } from '../core/survey';
 import type { ChangeAction } from '../core/types';
+import { SchedulerError } from '../formats/scheduler-error';
 import { type FailedItem, isFailedItem } from './report';
 
 /** A work item of the Act: its batch and, once surveyed, the most it may change. */
@@ -92,15 +93,15 @@ export function assessSurvey(
 }
 
 /** A start or stop work item without a valid survey approval: acting would bypass the run's guard. */
-export class UnapprovedWorkItemError extends Error {
+export class UnapprovedWorkItemError extends SchedulerError {
   constructor(
     readonly batch: unknown,
     readonly approvedChanges: unknown,
   ) {
     super(
+      'UnapprovedWorkItemError',
       `work item ${JSON.stringify(batch)} has approvedChanges ${JSON.stringify(approvedChanges)}; a start or stop acts only with a whole number from its survey, so start the run through the engine's state machine (Survey, then AssessSurvey), not the work function alone`,
     );
-    this.name = 'UnapprovedWorkItemError';
   }
 }
 

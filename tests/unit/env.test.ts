@@ -92,6 +92,7 @@ describe('Function: readEnvironment', () => {
     // Assess
     expect(read).toThrow(InvalidConfigurationError);
     expect(read).toThrow(/STAGE_CONFIG: is not valid JSON/);
+    expect(read).toThrow(expect.objectContaining({ cause: expect.any(SyntaxError) }));
   });
 
   it('lists every problem of an invalid STAGE_CONFIG', () => {

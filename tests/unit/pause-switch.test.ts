@@ -198,6 +198,10 @@ describe('Stage pause switch (warm container: one module instance, paused betwee
     // Assess
     await expect(run).rejects.toThrow(PauseSwitchUnreadableError);
     await expect(run).rejects.toThrow(/AccessDeniedException.*no run starts until it can/);
+    await expect(run).rejects.toMatchObject({
+      code: 'PauseSwitchUnreadableError',
+      cause: { name: 'AccessDeniedException' },
+    });
     expect(response.statusCode).toBe(500);
     expect(ec2.calls()).toHaveLength(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);

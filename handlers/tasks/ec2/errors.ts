@@ -6,6 +6,7 @@
 import { errorCode } from '../../core/aws-error';
 import { describeError, TROUBLESHOOTING } from '../../core/diagnose';
 import { redact } from '../../core/redact';
+import { SchedulerError } from '../../formats/scheduler-error';
 
 /**
  * Codes that can concern a single instance of a batch. When a batch call fails with one of
@@ -90,11 +91,11 @@ export function explainStartFallback(
 }
 
 /** A selection that would need more filter values in one DescribeInstances call than EC2 accepts. */
-export class FilterLimitError extends Error {
+export class FilterLimitError extends SchedulerError {
   constructor(values: number) {
     super(
+      'FilterLimitError',
       `the selection needs at least ${values} filter values in one DescribeInstances call, more than the 200 EC2 accepts; name fewer tag values`,
     );
-    this.name = 'FilterLimitError';
   }
 }
