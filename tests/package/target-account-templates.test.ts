@@ -66,9 +66,14 @@ describe('resources: target-account templates', () => {
       expect(template.Description.length).toBeGreaterThan(50);
       // CloudFormation rejects a template whose Description exceeds 1024 bytes.
       expect(Buffer.byteLength(template.Description)).toBeLessThanOrEqual(1024);
-      expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
     }
-    expect(Object.values(role.Resources).map((r) => r.Type)).toContain('AWS::IAM::Role');
+    // One resource each: the role, and the StackSet that rolls it out.
+    expect(Object.entries(role.Resources).map(([id, r]) => [id, r.Type])).toEqual([
+      ['TargetRole', 'AWS::IAM::Role'],
+    ]);
+    expect(Object.entries(stackSetTemplate.Resources).map(([id, r]) => [id, r.Type])).toEqual([
+      ['TargetRoleStackSet', 'AWS::CloudFormation::StackSet'],
+    ]);
   });
 
   describe('target-account-stackset.yml', () => {

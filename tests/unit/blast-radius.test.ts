@@ -138,7 +138,8 @@ describe('Function: runRequest (blast-radius guard)', () => {
     // Assess
     expect(result.blastRadius).toMatchObject({ resources: 6, limit: 5, verdict: 'refused' });
     const stops = ec2Mock.commandCalls(StopInstancesCommand);
-    expect(stops.length).toBeGreaterThan(0);
+    // One DryRun StopInstances per target, as the confirmed stop sends one real call per target.
+    expect(stops).toHaveLength(3);
     expect(stops.every((call) => call.args[0].input.DryRun === true)).toBe(true);
   });
 
