@@ -5,14 +5,7 @@
  */
 import { SELECTABLE_STATES } from '../../handlers/tasks/ec2/select';
 import { tagsAsRecord } from '../../scripts/local-aws/instances';
-import {
-  ACCOUNT_222,
-  ACCOUNT_333,
-  type Harness,
-  type LoadedFunction,
-  startHarness,
-  targetOf,
-} from './harness';
+import { ACCOUNT_222, ACCOUNT_333, type LoadedFunction, targetOf, useHarness } from './harness';
 
 const ALLOWED = { accounts: [ACCOUNT_222, ACCOUNT_333] };
 const PAIRS = [
@@ -24,16 +17,11 @@ const ASG_MEMBER = 'i-0222a000000000007';
 const KMS_DENIED = 'i-0222a00000000000a';
 
 describe('instances handler against the local endpoint: the allowed flow', () => {
-  let harness: Harness;
+  const harness = useHarness();
   let fn: LoadedFunction;
 
   beforeAll(async () => {
-    harness = await startHarness();
     fn = await harness.loadFunction();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
   });
 
   /** Control-tagged instances in a selectable state, as the endpoint's world holds them now. */

@@ -311,3 +311,40 @@ export function instanceOf(result: RunResult, instanceId: string) {
   if (!instance) throw new Error(`no result for ${instanceId}`);
   return instance;
 }
+
+/** What each test of a suite starts from: the counters or stores to empty before it. */
+export type ResetBeforeEach = 'calls' | 'events' | 'faults';
+
+export interface SuiteHarnessOptions extends HarnessOptions {
+  /** Emptied before each test of the suite. */
+  resetBeforeEach?: ResetBeforeEach[];
+  /** beforeAll's timeout (packaging the stage the first time takes a while). */
+  startTimeoutMs?: number;
+}
+
+/**
+ * The suite lifecycle every integration suite shares: start the harness before the suite,
+ * reset what each test must not inherit, stop it (restoring the environment) after. The
+ * returned harness may only be used inside tests and hooks, once the suite has started.
+ */
+export function useHarness(options: SuiteHarnessOptions = {}): Harness {
+  const { resetBeforeEach = [], startTimeoutMs = 120_000, ...harnessOptions } = options;
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(harnessOptions);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  if (resetBeforeEach.length > 0) {
+    beforeEach(() => {
+      for (const store of resetBeforeEach) started?.endpoint.aws[store].reset();
+    });
+  }
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!started) throw new Error('the harness is used before its suite started (beforeAll)');
+      return started[key as keyof Harness];
+    },
+  });
+}

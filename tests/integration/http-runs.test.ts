@@ -6,7 +6,7 @@
  * none in transit or failed.
  */
 import { realEc2Timings } from '../../scripts/local-aws';
-import { ACCOUNT_222, type Harness, startHarness } from './harness';
+import { ACCOUNT_222, useHarness } from './harness';
 
 const TIME_FACTOR = 0.005;
 const REAL_EC2_TIMES = realEc2Timings(TIME_FACTOR);
@@ -23,12 +23,11 @@ interface RunView {
 const bodyOf = (response: unknown) => JSON.parse((response as { body: string }).body);
 
 describe('integration: POST 202, then GET /runs/{id}, through the engine at real EC2 timings', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({ settings: REAL_EC2_TIMES, engineWaitMs: 30_000 * TIME_FACTOR });
-  }, 180_000);
-  afterAll(async () => harness?.stop());
+  const harness = useHarness({
+    settings: REAL_EC2_TIMES,
+    engineWaitMs: 30_000 * TIME_FACTOR,
+    startTimeoutMs: 180_000,
+  });
 
   it('reports a 60-second stop with wait as changed once EC2 has stopped the instances', async () => {
     // Prepare
@@ -60,7 +59,8 @@ describe('integration: POST 202, then GET /runs/{id}, through the engine at real
     // Assess
     expect(posted).toMatchObject({ statusCode: 202, headers: { location: `/runs/${runId}` } });
     expect(statusUrl).toBe(`/runs/${runId}`);
-    expect(running.length).toBeGreaterThan(0);
+    // scripts/local-aws/seed.json: web-1, web-2, dev-desktop, worker-booting (running by now), edge-1.
+    expect(running).toHaveLength(5);
     expect(whileRunning).toMatchObject({ runId, status: 'RUNNING', request: { action: 'stop' } });
     expect(finished).toMatchObject({
       runId,

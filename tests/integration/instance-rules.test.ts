@@ -8,14 +8,7 @@ import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { HIBERNATED, HIBERNATION_NOT_CONFIGURED } from '../../handlers/tasks/ec2/act';
 import { WOULD_SUCCEED } from '../../handlers/tasks/ec2/dry-run';
-import {
-  ACCOUNT_222,
-  type Harness,
-  instanceOf,
-  type LoadedFunction,
-  startHarness,
-  targetOf,
-} from './harness';
+import { ACCOUNT_222, instanceOf, type LoadedFunction, targetOf, useHarness } from './harness';
 
 const WEB_1 = 'i-0222a000000000001';
 const WEB_2 = 'i-0222a000000000002';
@@ -28,20 +21,11 @@ const KMS_ALLOWED = 'i-0222a00000000000b';
 const EU_WEST_1 = { accounts: [ACCOUNT_222], regions: ['eu-west-1'] };
 
 describe('instances handler against the local endpoint: instance rules', () => {
-  let harness: Harness;
+  const harness = useHarness({ resetBeforeEach: ['calls'] });
   let fn: LoadedFunction;
 
   beforeAll(async () => {
-    harness = await startHarness();
     fn = await harness.loadFunction();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
-
-  beforeEach(() => {
-    harness.endpoint.aws.calls.reset();
   });
 
   const world = (id: string) => harness.endpoint.aws.world.instance(id);

@@ -9,9 +9,8 @@ import {
   ACCOUNT_333,
   ACCOUNT_444,
   ACCOUNT_555,
-  type Harness,
-  startHarness,
   targetOf,
+  useHarness,
 } from './harness';
 
 const HOME = '111111111111';
@@ -29,19 +28,7 @@ function withExternalId(externalId: string | undefined) {
 }
 
 describe('instances handler against the local endpoint: refused targets', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
-
-  beforeEach(() => {
-    harness.endpoint.aws.calls.reset();
-  });
+  const harness = useHarness({ resetBeforeEach: ['calls'] });
 
   it('reports the target whose trust policy trusts another role as failed, with what to check, and works on the others', async () => {
     // Prepare

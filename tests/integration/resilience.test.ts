@@ -3,26 +3,13 @@
  * absorbed by the standard retry strategy, and an expired assumed-role session replaced before
  * it is used, so no call fails.
  */
-import { ACCOUNT_222, ACCOUNT_333, type Harness, startHarness } from './harness';
+import { ACCOUNT_222, ACCOUNT_333, useHarness } from './harness';
 
 const EU_WEST_1 = { accounts: [ACCOUNT_222], regions: ['eu-west-1'] };
 const ALLOWED = { accounts: [ACCOUNT_222, ACCOUNT_333] };
 
 describe('instances handler against the local endpoint: throttling and server errors', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
-
-  beforeEach(() => {
-    harness.endpoint.aws.faults.reset();
-    harness.endpoint.aws.calls.reset();
-  });
+  const harness = useHarness({ resetBeforeEach: ['faults', 'calls'] });
 
   it('completes a stop although StopInstances is throttled (RequestLimitExceeded), through SDK retries', async () => {
     // Prepare: one StopInstances token per account and region, back after 100 ms. Stopping with
@@ -73,15 +60,11 @@ describe('instances handler against the local endpoint: throttling and server er
 });
 
 describe('instances handler against the local endpoint: an expired session', () => {
-  let harness: Harness;
+  const harness = useHarness();
 
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 120_000);
-
-  afterAll(async () => {
+  // Real timers again before the harness stops (afterEach runs before afterAll).
+  afterEach(() => {
     jest.useRealTimers();
-    await harness?.stop();
   });
 
   it('assumes the role again on a warm invocation once the session expired, and no call fails', async () => {

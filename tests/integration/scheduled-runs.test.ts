@@ -11,7 +11,7 @@ import { startLocalEndpoint } from '../../scripts/lib/local-run';
 import type { CfnTemplate, PackagedStage } from '../../scripts/lib/policies/package-stage';
 import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/lib/policy-authorizer';
 import { policyWorldFromSeed, type ScheduleFiring } from '../../scripts/local-aws';
-import { type Harness, startHarness } from './harness';
+import { type Harness, useHarness } from './harness';
 
 const WEEK_SECONDS = 7 * 24 * 3600;
 const GROUP_ARN = 'arn:aws:scheduler:eu-west-1:111111111111:schedule-group/xacct-ec2-local';
@@ -56,15 +56,10 @@ function withScheduleArnTrust(packaged: PackagedStage): PackagedStage {
 }
 
 describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    // The clock moves up to three days to the next weekday evening: the home session must last.
-    harness = await startHarness({ settings: { homeSessionLifetimeSeconds: WEEK_SECONDS } });
-  }, 240_000);
-
-  afterAll(async () => {
-    await harness?.stop();
+  // The clock moves up to three days to the next weekday evening: the home session must last.
+  const harness = useHarness({
+    settings: { homeSessionLifetimeSeconds: WEEK_SECONDS },
+    startTimeoutMs: 240_000,
   });
 
   it('fires weekday-evening-stop at 19:00 Berlin through its role into the engine, whose run reports its summary', async () => {

@@ -5,24 +5,12 @@
  */
 import type { RunResult } from '../../handlers/core/results';
 import type { SignalsReport } from '../../handlers/signals/contract';
-import { ACCOUNT_444, type Harness, startHarness } from './harness';
+import { ACCOUNT_444, useHarness } from './harness';
 
 type Reported = RunResult & { signals: SignalsReport };
 
 describe('instances handler against the local endpoint: run events', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
-
-  beforeEach(() => {
-    harness.endpoint.aws.events.reset();
-  });
+  const harness = useHarness({ resetBeforeEach: ['events'] });
 
   it('puts a failed status run summary on the home default bus, as the packaged policy allows', async () => {
     // Prepare
@@ -60,7 +48,9 @@ describe('instances handler against the local endpoint: run events', () => {
     const result = (await fn.invoke({ action: 'status' })) as Reported;
 
     // Assess
-    expect(result.summary.targets).toBeGreaterThan(0);
+    // Every (account, region) pair of the packaged `local` stage is a target of a status run.
+    const pairs = fn.config.targets.flatMap((t) => t.regions).length;
+    expect(result.summary.targets).toBe(pairs);
     expect(result.signals).toEqual({ eventsSent: 0, eventsFailed: 1 });
     // The first send and the two bounded retries, then it gives up.
     expect(harness.endpoint.aws.events.calls().map((c) => c.failedEntries)).toEqual([1, 1, 1]);

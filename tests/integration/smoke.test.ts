@@ -7,40 +7,36 @@
  */
 import { runCommand, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
 import { REPO_ROOT } from '../../scripts/lib/repo-root';
-import { type Harness, startHarness } from './harness';
+import { useHarness } from './harness';
 
 const HOME = '111111111111';
 const DEPLOYER = `arn:aws:iam::${HOME}:role/deployer`;
 const STARTER = `arn:aws:lambda:eu-west-1:${HOME}:function:xacct-ec2-local-engineStart`;
 
 describe('npm run smoke against the local world', () => {
-  let harness: Harness;
+  // The local stage as packaged: its schedules invoke the engine's starter.
+  const harness = useHarness({
+    fireSchedulesEveryMs: 200,
+    // Whoever deploys may create schedules and pass the Scheduler role: an administrator here.
+    principals: [
+      {
+        arn: DEPLOYER,
+        identityPolicies: [
+          {
+            name: 'deploy',
+            policy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+            },
+          },
+        ],
+      },
+    ],
+    startTimeoutMs: 600_000,
+  });
 
   beforeAll(async () => {
-    // The local stage as packaged: its schedules invoke the engine's starter.
-    harness = await startHarness({
-      fireSchedulesEveryMs: 200,
-      // Whoever deploys may create schedules and pass the Scheduler role: an administrator here.
-      principals: [
-        {
-          arn: DEPLOYER,
-          identityPolicies: [
-            {
-              name: 'deploy',
-              policy: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-              },
-            },
-          ],
-        },
-      ],
-    });
     await harness.registerStarter();
-  }, 600_000);
-
-  afterAll(async () => {
-    await harness?.stop();
   });
 
   it('fires a one-off dry run through the stage’s role and starter, reports the engine run, and leaves no schedule', async () => {

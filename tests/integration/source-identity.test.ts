@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
-import { ACCOUNT_222, type Harness, startHarness, targetOf } from './harness';
+import { ACCOUNT_222, type Harness, targetOf, useHarness } from './harness';
 
 const ENGINE_EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine';
 
@@ -36,15 +36,7 @@ function templateWithoutSetSourceIdentity(): unknown {
 }
 
 describe('SourceIdentity against the local endpoint', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = useHarness();
 
   it('names the HTTP caller on the target session (through the engine run POST starts), and a direct invoke as "direct"', async () => {
     // Prepare
@@ -103,15 +95,7 @@ describe('SourceIdentity against the local endpoint', () => {
 });
 
 describe('SourceIdentity rollout: a target role deployed before it trusted sts:SetSourceIdentity', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({ targetTemplate: templateWithoutSetSourceIdentity() });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = useHarness({ targetTemplate: templateWithoutSetSourceIdentity() });
 
   it('refuses a service that sends SourceIdentity (why the target roles deploy first)', async () => {
     // Prepare

@@ -22,11 +22,12 @@ interface Mistake {
   /** What is wrong, for the test name. */
   what: string;
   /** Applied to a copy of the test stage's params. */
-  edit: (params: Record<string, unknown>) => void;
+  edit: (params: Params) => void;
   /** The fields the error must name. */
   fields: string[];
 }
 
+type Params = Record<string, unknown>;
 type Target = { accountId: string; externalId?: string; regions: string[] };
 type Schedule = {
   name: string;
@@ -34,13 +35,68 @@ type Schedule = {
   timezone: string;
   request: Record<string, unknown>;
 };
-const targets = (p: Record<string, unknown>) => p.targets as Target[];
-const schedules = (p: Record<string, unknown>) => p.schedules as Schedule[];
+const targets = (p: Params) => p.targets as Target[];
+const schedules = (p: Params) => p.schedules as Schedule[];
 const at = <T>(list: T[], index: number): T => {
   const item = list[index];
   if (item === undefined) throw new Error(`the test stage has no element ${index} to break`);
   return item;
 };
+
+/** One mistake in one field: the stage, what is wrong, the field the error names, the edit. */
+const ONE_FIELD: Array<[stage: string, what: string, field: string, edit: (p: Params) => void]> = [
+  [
+    'no-targets',
+    'an empty target list',
+    'params.targets',
+    (p) => {
+      p.targets = [];
+    },
+  ],
+  [
+    'spaced-external-id',
+    'an ExternalId with a space',
+    'params.targets[0].externalId',
+    (p) => {
+      at(targets(p), 0).externalId = 'xacct ec2';
+    },
+  ],
+  [
+    'bad-schedule-request',
+    'a schedule request for a region no target has',
+    'params.schedules[1].request.targets.regions[0]',
+    (p) => {
+      at(schedules(p), 1).request = {
+        action: 'start',
+        targets: { regions: ['ap-south-1'] },
+      };
+    },
+  ],
+  [
+    'malformed-expression',
+    'a schedule expression that is two expressions run together',
+    'params.schedules[0].expression',
+    (p) => {
+      at(schedules(p), 0).expression = 'cron(oops) and rate(1 minute)';
+    },
+  ],
+  [
+    'long-schedule-name',
+    'a schedule name that would pass 64 characters with the service and stage',
+    'params.schedules[0].name',
+    (p) => {
+      at(schedules(p), 0).name = 'weekday-evening-stop-of-the-whole-fleet-xyz';
+    },
+  ],
+  [
+    'bad-alarm-email',
+    'an alarm email that is not an address',
+    'params.alarmEmail',
+    (p) => {
+      p.alarmEmail = 'ops-team';
+    },
+  ],
+];
 
 const MISTAKES: Mistake[] = [
   // Format mistakes are reported together, so one stage carries four of them.
@@ -60,38 +116,7 @@ const MISTAKES: Mistake[] = [
       'params.schedules[0].timezone',
     ],
   },
-  {
-    stage: 'no-targets',
-    what: 'an empty target list',
-    edit: (p) => {
-      p.targets = [];
-    },
-    fields: ['params.targets'],
-  },
-  {
-    stage: 'spaced-external-id',
-    what: 'an ExternalId with a space',
-    edit: (p) => {
-      at(targets(p), 0).externalId = 'xacct ec2';
-    },
-    fields: ['params.targets[0].externalId'],
-  },
-  {
-    stage: 'bad-schedule-request',
-    what: 'a schedule request for a region no target has',
-    edit: (p) => {
-      at(schedules(p), 1).request = { action: 'start', targets: { regions: ['ap-south-1'] } };
-    },
-    fields: ['params.schedules[1].request.targets.regions[0]'],
-  },
-  {
-    stage: 'malformed-expression',
-    what: 'a schedule expression that is two expressions run together',
-    edit: (p) => {
-      at(schedules(p), 0).expression = 'cron(oops) and rate(1 minute)';
-    },
-    fields: ['params.schedules[0].expression'],
-  },
+  ...ONE_FIELD.map(([stage, what, field, edit]) => ({ stage, what, edit, fields: [field] })),
   {
     stage: 'punctuation-twins',
     what: 'two schedule names that differ only in punctuation (one CloudFormation resource)',
@@ -100,14 +125,6 @@ const MISTAKES: Mistake[] = [
       at(schedules(p), 1).name = 'weekday.start';
     },
     fields: ['params.schedules[1].name'],
-  },
-  {
-    stage: 'long-schedule-name',
-    what: 'a schedule name that would pass 64 characters with the service and stage',
-    edit: (p) => {
-      at(schedules(p), 0).name = 'weekday-evening-stop-of-the-whole-fleet-xyz';
-    },
-    fields: ['params.schedules[0].name'],
   },
   {
     stage: 'single-invocation-too-large',
@@ -122,14 +139,6 @@ const MISTAKES: Mistake[] = [
       for (const schedule of schedules(p)) schedule.request = { action: 'stop', wait: true };
     },
     fields: ['params.scheduledRuns'],
-  },
-  {
-    stage: 'bad-alarm-email',
-    what: 'an alarm email that is not an address',
-    edit: (p) => {
-      p.alarmEmail = 'ops-team';
-    },
-    fields: ['params.alarmEmail'],
   },
 ];
 

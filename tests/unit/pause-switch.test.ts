@@ -7,7 +7,6 @@
  */
 import {
   DescribeInstancesCommand,
-  EC2Client,
   StartInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -25,24 +24,18 @@ import { pauseFromTags, pauseTags, tagValue } from '../../handlers/formats/stage
 import { handler as http } from '../../handlers/http';
 import { handler as instances } from '../../handlers/instances';
 import { aContext } from '../helpers/context';
-import { acceptingEventBridge } from '../helpers/event-bridge';
+import { mockHandlerClients } from '../helpers/handler-clients';
 import { anHttpEvent } from '../helpers/http-event';
 import { anInstance, describePage, stateChange } from '../helpers/instances';
-import { A_PAUSE, pauseSwitch } from '../helpers/pause-switch';
+import { A_PAUSE } from '../helpers/pause-switch';
 
 const MACHINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-test-engine';
 const TARGETS = { accounts: ['333333333333'] };
 
 describe('Stage pause switch (warm container: one module instance, paused between invocations)', () => {
-  const ec2 = mockClient(EC2Client);
-  const sfn = mockClient(SFNClient);
-  const stage = pauseSwitch(sfn);
-  const eventBridge = acceptingEventBridge();
+  const { ec2, sfn, stage } = mockHandlerClients();
 
   beforeEach(() => {
-    ec2.reset();
-    stage.reset();
-    eventBridge.reset();
     ec2
       .on(DescribeInstancesCommand)
       .resolves(

@@ -4,31 +4,23 @@
  * the event, or into an engine run's origin, is refused before any AWS call.
  */
 
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { InvalidRequestError } from '../../handlers/contract/errors';
 import { handler as engineStart } from '../../handlers/engine/start';
 import { handler as work } from '../../handlers/engine/work';
 import { handler as instances } from '../../handlers/instances';
 import { aContext } from '../helpers/context';
-import { acceptingEventBridge } from '../helpers/event-bridge';
+import { mockHandlerClients } from '../helpers/handler-clients';
 import { describePage } from '../helpers/instances';
-import { pauseSwitch } from '../helpers/pause-switch';
 
 const TARGETS = { accounts: ['333333333333'] };
 const FORGED = 'ops-approved-maintenance';
 
 describe('Schedule identity: configured schedules only', () => {
-  const ec2 = mockClient(EC2Client);
-  const sfn = mockClient(SFNClient);
-  const stage = pauseSwitch(sfn);
-  const eventBridge = acceptingEventBridge();
+  const { ec2, sfn } = mockHandlerClients();
 
   beforeEach(() => {
-    ec2.reset();
-    stage.reset();
-    eventBridge.reset();
     ec2.on(DescribeInstancesCommand).resolves(describePage([]));
     sfn
       .on(StartExecutionCommand)
