@@ -15,6 +15,8 @@ import { REPO_ROOT } from '../../scripts/lib/repo-root';
 
 const ROOT = REPO_ROOT;
 const README_MAX_LINES = 320;
+/** About a seven-minute read: the rest lives beside the code and is linked. */
+const README_MAX_WORDS = 1500;
 /** Folders that hold no documentation of this project (dependencies, build and run output). */
 const NOT_DOCS = new Set(['.git', 'node_modules', '.serverless', '.esbuild', '.bench', 'coverage']);
 /**
@@ -83,7 +85,7 @@ function brokenLink(file: string, target: string): string | undefined {
     : `${file}: ${target} (no heading #${anchor} in ${resolved})`;
 }
 
-/** The lines of the README's Markdown tables, where fields and params are documented. */
+/** The lines of a Markdown file's tables, where fields and params are documented. */
 function tableRows(markdown: string): string[] {
   return markdown.split('\n').filter((line) => line.startsWith('| '));
 }
@@ -106,12 +108,14 @@ function documentedDefault(value: unknown): unknown {
 }
 
 describe('Document: README.md', () => {
-  it(`stays a newcomer's page of at most ${README_MAX_LINES} lines`, () => {
+  it(`stays a newcomer's page of at most ${README_MAX_LINES} lines and ${README_MAX_WORDS} words`, () => {
     // Act
     const lines = readme.split('\n').length;
+    const words = readme.split(/\s+/).filter((word) => word !== '').length;
 
     // Assess
     expect(lines).toBeLessThanOrEqual(README_MAX_LINES);
+    expect(words).toBeLessThanOrEqual(README_MAX_WORDS);
   });
 
   it('has the section that error checks send readers to', () => {
@@ -126,28 +130,9 @@ describe('Document: README.md', () => {
     expect(anchors).toContain(section?.toLowerCase());
   });
 
-  it('documents every stage param, with the defaults serverless.yml sets', () => {
-    // Prepare
-    const yml = parseCfnYaml(read('serverless.yml')) as {
-      params: { default: Record<string, unknown> };
-    };
-    const rows = tableRows(readme);
-    const rowOf = (key: string) => rows.find((row) => row.includes(`\`${key}\``));
-
-    // Act
-    const undocumented = Object.keys(stageConfigSchema.shape).filter((key) => !rowOf(key));
-    const wrongDefaults = Object.entries(yml.params.default)
-      // An empty string means "none", which the table says in words.
-      .filter(
-        ([, value]) => (typeof value === 'string' && value !== '') || typeof value === 'number',
-      )
-      .map(([key, value]) => [key, documentedDefault(value)] as const)
-      .filter(([key, value]) => !rowOf(key)?.includes(`\`${value}\``))
-      .map(([key, value]) => `${key}: ${value}`);
-
+  it('links the stage configuration reference, which the README keeps out of its page', () => {
     // Assess
-    expect(undocumented).toEqual([]);
-    expect(wrongDefaults).toEqual([]);
+    expect(readme).toContain('](handlers/config/README.md)');
   });
 
   it('states the licence of each AGPL library as its package declares it, as a dev dependency only', () => {
@@ -214,6 +199,32 @@ describe('Document: README.md', () => {
     // Assess
     expect(entries.length).toBeGreaterThan(5);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('Document: handlers/config/README.md', () => {
+  it('documents every stage param, with the defaults serverless.yml sets', () => {
+    // Prepare
+    const yml = parseCfnYaml(read('serverless.yml')) as {
+      params: { default: Record<string, unknown> };
+    };
+    const rows = tableRows(read('handlers/config/README.md'));
+    const rowOf = (key: string) => rows.find((row) => row.includes(`\`${key}\``));
+
+    // Act
+    const undocumented = Object.keys(stageConfigSchema.shape).filter((key) => !rowOf(key));
+    const wrongDefaults = Object.entries(yml.params.default)
+      // An empty string means "none", which the table says in words.
+      .filter(
+        ([, value]) => (typeof value === 'string' && value !== '') || typeof value === 'number',
+      )
+      .map(([key, value]) => [key, documentedDefault(value)] as const)
+      .filter(([key, value]) => !rowOf(key)?.includes(`\`${value}\``))
+      .map(([key, value]) => `${key}: ${value}`);
+
+    // Assess
+    expect(undocumented).toEqual([]);
+    expect(wrongDefaults).toEqual([]);
   });
 });
 
