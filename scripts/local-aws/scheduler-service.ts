@@ -12,7 +12,12 @@ import type { ActionCheck, Authorizer } from '../lib/authorization';
 import { authenticate, type Caller } from './authenticate';
 import { AwsError } from './aws-error';
 import type { AwsHttpResponse } from './render-response';
-import { type ScheduleStore, type StoredSchedule, scheduleArn } from './scheduler-store';
+import {
+  type ScheduleReplacement,
+  type ScheduleStore,
+  type StoredSchedule,
+  scheduleArn,
+} from './scheduler-store';
 import {
   checkGroupName,
   checkScheduleName,
@@ -264,21 +269,47 @@ async function getSchedule(
   return schedule;
 }
 
+/** CreateSchedule's and UpdateSchedule's shared start: the body checked, then the action allowed on the schedule. */
+async function parseAndAuthorize(
+  state: SchedulerEndpointState,
+  caller: Caller,
+  action: 'scheduler:CreateSchedule' | 'scheduler:UpdateSchedule',
+  name: string,
+  body: string,
+) {
+  const parsed = parseUpdateSchedule(name, body);
+  const arn = scheduleArn(caller.region, caller.accountId, parsed.group, name);
+  await authorize(state, caller, action, arn);
+  return parsed;
+}
+
+/** Both hand the target's role to the service: iam:PassRole to scheduler.amazonaws.com. */
+async function authorizePassRole(
+  state: SchedulerEndpointState,
+  caller: Caller,
+  replacement: ScheduleReplacement,
+) {
+  await authorize(state, caller, 'iam:PassRole', String(replacement.Target.RoleArn), {
+    'iam:PassedToService': 'scheduler.amazonaws.com',
+  });
+}
+
 async function updateSchedule(
   state: SchedulerEndpointState,
   caller: Caller,
   name: string,
   body: string,
 ) {
-  const { group, replacement } = parseUpdateSchedule(name, body);
-  const arn = scheduleArn(caller.region, caller.accountId, group, name);
-  await authorize(state, caller, 'scheduler:UpdateSchedule', arn);
+  const { group, replacement } = await parseAndAuthorize(
+    state,
+    caller,
+    'scheduler:UpdateSchedule',
+    name,
+    body,
+  );
   if (!state.schedules.get(caller.accountId, caller.region, group, name)) throw notFound(name);
-  // UpdateSchedule hands the target's role to the service again: iam:PassRole, as on create.
-  const role = String(replacement.Target.RoleArn);
-  await authorize(state, caller, 'iam:PassRole', role, {
-    'iam:PassedToService': 'scheduler.amazonaws.com',
-  });
+  // UpdateSchedule hands the target's role to the service again, as on create.
+  await authorizePassRole(state, caller, replacement);
   const updated = state.schedules.replace(
     caller.accountId,
     caller.region,
@@ -297,15 +328,17 @@ async function createSchedule(
   name: string,
   body: string,
 ) {
-  const { group, replacement } = parseUpdateSchedule(name, body);
-  const arn = scheduleArn(caller.region, caller.accountId, group, name);
-  await authorize(state, caller, 'scheduler:CreateSchedule', arn);
+  const { group, replacement } = await parseAndAuthorize(
+    state,
+    caller,
+    'scheduler:CreateSchedule',
+    name,
+    body,
+  );
   if (!state.schedules.hasGroup(caller.accountId, caller.region, group)) {
     throw new AwsError('ResourceNotFoundException', `Schedule group ${group} does not exist.`, 404);
   }
-  await authorize(state, caller, 'iam:PassRole', String(replacement.Target.RoleArn), {
-    'iam:PassedToService': 'scheduler.amazonaws.com',
-  });
+  await authorizePassRole(state, caller, replacement);
   const created = state.schedules.create(caller.accountId, caller.region, group, name, replacement);
   // *unverified* text.
   if (!created) throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
