@@ -1,4 +1,7 @@
-/** Command line of `npm run bench`: `--quick` for the CI smoke run, `--out <dir>` for the JSON. */
+/**
+ * Command line of `npm run bench`: `--quick` for the CI smoke run, `--out <dir>` for the JSON,
+ * `--only` for a subset of the sections, `--scale` for the sizes of the scale curve.
+ */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../lib/repo-root';
@@ -19,6 +22,8 @@ export interface BenchArgs {
   outDir: string;
   /** Sections to run (all by default); bundle always runs, the others need its artifact. */
   only: SectionName[];
+  /** Targets per point of the scale curve, instead of the plan's (to measure the sizes needed). */
+  scale?: number[];
 }
 
 export function readArgs(argv: readonly string[]): BenchArgs {
@@ -28,6 +33,7 @@ export function readArgs(argv: readonly string[]): BenchArgs {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       only: { type: 'string' },
+      scale: { type: 'string' },
     },
   });
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
@@ -37,9 +43,16 @@ export function readArgs(argv: readonly string[]): BenchArgs {
       `--only: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`,
     );
   }
+  const scale = values.scale?.split(',').map((s) => Number(s.trim()));
+  if (scale?.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(
+      `--scale: ${values.scale} is not a list of target counts, e.g. --scale 100,4000`,
+    );
+  }
   return {
     quick: values.quick ?? false,
     outDir: path.resolve(values.out ?? path.join(REPO_ROOT, '.bench')),
     only: only as SectionName[],
+    ...(scale ? { scale } : {}),
   };
 }

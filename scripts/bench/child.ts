@@ -72,10 +72,11 @@ async function forkDriver(
   name: string,
   env: Record<string, string>,
   args: string[],
+  nodeArgs: readonly string[] = [],
 ): Promise<{ child: ChildProcess; stderr: () => string }> {
   const file = await compileDriver(name);
   const child = fork(file, args, {
-    execArgv: profileArgs(),
+    execArgv: [...nodeArgs, ...profileArgs()],
     env: cleanEnv(env),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -86,13 +87,17 @@ async function forkDriver(
   return { child, stderr: () => tail };
 }
 
-/** Starts a driver; its stdout (the function's log lines) is discarded, stderr kept for errors. */
+/**
+ * Starts a driver; its stdout (the function's log lines) is discarded, stderr kept for errors.
+ * `nodeArgs` go to node itself, before the script (as a runtime's bootstrap passes them).
+ */
 export async function startDriver(
   name: string,
   env: Record<string, string>,
   args: string[] = [],
+  nodeArgs: readonly string[] = [],
 ): Promise<Driver> {
-  const { child, stderr } = await forkDriver(name, env, args);
+  const { child, stderr } = await forkDriver(name, env, args, nodeArgs);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

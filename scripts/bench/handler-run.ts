@@ -1,6 +1,7 @@
 /**
  * The real handler module in a child process, set up as Lambda would: the function's packaged
- * bundle carrying the bench world's config, its environment from the template, and credentials
+ * bundle carrying the bench world's config, its environment from the template, the V8 heap
+ * limits Lambda's runtime sets for its memory size (./lambda-node-args), and credentials
  * and endpoints that point the SDK at the local endpoint. The module is loaded once; each
  * invocation after the first is a warm one.
  */
@@ -9,6 +10,7 @@ import { bundleWithConfig } from './bundle-config';
 import { type Driver, startDriver } from './child';
 import type { InvokeResult, Usage } from './drivers/invoke-handler';
 import type { BenchEndpoint } from './endpoint';
+import { lambdaNodeArgs } from './lambda-node-args';
 import type { Artifact } from './sections/bundle';
 import { BENCH_STAGE, FUNCTION_ARN, FUNCTION_NAME } from './world';
 
@@ -26,14 +28,19 @@ export async function startHandler(
   endpoint: BenchEndpoint,
   config: RuntimeConfig,
 ): Promise<HandlerProcess> {
-  const driver: Driver = await startDriver('invoke-handler', {
-    ...artifact.environment,
-    ...endpoint.childEnv,
-    STAGE: BENCH_STAGE,
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-    BENCH_FUNCTION_ARN: FUNCTION_ARN,
-  });
+  const driver: Driver = await startDriver(
+    'invoke-handler',
+    {
+      ...artifact.environment,
+      ...endpoint.childEnv,
+      STAGE: BENCH_STAGE,
+      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(artifact.memoryMb),
+      BENCH_FUNCTION_ARN: FUNCTION_ARN,
+    },
+    [],
+    lambdaNodeArgs(artifact.memoryMb),
+  );
   try {
     await driver.call('load', { path: await bundleWithConfig(artifact.bundlePath, config) });
   } catch (error) {

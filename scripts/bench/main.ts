@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out <dir>] [--only a,b]`: measures the bundle, module load, AWS
+ * `npm run bench [-- --quick] [--out <dir>] [--only a,b] [--scale 100,4000]`: measures the bundle, module load, AWS
  * calls, fan-out, throttling, memory, scale and the Step Functions engine with its cost, each next to its baseline or bound, prints one
  * table and writes the same figures as JSON to .bench/.
  */
@@ -90,7 +90,8 @@ function goalSummary(figures: readonly Figure[]): string {
 
 async function main(): Promise<void> {
   const args = readArgs(process.argv.slice(2));
-  const plan = args.quick ? QUICK : FULL;
+  const base = args.quick ? QUICK : FULL;
+  const plan: Plan = args.scale ? { ...base, scale: args.scale } : base;
   const started = Date.now();
   const report: BenchReport = {
     mode: plan.mode,

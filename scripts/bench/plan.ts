@@ -55,6 +55,8 @@ export const QUICK: Plan = {
   sweep: [4],
   // The documented burst with ten times the refill: the same batches, a 1 s floor instead of 10 s.
   throttled: { instances: 1200, bucket: { capacity: 1000, refillPerSecond: 200 } },
-  scale: [10, 40],
+  // Wide enough for the memory growth guard to bite: a heap that grows with the fleet shows at
+  // 400 targets (the process without Lambda's heap limits peaked 1.8x higher there than at 100).
+  scale: [100, 400],
   engine: { fleets: [40], concurrency: 16, timeFactor: 0.01 },
 };

@@ -4,8 +4,9 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { zip } from 'serverless-esbuild/dist/utils';
+import { REPO_ROOT } from '../lib/repo-root';
 import type { BuiltSize } from './default-build';
 
 /** custom.esbuild as serverless-state.json records it. */
@@ -17,6 +18,8 @@ export interface EsbuildSettings {
   exclude?: string[];
   external?: string[];
   nativeZip?: boolean;
+  /** Path of the esbuild plugins file, from the repository root. */
+  plugins?: string;
 }
 
 export async function sdkFloor(settings: EsbuildSettings, outDir: string): Promise<BuiltSize> {
@@ -32,6 +35,7 @@ export async function sdkFloor(settings: EsbuildSettings, outDir: string): Promi
     ...(settings.mainFields ? { mainFields: settings.mainFields } : {}),
     ...(settings.target ? { target: settings.target } : {}),
     external: [...(settings.external ?? []), ...(settings.exclude ?? [])],
+    plugins: settings.plugins ? (require(path.join(REPO_ROOT, settings.plugins)) as Plugin[]) : [],
     logLevel: 'error',
   });
   const zipPath = path.join(outDir, 'floor.zip');

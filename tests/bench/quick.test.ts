@@ -1,7 +1,8 @@
 /**
  * Smoke test of `npm run bench -- --quick`: the whole benchmark runs (real `sls package`, fresh
- * processes, the local endpoint) and every figure comes out as a number. It does not check the
- * goals: on a shared CI machine timings are noise, and the README reports a full run.
+ * processes, the local endpoint) and every figure comes out as a number. It checks no timing
+ * goal (on a shared CI machine timings are noise, and the README reports a full run), only the
+ * ratios measured within the run: calls against their lower bound, and memory growth.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,7 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('holds the ratios a regression would break: calls at their lower bound, no AssumeRole when warm', () => {
+  it('holds the ratios a regression would break: calls at their lower bound, no AssumeRole when warm, memory that does not grow with the fleet', () => {
     // Prepare: ratios within this one run, never absolute timings or sizes
     const byId = new Map(report.figures.map((f) => [f.id, f]));
 
@@ -80,8 +81,16 @@ describe('npm run bench -- --quick', () => {
       });
     }
     expect(byId.get('calls.warmAssumeRole')?.value).toBe(0);
-    // The memory growth figure is produced; its goal binds the full run (scripts/bench/README.md).
-    expect(byId.get('scale.memoryGrowth')?.goals[0]?.text).toBe(`≤ ${MAX_MEMORY_GROWTH}×`);
+    // Peak memory of the largest fleet within 1.3x of 100 targets' (the full run's goal, on the
+    // quick curve): a process without Lambda's heap limits, or a run that holds every target's
+    // clients or responses, grows past it (scripts/bench/README.md).
+    const growth = byId.get('scale.memoryGrowth');
+    expect(growth?.goals[0]?.text).toBe(`≤ ${MAX_MEMORY_GROWTH}×`);
+    expect({ ratio: growth?.ratio, met: growth?.goals[0]?.met }).toEqual({
+      ratio: expect.any(Number),
+      met: true,
+    });
+    expect(growth?.ratio).toBeLessThanOrEqual(MAX_MEMORY_GROWTH);
   });
 
   it('prints the table, the machine and the authorizer caveat', () => {

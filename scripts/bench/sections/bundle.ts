@@ -22,12 +22,16 @@ export const KB = 1000;
 const MAX_JS = 900 * KB;
 const MAX_ZIP = 260 * KB;
 const MIN_SHRINK = 3;
+/** AWS::Lambda::Function's MemorySize when the template sets none (CloudFormation reference). */
+const LAMBDA_DEFAULT_MEMORY_MB = 128;
 
 export interface Artifact {
   /** The packaged handler, extracted where no node_modules can be reached (as in /var/task). */
   bundlePath: string;
   /** The function's environment variables from the template (NODE_OPTIONS among them). */
   environment: Record<string, string>;
+  /** The function's MemorySize from the template: Lambda's runtime sizes the V8 heap from it. */
+  memoryMb: number;
   files: Array<{ name: string; size: number; compressedSize: number }>;
 }
 
@@ -100,7 +104,8 @@ export async function measureBundle(stage: string, workDir: string): Promise<Bun
         size,
         compressedSize,
       }));
-      artifacts[fn] = { bundlePath: path.join(extracted, js.name), environment, files };
+      const memoryMb = Number(resource?.Properties.MemorySize ?? LAMBDA_DEFAULT_MEMORY_MB);
+      artifacts[fn] = { bundlePath: path.join(extracted, js.name), environment, memoryMb, files };
       details[fn] = { runtime, packaged: sizes, files, default: baseline };
     }
     const floor = await sdkFloor(packaged.esbuild as EsbuildSettings, path.join(workDir, 'floor'));
