@@ -224,6 +224,24 @@ export function itemResults<T extends { batch: number }>(
   return (results ?? []).map((element, index) => itemResult<T>(element, items?.[index]?.batch));
 }
 
+/**
+ * A Map's results when each child ran a group of items (the state machine's
+ * BATCHES_PER_CHILD): a child returns one result per item of its group, in order; a child that
+ * failed at the execution level leaves one `null` or `{Error, Cause}` for its whole group, so
+ * every batch of that group is a failed item. `groups` are the Map's items, in order.
+ */
+export function groupedResults<T extends { batch: number }>(
+  results: readonly unknown[] | null | undefined,
+  groups: ReadonlyArray<ReadonlyArray<{ batch: number }>> | undefined,
+): Array<T | FailedItem> {
+  return (results ?? []).flatMap((element, index) => {
+    const group = groups?.[index] ?? [];
+    if (Array.isArray(element)) return itemResults<T>(element, group);
+    if (group.length === 0) return [itemResult<T>(element, undefined)];
+    return group.map((item) => itemResult<T>(element, item.batch));
+  });
+}
+
 /** What ended a run early: the phase whose Map or summary failed, and Step Functions' error. */
 export type RunFailure = NonNullable<EngineRunFacts['failure']>;
 
