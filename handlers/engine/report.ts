@@ -7,6 +7,7 @@ import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
 import type { RunSummary } from '../core/results';
 import type { Action } from '../core/types';
 import type { EngineRunFacts, RunRefusal } from '../signals/contract';
+import type { RunGuard } from './survey-report';
 
 /** Failures a batch lists; the rest are counted. */
 export const FAILURES_PER_BATCH = 5;
@@ -34,6 +35,8 @@ export interface BatchReport {
   failuresTotal: number;
   /** Set when the batch's guard refused it (its selection grew since the survey): nothing changed. */
   refused?: { approved: number; resources: number };
+  /** A dry run's count: what the batch would change (the summary runs the run's guard over them). */
+  dryRunChanges?: number;
 }
 
 /** A work item whose worker failed after its retries (the per-item Catch). */
@@ -88,6 +91,8 @@ export interface EngineReport {
   refused?: RunRefusal;
   /** A phase failed (its Map over its tolerance, or its summary step): the run ended there. */
   failure?: RunFailure;
+  /** The run's blast-radius guard (the Finish output's `blastRadius`), decided by the act's summary at the latest. */
+  blastRadius?: RunGuard;
 }
 
 const fellBackKey = (entry: FailureEntry) => `${entry.accountId}/${entry.region}/${entry.id ?? ''}`;

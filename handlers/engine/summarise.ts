@@ -14,6 +14,7 @@ import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
   type EngineReport,
+  type FailedItem,
   groupedResults,
   newFallBacks,
   type RecheckReport,
@@ -25,7 +26,7 @@ import {
 } from './report';
 import { engineRunRecord, fellBackEvents } from './run-signals';
 import { type AssessSurveyInput, assessSurveyState } from './survey-assess';
-import type { RunGuard } from './survey-report';
+import { assessDryRun, type RunGuard } from './survey-report';
 
 export type SummariseInput = (
   | {
@@ -72,18 +73,31 @@ const signalDeps = {
   logger,
 };
 
+/** The act's guard, as the Finish output reports it: a dry run's decided here from its batches' counts. */
+function guardAfterAct(
+  guard: RunGuard | undefined,
+  results: ReadonlyArray<BatchReport | FailedItem>,
+): RunGuard {
+  if (!guard) return { verdict: 'not-checked', reason: 'the plan set no guard' };
+  if (guard.verdict !== 'pending') return guard;
+  const { verdict, ...inputs } = guard;
+  return assessDryRun(inputs, results);
+}
+
 function reportOf(event: SummariseInput): EngineReport {
   if (event.phase === 'act' && event.guard?.verdict === 'refused') {
     const { reason, resources, limit } = event.guard;
-    return reportRefused(event.action, {
+    const refused = reportRefused(event.action, {
       reason: reason ?? 'refused by the blast-radius guard',
       resources,
       limit,
     });
+    return { ...refused, blastRadius: event.guard };
   }
   if (event.phase === 'act') {
     const results = groupedResults<BatchReport>(event.results, event.items);
-    return reportAfterAct(event.action, results, event.maxChecks);
+    const report = reportAfterAct(event.action, results, event.maxChecks);
+    return { ...report, blastRadius: guardAfterAct(event.guard, results) };
   }
   if (event.phase === 'recheck') {
     const results = groupedResults<RecheckReport>(event.results, event.items);

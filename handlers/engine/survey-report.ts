@@ -9,7 +9,7 @@ import { assessBlastRadius } from '../core/blast-radius';
 import type { BlastRadius } from '../core/results';
 import type { ChangeSurvey } from '../core/survey';
 import type { ChangeAction } from '../core/types';
-import { type FailedItem, isFailedItem } from './report';
+import { type BatchReport, type FailedItem, isFailedItem } from './report';
 
 /** A work item of the Act: its batch and, once surveyed, the most it may change. */
 export interface WorkItem {
@@ -89,6 +89,29 @@ export function assessSurvey(
     .map((r) => ({ batch: r.batch, approvedChanges: r.resources }))
     .sort((a, b) => a.batch - b.batch);
   return { guard: { ...blastRadius, ...counts }, work };
+}
+
+/**
+ * A dry run's guard over the whole run: not surveyed (it changes nothing), its batches' counts
+ * come back from the act (`dryRunChanges`) and go through the same guard as a survey's, so the
+ * Finish output says whether the real run would be accepted and what to confirm.
+ */
+export function assessDryRun(
+  plan: GuardPlan,
+  results: ReadonlyArray<BatchReport | FailedItem>,
+): RunGuard {
+  const counted = results.map((r): SurveyReport | FailedItem =>
+    isFailedItem(r)
+      ? r
+      : {
+          batch: r.batch,
+          resources: r.dryRunChanges ?? 0,
+          targets: r.summary.targets,
+          targetsFailed: r.summary.targetsFailed,
+          targetsNotProcessed: r.summary.targetsNotProcessed,
+        },
+  );
+  return assessSurvey(plan, counted).guard;
 }
 
 /** A start or stop work item without a valid survey approval: acting would bypass the run's guard. */

@@ -156,7 +156,7 @@ describe('sls package: the Step Functions engine', () => {
     expect(act.ItemsPath).toBe('$.groups');
     expect(states.Finish).toMatchObject({
       Parameters: {
-        'blastRadius.$': '$.plan.guard',
+        'blastRadius.$': '$.report.blastRadius',
         'refusedItems.$': '$.report.refusedItems',
       },
     });

@@ -92,7 +92,7 @@ export const EXPRESS_MAX_SECONDS = 300;
  * Work items (batches) one Express child runs, in parallel through an inline Map. A Standard
  * parent pays a state transition for every child its Distributed Map starts ($0.025 per 1,000),
  * while an Express child pays per request and duration, not per transition (AWS Step Functions
- * pricing; /work/shared/reference/fleet-scale-and-operations.md): ten batches per child cut the
+ * pricing, aws.amazon.com/step-functions/pricing): ten batches per child cut the
  * children, and so the parent's transitions, tenfold. The batches run at once, so a child lasts
  * as long as its slowest batch and its worst case stays one batch's (tests/package/engine.test.ts
  * computes it from the package).
@@ -365,7 +365,8 @@ export function engineDefinition(options: EngineOptions) {
           'failures.$': '$.report.failures',
           'failuresTotal.$': '$.report.failuresTotal',
           'failedItems.$': '$.report.failedItems',
-          'blastRadius.$': '$.plan.guard',
+          // Decided by AssessSurvey (a start or stop) or SummariseAct (a dry run), carried by the report.
+          'blastRadius.$': '$.report.blastRadius',
           'refusedItems.$': '$.report.refusedItems',
         },
         End: true,
