@@ -39,6 +39,76 @@ const batchTask = (map: State | undefined) => {
   return group?.ItemProcessor?.States[group.ItemProcessor.StartAt];
 };
 
+/** Step Functions' retry rule on one Task: every attempt at its TimeoutSeconds, every backoff. */
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+/**
+ * The n-th retry waits IntervalSeconds x BackoffRate^(n-1), capped by MaxDelaySeconds; FULL
+ * jitter waits a random share of that, so at most that. States Language defaults:
+ * IntervalSeconds 1, MaxAttempts 3, BackoffRate 2, TimeoutSeconds 60.
+ */
+function taskWorstSeconds(state: State): number {
+  const retriers = (state.Retry ?? []) as Retrier[];
+  let attempts = 1;
+  let backoff = 0;
+  for (const r of retriers) {
+    const maxAttempts = r.MaxAttempts ?? 3;
+    attempts += maxAttempts;
+    for (let n = 0; n < maxAttempts; n += 1) {
+      const wait = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n;
+      backoff += Math.min(wait, r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
+    }
+  }
+  return attempts * (state.TimeoutSeconds ?? 60) + backoff;
+}
+
+/** The group sizes the parent cuts with States.ArrayPartition(<path>, n), read from the definition. */
+function groupSizesOf(states: Record<string, State>): number[] {
+  return [...JSON.stringify(states).matchAll(/States\.ArrayPartition\([^,]+, *(\d+)\)/g)].map((m) =>
+    Number(m[1]),
+  );
+}
+
+/**
+ * Each Express child's worst case: its longest path from StartAt, a Task by its retries, a Map
+ * inside it by its waves (the largest group / MaxConcurrency, 0 = all at once) of its own
+ * processor's worst case.
+ */
+function expressChildWorstCases(states: Record<string, State>): Array<readonly [string, number]> {
+  const largestGroup = Math.max(...groupSizesOf(states));
+  const processorWorst = (processor: NonNullable<State['ItemProcessor']>): number => {
+    const stateWorst = (name: string, seen: Set<string>): number => {
+      const state = processor.States[name];
+      if (!state || seen.has(name)) throw new Error(`unbounded or missing state ${name}`);
+      const own =
+        state.Type === 'Task'
+          ? taskWorstSeconds(state)
+          : state.Type === 'Map' && state.ItemProcessor
+            ? Math.ceil(largestGroup / (state.MaxConcurrency || largestGroup)) *
+              processorWorst(state.ItemProcessor)
+            : 0;
+      const nexts = [state.Next, ...(state.Catch ?? []).map((c) => c.Next)].filter(
+        (n): n is string => typeof n === 'string',
+      );
+      return own + Math.max(0, ...nexts.map((n) => stateWorst(n, new Set([...seen, name]))));
+    };
+    return stateWorst(processor.StartAt, new Set());
+  };
+  return Object.entries(states)
+    .filter(([, state]) => state.ItemProcessor?.ProcessorConfig.ExecutionType === 'EXPRESS')
+    .map(
+      ([name, state]) =>
+        [name, processorWorst(state.ItemProcessor as NonNullable<State['ItemProcessor']>)] as const,
+    );
+}
+
 describe('sls package: the Step Functions engine', () => {
   let stage: PackagedStage;
   let states: Record<string, State>;
@@ -187,77 +257,55 @@ describe('sls package: the Step Functions engine', () => {
   });
 
   it("keeps each Express child's worst case (every attempt at its TimeoutSeconds, every backoff) inside 5 minutes", () => {
-    // Prepare: Step Functions' retry rule: the n-th retry waits IntervalSeconds x BackoffRate^(n-1),
-    // capped by MaxDelaySeconds; FULL jitter waits a random share of that, so at most that
-    interface Retrier {
-      ErrorEquals: string[];
-      IntervalSeconds?: number;
-      MaxAttempts?: number;
-      BackoffRate?: number;
-      MaxDelaySeconds?: number;
-      JitterStrategy?: string;
-    }
-    const worstCaseSeconds = (state: State) => {
-      const retriers = (state.Retry ?? []) as Retrier[];
-      // States Language defaults: IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.
-      let attempts = 1;
-      let backoff = 0;
-      for (const r of retriers) {
-        const maxAttempts = r.MaxAttempts ?? 3;
-        attempts += maxAttempts;
-        for (let n = 0; n < maxAttempts; n += 1) {
-          const wait = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n;
-          backoff += Math.min(wait, r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
-        }
-      }
-      return attempts * (state.TimeoutSeconds ?? 60) + backoff;
-    };
-    const children = Object.entries(states).filter(
-      ([, state]) => state.ItemProcessor?.ProcessorConfig.ExecutionType === 'EXPRESS',
-    );
-    // Items a Map inside a child may get: the group size the parent cut with
-    // States.ArrayPartition(<path>, n), read from the packaged definition itself.
-    const groupSizes = [
-      ...JSON.stringify(states).matchAll(/States\.ArrayPartition\([^,]+, *(\d+)\)/g),
-    ].map((m) => Number(m[1]));
-    const largestGroup = Math.max(...groupSizes);
-    // A processor's worst case is its longest path from StartAt: a Task by its retries, an inline
-    // Map by its waves (items / MaxConcurrency, 0 = all at once) of its own processor's worst case.
-    const processorWorst = (processor: NonNullable<State['ItemProcessor']>): number => {
-      const stateWorst = (name: string, seen: Set<string>): number => {
-        const state = processor.States[name];
-        if (!state || seen.has(name)) throw new Error(`unbounded or missing state ${name}`);
-        const own =
-          state.Type === 'Task'
-            ? worstCaseSeconds(state)
-            : state.Type === 'Map' && state.ItemProcessor
-              ? Math.ceil(largestGroup / (state.MaxConcurrency || largestGroup)) *
-                processorWorst(state.ItemProcessor)
-              : 0;
-        const nexts = [state.Next, ...(state.Catch ?? []).map((c) => c.Next)].filter(
-          (n): n is string => typeof n === 'string',
-        );
-        const after = nexts.map((n) => stateWorst(n, new Set([...seen, name])));
-        return own + Math.max(0, ...after);
-      };
-      return stateWorst(processor.StartAt, new Set());
-    };
-
     // Act: each child's longest path, every Map inside it at its waves
-    const worst = children.map(([map, state]) => {
-      const processor = state.ItemProcessor as NonNullable<State['ItemProcessor']>;
-      return [map, processorWorst(processor)] as const;
-    });
+    const worst = expressChildWorstCases(states);
 
     // Assess: a child past 5 minutes fails at the execution level, where its Catch cannot see it;
     // each child runs a group of 10 batches at once, so its worst case is one batch's
-    expect(groupSizes).toEqual([10, 10, 10]);
+    expect(groupSizesOf(states)).toEqual([10, 10, 10]);
     expect(worst).toEqual([
       ['Survey', 254],
       ['Act', 254],
       ['Recheck', 254],
     ]);
     for (const [, seconds] of worst) expect(seconds).toBeLessThanOrEqual(300);
+  });
+
+  it('the worst-case check catches each way a child could pass 5 minutes (planted)', () => {
+    // Prepare: the packaged definition with one mistake planted in the Act child each time
+    const planted = (
+      plant: (
+        copy: Record<string, State>,
+        group: State,
+        task: State & { Retry?: Retrier[] },
+      ) => void,
+    ) => {
+      const copy = structuredClone(states);
+      const processor = copy.Act?.ItemProcessor as NonNullable<State['ItemProcessor']>;
+      const group = processor.States[processor.StartAt] as State;
+      const inner = group.ItemProcessor as NonNullable<State['ItemProcessor']>;
+      plant(copy, group, inner.States[inner.StartAt] as State);
+      return new Map(expressChildWorstCases(copy)).get('Act');
+    };
+
+    // Act
+    const fewerAtOnce = planted((_copy, group) => {
+      group.MaxConcurrency = 5;
+    });
+    const largerGroups = planted((copy) => {
+      const parameters = copy.GroupWork?.Parameters as Record<string, string>;
+      parameters['groups.$'] = 'States.ArrayPartition($.plan.work, 20)';
+    });
+    const moreRetries = planted((_copy, _group, task) => {
+      const [retrier] = task.Retry ?? [];
+      if (retrier) retrier.MaxAttempts = 4;
+    });
+    const longerTask = planted((_copy, _group, task) => {
+      task.TimeoutSeconds = 75;
+    });
+
+    // Assess: 2 waves of 254 s; 2 waves; 5 attempts x 60 + (2 + 4 + 8 + 8) s; 4 x 75 + 14 s
+    expect([fewerAtOnce, largerGroups, moreRetries, longerTask]).toEqual([508, 508, 322, 314]);
   });
 
   it('ends every failed phase with the run summary, marked failed, then fails the execution', () => {
