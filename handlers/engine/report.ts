@@ -4,10 +4,9 @@
  * detail goes to the workers' logs), so no state's payload nears Step Functions' 256 KB.
  */
 import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
-import type { RunSummary } from '../core/results';
-import type { Action } from '../core/types';
+import type { BlastRadius, RunSummary } from '../core/results';
+import type { Action, ChangeAction } from '../core/types';
 import type { EngineRunFacts, RunRefusal } from '../signals/contract';
-import type { RunGuard } from './survey-report';
 
 /** Failures a batch lists; the rest are counted. */
 export const FAILURES_PER_BATCH = 5;
@@ -24,6 +23,26 @@ export interface FailureEntry {
   id?: string;
   code: string;
 }
+
+/** The run's blast-radius guard (survey-report.ts decides it). Its inputs, set by the plan for a start or stop that acts. */
+export interface GuardPlan {
+  action: ChangeAction;
+  resourceType: string;
+  /** The stage's maxInstancesPerRequest. */
+  limit: number;
+  confirmCount?: number;
+}
+
+/** The run's guard, as the plan leaves it and the survey decides it (the Finish output's `blastRadius`). */
+export type RunGuard =
+  | { verdict: 'not-checked'; reason: string }
+  | ({ verdict: 'pending' } & GuardPlan)
+  | (BlastRadius & {
+      /** Targets the survey could not read or reach: counted 0, so their batch refuses any growth. */
+      targetsUnsurveyed: number;
+      /** Work items whose survey failed after retries: any makes the run's count unknown. */
+      itemsFailed: number[];
+    });
 
 /** A work item's result (the Map collects one per batch). */
 export interface BatchReport {

@@ -6,10 +6,16 @@
  * Pure: the summary function calls it, the unit tests call it directly.
  */
 import { assessBlastRadius } from '../core/blast-radius';
-import type { BlastRadius } from '../core/results';
 import type { ChangeSurvey } from '../core/survey';
-import type { ChangeAction } from '../core/types';
-import { type BatchReport, type FailedItem, isFailedItem } from './report';
+import {
+  type BatchReport,
+  type FailedItem,
+  type GuardPlan,
+  isFailedItem,
+  type RunGuard,
+} from './report';
+
+export type { GuardPlan, RunGuard };
 
 /** A work item of the Act: its batch and, once surveyed, the most it may change. */
 export interface WorkItem {
@@ -21,26 +27,6 @@ export interface WorkItem {
 export interface SurveyReport extends ChangeSurvey {
   batch: number;
 }
-
-/** The guard's inputs, set by the plan for a start or stop that acts. */
-export interface GuardPlan {
-  action: ChangeAction;
-  resourceType: string;
-  /** The stage's maxInstancesPerRequest. */
-  limit: number;
-  confirmCount?: number;
-}
-
-/** The run's guard, as the plan leaves it and the survey decides it (the Finish output's `blastRadius`). */
-export type RunGuard =
-  | { verdict: 'not-checked'; reason: string }
-  | ({ verdict: 'pending' } & GuardPlan)
-  | (BlastRadius & {
-      /** Targets the survey could not read or reach: counted 0, so their batch refuses any growth. */
-      targetsUnsurveyed: number;
-      /** Work items whose survey failed after retries: any makes the run's count unknown. */
-      itemsFailed: number[];
-    });
 
 export interface SurveyVerdict {
   guard: RunGuard;
