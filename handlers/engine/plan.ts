@@ -68,22 +68,18 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
   const startedAt =
     typeof event?.startedAt === 'string' ? event.startedAt : new Date().toISOString();
   const survey = request.action !== 'status' && !request.dryRun;
+  // A start or stop's guard is decided over the whole run: by AssessSurvey before it acts, or,
+  // for a dry run (not surveyed, it changes nothing), by SummariseAct from the batches' counts.
   const guard: RunGuard =
     request.action === 'status'
       ? { verdict: 'not-checked', reason: 'a status run changes nothing' }
-      : request.dryRun
-        ? {
-            verdict: 'not-checked',
-            reason:
-              "a dry run changes nothing; each work item logs its batch's count ('batch blast radius')",
-          }
-        : {
-            verdict: 'pending',
-            action: request.action,
-            resourceType: taskNamed(request.task).resourceType,
-            limit: environment.config.maxInstancesPerRequest,
-            ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
-          };
+      : {
+          verdict: 'pending',
+          action: request.action,
+          resourceType: taskNamed(request.task).resourceType,
+          limit: environment.config.maxInstancesPerRequest,
+          ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
+        };
   return {
     action: request.action,
     origin: origin.origin,

@@ -4,8 +4,8 @@
  * detail goes to the workers' logs), so no state's payload nears Step Functions' 256 KB.
  */
 import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
-import type { RunSummary } from '../core/results';
-import type { Action } from '../core/types';
+import type { BlastRadius, RunSummary } from '../core/results';
+import type { Action, ChangeAction } from '../core/types';
 import type { EngineRunFacts, RunRefusal } from '../signals/contract';
 
 /** Failures a batch lists; the rest are counted. */
@@ -24,6 +24,26 @@ export interface FailureEntry {
   code: string;
 }
 
+/** The run's blast-radius guard (survey-report.ts decides it). Its inputs, set by the plan for a start or stop that acts. */
+export interface GuardPlan {
+  action: ChangeAction;
+  resourceType: string;
+  /** The stage's maxInstancesPerRequest. */
+  limit: number;
+  confirmCount?: number;
+}
+
+/** The run's guard, as the plan leaves it and the survey decides it (the Finish output's `blastRadius`). */
+export type RunGuard =
+  | { verdict: 'not-checked'; reason: string }
+  | ({ verdict: 'pending' } & GuardPlan)
+  | (BlastRadius & {
+      /** Targets the survey could not read or reach: counted 0, so their batch refuses any growth. */
+      targetsUnsurveyed: number;
+      /** Work items whose survey failed after retries: any makes the run's count unknown. */
+      itemsFailed: number[];
+    });
+
 /** A work item's result (the Map collects one per batch). */
 export interface BatchReport {
   batch: number;
@@ -34,6 +54,8 @@ export interface BatchReport {
   failuresTotal: number;
   /** Set when the batch's guard refused it (its selection grew since the survey): nothing changed. */
   refused?: { approved: number; resources: number };
+  /** A dry run's count: what the batch would change (the summary runs the run's guard over them). */
+  dryRunChanges?: number;
 }
 
 /** A work item whose worker failed after its retries (the per-item Catch). */
@@ -88,6 +110,8 @@ export interface EngineReport {
   refused?: RunRefusal;
   /** A phase failed (its Map over its tolerance, or its summary step): the run ended there. */
   failure?: RunFailure;
+  /** The run's blast-radius guard (the Finish output's `blastRadius`), decided by the act's summary at the latest. */
+  blastRadius?: RunGuard;
 }
 
 const fellBackKey = (entry: FailureEntry) => `${entry.accountId}/${entry.region}/${entry.id ?? ''}`;
@@ -222,6 +246,24 @@ export function itemResults<T extends { batch: number }>(
   items: ReadonlyArray<{ batch: number }> | undefined,
 ): Array<T | FailedItem> {
   return (results ?? []).map((element, index) => itemResult<T>(element, items?.[index]?.batch));
+}
+
+/**
+ * A Map's results when each child ran a group of items (the state machine's
+ * BATCHES_PER_CHILD): a child returns one result per item of its group, in order; a child that
+ * failed at the execution level leaves one `null` or `{Error, Cause}` for its whole group, so
+ * every batch of that group is a failed item. `groups` are the Map's items, in order.
+ */
+export function groupedResults<T extends { batch: number }>(
+  results: readonly unknown[] | null | undefined,
+  groups: ReadonlyArray<ReadonlyArray<{ batch: number }>> | undefined,
+): Array<T | FailedItem> {
+  return (results ?? []).flatMap((element, index) => {
+    const group = groups?.[index] ?? [];
+    if (Array.isArray(element)) return itemResults<T>(element, group);
+    if (group.length === 0) return [itemResult<T>(element, undefined)];
+    return group.map((item) => itemResult<T>(element, item.batch));
+  });
 }
 
 /** What ended a run early: the phase whose Map or summary failed, and Step Functions' error. */

@@ -14,7 +14,8 @@ import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
   type EngineReport,
-  itemResults,
+  type FailedItem,
+  groupedResults,
   newFallBacks,
   type RecheckReport,
   type RunFailure,
@@ -25,17 +26,17 @@ import {
 } from './report';
 import { engineRunRecord, fellBackEvents } from './run-signals';
 import { type AssessSurveyInput, assessSurveyState } from './survey-assess';
-import type { RunGuard } from './survey-report';
+import { assessDryRun, type RunGuard } from './survey-report';
 
 export type SummariseInput = (
   | {
       phase: 'act';
       action: Action;
       maxChecks: number;
-      /** The Map's results: reports, caught failures, or null / {Error, Cause} (report.ts). */
+      /** The Map's results, one per child: its group's reports and caught failures, or null / {Error, Cause} (report.ts). */
       results: unknown[];
-      /** The Map's items, in the order of `results` (the plan's `work`). */
-      items?: Array<{ batch: number }>;
+      /** The Map's items, in the order of `results`: the plan's `work` cut into groups. */
+      items?: Array<Array<{ batch: number }>>;
       /** The run's guard after the survey (survey-report.ts): refused means no item acted. */
       guard?: RunGuard;
     }
@@ -43,8 +44,10 @@ export type SummariseInput = (
       phase: 'recheck';
       maxChecks: number;
       previous: EngineReport;
-      /** The Map's results, in the order of `previous.pending`. */
+      /** The Map's results, one per child (as for the act). */
       results: unknown[];
+      /** The Map's items: `previous.pending` cut into groups, in the order of `results`. */
+      items?: Array<Array<{ batch: number }>>;
     }
   /** The run refused as a whole before acting (the blast-radius guard): it ends here. */
   | { phase: 'refused'; action: Action; refused: RunRefusal }
@@ -70,21 +73,34 @@ const signalDeps = {
   logger,
 };
 
+/** The act's guard, as the Finish output reports it: a dry run's decided here from its batches' counts. */
+function guardAfterAct(
+  guard: RunGuard | undefined,
+  results: ReadonlyArray<BatchReport | FailedItem>,
+): RunGuard {
+  if (!guard) return { verdict: 'not-checked', reason: 'the plan set no guard' };
+  if (guard.verdict !== 'pending') return guard;
+  const { verdict, ...inputs } = guard;
+  return assessDryRun(inputs, results);
+}
+
 function reportOf(event: SummariseInput): EngineReport {
   if (event.phase === 'act' && event.guard?.verdict === 'refused') {
     const { reason, resources, limit } = event.guard;
-    return reportRefused(event.action, {
+    const refused = reportRefused(event.action, {
       reason: reason ?? 'refused by the blast-radius guard',
       resources,
       limit,
     });
+    return { ...refused, blastRadius: event.guard };
   }
   if (event.phase === 'act') {
-    const results = itemResults<BatchReport>(event.results, event.items);
-    return reportAfterAct(event.action, results, event.maxChecks);
+    const results = groupedResults<BatchReport>(event.results, event.items);
+    const report = reportAfterAct(event.action, results, event.maxChecks);
+    return { ...report, blastRadius: guardAfterAct(event.guard, results) };
   }
   if (event.phase === 'recheck') {
-    const results = itemResults<RecheckReport>(event.results, event.previous.pending);
+    const results = groupedResults<RecheckReport>(event.results, event.items);
     return reportAfterRecheck(event.previous, results, event.maxChecks);
   }
   if (event.phase === 'failed') {
@@ -123,7 +139,7 @@ export const handler = async (
   if (event.phase === 'recheck') {
     const fresh = newFallBacks(
       event.previous,
-      itemResults<RecheckReport>(event.results, event.previous.pending),
+      groupedResults<RecheckReport>(event.results, event.items),
     );
     const events = fellBackEvents(fresh, run, { stage: environment.stage, check: report.checks });
     await publishInstanceEvents({ action: report.action, runId: run.id }, events, signalDeps);

@@ -6,13 +6,16 @@
 import { logger } from '../aws/runtime';
 import { SchedulerError } from '../formats/scheduler-error';
 import type { Plan } from './plan';
-import type { FailedItem } from './report';
+import { groupedResults } from './report';
 import { assessSurvey, type SurveyReport } from './survey-report';
 
 export interface AssessSurveyInput {
   phase: 'survey';
   plan: Plan;
-  results: Array<SurveyReport | FailedItem>;
+  /** The Map's results, one per child: its group's surveys and caught failures, or null / {Error, Cause}. */
+  results: unknown[];
+  /** The Map's items: the plan's batches cut into groups, in the order of `results`. */
+  items?: Array<Array<{ batch: number }>>;
 }
 
 /** The state was reached with a plan that needs no survey (or was assessed already). */
@@ -29,7 +32,7 @@ export function assessSurveyState(event: AssessSurveyInput): Plan {
   const { guard } = event.plan;
   if (guard.verdict !== 'pending') throw new GuardNotPendingError(guard.verdict);
   const { verdict, ...inputs } = guard;
-  const decided = assessSurvey(inputs, event.results);
+  const decided = assessSurvey(inputs, groupedResults<SurveyReport>(event.results, event.items));
   const fields = { guard: decided.guard, workItems: decided.work.length };
   if (decided.guard.verdict === 'refused')
     logger.warn('run refused by the blast-radius guard', fields);

@@ -6,11 +6,17 @@
  * Pure: the summary function calls it, the unit tests call it directly.
  */
 import { assessBlastRadius } from '../core/blast-radius';
-import type { BlastRadius } from '../core/results';
 import type { ChangeSurvey } from '../core/survey';
-import type { ChangeAction } from '../core/types';
 import { SchedulerError } from '../formats/scheduler-error';
-import { type FailedItem, isFailedItem } from './report';
+import {
+  type BatchReport,
+  type FailedItem,
+  type GuardPlan,
+  isFailedItem,
+  type RunGuard,
+} from './report';
+
+export type { GuardPlan, RunGuard };
 
 /** A work item of the Act: its batch and, once surveyed, the most it may change. */
 export interface WorkItem {
@@ -22,26 +28,6 @@ export interface WorkItem {
 export interface SurveyReport extends ChangeSurvey {
   batch: number;
 }
-
-/** The guard's inputs, set by the plan for a start or stop that acts. */
-export interface GuardPlan {
-  action: ChangeAction;
-  resourceType: string;
-  /** The stage's maxInstancesPerRequest. */
-  limit: number;
-  confirmCount?: number;
-}
-
-/** The run's guard, as the plan leaves it and the survey decides it (the Finish output's `blastRadius`). */
-export type RunGuard =
-  | { verdict: 'not-checked'; reason: string }
-  | ({ verdict: 'pending' } & GuardPlan)
-  | (BlastRadius & {
-      /** Targets the survey could not read or reach: counted 0, so their batch refuses any growth. */
-      targetsUnsurveyed: number;
-      /** Work items whose survey failed after retries: any makes the run's count unknown. */
-      itemsFailed: number[];
-    });
 
 export interface SurveyVerdict {
   guard: RunGuard;
@@ -90,6 +76,29 @@ export function assessSurvey(
     .map((r) => ({ batch: r.batch, approvedChanges: r.resources }))
     .sort((a, b) => a.batch - b.batch);
   return { guard: { ...blastRadius, ...counts }, work };
+}
+
+/**
+ * A dry run's guard over the whole run: not surveyed (it changes nothing), its batches' counts
+ * come back from the act (`dryRunChanges`) and go through the same guard as a survey's, so the
+ * Finish output says whether the real run would be accepted and what to confirm.
+ */
+export function assessDryRun(
+  plan: GuardPlan,
+  results: ReadonlyArray<BatchReport | FailedItem>,
+): RunGuard {
+  const counted = results.map((r): SurveyReport | FailedItem =>
+    isFailedItem(r)
+      ? r
+      : {
+          batch: r.batch,
+          resources: r.dryRunChanges ?? 0,
+          targets: r.summary.targets,
+          targetsFailed: r.summary.targetsFailed,
+          targetsNotProcessed: r.summary.targetsNotProcessed,
+        },
+  );
+  return assessSurvey(plan, counted).guard;
 }
 
 /** A start or stop work item without a valid survey approval: acting would bypass the run's guard. */

@@ -65,9 +65,13 @@ export const handler = async (
   if (result.blastRadius) logger.info('batch blast radius', { batch, ...result.blastRadius });
   const action = request.action === 'start' ? 'start' : 'stop';
   // The run result carries the merged targets and summary (handlers/core/merge.ts).
-  return batchReport(
+  const report = batchReport(
     batch,
     result,
     (resource) => request.action !== 'status' && isUnderWay(action, resource),
   );
+  // A dry run's count travels to the summary, which runs the run's guard over every batch's.
+  return request.dryRun && result.blastRadius
+    ? { ...report, dryRunChanges: result.blastRadius.resources }
+    : report;
 };

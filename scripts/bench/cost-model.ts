@@ -65,10 +65,13 @@ function total(model: string, lines: CostLine[], longestInvocationMs: number): R
 /** What one engine run measured (the local state machine) and what it runs with. */
 export interface EngineRunInput {
   targets: number;
-  workItems: number;
-  recheckItems: number;
-  /** Survey children of a start or stop (the run-wide guard), absent: none. */
-  surveyItems?: number;
+  /**
+   * Express children the Distributed Maps started (survey, act, re-check): each is one Express
+   * request and one transition of the Standard parent. A child runs a group of batches.
+   */
+  children: number;
+  /** Worker invocations: one per batch of each phase (SurveyBatch, Work, RecheckBatch). */
+  workerInvocations: number;
   /** States the parent entered (outside the Maps), counted by the local run. */
   parentStates: number;
   /** CPU of the SurveyBatch, Work and RecheckBatch invocations together. */
@@ -83,11 +86,13 @@ export interface EngineRunInput {
 
 /**
  * Standard parent + Express children: every child a Distributed Map starts is one more parent
- * transition; each child runs about as long as its worker Lambda.
+ * transition; Express bills requests and duration, not transitions (AWS Step Functions pricing),
+ * so the states inside a child (its inline Map over a group of batches) cost nothing per state.
+ * A child lasts as long as its slowest batch; its duration is priced as the sum of its batches'
+ * (an upper bound: they run at once).
  */
 export function engineCost(run: EngineRunInput): RunCost {
-  const children = run.workItems + run.recheckItems + (run.surveyItems ?? 0);
-  const transitions = run.parentStates + children;
+  const transitions = run.parentStates + run.children;
   const workerWallMs = lambdaWallMs(run.workerCpuMs, run.workerMemoryMb);
   const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);
   const expressGbS = (workerWallMs / 1000) * EXPRESS_MEMORY_GB;
@@ -102,21 +107,21 @@ export function engineCost(run: EngineRunInput): RunCost {
       },
       {
         item: 'Express requests (one per child)',
-        quantity: children,
+        quantity: run.children,
         unit: 'requests',
-        dollars: children * PRICES.expressRequest,
+        dollars: run.children * PRICES.expressRequest,
       },
       {
-        item: 'Express duration (64 MB)',
+        item: 'Express duration (64 MB, at most the sum of its batches)',
         quantity: expressGbS,
         unit: 'GB-s',
         dollars: expressGbS * PRICES.expressGbSecond,
       },
       {
-        item: `worker Lambdas (${run.workerMemoryMb} MB)`,
-        quantity: children,
+        item: `worker Lambdas (${run.workerMemoryMb} MB, one per batch)`,
+        quantity: run.workerInvocations,
         unit: 'requests',
-        dollars: lambdaDollars(children, workerWallMs, run.workerMemoryMb),
+        dollars: lambdaDollars(run.workerInvocations, workerWallMs, run.workerMemoryMb),
       },
       {
         item: `plan + summarise Lambdas (${run.controlMemoryMb} MB)`,
@@ -125,8 +130,47 @@ export function engineCost(run: EngineRunInput): RunCost {
         dollars: lambdaDollars(run.controlInvocations, controlWallMs, run.controlMemoryMb),
       },
     ],
-    children === 0 ? 0 : workerWallMs / children,
+    run.workerInvocations === 0 ? 0 : workerWallMs / run.workerInvocations,
   );
+}
+
+/** Parent states one more re-check round enters: WaitForTransitions, GroupRecheck, Recheck, SummariseRecheck, DropRecheckResults, WaitOrFinish. */
+export const PARENT_STATES_PER_RECHECK_ROUND = 6;
+
+/** What the measured run's re-check rounds took, all rounds together. */
+export interface MeasuredRechecks {
+  rounds: number;
+  children: number;
+  workerInvocations: number;
+  workerCpuMs: number;
+}
+
+/**
+ * The run as it would be with `rounds` re-check rounds (on AWS a stop takes about a minute and
+ * the Wait is 30 s, so two rounds where the local world needed one). Each added round is priced
+ * like the measured rounds' average, every batch of it re-checked again (an upper bound: a later
+ * round re-checks only the batches still pending), plus its parent states and one summary
+ * invocation at the measured control CPU per invocation. Fewer rounds than measured: unchanged.
+ */
+export function withRecheckRounds(
+  run: EngineRunInput,
+  measured: MeasuredRechecks,
+  rounds: number,
+): EngineRunInput {
+  const extra = rounds - measured.rounds;
+  if (extra <= 0 || measured.rounds <= 0) return run;
+  const perRound = (value: number) => (value / measured.rounds) * extra;
+  const controlCpuPerInvocation =
+    run.controlInvocations === 0 ? 0 : run.controlCpuMs / run.controlInvocations;
+  return {
+    ...run,
+    children: run.children + perRound(measured.children),
+    workerInvocations: run.workerInvocations + perRound(measured.workerInvocations),
+    workerCpuMs: run.workerCpuMs + perRound(measured.workerCpuMs),
+    parentStates: run.parentStates + extra * PARENT_STATES_PER_RECHECK_ROUND,
+    controlInvocations: run.controlInvocations + extra,
+    controlCpuMs: run.controlCpuMs + extra * controlCpuPerInvocation,
+  };
 }
 
 /** One Lambda does everything, then sleeps until the last instances have settled. */
@@ -204,7 +248,8 @@ export function largestSingleInvocationFleet(input: {
 /** The formulas above in words, for the bench's notes. */
 export const FORMULAS = [
   'wall(cpu, mem) = cpu × 1769 / min(mem, 1769) (CPU-bound; Lambda gives one vCPU at 1,769 MB, Node uses one core)',
-  'engine = (parent states + children) × $0.025/1,000 + children × ($1/M + $0.20/M) + Σ worker wall × 64 MB × $0.00001667/GB-s + Σ worker wall × 1 GB × $0.0000133334/GB-s + plan/summarise at 256 MB',
+  'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + Σ worker wall × 64 MB × $0.00001667/GB-s + Σ worker wall × 1 GB × $0.0000133334/GB-s + plan/summarise at their memory (a child runs up to 10 batches at once)',
+  "on AWS: R re-check rounds (2: a stop takes ~60 s, the Wait is 30 s), each added round priced as the measured rounds' average + 6 parent states + 1 summary",
   'single invocation = 1 × $0.20/M + (wall(T × cpu/target, 256) + settle) × 0.25 GB × $0.0000133334/GB-s',
   'per (account, region) = (T + 1) × $0.20/M + (T × wall(3 calls × cpu/call, 512) + wall(T × cpu/call, 512)) × 0.5 GB × $0.0000133334/GB-s',
   'largest single-invocation fleet = floor((900 s − reserve − settle) / wall(cpu/target, mem))',

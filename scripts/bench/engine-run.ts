@@ -40,6 +40,8 @@ export interface EngineRunResult {
   /** Survey children (a start or stop is counted before it acts: the run-wide guard). */
   surveyItems: number;
   recheckRounds: number;
+  /** Express children the Distributed Maps started, by Map (each runs a group of batches). */
+  children: Record<string, number>;
   parentStates: number;
   mapIterations: number;
   /** Wall time per parent state (summed over rounds), to see where the time outside workers goes. */
@@ -142,6 +144,19 @@ export async function runEngineFleet(
     let waitMs = 0;
     const waitSeconds = Number(engine.environment.ENGINE_WAIT_SECONDS ?? '30');
     const enteredAt = new Map<string, number>();
+    // The Distributed Maps (their iterations are Express children on AWS; the library runs them inline).
+    const distributed = new Set(
+      Object.entries(
+        (engine.definition as { States: Record<string, { ItemProcessor?: unknown }> }).States,
+      )
+        .filter(
+          ([, state]) =>
+            (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)
+              ?.ProcessorConfig?.Mode === 'DISTRIBUTED',
+        )
+        .map(([name]) => name),
+    );
+    const children: Record<string, number> = {};
     const parentStateMs: Record<string, number> = {};
     const execution = { started: Number.NaN, ended: Number.NaN };
     const cpu = endpoint.cpuMeter();
@@ -157,6 +172,8 @@ export async function runEngineFleet(
           payloads.onEvent(event);
           if (event.type === 'ExecutionStarted') execution.started = event.timestamp;
           if (event.type === 'ExecutionSucceeded') execution.ended = event.timestamp;
+          if (event.type === 'MapIterationStarted' && distributed.has(event.parentState.name))
+            children[event.parentState.name] = (children[event.parentState.name] ?? 0) + 1;
           if (!('state' in event)) return;
           if (event.index === undefined) {
             const name = event.state.name;
@@ -198,6 +215,7 @@ export async function runEngineFleet(
       recheckItems: run.taskCalls.RecheckBatch ?? 0,
       surveyItems: run.taskCalls.SurveyBatch ?? 0,
       recheckRounds: output.checks,
+      children,
       parentStates: run.parentTransitions,
       mapIterations: run.mapIterations,
       parentStateMs,

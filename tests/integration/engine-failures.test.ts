@@ -142,7 +142,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     ['null', null],
     ['{Error, Cause}', { Error: 'States.Timeout', Cause: 'The execution timed out after 300 s' }],
   ])(
-    'a child that failed at the execution level (result element %s): the summary counts its batch failed',
+    'a batch whose result element is %s: the summary counts that batch failed',
     async (_shape, element) => {
       // Act
       const outcome = await run(`element-${_shape.length}`, {
@@ -159,14 +159,51 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     60_000,
   );
 
+  it.each([
+    ['null', null],
+    ['{Error, Cause}', { Error: 'States.Timeout', Cause: 'The execution timed out after 300 s' }],
+  ])(
+    'a child that failed at the execution level (its whole result %s): every batch of its group counts failed',
+    async (_shape, element) => {
+      // Prepare: each Act child returns what the Map holds for a child that failed as a whole (its
+      // inline Map replaced by a Pass of that result); the three batches are one group of up to 10
+      const machine = structuredClone(definition) as {
+        States: Record<
+          string,
+          { ItemProcessor: { StartAt: string; States: Record<string, unknown> } }
+        >;
+      };
+      const processor = machine.States.Act?.ItemProcessor;
+      if (!processor) throw new Error('the packaged definition has no Act Map');
+      processor.States[processor.StartAt] = { Type: 'Pass', Result: element, End: true };
+
+      // Act
+      const outcome = await run(
+        `child-${_shape.length}`,
+        {},
+        machine as unknown as Record<string, unknown>,
+      );
+
+      // Assess
+      expect(outcome.status === 'SUCCEEDED' && outcome.result.output).toMatchObject({
+        failedItems: [0, 1, 2],
+        summary: { itemsFailed: 3 },
+      });
+      expect(summaries().map((s) => [s.outcome, s.engine?.itemsFailed])).toEqual([['failed', 3]]);
+    },
+    60_000,
+  );
+
   it('the Map over its tolerance: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
     // Prepare: the Act child without its Catch, so a failed child fails the Map, as past its tolerance
-    const machine = structuredClone(definition) as {
-      States: Record<string, { ItemProcessor: { States: Record<string, { Catch?: unknown }> } }>;
-    };
-    const child = machine.States.Act?.ItemProcessor.States;
-    delete child?.Work?.Catch;
-    delete child?.WorkFailed;
+    type Processor = { StartAt: string; States: Record<string, State> };
+    type State = { Catch?: unknown; ItemProcessor?: Processor };
+    const machine = structuredClone(definition) as { States: Record<string, State> };
+    const child = machine.States.Act?.ItemProcessor;
+    const batch = child?.States[child.StartAt]?.ItemProcessor?.States;
+    if (!batch?.Work) throw new Error('the packaged Act child has no Work task');
+    delete batch.Work.Catch;
+    delete batch.WorkFailed;
 
     // Act
     const outcome = await run(

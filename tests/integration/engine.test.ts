@@ -121,13 +121,16 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'running'));
   }, 60_000);
 
-  it('does not survey a dry run or a status run: they go straight to their work items', async () => {
+  it('does not survey a dry run or a status run; a dry run still gets the whole-run guard verdict from its items', async () => {
     // Prepare: a limit the whole run is over, which a dry run only reports
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
       maxInstancesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
+    const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
+      (i) => i.state === 'running',
+    );
 
     // Act
     const runs = [];
@@ -142,12 +145,22 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       );
     }
 
-    // Assess
+    // Assess: the dry run's three items add up past the limit, as the real stop would; nothing stopped
     for (const run of runs) {
       expect(run.taskCalls.SurveyBatch).toBeUndefined();
       expect(run.taskCalls.Work).toBe(3);
-      expect((run.output as FinishedRun).blastRadius.verdict).toBe('not-checked');
     }
+    const [dryRun, status] = runs.map((run) => run.output as FinishedRun);
+    expect(running.length).toBeGreaterThan(3);
+    expect(dryRun?.blastRadius).toMatchObject({
+      verdict: 'refused',
+      resources: running.length,
+      limit: 3,
+      reason: expect.stringContaining(`"confirmCount": ${running.length}`),
+    });
+    expect(status?.blastRadius.verdict).toBe('not-checked');
+    const states = new Map(allInstances().map((i) => [i.instanceId, i.state]));
+    expect(running.map((i) => states.get(i.instanceId))).toEqual(running.map(() => 'running'));
   }, 60_000);
 
   it('changes nothing on a work item that finds more than its survey counted, and reports it refused', async () => {

@@ -26,6 +26,89 @@ interface State {
   [field: string]: unknown;
 }
 
+/** Every state with its name, the Maps' processors (at any depth) included. */
+const allStates = (states: Record<string, State>): Array<readonly [string, State]> =>
+  Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as const,
+    ...allStates(state.ItemProcessor?.States ?? {}),
+  ]);
+
+/** The Task a Distributed Map's child runs per batch (inside its inline Map of a group). */
+const batchTask = (map: State | undefined) => {
+  const group = map?.ItemProcessor?.States[map.ItemProcessor.StartAt];
+  return group?.ItemProcessor?.States[group.ItemProcessor.StartAt];
+};
+
+/** Step Functions' retry rule on one Task: every attempt at its TimeoutSeconds, every backoff. */
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+/**
+ * The n-th retry waits IntervalSeconds x BackoffRate^(n-1), capped by MaxDelaySeconds; FULL
+ * jitter waits a random share of that, so at most that. States Language defaults:
+ * IntervalSeconds 1, MaxAttempts 3, BackoffRate 2, TimeoutSeconds 60.
+ */
+function taskWorstSeconds(state: State): number {
+  const retriers = (state.Retry ?? []) as Retrier[];
+  let attempts = 1;
+  let backoff = 0;
+  for (const r of retriers) {
+    const maxAttempts = r.MaxAttempts ?? 3;
+    attempts += maxAttempts;
+    for (let n = 0; n < maxAttempts; n += 1) {
+      const wait = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n;
+      backoff += Math.min(wait, r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
+    }
+  }
+  return attempts * (state.TimeoutSeconds ?? 60) + backoff;
+}
+
+/** The group sizes the parent cuts with States.ArrayPartition(<path>, n), read from the definition. */
+function groupSizesOf(states: Record<string, State>): number[] {
+  return [...JSON.stringify(states).matchAll(/States\.ArrayPartition\([^,]+, *(\d+)\)/g)].map((m) =>
+    Number(m[1]),
+  );
+}
+
+/**
+ * Each Express child's worst case: its longest path from StartAt, a Task by its retries, a Map
+ * inside it by its waves (the largest group / MaxConcurrency, 0 = all at once) of its own
+ * processor's worst case.
+ */
+function expressChildWorstCases(states: Record<string, State>): Array<readonly [string, number]> {
+  const largestGroup = Math.max(...groupSizesOf(states));
+  const processorWorst = (processor: NonNullable<State['ItemProcessor']>): number => {
+    const stateWorst = (name: string, seen: Set<string>): number => {
+      const state = processor.States[name];
+      if (!state || seen.has(name)) throw new Error(`unbounded or missing state ${name}`);
+      const own =
+        state.Type === 'Task'
+          ? taskWorstSeconds(state)
+          : state.Type === 'Map' && state.ItemProcessor
+            ? Math.ceil(largestGroup / (state.MaxConcurrency || largestGroup)) *
+              processorWorst(state.ItemProcessor)
+            : 0;
+      const nexts = [state.Next, ...(state.Catch ?? []).map((c) => c.Next)].filter(
+        (n): n is string => typeof n === 'string',
+      );
+      return own + Math.max(0, ...nexts.map((n) => stateWorst(n, new Set([...seen, name]))));
+    };
+    return stateWorst(processor.StartAt, new Set());
+  };
+  return Object.entries(states)
+    .filter(([, state]) => state.ItemProcessor?.ProcessorConfig.ExecutionType === 'EXPRESS')
+    .map(
+      ([name, state]) =>
+        [name, processorWorst(state.ItemProcessor as NonNullable<State['ItemProcessor']>)] as const,
+    );
+}
+
 describe('sls package: the Step Functions engine', () => {
   let stage: PackagedStage;
   let states: Record<string, State>;
@@ -52,9 +135,10 @@ describe('sls package: the Step Functions engine', () => {
     const flow = [
       'Plan',
       'SurveyOrAct',
+      'GroupSurvey',
       'Survey',
       'AssessSurvey',
-      'DropSurveyResults',
+      'GroupWork',
       'Act',
       'SummariseAct',
       'DropActResults',
@@ -65,9 +149,10 @@ describe('sls package: the Step Functions engine', () => {
     expect(flow).toEqual([
       ['Plan', 'Task'],
       ['SurveyOrAct', 'Choice'],
+      ['GroupSurvey', 'Pass'],
       ['Survey', 'Map'],
       ['AssessSurvey', 'Task'],
-      ['DropSurveyResults', 'Pass'],
+      ['GroupWork', 'Pass'],
       ['Act', 'Map'],
       ['SummariseAct', 'Task'],
       ['DropActResults', 'Pass'],
@@ -76,15 +161,37 @@ describe('sls package: the Step Functions engine', () => {
     expect(states.WaitForTransitions).toMatchObject({
       Type: 'Wait',
       SecondsPath: '$.plan.waitSeconds',
-      Next: 'Recheck',
+      Next: 'GroupRecheck',
     });
+    // Each child runs a group of 10 batches at once (an inline Map): 4 children at once keep
+    // maxConcurrency (40) batches in flight, and the parent pays one transition per group
     for (const map of [states.Survey, states.Act, states.Recheck]) {
       expect(map?.ItemProcessor?.ProcessorConfig).toEqual({
         Mode: 'DISTRIBUTED',
         ExecutionType: 'EXPRESS',
       });
-      expect(map).toMatchObject({ MaxConcurrency: 40, ToleratedFailurePercentage: 5 });
+      expect(map).toMatchObject({
+        ItemsPath: '$.groups',
+        MaxConcurrency: 4,
+        ToleratedFailurePercentage: 5,
+      });
+      const group = map?.ItemProcessor?.States[map.ItemProcessor.StartAt];
+      expect(group).toMatchObject({
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: 10,
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } },
+      });
     }
+    expect(
+      ['GroupSurvey', 'GroupWork', 'GroupRecheck'].map(
+        (name) => (states[name]?.Parameters as Record<string, string> | undefined)?.['groups.$'],
+      ),
+    ).toEqual([
+      'States.ArrayPartition($.plan.batches, 10)',
+      'States.ArrayPartition($.plan.work, 10)',
+      'States.ArrayPartition($.report.pending, 10)',
+    ]);
   });
 
   it('surveys a start or stop before it acts, and acts only on the items the guard approved', () => {
@@ -97,25 +204,29 @@ describe('sls package: the Step Functions engine', () => {
 
     // Assess: status runs and dry runs go straight to Act (the plan's `survey` is false)
     expect(states.SurveyOrAct).toMatchObject({
-      Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'Survey' }],
-      Default: 'Act',
+      Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'GroupSurvey' }],
+      Default: 'GroupWork',
     });
-    expect(survey).toMatchObject({
-      ItemsPath: '$.plan.batches',
+    expect(survey).toMatchObject({ ItemsPath: '$.groups', Next: 'AssessSurvey' });
+    expect(survey.ItemProcessor?.States.SurveyGroup).toMatchObject({
       ItemSelector: { phase: 'survey', 'item.$': '$$.Map.Item.Value' },
-      Next: 'AssessSurvey',
     });
     // The guard's verdict replaces the plan, with the approved work items (none when refused).
     expect(states.AssessSurvey).toMatchObject({
       Resource: 'arn:aws:lambda:eu-west-1:111111111111:function:EngineSummariseLambdaFunction',
-      Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
+      Parameters: {
+        phase: 'survey',
+        'plan.$': '$.plan',
+        'results.$': '$.surveyed',
+        'items.$': '$.groups',
+      },
       ResultPath: '$.plan',
-      Next: 'DropSurveyResults',
+      Next: 'GroupWork',
     });
-    expect(act.ItemsPath).toBe('$.plan.work');
+    expect(act.ItemsPath).toBe('$.groups');
     expect(states.Finish).toMatchObject({
       Parameters: {
-        'blastRadius.$': '$.plan.guard',
+        'blastRadius.$': '$.report.blastRadius',
         'refusedItems.$': '$.report.refusedItems',
       },
     });
@@ -123,12 +234,9 @@ describe('sls package: the Step Functions engine', () => {
 
   it("retries AWS's recommended Lambda errors (bp-lambda-serviceexception) and throttling on every Lambda task", () => {
     // Prepare: every Task of the parent and of the Maps' children that invokes a function
-    const lambdaTasks = Object.entries(states)
-      .flatMap(([name, state]) => [
-        [name, state] as const,
-        ...Object.entries(state.ItemProcessor?.States ?? {}),
-      ])
-      .filter(([, state]) => state.Type === 'Task' && state.Resource?.includes(':function:'));
+    const lambdaTasks = allStates(states).filter(
+      ([, state]) => state.Type === 'Task' && state.Resource?.includes(':function:'),
+    );
 
     // Act
     const retried = lambdaTasks.map(([name, state]) => [
@@ -149,49 +257,55 @@ describe('sls package: the Step Functions engine', () => {
   });
 
   it("keeps each Express child's worst case (every attempt at its TimeoutSeconds, every backoff) inside 5 minutes", () => {
-    // Prepare: Step Functions' retry rule: the n-th retry waits IntervalSeconds x BackoffRate^(n-1),
-    // capped by MaxDelaySeconds; FULL jitter waits a random share of that, so at most that
-    interface Retrier {
-      ErrorEquals: string[];
-      IntervalSeconds?: number;
-      MaxAttempts?: number;
-      BackoffRate?: number;
-      MaxDelaySeconds?: number;
-      JitterStrategy?: string;
-    }
-    const worstCaseSeconds = (state: State) => {
-      const retriers = (state.Retry ?? []) as Retrier[];
-      // States Language defaults: IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.
-      let attempts = 1;
-      let backoff = 0;
-      for (const r of retriers) {
-        const maxAttempts = r.MaxAttempts ?? 3;
-        attempts += maxAttempts;
-        for (let n = 0; n < maxAttempts; n += 1) {
-          const wait = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n;
-          backoff += Math.min(wait, r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
-        }
-      }
-      return attempts * (state.TimeoutSeconds ?? 60) + backoff;
-    };
-    const children = Object.entries(states).filter(
-      ([, state]) => state.ItemProcessor?.ProcessorConfig.ExecutionType === 'EXPRESS',
-    );
+    // Act: each child's longest path, every Map inside it at its waves
+    const worst = expressChildWorstCases(states);
 
-    // Act: a child's states run one after another; its longest path is its Task, then the Catch's Pass
-    const worst = children.map(([map, state]) => {
-      const processor = state.ItemProcessor as NonNullable<State['ItemProcessor']>;
-      const tasks = Object.values(processor.States).filter((s) => s.Type === 'Task');
-      return [map, tasks.reduce((sum, task) => sum + worstCaseSeconds(task), 0)] as const;
-    });
-
-    // Assess: a child past 5 minutes fails at the execution level, where its Catch cannot see it
+    // Assess: a child past 5 minutes fails at the execution level, where its Catch cannot see it;
+    // each child runs a group of 10 batches at once, so its worst case is one batch's
+    expect(groupSizesOf(states)).toEqual([10, 10, 10]);
     expect(worst).toEqual([
       ['Survey', 254],
       ['Act', 254],
       ['Recheck', 254],
     ]);
     for (const [, seconds] of worst) expect(seconds).toBeLessThanOrEqual(300);
+  });
+
+  it('the worst-case check catches each way a child could pass 5 minutes (planted)', () => {
+    // Prepare: the packaged definition with one mistake planted in the Act child each time
+    const planted = (
+      plant: (
+        copy: Record<string, State>,
+        group: State,
+        task: State & { Retry?: Retrier[] },
+      ) => void,
+    ) => {
+      const copy = structuredClone(states);
+      const processor = copy.Act?.ItemProcessor as NonNullable<State['ItemProcessor']>;
+      const group = processor.States[processor.StartAt] as State;
+      const inner = group.ItemProcessor as NonNullable<State['ItemProcessor']>;
+      plant(copy, group, inner.States[inner.StartAt] as State);
+      return new Map(expressChildWorstCases(copy)).get('Act');
+    };
+
+    // Act
+    const fewerAtOnce = planted((_copy, group) => {
+      group.MaxConcurrency = 5;
+    });
+    const largerGroups = planted((copy) => {
+      const parameters = copy.GroupWork?.Parameters as Record<string, string>;
+      parameters['groups.$'] = 'States.ArrayPartition($.plan.work, 20)';
+    });
+    const moreRetries = planted((_copy, _group, task) => {
+      const [retrier] = task.Retry ?? [];
+      if (retrier) retrier.MaxAttempts = 4;
+    });
+    const longerTask = planted((_copy, _group, task) => {
+      task.TimeoutSeconds = 75;
+    });
+
+    // Assess: 2 waves of 254 s; 2 waves; 5 attempts x 60 + (2 + 4 + 8 + 8) s; 4 x 75 + 14 s
+    expect([fewerAtOnce, largerGroups, moreRetries, longerTask]).toEqual([508, 508, 322, 314]);
   });
 
   it('ends every failed phase with the run summary, marked failed, then fails the execution', () => {
@@ -228,7 +342,7 @@ describe('sls package: the Step Functions engine', () => {
     // Act
     const definition = packagedEngineDefinition(stage.template) as { TimeoutSeconds?: number };
 
-    // Assess: 22 Map phases (survey, act, 20 re-checks) x 5 waves of 40 x 300 s + 20 x 30 s + 1 h
+    // Assess: 22 Map phases (survey, act, 20 re-checks) x 5 waves (20 children, 4 at once) x 300 s + 20 x 30 s + 1 h
     expect(definition.TimeoutSeconds).toBe(22 * 5 * 300 + 20 * 30 + 3600);
   });
 
@@ -251,10 +365,7 @@ describe('sls package: the Step Functions engine', () => {
 
   it('catches every failed item', () => {
     // Prepare
-    const children = [states.Survey, states.Act, states.Recheck].map((map) => {
-      const processor = map?.ItemProcessor;
-      return processor?.States[processor.StartAt];
-    });
+    const children = [states.Survey, states.Act, states.Recheck].map(batchTask);
 
     // Assess
     for (const child of children) {
@@ -269,10 +380,7 @@ describe('sls package: the Step Functions engine', () => {
 
   it('lets every Task state wait exactly as long as its function may run', () => {
     // Prepare: every Task of the parent and of the Maps' children, with the function it calls
-    const tasks = Object.entries(states).flatMap(([name, state]) => [
-      [name, state] as const,
-      ...Object.entries(state.ItemProcessor?.States ?? {}),
-    ]);
+    const tasks = allStates(states);
 
     // Act
     const pairs = tasks

@@ -8,6 +8,7 @@ import {
   largestSingleInvocationFleet,
   perTargetLambdaCost,
   singleInvocationCost,
+  withRecheckRounds,
 } from '../../scripts/bench/cost-model';
 
 describe('bench cost model', () => {
@@ -23,12 +24,13 @@ describe('bench cost model', () => {
     expect(at256).toBeCloseTo(691.015625, 9);
   });
 
-  it('prices an engine run: transitions per parent state and per child, Express and Lambda per child', () => {
-    // Prepare: 1,024 ms of worker CPU at 1024 MB and 256 ms of control CPU at 256 MB are each 1.769 s
+  it('prices an engine run: transitions per parent state and per child, Express per child, Lambda per batch', () => {
+    // Prepare: 3 batches in 2 children (a child runs a group of batches); 1,024 ms of worker CPU
+    // at 1024 MB and 256 ms of control CPU at 256 MB are each 1.769 s
     const run = {
       targets: 100,
-      workItems: 2,
-      recheckItems: 1,
+      children: 2,
+      workerInvocations: 3,
       parentStates: 10,
       workerCpuMs: 1024,
       controlCpuMs: 256,
@@ -40,12 +42,44 @@ describe('bench cost model', () => {
     // Act
     const cost = engineCost(run);
 
-    // Assess: 13 x 0.000025 + 3 x 1e-6 + 1.769 x 0.0625 x 0.00001667
+    // Assess: 12 x 0.000025 + 2 x 1e-6 + 1.769 x 0.0625 x 0.00001667
     //   + (3 x 2e-7 + 1.769 x 1 x 0.0000133334) + (3 x 2e-7 + 1.769 x 0.25 x 0.0000133334)
-    expect(cost.lines.map((l) => l.quantity)).toEqual([13, 3, expect.any(Number), 3, 3]);
+    expect(cost.lines.map((l) => l.quantity)).toEqual([12, 2, expect.any(Number), 3, 3]);
     expect(cost.lines[2]?.quantity).toBeCloseTo(0.1105625, 9);
-    expect(cost.dollars).toBeCloseTo(0.000360526557625, 12);
+    expect(cost.dollars).toBeCloseTo(0.000334526557625, 12);
     expect(cost.longestInvocationMs).toBeCloseTo(1769 / 3, 9);
+  });
+
+  it('adds the re-check rounds AWS needs, each like the measured rounds, with its parent states and summary', () => {
+    // Prepare: one measured round of 1 child, 2 batches, 512 ms of CPU
+    const run = {
+      targets: 100,
+      children: 2,
+      workerInvocations: 3,
+      parentStates: 17,
+      workerCpuMs: 1024,
+      controlCpuMs: 300,
+      controlInvocations: 3,
+      workerMemoryMb: 1024,
+      controlMemoryMb: 256,
+    };
+    const measured = { rounds: 1, children: 1, workerInvocations: 2, workerCpuMs: 512 };
+
+    // Act
+    const twoRounds = withRecheckRounds(run, measured, 2);
+    const oneRound = withRecheckRounds(run, measured, 1);
+
+    // Assess: one more round = 1 child, 2 batches, 512 ms, 6 parent states, 1 summary at 100 ms
+    expect(twoRounds).toEqual({
+      ...run,
+      children: 3,
+      workerInvocations: 5,
+      workerCpuMs: 1536,
+      parentStates: 23,
+      controlInvocations: 4,
+      controlCpuMs: 400,
+    });
+    expect(oneRound).toBe(run);
   });
 
   it('prices one invocation that works at 256 MB, then sleeps while the stops settle', () => {

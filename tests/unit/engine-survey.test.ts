@@ -12,11 +12,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { InstanceRequest } from '../../handlers/contract/request';
 import { assessApprovedBatch } from '../../handlers/core/blast-radius';
 import { InstanceLimitError } from '../../handlers/core/errors';
+import { EMPTY_SUMMARY } from '../../handlers/core/merge';
 import { runRequest } from '../../handlers/core/run';
 import { surveyChanges } from '../../handlers/core/survey';
 import { type BatchReport, refusedBatchReport, reportAfterAct } from '../../handlers/engine/report';
+import { type AssessSurveyInput, assessSurveyState } from '../../handlers/engine/survey-assess';
 import {
   approvalOf,
+  assessDryRun,
   assessSurvey,
   type GuardPlan,
   type SurveyReport,
@@ -121,6 +124,78 @@ describe('Engine: the guard over the whole run (assessSurvey)', () => {
       'reason',
       expect.stringContaining('survey of work item(s) 1 failed'),
     );
+  });
+});
+
+describe('Engine: AssessSurvey reads every shape a survey child can leave', () => {
+  it('refuses the run when a whole child failed (null or {Error, Cause}): every batch of its group is unknown', () => {
+    // Prepare: two children of the Survey Map; the second failed at the execution level
+    const plan = {
+      guard: { verdict: 'pending', ...STOP_GUARD },
+      work: [],
+    } as unknown as AssessSurveyInput['plan'];
+    const groups = [[{ batch: 0 }], [{ batch: 1 }, { batch: 2 }]];
+
+    // Act
+    const verdicts = [null, { Error: 'States.Timeout', Cause: 'execution timed out' }].map(
+      (failed) =>
+        assessSurveyState({
+          phase: 'survey',
+          plan,
+          results: [[surveyed(0, 1)], failed],
+          items: groups,
+        }),
+    );
+
+    // Assess: no crash, no work approved, the failed group named
+    for (const verdict of verdicts) {
+      expect(verdict.work).toEqual([]);
+      expect(verdict.guard).toMatchObject({ verdict: 'refused', itemsFailed: [1, 2] });
+    }
+  });
+});
+
+describe('Engine: a dry run gets the guard over the whole run (assessDryRun)', () => {
+  const dryBatch = (batch: number, dryRunChanges: number): BatchReport => ({
+    batch,
+    summary: { ...EMPTY_SUMMARY, targets: 2 },
+    inTransit: 0,
+    failures: [],
+    failuresTotal: 0,
+    dryRunChanges,
+  });
+
+  it("adds the batches' counts and refuses what the real run would be refused for", () => {
+    // Act: three batches of 4 against a limit of 10, as the real stop would be surveyed
+    const guard = assessDryRun(STOP_GUARD, [dryBatch(0, 4), dryBatch(1, 4), dryBatch(2, 4)]);
+
+    // Assess
+    expect(guard).toMatchObject({ verdict: 'refused', resources: 12, limit: 10 });
+    expect(guard).toHaveProperty('reason', expect.stringContaining('"confirmCount": 12'));
+  });
+
+  it('accepts a dry run within the limit, or confirmed by its whole-run count', () => {
+    // Act
+    const within = assessDryRun(STOP_GUARD, [dryBatch(0, 4), dryBatch(1, 5)]);
+    const confirmed = assessDryRun({ ...STOP_GUARD, confirmCount: 12 }, [
+      dryBatch(0, 6),
+      dryBatch(1, 6),
+    ]);
+
+    // Assess
+    expect(within).toMatchObject({ verdict: 'within-limit', resources: 9 });
+    expect(confirmed).toMatchObject({ verdict: 'confirmed', resources: 12 });
+  });
+
+  it("refuses when an item failed: the run's count is unknown", () => {
+    // Act
+    const guard = assessDryRun(STOP_GUARD, [
+      dryBatch(0, 1),
+      { batch: 1, failedItem: { error: 'x' } },
+    ]);
+
+    // Assess
+    expect(guard).toMatchObject({ verdict: 'refused', itemsFailed: [1] });
   });
 });
 

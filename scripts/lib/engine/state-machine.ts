@@ -19,9 +19,9 @@ const MAX_BATCHES = DEFAULT_SIZING.maxBatches;
 export interface EngineOptions {
   service: string;
   stage: string;
-  /** Work items (Express children) at once. */
+  /** Work items (batches) in flight at once: childConcurrency(maxConcurrency) children of BATCHES_PER_CHILD. */
   maxConcurrency: number;
-  /** Work items that may fail (after retries and the per-item Catch) before the Map fails. */
+  /** Children (groups of items) that may fail at the execution level before the Map fails. */
   toleratedFailurePercentage: number;
   /** Re-check rounds at most and seconds between them (custom.engine): bound the run's time. */
   maxChecks: number;
@@ -88,6 +88,17 @@ const childRetry = [
 /** Express workflows' hard limit on one execution (Step Functions quotas). */
 export const EXPRESS_MAX_SECONDS = 300;
 
+/**
+ * Work items (batches) one Express child runs, in parallel through an inline Map. A Standard
+ * parent pays a state transition for every child its Distributed Map starts ($0.025 per 1,000),
+ * while an Express child pays per request and duration, not per transition (AWS Step Functions
+ * pricing, aws.amazon.com/step-functions/pricing): ten batches per child cut the
+ * children, and so the parent's transitions, tenfold. The batches run at once, so a child lasts
+ * as long as its slowest batch and its worst case stays one batch's (tests/package/engine.test.ts
+ * computes it from the package).
+ */
+export const BATCHES_PER_CHILD = 10;
+
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 /**
@@ -106,66 +117,94 @@ export const TASK_TIMEOUT_SECONDS = {
   Summarise: 30,
 };
 
-/** One child per item: the task, retried, and a Catch that reports the item as failed. */
+/**
+ * One Express child per group of up to BATCHES_PER_CHILD items: an inline Map runs them all at
+ * once, each its task, retried, and a Catch that reports the item as failed. The child returns
+ * one result per item, in the group's order.
+ */
 function itemProcessor(
   taskName: 'SurveyBatch' | 'Work' | 'RecheckBatch',
   logicalId: string,
-  /** Where the child's input holds the batch index (Survey and Act items are `{ item }`). */
-  batchPath = '$.batch',
+  /** What each batch's task receives besides the request, origin and run ID. */
+  itemFields: Record<string, string>,
+  /** Where the task's input holds the batch index (Survey and Act items are `{ item }`). */
+  batchPath: string,
 ) {
   const failedName = `${taskName}Failed`;
+  // State names are unique across the whole definition, nested processors included.
+  const groupName = `${taskName.replace(/Batch$/, '')}Group`;
   return {
     ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
-    StartAt: taskName,
+    StartAt: groupName,
     States: {
-      [taskName]: {
-        Type: 'Task',
-        Resource: lambda(logicalId),
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
-        Retry: childRetry,
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
-        End: true,
-      },
-      [failedName]: {
-        Type: 'Pass',
-        Parameters: { 'batch.$': batchPath, failedItem: { 'error.$': '$.caught.Error' } },
+      [groupName]: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemSelector: {
+          ...itemFields,
+          'request.$': '$.request',
+          'origin.$': '$.origin',
+          'runId.$': '$.runId',
+        },
+        // Every batch of the group at once: the child's worst case is one batch's.
+        MaxConcurrency: BATCHES_PER_CHILD,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: taskName,
+          States: {
+            [taskName]: {
+              Type: 'Task',
+              Resource: lambda(logicalId),
+              TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
+              Retry: childRetry,
+              Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
+              End: true,
+            },
+            [failedName]: {
+              Type: 'Pass',
+              Parameters: { 'batch.$': batchPath, failedItem: { 'error.$': '$.caught.Error' } },
+              End: true,
+            },
+          },
+        },
         End: true,
       },
     },
   };
 }
 
-const itemSelector = {
-  'batch.$': '$$.Map.Item.Value.batch',
+/** A child's input: its group of items and what every batch needs. */
+const groupSelector = {
+  'items.$': '$$.Map.Item.Value',
   'request.$': '$.request',
   'origin.$': '$.plan.origin',
   'runId.$': '$.plan.run.id',
 };
 /** Survey and Act items whole: an Act item carries its approved count once surveyed. */
-const workItemSelector = {
-  'item.$': '$$.Map.Item.Value',
-  'request.$': '$.request',
-  'origin.$': '$.plan.origin',
-  'runId.$': '$.plan.run.id',
-};
+const wholeItem = { 'item.$': '$$.Map.Item.Value' };
+/** A re-check item is its batch index. */
+const batchOfItem = { 'batch.$': '$$.Map.Item.Value.batch' };
+/** The items cut into the children's groups (AWS's States.ArrayPartition intrinsic). */
+const groupsOf = (path: string) => `States.ArrayPartition(${path}, ${BATCHES_PER_CHILD})`;
+
 /** What every state after the plan carries: the request, the plan and the report so far. */
 const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
 
 export function engineDefinition(options: EngineOptions) {
   const map = (
     label: MapLabel,
-    itemsPath: string,
     processor: ReturnType<typeof itemProcessor>,
     next: string,
     resultPath: string,
-    selector: Record<string, unknown> = itemSelector,
   ) => ({
     Type: 'Map',
     // The Map Run's name, and so the execution ARNs of its children (the redrive permission).
     Label: label,
-    ItemsPath: itemsPath,
-    ItemSelector: selector,
-    MaxConcurrency: options.maxConcurrency,
+    // The groups a Pass state cut before it; the summary reads the same groups to place results.
+    ItemsPath: '$.groups',
+    ItemSelector: groupSelector,
+    // Children at once, so that about maxConcurrency batches run at once.
+    MaxConcurrency: childConcurrency(options.maxConcurrency),
     ToleratedFailurePercentage: options.toleratedFailurePercentage,
     ItemProcessor: processor,
     ResultPath: resultPath,
@@ -199,41 +238,61 @@ export function engineDefinition(options: EngineOptions) {
       // A start or stop that acts is counted first, so the guard sees the whole run.
       SurveyOrAct: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'Survey' }],
-        Default: 'Act',
+        Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'GroupSurvey' }],
+        Default: 'GroupWork',
+      },
+      GroupSurvey: {
+        Type: 'Pass',
+        Parameters: {
+          'request.$': '$.request',
+          'plan.$': '$.plan',
+          'groups.$': groupsOf('$.plan.batches'),
+        },
+        Next: 'Survey',
       },
       Survey: map(
         'Survey',
-        '$.plan.batches',
-        itemProcessor('SurveyBatch', ENGINE_FUNCTIONS.SurveyBatch, '$.item.batch'),
+        itemProcessor(
+          'SurveyBatch',
+          ENGINE_FUNCTIONS.SurveyBatch,
+          { phase: 'survey', ...wholeItem },
+          '$.item.batch',
+        ),
         'AssessSurvey',
         '$.surveyed',
-        { phase: 'survey', ...workItemSelector },
       ),
       // The plan comes back with its guard decided and its work items approved (none if refused).
       AssessSurvey: {
         Type: 'Task',
         Resource: lambda(ENGINE_FUNCTIONS.AssessSurvey),
         TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
-        Parameters: { phase: 'survey', 'plan.$': '$.plan', 'results.$': '$.surveyed' },
+        Parameters: {
+          phase: 'survey',
+          'plan.$': '$.plan',
+          'results.$': '$.surveyed',
+          'items.$': '$.groups',
+        },
         ResultPath: '$.plan',
         Retry: parentRetry,
         Catch: failedAt('Survey'),
-        Next: 'DropSurveyResults',
+        Next: 'GroupWork',
       },
-      DropSurveyResults: {
+      // Drops the collected survey results, and cuts the (approved) work items into groups.
+      GroupWork: {
         Type: 'Pass',
-        Parameters: { 'request.$': '$.request', 'plan.$': '$.plan' },
+        Parameters: {
+          'request.$': '$.request',
+          'plan.$': '$.plan',
+          'groups.$': groupsOf('$.plan.work'),
+        },
         Next: 'Act',
       },
       // A refused run has no work items: Act starts no child, and Finish reports the refusal.
       Act: map(
         'Act',
-        '$.plan.work',
-        itemProcessor('Work', ENGINE_FUNCTIONS.Work, '$.item.batch'),
+        itemProcessor('Work', ENGINE_FUNCTIONS.Work, wholeItem, '$.item.batch'),
         'SummariseAct',
         '$.acted',
-        workItemSelector,
       ),
       SummariseAct: {
         Type: 'Task',
@@ -244,7 +303,7 @@ export function engineDefinition(options: EngineOptions) {
           'action.$': '$.plan.action',
           'maxChecks.$': '$.plan.maxChecks',
           'results.$': '$.acted',
-          'items.$': '$.plan.work',
+          'items.$': '$.groups',
           'guard.$': '$.plan.guard',
           'run.$': '$.plan.run',
         },
@@ -262,11 +321,16 @@ export function engineDefinition(options: EngineOptions) {
         ],
         Default: 'Finish',
       },
-      WaitForTransitions: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: 'Recheck' },
+      WaitForTransitions: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: 'GroupRecheck' },
+      // Reached only while batches are pending: the groups are never cut from an empty list.
+      GroupRecheck: {
+        Type: 'Pass',
+        Parameters: { ...carried, 'groups.$': groupsOf('$.report.pending') },
+        Next: 'Recheck',
+      },
       Recheck: map(
         'Recheck',
-        '$.report.pending',
-        itemProcessor('RecheckBatch', ENGINE_FUNCTIONS.RecheckBatch),
+        itemProcessor('RecheckBatch', ENGINE_FUNCTIONS.RecheckBatch, batchOfItem, '$.batch'),
         'SummariseRecheck',
         '$.rechecked',
       ),
@@ -279,6 +343,7 @@ export function engineDefinition(options: EngineOptions) {
           'maxChecks.$': '$.plan.maxChecks',
           'previous.$': '$.report',
           'results.$': '$.rechecked',
+          'items.$': '$.groups',
           'run.$': '$.plan.run',
         },
         ResultPath: '$.report',
@@ -300,7 +365,8 @@ export function engineDefinition(options: EngineOptions) {
           'failures.$': '$.report.failures',
           'failuresTotal.$': '$.report.failuresTotal',
           'failedItems.$': '$.report.failedItems',
-          'blastRadius.$': '$.plan.guard',
+          // Decided by AssessSurvey (a start or stop) or SummariseAct (a dry run), carried by the report.
+          'blastRadius.$': '$.report.blastRadius',
           'refusedItems.$': '$.report.refusedItems',
         },
         End: true,
@@ -392,15 +458,21 @@ function failureStates(options: EngineOptions) {
 
 /**
  * The whole run's limit: each Map phase (survey, act, every re-check round) at its worst (all
- * 200 items in waves of maxConcurrency, each child at its 5-minute limit), the Waits, and an hour
+ * 200 items, 20 children in waves of childConcurrency, each child at its 5-minute limit), the Waits, and an hour
  * for Plan and the summaries. A run past it is stuck, and its timed-out alarm says so.
  */
 export function runTimeoutSeconds(
   options: Pick<EngineOptions, 'maxConcurrency' | 'maxChecks' | 'waitSeconds'>,
 ): number {
-  const waves = Math.ceil(MAX_BATCHES / Math.max(1, options.maxConcurrency));
+  const children = Math.ceil(MAX_BATCHES / BATCHES_PER_CHILD);
+  const waves = Math.ceil(children / childConcurrency(options.maxConcurrency));
   const mapPhases = 2 + options.maxChecks;
   return mapPhases * waves * EXPRESS_MAX_SECONDS + options.maxChecks * options.waitSeconds + 3600;
+}
+
+/** Children a Distributed Map runs at once: about `maxConcurrency` batches in flight. */
+export function childConcurrency(maxConcurrency: number): number {
+  return Math.max(1, Math.ceil(maxConcurrency / BATCHES_PER_CHILD));
 }
 
 /** The engine's state machine name, `<service>-<stage>-engine` (the stage switch stops its runs). */

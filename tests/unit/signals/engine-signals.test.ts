@@ -263,26 +263,27 @@ describe('Signals of an engine run', () => {
     ]);
   });
 
-  it('counts a Map result element of null or {Error, Cause} as a failed item of the batch at its place, and fails the run', async () => {
-    // Prepare: what a Distributed Map holds for children that failed at the execution level
-    const event = {
+  it('counts a Map result element of null or {Error, Cause} as failed items, every batch of the group at its place, and fails the run', async () => {
+    // Prepare: what a Distributed Map holds for children that failed at the execution level; each
+    // child ran a group of batches (state-machine.ts, BATCHES_PER_CHILD)
+    const event: SummariseInput = {
       phase: 'act',
       action: 'stop',
       maxChecks: 0,
-      results: [batch(0), null, { Error: 'States.Timeout', Cause: 'execution timed out' }],
-      items: [{ batch: 0 }, { batch: 1 }, { batch: 2 }],
+      results: [[batch(0)], null, { Error: 'States.Timeout', Cause: 'execution timed out' }],
+      items: [[{ batch: 0 }], [{ batch: 1 }, { batch: 2 }], [{ batch: 3 }]],
       run: RUN,
-    } as SummariseInput;
+    };
 
     // Act
     const report = await summarise(event);
 
     // Assess
-    expect(report.failedItems).toEqual([1, 2]);
-    expect(report.summary).toMatchObject({ itemsFailed: 2, changed: 4 });
+    expect(report.failedItems).toEqual([1, 2, 3]);
+    expect(report.summary).toMatchObject({ itemsFailed: 3, changed: 4 });
     expect(sentEntries()[0]?.detail).toMatchObject({
       outcome: 'failed',
-      engine: { itemsFailed: 2 },
+      engine: { itemsFailed: 3 },
     });
   });
 
