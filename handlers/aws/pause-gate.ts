@@ -2,7 +2,7 @@
  * The stage's pause switch, read on every run (never cached: a switch read once at cold start
  * would not stop a warm container). One Step Functions ListTagsForResource on the engine state
  * machine, whose tags `npm run switch` writes (handlers/formats/stage-pause.ts). The execution
- * roles may read those tags, never write them (scripts/lib/switch/README.md).
+ * roles may read those tags, never write them (scripts/switch/README.md).
  *
  * Fail closed: when the tags cannot be read (no permission, no state machine, an outage), no run
  * starts, and the error says why.

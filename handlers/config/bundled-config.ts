@@ -1,7 +1,7 @@
 /**
  * The stage configuration travels inside the function's bundle, not in an environment variable
  * (Lambda's 4 KB for all variables held about 40 accounts). `sls package` puts one line in front
- * of each bundle (serverless.yml custom.esbuild.banner, from scripts/stage-config.cjs):
+ * of each bundle (serverless.yml custom.esbuild.banner, from resources/home-stack/stage-config.cjs):
  *
  *   <BUNDLED_CONFIG_MARKER>globalThis.__XACCT_EC2_STAGE_CONFIG__="<the JSON, as a string>";
  *

@@ -53,7 +53,7 @@ function optionalNumber(
 /** Where the runtime configuration came from, for messages. */
 export type ConfigSource = 'bundle' | 'environment variable STAGE_CONFIG';
 
-/** Parses the runtime configuration (the stage config without schedules, as scripts/stage-config.cjs writes it). */
+/** Parses the runtime configuration (the stage config without schedules, as resources/home-stack/stage-config.cjs writes it). */
 export function parseRuntimeConfig(
   json: string,
   source: ConfigSource = 'environment variable STAGE_CONFIG',

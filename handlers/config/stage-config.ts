@@ -60,7 +60,7 @@ const scheduleSchema = z.strictObject({
   name: z
     .string()
     .check(z.regex(SCHEDULE_NAME, 'must be 1-48 characters of letters, digits and _.-')),
-  /** Read in full at package time by scripts/lib/stage/schedule-expression.ts (schedule-checks.ts). */
+  /** Read in full at package time by resources/home-stack/schedules/schedule-expression.ts (schedule-checks.ts). */
   expression: z.string().check(z.minLength(1, 'give cron(...), rate(...) or at(...)')),
   timezone: z.string().check(
     z.refine(isIanaTimeZone, {
@@ -133,7 +133,7 @@ export const stageConfigSchema = z.strictObject({
    * What the schedules invoke (package time only): `engine`, the Step Functions engine's starter
    * (one run per scheduled time), or `single-invocation`, the instances function doing the whole
    * run, which `sls package` refuses beyond the targets one invocation holds
-   * (scripts/lib/stage/single-invocation-limit.ts).
+   * (resources/home-stack/schedules/single-invocation-limit.ts).
    */
   scheduledRuns: z._default(
     z.enum(['engine', 'single-invocation'], {
@@ -182,7 +182,7 @@ export type TargetConfig = StageConfig['targets'][number];
 export type ScheduleConfig = StageConfig['schedules'][number];
 
 /**
- * Validates a stage's configuration. Used at package time (`scripts/stage-config.cjs`, with
+ * Validates a stage's configuration. Used at package time (`resources/home-stack/stage-config.cjs`, with
  * prefix `params`) and again at cold start on the environment copy.
  */
 export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfig> {

@@ -3,7 +3,7 @@
  * `npm run targets`. Accounts may carry their own ExternalId and regions, or take them from the
  * organizational unit they sit in, or from the file's defaults. The resolved list has the same
  * shape as an inline `params.targets` list, so everything downstream is unchanged.
- * Read at package time only (scripts/stage-config.cjs); the function never loads this module.
+ * Read at package time only (resources/home-stack/stage-config.cjs); the function never loads this module.
  */
 import * as z from 'zod/mini';
 import '../formats/zod-messages';

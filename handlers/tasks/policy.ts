@@ -1,7 +1,7 @@
 /**
  * A task's policy fragment: the IAM the target role needs for one task, as typed data. The
  * target-account templates are rendered from every registered task's fragment
- * (scripts/generate-templates.ts), and the policy prover reads the same fragments.
+ * (resources/generate/main.ts), and the policy prover reads the same fragments.
  *
  * Values may name template parameters and pseudo parameters as `${Name}`, as in Fn::Sub. A
  * whole `${List}` is the list parameter itself; `pre${List[*]}post` is one value per item

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../lib/repo-root';
+import { REPO_ROOT } from '../shared/repo-root';
 
 export const SECTIONS = [
   'bundle',

@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT } from '../lib/repo-root';
+import { REPO_ROOT } from '../shared/repo-root';
 import type { RpcReply, RpcRequest } from './rpc';
 
 /**

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { providerRuntimeMatcher } from 'serverless-esbuild/dist/helper';
 import { zip } from 'serverless-esbuild/dist/utils';
-import { REPO_ROOT } from '../lib/repo-root';
+import { REPO_ROOT } from '../shared/repo-root';
 
 export interface BuiltSize {
   jsBytes: number;

@@ -1,15 +1,18 @@
 /**
  * The Step Functions engine as the bench's `sls package` wrote it: the state machine definition
- * read out of the packaged CloudFormation (scripts/lib/engine/packaged-definition.ts, not a copy)
+ * read out of the packaged CloudFormation (scripts/shared/stack/packaged-definition.ts, not a copy)
  * and the four functions the definition's Task states call, each its packaged bundle with its
  * memory, timeout and environment from the template. The definition does not depend on the
  * targets (they ride in each bundle's config line), so one package serves every fleet size.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { packagedEngineDefinition } from '../lib/engine/packaged-definition';
-import { ENGINE_FUNCTIONS, ENGINE_STATE_MACHINE_ID } from '../lib/engine/state-machine';
-import type { CfnTemplate } from '../lib/policies/package-stage';
+import {
+  ENGINE_FUNCTIONS,
+  ENGINE_STATE_MACHINE_ID,
+} from '../../resources/home-stack/engine/state-machine';
+import type { CfnTemplate } from '../shared/stack/package-stage';
+import { packagedEngineDefinition } from '../shared/stack/packaged-definition';
 import type { EngineFunction, EngineRole } from './drivers/engine-workers';
 import { extractZip } from './extract-zip';
 import type { Packaged } from './sls-package';

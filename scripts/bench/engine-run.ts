@@ -1,12 +1,12 @@
 /**
  * One engine run of a whole fleet: the packaged state machine runs here with
- * aws-local-stepfunctions (scripts/lib/engine/local-engine.ts), its Task states calling the
+ * aws-local-stepfunctions (scripts/local-aws/local-engine.ts), its Task states calling the
  * packaged engine functions in a child process, against a fresh bench world whose instances take
  * EC2's real times scaled by a time factor. Measured: wall time, the time worker tasks were in
  * flight, the Wait states, every state payload, the CPU per function and every target's outcome.
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
-import { type EngineHandlers, type EventLog, runEngineLocally } from '../lib/engine/local-engine';
+import { type EngineHandlers, type EventLog, runEngineLocally } from '../local-aws/local-engine';
 import { bundleWithConfig } from './bundle-config';
 import { startDriver } from './child';
 import type { EngineFunction, EngineRole, EngineUsage } from './drivers/engine-workers';

@@ -1,7 +1,7 @@
 /** A packaged zip's files written under a directory where no node_modules can be reached (as in /var/task). */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readZip } from '../lib/zip';
+import { readZip } from '../shared/zip';
 
 export async function extractZip(zipPath: string, dir: string) {
   // Native zip also stores directory entries; only files matter here.

@@ -3,7 +3,7 @@
  * policies per call (iam-simulate), which would dominate wall time and measure the simulator
  * instead of the function. Policy correctness is proven elsewhere: `npm run test:slow` and `npm run verify`.
  */
-import type { Authorizer, Decision } from '../lib/authorization';
+import type { Authorizer, Decision } from '../shared/authorization';
 
 const ALLOWED: Decision = {
   allowed: true,

@@ -6,7 +6,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { zip } from 'serverless-esbuild/dist/utils';
-import { REPO_ROOT } from '../lib/repo-root';
+import { REPO_ROOT } from '../shared/repo-root';
 import type { BuiltSize } from './default-build';
 
 /** custom.esbuild as serverless-state.json records it. */

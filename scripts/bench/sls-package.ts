@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cliEnvironment } from '../lib/local-run/cli-env';
-import { createServiceDir } from '../lib/local-run/service-dir';
-import { describeRun, runSls } from '../lib/local-run/sls-cli';
+import { cliEnvironment } from '../shared/stack/cli-env';
+import { createServiceDir } from '../shared/stack/service-dir';
+import { describeRun, runSls } from '../shared/stack/sls-cli';
 
 const TIMEOUT_MS = 180_000;
 

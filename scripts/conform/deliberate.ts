@@ -27,7 +27,7 @@ export const DELIBERATE: DeliberateDifference[] = [
     side: 'aws-cdk-lib',
     line: 'permission: Allow lambda:InvokeFunction on arn:<partition>:lambda:<region>:<account>:function:<name>:*',
     reason:
-      'Narrower: each schedule targets the unqualified function ARN (scripts/lib/stage/), so the ' +
+      'Narrower: each schedule targets the unqualified function ARN (resources/home-stack/schedules/), so the ' +
       "role needs no version or alias; aws-cdk-lib's grantInvoke adds them for any target.",
   },
   {

@@ -7,7 +7,7 @@
  * so every branch of every `Fn::If` is read by one of the two evaluations.
  */
 import type { SpecDatabase } from '@aws-cdk/service-spec-types';
-import { type CfnContext, evaluate } from '../lib/policies/cfn-intrinsics';
+import { type CfnContext, evaluate } from '../shared/stack/cfn-intrinsics';
 import { isRecord } from './cfn-shape';
 import { resourceType } from './registry';
 import type { ConformTemplate, Subject } from './subject';

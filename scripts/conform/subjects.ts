@@ -4,9 +4,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { packagedStage } from '../lib/local-run/packaged-stage';
-import { parseCfnYaml } from '../lib/policies/cfn-yaml';
-import { REPO_ROOT } from '../lib/repo-root';
+import { REPO_ROOT } from '../shared/repo-root';
+import { parseCfnYaml } from '../shared/stack/cfn-yaml';
+import { packagedStage } from '../shared/stack/packaged-stage';
 import { isRecord } from './cfn-shape';
 import type { ConformTemplate, Subject } from './subject';
 import { type PackagingVariant, packagingVariants } from './variants';

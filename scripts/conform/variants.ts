@@ -13,9 +13,9 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { stageConfigSchema } from '../../handlers/config/stage-config';
-import { parseCfnYaml } from '../lib/policies/cfn-yaml';
-import { SERVERLESS_YML } from '../lib/policies/paths';
-import { configuredStages } from '../lib/policies/stages';
+import { parseCfnYaml } from '../shared/stack/cfn-yaml';
+import { SERVERLESS_YML } from '../shared/stack/paths';
+import { configuredStages } from '../shared/stack/stages';
 import { isRecord } from './cfn-shape';
 
 export interface PackagingVariant {

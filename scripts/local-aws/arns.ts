@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { base32 } from '../lib/policies/cfn-names';
+import { base32 } from '../shared/stack/cfn-names';
 
 export function roleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Authorizer } from '../lib/authorization';
-import { REPO_ROOT } from '../lib/repo-root';
+import type { Authorizer } from '../shared/authorization';
+import { REPO_ROOT } from '../shared/repo-root';
 import { roleArn } from './arns';
 import {
   MANAGEMENT_ACCOUNT_ID,
@@ -13,11 +13,16 @@ import type { Seed } from './seed-schema';
 
 /**
  * The one place that knows where the real Authorizer lives and how it is built:
- * scripts/lib/policy-authorizer.ts exports `createPolicyAuthorizer(world: PolicyWorld)`, and the
+ * scripts/verify/policy-authorizer.ts exports `createPolicyAuthorizer(world: PolicyWorld)`, and the
  * world it needs is derived from the seed below. Any other module can stand in through
  * --authorizer if it exports `createAuthorizer(context)` (or a default factory).
  */
-export const POLICY_AUTHORIZER_MODULE = path.join(__dirname, '..', 'lib', 'policy-authorizer.ts');
+export const POLICY_AUTHORIZER_MODULE = path.join(
+  __dirname,
+  '..',
+  'verify',
+  'policy-authorizer.ts',
+);
 
 export { REPO_ROOT };
 
@@ -32,7 +37,7 @@ export type AuthorizerFactory = (
 ) => Authorizer | Promise<Authorizer>;
 
 /**
- * The PolicyWorld of scripts/lib/policies/world.ts, as far as the seed fills it (typed here by
+ * The PolicyWorld of scripts/verify/world.ts, as far as the seed fills it (typed here by
  * shape, so this module does not depend on the policy code at compile time).
  */
 export interface SeedPolicyWorld {

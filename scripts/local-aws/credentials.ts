@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { base32 } from '../lib/policies/cfn-names';
+import { base32 } from '../shared/stack/cfn-names';
 
 export interface TemporaryCredentials {
   accessKeyId: string;

@@ -1,4 +1,4 @@
-import type { Decision, Ec2Check } from '../lib/authorization';
+import type { Decision, Ec2Check } from '../shared/authorization';
 import { instanceArn } from './arns';
 import type { Caller } from './authenticate';
 import { ec2Errors } from './ec2-errors';

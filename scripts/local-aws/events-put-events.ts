@@ -5,7 +5,7 @@
  * EventBridge's: 1-10 entries, 1 MB per call; a bad entry fails alone, with its ErrorCode.
  */
 import { randomUUID } from 'node:crypto';
-import type { Authorizer, Decision } from '../lib/authorization';
+import type { Authorizer, Decision } from '../shared/authorization';
 import type { Caller } from './authenticate';
 import { AwsError } from './aws-error';
 import type { RecordedEvents } from './events-store';

@@ -1,6 +1,6 @@
 /** Public surface of the local STS + EC2 endpoint (dev/test only; never bundled into the Lambda). */
 
-export { generatedRoleName } from '../lib/policies/cfn-names';
+export { generatedRoleName } from '../shared/stack/cfn-names';
 export {
   type AuthorizerFactory,
   type AuthorizerFactoryContext,

@@ -2,14 +2,14 @@
  * `npm run local-aws`: the local STS + EC2 endpoint in the foreground.
  *   --port <n>          default 4599; 0 picks a free port
  *   --seed <file>       default scripts/local-aws/seed.json
- *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/lib/policy-authorizer.ts)
+ *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/verify/policy-authorizer.ts)
  *   --faults <json>     initial fault knobs, e.g. '{"latencyMs":50}'
  *   --time-factor <x>   scales EC2's transition times (seed default 0.025; 1 = real: a stop takes 60 s)
  */
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../lib/usage-error';
+import { UsageError } from '../shared/usage-error';
 import { ADMIN_HEADER } from './admin-guard';
 import { AuthorizerUnavailableError, loadAuthorizer, REPO_ROOT } from './authorizer-source';
 import { DEFAULT_SEED_PATH, loadSeedFile, SeedError } from './load-seed';

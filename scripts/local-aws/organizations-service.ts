@@ -9,7 +9,7 @@
  * policy. The organization comes from organizations-model.ts, attached to the world at start.
  */
 import { randomUUID } from 'node:crypto';
-import type { Authorizer, OrganizationsCheck } from '../lib/authorization';
+import type { Authorizer, OrganizationsCheck } from '../shared/authorization';
 import { roleArn, roleUniqueId } from './arns';
 import type { CallCounters } from './call-counters';
 import type { TemporaryCredentials } from './credentials';

@@ -1,9 +1,9 @@
 /**
  * The home account's operator role that `npm run switch` signs with locally: its identity policy
- * is the switch's least-privilege policy for the seed's stage (scripts/lib/switch/README.md), so
+ * is the switch's least-privilege policy for the seed's stage (scripts/switch/README.md), so
  * the endpoint's Authorizer evaluates exactly what the README recommends.
  */
-import { switchOperatorPolicy } from '../lib/switch/operator-policy';
+import { switchOperatorPolicy } from '../../resources/home-stack/roles/operator-policy';
 import { roleArn, roleUniqueId } from './arns';
 import type { TemporaryCredentials } from './credentials';
 import type { Seed } from './seed-schema';

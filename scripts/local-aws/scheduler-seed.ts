@@ -3,8 +3,8 @@
  * AWS::Scheduler::Schedule resources), with the intrinsics a deploy would resolve: Ref of the
  * schedule group, Fn::GetAtt Arn of the function, the invoke role and the dead-letter queue.
  */
-import { generatedRoleName } from '../lib/policies/cfn-names';
-import type { CfnTemplate } from '../lib/policies/package-stage';
+import { generatedRoleName } from '../shared/stack/cfn-names';
+import type { CfnTemplate } from '../shared/stack/package-stage';
 import type { ScheduleSeed, ScheduleState } from './scheduler-store';
 
 export interface TemplateContext {

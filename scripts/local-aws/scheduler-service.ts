@@ -8,7 +8,7 @@
  * iam:PassedToService = scheduler.amazonaws.com), as IAM evaluates them.
  */
 import { randomUUID } from 'node:crypto';
-import type { ActionCheck, Authorizer } from '../lib/authorization';
+import type { ActionCheck, Authorizer } from '../shared/authorization';
 import { authenticate, type Caller } from './authenticate';
 import { AwsError } from './aws-error';
 import type { AwsHttpResponse } from './render-response';

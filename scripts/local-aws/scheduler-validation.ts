@@ -4,7 +4,10 @@
  * ValidationException, "N validation error(s) detected: ...". The member paths use the wire
  * names; AWS's exact casing of them in this text is unverified.
  */
-import { isIanaTimeZone, parseScheduleExpression } from '../lib/stage/schedule-expression';
+import {
+  isIanaTimeZone,
+  parseScheduleExpression,
+} from '../../resources/home-stack/schedules/schedule-expression';
 import { AwsError } from './aws-error';
 import type { ScheduleReplacement, ScheduleState } from './scheduler-store';
 

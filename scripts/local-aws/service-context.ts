@@ -1,4 +1,4 @@
-import type { Authorizer } from '../lib/authorization';
+import type { Authorizer } from '../shared/authorization';
 import type { Caller } from './authenticate';
 import type { Faults } from './faults';
 import type { QueryParams } from './query-params';

@@ -1,5 +1,5 @@
 import { engineArnBeside } from '../../handlers/formats/stage-pause';
-import type { Authorizer } from '../lib/authorization';
+import type { Authorizer } from '../shared/authorization';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { roleUniqueId } from './arns';
 import { handleAwsRequest } from './aws-request-handler';

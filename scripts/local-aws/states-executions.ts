@@ -1,6 +1,6 @@
 /**
  * The executions of the state machines registered with the local endpoint: each StartExecution
- * starts a run in this process (scripts/lib/engine/local-engine.ts, the one place that knows
+ * starts a run in this process (scripts/local-aws/local-engine.ts, the one place that knows
  * aws-local-stepfunctions) and returns at once; the record follows the run to SUCCEEDED, FAILED,
  * TIMED_OUT or ABORTED. Names stay taken after an execution ends, as in AWS (for 90 days there).
  */
@@ -9,7 +9,7 @@ import {
   type LocalRun,
   type LocalRunOutcome,
   startEngineRun,
-} from '../lib/engine/local-engine';
+} from './local-engine';
 
 /** A state machine the endpoint serves: its ARN, its definition and the handlers its Tasks call. */
 export interface LocalStateMachine {

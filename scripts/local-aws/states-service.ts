@@ -8,7 +8,7 @@
  * states-executions.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Authorizer, Decision } from '../lib/authorization';
+import type { Authorizer, Decision } from '../shared/authorization';
 import type { Caller } from './authenticate';
 import { AwsError } from './aws-error';
 import type { CallCounters } from './call-counters';

@@ -1,4 +1,4 @@
-import type { AssumeRoleCheck } from '../lib/authorization';
+import type { AssumeRoleCheck } from '../shared/authorization';
 import { AwsError } from './aws-error';
 import { organizationPlaceOf } from './organizations-service';
 import type { ActionHandler } from './service-context';

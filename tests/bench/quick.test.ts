@@ -11,8 +11,8 @@ import type { BenchReport } from '../../scripts/bench/figure';
 import { expectedFigureIds } from '../../scripts/bench/figure-ids';
 import { QUICK } from '../../scripts/bench/plan';
 import { MAX_MEMORY_GROWTH } from '../../scripts/bench/sections/scale';
-import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/shared/stack/sls-cli';
 
 /** The quick bench, on this process's Node binary, as `npm run bench -- --quick` runs it. */
 function runQuickBench(outDir: string): Promise<SlsRunResult> {

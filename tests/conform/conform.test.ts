@@ -8,8 +8,8 @@ import path from 'node:path';
 import { type ConformReport, conformAll, formatReport } from '../../scripts/conform/run';
 import { packagingVariants, variantName } from '../../scripts/conform/subjects';
 import { pathParamChoices } from '../../scripts/conform/variants';
-import { configuredStages } from '../../scripts/lib/policies/stages';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { configuredStages } from '../../scripts/shared/stack/stages';
 
 describe('npm run conform over the shipped stages and resources/', () => {
   let report: ConformReport;

@@ -9,9 +9,9 @@ import { stageConfigSchema } from '../../handlers/config/stage-config';
 import { requestSchema } from '../../handlers/contract/request';
 import { TROUBLESHOOTING } from '../../handlers/core/diagnose';
 import { stageNames } from '../../handlers/formats/names';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { HINTS } from '../../scripts/lib/policies/hints';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
+import { HINTS } from '../../scripts/verify/hints';
 
 const ROOT = REPO_ROOT;
 const README_MAX_LINES = 320;
@@ -94,13 +94,15 @@ const readme = read('README.md');
 const docs = markdownFiles().map((file) => ({ file, text: read(file) }));
 
 /**
- * A default as the table states it: a name derived per stage (scripts/stage-config.cjs, from
+ * A default as the table states it: a name derived per stage (resources/home-stack/stage-config.cjs, from
  * handlers/formats/names.ts) is shown for the placeholder stage `<stage>`.
  */
 function documentedDefault(value: unknown): unknown {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax, as serverless.yml writes it
   if (value === '${sls:stage}') return '<stage>';
-  const derived = /^\$\{file\(scripts\/stage-config\.cjs\):default(\w+)\}$/.exec(String(value));
+  const derived = /^\$\{file\(resources\/home-stack\/stage-config\.cjs\):default(\w+)\}$/.exec(
+    String(value),
+  );
   if (!derived?.[1]) return value;
   const names = stageNames('xacct-ec2', '<stage>');
   const key = `${derived[1].charAt(0).toLowerCase()}${derived[1].slice(1)}` as keyof typeof names;
@@ -231,7 +233,7 @@ describe('Document: handlers/config/README.md', () => {
 describe('Document: the deep docs beside the code', () => {
   it('quote every verify hint in the policy findings table, word for word', () => {
     // Prepare
-    const findings = read('scripts/lib/policies/README.md');
+    const findings = read('scripts/verify/README.md');
     const hints = Object.values(HINTS);
 
     // Act

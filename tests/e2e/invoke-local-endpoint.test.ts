@@ -9,7 +9,7 @@ import {
   invokeLocal,
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../scripts/lib/local-run';
+} from '../../scripts/run-local';
 import { CREDENTIAL_PATTERNS } from '../helpers/sls';
 
 const REFUSED = ['444444444444', '555555555555'];

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../handlers/core/results';
-import { createServiceDir } from '../../scripts/lib/local-run/service-dir';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { createServiceDir } from '../../scripts/shared/stack/service-dir';
 import { runAll } from '../helpers/run-all';
 import {
   CREDENTIAL_PATTERNS,

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliEnvironment, runCommand, type SlsRunResult } from '../../scripts/lib/local-run';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { cliEnvironment, runCommand, type SlsRunResult } from '../../scripts/run-local';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
 
 /** `npm start` in its own process group; npm runs the script on the pinned Node in node_modules/.bin. */
 function npmStart(home: string, timeoutMs: number): Promise<SlsRunResult> {

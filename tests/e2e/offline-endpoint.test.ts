@@ -9,7 +9,7 @@ import {
   type Offline,
   startLocalEndpoint,
   startOffline,
-} from '../../scripts/lib/local-run';
+} from '../../scripts/run-local';
 
 interface Problems {
   message: string;

@@ -5,10 +5,10 @@
  * suite run on its own packages what it misses.
  */
 import { packagingVariants } from '../../scripts/conform/variants';
-import { packagedStage } from '../../scripts/lib/local-run/packaged-stage';
-import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
-import { configuredStages } from '../../scripts/lib/policies/stages';
 import { loadSeedFile } from '../../scripts/local-aws/load-seed';
+import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
+import { packagedStage } from '../../scripts/shared/stack/packaged-stage';
+import { configuredStages } from '../../scripts/shared/stack/stages';
 import { serverlessYmlWithStatement } from '../policy/documents';
 
 export interface PackagingRequest {

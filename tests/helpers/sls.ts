@@ -1,5 +1,5 @@
 /**
- * Runs the real osls CLI (node_modules/serverless, through scripts/lib/local-run, as the scripts
+ * Runs the real osls CLI (node_modules/serverless, through scripts/run-local, as the scripts
  * do) the way a fresh clone in CI would: in a private service directory (createServiceDir), with
  * no AWS credentials, no profile, an empty HOME, no TTY, no stdin, and a timeout.
  *
@@ -13,14 +13,14 @@
  */
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import { cliEnvironment } from '../../scripts/lib/local-run/cli-env';
-import { jsonValuesIn } from '../../scripts/lib/local-run/invoke-output';
-import type { ServiceDir } from '../../scripts/lib/local-run/service-dir';
+import { jsonValuesIn } from '../../scripts/run-local/invoke-output';
+import { cliEnvironment } from '../../scripts/shared/stack/cli-env';
+import type { ServiceDir } from '../../scripts/shared/stack/service-dir';
 import {
   describeRun,
   runSls as runSlsCli,
   type SlsRunResult,
-} from '../../scripts/lib/local-run/sls-cli';
+} from '../../scripts/shared/stack/sls-cli';
 
 export { describeRun, jsonValuesIn };
 

@@ -14,13 +14,13 @@
  * own failure is made here by a child without its Catch, which fails the Map the same way.
  */
 import type { Context } from 'aws-lambda';
+import { realEc2Timings } from '../../scripts/local-aws';
 import {
   type EngineHandlers,
   type LocalRunOutcome,
   startEngineRun,
-} from '../../scripts/lib/engine/local-engine';
-import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
-import { realEc2Timings } from '../../scripts/local-aws';
+} from '../../scripts/local-aws/local-engine';
+import { packagedEngineDefinition } from '../../scripts/shared/stack/packaged-definition';
 import { type Harness, startHarness } from './harness';
 
 const TIME_FACTOR = 0.005;

@@ -13,12 +13,12 @@ import {
   SFNServiceException,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { ENGINE_START_ROLE_ID } from '../../resources/home-stack/engine/state-machine';
+import { executionArnOf, realEc2Timings, type TemporaryCredentials } from '../../scripts/local-aws';
 import {
   packagedEngineDefinition,
   packagedEngineStateMachineArn,
-} from '../../scripts/lib/engine/packaged-definition';
-import { ENGINE_START_ROLE_ID } from '../../scripts/lib/engine/state-machine';
-import { executionArnOf, realEc2Timings, type TemporaryCredentials } from '../../scripts/local-aws';
+} from '../../scripts/shared/stack/packaged-definition';
 import { ACCOUNT_444, ACCOUNT_555, type Harness, startHarness } from './harness';
 
 const TIME_FACTOR = 0.005;

@@ -7,10 +7,10 @@
  * Distributed Map specifics (Express children, MaxConcurrency at scale, tolerated failures).
  */
 
-import { type EngineHandlers, runEngineLocally } from '../../scripts/lib/engine/local-engine';
-import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
 import { type AdjustableClock, realEc2Timings } from '../../scripts/local-aws';
+import { type EngineHandlers, runEngineLocally } from '../../scripts/local-aws/local-engine';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
+import { packagedEngineDefinition } from '../../scripts/shared/stack/packaged-definition';
 import { aContext } from '../helpers/context';
 import {
   ACCOUNT_222,

@@ -20,22 +20,22 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import type { RunResult } from '../../handlers/core/results';
-import { importEngineHandlers } from '../../scripts/lib/engine/engine-handlers';
-import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
-import {
-  packagedEngineDefinition,
-  packagedEngineStateMachineArn,
-} from '../../scripts/lib/engine/packaged-definition';
+import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
+import type { EngineHandlers } from '../../scripts/local-aws/local-engine';
 import {
   type LocalEndpoint,
   type PackagedStage,
   packagedFunctionEnvironment,
   packagedStageConfig,
   startLocalEndpoint,
-} from '../../scripts/lib/local-run';
-import { httpApiEvent } from '../../scripts/lib/local-run/http-api-event';
-import type { WorldPrincipal } from '../../scripts/lib/policy-authorizer';
-import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
+} from '../../scripts/run-local';
+import { importEngineHandlers } from '../../scripts/run-local/engine/engine-handlers';
+import { httpApiEvent } from '../../scripts/run-local/http-api-event';
+import {
+  packagedEngineDefinition,
+  packagedEngineStateMachineArn,
+} from '../../scripts/shared/stack/packaged-definition';
+import type { WorldPrincipal } from '../../scripts/verify/policy-authorizer';
 
 type HttpHandler = typeof import('../../handlers/http')['handler'];
 type StartHandler = typeof import('../../handlers/engine/start')['handler'];

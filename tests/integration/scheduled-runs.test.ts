@@ -7,10 +7,11 @@
  * A trust that names the schedule instead of the group (the form AWS stopped sending in 2023) is
  * refused, and then nothing reaches the dead-letter queue either: it is written with that role.
  */
-import { startLocalEndpoint } from '../../scripts/lib/local-run';
-import type { CfnTemplate, PackagedStage } from '../../scripts/lib/policies/package-stage';
-import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/lib/policy-authorizer';
+
 import { policyWorldFromSeed, type ScheduleFiring } from '../../scripts/local-aws';
+import { startLocalEndpoint } from '../../scripts/run-local';
+import type { CfnTemplate, PackagedStage } from '../../scripts/shared/stack/package-stage';
+import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/verify/policy-authorizer';
 import { type Harness, useHarness } from './harness';
 
 const WEEK_SECONDS = 7 * 24 * 3600;

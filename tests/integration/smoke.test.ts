@@ -5,8 +5,9 @@
  * Scheduler role into the engine's starter; the engine runs the dry run; the command reads the
  * run's end and removes nothing that is not already gone.
  */
-import { runCommand, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { runCommand, TSX_CLI } from '../../scripts/shared/stack/sls-cli';
 import { useHarness } from './harness';
 
 const HOME = '111111111111';
@@ -50,7 +51,7 @@ describe('npm run smoke against the local world', () => {
       process.execPath,
       [
         TSX_CLI,
-        'scripts/smoke.ts',
+        'scripts/smoke/main.ts',
         '--stage',
         'local',
         '--region',

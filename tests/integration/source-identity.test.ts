@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
 import { worldSnapshot } from '../../scripts/local-aws/world-snapshot';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
 import { ACCOUNT_222, type Harness, targetOf, useHarness } from './harness';
 
 const ENGINE_EXECUTIONS = 'arn:aws:states:eu-west-1:111111111111:execution:xacct-ec2-local-engine';

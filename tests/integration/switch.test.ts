@@ -13,15 +13,15 @@ import {
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
+import type { EngineHandlers } from '../../scripts/local-aws/local-engine';
+import { stageOperatorCredentials } from '../../scripts/local-aws/scheduler-operator';
+import { type LocalEndpoint, startLocalEndpoint } from '../../scripts/run-local';
 import {
   packagedEngineDefinition,
   packagedEngineStateMachineArn,
-} from '../../scripts/lib/engine/packaged-definition';
-import { type LocalEndpoint, startLocalEndpoint } from '../../scripts/lib/local-run';
-import { exitCodeOf, renderSwitchReport } from '../../scripts/lib/switch/render-report';
-import { runSwitch, type SwitchInput } from '../../scripts/lib/switch/run-switch';
-import { stageOperatorCredentials } from '../../scripts/local-aws/scheduler-operator';
+} from '../../scripts/shared/stack/packaged-definition';
+import { exitCodeOf, renderSwitchReport } from '../../scripts/switch/render-report';
+import { runSwitch, type SwitchInput } from '../../scripts/switch/run-switch';
 
 const GROUP = 'xacct-ec2-local';
 const SCHEDULE = 'xacct-ec2-local-weekday-evening-stop';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { resolveTargetsFile } from '../../handlers/config/targets-file';
-import { type LocalEndpoint, startLocalEndpoint } from '../../scripts/lib/local-run/local-endpoint';
 import { organizationReaderCredentials } from '../../scripts/local-aws/organizations-service';
+import { type LocalEndpoint, startLocalEndpoint } from '../../scripts/run-local/local-endpoint';
 import { parseTargetsArgs } from '../../scripts/targets/args';
 import { generateTargets } from '../../scripts/targets/generate';
 

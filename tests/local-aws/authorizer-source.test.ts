@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
 import {
   AuthorizerUnavailableError,
   loadAuthorizer,
   loadSeedFile,
   policyWorldFromSeed,
 } from '../../scripts/local-aws';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
 
 describe('loadAuthorizer', () => {
   const context = { seed: loadSeedFile(), repoRoot: REPO_ROOT };

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { ActionCheck, Authorizer } from '../../scripts/lib/authorization';
 import { type LocalAws, startLocalAws } from '../../scripts/local-aws';
+import type { ActionCheck, Authorizer } from '../../scripts/shared/authorization';
 
 const HOME_BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/default';
 

@@ -1,11 +1,11 @@
+import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
 import type {
   AssumeRoleCheck,
   Authorizer,
   Decision,
   Ec2Check,
-} from '../../scripts/lib/authorization';
-import type { RequestCheck } from '../../scripts/lib/policy-authorizer';
-import type { Seed, TargetRoleParameters } from '../../scripts/local-aws';
+} from '../../scripts/shared/authorization';
+import type { RequestCheck } from '../../scripts/verify/policy-authorizer';
 
 /**
  * A tiny stand-in for the policy evaluation, for the endpoint's own tests. It reads each target

@@ -8,10 +8,10 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import type { Authorizer, OrganizationsCheck } from '../../scripts/lib/authorization';
 import { type LocalAws, ManualClock, startLocalAws } from '../../scripts/local-aws';
 import { generatedOrganization } from '../../scripts/local-aws/organizations-model';
 import { organizationReaderCredentials } from '../../scripts/local-aws/organizations-service';
+import type { Authorizer, OrganizationsCheck } from '../../scripts/shared/authorization';
 
 const checks: OrganizationsCheck[] = [];
 let allowOrganizations = true;

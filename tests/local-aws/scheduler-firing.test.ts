@@ -12,13 +12,13 @@ import {
   SchedulerClient,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
-import type { Authorizer } from '../../scripts/lib/authorization';
 import {
   type LocalAws,
   ManualClock,
   type ScheduleSeed,
   startLocalAws,
 } from '../../scripts/local-aws';
+import type { Authorizer } from '../../scripts/shared/authorization';
 
 const HOME = '111111111111';
 const REGION = 'eu-west-1';

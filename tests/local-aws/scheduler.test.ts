@@ -8,10 +8,7 @@ import {
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { parseStageConfig } from '../../handlers/config/stage-config';
-import type { ActionCheck, Authorizer } from '../../scripts/lib/authorization';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
-import { simulate } from '../../scripts/lib/policies/simulate';
-import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
+import { scheduleResources } from '../../resources/home-stack/schedules/schedule-resources';
 import {
   generatedRoleName,
   type LocalAws,
@@ -25,6 +22,9 @@ import {
   stageOperatorCredentials,
   stageOperatorPolicy,
 } from '../../scripts/local-aws/scheduler-operator';
+import type { ActionCheck, Authorizer } from '../../scripts/shared/authorization';
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
+import { simulate } from '../../scripts/verify/simulate';
 import { TEST_CONFIG } from '../helpers/config';
 
 const SEED = loadSeedFile();

@@ -25,9 +25,9 @@ import {
   UntagResourceCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import type { EngineHandlers } from '../../scripts/lib/engine/local-engine';
-import { ENGINE_FUNCTIONS } from '../../scripts/lib/engine/state-machine';
+import { ENGINE_FUNCTIONS } from '../../resources/home-stack/engine/state-machine';
 import type { TemporaryCredentials } from '../../scripts/local-aws';
+import type { EngineHandlers } from '../../scripts/local-aws/local-engine';
 import { type Fixture, startFixture } from './local-aws-fixture';
 
 const MACHINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:xacct-ec2-local-engine';

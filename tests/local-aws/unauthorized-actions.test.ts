@@ -12,7 +12,6 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Authorizer } from '../../scripts/lib/authorization';
 import {
   type LocalAws,
   loadAuthorizer,
@@ -21,6 +20,7 @@ import {
   REPO_ROOT,
   startLocalAws,
 } from '../../scripts/local-aws';
+import type { Authorizer } from '../../scripts/shared/authorization';
 import { EXTERNAL_ID_222, failureOf, TARGET_ROLE } from './local-aws-fixture';
 
 const MANAGED_RUNNING = 'i-0222a000000000001';

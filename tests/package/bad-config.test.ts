@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createServiceDir, type ServiceDir } from '../../scripts/lib/local-run/service-dir';
+import { createServiceDir, type ServiceDir } from '../../scripts/shared/stack/service-dir';
 import { runAll } from '../helpers/run-all';
 import { runSls, type SlsResult } from '../helpers/sls';
 import {

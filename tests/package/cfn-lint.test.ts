@@ -4,8 +4,9 @@
  * target-account templates. Every finding must be acknowledged with its evidence, and every
  * acknowledgement must still match a finding.
  */
-import { type LintReport, lintCfn } from '../../scripts/lib/policies/run-lint';
-import { configuredStages } from '../../scripts/lib/policies/stages';
+
+import { configuredStages } from '../../scripts/shared/stack/stages';
+import { type LintReport, lintCfn } from '../../scripts/verify/run-lint';
 import { stageConfig } from './service-config';
 
 describe('lint:cfn over the shipped stages', () => {

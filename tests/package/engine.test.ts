@@ -3,9 +3,10 @@
  * machine with its Distributed Map of Express children, retries on Lambda's transient errors,
  * per-item Catch, the Wait loop, and the functions it calls.
  */
-import { packagedEngineDefinition } from '../../scripts/lib/engine/packaged-definition';
-import { ENGINE_STATE_MACHINE_ID } from '../../scripts/lib/engine/state-machine';
-import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
+
+import { ENGINE_STATE_MACHINE_ID } from '../../resources/home-stack/engine/state-machine';
+import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
+import { packagedEngineDefinition } from '../../scripts/shared/stack/packaged-definition';
 import { packaged } from '../helpers/packaged';
 
 interface State {

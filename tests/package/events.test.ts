@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { parseRequest } from '../../handlers/contract/request';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import { readServerlessYml, STAGES, stageConfig } from './service-config';
 
 const EVENTS_DIR = path.join(REPO_ROOT, 'tests', 'events');

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configJsonFromBundle } from '../../handlers/config/bundled-config';
 import { type StageConfig, toRuntimeConfig } from '../../handlers/config/stage-config';
-import { createServiceDir, type ServiceDir } from '../../scripts/lib/local-run/service-dir';
-import { readZip, type ZipEntry } from '../../scripts/lib/zip';
+import { createServiceDir, type ServiceDir } from '../../scripts/shared/stack/service-dir';
+import { readZip, type ZipEntry } from '../../scripts/shared/zip';
 import { runAll } from '../helpers/run-all';
 import { describeRun, runSls, type SlsResult } from '../helpers/sls';
 import {

@@ -7,9 +7,9 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { type StageNames, stageNames } from '../../handlers/formats/names';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { withoutOfflinePlugin } from '../../scripts/lib/policies/package-stage';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
+import { withoutOfflinePlugin } from '../../scripts/shared/stack/package-stage';
 
 export const SERVICE = 'xacct-ec2';
 /** serverless.yml's `provider.region` default; the package tests do not pass --region. */
@@ -39,9 +39,9 @@ export function stageParams(
   return derivedNames(stage, { ...params.default, ...(params[stage] ?? {}) });
 }
 
-const DERIVED = /^\$\{file\(scripts\/stage-config\.cjs\):default(\w+)\}$/;
+const DERIVED = /^\$\{file\(resources\/home-stack\/stage-config\.cjs\):default(\w+)\}$/;
 
-/** The per-stage names osls resolves (`${sls:stage}`, scripts/stage-config.cjs defaults). */
+/** The per-stage names osls resolves (`${sls:stage}`, resources/home-stack/stage-config.cjs defaults). */
 function derivedNames(stage: string, params: Record<string, unknown>): Record<string, unknown> {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax, as serverless.yml writes it
   const namespace = params.namespace === '${sls:stage}' ? stage : String(params.namespace);
@@ -58,8 +58,8 @@ function derivedNames(stage: string, params: Record<string, unknown>): Record<st
 
 /** A stage's configuration, validated with the schema the function and the packager use. */
 export function stageConfig(stage: string, serverlessYml = readServerlessYml()): StageConfig {
-  // alarmEmail shapes the signals resources only (scripts/stage-config.cjs signalsResources).
-  // namespace only derives the names below it (scripts/stage-config.cjs).
+  // alarmEmail shapes the signals resources only (resources/home-stack/stage-config.cjs signalsResources).
+  // namespace only derives the names below it (resources/home-stack/stage-config.cjs).
   const {
     alarmEmail: _alarmEmail,
     namespace: _namespace,
@@ -108,7 +108,7 @@ export const PSEUDO = {
 } as const;
 
 /**
- * Renders the intrinsics osls and scripts/stage-config.cjs emit in ARNs (Fn::Join, Fn::Sub and
+ * Renders the intrinsics osls and resources/home-stack/stage-config.cjs emit in ARNs (Fn::Join, Fn::Sub and
  * Ref of a pseudo parameter) into a string; anything else is returned as JSON so a comparison
  * with a plain ARN fails visibly.
  */

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AWS_REGIONS } from '../../handlers/formats/regions';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
 import { STAGES, stageConfig, stageParams } from './service-config';
 
 interface ParameterDeclaration {

@@ -4,12 +4,12 @@
  * on purpose and expects the finding to name the resource to fix.
  */
 import type { CallerRule } from '../../handlers/config/caller-rules';
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
 import {
   checkCallerRules,
   checkHttpRoutes,
   checkInvokePermissions,
-} from '../../scripts/lib/policies/api-checks';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
+} from '../../scripts/verify/api-checks';
 
 function packagedHttpApi(): CfnTemplate {
   return {

@@ -4,8 +4,8 @@ import {
   CfnEvaluationError,
   evaluate,
   evaluateCondition,
-} from '../../scripts/lib/policies/cfn-intrinsics';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
+} from '../../scripts/shared/stack/cfn-intrinsics';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
 
 const PSEUDO = { partition: 'aws', accountId: '222222222222', region: 'eu-west-1' };
 

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ACKNOWLEDGEMENTS,
-  type Acknowledgement,
-} from '../../scripts/lib/policies/nag-acknowledgements';
-import type { LintDocument } from '../../scripts/lib/policies/nag-documents';
-import { judge, staleAcknowledgements } from '../../scripts/lib/policies/nag-findings';
-import type { Finding } from '../../scripts/lib/policies/nag-pack';
-import { formatLintReport, lintCfn } from '../../scripts/lib/policies/run-lint';
-import { renderTargetRoleTemplate } from '../../scripts/lib/policies/target-role';
+import { ACKNOWLEDGEMENTS, type Acknowledgement } from '../../scripts/verify/nag-acknowledgements';
+import type { LintDocument } from '../../scripts/verify/nag-documents';
+import { judge, staleAcknowledgements } from '../../scripts/verify/nag-findings';
+import type { Finding } from '../../scripts/verify/nag-pack';
+import { formatLintReport, lintCfn } from '../../scripts/verify/run-lint';
+import { renderTargetRoleTemplate } from '../../scripts/verify/target-role';
 
 const ACCOUNT = '222222222222';
 
@@ -199,13 +196,10 @@ describe('Function: judge', () => {
   });
 });
 
-describe('Document: the Outside linter section of scripts/lib/policies/README.md', () => {
+describe('Document: the Outside linter section of scripts/verify/README.md', () => {
   it('names every acknowledged rule on its resource', () => {
     // Prepare
-    const readme = readFileSync(
-      path.join(__dirname, '../../scripts/lib/policies/README.md'),
-      'utf8',
-    );
+    const readme = readFileSync(path.join(__dirname, '../../scripts/verify/README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Outside linter'));
 
     // Act

@@ -1,5 +1,5 @@
-import { resolveParameters } from '../../scripts/lib/policies/cfn-parameters';
-import { loadTargetRoleTemplate } from '../../scripts/lib/policies/target-role';
+import { resolveParameters } from '../../scripts/verify/cfn-parameters';
+import { loadTargetRoleTemplate } from '../../scripts/verify/target-role';
 
 /** The real template's declarations: the constraints under test are the ones that deploy. */
 const declarations = (loadTargetRoleTemplate() as { Parameters: Record<string, unknown> })

@@ -8,10 +8,10 @@ import yaml from 'js-yaml';
 import {
   ASSUMING_FUNCTIONS,
   assumeStatement,
-} from '../../scripts/lib/execution-policy/assume-statement';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
-import { loadTargetRoleTemplate } from '../../scripts/lib/policies/target-role';
+} from '../../resources/home-stack/roles/assume-statement';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
+import { SERVERLESS_YML } from '../../scripts/shared/stack/paths';
+import { loadTargetRoleTemplate } from '../../scripts/verify/target-role';
 import { REGION, SERVICE, stageConfig } from '../package/service-config';
 
 type Json = Record<string, unknown>;
@@ -82,8 +82,8 @@ export function dropPermissionCondition(template: TargetTemplate, sid: string): 
   throw new Error(`statement ${sid} is no longer in the permission policies`);
 }
 
-/** The statement scripts/stage-config.cjs writes for `stage` (serverless.yml names it by variable). */
-const GENERATED_ASSUME_STATEMENT = `\${file(scripts/stage-config.cjs):assumeTargetRolesStatement}`;
+/** The statement resources/home-stack/stage-config.cjs writes for `stage` (serverless.yml names it by variable). */
+const GENERATED_ASSUME_STATEMENT = `\${file(resources/home-stack/stage-config.cjs):assumeTargetRolesStatement}`;
 
 function generatedAssumeStatement(stage: string): Json {
   const config = stageConfig(stage);

@@ -3,11 +3,9 @@
  * listed, and any other role that could start it (by name, states:*, * or a NotAction) is a
  * finding naming the role and the statement.
  */
-import {
-  checkEngineStarters,
-  engineStartersNote,
-} from '../../scripts/lib/policies/engine-starters';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
+
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
+import { checkEngineStarters, engineStartersNote } from '../../scripts/verify/engine-starters';
 
 function role(statements: Record<string, unknown>[]) {
   return {

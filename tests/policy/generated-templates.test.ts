@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TASKS } from '../../handlers/tasks';
 import type { PolicyFragment } from '../../handlers/tasks/policy';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { renderTargetRole } from '../../scripts/lib/policies/target-role';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
-import { renderTargetTemplates } from '../../scripts/lib/templates/render';
+import { renderTargetTemplates } from '../../resources/generate/render';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
+import { renderTargetRole } from '../../scripts/verify/target-role';
 
 /** A fragment shaped like a second task's (per-resource start/stop, its own tag-scoped ARNs). */
 const SECOND_TASK: PolicyFragment = {

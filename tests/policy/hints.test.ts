@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { assumeStatement } from '../../scripts/lib/execution-policy/assume-statement';
-import { HINTS, hintText, troubleshootingTable } from '../../scripts/lib/policies/hints';
-import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
-import { renderTargetRole } from '../../scripts/lib/policies/target-role';
-import { statementsOf } from '../../scripts/lib/policies/types';
+import { assumeStatement } from '../../resources/home-stack/roles/assume-statement';
+import { statementsOf } from '../../resources/home-stack/roles/policy-document';
+import { SERVERLESS_YML } from '../../scripts/shared/stack/paths';
+import { HINTS, hintText, troubleshootingTable } from '../../scripts/verify/hints';
+import { renderTargetRole } from '../../scripts/verify/target-role';
 
 /** Every Sid the deployable documents can contain: all template options on, plus serverless.yml. */
 function deployableSids(): Set<string> {
@@ -25,7 +25,7 @@ function deployableSids(): Set<string> {
   );
   const yml = readFileSync(SERVERLESS_YML, 'utf8');
   for (const match of yml.matchAll(/Sid:\s*(\w+)/g)) sids.push(match[1]);
-  // The execution role's AssumeRole statement, in both its forms (scripts/stage-config.cjs).
+  // The execution role's AssumeRole statement, in both its forms (resources/home-stack/stage-config.cjs).
   for (const assumeScope of ['exact', 'organization'] as const) {
     const { statement } = assumeStatement({
       service: 'xacct-ec2',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { withoutOfflinePlugin } from '../../scripts/lib/policies/package-stage';
-import { SERVERLESS_YML } from '../../scripts/lib/policies/paths';
+import { withoutOfflinePlugin } from '../../scripts/shared/stack/package-stage';
+import { SERVERLESS_YML } from '../../scripts/shared/stack/paths';
 
 describe('Function: withoutOfflinePlugin', () => {
   it("removes only serverless-offline from the real serverless.yml's plugins", () => {

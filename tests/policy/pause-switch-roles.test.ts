@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { engineRoleResources } from '../../scripts/lib/engine/state-machine';
-import { parseCfnYaml } from '../../scripts/lib/policies/cfn-yaml';
-import { simulate } from '../../scripts/lib/policies/simulate';
-import type { PolicyDocument } from '../../scripts/lib/policies/types';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { engineRoleResources } from '../../resources/home-stack/engine/state-machine';
+import type { PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';
+import { simulate } from '../../scripts/verify/simulate';
 
 const HOME = '111111111111';
 const REGION = 'eu-west-1';

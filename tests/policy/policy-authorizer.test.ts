@@ -2,15 +2,15 @@
  * createPolicyAuthorizer against the `test` stage as `sls package` generates it (packaged once
  * for the slow set, tests/helpers/packaged.ts) and target roles rendered from resources/target-account-role.yml.
  */
-import type { AssumeRoleCheck, Ec2Check } from '../../scripts/lib/authorization';
-import { type ResolvedStage, resolveStage } from '../../scripts/lib/policies/execution-role';
-import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
+import type { AssumeRoleCheck, Ec2Check } from '../../scripts/shared/authorization';
+import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
+import { type ResolvedStage, resolveStage } from '../../scripts/verify/execution-role';
 import {
   createPolicyAuthorizer,
   type PolicyAuthorizer,
   PolicyEvaluationError,
   type PolicyWorld,
-} from '../../scripts/lib/policy-authorizer';
+} from '../../scripts/verify/policy-authorizer';
 import { packaged as packagedDocuments } from '../helpers/packaged';
 
 const HOME = '111111111111';

@@ -6,13 +6,13 @@
  * intent must be one of them.
  */
 import fc from 'fast-check';
-import type { ExecutionRole, ResolvedStage } from '../../scripts/lib/policies/execution-role';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
-import { patternCovers } from '../../scripts/lib/policies/pattern-cover';
-import { checkStackRoles } from '../../scripts/lib/policies/stack-roles';
-import { checkExecutionRole, checkTargetRole } from '../../scripts/lib/policies/static-checks';
-import type { RenderedTargetRole } from '../../scripts/lib/policies/target-role';
-import type { PolicyDocument } from '../../scripts/lib/policies/types';
+import type { PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
+import type { ExecutionRole, ResolvedStage } from '../../scripts/verify/execution-role';
+import { patternCovers } from '../../scripts/verify/pattern-cover';
+import { checkStackRoles } from '../../scripts/verify/stack-roles';
+import { checkExecutionRole, checkTargetRole } from '../../scripts/verify/static-checks';
+import type { RenderedTargetRole } from '../../scripts/verify/target-role';
 
 const HOME = '111111111111';
 const MACHINE = `arn:aws:states:eu-west-1:${HOME}:stateMachine:xacct-ec2-fuzz-engine`;

@@ -1,20 +1,20 @@
 /**
  * How verify --rcp reads the shipped RCP (resources/rcp-target-role-assume.json) into matrix
- * rows (scripts/lib/policies/matrix-scp.ts), what the RCP decides on its own through the same
+ * rows (scripts/verify/matrix-scp.ts), what the RCP decides on its own through the same
  * evaluator, and how a failing RCP row names the file and statement. The rows over a packaged
  * stage, and the RCP broken on purpose, are in verify.test.ts (slow set).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluateCase } from '../../scripts/lib/policies/case-result';
-import type { ResolvedStage } from '../../scripts/lib/policies/execution-role';
-import type { MatrixCase } from '../../scripts/lib/policies/matrix-case';
-import { buildRcpCases } from '../../scripts/lib/policies/matrix-scp';
-import { type PolicyDecision, simulate } from '../../scripts/lib/policies/simulate';
-import { checkGuardrail } from '../../scripts/lib/policies/static-checks';
-import type { NamedPolicy, PolicyDocument } from '../../scripts/lib/policies/types';
-import type { PolicyAuthorizer } from '../../scripts/lib/policy-authorizer';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import type { NamedPolicy, PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { evaluateCase } from '../../scripts/verify/case-result';
+import type { ResolvedStage } from '../../scripts/verify/execution-role';
+import type { MatrixCase } from '../../scripts/verify/matrix-case';
+import { buildRcpCases } from '../../scripts/verify/matrix-scp';
+import type { PolicyAuthorizer } from '../../scripts/verify/policy-authorizer';
+import { type PolicyDecision, simulate } from '../../scripts/verify/simulate';
+import { checkGuardrail } from '../../scripts/verify/static-checks';
 
 const FILE = 'rcp-target-role-assume.json';
 const SID = 'OnlyTheHomeExecutionRoleAssumesTheTargetRole';

@@ -5,11 +5,11 @@
  * The same check over the packaged stages, and the planted mutations of every class, are in
  * verify-mutations.test.ts (slow set).
  */
-import { engineRoleResources } from '../../scripts/lib/engine/state-machine';
-import type { ResolvedStage } from '../../scripts/lib/policies/execution-role';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
-import { patternCovers } from '../../scripts/lib/policies/pattern-cover';
-import { checkStackRoles } from '../../scripts/lib/policies/stack-roles';
+import { engineRoleResources } from '../../resources/home-stack/engine/state-machine';
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
+import type { ResolvedStage } from '../../scripts/verify/execution-role';
+import { patternCovers } from '../../scripts/verify/pattern-cover';
+import { checkStackRoles } from '../../scripts/verify/stack-roles';
 
 type Statement = Record<string, unknown>;
 const HOME = '111111111111';

@@ -1,5 +1,5 @@
-import type { ResolvedStage, SchedulerSide } from '../../scripts/lib/policies/execution-role';
-import { checkSchedulerRole } from '../../scripts/lib/policies/static-checks';
+import type { ResolvedStage, SchedulerSide } from '../../scripts/verify/execution-role';
+import { checkSchedulerRole } from '../../scripts/verify/static-checks';
 
 const HOME = '111111111111';
 const GROUP = 'xacct-ec2-prod';
@@ -17,7 +17,7 @@ function aStage(condition: Record<string, Record<string, string>>, group = GROUP
     policies: [],
     trustPolicy: {
       name: 'trust policy of SchedulerInvokeRole',
-      source: 'scripts/lib/stage/schedule-resources.ts',
+      source: 'resources/home-stack/schedules/schedule-resources.ts',
       policy: {
         Version: '2012-10-17',
         Statement: [

@@ -1,26 +1,26 @@
 /**
- * How verify --scp reads an SCP into matrix cases (scripts/lib/policies/scp-statements.ts) and
+ * How verify --scp reads an SCP into matrix cases (scripts/verify/scp-statements.ts) and
  * how a failing SCP case names the file and statement to fix (case-result.ts). The cases over
  * packaged stages, and the shipped SCPs broken on purpose, are in verify.test.ts (slow set).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decidingShort, evaluateCase } from '../../scripts/lib/policies/case-result';
-import type { ResolvedStage } from '../../scripts/lib/policies/execution-role';
-import type { MatrixCase } from '../../scripts/lib/policies/matrix-case';
-import { buildScpCases } from '../../scripts/lib/policies/matrix-scp';
-import type { CfnTemplate } from '../../scripts/lib/policies/package-stage';
+import type { PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
+import { decidingShort, evaluateCase } from '../../scripts/verify/case-result';
+import type { ResolvedStage } from '../../scripts/verify/execution-role';
+import type { MatrixCase } from '../../scripts/verify/matrix-case';
+import { buildScpCases } from '../../scripts/verify/matrix-scp';
+import type { PolicyAuthorizer } from '../../scripts/verify/policy-authorizer';
 import {
   exceptedPrincipal,
   type Protection,
   protectionsOf,
   triggerContexts,
   wildcardMatch,
-} from '../../scripts/lib/policies/scp-statements';
-import type { PolicyDecision } from '../../scripts/lib/policies/simulate';
-import type { PolicyDocument } from '../../scripts/lib/policies/types';
-import type { PolicyAuthorizer } from '../../scripts/lib/policy-authorizer';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+} from '../../scripts/verify/scp-statements';
+import type { PolicyDecision } from '../../scripts/verify/simulate';
 
 const CONTROL_TAG = 'xacct-ec2:managed';
 

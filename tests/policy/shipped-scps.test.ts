@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { simulate } from '../../scripts/lib/policies/simulate';
-import type { NamedPolicy, PolicyDocument } from '../../scripts/lib/policies/types';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import type { NamedPolicy, PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { simulate } from '../../scripts/verify/simulate';
 
 const TARGET = '222222222222';
 const HOME = '111111111111';

@@ -2,10 +2,14 @@
  * verify's static checks for sts:SetSourceIdentity and for trusts wider than the one execution
  * role: each test breaks the document on purpose and expects the finding to name the statement.
  */
-import type { ExecutionRole } from '../../scripts/lib/policies/execution-role';
-import { checkExecutionRole, checkTargetRole } from '../../scripts/lib/policies/static-checks';
-import { renderTargetRole } from '../../scripts/lib/policies/target-role';
-import { type PolicyStatement, statementsOf } from '../../scripts/lib/policies/types';
+
+import {
+  type PolicyStatement,
+  statementsOf,
+} from '../../resources/home-stack/roles/policy-document';
+import type { ExecutionRole } from '../../scripts/verify/execution-role';
+import { checkExecutionRole, checkTargetRole } from '../../scripts/verify/static-checks';
+import { renderTargetRole } from '../../scripts/verify/target-role';
 import { targetTemplate } from './documents';
 
 const TARGET_ROLE_ARN = 'arn:aws:iam::222222222222:role/xacct-ec2-target';

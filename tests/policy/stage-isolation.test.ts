@@ -1,6 +1,6 @@
 import { stageNames } from '../../handlers/formats/names';
-import type { ResolvedStage } from '../../scripts/lib/policies/execution-role';
-import { checkStageIsolation } from '../../scripts/lib/policies/stage-isolation';
+import type { ResolvedStage } from '../../scripts/verify/execution-role';
+import { checkStageIsolation } from '../../scripts/verify/stage-isolation';
 
 const SHARED = '222222222222';
 

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not templates
-import { configuredStages } from '../../scripts/lib/policies/stages';
+import { configuredStages } from '../../scripts/shared/stack/stages';
 
 describe('Function: configuredStages', () => {
   it("lists serverless.yml's default stage and every named params stage", () => {

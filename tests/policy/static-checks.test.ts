@@ -1,11 +1,11 @@
-import type { ExecutionRole } from '../../scripts/lib/policies/execution-role';
+import { statementsOf } from '../../resources/home-stack/roles/policy-document';
+import type { ExecutionRole } from '../../scripts/verify/execution-role';
 import {
   checkExecutionRole,
   checkGuardrail,
   checkTargetRole,
-} from '../../scripts/lib/policies/static-checks';
-import { renderTargetRole } from '../../scripts/lib/policies/target-role';
-import { statementsOf } from '../../scripts/lib/policies/types';
+} from '../../scripts/verify/static-checks';
+import { renderTargetRole } from '../../scripts/verify/target-role';
 import { dropPermissionCondition, dropTrustCondition, targetTemplate } from './documents';
 
 const PARAMS = {

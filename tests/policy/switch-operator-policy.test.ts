@@ -1,14 +1,14 @@
 /**
- * The stage switch's least-privilege policy (scripts/lib/switch/operator-policy.ts): what it
+ * The stage switch's least-privilege policy (resources/home-stack/roles/operator-policy.ts): what it
  * allows and refuses, alone and under the shipped home-account SCP, decided by the evaluator
  * verify uses; and the README shows exactly this document.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { simulate } from '../../scripts/lib/policies/simulate';
-import type { NamedPolicy, PolicyDocument } from '../../scripts/lib/policies/types';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
-import { switchOperatorPolicy } from '../../scripts/lib/switch/operator-policy';
+import { switchOperatorPolicy } from '../../resources/home-stack/roles/operator-policy';
+import type { NamedPolicy, PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { simulate } from '../../scripts/verify/simulate';
 
 const HOME = '111111111111';
 const REGION = 'eu-west-1';
@@ -20,7 +20,7 @@ const RUN = `arn:aws:states:${REGION}:${HOME}:execution:xacct-ec2-prod-engine:we
 
 const operatorPolicy: NamedPolicy = {
   name: 'stage-switch',
-  source: 'scripts/lib/switch/operator-policy.ts',
+  source: 'resources/home-stack/roles/operator-policy.ts',
   policy: switchOperatorPolicy(SCOPE),
 };
 const fullAwsAccess: NamedPolicy = {
@@ -118,9 +118,9 @@ describe('Stage switch: the operator policy', () => {
     expect(onCallStops.result).toBe('Allowed');
   });
 
-  it('is the document scripts/lib/switch/README.md shows', () => {
+  it('is the document scripts/switch/README.md shows', () => {
     // Prepare
-    const readme = readFileSync(path.join(REPO_ROOT, 'scripts/lib/switch/README.md'), 'utf8');
+    const readme = readFileSync(path.join(REPO_ROOT, 'scripts/switch/README.md'), 'utf8');
     const block = /```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
 
     // Act / Assess

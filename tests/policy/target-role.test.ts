@@ -1,5 +1,5 @@
-import { renderTargetRole } from '../../scripts/lib/policies/target-role';
-import { statementsOf } from '../../scripts/lib/policies/types';
+import { statementsOf } from '../../resources/home-stack/roles/policy-document';
+import { renderTargetRole } from '../../scripts/verify/target-role';
 
 const HOME = '111111111111';
 const TARGET = '222222222222';

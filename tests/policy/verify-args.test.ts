@@ -1,10 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliEnvironment } from '../../scripts/lib/local-run/cli-env';
-import { runCommand, TSX_CLI } from '../../scripts/lib/local-run/sls-cli';
-import { parseVerifyArgs } from '../../scripts/lib/policies/verify-args';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import { cliEnvironment } from '../../scripts/shared/stack/cli-env';
+import { runCommand, TSX_CLI } from '../../scripts/shared/stack/sls-cli';
+import { parseVerifyArgs } from '../../scripts/verify/verify-args';
 
 describe('Function: parseVerifyArgs', () => {
   it('attaches the shipped guardrails by default, and not with --no-shipped-guardrails', () => {
@@ -76,10 +76,10 @@ describe('Function: parseVerifyArgs', () => {
   });
 });
 
-describe('Script: scripts/verify.ts', () => {
+describe('Script: scripts/verify/main.ts', () => {
   it('exits 2 with the usage on a bad flag, before packaging anything', async () => {
     // Prepare
-    const args = [TSX_CLI, 'scripts/verify.ts', '--home-account', '42'];
+    const args = [TSX_CLI, 'scripts/verify/main.ts', '--home-account', '42'];
 
     // Act
     const result = await runCommand(process.execPath, args, {

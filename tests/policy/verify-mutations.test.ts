@@ -7,17 +7,17 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HintId } from '../../scripts/lib/policies/hints';
-import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
+import type { PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
+import type { HintId } from '../../scripts/verify/hints';
 import {
   type StageReport,
   type VerifyOptions,
   type VerifyReport,
   verify,
-} from '../../scripts/lib/policies/run-verify';
-import type { PolicyDocument } from '../../scripts/lib/policies/types';
-import type { WorldPolicy } from '../../scripts/lib/policies/world';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+} from '../../scripts/verify/run-verify';
+import type { WorldPolicy } from '../../scripts/verify/world';
 import { packaged as packagedDocuments } from '../helpers/packaged';
 import { targetTemplate } from './documents';
 

@@ -6,18 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HINTS, hintText } from '../../scripts/lib/policies/hints';
-import type { PackagedStage } from '../../scripts/lib/policies/package-stage';
-import { formatReport } from '../../scripts/lib/policies/report';
-import {
-  type VerifyOptions,
-  type VerifyReport,
-  verify,
-} from '../../scripts/lib/policies/run-verify';
-import { configuredStages } from '../../scripts/lib/policies/stages';
-import type { PolicyStatement } from '../../scripts/lib/policies/types';
-import type { WorldPolicy } from '../../scripts/lib/policies/world';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import type { PolicyStatement } from '../../resources/home-stack/roles/policy-document';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
+import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
+import { configuredStages } from '../../scripts/shared/stack/stages';
+import { HINTS, hintText } from '../../scripts/verify/hints';
+import { formatReport } from '../../scripts/verify/report';
+import { type VerifyOptions, type VerifyReport, verify } from '../../scripts/verify/run-verify';
+import type { WorldPolicy } from '../../scripts/verify/world';
 import { packaged as packagedDocuments, wideAssumeServerlessYml } from '../helpers/packaged';
 import {
   dropPermissionCondition,

@@ -3,7 +3,7 @@ import {
   AssumeStatementTooLargeError,
   assumeStatement,
   iamPolicyCharacters,
-} from '../../scripts/lib/execution-policy/assume-statement';
+} from '../../resources/home-stack/roles/assume-statement';
 
 const accounts = (n: number) =>
   Array.from({ length: n }, (_, i) => String(100000000000 + i).padStart(12, '0'));

@@ -1,7 +1,7 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
 import { executionName } from '../../handlers/engine/execution-name';
-import { SCHEDULED_TIME_ATTRIBUTE } from '../../scripts/lib/engine/engine-schedules';
-import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
+import { SCHEDULED_TIME_ATTRIBUTE } from '../../resources/home-stack/engine/engine-schedules';
+import { scheduleResources } from '../../resources/home-stack/schedules/schedule-resources';
 import { TEST_CONFIG } from '../helpers/config';
 
 function aStageConfig(schedules: unknown[]): StageConfig {

@@ -1,11 +1,11 @@
 /**
- * The bundles' esbuild plugin (scripts/esbuild-plugins.cjs): the SDK schema modules it rewrites
+ * The bundles' esbuild plugin (resources/home-stack/esbuild-plugins.cjs): the SDK schema modules it rewrites
  * build the same shapes, and esbuild then drops the shapes no called operation reaches.
  */
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-const plugins = require('../../scripts/esbuild-plugins.cjs') as Plugin[] & {
+const plugins = require('../../resources/home-stack/esbuild-plugins.cjs') as Plugin[] & {
   inlineSchemaKeys: (source: string) => string;
   SCHEMA_MODULE: RegExp;
 };

@@ -4,8 +4,8 @@
  * understood, tested or replaced one without the other. Type-only imports count too.
  */
 import path from 'node:path';
-import { findCycle, importGraph } from '../../scripts/lib/import-graph';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { findCycle, importGraph } from '../../scripts/shared/import-graph';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
 
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 

@@ -1,6 +1,6 @@
 import type { ScheduleConfig } from '../../handlers/config/stage-config';
-import { scheduleProblems } from '../../scripts/lib/stage/schedule-checks';
-import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
+import { scheduleProblems } from '../../resources/home-stack/schedules/schedule-checks';
+import { scheduleResources } from '../../resources/home-stack/schedules/schedule-resources';
 
 const NAMES = { service: 'xacct-ec2', stage: 'prod' };
 

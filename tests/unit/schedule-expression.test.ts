@@ -5,7 +5,7 @@ import {
   nextFiringTime,
   parseScheduleExpression,
   type ScheduleExpression,
-} from '../../scripts/lib/stage/schedule-expression';
+} from '../../resources/home-stack/schedules/schedule-expression';
 
 function parsed(text: string): ScheduleExpression {
   const result = parseScheduleExpression(text);

@@ -1,5 +1,5 @@
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
-import { scheduleResources } from '../../scripts/lib/stage/schedule-resources';
+import { scheduleResources } from '../../resources/home-stack/schedules/schedule-resources';
 import { TEST_CONFIG } from '../helpers/config';
 
 function aStageConfig(schedules: unknown[], scheduledRuns?: string): StageConfig {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SchedulerError } from '../../handlers/formats/scheduler-error';
-import { REPO_ROOT } from '../../scripts/lib/repo-root';
+import { REPO_ROOT } from '../../scripts/shared/repo-root';
 
 const HANDLERS = path.join(REPO_ROOT, 'handlers');
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseStageConfig, type StageConfig } from '../../handlers/config/stage-config';
-import { schedulePaths } from '../../scripts/lib/stage/schedule-paths';
+import { schedulePaths } from '../../resources/home-stack/schedules/schedule-paths';
 import {
   CPU_MS_PER_TARGET,
   MEASURED_PEAK_MEMORY_MB,
   MEMORY_HEADROOM,
   memoryFor,
   singleInvocationLimit,
-} from '../../scripts/lib/stage/single-invocation-limit';
+} from '../../resources/home-stack/schedules/single-invocation-limit';
 import { TEST_CONFIG } from '../helpers/config';
 
 /** serverless.yml's instances function: 256 MB (provider), 300 s; the default 20 s reserve. */
@@ -169,7 +169,7 @@ describe('Function: schedulePaths', () => {
       {
         field: 'params.scheduledRuns',
         message:
-          'is "single-invocation", but schedule "nightly" (schedules[0]) reaches 295 target(s), more than the 294 one invocation of the instances function runs at 256 MB (memory 294, time 2,894 in 300 s with a minute to settle; scripts/lib/stage/single-invocation-limit.ts); remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
+          'is "single-invocation", but schedule "nightly" (schedules[0]) reaches 295 target(s), more than the 294 one invocation of the instances function runs at 256 MB (memory 294, time 2,894 in 300 s with a minute to settle; resources/home-stack/schedules/single-invocation-limit.ts); remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
       },
     ]);
   });

@@ -17,12 +17,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PAUSED_ERROR } from '../../scripts/lib/switch/executions';
-import { exitCodeOf, renderSwitchReport } from '../../scripts/lib/switch/render-report';
-import { runSwitch, type SwitchInput } from '../../scripts/lib/switch/run-switch';
-import { switchStageSettings } from '../../scripts/lib/switch/stage-settings';
-import { parseSwitchArgs } from '../../scripts/lib/switch/switch-args';
-import { UsageError } from '../../scripts/lib/usage-error';
+import { UsageError } from '../../scripts/shared/usage-error';
+import { PAUSED_ERROR } from '../../scripts/switch/executions';
+import { exitCodeOf, renderSwitchReport } from '../../scripts/switch/render-report';
+import { runSwitch, type SwitchInput } from '../../scripts/switch/run-switch';
+import { switchStageSettings } from '../../scripts/switch/stage-settings';
+import { parseSwitchArgs } from '../../scripts/switch/switch-args';
 
 const GROUP = 'xacct-ec2-dev';
 const CALLER = 'arn:aws:sts::111111111111:assumed-role/ops-oncall/alice';

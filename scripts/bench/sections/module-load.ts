@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT } from '../../lib/repo-root';
+import { REPO_ROOT } from '../../shared/repo-root';
 import { runOnce, WORK_DIR } from '../child';
 import { atMost, type Figure, ratioOf, timesText } from '../figure';
 import { median, percentile } from '../stats';

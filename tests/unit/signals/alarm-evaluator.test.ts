@@ -1,13 +1,13 @@
+import { alarmSpecs } from '../../../resources/home-stack/signals/alarms';
+import { signalsResources } from '../../../resources/home-stack/signals/resources';
 import {
   alarmsOfTemplate,
   alarmTimeline,
   type EvaluatedAlarm,
   evaluateAlarm,
   raisesAlarm,
-} from '../../../scripts/lib/signals/alarm-evaluator';
-import { alarmSpecs } from '../../../scripts/lib/signals/alarms';
-import { type Datapoint, datapointsFromEmf } from '../../../scripts/lib/signals/emf';
-import { signalsResources } from '../../../scripts/lib/signals/resources';
+} from '../../../scripts/local-aws/alarm-evaluator';
+import { type Datapoint, datapointsFromEmf } from '../../../scripts/local-aws/emf';
 
 const MINUTE = 60_000;
 const AT = Date.UTC(2026, 11, 1, 18, 2); // 18:02 UTC, inside the 18:00-18:05 period

@@ -1,7 +1,7 @@
 import {
   heartbeatPeriodSeconds,
   maxGapSeconds,
-} from '../../../scripts/lib/signals/heartbeat-period';
+} from '../../../resources/home-stack/signals/heartbeat-period';
 
 const HOUR = 3600;
 

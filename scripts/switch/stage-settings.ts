@@ -1,0 +1,51 @@
+/**
+ * What the switch takes from serverless.yml before any AWS call: the service name, the default
+ * region, whether the stage is configured at all, and which of its schedules it configures
+ * `enabled: false` (resume leaves those DISABLED).
+ */
+import { readFileSync } from 'node:fs';
+import { scheduleNameFor } from '../../resources/home-stack/schedules/schedule-resources';
+import { parseCfnYaml } from '../shared/stack/cfn-yaml';
+import { SERVERLESS_YML } from '../shared/stack/paths';
+import { configuredStages, fallbackOf } from '../shared/stack/stages';
+import { UsageError } from '../shared/usage-error';
+
+export interface SwitchStageSettings {
+  service: string;
+  /** provider.region's fallback (`${opt:region, 'eu-west-1'}` -> eu-west-1). */
+  defaultRegion: string | undefined;
+  /** AWS names of the schedules configured `enabled: false`. */
+  disabledSchedules: Set<string>;
+}
+
+interface ServerlessDoc {
+  service?: unknown;
+  provider?: { region?: unknown };
+  params?: Record<string, { schedules?: unknown } | undefined>;
+}
+
+export function switchStageSettings(
+  stage: string,
+  serverlessYml = readFileSync(SERVERLESS_YML, 'utf8'),
+): SwitchStageSettings {
+  const stages = configuredStages(serverlessYml);
+  if (!stages.includes(stage)) {
+    throw new UsageError(
+      `--stage ${stage} is not configured in serverless.yml; give one of: ${stages.join(', ')}`,
+    );
+  }
+  const doc = parseCfnYaml(serverlessYml) as ServerlessDoc;
+  if (typeof doc.service !== 'string' || doc.service === '') {
+    throw new UsageError('serverless.yml has no `service` name');
+  }
+  const service = doc.service;
+  const schedules = doc.params?.[stage]?.schedules ?? doc.params?.default?.schedules ?? [];
+  const disabledSchedules = new Set<string>();
+  for (const schedule of Array.isArray(schedules) ? schedules : []) {
+    const { name, enabled } = (schedule ?? {}) as { name?: unknown; enabled?: unknown };
+    if (typeof name === 'string' && enabled === false) {
+      disabledSchedules.add(scheduleNameFor({ service, stage }, name));
+    }
+  }
+  return { service, defaultRegion: fallbackOf(doc.provider?.region), disabledSchedules };
+}
