@@ -1,6 +1,6 @@
 /**
  * AWS partitions by region, as the SDK's endpoint rules define them (regionRegex of each
- * partition in @aws-sdk/core's util-endpoints partitions.js; tests/unit/partition.test.ts checks
+ * partition in @aws-sdk/core's util-endpoints partitions.js; tests/unit/formats/partition.test.ts checks
  * they agree). Caller ARNs are pinned to the stack's own partition: an ARN of another one
  * (`arn:aws-cn:` in a commercial stack, or a made-up `arn:awsevil:`) names no caller here.
  */

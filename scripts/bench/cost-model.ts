@@ -2,7 +2,7 @@
  * Dollars per run for three ways of running one fleet-wide action, from measured CPU time and the
  * configured memory, at public list prices; and the largest fleet one invocation can finish
  * inside Lambda's 15 minutes. Pure arithmetic: the engine section feeds it measured numbers, and
- * tests/unit/bench-cost-model.test.ts checks it on hand-computed cases.
+ * tests/bench/cost-model.test.ts checks it on hand-computed cases.
  *
  * CPU-bound work is billed by duration, and Lambda gives CPU in proportion to memory (one vCPU
  * at 1,769 MB; Node uses one core), so a function needs cpuMs x 1769 / memory of wall time.

@@ -9,7 +9,7 @@ import { loadSeedFile } from '../../scripts/local-aws/load-seed';
 import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
 import { packagedStage } from '../../scripts/shared/stack/packaged-stage';
 import { configuredStages } from '../../scripts/shared/stack/stages';
-import { serverlessYmlWithStatement } from '../policy/documents';
+import { serverlessYmlWithStatement } from '../verify/documents';
 
 export interface PackagingRequest {
   stage: string;
