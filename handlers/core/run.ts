@@ -9,7 +9,6 @@
 import type { RuntimeConfig } from '../config/stage-config';
 import { targetRoleArn } from '../formats/arn';
 import { taskNamed } from '../tasks';
-import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from '../tasks/task';
 import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
 import { InstanceLimitError } from './errors';
@@ -24,6 +23,7 @@ import {
   type RunResult,
   type TargetResult,
 } from './results';
+import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from './task';
 import type { CoreLogger, Target, WaiterDelays } from './types';
 
 export interface RunDeps<Client extends Destroyable = Destroyable> {
