@@ -8,7 +8,6 @@
  */
 import type { RuntimeConfig } from '../config/stage-config';
 import { targetRoleArn } from '../formats/arn';
-import { taskNamed } from '../tasks';
 import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
 import { InstanceLimitError } from './errors';
@@ -293,8 +292,15 @@ function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunD
   };
 }
 
-export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<RunResult> {
-  const task = taskNamed(request.task);
+/**
+ * The whole run of one request by its task (the caller looks the task up: the core knows the port,
+ * never the registry).
+ */
+export async function runRequest(
+  task: AnyTask,
+  request: TaskRequest,
+  deps: RunDeps,
+): Promise<RunResult> {
   const startedAt = deps.now();
   const fanOutOptions = {
     concurrency: deps.config.concurrency,
