@@ -23,7 +23,7 @@ import {
   PARTITION,
   REGION,
   ref,
-} from './cfn';
+} from '../cfn';
 
 export interface SignalsInputs {
   service: string;
