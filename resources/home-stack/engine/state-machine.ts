@@ -14,8 +14,8 @@ import {
   EVENT_SCHEMA_VERSION,
   eventSource,
 } from '../../../handlers/signals/contract';
+import type { CfnValue } from '../cfn';
 import { fillPlaceholders } from '../fill-placeholders';
-import type { CfnValue } from '../schedules/cfn';
 
 /** Work items one run may have (handlers/engine/batches.ts). */
 const MAX_BATCHES = DEFAULT_SIZING.maxBatches;
