@@ -27,6 +27,7 @@ const SLOW = [
   'package/engine.test.ts',
   'package/fleet-scale.test.ts',
   'package/package.test.ts',
+  'package/stack-print.test.ts',
   'verify/policy-authorizer.test.ts',
   'verify/verify-mutations.test.ts',
   'verify/verify.test.ts',

@@ -1,7 +1,8 @@
 /**
  * Package-time bridge for the Step Functions engine: osls resolves
- * `${file(resources/home-stack/engine.cjs):stateMachines}` through this CommonJS file, which hands the stage's
- * engine params to the typed builder (resources/home-stack/engine/state-machine.ts, loaded through tsx).
+ * `${file(resources/home-stack/engine.cjs):stateMachines}` through this CommonJS file, which checks the stage's
+ * custom.engine params and hands them to resources/home-stack/engine/state-machine.ts (loaded through tsx),
+ * which fills them into the definition, engine/state-machine.asl.yml.
  * Nothing here calls AWS, so packaging needs no credentials.
  */
 const { require: tsxRequire } = require('tsx/cjs/api');

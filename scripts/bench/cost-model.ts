@@ -8,6 +8,11 @@
  * at 1,769 MB; Node uses one core), so a function needs cpuMs x 1769 / memory of wall time.
  */
 
+import { lambdaWallMs } from '../../resources/home-stack/lambda-cpu';
+
+// The deployed stage check counts with the same CPU share: it lives with the stack, the bench reuses it.
+export { FULL_VCPU_MB, lambdaWallMs } from '../../resources/home-stack/lambda-cpu';
+
 /** List prices, us-east-1, without free tiers. */
 export const PRICES = {
   /** Lambda arm64, per GB-second of duration (aws.amazon.com/lambda/pricing). */
@@ -25,17 +30,10 @@ export const PRICES = {
 export const PRICE_SOURCE =
   'us-east-1 list prices, no free tier: Lambda arm64 $0.0000133334/GB-s + $0.20/million requests (aws.amazon.com/lambda/pricing); Step Functions Standard $0.025/1,000 transitions, Express $1.00/million requests + $0.00001667/GB-s in 64 MB steps (aws.amazon.com/step-functions/pricing; /work/shared/reference/fleet-scale-and-operations.md)';
 
-/** Memory at which Lambda gives one full vCPU. */
-export const FULL_VCPU_MB = 1769;
 /** Lambda's longest invocation. */
 export const LAMBDA_TIMEOUT_MS = 900_000;
 /** Express children are billed for at least one 64 MB step of memory; these use less. */
 const EXPRESS_MEMORY_GB = 64 / 1024;
-
-/** Wall time CPU-bound work takes at a memory size: Node uses one core at most. */
-export function lambdaWallMs(cpuMs: number, memoryMb: number): number {
-  return cpuMs / Math.min(1, memoryMb / FULL_VCPU_MB);
-}
 
 function lambdaDollars(requests: number, wallMs: number, memoryMb: number): number {
   return (

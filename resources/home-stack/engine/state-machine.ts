@@ -1,17 +1,21 @@
 /**
- * The Step Functions engine's state machine (Amazon States Language), as serverless-step-functions
- * takes it: a Standard parent that plans, fans the work items out through a Distributed Map of
- * Express children, waits in Wait states and re-checks with describe-only children, and
- * summarises. handlers/engine/README.md explains the design; the package test reads it back from
- * the packaged CloudFormation, and the integration test runs that packaged definition locally.
+ * The Step Functions engine as serverless-step-functions takes it: the definition itself is
+ * state-machine.asl.yml beside this file (Amazon States Language, read it first); this file fills
+ * in the stage's values (custom.engine), and declares the engine's roles. handlers/engine/README.md
+ * explains the design; the package test reads the definition back from the packaged
+ * CloudFormation, and the integration test runs that packaged definition locally.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
 import { DEFAULT_SIZING } from '../../../handlers/engine/batches';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
   eventSource,
 } from '../../../handlers/signals/contract';
-import type { CfnValue } from '../schedules/cfn';
+import type { CfnValue } from '../cfn';
+import { fillPlaceholders } from '../fill-placeholders';
 
 /** Work items one run may have (handlers/engine/batches.ts). */
 const MAX_BATCHES = DEFAULT_SIZING.maxBatches;
@@ -101,359 +105,27 @@ export const BATCHES_PER_CHILD = 10;
 
 const lambda = (logicalId: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
-/**
- * Each Task waits as long as its function may run (serverless.yml `timeout`), and no longer.
- * Without TimeoutSeconds the States Language default is 60 s, which aws-local-stepfunctions
- * applies: a slow worker would be cut off and caught while its Lambda still had minutes left.
- * The children's 60 s: a work item of 50 targets needs about 150 calls, under a second of CPU at
- * 1024 MB (the bench's worker CPU per call) and a few seconds of latency; 60 s minus the stage's
- * 20 s reserve leaves 40 s for EC2's pacing before a target is reported not processed.
- */
-export const TASK_TIMEOUT_SECONDS = {
-  Plan: 30,
-  SurveyBatch: 60,
-  Work: 60,
-  RecheckBatch: 60,
-  Summarise: 30,
-};
+const DEFINITION_FILE = path.join(__dirname, 'state-machine.asl.yml');
 
-/**
- * One Express child per group of up to BATCHES_PER_CHILD items: an inline Map runs them all at
- * once, each its task, retried, and a Catch that reports the item as failed. The child returns
- * one result per item, in the group's order.
- */
-function itemProcessor(
-  taskName: 'SurveyBatch' | 'Work' | 'RecheckBatch',
-  logicalId: string,
-  /** What each batch's task receives besides the request, origin and run ID. */
-  itemFields: Record<string, string>,
-  /** Where the task's input holds the batch index (Survey and Act items are `{ item }`). */
-  batchPath: string,
-) {
-  const failedName = `${taskName}Failed`;
-  // State names are unique across the whole definition, nested processors included.
-  const groupName = `${taskName.replace(/Batch$/, '')}Group`;
-  return {
-    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
-    StartAt: groupName,
-    States: {
-      [groupName]: {
-        Type: 'Map',
-        ItemsPath: '$.items',
-        ItemSelector: {
-          ...itemFields,
-          'request.$': '$.request',
-          'origin.$': '$.origin',
-          'runId.$': '$.runId',
-        },
-        // Every batch of the group at once: the child's worst case is one batch's.
-        MaxConcurrency: BATCHES_PER_CHILD,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: taskName,
-          States: {
-            [taskName]: {
-              Type: 'Task',
-              Resource: lambda(logicalId),
-              TimeoutSeconds: TASK_TIMEOUT_SECONDS[taskName],
-              Retry: childRetry,
-              Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: failedName }],
-              End: true,
-            },
-            [failedName]: {
-              Type: 'Pass',
-              Parameters: { 'batch.$': batchPath, failedItem: { 'error.$': '$.caught.Error' } },
-              End: true,
-            },
-          },
-        },
-        End: true,
-      },
-    },
-  };
-}
-
-/** A child's input: its group of items and what every batch needs. */
-const groupSelector = {
-  'items.$': '$$.Map.Item.Value',
-  'request.$': '$.request',
-  'origin.$': '$.plan.origin',
-  'runId.$': '$.plan.run.id',
-};
-/** Survey and Act items whole: an Act item carries its approved count once surveyed. */
-const wholeItem = { 'item.$': '$$.Map.Item.Value' };
-/** A re-check item is its batch index. */
-const batchOfItem = { 'batch.$': '$$.Map.Item.Value.batch' };
-/** The items cut into the children's groups (AWS's States.ArrayPartition intrinsic). */
-const groupsOf = (path: string) => `States.ArrayPartition(${path}, ${BATCHES_PER_CHILD})`;
-
-/** What every state after the plan carries: the request, the plan and the report so far. */
-const carried = { 'request.$': '$.request', 'plan.$': '$.plan', 'report.$': '$.report' };
-
+/** The definition with the stage's values in its placeholders (listed at the top of the file). */
 export function engineDefinition(options: EngineOptions) {
-  const map = (
-    label: MapLabel,
-    processor: ReturnType<typeof itemProcessor>,
-    next: string,
-    resultPath: string,
-  ) => ({
-    Type: 'Map',
-    // The Map Run's name, and so the execution ARNs of its children (the redrive permission).
-    Label: label,
-    // The groups a Pass state cut before it; the summary reads the same groups to place results.
-    ItemsPath: '$.groups',
-    ItemSelector: groupSelector,
-    // Children at once, so that about maxConcurrency batches run at once.
-    MaxConcurrency: childConcurrency(options.maxConcurrency),
-    ToleratedFailurePercentage: options.toleratedFailurePercentage,
-    ItemProcessor: processor,
-    ResultPath: resultPath,
-    // Over its tolerance (or a child the per-item Catch cannot see) the Map fails: the run still
-    // ends with its summary (below), marked failed.
-    Catch: failedAt(label),
-    Next: next,
-  });
-  return {
-    Comment: `${options.service}-${options.stage}: plan, survey a start or stop and guard the whole run, act per batch (Distributed Map, Express children), wait and re-check, summarise`,
-    // A Standard execution may otherwise run a year: the engine's timed-out alarm could never fire.
-    TimeoutSeconds: runTimeoutSeconds(options),
-    StartAt: 'Plan',
-    States: {
-      Plan: {
-        Type: 'Task',
-        Resource: lambda(ENGINE_FUNCTIONS.Plan),
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Plan,
-        // The whole input too: its optional `origin` names who started the run.
-        Parameters: {
-          'request.$': '$.request',
-          'execution.$': '$$.Execution.Input',
-          // The run's ID and start in its one run-level summary (handlers/signals/SIGNALS.md).
-          'executionName.$': '$$.Execution.Name',
-          'startedAt.$': '$$.Execution.StartTime',
-        },
-        ResultPath: '$.plan',
-        Retry: parentRetry,
-        Next: 'SurveyOrAct',
-      },
-      // A start or stop that acts is counted first, so the guard sees the whole run.
-      SurveyOrAct: {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.plan.survey', BooleanEquals: true, Next: 'GroupSurvey' }],
-        Default: 'GroupWork',
-      },
-      GroupSurvey: {
-        Type: 'Pass',
-        Parameters: {
-          'request.$': '$.request',
-          'plan.$': '$.plan',
-          'groups.$': groupsOf('$.plan.batches'),
-        },
-        Next: 'Survey',
-      },
-      Survey: map(
-        'Survey',
-        itemProcessor(
-          'SurveyBatch',
-          ENGINE_FUNCTIONS.SurveyBatch,
-          { phase: 'survey', ...wholeItem },
-          '$.item.batch',
-        ),
-        'AssessSurvey',
-        '$.surveyed',
-      ),
-      // The plan comes back with its guard decided and its work items approved (none if refused).
-      AssessSurvey: {
-        Type: 'Task',
-        Resource: lambda(ENGINE_FUNCTIONS.AssessSurvey),
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
-        Parameters: {
-          phase: 'survey',
-          'plan.$': '$.plan',
-          'results.$': '$.surveyed',
-          'items.$': '$.groups',
-        },
-        ResultPath: '$.plan',
-        Retry: parentRetry,
-        Catch: failedAt('Survey'),
-        Next: 'GroupWork',
-      },
-      // Drops the collected survey results, and cuts the (approved) work items into groups.
-      GroupWork: {
-        Type: 'Pass',
-        Parameters: {
-          'request.$': '$.request',
-          'plan.$': '$.plan',
-          'groups.$': groupsOf('$.plan.work'),
-        },
-        Next: 'Act',
-      },
-      // A refused run has no work items: Act starts no child, and Finish reports the refusal.
-      Act: map(
-        'Act',
-        itemProcessor('Work', ENGINE_FUNCTIONS.Work, wholeItem, '$.item.batch'),
-        'SummariseAct',
-        '$.acted',
-      ),
-      SummariseAct: {
-        Type: 'Task',
-        Resource: lambda(ENGINE_FUNCTIONS.SummariseAct),
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
-        Parameters: {
-          phase: 'act',
-          'action.$': '$.plan.action',
-          'maxChecks.$': '$.plan.maxChecks',
-          'results.$': '$.acted',
-          'items.$': '$.groups',
-          'guard.$': '$.plan.guard',
-          'run.$': '$.plan.run',
-        },
-        ResultPath: '$.report',
-        Retry: parentRetry,
-        Catch: failedAt('Act'),
-        Next: 'DropActResults',
-      },
-      // The collected item results have been summarised: do not carry them any further.
-      DropActResults: { Type: 'Pass', Parameters: carried, Next: 'WaitOrFinish' },
-      WaitOrFinish: {
-        Type: 'Choice',
-        Choices: [
-          { Variable: '$.report.waitMore', BooleanEquals: true, Next: 'WaitForTransitions' },
-        ],
-        Default: 'Finish',
-      },
-      WaitForTransitions: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: 'GroupRecheck' },
-      // Reached only while batches are pending: the groups are never cut from an empty list.
-      GroupRecheck: {
-        Type: 'Pass',
-        Parameters: { ...carried, 'groups.$': groupsOf('$.report.pending') },
-        Next: 'Recheck',
-      },
-      Recheck: map(
-        'Recheck',
-        itemProcessor('RecheckBatch', ENGINE_FUNCTIONS.RecheckBatch, batchOfItem, '$.batch'),
-        'SummariseRecheck',
-        '$.rechecked',
-      ),
-      SummariseRecheck: {
-        Type: 'Task',
-        Resource: lambda(ENGINE_FUNCTIONS.SummariseRecheck),
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
-        Parameters: {
-          phase: 'recheck',
-          'maxChecks.$': '$.plan.maxChecks',
-          'previous.$': '$.report',
-          'results.$': '$.rechecked',
-          'items.$': '$.groups',
-          'run.$': '$.plan.run',
-        },
-        ResultPath: '$.report',
-        Retry: parentRetry,
-        Catch: failedAt('Recheck'),
-        Next: 'DropRecheckResults',
-      },
-      DropRecheckResults: { Type: 'Pass', Parameters: carried, Next: 'WaitOrFinish' },
-      Finish: {
-        Type: 'Pass',
-        Parameters: {
-          'execution.$': '$$.Execution.Name',
-          'action.$': '$.report.action',
-          'origin.$': '$.plan.origin',
-          'targets.$': '$.plan.targets',
-          'batches.$': 'States.ArrayLength($.plan.batches)',
-          'checks.$': '$.report.checks',
-          'summary.$': '$.report.summary',
-          'failures.$': '$.report.failures',
-          'failuresTotal.$': '$.report.failuresTotal',
-          'failedItems.$': '$.report.failedItems',
-          // Decided by AssessSurvey (a start or stop) or SummariseAct (a dry run), carried by the report.
-          'blastRadius.$': '$.report.blastRadius',
-          'refusedItems.$': '$.report.refusedItems',
-        },
-        End: true,
-      },
-      ...failureStates(options),
+  return fillPlaceholders(
+    load(readFileSync(DEFINITION_FILE, 'utf8')),
+    {
+      service: options.service,
+      stage: options.stage,
+      runTimeoutSeconds: runTimeoutSeconds(options),
+      childConcurrency: childConcurrency(options.maxConcurrency),
+      toleratedFailurePercentage: options.toleratedFailurePercentage,
+      batchesPerChild: BATCHES_PER_CHILD,
+      parentRetry,
+      childRetry,
+      eventSource: eventSource(options.service),
+      runSummaryDetailType: DETAIL_TYPES.runSummary,
+      eventSchemaVersion: EVENT_SCHEMA_VERSION,
     },
-  };
-}
-
-const MAP_LABELS = ['Survey', 'Act', 'Recheck'] as const;
-type MapLabel = (typeof MAP_LABELS)[number];
-
-/** Where a failed phase goes: its failure kept beside the state it failed in. */
-const failedAt = (phase: MapLabel) => [
-  { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${phase}Failed` },
-];
-
-/**
- * The run's end when a phase failed (a Map over its tolerance, a summary step that failed after
- * its retries): SummariseFailure sends the Run Summary, run metrics and heartbeat marked failed
- * with what failed, from the plan alone (the collected results may be what broke it); then the
- * execution fails with the original error, so the failed-executions alarm fires too. Should that
- * summary fail as well, the last resort sends a Run Summary straight from Step Functions
- * (EventBridge's PutEvents integration), without Lambda.
- */
-function failureStates(options: EngineOptions) {
-  const failed = (phase: MapLabel, withReport: boolean) => ({
-    Type: 'Pass',
-    Parameters: {
-      phase: 'failed',
-      failedAt: phase,
-      'failure.$': '$.failure',
-      'action.$': '$.plan.action',
-      'run.$': '$.plan.run',
-      // Re-checks follow a summary: what it counted so far still holds.
-      ...(withReport ? { 'previous.$': '$.report' } : {}),
-    },
-    Next: 'SummariseFailure',
-  });
-  return {
-    SurveyFailed: failed('Survey', false),
-    ActFailed: failed('Act', false),
-    RecheckFailed: failed('Recheck', true),
-    SummariseFailure: {
-      Type: 'Task',
-      Resource: lambda(ENGINE_FUNCTIONS.SummariseFailure),
-      TimeoutSeconds: TASK_TIMEOUT_SECONDS.Summarise,
-      ResultPath: '$.report',
-      Retry: parentRetry,
-      Catch: [
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.lastResort', Next: 'LastResortSummary' },
-      ],
-      Next: 'RunFailed',
-    },
-    LastResortSummary: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::events:putEvents',
-      Parameters: {
-        Entries: [
-          {
-            Source: eventSource(options.service),
-            DetailType: DETAIL_TYPES.runSummary,
-            Detail: {
-              schemaVersion: EVENT_SCHEMA_VERSION,
-              // runSummaryEventId: the same as a summary the failed step may have sent first.
-              'eventId.$': "States.Format('{}/run-summary', $.run.id)",
-              stage: options.stage,
-              'runId.$': '$.run.id',
-              'requestedAction.$': '$.action',
-              'dryRun.$': '$.run.dryRun',
-              outcome: 'failed',
-              'origin.$': '$.run.origin',
-              'startedAt.$': '$.run.startedAt',
-              // Unknown here: no counts are claimed, the failure says what broke.
-              failedAt: 'SummariseFailure',
-              'failure.$': '$.failure',
-              'summaryFailure.$': '$.lastResort',
-            },
-          },
-        ],
-      },
-      ResultPath: null,
-      Retry: parentRetry,
-      Next: 'RunFailed',
-    },
-    RunFailed: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
-  };
+    'resources/home-stack/engine/state-machine.asl.yml',
+  );
 }
 
 /**

@@ -6,9 +6,9 @@
  * must not be assumable by another service.
  */
 import type { ScheduleConfig, StageConfig } from '../../../handlers/config/stage-config';
+import type { CfnResource, CfnValue, PolicyDocument } from '../cfn';
 import { STARTER, starterInput } from '../engine/engine-schedules';
 import { scheduleTargetSignals } from '../signals/resources';
-import type { CfnResource, CfnValue, PolicyDocument } from './cfn';
 
 /**
  * The function the schedules invoke, by `params.scheduledRuns` (logical IDs follow osls's
@@ -129,11 +129,11 @@ export function scheduleResources(
       Type: 'AWS::IAM::Role',
       Properties: {
         Description: `Lets EventBridge Scheduler invoke ${service}-${stage}-${scheduled.key}, and nothing else`,
-        AssumeRolePolicyDocument: schedulerTrustPolicy(group) as unknown as CfnValue,
+        AssumeRolePolicyDocument: schedulerTrustPolicy(group),
         Policies: [
           {
             PolicyName: 'invoke-scheduled-function',
-            PolicyDocument: schedulerInvokePolicy(functionArn) as unknown as CfnValue,
+            PolicyDocument: schedulerInvokePolicy(functionArn),
           },
         ],
       },

@@ -5,7 +5,7 @@
  * it (schedule-paths.ts). Every input is a measurement of `npm run bench` (scripts/bench/README.md):
  * when the bench moves, update the constants here and nothing else.
  */
-import { lambdaWallMs } from '../../../scripts/bench/cost-model';
+import { lambdaWallMs } from '../lambda-cpu';
 
 /**
  * Peak RSS (MB) of the single invocation by targets: the bench's scale curve (section 7, a cold

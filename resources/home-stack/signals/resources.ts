@@ -12,8 +12,6 @@ import {
   metricsNamespace,
 } from '../../../handlers/signals/contract';
 import { scheduledInput } from '../../../handlers/signals/schedule-input';
-import { STARTER } from '../engine/engine-schedules';
-import { type AlarmSpec, alarmSpecs } from './alarms';
 import {
   ACCOUNT,
   type CfnResources,
@@ -23,7 +21,9 @@ import {
   PARTITION,
   REGION,
   ref,
-} from './cfn';
+} from '../cfn';
+import { STARTER } from '../engine/engine-schedules';
+import { type AlarmSpec, alarmSpecs } from './alarms';
 
 export interface SignalsInputs {
   service: string;

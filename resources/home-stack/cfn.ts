@@ -1,4 +1,7 @@
-/** The slice of CloudFormation the signal builders write, typed so a misspelt property fails tsc. */
+/**
+ * The one model of the CloudFormation the home stack's generated pieces are written in (schedules,
+ * signals, the engine's roles), typed so a misspelt property fails tsc.
+ */
 
 export type CfnValue =
   | string
@@ -8,7 +11,8 @@ export type CfnValue =
   | { 'Fn::GetAtt': [string, string] }
   | { 'Fn::Join': [string, CfnValue[]] }
   | CfnValue[]
-  | { [key: string]: CfnValue };
+  // An undefined property is left out of the template (JSON drops it): optional properties stay optional.
+  | { [key: string]: CfnValue | undefined };
 
 export interface CfnResource {
   Type: string;
@@ -17,6 +21,22 @@ export interface CfnResource {
 }
 
 export type CfnResources = Record<string, CfnResource>;
+
+/**
+ * An IAM policy document (a role's trust policy or one of its inline policies). A type, not an
+ * interface, so it is a CfnValue where a role's properties take it.
+ */
+export type PolicyDocument = {
+  Version: '2012-10-17';
+  Statement: Array<{
+    Sid?: string;
+    Effect: 'Allow' | 'Deny';
+    Principal?: CfnValue;
+    Action: string | string[];
+    Resource?: CfnValue;
+    Condition?: CfnValue;
+  }>;
+};
 
 export const ref = (logicalId: string) => ({ Ref: logicalId });
 export const getAtt = (
