@@ -24,7 +24,7 @@
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../../../handlers/core/results';
 import { executionName } from '../../../handlers/engine/execution-name';
-import { credentialsOf } from '../../local-aws/sessions';
+import { credentialsOf } from '../../local-aws';
 import { UsageError } from '../../shared/usage-error';
 import {
   callerAwsEnvironment,
