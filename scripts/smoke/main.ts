@@ -12,8 +12,8 @@
 import { parseArgs } from 'node:util';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { switchStageSettings } from '../shared/stack/stage-settings';
 import { UsageError } from '../shared/usage-error';
-import { switchStageSettings } from '../switch/stage-settings';
 import { runSmoke } from './run-smoke';
 
 const USAGE =

@@ -10,10 +10,10 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
+import { switchStageSettings } from '../shared/stack/stage-settings';
 import { UsageError } from '../shared/usage-error';
 import { exitCodeOf, renderSwitchReport } from './render-report';
 import { runSwitch } from './run-switch';
-import { switchStageSettings } from './stage-settings';
 import { parseSwitchArgs } from './switch-args';
 
 async function main(): Promise<number> {

@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { switchStageSettings } from '../../scripts/shared/stack/stage-settings';
 import { UsageError } from '../../scripts/shared/usage-error';
 import { PAUSED_ERROR } from '../../scripts/switch/executions';
 import { exitCodeOf, renderSwitchReport } from '../../scripts/switch/render-report';
 import { runSwitch, type SwitchInput } from '../../scripts/switch/run-switch';
-import { switchStageSettings } from '../../scripts/switch/stage-settings';
 import { parseSwitchArgs } from '../../scripts/switch/switch-args';
 
 const GROUP = 'xacct-ec2-dev';

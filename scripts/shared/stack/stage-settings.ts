@@ -4,11 +4,11 @@
  * `enabled: false` (resume leaves those DISABLED).
  */
 import { readFileSync } from 'node:fs';
-import { scheduleNameFor } from '../../resources/home-stack/schedules/schedule-resources';
-import { parseCfnYaml } from '../shared/stack/cfn-yaml';
-import { SERVERLESS_YML } from '../shared/stack/paths';
-import { configuredStages, fallbackOf } from '../shared/stack/stages';
-import { UsageError } from '../shared/usage-error';
+import { scheduleNameFor } from '../../../resources/home-stack/schedules/schedule-resources';
+import { UsageError } from '../usage-error';
+import { parseCfnYaml } from './cfn-yaml';
+import { SERVERLESS_YML } from './paths';
+import { configuredStages, fallbackOf } from './stages';
 
 export interface SwitchStageSettings {
   service: string;
