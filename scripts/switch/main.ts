@@ -10,7 +10,7 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import { switchStageSettings } from '../shared/stack/stage-settings';
+import { stageSettings } from '../shared/stack/stage-settings';
 import { UsageError } from '../shared/usage-error';
 import { exitCodeOf, renderSwitchReport } from './render-report';
 import { runSwitch } from './run-switch';
@@ -18,7 +18,7 @@ import { parseSwitchArgs } from './switch-args';
 
 async function main(): Promise<number> {
   const args = parseSwitchArgs(process.argv.slice(2));
-  const settings = switchStageSettings(args.stage);
+  const settings = stageSettings(args.stage);
   const region = args.region ?? process.env.AWS_REGION ?? settings.defaultRegion;
   if (!region) throw new UsageError('give --region (serverless.yml names no default region)');
   const clients = {
