@@ -483,7 +483,7 @@ async function main(): Promise<number> {
     for (const line of callSummary(endpoint)) console.log(line);
 
     const { packaging } = await endpoint.ready;
-    // Signals: metrics, events, and the packaged alarms they would set off (scripts/lib/signals).
+    // Signals: metrics, events, and the packaged alarms they would set off (resources/home-stack/signals).
     const signals = signalsReport({
       runs: [
         ...results.map(({ step, run }) => ({ title: step.title, stdout: run.run.stdout })),
