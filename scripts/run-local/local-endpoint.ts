@@ -59,6 +59,9 @@ export const FAST_TRANSITIONS: Pick<
   timeFactor: 1 / 60,
 };
 
+/** Waiter polling for a function run against the endpoint: its instances settle in about a second. */
+export const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
+
 export interface LocalEndpointOptions {
   /** 0 (default) picks a free port. */
   port?: number;

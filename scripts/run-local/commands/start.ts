@@ -31,6 +31,7 @@ import {
   colourFor,
   type Env,
   expectationsFor,
+  FAST_WAITER,
   type InvokeLocalRun,
   invokeLocal,
   type LocalEndpoint,
@@ -48,9 +49,6 @@ import { signalsReport } from '../signals-report';
 
 /** The engine's Wait state here: the endpoint's instances settle in about a second. */
 const ENGINE_WAIT_MS = 1_000;
-
-/** Waiter polling for the child: the endpoint's instances settle in about a second. */
-const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
 
 interface Step {
   title: string;
