@@ -7,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../shared/repo-root';
-import type { RpcReply, RpcRequest } from './rpc';
+import type { RpcReply, RpcRequest } from './drivers/rpc';
 
 /**
  * Under the repository, so drivers resolve packages from its node_modules; one per run, so a

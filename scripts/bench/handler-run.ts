@@ -6,12 +6,12 @@
  * invocation after the first is a warm one.
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
+import type { Artifact } from './bundle';
 import { bundleWithConfig } from './bundle-config';
 import { type Driver, startDriver } from './child';
 import type { InvokeResult, Usage } from './drivers/invoke-handler';
 import type { BenchEndpoint } from './endpoint';
 import { lambdaNodeArgs } from './lambda-node-args';
-import type { Artifact } from './sections/bundle';
 import { BENCH_STAGE, FUNCTION_ARN, FUNCTION_NAME } from './world';
 
 /** serverless.yml's timeout for the instances function. */

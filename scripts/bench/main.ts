@@ -6,20 +6,20 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readArgs, type SectionName } from './args';
+import { measureBundle } from './bundle';
+import { measureCalls } from './calls';
 import { WORK_DIR } from './child';
 import { targetFor } from './default-build';
+import { measureEngine } from './engine';
+import { measureFanOut } from './fan-out';
 import type { BenchReport, Figure } from './figure';
 import { describeMachine } from './machine';
+import { measureModuleLoad } from './module-load';
 import { runNotes } from './notes';
 import { FULL, type Plan, QUICK } from './plan';
-import { measureBundle } from './sections/bundle';
-import { measureCalls } from './sections/calls';
-import { measureEngine } from './sections/engine';
-import { measureFanOut } from './sections/fan-out';
-import { measureModuleLoad } from './sections/module-load';
-import { measureScale } from './sections/scale';
-import { measureThrottled } from './sections/throttled';
+import { measureScale } from './scale';
 import { renderTable } from './table';
+import { measureThrottled } from './throttled';
 
 function progress(line: string): void {
   process.stderr.write(`bench: ${line}\n`);

@@ -1,6 +1,7 @@
 /** The sentences every run prints under its table: how to read the figures honestly. */
+
+import { LAMBDA_RUNTIME_INIT_NOTE } from './module-load';
 import type { Plan } from './plan';
-import { LAMBDA_RUNTIME_INIT_NOTE } from './sections/module-load';
 import { stageConfig } from './world';
 
 export function runNotes(plan: Plan): string[] {

@@ -3,10 +3,10 @@
  * latency: the wall time, the calls it made, and what it cost on both sides of the wire.
  */
 
+import type { Artifact } from './bundle';
 import type { InvokeResult, Usage } from './drivers/invoke-handler';
 import { keepAliveHintSeconds, startBenchEndpoint } from './endpoint';
 import { startHandler } from './handler-run';
-import type { Artifact } from './sections/bundle';
 import { type Shape, stageConfig } from './world';
 
 export interface ProjectRun {

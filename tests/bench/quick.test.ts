@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { BenchReport } from '../../scripts/bench/figure';
 import { expectedFigureIds } from '../../scripts/bench/figure-ids';
 import { QUICK } from '../../scripts/bench/plan';
-import { MAX_MEMORY_GROWTH } from '../../scripts/bench/sections/scale';
+import { MAX_MEMORY_GROWTH } from '../../scripts/bench/scale';
 import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import { runCommand, type SlsRunResult, TSX_CLI } from '../../scripts/shared/stack/sls-cli';
 

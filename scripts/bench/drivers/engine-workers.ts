@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { serveConcurrently } from '../rpc';
+import { serveConcurrently } from './rpc';
 
 export const ENGINE_ROLES = ['plan', 'work', 'recheck', 'summarise'] as const;
 export type EngineRole = (typeof ENGINE_ROLES)[number];

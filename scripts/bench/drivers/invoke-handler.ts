@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
-import { serve } from '../rpc';
+import { serve } from './rpc';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

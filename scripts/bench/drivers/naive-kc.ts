@@ -11,7 +11,7 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { serve } from '../rpc';
+import { serve } from './rpc';
 
 export interface NaiveTarget {
   roleArn: string;

@@ -3,16 +3,16 @@
  * plus the CPU floors of both processes (what limits the run on this machine) and a concurrency
  * sweep; and 6. peak RSS of the handler process over the main run.
  */
-import { fanOutBoundMs } from '../bounds';
-import { startBenchEndpoint } from '../endpoint';
-import { atMost, type Figure, ratioOf, timesText } from '../figure';
-import { runNaive } from '../naive-run';
-import type { Plan } from '../plan';
-import { type ProjectRun, runProject } from '../project-run';
-import { accountsOf, type Shape } from '../world';
+import { fanOutBoundMs } from './bounds';
 import type { Artifact } from './bundle';
+import { startBenchEndpoint } from './endpoint';
 import { floorFigures } from './fan-out-floors';
 import { measureSweep } from './fan-out-sweep';
+import { atMost, type Figure, ratioOf, timesText } from './figure';
+import { runNaive } from './naive-run';
+import type { Plan } from './plan';
+import { type ProjectRun, runProject } from './project-run';
+import { accountsOf, type Shape } from './world';
 
 const MAX_RSS_MB = 200;
 const SECTION = '4 Fan-out';

@@ -4,11 +4,12 @@
  * instances, one StopInstances per (account, region). Then a warm invocation in the same process
  * must not assume any role again.
  */
-import { startBenchEndpoint } from '../endpoint';
-import type { Figure } from '../figure';
-import { startHandler } from '../handler-run';
-import { accountsOf, type Shape, stageConfig } from '../world';
+
 import type { Artifact } from './bundle';
+import { startBenchEndpoint } from './endpoint';
+import type { Figure } from './figure';
+import { startHandler } from './handler-run';
+import { accountsOf, type Shape, stageConfig } from './world';
 
 const DESCRIBE_PAGE = 1000;
 

@@ -8,11 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT } from '../../shared/repo-root';
-import { runOnce, WORK_DIR } from '../child';
-import { atMost, type Figure, ratioOf, timesText } from '../figure';
-import { median, percentile } from '../stats';
+import { REPO_ROOT } from '../shared/repo-root';
 import type { Artifact } from './bundle';
+import { runOnce, WORK_DIR } from './child';
+import { atMost, type Figure, ratioOf, timesText } from './figure';
+import { median, percentile } from './stats';
 
 export const LAMBDA_RUNTIME_INIT_NOTE =
   "Module load is the require() of the handler on this machine. Lambda's Init Duration adds the runtime's own start (about 120 ms for a hello-world nodejs22.x zip function, maxday/lambda-perf); it is not simulated here.";

@@ -5,14 +5,14 @@
  * (stoppingMs 0), so the time measured is the product's, not the simulated shutdown.
  */
 
-import { DOCUMENTED_BUCKETS } from '../../local-aws';
-import { bucketFloorMs } from '../bounds';
-import { startBenchEndpoint } from '../endpoint';
-import { atMost, type Figure, ratioOf } from '../figure';
-import { startHandler } from '../handler-run';
-import type { Plan } from '../plan';
-import { layout, type Shape, stageConfig } from '../world';
+import { DOCUMENTED_BUCKETS } from '../local-aws';
+import { bucketFloorMs } from './bounds';
 import type { Artifact } from './bundle';
+import { startBenchEndpoint } from './endpoint';
+import { atMost, type Figure, ratioOf } from './figure';
+import { startHandler } from './handler-run';
+import type { Plan } from './plan';
+import { layout, type Shape, stageConfig } from './world';
 
 export async function measureThrottled(artifact: Artifact, plan: Plan) {
   const { instances, bucket: override } = plan.throttled;

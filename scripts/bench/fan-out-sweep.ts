@@ -2,11 +2,11 @@
  * Wall time of the same fan-out at other `concurrency` settings, each next to its latency bound:
  * shows where more concurrency stops paying because the handler's CPU, not latency, sets the pace.
  */
-import { fanOutBoundMs } from '../bounds';
-import { type Figure, ratioOf } from '../figure';
-import type { Plan } from '../plan';
-import { runProject } from '../project-run';
+import { fanOutBoundMs } from './bounds';
 import type { Artifact } from './bundle';
+import { type Figure, ratioOf } from './figure';
+import type { Plan } from './plan';
+import { runProject } from './project-run';
 
 export async function measureSweep(artifact: Artifact, plan: Plan) {
   const figures: Figure[] = [];

@@ -5,6 +5,7 @@
  * the largest fleet one invocation finishes inside 15 minutes.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import type { Artifact } from './bundle';
 import {
   type EngineRunInput,
   engineCost,
@@ -15,14 +16,13 @@ import {
   type RunCost,
   singleInvocationCost,
   withRecheckRounds,
-} from '../cost-model';
-import type { EngineArtifacts } from '../engine-artifacts';
-import { type EngineRunResult, runEngineFleet } from '../engine-run';
-import { atMost, type Figure, ratioOf } from '../figure';
-import type { Plan } from '../plan';
-import { runProject } from '../project-run';
-import { accountsOf, type Shape, stageConfig } from '../world';
-import type { Artifact } from './bundle';
+} from './cost-model';
+import type { EngineArtifacts } from './engine-artifacts';
+import { type EngineRunResult, runEngineFleet } from './engine-run';
+import { atMost, type Figure, ratioOf } from './figure';
+import type { Plan } from './plan';
+import { runProject } from './project-run';
+import { accountsOf, type Shape, stageConfig } from './world';
 
 const ENGINE = '8 Engine';
 const COST = '9 Cost';

@@ -2,8 +2,8 @@
  * 7. Scale curve: wall time, calls (against their lower bound), peak memory and the largest log
  * line of one cold `stop` for growing numbers of targets, up to 10,000.
  */
-import { fanOutBoundMs, minimumCalls } from '../bounds';
-import { atMost, type Figure, ratioOf } from '../figure';
+import { fanOutBoundMs, minimumCalls } from './bounds';
+import { atMost, type Figure, ratioOf } from './figure';
 
 /** Lambda splits stdout into log events of at most 256 KB. */
 const LAMBDA_LOG_LINE_BYTES = 256 * 1024;
@@ -12,10 +12,10 @@ export const MAX_MEMORY_GROWTH = 1.3;
 /** The reference point of the memory growth: 100 targets, or the smallest fleet of the plan. */
 const GROWTH_REFERENCE_TARGETS = 100;
 
-import type { Plan } from '../plan';
-import { runProject } from '../project-run';
-import type { Shape } from '../world';
 import type { Artifact } from './bundle';
+import type { Plan } from './plan';
+import { runProject } from './project-run';
+import type { Shape } from './world';
 
 export async function measureScale(artifact: Artifact, plan: Plan) {
   const figures: Figure[] = [];

@@ -3,8 +3,8 @@
  * on one core, so neither can finish before its own CPU time has passed: the larger of the two
  * CPU times and the latency bound is the best wall time this machine allows.
  */
-import { type Figure, ratioOf } from '../figure';
-import type { ProjectRun } from '../project-run';
+import { type Figure, ratioOf } from './figure';
+import type { ProjectRun } from './project-run';
 
 const SECTION = '4 Fan-out';
 

@@ -4,12 +4,12 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultBuild } from '../default-build';
-import { type EngineArtifacts, engineArtifacts } from '../engine-artifacts';
-import { extractZip } from '../extract-zip';
-import { atMost, type Figure, ratioOf, timesText } from '../figure';
-import { type EsbuildSettings, sdkFloor } from '../sdk-floor';
-import { slsPackage } from '../sls-package';
+import { defaultBuild } from './default-build';
+import { type EngineArtifacts, engineArtifacts } from './engine-artifacts';
+import { extractZip } from './extract-zip';
+import { atMost, type Figure, ratioOf, timesText } from './figure';
+import { type EsbuildSettings, sdkFloor } from './sdk-floor';
+import { slsPackage } from './sls-package';
 
 export const FUNCTIONS = ['instances', 'http'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -38,7 +38,7 @@ export interface Artifact {
 export interface BundleResult {
   figures: Figure[];
   artifacts: Record<FunctionName, Artifact>;
-  /** The engine's state machine and functions from the same package (sections/engine.ts). */
+  /** The engine's state machine and functions from the same package (engine.ts). */
   engine: EngineArtifacts;
   details: Record<string, unknown>;
 }
