@@ -13,8 +13,9 @@ export const ENGINE_FIGURES = [
   'transitions',
   'outcomes',
   'notStopped',
+  'children',
 ] as const;
-export const COST_FIGURES = ['engine', 'single', 'perTarget'] as const;
+export const COST_FIGURES = ['engine', 'onAws', 'single', 'perTarget'] as const;
 
 export function expectedFigureIds(plan: Plan): string[] {
   return [
