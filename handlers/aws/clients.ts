@@ -15,9 +15,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RuntimeConfig } from '../config/stage-config';
 import { UnknownTargetError } from '../core/errors';
+import type { Destroyable, SharedClientSettings, Task } from '../core/task';
 import type { Target } from '../core/types';
 import { ec2Task } from '../tasks/ec2/task';
-import type { Destroyable, SharedClientSettings, Task } from '../tasks/task';
 import { createAccountCredentials } from './credentials';
 
 export interface TargetClientsOptions {

@@ -11,8 +11,8 @@ import {
   memoizeIdentityProvider,
 } from '@smithy/core';
 import type { RuntimeConfig } from '../config/stage-config';
+import type { CredentialProvider } from '../core/task';
 import { targetRoleArn } from '../formats/arn';
-import type { CredentialProvider } from '../tasks/task';
 import { roleSessionName } from './session-name';
 
 export interface AccountCredentialsOptions {

@@ -10,6 +10,7 @@ import { InstanceLimitError } from '../core/errors';
 import type { RunResult } from '../core/results';
 import { type RunDeps, runRequest } from '../core/run';
 import { type ChangeSurvey, surveyChanges } from '../core/survey';
+import type { AnyTask } from '../core/task';
 import { unconfiguredSchedule } from '../formats/origin';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
@@ -87,9 +88,8 @@ const sourceIdentityOf = (origin: RunOrigin) =>
   environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
 
 /** The core's dependencies for one invocation, its calls attributed to the run's origin. */
-function runDeps(request: RunRequest, context: Context, origin: RunOrigin): RunDeps {
+function runDeps(task: AnyTask, context: Context, origin: RunOrigin): RunDeps {
   currentRequestId = context.awsRequestId;
-  const task = taskNamed(request.task);
   const sourceIdentity = sourceIdentityOf(origin);
   return {
     clientFor: (target) => clients.clientFor(task, target, sourceIdentity),
@@ -119,10 +119,11 @@ export async function execute(
   requireConfiguredSchedule(origin);
   await refuseWhenPaused(context.invokedFunctionArn);
   const startedAt = Date.now();
-  const deps = runDeps(request, context, origin);
+  const task = taskNamed(request.task);
+  const deps = runDeps(task, context, origin);
   let result: RunResult;
   try {
-    result = await runRequest(request, {
+    result = await runRequest(task, request, {
       ...deps,
       ...(options.approvedChanges !== undefined
         ? { approvedChanges: options.approvedChanges }
@@ -156,5 +157,6 @@ export async function survey(
 ): Promise<ChangeSurvey> {
   requireConfiguredSchedule(origin);
   await refuseWhenPaused(context.invokedFunctionArn);
-  return surveyChanges(request, runDeps(request, context, origin));
+  const task = taskNamed(request.task);
+  return surveyChanges(task, request, runDeps(task, context, origin));
 }

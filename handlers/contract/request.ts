@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import '../formats/zod-messages';
+import { supportsDryRun } from '../core/task';
 import { ACTIONS, type Action } from '../core/types';
 import { ACCOUNT_ID_PATTERN } from '../formats/ids';
 import { capProblems, type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
 import { DEFAULT_TASK, type Ec2Request, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
-import { supportsDryRun } from '../tasks/task';
 
 export { ACTIONS, type Action };
 

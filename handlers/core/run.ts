@@ -6,10 +6,7 @@
  * stated outcome; every target ends ok, failed (with a diagnosis) or not-processed. Targets
  * share nothing: each phase returns values per target, and the run merges them.
  */
-import type { RuntimeConfig } from '../config/stage-config';
 import { targetRoleArn } from '../formats/arn';
-import { taskNamed } from '../tasks';
-import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from '../tasks/task';
 import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
 import { InstanceLimitError } from './errors';
@@ -24,12 +21,29 @@ import {
   type RunResult,
   type TargetResult,
 } from './results';
+import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from './task';
 import type { CoreLogger, Target, WaiterDelays } from './types';
+
+/**
+ * What a run reads of its stage's settings: the core's own type, which the stage configuration
+ * (config/stage-config.ts `RuntimeConfig`, a layer above) satisfies, so the core imports no config.
+ */
+export interface RunSettings {
+  /** The configured accounts: whether an ExternalId is sent shapes a refused AssumeRole's diagnosis. */
+  targets: readonly { accountId: string; externalId?: string }[];
+  targetRoleName: string;
+  controlTagKey: string;
+  controlTagValue: string;
+  concurrency: number;
+  reserveMillis: number;
+  waitTimeoutSeconds: number;
+  maxInstancesPerRequest: number;
+}
 
 export interface RunDeps<Client extends Destroyable = Destroyable> {
   /** The task's client for a target; the handler layer memoises it. */
   clientFor: (target: Target) => Client;
-  config: RuntimeConfig;
+  config: RunSettings;
   requestId: string;
   /** Milliseconds left in the invocation (Lambda's context.getRemainingTimeInMillis). */
   remainingMillis: () => number;
@@ -293,8 +307,15 @@ function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunD
   };
 }
 
-export async function runRequest(request: TaskRequest, deps: RunDeps): Promise<RunResult> {
-  const task = taskNamed(request.task);
+/**
+ * The whole run of one request by its task (the caller looks the task up: the core knows the port,
+ * never the registry).
+ */
+export async function runRequest(
+  task: AnyTask,
+  request: TaskRequest,
+  deps: RunDeps,
+): Promise<RunResult> {
   const startedAt = deps.now();
   const fanOutOptions = {
     concurrency: deps.config.concurrency,

@@ -3,7 +3,6 @@
  * describe calls only (no Start/Stop, not even a DryRun one). The Step Functions engine surveys
  * every batch this way before it acts, so its blast-radius guard sees the whole run.
  */
-import { taskNamed } from '../tasks';
 import { fanOut } from './fan-out';
 import {
   changeCount,
@@ -12,6 +11,7 @@ import {
   selectTarget,
   type TaskRequest,
 } from './run';
+import type { AnyTask } from './task';
 import type { Target } from './types';
 
 export interface ChangeSurvey {
@@ -26,8 +26,11 @@ export interface ChangeSurvey {
 
 type Counted = { resources: number } | { failed: true } | { notProcessed: true };
 
-export async function surveyChanges(request: TaskRequest, deps: RunDeps): Promise<ChangeSurvey> {
-  const task = taskNamed(request.task);
+export async function surveyChanges(
+  task: AnyTask,
+  request: TaskRequest,
+  deps: RunDeps,
+): Promise<ChangeSurvey> {
   const count = (item: SelectedTarget): Counted =>
     'selection' in item
       ? { resources: changeCount(task, request, item.selection.selected) }

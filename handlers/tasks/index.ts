@@ -3,9 +3,10 @@
  * template generator and the policy prover all read this list, so a new task is a folder, a
  * policy fragment, one line here and `npm run generate`.
  */
+
+import type { AnyTask } from '../core/task';
 import type { Ec2Request } from './ec2/selector';
 import { ec2Task } from './ec2/task';
-import type { AnyTask } from './task';
 
 export const TASKS: readonly AnyTask[] = [ec2Task];
 

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { TASKS } from '../../handlers/tasks';
 import type {
   FragmentParameter,
   FragmentPolicy,
   PolicyFragment,
   PolicyStatement,
-} from '../../handlers/tasks/policy';
+} from '../../handlers/core/policy-fragment';
+import { TASKS } from '../../handlers/tasks';
 
 const WIDTH = 100;
 

@@ -6,7 +6,7 @@
  * flight, the Wait states, every state payload, the CPU per function and every target's outcome.
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
-import { type EngineHandlers, type EventLog, runEngineLocally } from '../local-aws/local-engine';
+import { type EngineHandlers, type EventLog, runEngineLocally } from '../local-aws';
 import { bundleWithConfig } from './bundle-config';
 import { startDriver } from './child';
 import type { EngineFunction, EngineRole, EngineUsage } from './drivers/engine-workers';

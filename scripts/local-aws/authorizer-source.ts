@@ -13,16 +13,11 @@ import type { Seed } from './seed-schema';
 
 /**
  * The one place that knows where the real Authorizer lives and how it is built:
- * scripts/verify/policy-authorizer.ts exports `createPolicyAuthorizer(world: PolicyWorld)`, and the
+ * scripts/verify/index.ts (verify's face) exports `createPolicyAuthorizer(world: PolicyWorld)`, and the
  * world it needs is derived from the seed below. Any other module can stand in through
  * --authorizer if it exports `createAuthorizer(context)` (or a default factory).
  */
-export const POLICY_AUTHORIZER_MODULE = path.join(
-  __dirname,
-  '..',
-  'verify',
-  'policy-authorizer.ts',
-);
+export const POLICY_AUTHORIZER_MODULE = path.join(__dirname, '..', 'verify', 'index.ts');
 
 export { REPO_ROOT };
 

@@ -1,7 +1,7 @@
 /**
- * SigV4 authentication for the JSON protocols (EventBridge, Step Functions): the same checks as
- * STS and EC2 (authenticate.ts), answered with the codes the JSON services use, plus the check
- * that the credential scope names this service's signing name.
+ * SigV4 authentication for the JSON protocols (EventBridge, Step Functions, Scheduler): the same
+ * checks as STS and EC2 (authenticate.ts), answered with the codes the JSON services use, plus
+ * the check that the credential scope names this service's signing name.
  */
 import { authenticate, type Caller } from './authenticate';
 import { AwsError } from './aws-error';

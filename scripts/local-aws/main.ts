@@ -2,7 +2,7 @@
  * `npm run local-aws`: the local STS + EC2 endpoint in the foreground.
  *   --port <n>          default 4599; 0 picks a free port
  *   --seed <file>       default scripts/local-aws/seed.json
- *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/verify/policy-authorizer.ts)
+ *   --authorizer <mod>  module exporting createAuthorizer/createPolicyAuthorizer (default: scripts/verify/index.ts)
  *   --faults <json>     initial fault knobs, e.g. '{"latencyMs":50}'
  *   --time-factor <x>   scales EC2's transition times (seed default 0.025; 1 = real: a stop takes 60 s)
  */

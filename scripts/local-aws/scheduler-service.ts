@@ -9,8 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ActionCheck, Authorizer } from '../shared/authorization';
-import { authenticate, type Caller } from './authenticate';
+import type { Caller } from './authenticate';
 import { AwsError } from './aws-error';
+import { authenticateJsonCaller } from './json-authenticate';
 import type { AwsHttpResponse } from './render-response';
 import {
   type ScheduleReplacement,
@@ -43,16 +44,6 @@ export function isSchedulerRequest(request: ReceivedRequest): boolean {
   if (typeof auth === 'object') return auth.service === SCHEDULER_SIGNING_NAME;
   return /^\/(schedules|schedule-groups|tags)(\/|$)/.test(request.path);
 }
-
-/** STS-worded authentication failures (authenticate.ts), as Scheduler's JSON protocol words them. */
-const AUTH_CODES: Record<string, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  SignatureExpired: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
 function jsonResponse(
   status: number,
@@ -101,30 +92,12 @@ export async function handleSchedulerRequest(
   const requestId = randomUUID();
   const route = routeOf(request);
   try {
-    const auth = parseAuthorization(request.headers.authorization);
-    const caller = await authenticate({
-      service: 'sts',
+    const caller = await authenticateJsonCaller({
       request,
-      auth,
       sessions: state.world.sessions,
       wallNow: state.wallNow(),
-    }).catch((thrown: unknown) => {
-      if (thrown instanceof AwsError) {
-        throw new AwsError(
-          AUTH_CODES[thrown.code] ?? thrown.code,
-          thrown.message,
-          thrown.httpStatus === 400 ? 400 : 403,
-        );
-      }
-      throw thrown;
+      signingName: SCHEDULER_SIGNING_NAME,
     });
-    if (typeof auth === 'object' && auth.service !== SCHEDULER_SIGNING_NAME) {
-      throw new AwsError(
-        'InvalidSignatureException',
-        `Credential should be scoped to correct service: '${SCHEDULER_SIGNING_NAME}'.`,
-        403,
-      );
-    }
     if (!route) {
       throw new AwsError(
         'UnknownOperationException',

@@ -36,6 +36,7 @@ export { type InvokeLocalOptions, type InvokeLocalRun, invokeLocal } from './inv
 export { InvokeOutputError, isRunResult, jsonValuesIn, runResultFrom } from './invoke-output';
 export {
   FAST_TRANSITIONS,
+  FAST_WAITER,
   type LocalEndpoint,
   type LocalEndpointOptions,
   type LocalEndpointReady,

@@ -14,6 +14,7 @@ import {
   type LocalAws,
   type LocalStateMachine,
   loadSeedFile,
+  type OrganizationSeed,
   parseSeed,
   policyWorldFromSeed,
   type Seed,
@@ -22,7 +23,6 @@ import {
   startLocalAws,
   type WorldSettings,
 } from '../local-aws';
-import type { OrganizationSeed } from '../local-aws/organizations-model';
 import type {
   AssumeRoleCheck,
   Authorizer,
@@ -43,7 +43,7 @@ import {
   type PolicyWorld,
   type RequestCheck,
   type WorldPrincipal,
-} from '../verify/policy-authorizer';
+} from '../verify';
 
 /**
  * EC2's proportions at 1/60 speed: a 60 s stop takes 1 s, so a `wait` finishes in seconds. A
@@ -58,6 +58,9 @@ export const FAST_TRANSITIONS: Pick<
   kmsFallbackMs: 20_000,
   timeFactor: 1 / 60,
 };
+
+/** Waiter polling for a function run against the endpoint: its instances settle in about a second. */
+export const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
 
 export interface LocalEndpointOptions {
   /** 0 (default) picks a free port. */

@@ -4,9 +4,14 @@
  * evaluated with the alarms' own periods, datapoints-to-alarm and missing-data handling.
  */
 
-import { alarmsOfTemplate, alarmTimeline, raisesAlarm } from '../local-aws/alarm-evaluator';
-import { datapointsFromEmf, isEmf } from '../local-aws/emf';
-import type { RecordedEvent } from '../local-aws/events-store';
+import {
+  alarmsOfTemplate,
+  alarmTimeline,
+  datapointsFromEmf,
+  isEmf,
+  type RecordedEvent,
+  raisesAlarm,
+} from '../local-aws';
 import { jsonValuesIn } from './invoke-output';
 
 export interface SignalsReportInput {

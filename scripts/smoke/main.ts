@@ -12,8 +12,8 @@
 import { parseArgs } from 'node:util';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { stageSettings } from '../shared/stack/stage-settings';
 import { UsageError } from '../shared/usage-error';
-import { switchStageSettings } from '../switch/stage-settings';
 import { runSmoke } from './run-smoke';
 
 const USAGE =
@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
     throw new UsageError(`--endpoint must be an http(s) URL, not ${endpoint}\n${USAGE}`);
   }
-  const settings = switchStageSettings(stage);
+  const settings = stageSettings(stage);
   const region = values.region ?? process.env.AWS_REGION ?? settings.defaultRegion;
   if (!region)
     throw new UsageError(`give --region (serverless.yml names no default region)\n${USAGE}`);

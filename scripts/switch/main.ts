@@ -10,15 +10,15 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
+import { stageSettings } from '../shared/stack/stage-settings';
 import { UsageError } from '../shared/usage-error';
 import { exitCodeOf, renderSwitchReport } from './render-report';
 import { runSwitch } from './run-switch';
-import { switchStageSettings } from './stage-settings';
 import { parseSwitchArgs } from './switch-args';
 
 async function main(): Promise<number> {
   const args = parseSwitchArgs(process.argv.slice(2));
-  const settings = switchStageSettings(args.stage);
+  const settings = stageSettings(args.stage);
   const region = args.region ?? process.env.AWS_REGION ?? settings.defaultRegion;
   if (!region) throw new UsageError('give --region (serverless.yml names no default region)');
   const clients = {

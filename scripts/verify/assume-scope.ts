@@ -1,8 +1,9 @@
 /**
- * Which form the execution role's sts:AssumeRole statement takes (scripts/lib/execution-policy),
- * read back from the packaged role, and what verify needs to prove either form: the resource
- * context (aws:ResourceOrgID, aws:ResourceOrgPaths) of a role inside the allowed scope and just
- * outside it, the size IAM counts, and a deterministic sample of a large fleet's targets.
+ * Which form the execution role's sts:AssumeRole statement takes
+ * (resources/home-stack/roles/assume-statement.ts), read back from the packaged role, and what
+ * verify needs to prove either form: the resource context (aws:ResourceOrgID,
+ * aws:ResourceOrgPaths) of a role inside the allowed scope and just outside it, the size IAM
+ * counts, and a deterministic sample of a large fleet's targets.
  */
 
 import {

@@ -217,7 +217,8 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
     },
     [`${ENGINE_STATE_MACHINE_ID}Role`]: {
       why: 'the state machine (serverless-step-functions): call its steps, run its Map children',
-      source: 'serverless.yml stepFunctions (serverless-step-functions) and scripts/lib/engine',
+      source:
+        'serverless.yml stepFunctions (serverless-step-functions) and resources/home-stack/engine',
       trust: {
         services: [`states.${f.region}.amazonaws.com`, 'states.amazonaws.com'],
         actions: ASSUME,

@@ -35,7 +35,7 @@ import {
   packagedEngineDefinition,
   packagedEngineStateMachineArn,
 } from '../../scripts/shared/stack/packaged-definition';
-import type { WorldPrincipal } from '../../scripts/verify/policy-authorizer';
+import type { WorldPrincipal } from '../../scripts/verify';
 
 type HttpHandler = typeof import('../../handlers/http')['handler'];
 type StartHandler = typeof import('../../handlers/engine/start')['handler'];

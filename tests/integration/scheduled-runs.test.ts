@@ -11,7 +11,7 @@
 import { policyWorldFromSeed, type ScheduleFiring } from '../../scripts/local-aws';
 import { startLocalEndpoint } from '../../scripts/run-local';
 import type { CfnTemplate, PackagedStage } from '../../scripts/shared/stack/package-stage';
-import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/verify/policy-authorizer';
+import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/verify';
 import { type Harness, useHarness } from './harness';
 
 const WEEK_SECONDS = 7 * 24 * 3600;

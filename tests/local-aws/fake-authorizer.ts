@@ -5,7 +5,7 @@ import type {
   Decision,
   Ec2Check,
 } from '../../scripts/shared/authorization';
-import type { RequestCheck } from '../../scripts/verify/policy-authorizer';
+import type { RequestCheck } from '../../scripts/verify';
 
 /**
  * A tiny stand-in for the policy evaluation, for the endpoint's own tests. It reads each target

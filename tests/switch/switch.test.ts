@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { stageSettings } from '../../scripts/shared/stack/stage-settings';
 import { UsageError } from '../../scripts/shared/usage-error';
 import { PAUSED_ERROR } from '../../scripts/switch/executions';
 import { exitCodeOf, renderSwitchReport } from '../../scripts/switch/render-report';
 import { runSwitch, type SwitchInput } from '../../scripts/switch/run-switch';
-import { switchStageSettings } from '../../scripts/switch/stage-settings';
 import { parseSwitchArgs } from '../../scripts/switch/switch-args';
 
 const GROUP = 'xacct-ec2-dev';
@@ -437,7 +437,7 @@ describe('Stage switch: arguments and stage settings, before any AWS call', () =
     ].join('\n');
 
     // Act
-    const settings = switchStageSettings('dev', yml);
+    const settings = stageSettings('dev', yml);
 
     // Assess
     expect(settings).toEqual({
@@ -445,7 +445,7 @@ describe('Stage switch: arguments and stage settings, before any AWS call', () =
       defaultRegion: 'eu-west-1',
       disabledSchedules: new Set(['xacct-ec2-dev-morning-start']),
     });
-    expect(() => switchStageSettings('qa', yml)).toThrow(
+    expect(() => stageSettings('qa', yml)).toThrow(
       '--stage qa is not configured in serverless.yml; give one of: dev',
     );
   });

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PolicyFragment } from '../../handlers/core/policy-fragment';
 import { TASKS } from '../../handlers/tasks';
-import type { PolicyFragment } from '../../handlers/tasks/policy';
 import { renderTargetTemplates } from '../../resources/generate/render';
 import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import { parseCfnYaml } from '../../scripts/shared/stack/cfn-yaml';

@@ -361,109 +361,108 @@ function withStartStop(change: (statement: Json) => void) {
   throw new Error('StartStopControlTaggedInstances is gone');
 }
 
-describe('verify: planted mutations, what the target role may do', () => {
-  it('fails when an AWS managed EC2 policy reaches the target role by ARN', async () => {
-    // Prepare
-    const template = targetTemplate();
-    (template.Resources.TargetRole.Properties as Json).ManagedPolicyArns = [
-      'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
-    ];
+type Expected = Parameters<typeof expectFailure>[1];
 
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
-
-    // Assess
-    expectFailure(report, {
+/** What the target role may do: each a mutated target template and the finding it must raise. */
+const TARGET_ROLE_MUTATIONS: Array<[title: string, mutated: () => Json, expected: Expected]> = [
+  [
+    'fails when an AWS managed EC2 policy reaches the target role by ARN',
+    () => {
+      const template = targetTemplate();
+      (template.Resources.TargetRole.Properties as Json).ManagedPolicyArns = [
+        'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
+      ];
+      return template as unknown as Json;
+    },
+    {
       hint: 'unverifiable',
       source: 'resources/target-account-role.yml Resources.TargetRole.Properties.ManagedPolicyArns',
-    });
-  });
-
-  it('fails when start/stop is scoped by another tag than the control tag', async () => {
-    // Prepare
-    const template = withStartStop((s) => {
-      s.Condition = { StringEquals: { 'aws:ResourceTag/Owner': '${ControlTagValue}' } };
-    });
-
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
-
-    // Assess
-    expectFailure(report, {
+    },
+  ],
+  [
+    'fails when start/stop is scoped by another tag than the control tag',
+    () =>
+      withStartStop((s) => {
+        s.Condition = { StringEquals: { 'aws:ResourceTag/Owner': '${ControlTagValue}' } };
+      }) as unknown as Json,
+    {
       hint: 'controlTagNotEnforced',
       source: 'resources/target-account-role.yml',
       statement: 'StartStopControlTaggedInstances',
       message: /another tag/,
-    });
-  });
-
-  it('fails when the control tag admits another value too (a list)', async () => {
-    // Prepare
-    const template = withStartStop((s) => {
-      s.Condition = {
-        StringEquals: { 'aws:ResourceTag/${ControlTagKey}': ['${ControlTagValue}', 'prod'] },
-      };
-    });
-
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
-
-    // Assess
-    expectFailure(report, {
+    },
+  ],
+  [
+    'fails when the control tag admits another value too (a list)',
+    () =>
+      withStartStop((s) => {
+        s.Condition = {
+          StringEquals: { 'aws:ResourceTag/${ControlTagKey}': ['${ControlTagValue}', 'prod'] },
+        };
+      }) as unknown as Json,
+    {
       hint: 'controlTagNotEnforced',
       statement: 'StartStopControlTaggedInstances',
       source: 'resources/target-account-role.yml',
-    });
-  });
-
-  it('reads an AWS::IAM::Policy of the target template attached to the role, and fails on terminate', async () => {
-    // Prepare
-    const template = targetTemplate() as unknown as { Resources: Record<string, Json> };
-    template.Resources.Planted = {
-      Type: 'AWS::IAM::Policy',
-      Properties: {
-        PolicyName: 'planted',
-        Roles: [{ Ref: 'TargetRole' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            { Sid: 'Terminate', Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*' },
-          ],
+    },
+  ],
+  [
+    'reads an AWS::IAM::Policy of the target template attached to the role, and fails on terminate',
+    () => {
+      const template = targetTemplate() as unknown as { Resources: Record<string, Json> };
+      template.Resources.Planted = {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'planted',
+          Roles: [{ Ref: 'TargetRole' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'Terminate',
+                Effect: 'Allow',
+                Action: 'ec2:TerminateInstances',
+                Resource: '*',
+              },
+            ],
+          },
         },
-      },
-    };
-
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
-
-    // Assess
-    expectFailure(report, {
-      hint: 'targetRoleTooPowerful',
-      source: 'Resources.Planted',
-      statement: 'Terminate',
-    });
-  });
-
-  it('fails when the ExternalId deny gets a second condition that narrows it', async () => {
-    // Prepare
-    const template = targetTemplate();
-    const statements = template.Resources.TargetRole.Properties.AssumeRolePolicyDocument
-      .Statement as Json[];
-    const branch = statements
-      .map((s) => (s['Fn::If'] as Json[] | undefined)?.[1])
-      .find((b) => b?.Sid === 'RequireExternalId');
-    if (!branch) throw new Error('RequireExternalId is gone');
-    (branch.Condition as Json).StringEquals = { 'aws:PrincipalTag/team': 'never' };
-
-    // Act
-    const report = await run({ documents: { targetTemplate: template } });
-
-    // Assess
-    expectFailure(report, {
+      };
+      return template as unknown as Json;
+    },
+    { hint: 'targetRoleTooPowerful', source: 'Resources.Planted', statement: 'Terminate' },
+  ],
+  [
+    'fails when the ExternalId deny gets a second condition that narrows it',
+    () => {
+      const template = targetTemplate();
+      const statements = template.Resources.TargetRole.Properties.AssumeRolePolicyDocument
+        .Statement as Json[];
+      const branch = statements
+        .map((s) => (s['Fn::If'] as Json[] | undefined)?.[1])
+        .find((b) => b?.Sid === 'RequireExternalId');
+      if (!branch) throw new Error('RequireExternalId is gone');
+      (branch.Condition as Json).StringEquals = { 'aws:PrincipalTag/team': 'never' };
+      return template as unknown as Json;
+    },
+    {
       hint: 'externalIdNotEnforced',
       statement: 'RequireExternalId',
       source: 'resources/target-account-role.yml',
-    });
+    },
+  ],
+];
+
+describe('verify: planted mutations, what the target role may do', () => {
+  it.each(TARGET_ROLE_MUTATIONS)('%s', async (_title, mutated, expected) => {
+    // Prepare
+    const template = mutated();
+
+    // Act
+    const report = await run({ documents: { targetTemplate: template } });
+
+    // Assess
+    expectFailure(report, expected);
   });
 });
 

@@ -3,8 +3,8 @@
  * (used by the local test endpoint) only works when code leaves the endpoint to the SDK.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import type { CredentialProvider, SharedClientSettings } from '../../core/task';
 import type { Target } from '../../core/types';
-import type { CredentialProvider, SharedClientSettings } from '../task';
 
 export function ec2ClientFor(
   { region }: Target,

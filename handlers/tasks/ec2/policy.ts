@@ -4,8 +4,9 @@
  * resource-level permissions), start and stop only control-tagged instances, and let EC2 (and
  * only EC2) use customer-managed keys to decrypt the volumes of an instance it starts.
  */
+
+import type { PolicyFragment } from '../../core/policy-fragment';
 import { controlTagKeyFor, controlTagValueFor } from '../../formats/names';
-import type { PolicyFragment } from '../policy';
 
 /** The service these fragments are deployed for (serverless.yml `service`). */
 const SERVICE = 'xacct-ec2';

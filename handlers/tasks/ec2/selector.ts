@@ -1,9 +1,9 @@
 /** The EC2 task's request fields: which instances (IDs, tags) and how to stop them (hibernate). */
 import * as z from 'zod/mini';
 import '../../formats/zod-messages';
+import type { CommonRequest, StageFacts } from '../../core/task';
 import type { Action } from '../../core/types';
 import type { Problem } from '../../formats/problems';
-import type { CommonRequest, StageFacts } from '../task';
 import { selectionProblems } from './selection-checks';
 import { normaliseTags, rawTagProblems, tagsSchema } from './tag-selector';
 

@@ -5,7 +5,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { InstanceResult, ResourceOutcome } from '../../core/results';
-import type { Task } from '../task';
+import type { Task } from '../../core/task';
 import { actOnInstances, planAction } from './act';
 import { ec2ClientFor } from './client';
 import { dryRunAction } from './dry-run';

@@ -16,6 +16,7 @@ import {
   callerAwsEnvironment,
   colourFor,
   type Env,
+  FAST_WAITER,
   type LocalEndpoint,
   type Offline,
   painter,
@@ -24,7 +25,6 @@ import {
 } from '..';
 
 const DEFAULT_HTTP_PORT = 3000;
-const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -24,13 +24,14 @@
 import { parseArgs } from 'node:util';
 import type { RunResult } from '../../../handlers/core/results';
 import { executionName } from '../../../handlers/engine/execution-name';
-import { credentialsOf } from '../../local-aws/sessions';
+import { credentialsOf } from '../../local-aws';
 import { UsageError } from '../../shared/usage-error';
 import {
   callerAwsEnvironment,
   colourFor,
   type Env,
   expectationsFor,
+  FAST_WAITER,
   type InvokeLocalRun,
   invokeLocal,
   type LocalEndpoint,
@@ -48,9 +49,6 @@ import { signalsReport } from '../signals-report';
 
 /** The engine's Wait state here: the endpoint's instances settle in about a second. */
 const ENGINE_WAIT_MS = 1_000;
-
-/** Waiter polling for the child: the endpoint's instances settle in about a second. */
-const FAST_WAITER: Env = { WAITER_MIN_DELAY_SECONDS: '0.5', WAITER_MAX_DELAY_SECONDS: '1' };
 
 interface Step {
   title: string;
@@ -483,7 +481,7 @@ async function main(): Promise<number> {
     for (const line of callSummary(endpoint)) console.log(line);
 
     const { packaging } = await endpoint.ready;
-    // Signals: metrics, events, and the packaged alarms they would set off (scripts/lib/signals).
+    // Signals: metrics, events, and the packaged alarms they would set off (resources/home-stack/signals).
     const signals = signalsReport({
       runs: [
         ...results.map(({ step, run }) => ({ title: step.title, stdout: run.run.stdout })),

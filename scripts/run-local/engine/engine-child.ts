@@ -5,7 +5,7 @@
  * is set by the parent for this process only.
  */
 import { readFileSync } from 'node:fs';
-import { runEngineLocally } from '../../local-aws/local-engine';
+import { runEngineLocally } from '../../local-aws';
 import type { PackagedStage } from '../../shared/stack/package-stage';
 import { packagedEngineDefinition } from '../../shared/stack/packaged-definition';
 import { importEngineHandlers } from './engine-handlers';

@@ -4,8 +4,7 @@
  * environment (they read it once, at import); in Jest inside an isolated module registry, so
  * each call is a fresh container.
  */
-import type { EngineHandlers } from '../../local-aws/local-engine';
-import { putEventsIntegration } from '../../local-aws/put-events-integration';
+import { type EngineHandlers, putEventsIntegration } from '../../local-aws';
 
 export async function importEngineHandlers(): Promise<EngineHandlers> {
   return {

@@ -7,8 +7,7 @@
  * function signs its Step Functions calls as its own packaged role (HttpEngineRunsRole), as Lambda
  * would hand it; the engine's workers run as the execution role.
  */
-import { realEc2Timings } from '../../local-aws';
-import { lambdaContext } from '../../local-aws/local-engine';
+import { lambdaContext, realEc2Timings } from '../../local-aws';
 import {
   packagedEngineDefinition,
   packagedEngineStateMachineArn,

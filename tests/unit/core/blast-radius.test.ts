@@ -7,6 +7,7 @@ import { assessBlastRadius } from '../../../handlers/core/blast-radius';
 import { InstanceLimitError } from '../../../handlers/core/errors';
 import { runRequest } from '../../../handlers/core/run';
 import { handler as httpHandler } from '../../../handlers/http';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aContext } from '../../helpers/context';
 import { aDeps } from '../../helpers/deps';
@@ -86,7 +87,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: limited });
 
     // Act
-    const run = runRequest(aStop(), deps);
+    const run = runRequest(ec2Task, aStop(), deps);
 
     // Assess
     await expect(run).rejects.toThrow(InstanceLimitError);
@@ -102,7 +103,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: limited });
 
     // Act
-    const result = await runRequest(aStop({ confirmCount: 6 }), deps);
+    const result = await runRequest(ec2Task, aStop({ confirmCount: 6 }), deps);
 
     // Assess
     expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 3);
@@ -120,7 +121,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: limited });
 
     // Act
-    const run = runRequest(aStop({ confirmCount: 7 }), deps);
+    const run = runRequest(ec2Task, aStop({ confirmCount: 7 }), deps);
 
     // Assess
     await expect(run).rejects.toThrow(/confirmCount is 7 but this stop would change 6/);
@@ -133,7 +134,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     ec2Mock.on(StopInstancesCommand).rejects(awsError('DryRunOperation'));
 
     // Act
-    const result = await runRequest(aStop({ dryRun: true }), deps);
+    const result = await runRequest(ec2Task, aStop({ dryRun: true }), deps);
 
     // Assess
     expect(result.blastRadius).toMatchObject({ resources: 6, limit: 5, verdict: 'refused' });
@@ -148,7 +149,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: { ...TEST_CONFIG, maxInstancesPerRequest: 6 } });
 
     // Act
-    const result = await runRequest(aStop(), deps);
+    const result = await runRequest(ec2Task, aStop(), deps);
 
     // Assess
     expect(result.blastRadius).toEqual({ resources: 6, limit: 6, verdict: 'within-limit' });
@@ -168,7 +169,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: { ...TEST_CONFIG, maxInstancesPerRequest: 4 } });
 
     // Act
-    const result = await runRequest(aStop(), deps);
+    const result = await runRequest(ec2Task, aStop(), deps);
 
     // Assess
     expect(result.blastRadius).toEqual({ resources: 4, limit: 4, verdict: 'within-limit' });
@@ -182,7 +183,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const { deps } = aDeps({ config: { ...limited, maxInstancesPerRequest: 1 } });
 
     // Act
-    const result = await runRequest(aStop({ action: 'status' }), deps);
+    const result = await runRequest(ec2Task, aStop({ action: 'status' }), deps);
 
     // Assess
     expect(result.blastRadius).toBeUndefined();

@@ -8,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { InstanceRequest } from '../../../handlers/contract/request';
 import { UnknownTargetError } from '../../../handlers/core/errors';
 import { runRequest } from '../../../handlers/core/run';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps, aRecordingLogger } from '../../helpers/deps';
 import { awsError, LEAKED_ACCESS_KEY, LEAKED_SESSION_TOKEN } from '../../helpers/errors';
@@ -63,7 +64,7 @@ describe('Function: runRequest', () => {
     }));
 
     // Act
-    const result = await runRequest(aRequest(), deps);
+    const result = await runRequest(ec2Task, aRequest(), deps);
 
     // Assess
     expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 3);
@@ -130,6 +131,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ action: 'start', instanceIds: ['i-0000000a', 'i-0123456789abcdef0'] }),
       deps,
     );
@@ -151,7 +153,7 @@ describe('Function: runRequest', () => {
     });
 
     // Act
-    const result = await runRequest(aRequest({ action: 'status' }), deps);
+    const result = await runRequest(ec2Task, aRequest({ action: 'status' }), deps);
 
     // Assess
     const failed = result.targets[2];
@@ -181,7 +183,7 @@ describe('Function: runRequest', () => {
     });
 
     // Act
-    const result = await runRequest(aRequest({ action: 'status' }), deps);
+    const result = await runRequest(ec2Task, aRequest({ action: 'status' }), deps);
 
     // Assess
     expect(result.targets.map((t) => t.status)).toEqual(['ok', 'ok', 'not-processed']);
@@ -199,6 +201,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ targets: [ALL_TARGETS[0] as (typeof ALL_TARGETS)[0]] }),
       deps,
     );
@@ -219,6 +222,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ dryRun: true, targets: ALL_TARGETS.slice(0, 1) }),
       deps,
     );
@@ -237,6 +241,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ action: 'status', dryRun: true, targets: ALL_TARGETS.slice(0, 1) }),
       deps,
     );
@@ -271,6 +276,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ action: 'status', targets: ALL_TARGETS.slice(0, 1) }),
       deps,
     );
@@ -311,6 +317,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ action: 'start', wait: true, targets: ALL_TARGETS.slice(0, 1) }),
       deps,
     );
@@ -341,6 +348,7 @@ describe('Function: runRequest', () => {
 
     // Act
     const result = await runRequest(
+      ec2Task,
       aRequest({ action: 'start', wait: true, targets: ALL_TARGETS.slice(0, 1) }),
       deps,
     );
@@ -368,7 +376,7 @@ describe('Function: runRequest', () => {
       );
 
     // Act
-    const result = await runRequest(aRequest({ targets: ALL_TARGETS.slice(0, 1) }), deps);
+    const result = await runRequest(ec2Task, aRequest({ targets: ALL_TARGETS.slice(0, 1) }), deps);
 
     // Assess
     const everything = JSON.stringify([result, logger.lines]);

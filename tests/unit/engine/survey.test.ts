@@ -29,6 +29,7 @@ import {
   type SurveyReport,
   UnapprovedWorkItemError,
 } from '../../../handlers/engine/survey-report';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps } from '../../helpers/deps';
 import { awsError } from '../../helpers/errors';
@@ -309,7 +310,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     const { deps } = aDeps({ config: limited });
 
     // Act
-    const survey = await surveyChanges(aStop(), deps);
+    const survey = await surveyChanges(ec2Task, aStop(), deps);
 
     // Assess
     expect(survey).toEqual({ resources: 2, targets: 2, targetsFailed: 0, targetsNotProcessed: 0 });
@@ -329,7 +330,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     });
 
     // Act
-    const survey = await surveyChanges(aStop(), deps);
+    const survey = await surveyChanges(ec2Task, aStop(), deps);
 
     // Assess
     expect(survey).toMatchObject({ resources: 1, targets: 2, targetsFailed: 1 });
@@ -340,7 +341,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     const { deps } = aDeps({ config: limited, approvedChanges: 2 });
 
     // Act
-    const result = await runRequest(aStop(), deps);
+    const result = await runRequest(ec2Task, aStop(), deps);
 
     // Assess
     expect(result.blastRadius).toEqual({
@@ -357,7 +358,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     const { deps } = aDeps({ config: limited, approvedChanges: 1 });
 
     // Act
-    const run = runRequest(aStop(), deps);
+    const run = runRequest(ec2Task, aStop(), deps);
 
     // Assess
     await expect(run).rejects.toThrow(InstanceLimitError);

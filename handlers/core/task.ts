@@ -11,10 +11,10 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { core } from 'zod/mini';
-import type { DryRunReport, ResourceOutcome } from '../core/results';
-import type { Action, Target, WaiterDelays } from '../core/types';
 import type { Problem } from '../formats/problems';
-import type { PolicyFragment } from './policy';
+import type { PolicyFragment } from './policy-fragment';
+import type { DryRunReport, ResourceOutcome } from './results';
+import type { Action, Target, WaiterDelays } from './types';
 
 /** The request fields every task shares, after validation and defaults. */
 export interface CommonRequest {

@@ -1,16 +1,16 @@
 /**
- * What the switch takes from serverless.yml before any AWS call: the service name, the default
- * region, whether the stage is configured at all, and which of its schedules it configures
- * `enabled: false` (resume leaves those DISABLED).
+ * What switch and smoke take from serverless.yml before any AWS call: the service name, the
+ * default region, whether the stage is configured at all, and which of its schedules it
+ * configures `enabled: false` (the switch's resume leaves those DISABLED).
  */
 import { readFileSync } from 'node:fs';
-import { scheduleNameFor } from '../../resources/home-stack/schedules/schedule-resources';
-import { parseCfnYaml } from '../shared/stack/cfn-yaml';
-import { SERVERLESS_YML } from '../shared/stack/paths';
-import { configuredStages, fallbackOf } from '../shared/stack/stages';
-import { UsageError } from '../shared/usage-error';
+import { scheduleNameFor } from '../../../resources/home-stack/schedules/schedule-resources';
+import { UsageError } from '../usage-error';
+import { parseCfnYaml } from './cfn-yaml';
+import { SERVERLESS_YML } from './paths';
+import { configuredStages, fallbackOf } from './stages';
 
-export interface SwitchStageSettings {
+export interface StageSettings {
   service: string;
   /** provider.region's fallback (`${opt:region, 'eu-west-1'}` -> eu-west-1). */
   defaultRegion: string | undefined;
@@ -24,10 +24,10 @@ interface ServerlessDoc {
   params?: Record<string, { schedules?: unknown } | undefined>;
 }
 
-export function switchStageSettings(
+export function stageSettings(
   stage: string,
   serverlessYml = readFileSync(SERVERLESS_YML, 'utf8'),
-): SwitchStageSettings {
+): StageSettings {
   const stages = configuredStages(serverlessYml);
   if (!stages.includes(stage)) {
     throw new UsageError(
