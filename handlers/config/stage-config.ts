@@ -60,7 +60,7 @@ const scheduleSchema = z.strictObject({
   name: z
     .string()
     .check(z.regex(SCHEDULE_NAME, 'must be 1-48 characters of letters, digits and _.-')),
-  /** Read in full at package time by resources/home-stack/schedules/schedule-expression.ts (schedule-checks.ts). */
+  /** Read in full at package time by resources/home-stack/schedule-expression.ts (schedule-checks.ts). */
   expression: z.string().check(z.minLength(1, 'give cron(...), rate(...) or at(...)')),
   timezone: z.string().check(
     z.refine(isIanaTimeZone, {

@@ -2,7 +2,7 @@
  * EventBridge Scheduler firing the local world's schedules, as it does on AWS:
  *
  * - each ENABLED schedule fires at the times its expression names in its time zone, read by the
- *   project's one evaluator (resources/home-stack/schedules/schedule-expression.ts, with Scheduler's DST rule),
+ *   project's one evaluator (resources/home-stack/schedule-expression.ts, with Scheduler's DST rule),
  *   never before the schedule existed, nor outside its StartDate/EndDate;
  * - per attempt it assumes the schedule's execution role as `scheduler.amazonaws.com` with the
  *   context Scheduler sends, aws:SourceArn = the schedule GROUP's ARN and aws:SourceAccount
@@ -29,7 +29,7 @@ import {
   nextFiringTime,
   parseScheduleExpression,
   type ScheduleExpression,
-} from '../../resources/home-stack/schedules/schedule-expression';
+} from '../../resources/home-stack/schedule-expression';
 import type { Authorizer } from '../shared/authorization';
 import { roleUniqueId } from './arns';
 import type { Clock } from './clock';

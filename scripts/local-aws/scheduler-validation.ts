@@ -7,7 +7,7 @@
 import {
   isIanaTimeZone,
   parseScheduleExpression,
-} from '../../resources/home-stack/schedules/schedule-expression';
+} from '../../resources/home-stack/schedule-expression';
 import { AwsError } from './aws-error';
 import type { ScheduleReplacement, ScheduleState } from './scheduler-store';
 

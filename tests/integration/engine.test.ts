@@ -230,8 +230,10 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       failedItems: [],
     });
     // Waited until nothing was in transit, not for every allowed round (the refused targets
-    // cannot be read, and are not waited for).
-    expect(output.checks).toBe(1);
+    // cannot be read, and are not waited for). How many rounds that takes is not fixed: the
+    // stops run on the world clock while the workers run on the machine's, so a loaded machine
+    // needs more rounds; the exact relation is the one between rounds and re-check calls below.
+    expect(output.checks).toBeGreaterThanOrEqual(1);
     expect(output.checks).toBeLessThan(20);
     expect(output.summary).toMatchObject({
       changed: before.length,

@@ -5,7 +5,7 @@ import {
   nextFiringTime,
   parseScheduleExpression,
   type ScheduleExpression,
-} from '../../resources/home-stack/schedules/schedule-expression';
+} from '../../resources/home-stack/schedule-expression';
 
 function parsed(text: string): ScheduleExpression {
   const result = parseScheduleExpression(text);

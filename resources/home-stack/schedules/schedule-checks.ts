@@ -6,8 +6,8 @@
  */
 import type { StageConfig } from '../../../handlers/config/stage-config';
 import type { Problem } from '../../../handlers/formats/problems';
+import { parseScheduleExpression } from '../schedule-expression';
 import { LOGICAL_IDS } from '../signals/resources';
-import { parseScheduleExpression } from './schedule-expression';
 import {
   MAX_SCHEDULE_NAME_LENGTH,
   SCHEDULE_GROUP_LOGICAL_ID,

@@ -5,9 +5,9 @@
  * covers the weekend (72 h + grace): a missed Tuesday alone then shows only if Wednesday and
  * Thursday are missed too. Undefined when CloudWatch cannot express it (a one-off `at(...)`, or a
  * gap over the 7-day evaluation limit, e.g. a monthly cron). The expression is read by the
- * project's one evaluator (resources/home-stack/schedules/schedule-expression.ts).
+ * project's one evaluator (resources/home-stack/schedule-expression.ts).
  */
-import { longestGapSeconds, parseScheduleExpression } from '../schedules/schedule-expression';
+import { longestGapSeconds, parseScheduleExpression } from '../schedule-expression';
 
 export const HEARTBEAT_GRACE_SECONDS = 2 * 3600;
 /** PutMetricAlarm: Period x EvaluationPeriods at most 7 days (for periods of an hour or more). */
