@@ -232,7 +232,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Waited until nothing was in transit, not for every allowed round (the refused targets
     // cannot be read, and are not waited for). How many rounds that takes is not fixed: the
     // stops run on the world clock while the workers run on the machine's, so a loaded machine
-    // needs more rounds; the exact relation is the one between rounds and re-check calls below.
+    // needs more rounds; what each round re-checks is bounded below.
     expect(output.checks).toBeGreaterThanOrEqual(1);
     expect(output.checks).toBeLessThan(20);
     expect(output.summary).toMatchObject({
@@ -251,8 +251,10 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     });
     expect(output.refusedItems).toEqual([]);
     // The waiting happened in Wait states with describe-only re-checks, not in a sleeping worker.
-    // Two of the three items hold instances to re-check; the third holds only refused targets.
-    expect(run.taskCalls.RecheckBatch).toBe(2 * output.checks);
+    // Two of the three items hold instances to re-check (the third holds only refused targets):
+    // the first round re-checks both, and each later round only the items still in transit.
+    expect(run.taskCalls.RecheckBatch).toBeGreaterThanOrEqual(output.checks + 1);
+    expect(run.taskCalls.RecheckBatch).toBeLessThanOrEqual(2 * output.checks);
     expect(run.taskCalls.SummariseRecheck).toBe(output.checks);
     // The refused targets are listed with their codes, not lost.
     expect(output.failures.map((f) => f.accountId).sort()).toEqual([ACCOUNT_444, ACCOUNT_555]);
