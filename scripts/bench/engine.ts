@@ -44,7 +44,7 @@ const SETTLE_MS = 60_000;
  * need fewer; the cost on AWS adds the missing rounds (cost-model.ts, withRecheckRounds).
  */
 const AWS_RECHECK_ROUNDS = 2;
-/** Issue goal: a scheduled run through the engine costs at most a cent at 10,000 targets. */
+/** Goal: a scheduled run through the engine costs at most a cent at 10,000 targets. */
 const CENT = 0.01;
 
 function childrenOf(run: EngineRunResult): number {
