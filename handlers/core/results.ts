@@ -31,6 +31,8 @@ export interface ResourceOutcome {
   reason?: string;
   /** AWS error or state-reason code behind a failure, e.g. `Client.InternalError`. */
   code?: string;
+  /** `<service>:<resource>` when the task reports more than one type (RDS); else the task's. */
+  type?: string;
 }
 
 export interface ResourceResult extends ResourceOutcome {

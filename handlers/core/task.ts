@@ -12,9 +12,10 @@ import type { Agent as HttpsAgent } from 'node:https';
 import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { core } from 'zod/mini';
 import type { Problem } from '../formats/problems';
+import type { DiagnoseContext } from './diagnose';
 import type { PolicyFragment } from './policy-fragment';
-import type { DryRunReport, ResourceOutcome } from './results';
-import type { Action, Target, WaiterDelays } from './types';
+import type { DryRunReport, ResourceOutcome, TargetError } from './results';
+import type { Action, ChangeAction, Target, WaiterDelays } from './types';
 
 /** The request fields every task shares, after validation and defaults. */
 export interface CommonRequest {
@@ -73,6 +74,32 @@ export interface WaitOptions extends WaiterDelays {
 }
 
 /**
+ * How a task's resources move between states. The engine's Wait rounds, its re-checks and its
+ * budget follow these, so a slow service (an RDS start can take hours) is waited for as long as
+ * it needs and a fast one is not polled needlessly.
+ */
+export interface Transitions {
+  /** States on the way to each change action's final state (EC2 start: `pending`). */
+  inTransit: Readonly<Record<ChangeAction, readonly string[]>>;
+  /** The state each change action ends in (EC2 stop: `stopped`). */
+  final: Readonly<Record<ChangeAction, string>>;
+  /** Seconds a transition usually takes: the first Wait of a re-check round. */
+  typicalSeconds: Readonly<Record<ChangeAction, number>>;
+  /** Seconds after which a transition still under way counts as stuck. */
+  maxSeconds: Readonly<Record<ChangeAction, number>>;
+}
+
+/** What one selected resource exposes to schedule rules (snooze tag, runtime cap). */
+export interface ResourceFacts {
+  id: string;
+  /** The service's state name, e.g. `running`, `available`. */
+  state: string;
+  tags: Readonly<Record<string, string>>;
+  /** When it last started running, when the service says so (EC2: `LaunchTime`); else absent. */
+  runningSince?: Date;
+}
+
+/**
  * Methods (not function properties) on purpose: their parameters are checked bivariantly, so a
  * `Task<EC2Client, Ec2Selector, SelectedInstance>` can sit in a registry of `AnyTask`.
  */
@@ -87,6 +114,13 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
   readonly policy: PolicyFragment;
   /** Also write the version-1 result fields (EC2 only; deprecated). */
   readonly writesVersion1Fields?: boolean;
+  /**
+   * Every resource type this task reports, when more than `resourceType` (RDS: `rds:db`,
+   * `rds:cluster`); an outcome then names its own `type`.
+   */
+  readonly resourceTypes?: readonly string[];
+  /** How its resources move between states (see Transitions). */
+  readonly transitions?: Transitions;
 
   /** The selector from the validated request fields (defaults applied, values normalised). */
   readSelector(fields: Record<string, unknown>): Selector;
@@ -115,6 +149,18 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
    * Without it, every selected resource counts.
    */
   changeCount?(selected: readonly Resource[], request: CommonRequest & Selector): number;
+  /** The facts schedule rules read from one selected resource (no call). */
+  factsOf?(resource: Resource): ResourceFacts;
+  /**
+   * Whether a status entry shows a start that fell back to the stopped state on its own (EC2: a
+   * launch failure, whose state reason is not a user's stop), as opposed to a stop by someone.
+   */
+  startFellBack?(status: ResourceOutcome): boolean;
+  /**
+   * This service's words for an error that stopped a whole target (its own error codes); return
+   * undefined to leave the error to the shared diagnosis (credentials, network, throttling).
+   */
+  diagnose?(err: unknown, context: DiagnoseContext): TargetError | undefined;
   /** The status report of the selected resources (no call). */
   status(selected: readonly Resource[]): ResourceOutcome[];
   act(
