@@ -32,7 +32,8 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
-export interface FixtureOptions extends Partial<Omit<StartLocalAwsOptions, 'authorizer'>> {
+/** `authorizer` replaces the fake one in the endpoint (the fixture's `authorizer` stays the fake). */
+export interface FixtureOptions extends Partial<StartLocalAwsOptions> {
   rules?: FakeRules;
 }
 
