@@ -59,14 +59,16 @@ export const describeEvents: ActionHandler = async (context, { caller, params })
     );
   const { page, markerXml } = paginate(
     params,
+    // The window's parameters, not its instants: a default window moves on with the clock.
     [
       'DescribeEvents',
       caller.accountId,
       caller.region,
       sourceType,
       sourceId,
-      start,
-      end,
+      params.get('StartTime'),
+      params.get('EndTime'),
+      params.get('Duration'),
       categories,
     ],
     events,
