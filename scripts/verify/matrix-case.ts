@@ -39,7 +39,7 @@ export interface MatrixCase {
   /** What to fix when the case is allowed but should not be. */
   ifAllowed?: HintId;
   /** Which side to look at when the case is denied but should not be. */
-  ifDenied?: 'assume' | 'ec2' | 'kms';
+  ifDenied?: 'assume' | 'ec2' | 'rds' | 'kms';
   /** For an SCP or RCP case: the statement it comes from, named in the fix. */
   scp?: ScpSource;
   run(authorizer: PolicyAuthorizer): Promise<PolicyDecision>;
