@@ -63,6 +63,9 @@ export interface Bystanders {
 }
 
 export const INSTANCE_ID = 'i-0123456789abcdef0';
+/** The DB instance and Aurora cluster the RDS cases act on. */
+export const DB_INSTANCE_ID = 'orders-db';
+export const DB_CLUSTER_ID = 'reporting';
 
 /** The session ARN STS gives a role session. */
 export function sessionArn(roleArn: string, sessionName: string): string {

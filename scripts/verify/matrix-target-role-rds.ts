@@ -6,14 +6,17 @@
  */
 
 import type { HintId } from './hints';
-import { type Expected, type MatrixCase, otherValue, sessionArn } from './matrix-case';
+import {
+  DB_CLUSTER_ID,
+  DB_INSTANCE_ID,
+  type Expected,
+  type MatrixCase,
+  otherValue,
+  sessionArn,
+} from './matrix-case';
 import { OUTSIDE_REGIONS } from './matrix-target-role';
 import type { LoadedWorld } from './policy-authorizer';
 import type { RenderedTargetRole } from './target-role';
-
-/** The DB instance and Aurora cluster the cases act on. */
-export const DB_INSTANCE_ID = 'orders-db';
-export const DB_CLUSTER_ID = 'reporting';
 
 export function rdsCases(
   loaded: LoadedWorld,
