@@ -26,7 +26,7 @@ export const TEST_CONFIG: RuntimeConfig = {
     { account: '111111111111', principal: 'role/auditors', actions: ['status'], readAllRuns: true },
   ],
   sourceIdentity: true,
-  maxInstancesPerRequest: 500,
+  maxResourcesPerRequest: 500,
   // The one schedule whose identity the unit tests' scheduled runs may carry.
   schedules: [
     {

@@ -87,7 +87,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: three items of up to two targets, each within a limit of 3, the run over it
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
@@ -125,7 +125,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: a limit the whole run is over, which a dry run only reports
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
@@ -363,7 +363,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: the instances the start above left running, over a limit of 3
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(

@@ -118,17 +118,17 @@ describe('Function: parseStageConfig', () => {
     expect(!parsed.ok && parsed.problems[0]?.message).toMatch(/role chaining/);
   });
 
-  it('defaults maxInstancesPerRequest to 500 and refuses a limit below 1', () => {
+  it('defaults maxResourcesPerRequest to 500 and refuses a limit below 1', () => {
     // Prepare
-    const { maxInstancesPerRequest: _default, ...input } = structuredClone(TEST_CONFIG);
+    const { maxResourcesPerRequest: _default, ...input } = structuredClone(TEST_CONFIG);
 
     // Act
     const parsed = parseStageConfig(input);
 
     // Assess
-    expect(parsed.ok && parsed.value.maxInstancesPerRequest).toBe(500);
-    expect(fieldsOf(withChanges({ maxInstancesPerRequest: 0 }))).toEqual([
-      'params.maxInstancesPerRequest',
+    expect(parsed.ok && parsed.value.maxResourcesPerRequest).toBe(500);
+    expect(fieldsOf(withChanges({ maxResourcesPerRequest: 0 }))).toEqual([
+      'params.maxResourcesPerRequest',
     ]);
   });
 
