@@ -13,10 +13,11 @@
  */
 import * as z from 'zod/mini';
 import { errorCode } from '../../handlers/core/aws-error';
-import type { PolicyFragment } from '../../handlers/core/policy-fragment';
+import type { FragmentParameter, PolicyFragment } from '../../handlers/core/policy-fragment';
 import type { ResourceOutcome } from '../../handlers/core/results';
 import type { Task, Transitions } from '../../handlers/core/task';
 import type { Target } from '../../handlers/core/types';
+import { EC2_POLICY } from '../../handlers/tasks/ec2/policy';
 import { CONTROL_TAG } from './config';
 
 export const FAKE_TASK = 'fake';
@@ -111,17 +112,12 @@ export const FAKE_TRANSITIONS: Transitions = {
   maxSeconds: { start: 7200, stop: 1800 },
 };
 
-/** What the target role needs for widgets: list all, warm and cool only control-tagged ones. */
+/** What the target role needs for widgets: list all, warm and cool only control-tagged ones, in the stage's regions. */
 export const FAKE_POLICY: PolicyFragment = {
+  // The same declarations as the EC2 task's: the generator refuses two meanings of one name.
   parameters: {
-    ControlTagKey: {
-      Type: 'String',
-      Default: 'xacct-ec2:managed',
-      MinLength: 1,
-      MaxLength: 128,
-      Description:
-        'Tag key that marks the instances this service may start and stop (params.controlTagKey, by default xacct-ec2:managed).',
-    },
+    ControlTagKey: EC2_POLICY.parameters.ControlTagKey as FragmentParameter,
+    Regions: EC2_POLICY.parameters.Regions as FragmentParameter,
   },
   policies: [
     {
@@ -136,6 +132,18 @@ export const FAKE_POLICY: PolicyFragment = {
           Condition: {
             StringEquals: { 'aws:ResourceTag/${ControlTagKey}': '${ControlTagValue}' },
           },
+        },
+      ],
+    },
+    {
+      name: 'only-widgets-in-the-stage-regions',
+      statements: [
+        {
+          Sid: 'DenyWidgetsOutsideTheStageRegions',
+          Effect: 'Deny',
+          Action: ['fake:ListWidgets', 'fake:WarmWidget', 'fake:CoolWidget'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': '${Regions}' } },
         },
       ],
     },

@@ -109,4 +109,6 @@ export const EC2_POLICY: PolicyFragment = {
     'kms:CreateGrant',
   ],
   tagScopedActions: ['ec2:StartInstances', 'ec2:StopInstances'],
+  // kms:CreateGrant is kept to the regions by kms:ViaService (CreateGrantForEc2Only) instead.
+  regionScopedActions: ['ec2:DescribeInstances', 'ec2:StartInstances', 'ec2:StopInstances'],
 };

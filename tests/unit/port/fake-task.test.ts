@@ -10,13 +10,28 @@ import { ListTagsForResourceCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { InvalidRequestError } from '../../../handlers/contract/errors';
 import { ResourceLimitError } from '../../../handlers/core/errors';
+import type { PolicyFragment } from '../../../handlers/core/policy-fragment';
 import { type RunDeps, runRequest } from '../../../handlers/core/run';
-import { engineDefinition } from '../../../resources/home-stack/engine/state-machine';
+import { TASKS } from '../../../handlers/tasks';
+import { renderTargetTemplates } from '../../../resources/generate/render';
+import {
+  engineDefinition,
+  runTimeoutSeconds,
+} from '../../../resources/home-stack/engine/state-machine';
 import { startEngineRun } from '../../../scripts/local-aws/local-engine';
+import { parseCfnYaml } from '../../../scripts/shared/stack/cfn-yaml';
+import {
+  checkTargetRole,
+  TAG_SCOPED_ACTIONS,
+  TARGET_ROLE_ACTIONS,
+} from '../../../scripts/verify/static-checks';
+import { renderTargetRole } from '../../../scripts/verify/target-role';
 import { FAST_WAITER, TEST_CONFIG } from '../../helpers/config';
 import { aContext } from '../../helpers/context';
 import {
   aWidget,
+  FAKE_POLICY,
+  FAKE_TASK,
   FAKE_TYPE,
   fakeTask,
   type WidgetClient,
@@ -289,6 +304,20 @@ describe('A third task through the engine (plan, survey, act, wait and re-check,
     expect(ec2Plan).toMatchObject({ waitSeconds: 30, maxChecks: 20 });
   });
 
+  it('gives the whole run time for the slowest registered task’s Waits', () => {
+    // Prepare
+    const options = { maxConcurrency: 10, maxChecks: 20, waitSeconds: 30 };
+
+    // Act
+    const withFake = runTimeoutSeconds(options);
+    const ec2Only = runTimeoutSeconds(options, [
+      { transitions: { maxSeconds: { start: 600, stop: 600 } } },
+    ]);
+
+    // Assess: 20 Waits of 360 s instead of 20 of 30 s
+    expect(withFake - ec2Only).toBe(20 * 360 - 20 * 30);
+  });
+
   it('counts its in-transit states, re-checks them, and reports its fall-back by type', async () => {
     // Prepare
     const definition = engineDefinition({
@@ -359,5 +388,109 @@ describe('A third task through the engine (plan, survey, act, wait and re-check,
         },
       ],
     });
+  });
+});
+
+describe('A third task through verify (the policy prover reads every registered fragment)', () => {
+  const control = { key: 'xacct-ec2:managed', value: 'test' };
+  const roleWith = (fragments: readonly PolicyFragment[] = TASKS.map((t) => t.policy)) => {
+    const [role] = renderTargetTemplates(fragments);
+    return renderTargetRole(
+      {
+        HomeAccountId: '111111111111',
+        ExecutionRoleName: 'exec',
+        RoleName: 'xacct-ec2-test-target',
+        ControlTagValue: control.value,
+        Regions: ['eu-west-1'],
+      },
+      { accountId: '222222222222', template: parseCfnYaml(role?.text ?? '', role?.file) },
+    );
+  };
+
+  it('renders the task’s fragment into the target role, and the prover accepts its intended actions', () => {
+    // Act
+    const role = roleWith();
+
+    // Assess
+    expect(TARGET_ROLE_ACTIONS).toEqual(
+      expect.arrayContaining(['fake:ListWidgets', 'fake:WarmWidget']),
+    );
+    expect(TAG_SCOPED_ACTIONS).toEqual(
+      expect.arrayContaining(['fake:WarmWidget', 'fake:CoolWidget']),
+    );
+    const widgets = role.permissionPolicies.find(
+      (p) => p.name === 'warm-cool-control-tagged-widgets',
+    );
+    expect(widgets?.policy.Statement).toEqual([
+      { Sid: 'ListWidgets', Effect: 'Allow', Action: 'fake:ListWidgets', Resource: '*' },
+      {
+        Sid: 'WarmCoolControlTaggedWidgets',
+        Effect: 'Allow',
+        Action: ['fake:WarmWidget', 'fake:CoolWidget'],
+        Resource: 'arn:aws:fake:*:222222222222:widget/*',
+        Condition: { StringEquals: { 'aws:ResourceTag/xacct-ec2:managed': 'test' } },
+      },
+    ]);
+    expect(checkTargetRole(role, { control })).toEqual([]);
+  });
+
+  it('refuses the task’s change actions once they lose the control tag condition (planted)', () => {
+    // Prepare: the fake's warm/cool statement without its Condition
+    const unconditioned: PolicyFragment = {
+      ...FAKE_POLICY,
+      policies: FAKE_POLICY.policies.map((policy) => ({
+        ...policy,
+        statements: policy.statements.map(({ Condition, ...statement }) =>
+          statement.Sid === 'WarmCoolControlTaggedWidgets'
+            ? statement
+            : { ...statement, ...(Condition ? { Condition } : {}) },
+        ),
+      })),
+    };
+    const role = roleWith(TASKS.map((t) => (t.name === FAKE_TASK ? unconditioned : t.policy)));
+
+    // Assess
+    expect(checkTargetRole(role, { control })).toEqual([
+      expect.objectContaining({
+        statement: 'WarmCoolControlTaggedWidgets',
+        message: 'allows start/stop without a resource-tag condition',
+        hint: 'controlTagNotEnforced',
+      }),
+    ]);
+  });
+});
+
+describe('A third task’s region limit through verify', () => {
+  it('names the task’s actions when its fragment has no Deny outside the stage regions (planted)', () => {
+    // Prepare
+    const unlimited: PolicyFragment = {
+      ...FAKE_POLICY,
+      policies: FAKE_POLICY.policies.filter((p) => p.name !== 'only-widgets-in-the-stage-regions'),
+    };
+    const [role] = renderTargetTemplates(
+      TASKS.map((t) => (t.name === FAKE_TASK ? unlimited : t.policy)),
+    );
+    const rendered = renderTargetRole(
+      {
+        HomeAccountId: '111111111111',
+        ExecutionRoleName: 'exec',
+        RoleName: 'xacct-ec2-test-target',
+        ControlTagValue: 'test',
+        Regions: ['eu-west-1'],
+      },
+      { accountId: '222222222222', template: parseCfnYaml(role?.text ?? '', role?.file) },
+    );
+
+    // Act
+    const findings = checkTargetRole(rendered);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        hint: 'regionsNotEnforced',
+        message:
+          'fake:ListWidgets, fake:WarmWidget, fake:CoolWidget are not limited to the stage regions by aws:RequestedRegion',
+      }),
+    ]);
   });
 });
