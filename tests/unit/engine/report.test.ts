@@ -281,7 +281,7 @@ describe('Engine: what the run-level signals are built from', () => {
     expect(newFallBacks(next, [fellBackLook(99, ['i-new'])])).toEqual([]);
   });
 
-  it('counts the fall-backs left without an Instance Outcome in the one Run Summary', () => {
+  it('counts the fall-backs left without a Resource Outcome in the one Run Summary', () => {
     // Prepare: 30 batches of 5 fall-backs listed, each batch finding 2 more it only counts
     const acted = reportAfterAct('start', [report(0, { inTransit: 1 })], 5);
     const looks = Array.from({ length: 30 }, (_, b) => ({
