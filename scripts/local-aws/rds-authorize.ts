@@ -31,7 +31,7 @@ export async function authorizeRdsResource(
   await decide(context, caller, action, resource.arn, tags, tagContext);
 }
 
-/** Describe* and DescribeEvents: decided on `*`, as the reference's facts say RDS asks. */
+/** Describe* and DescribeEvents are decided on `*` (a policy must allow them on `*`: Service Authorization Reference for RDS). */
 export async function authorizeRdsDescribe(
   context: ServiceContext,
   caller: Caller,

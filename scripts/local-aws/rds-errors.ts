@@ -86,6 +86,13 @@ export const rdsErrors = {
   invalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),
   invalidParameterCombination: (message: string) =>
     new AwsError('InvalidParameterCombination', message, 400),
+  /** Said plainly rather than faked: this endpoint holds no snapshots. */
+  snapshotsNotCarriedOut: () =>
+    new AwsError(
+      'UnsupportedOperation',
+      'The local endpoint does not take snapshots: stop without DBSnapshotIdentifier.',
+      400,
+    ),
   accessDenied: (message: string) => new AwsError('AccessDenied', message, 403),
   /** RDS's common throttling answer (awsQuery). */
   throttling: () => new AwsError('Throttling', 'Rate exceeded', 400),

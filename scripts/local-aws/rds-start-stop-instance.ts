@@ -1,4 +1,3 @@
-import { AwsError } from './aws-error';
 import { authorizeRdsResource } from './rds-authorize';
 import { rdsErrors } from './rds-errors';
 import { findInstance, requiredIdentifier } from './rds-identifiers';
@@ -28,12 +27,7 @@ export function changeDbInstance(change: 'start' | 'stop'): ActionHandler {
     const refusal = instanceRefusal(found, change);
     if (refusal) throw refusal;
     if (params.has('DBSnapshotIdentifier')) {
-      // Said plainly rather than faked: this endpoint holds no snapshots.
-      throw new AwsError(
-        'UnsupportedOperation',
-        'The local endpoint does not take snapshots: stop without DBSnapshotIdentifier.',
-        400,
-      );
+      throw rdsErrors.snapshotsNotCarriedOut();
     }
     if (change === 'start')
       context.world.rds.beginInstanceStart(caller.accountId, caller.region, name);

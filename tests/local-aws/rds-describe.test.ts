@@ -1,6 +1,7 @@
 import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeEventsCommand,
   ListTagsForResourceCommand,
   paginateDescribeDBInstances,
   type RDSClient,
@@ -278,5 +279,34 @@ describe('local-aws: RDS paging with MaxRecords and Marker (SDK paginator)', () 
     // Assess
     expect(first.Marker).toEqual(expect.any(String));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidParameterValue', 400]);
+  });
+
+  it('pages DescribeEvents with a Marker that stays valid while the default window moves on', async () => {
+    // Prepare: 25 instances stop; each raises "DB instance stopped." when its stop ends.
+    const rdsWorld = world.fixture.aws.world.rds;
+    for (let index = 0; index < 25; index += 1) {
+      rdsWorld.beginInstanceStop(
+        '222222222222',
+        'eu-west-1',
+        `bulk-${String(index).padStart(2, '0')}`,
+      );
+    }
+    await world.fixture.aws.advanceClock(5 * 60_000 * 0.025);
+
+    // Act
+    const first = await world.rds.send(new DescribeEventsCommand({ MaxRecords: 20 }));
+    await world.fixture.aws.advanceClock(1);
+    const second = await world.rds.send(
+      new DescribeEventsCommand({ MaxRecords: 20, Marker: first.Marker }),
+    );
+
+    // Assess
+    expect([first.Events?.length, second.Events?.length, second.Marker]).toEqual([
+      20,
+      5,
+      undefined,
+    ]);
+    const ids = [...(first.Events ?? []), ...(second.Events ?? [])].map((e) => e.SourceIdentifier);
+    expect(new Set(ids).size).toBe(25);
   });
 });

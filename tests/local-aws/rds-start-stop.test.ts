@@ -80,6 +80,26 @@ describe('local-aws: RDS StartDBInstance / StopDBInstance (SDK)', () => {
     ]);
   });
 
+  it('says plainly that it takes no snapshot when a stop asks for one, and stops nothing', async () => {
+    // Act
+    const error = await failureOf(
+      rds.send(
+        new StopDBInstanceCommand({
+          DBInstanceIdentifier: 'app-postgres',
+          DBSnapshotIdentifier: 'before-stop',
+        }),
+      ),
+    );
+
+    // Assess
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+      'UnsupportedOperation',
+      400,
+      'The local endpoint does not take snapshots: stop without DBSnapshotIdentifier.',
+    ]);
+    expect(await statusOf('app-postgres')).toBe('available');
+  });
+
   it('refuses an Aurora member instance with InvalidParameterCombination, as RDS does', async () => {
     // Act
     const error = await failureOf(
