@@ -26,6 +26,10 @@ export interface SelectedInstance {
   state: string;
   hibernationConfigured: boolean;
   stateReason?: { code?: string; message?: string };
+  /** Its tags (copies), for the resource rules (facts.ts). */
+  tags?: Record<string, string>;
+  /** LaunchTime, epoch ms: the last start of an EBS-backed instance (facts.ts). */
+  launchTime?: number;
 }
 
 export interface SelectCriteria {
@@ -72,6 +76,12 @@ export function toSelectedInstance(instance: Instance): SelectedInstance {
     ...(name !== undefined ? { name } : {}),
     state: detached(instance.State?.Name ?? 'unknown'),
     hibernationConfigured: instance.HibernationOptions?.Configured === true,
+    tags: Object.fromEntries(
+      (instance.Tags ?? []).flatMap((tag) =>
+        tag.Key === undefined ? [] : [[detached(tag.Key), detached(tag.Value ?? '')]],
+      ),
+    ),
+    ...(instance.LaunchTime ? { launchTime: instance.LaunchTime.getTime() } : {}),
     ...(code || message
       ? { stateReason: { ...(code ? { code } : {}), ...(message ? { message } : {}) } }
       : {}),

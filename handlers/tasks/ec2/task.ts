@@ -9,6 +9,7 @@ import type { Task } from '../../core/task';
 import { actOnInstances, planAction } from './act';
 import { ec2ClientFor } from './client';
 import { dryRunAction } from './dry-run';
+import { ec2FactsOf } from './facts';
 import { EC2_POLICY } from './policy';
 import { type SelectedInstance, selectInstances } from './select';
 import { checkEc2Request, type Ec2Selector, ec2SelectorShape, readEc2Selector } from './selector';
@@ -48,6 +49,7 @@ export const ec2Task: Task<EC2Client, Ec2Selector, SelectedInstance> = {
   checkRequest: checkEc2Request,
   requestedIds: (selector) => selector.instanceIds ?? [],
   clientFor: ec2ClientFor,
+  factsOf: ec2FactsOf,
 
   async select(client, request, context) {
     const selection = await selectInstances(client, {

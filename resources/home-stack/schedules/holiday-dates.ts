@@ -60,6 +60,18 @@ export function holidayDates(codes: readonly string[], years: readonly number[])
     .map(([date, names]) => ({ date, name: names.join(', ') }));
 }
 
+/** The function's copy of the schedules: each with `holidays` gets its `holidayDates`. */
+export function withHolidayDates<Schedule extends { holidays?: string[] | undefined }>(
+  schedules: readonly Schedule[],
+  now: Date,
+): (Schedule & { holidayDates?: HolidayDate[] })[] {
+  return schedules.map((schedule) =>
+    schedule.holidays && schedule.holidays.length > 0
+      ? { ...schedule, holidayDates: holidayDates(schedule.holidays, holidayYears(now)) }
+      : schedule,
+  );
+}
+
 /** The packaging year and the next ones (HOLIDAY_YEARS in all). */
 export function holidayYears(now: Date): number[] {
   const first = now.getUTCFullYear();

@@ -23,6 +23,7 @@ const PRODUCT_ERRORS = [
   'InvalidStateMachineArnError',
   'MissingEnvironmentError',
   'PauseSwitchUnreadableError',
+  'RulesNotSupportedError',
   'StagePausedError',
   'TooManyTargetsError',
   'UnapprovedWorkItemError',
