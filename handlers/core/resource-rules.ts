@@ -23,10 +23,15 @@ export const MAX_SNOOZE_DAYS = 30;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-/** The snooze tag's key: the control tag key's prefix (before its last `:`) and `:snooze-until`. */
-export function snoozeTagKey(controlTagKey: string): string {
+/** The stage's tag prefix: the control tag key before its last `:` and the colon (`xacct-ec2:`). */
+export function stageTagPrefix(controlTagKey: string): string {
   const colon = controlTagKey.lastIndexOf(':');
-  return `${colon > 0 ? controlTagKey.slice(0, colon) : controlTagKey}:snooze-until`;
+  return `${colon > 0 ? controlTagKey.slice(0, colon) : controlTagKey}:`;
+}
+
+/** The snooze tag's key: the stage's tag prefix and `snooze-until`. */
+export function snoozeTagKey(controlTagKey: string): string {
+  return `${stageTagPrefix(controlTagKey)}snooze-until`;
 }
 
 /** The request fields the rules read (validated by the contract). */

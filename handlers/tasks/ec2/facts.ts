@@ -1,6 +1,6 @@
 /**
  * What the resource rules (core/resource-rules.ts) read of an EC2 instance: its state, its tags
- * and, while it runs, since when. EC2's `LaunchTime` is "the time that the instance was last
+ * under the stage's prefix (select.ts keeps only those) and, while it runs, since when. EC2's `LaunchTime` is "the time that the instance was last
  * launched" (EC2 API reference, Instance; the first launch is the primary network interface's
  * attachment time): for an EBS-backed instance, a stop and start sets it again, so it is the start
  * of the current running period. It is only given as `runningSince` while the instance is

@@ -193,7 +193,8 @@ describe('Function: selectInstances', () => {
         state: 'stopped',
         hibernationConfigured: true,
         stateReason: { code: 'Client.UserInitiatedShutdown', message: 'User initiated shutdown' },
-        tags: { [CONTROL_TAG.key]: CONTROL_TAG.value, Name: 'db' },
+        // Only the stage's own tags (its prefix) are kept, not Name.
+        tags: { [CONTROL_TAG.key]: CONTROL_TAG.value },
       },
     ]);
   });
