@@ -2,7 +2,7 @@
  * Entry point for schedules (EventBridge Scheduler passes the request as the event) and direct
  * invocation. The event is validated before any AWS call; an invalid one fails the invocation
  * with every problem listed (InvalidRequestError), and a run the blast-radius guard refuses
- * fails with InstanceLimitError before any Start/Stop call. A paused stage (npm run switch) fails
+ * fails with ResourceLimitError before any Start/Stop call. A paused stage (npm run switch) fails
  * every run with StagePausedError, naming who paused, when and why, before any target call.
  */
 import type { Context } from 'aws-lambda';
@@ -10,7 +10,7 @@ import { StagePausedError } from './aws/pause-gate';
 import { limitResponse, logRun, type TruncatedResult } from './aws/run-log';
 import { execute, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
-import { InstanceLimitError } from './core/errors';
+import { ResourceLimitError } from './core/errors';
 import { unwrapInvocation } from './signals/schedule-input';
 
 export const handler = async (event: unknown, context: Context): Promise<TruncatedResult> => {
@@ -32,7 +32,7 @@ export const handler = async (event: unknown, context: Context): Promise<Truncat
     logRun(logger, result);
     return limitResponse(result);
   } catch (err) {
-    if (err instanceof InstanceLimitError) {
+    if (err instanceof ResourceLimitError) {
       logger.error('refused by the blast-radius guard', { problems: err.problems });
     }
     if (err instanceof StagePausedError) {

@@ -12,12 +12,10 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RuntimeConfig } from '../config/stage-config';
 import { UnknownTargetError } from '../core/errors';
 import type { Destroyable, SharedClientSettings, Task } from '../core/task';
 import type { Target } from '../core/types';
-import { ec2Task } from '../tasks/ec2/task';
 import { createAccountCredentials } from './credentials';
 
 export interface TargetClientsOptions {
@@ -47,8 +45,6 @@ export interface TargetClients {
     target: Target,
     sourceIdentity?: string,
   ): Client;
-  /** The EC2 task's client for a target. */
-  ec2For(target: Target, sourceIdentity?: string): EC2Client;
   /** RoleSessionName of each account's current session for this caller (absent: not assumed). */
   sessionNames(sourceIdentity?: string): Record<string, string>;
   /** Clients held right now (at most `maxClients`). */
@@ -57,7 +53,7 @@ export interface TargetClients {
   destroy(): void;
 }
 
-export const DEFAULT_EC2_MAX_ATTEMPTS = 5;
+export const DEFAULT_MAX_ATTEMPTS = 5;
 /** The SDK's default sockets per endpoint for one client; the shared pool never has fewer. */
 export const MIN_SOCKETS_PER_ENDPOINT = 50;
 /**
@@ -92,7 +88,7 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
   );
   const shared: SharedClientSettings = {
     requestHandler: sharedConnections(config.concurrency),
-    maxAttempts: options.maxAttempts ?? DEFAULT_EC2_MAX_ATTEMPTS,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
   };
 
   function clientFor<Client extends Destroyable>(
@@ -129,7 +125,6 @@ export function createTargetClients(options: TargetClientsOptions): TargetClient
 
   return {
     clientFor,
-    ec2For: (target, sourceIdentity) => clientFor(ec2Task, target, sourceIdentity),
     sessionNames: credentials.sessionNames,
     size: () => clients.size,
     destroy(): void {

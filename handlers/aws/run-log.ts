@@ -28,17 +28,14 @@ export interface TruncatedResult extends RunResult {
 }
 
 function cappedResources(resources: readonly ResourceResult[]) {
-  // The version-1 `instanceId` copy is left out of the log: `id` says the same.
-  const listed = resources
-    .slice(0, MAX_LOGGED_RESOURCES)
-    .map(({ instanceId: _instanceId, ...resource }) => resource);
+  const listed = resources.slice(0, MAX_LOGGED_RESOURCES);
   const omitted = resources.length - listed.length;
   return { resources: listed, ...(omitted > 0 ? { resourcesNotListed: omitted } : {}) };
 }
 
 /** The log entry of one target: where, how it went, and its resources (capped). */
 export function targetLogEntry(target: TargetResult): Record<string, unknown> {
-  const { resources, instances: _v1Copy, ...rest } = target;
+  const { resources, ...rest } = target;
   return { ...rest, resourceCount: resources.length, ...cappedResources(resources) };
 }
 
@@ -51,7 +48,7 @@ export function logRun(logger: Logger, result: RunResult): void {
       target: targetLogEntry(target),
     });
   }
-  const { targets, unmatchedIds, unmatchedInstanceIds: _v1Copy, roleSessionNames, ...run } = result;
+  const { targets, unmatchedIds, roleSessionNames, ...run } = result;
   logger.info('run finished', {
     run: {
       ...run,

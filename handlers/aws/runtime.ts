@@ -6,11 +6,12 @@ import type { Context } from 'aws-lambda';
 import { environment } from '../config/env';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
-import { InstanceLimitError } from '../core/errors';
+import { ResourceLimitError } from '../core/errors';
 import type { RunResult } from '../core/results';
 import { type RunDeps, runRequest } from '../core/run';
 import { type ChangeSurvey, surveyChanges } from '../core/survey';
 import type { AnyTask } from '../core/task';
+import { waitBeyondBudget, waitBudgetSeconds } from '../core/wait-budget';
 import { unconfiguredSchedule } from '../formats/origin';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
@@ -55,7 +56,7 @@ export function requireConfiguredSchedule(origin: RunOrigin): void {
 let currentRequestId = 'init';
 
 /**
- * Target clients live at module scope: a warm container reuses the EC2 clients and the assumed
+ * Target clients live at module scope: a warm container reuses the tasks' clients and the assumed
  * sessions (one AssumeRole per account per session lifetime, never per invocation).
  */
 const clients = createTargetClients({
@@ -149,6 +150,9 @@ export async function execute(
     });
     return { ...result, signals: await publishRunSignals(result, origin, signalDeps(), options) };
   }
+  const budget = waitBudgetSeconds(environment.config, context.getRemainingTimeInMillis());
+  const waitProblems = waitBeyondBudget(task, request, budget);
+  if (waitProblems.length > 0) throw new InvalidRequestError(waitProblems);
   await refuseWhenPaused(context.invokedFunctionArn);
   const deps = runDeps(task, context, origin);
   let result: RunResult;
@@ -160,10 +164,11 @@ export async function execute(
         : {}),
     });
   } catch (err) {
-    if (err instanceof InstanceLimitError && options.signals === 'run') {
+    if (err instanceof ResourceLimitError && options.signals === 'run') {
       const { reason, resources, limit } = err.blastRadius;
       const refusal = recordOfRefusal({
         runId: options.runId ?? context.awsRequestId,
+        task: task.name,
         action: request.action,
         dryRun: request.dryRun,
         startedAt: new Date(startedAt).toISOString(),

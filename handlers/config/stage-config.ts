@@ -11,13 +11,13 @@ import {
 import { SCHEDULE_NAME } from '../formats/origin';
 import { type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
-import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from '../tasks/ec2/limits';
+import { TASKS } from '../tasks';
 import { broadReach, callerRuleSchema } from './caller-rules';
 import { EXCLUDED_ENTRY, excludedDatesProblems, HOLIDAY_CODE } from './excluded-dates';
 import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
 /** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
-export const DEFAULT_MAX_INSTANCES_PER_REQUEST = 500;
+export const DEFAULT_MAX_RESOURCES_PER_REQUEST = 500;
 
 function isIanaTimeZone(value: string): boolean {
   try {
@@ -126,13 +126,8 @@ export const stageConfigSchema = z.strictObject({
       message: 'cannot start with "aws:" (reserved by AWS)',
     }),
   ),
-  controlTagValue: z.string().check(
-    z.minLength(1, 'cannot be empty'),
-    z.maxLength(TAG_VALUE_MAX),
-    z.refine((value: string) => escapeFilterValue(value).length <= MAX_FILTER_VALUE_LENGTH, {
-      message: `is at most ${MAX_FILTER_VALUE_LENGTH} characters in an EC2 filter, counting a backslash before each *, ? and \\`,
-    }),
-  ),
+  /** Each registered task may limit it further (its service's filters: `checkStage`). */
+  controlTagValue: z.string().check(z.minLength(1, 'cannot be empty'), z.maxLength(TAG_VALUE_MAX)),
   targets: z
     .array(targetSchema)
     .check(z.minLength(1, 'list at least one target account (accountId and regions)')),
@@ -159,13 +154,12 @@ export const stageConfigSchema = z.strictObject({
   /** Longest a `wait: true` request waits for the final state. */
   waitTimeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(840)),
   /**
-   * Blast-radius guard: most resources (whatever the task; EC2: instances) one request may start
-   * or stop over all its targets, unless it carries `confirmCount` equal to the count. Named for
-   * the only task it had when it was introduced.
+   * Blast-radius guard: most resources (of every type together, whatever the task) one request
+   * may start or stop over all its targets, unless it carries `confirmCount` equal to the count.
    */
-  maxInstancesPerRequest: z._default(
+  maxResourcesPerRequest: z._default(
     z.number().check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1')),
-    DEFAULT_MAX_INSTANCES_PER_REQUEST,
+    DEFAULT_MAX_RESOURCES_PER_REQUEST,
   ),
   schedules: z._default(z.array(scheduleSchema), []),
   /**
@@ -230,6 +224,15 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
   const config = parsed.data;
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
   const problems: Problem[] = [];
+
+  // What a registered task's service makes of the stage's settings (EC2: the control tag value
+  // must fit a filter value).
+  const controlTag = { key: config.controlTagKey, value: config.controlTagValue };
+  for (const task of TASKS) {
+    for (const p of task.checkStage?.({ controlTag }) ?? []) {
+      problems.push({ field: at(p.field), message: p.message });
+    }
+  }
 
   const seenAccounts = new Map<string, number>();
   config.targets.forEach((target, index) => {

@@ -5,7 +5,7 @@ import { ACTIONS, type Action } from '../core/types';
 import { ACCOUNT_ID_PATTERN } from '../formats/ids';
 import { capProblems, type Parsed, type Problem, problemsFromZod } from '../formats/problems';
 import { isAwsRegion } from '../formats/regions';
-import { DEFAULT_TASK, type Ec2Request, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
+import { DEFAULT_TASK, TASK_NAMES, TASKS, type TaskRequestUnion } from '../tasks';
 
 export { ACTIONS, type Action };
 
@@ -93,8 +93,6 @@ export type RawRequest = z.infer<typeof requestSchema>;
 
 /** A validated request, with defaults applied and targets resolved against the stage's configuration. */
 export type RunRequest = TaskRequestUnion;
-/** The EC2 task's request: the name it had before tasks existed. */
-export type InstanceRequest = Ec2Request;
 
 /** What parsing needs to know of the stage: which (account, regions) it may reach, its control tag. */
 export interface ConfiguredTargets {

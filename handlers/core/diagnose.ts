@@ -1,6 +1,8 @@
 /**
  * Turns AWS errors into explanations a person can act on: which side (home or target account),
- * which policy, which setting. Messages are scrubbed of credentials before they leave.
+ * which policy, which setting. Messages are scrubbed of credentials before they leave. Only the
+ * service-free part lives here (credentials, STS, network, throttling); a task words its own
+ * service's errors (the port's `diagnose`), and `diagnoseTargetError` asks it first.
  */
 import { errorCode, errorMessage } from './aws-error';
 import { redact } from './redact';
@@ -19,7 +21,15 @@ export interface DiagnoseContext {
   homeRegion?: string;
   /** Name of the function's execution role, when known. */
   executionRoleName?: string;
+  /**
+   * The task's service as the SDK names it in AWS_ENDPOINT_URL_<SERVICE> (`ec2`, `rds`): the
+   * service the target's calls go to besides STS.
+   */
+  service: string;
 }
+
+/** The service of a `<service>:<resource>` type, e.g. `ec2` of `ec2:instance`. */
+export const serviceOf = (resourceType: string): string => resourceType.split(':')[0] ?? '';
 
 const MAX_MESSAGE = 1500;
 
@@ -33,10 +43,8 @@ export function describeError(err: unknown): { code: string; message: string } {
 const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',
-  'RequestLimitExceeded',
   'TooManyRequestsException',
   'RequestThrottled',
-  'EC2ThrottledException',
 ]);
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
 const BAD_BASE_CREDENTIALS = new Set([
@@ -81,6 +89,17 @@ function assumeRoleDenied(ctx: DiagnoseContext): string[] {
   ];
 }
 
+const endpointVariable = (ctx: DiagnoseContext) => `AWS_ENDPOINT_URL_${ctx.service.toUpperCase()}`;
+
+/** AWS rate-limited the calls: what to change (a task words its own service's throttling codes with it). */
+export function throttlingChecks(ctx: DiagnoseContext): string[] {
+  return [
+    `AWS rate-limited the calls even after the SDK's own retries with backoff. STS request quotas cannot be raised; ${ctx.service.toUpperCase()} API quotas can be viewed and raised per account and region.`,
+    'Lower concurrency in serverless.yml params, spread schedules apart, or narrow the request.',
+    TROUBLESHOOTING,
+  ];
+}
+
 function checksFor(code: string, message: string, ctx: DiagnoseContext): string[] {
   const sts = ctx.homeRegion ? `STS in ${ctx.homeRegion}` : 'STS';
   if (code === 'AccessDenied' || code === 'AccessDeniedException') {
@@ -120,17 +139,11 @@ function checksFor(code: string, message: string, ctx: DiagnoseContext): string[
       TROUBLESHOOTING,
     ];
   }
-  if (THROTTLING.has(code)) {
-    return [
-      "AWS rate-limited the calls even after the SDK's own retries with backoff. STS request quotas cannot be raised; EC2 API quotas can be viewed and raised per account and region.",
-      'Lower concurrency in serverless.yml params, spread schedules apart, or narrow the request.',
-      TROUBLESHOOTING,
-    ];
-  }
+  if (THROTTLING.has(code)) return throttlingChecks(ctx);
   if (code === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return [
       'No base credentials were found to call STS with. Run inside the deployed Lambda function (its execution role provides them), or for a local run provide credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).',
-      'With a local endpoint, set AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_EC2 in the script that runs the function, together with test credentials.',
+      `With a local endpoint, set AWS_ENDPOINT_URL_STS and ${endpointVariable(ctx)} in the script that runs the function, together with test credentials.`,
       TROUBLESHOOTING,
     ];
   }
@@ -140,31 +153,10 @@ function checksFor(code: string, message: string, ctx: DiagnoseContext): string[
       TROUBLESHOOTING,
     ];
   }
-  if (code === 'UnauthorizedOperation') {
-    return [
-      `The target role ${ctx.roleArn} was assumed, but it may not call EC2 here: its policy must allow ec2:DescribeInstances on "*" (DescribeInstances has no resource-level permissions). Redeploy resources/target-account-role.yml in account ${ctx.accountId} if it is missing or old.`,
-      `An SCP or RCP on account ${ctx.accountId} may deny EC2 in ${ctx.region} (for example a region-restriction policy).`,
-      'The encoded authorization failure message in the error can be decoded with "aws sts decode-authorization-message" by a principal with sts:DecodeAuthorizationMessage in the target account.',
-      TROUBLESHOOTING,
-    ];
-  }
-  if (code === 'OptInRequired') {
-    return [
-      `Region ${ctx.region} is an opt-in region that is not enabled in account ${ctx.accountId}: enable it (Account → AWS Regions) or remove it from this account's regions in params.targets.`,
-      TROUBLESHOOTING,
-    ];
-  }
-  if (code === 'AuthFailure') {
-    return [
-      `EC2 in ${ctx.region} did not accept the assumed-role credentials. The usual cause is a region that is not enabled in account ${ctx.accountId} (opt-in regions): enable it or remove it from params.targets.`,
-      'Otherwise the session may have been revoked in the target account (IAM → Roles → Revoke active sessions); a new invocation assumes the role again.',
-      TROUBLESHOOTING,
-    ];
-  }
   if (NETWORK.has(code)) {
     return [
-      `The endpoint could not be reached. A function attached to a VPC needs a NAT gateway or interface endpoints for STS (${ctx.homeRegion ?? 'home region'}) and EC2 (${ctx.region}).`,
-      'If AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL_EC2 is set (local runs), check that the local endpoint is running.',
+      `The endpoint could not be reached. A function attached to a VPC needs a NAT gateway or interface endpoints for STS (${ctx.homeRegion ?? 'home region'}) and ${ctx.service.toUpperCase()} (${ctx.region}).`,
+      `If AWS_ENDPOINT_URL_STS or ${endpointVariable(ctx)} is set (local runs), check that the local endpoint is running.`,
       TROUBLESHOOTING,
     ];
   }
@@ -180,8 +172,17 @@ function checksFor(code: string, message: string, ctx: DiagnoseContext): string[
   ];
 }
 
-/** Diagnoses a failure that stopped a whole target (credentials, AssumeRole, describe). */
-export function diagnoseTargetError(err: unknown, ctx: DiagnoseContext): TargetError {
+/**
+ * Diagnoses a failure that stopped a whole target (credentials, AssumeRole, the task's calls):
+ * in the task's words when it has some for this error, else in the shared ones.
+ */
+export function diagnoseTargetError(
+  err: unknown,
+  ctx: DiagnoseContext,
+  task?: { diagnose?(err: unknown, context: DiagnoseContext): TargetError | undefined },
+): TargetError {
+  const own = task?.diagnose?.(err, ctx);
+  if (own) return own;
   const { code, message } = describeError(err);
   return { code, message: `${code}: ${message}`, checks: checksFor(code, message, ctx) };
 }

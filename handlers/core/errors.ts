@@ -13,14 +13,14 @@ export class UnknownTargetError extends SchedulerError {
 }
 
 /** The blast-radius guard refused the request after selection, before any target was changed. */
-export class InstanceLimitError extends SchedulerError {
+export class ResourceLimitError extends SchedulerError {
   readonly blastRadius: BlastRadius;
   readonly problems: Problem[];
 
   constructor(blastRadius: BlastRadius) {
     const problems = [{ field: 'confirmCount', message: blastRadius.reason ?? 'refused' }];
     super(
-      'InstanceLimitError',
+      'ResourceLimitError',
       `request refused by the blast-radius guard:\n${describeProblems(problems)}`,
     );
     this.blastRadius = blastRadius;

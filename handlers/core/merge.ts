@@ -24,7 +24,6 @@ export const EMPTY_SUMMARY: Readonly<RunSummary> = {
   targetsFailed: 0,
   targetsNotProcessed: 0,
   resources: 0,
-  instances: 0,
   changed: 0,
   unchanged: 0,
   skipped: 0,
@@ -50,7 +49,6 @@ export function summarise(targets: readonly TargetResult[]): RunSummary {
       else summary[resource.outcome] += 1;
     }
   }
-  summary.instances = summary.resources;
   return summary;
 }
 

@@ -49,4 +49,9 @@ export interface PolicyFragment {
   requiredActions: string[];
   /** Actions that must stay scoped by the control tag (the prover refuses them unconditioned). */
   tagScopedActions: string[];
+  /**
+   * Actions a Deny on aws:RequestedRegion must keep to the stage's regions (the prover checks
+   * each); absent: every required action.
+   */
+  regionScopedActions?: string[];
 }

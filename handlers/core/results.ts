@@ -1,8 +1,7 @@
 /**
  * The run result, format version 2: it speaks of resources (`targets[].resources[]`, each with a
- * `type` such as `ec2:instance` and an `id`), so every task reports in the same shape. The EC2
- * task also writes the version-1 fields (`instanceId`, `targets[].instances`,
- * `unmatchedInstanceIds`), deprecated; see CHANGELOG.md.
+ * `type` such as `ec2:instance` and an `id`), so every task reports in the same shape
+ * (handlers/contract/RESULTS.md).
  */
 import type { Action } from './types';
 
@@ -58,12 +57,7 @@ export type SnoozeCounts = Record<'honoured' | 'ignored' | 'expired', number>;
 export interface ResourceResult extends ResourceOutcome {
   /** `<service>:<resource>`, e.g. `ec2:instance`. */
   type: string;
-  /** EC2 only, equal to `id`: the version-1 name of the field. Deprecated. */
-  instanceId?: string;
 }
-
-/** A version-1 entry of `targets[].instances` (EC2 only). Deprecated: read `resources`. */
-export type InstanceResult = Omit<ResourceOutcome, 'id'> & { instanceId: string };
 
 /**
  * - ok: every selected resource has a stated outcome (some may still be failed)
@@ -104,11 +98,6 @@ export interface TargetResult {
   dryRun?: DryRunReport;
   /** Sorted by `id`. */
   resources: ResourceResult[];
-  /**
-   * The version-1 copy of `resources`, written by the EC2 task (empty for other tasks).
-   * Deprecated; removed in the next major version.
-   */
-  instances: InstanceResult[];
   durationMs: number;
 }
 
@@ -126,8 +115,6 @@ export interface RunSummary {
   targetsFailed: number;
   targetsNotProcessed: number;
   resources: number;
-  /** Same as `resources`: the version-1 name. Deprecated. */
-  instances: number;
   changed: number;
   unchanged: number;
   skipped: number;
@@ -139,7 +126,9 @@ export interface RunSummary {
 export interface BlastRadius {
   /** Resources the request would start or stop, over every target (the task's `changeCount`). */
   resources: number;
-  /** The stage's maxInstancesPerRequest (a count of resources, whatever the task). */
+  /** The same count per resource type, e.g. `{ "ec2:instance": 12 }`; the limit applies to the total. */
+  byType: Record<string, number>;
+  /** The stage's maxResourcesPerRequest (a count of resources of every type together). */
   limit: number;
   confirmCount?: number;
   /** Engine work items only: what the run's survey counted for this batch (the most it may change). */
@@ -163,8 +152,6 @@ export interface RunResult {
   targets: TargetResult[];
   /** Resource IDs asked for by the caller that no selected target holds. */
   unmatchedIds: string[];
-  /** Same as `unmatchedIds` for the EC2 task (empty for other tasks): the version-1 name. Deprecated. */
-  unmatchedInstanceIds: string[];
   /** Start and stop: the blast-radius guard's count and verdict. */
   blastRadius?: BlastRadius;
   /** A scheduled run on one of its excluded dates or holidays: nothing was called. */

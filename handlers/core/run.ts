@@ -8,14 +8,13 @@
  */
 import { targetRoleArn } from '../formats/arn';
 import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
-import { type DiagnoseContext, diagnoseTargetError } from './diagnose';
-import { InstanceLimitError } from './errors';
+import { type DiagnoseContext, diagnoseTargetError, serviceOf } from './diagnose';
+import { ResourceLimitError } from './errors';
 import { fanOut } from './fan-out';
 import { mergeResults, type TargetRun } from './merge';
 import { applyResourceRules, requireRuleSupport, snoozeCounts, withNotes } from './resource-rules';
 import {
   type BlastRadius,
-  type InstanceResult,
   RESULT_FORMAT_VERSION,
   type ResourceOutcome,
   type ResourceResult,
@@ -24,6 +23,7 @@ import {
 } from './results';
 import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from './task';
 import type { CoreLogger, Target, WaiterDelays } from './types';
+import { waitBudgetSeconds } from './wait-budget';
 
 /**
  * What a run reads of its stage's settings: the core's own type, which the stage configuration
@@ -38,7 +38,7 @@ export interface RunSettings {
   concurrency: number;
   reserveMillis: number;
   waitTimeoutSeconds: number;
-  maxInstancesPerRequest: number;
+  maxResourcesPerRequest: number;
 }
 
 export interface RunDeps<Client extends Destroyable = Destroyable> {
@@ -65,10 +65,11 @@ export interface RunDeps<Client extends Destroyable = Destroyable> {
 /** A validated request of any registered task (its selector fields at the top level). */
 export type TaskRequest = CommonRequest & object;
 
-function diagnoseContext(target: Target, deps: RunDeps): DiagnoseContext {
+function diagnoseContext(task: AnyTask, target: Target, deps: RunDeps): DiagnoseContext {
   const configured = deps.config.targets.find((t) => t.accountId === target.accountId);
   return {
     ...target,
+    service: serviceOf(task.resourceType),
     roleArn: targetRoleArn(target.accountId, deps.config.targetRoleName),
     externalIdSent: configured?.externalId !== undefined,
     ...(deps.homeRegion ? { homeRegion: deps.homeRegion } : {}),
@@ -76,43 +77,19 @@ function diagnoseContext(target: Target, deps: RunDeps): DiagnoseContext {
   };
 }
 
-/** Seconds a wait may take: the configured limit, cut to what the invocation has left. */
-function waitBudgetSeconds(deps: RunDeps): number {
-  const left = (deps.remainingMillis() - deps.config.reserveMillis) / 1000;
-  return Math.max(0, Math.min(deps.config.waitTimeoutSeconds, left));
-}
-
 const byId = (a: ResourceResult, b: ResourceResult) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** Each outcome with its resource type: its own (a task of several types), else the task's. */
 function typed(task: AnyTask, outcomes: readonly ResourceOutcome[]): ResourceResult[] {
-  return outcomes
-    .map((o) => ({
-      type: task.resourceType,
-      ...o,
-      ...(task.writesVersion1Fields ? { instanceId: o.id } : {}),
-    }))
-    .sort(byId);
-}
-
-/** The deprecated `targets[].instances` copy (EC2 only). */
-function version1Instances(resources: readonly ResourceResult[]): InstanceResult[] {
-  return resources.map(({ type: _type, id, instanceId: _instanceId, ...rest }) => ({
-    instanceId: id,
-    ...rest,
-  }));
+  return outcomes.map((o) => ({ type: task.resourceType, ...o })).sort(byId);
 }
 
 function finish(
   task: AnyTask,
-  fields: Omit<TargetResult, 'resources' | 'instances'>,
+  fields: Omit<TargetResult, 'resources'>,
   outcomes: readonly ResourceOutcome[],
 ): TargetResult {
-  const resources = typed(task, outcomes);
-  return {
-    ...fields,
-    resources,
-    instances: task.writesVersion1Fields ? version1Instances(resources) : [],
-  };
+  return { ...fields, resources: typed(task, outcomes) };
 }
 
 function failedTarget(
@@ -122,7 +99,7 @@ function failedTarget(
   deps: RunDeps,
   durationMs: number,
 ): TargetRun {
-  const error = diagnoseTargetError(err, diagnoseContext(target, deps));
+  const error = diagnoseTargetError(err, diagnoseContext(task, target, deps), task);
   // Not `message`: Powertools reserves that key for the log line itself.
   deps.logger?.warn('target failed', {
     ...target,
@@ -208,7 +185,7 @@ async function work(
   if (request.wait && task.wait) {
     acted = await task.wait(client, request, acted, selected, {
       ...deps.waiter,
-      maxWaitSeconds: waitBudgetSeconds(deps),
+      maxWaitSeconds: waitBudgetSeconds(deps.config, deps.remainingMillis()),
     });
   }
   return { fields: {}, outcomes: [...skipped, ...acted] };
@@ -266,8 +243,45 @@ export function changeCount(
 }
 
 /**
+ * The same count per resource type. A task of several types (`resourceTypes`) names each
+ * resource's type in its status entry (one per selected resource, in order); every other task's
+ * resources are all of its `resourceType`.
+ */
+export function changeCountByType(
+  task: AnyTask,
+  request: TaskRequest,
+  selected: readonly unknown[],
+): Record<string, number> {
+  if ((task.resourceTypes?.length ?? 0) <= 1) {
+    return { [task.resourceType]: changeCount(task, request, selected) };
+  }
+  const statuses = task.status(selected);
+  const byType = new Map<string, unknown[]>();
+  selected.forEach((resource, index) => {
+    const type = statuses[index]?.type ?? task.resourceType;
+    byType.set(type, [...(byType.get(type) ?? []), resource]);
+  });
+  return Object.fromEntries(
+    [...byType].map(([type, resources]) => [type, changeCount(task, request, resources)]),
+  );
+}
+
+/** Per-type counts added together. */
+export function addCounts(
+  a: Readonly<Record<string, number>>,
+  b: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const sum = { ...a };
+  for (const [type, n] of Object.entries(b)) sum[type] = (sum[type] ?? 0) + n;
+  return sum;
+}
+
+const total = (byType: Readonly<Record<string, number>>) =>
+  Object.values(byType).reduce((n, one) => n + one, 0);
+
+/**
  * Start and stop: the guard's verdict over everything selected. Refused (and not a dry run):
- * throws InstanceLimitError, so no target is changed.
+ * throws ResourceLimitError, so no target is changed.
  */
 function guard(
   task: AnyTask,
@@ -277,12 +291,17 @@ function guard(
 ): BlastRadius | undefined {
   if (request.action === 'status') return undefined;
   const selections = selected.flatMap((s) => ('selection' in s ? [s.selection.selected] : []));
+  const byType = selections.reduce<Record<string, number>>(
+    (sum, one) => addCounts(sum, changeCountByType(task, request, one)),
+    {},
+  );
   const counted = {
     action: request.action,
-    resources: selections.reduce((n, one) => n + changeCount(task, request, one), 0),
+    resources: total(byType),
+    byType,
     resourceType: task.resourceType,
     targets: selections.length,
-    limit: deps.config.maxInstancesPerRequest,
+    limit: deps.config.maxResourcesPerRequest,
   };
   const blastRadius =
     deps.approvedChanges !== undefined
@@ -293,7 +312,7 @@ function guard(
         });
   if (blastRadius.verdict === 'refused' && !request.dryRun) {
     deps.logger?.warn('refused by the blast-radius guard', { ...blastRadius });
-    throw new InstanceLimitError(blastRadius);
+    throw new ResourceLimitError(blastRadius);
   }
   return blastRadius;
 }
@@ -378,7 +397,6 @@ export async function runRequest(
     summary,
     targets,
     unmatchedIds,
-    unmatchedInstanceIds: task.writesVersion1Fields ? unmatchedIds : [],
     ...(blastRadius ? { blastRadius } : {}),
     ...(snoozes ? { snoozes } : {}),
   };

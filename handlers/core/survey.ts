@@ -5,7 +5,8 @@
  */
 import { fanOut } from './fan-out';
 import {
-  changeCount,
+  addCounts,
+  changeCountByType,
   type RunDeps,
   type SelectedTarget,
   selectTarget,
@@ -17,6 +18,8 @@ import type { Target } from './types';
 export interface ChangeSurvey {
   /** Resources the request would change on the targets it could read (the task's changeCount). */
   resources: number;
+  /** The same count per resource type. */
+  byType: Record<string, number>;
   targets: number;
   /** Targets that could not be read (credentials, describe): they count 0 here. */
   targetsFailed: number;
@@ -24,7 +27,7 @@ export interface ChangeSurvey {
   targetsNotProcessed: number;
 }
 
-type Counted = { resources: number } | { failed: true } | { notProcessed: true };
+type Counted = { byType: Record<string, number> } | { failed: true } | { notProcessed: true };
 
 export async function surveyChanges(
   task: AnyTask,
@@ -33,7 +36,7 @@ export async function surveyChanges(
 ): Promise<ChangeSurvey> {
   const count = (item: SelectedTarget): Counted =>
     'selection' in item
-      ? { resources: changeCount(task, request, item.selection.selected) }
+      ? { byType: changeCountByType(task, request, item.selection.selected) }
       : { failed: true };
   const counted = await fanOut<Target, Counted>(
     request.targets,
@@ -50,13 +53,16 @@ export async function surveyChanges(
   );
   const survey: ChangeSurvey = {
     resources: 0,
+    byType: {},
     targets: counted.length,
     targetsFailed: 0,
     targetsNotProcessed: 0,
   };
   for (const one of counted) {
-    if ('resources' in one) survey.resources += one.resources;
-    else if ('failed' in one) survey.targetsFailed += 1;
+    if ('byType' in one) {
+      survey.byType = addCounts(survey.byType, one.byType);
+      survey.resources = Object.values(survey.byType).reduce((n, c) => n + c, 0);
+    } else if ('failed' in one) survey.targetsFailed += 1;
     else survey.targetsNotProcessed += 1;
   }
   return survey;

@@ -116,15 +116,13 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
   readonly selectorShape: core.$ZodShape;
   /** The IAM the target role needs for this task; rendered into the target-account templates. */
   readonly policy: PolicyFragment;
-  /** Also write the version-1 result fields (EC2 only; deprecated). */
-  readonly writesVersion1Fields?: boolean;
   /**
    * Every resource type this task reports, when more than `resourceType` (RDS: `rds:db`,
    * `rds:cluster`); an outcome then names its own `type`.
    */
   readonly resourceTypes?: readonly string[];
   /** How its resources move between states (see Transitions). */
-  readonly transitions?: Transitions;
+  readonly transitions: Transitions;
 
   /** The selector from the validated request fields (defaults applied, values normalised). */
   readSelector(fields: Record<string, unknown>): Selector;
@@ -137,6 +135,11 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
     action: Action | undefined,
     stage: StageFacts,
   ): Problem[];
+  /**
+   * What this service makes of the stage's own settings, at package time and cold start (EC2: the
+   * control tag value must fit one DescribeInstances filter value); `field` names the setting.
+   */
+  checkStage?(stage: StageFacts): Problem[];
   /** IDs the caller named, to report those no target holds. */
   requestedIds?(selector: Selector): readonly string[];
 
@@ -158,6 +161,7 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
   /**
    * Whether a status entry shows a start that fell back to the stopped state on its own (EC2: a
    * launch failure, whose state reason is not a user's stop), as opposed to a stop by someone.
+   * Absent: the task's starts never fall back.
    */
   startFellBack?(status: ResourceOutcome): boolean;
   /**
@@ -165,7 +169,7 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
    * undefined to leave the error to the shared diagnosis (credentials, network, throttling).
    */
   diagnose?(err: unknown, context: DiagnoseContext): TargetError | undefined;
-  /** The status report of the selected resources (no call). */
+  /** The status report of the selected resources (no call): one entry per resource, in order. */
   status(selected: readonly Resource[]): ResourceOutcome[];
   act(
     client: Client,
@@ -194,4 +198,22 @@ export type AnyTask = Task<Destroyable, any, any>;
 
 export function supportsDryRun(task: AnyTask): boolean {
   return task.dryRun !== undefined;
+}
+
+/** True for a `changed` outcome still in one of the task's in-transit states for the action. */
+export function isInTransit(
+  task: Pick<AnyTask, 'transitions'>,
+  action: ChangeAction,
+  resource: { outcome: string; currentState?: string },
+): boolean {
+  return (
+    resource.outcome === 'changed' &&
+    resource.currentState !== undefined &&
+    task.transitions.inTransit[action].includes(resource.currentState)
+  );
+}
+
+/** Every resource type a task reports: `resourceTypes` when given, else its one `resourceType`. */
+export function resourceTypesOf(task: Pick<AnyTask, 'resourceType' | 'resourceTypes'>): string[] {
+  return [...(task.resourceTypes ?? [task.resourceType])];
 }

@@ -12,6 +12,7 @@ import { taskNamed } from '../tasks';
 import { planBatches, targetsPerBatch } from './batches';
 import { readEngineSettings } from './settings';
 import type { RunGuard, WorkItem } from './survey-report';
+import { waitPlan } from './wait-plan';
 
 const settings = readEngineSettings();
 
@@ -28,6 +29,9 @@ export interface PlanInput {
 export interface EngineRun {
   /** The execution name. */
   id: string;
+  /** The request's task, and the resource type its failures are reported under by default. */
+  task: string;
+  resourceType: string;
   startedAt: string;
   dryRun: boolean;
   origin: RunOrigin;
@@ -49,7 +53,10 @@ export interface Plan {
   work: WorkItem[];
   /** The run's blast-radius guard: `pending` until the survey decides it. */
   guard: RunGuard;
-  /** Seconds between re-checks, and rounds at most (0 when the request does not wait). */
+  /**
+   * Seconds between re-checks, and rounds at most (0 when the request does not wait): the stage's
+   * settings, the Wait stretched to the task's transitions (wait-plan.ts).
+   */
   waitSeconds: number;
   maxChecks: number;
 }
@@ -59,6 +66,7 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
   const origin = parseRunOrigin(event?.execution?.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const waits = request.wait && !request.dryRun && request.action !== 'status';
+  const task = taskNamed(request.task);
   const batches = planBatches(request.targets, settings.sizing);
   // Invoked by hand there is no execution: the invocation names the run.
   const id =
@@ -76,8 +84,8 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
       : {
           verdict: 'pending',
           action: request.action,
-          resourceType: taskNamed(request.task).resourceType,
-          limit: environment.config.maxInstancesPerRequest,
+          resourceType: task.resourceType,
+          limit: environment.config.maxResourcesPerRequest,
           ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
         };
   return {
@@ -86,6 +94,8 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
     targets: request.targets.length,
     run: {
       id,
+      task: task.name,
+      resourceType: task.resourceType,
       startedAt,
       dryRun: request.dryRun,
       origin: origin.origin,
@@ -97,7 +107,8 @@ export const handler = async (event: PlanInput, context?: Context): Promise<Plan
     survey,
     work: survey ? [] : batches,
     guard,
-    waitSeconds: settings.waitSeconds,
-    maxChecks: waits ? settings.maxChecks : 0,
+    ...(waits && request.action !== 'status'
+      ? waitPlan(task.transitions, request.action, settings)
+      : { waitSeconds: settings.waitSeconds, maxChecks: 0 }),
   };
 };

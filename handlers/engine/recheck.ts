@@ -1,13 +1,14 @@
 /**
  * Step Functions engine, one re-check of a batch after a Wait state: describe only (the request
- * run as `status`), counting the instances still in transit towards the action's final state and
- * the starts that fell back to stopped (a launch failure: its state reason is not a user stop).
+ * run as `status`), counting the resources still in one of the task's in-transit states for the
+ * action (`transitions.inTransit`) and the starts that fell back on their own (the task's
+ * `startFellBack`, e.g. an EC2 launch failure).
  */
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin } from '../formats/origin';
-import { UNDER_WAY_STATE } from '../tasks/ec2/wait';
+import { taskNamed } from '../tasks';
 import { batchTargets } from './batches';
 import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
 import { readEngineSettings } from './settings';
@@ -27,6 +28,8 @@ export const handler = async (event: RecheckInput, context: Context): Promise<Re
   const origin = parseRunOrigin(event.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const action = request.action === 'start' ? 'start' : 'stop';
+  const task = taskNamed(request.task);
+  const inTransitStates = task.transitions.inTransit[action];
   const targets = batchTargets(request.targets, event.batch, settings.sizing);
   // A look, not a run: no signals of its own. The summary step reports what it found.
   const seen = await execute(
@@ -42,13 +45,16 @@ export const handler = async (event: RecheckInput, context: Context): Promise<Re
     if (target.status !== 'ok') targetsUnreadable += 1;
     for (const resource of target.resources) {
       if (resource.outcome === 'skipped') continue;
-      if (resource.currentState === UNDER_WAY_STATE[action]) inTransit += 1;
-      // The status report explains a stop only when it was not a user stop (a launch failure).
-      if (action === 'start' && resource.currentState === 'stopped' && resource.reason) {
+      if (resource.currentState !== undefined && inTransitStates.includes(resource.currentState)) {
+        inTransit += 1;
+      }
+      if (action === 'start' && task.startFellBack?.(resource)) {
         fellBack.push({
           accountId: target.accountId,
           region: target.region,
+          type: resource.type,
           id: resource.id,
+          ...(resource.currentState !== undefined ? { state: resource.currentState } : {}),
           code: 'StartFellBack',
         });
         logger.warn('start fell back to stopped', { batch: event.batch, resource });

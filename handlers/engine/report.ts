@@ -12,15 +12,18 @@ import type { EngineRunFacts, RunRefusal } from '../signals/contract';
 export const FAILURES_PER_BATCH = 5;
 /** Failures the run's summary lists; the rest are counted. */
 export const FAILURES_PER_RUN = 25;
-/** Fall-backs the run remembers having reported (one Instance Outcome each); the rest are counted. */
+/** Fall-backs the run remembers having reported (one Resource Outcome each); the rest are counted. */
 export const FELL_BACK_REPORTED = 100;
 
 /** One failure, short: the code says what, the worker's log line has the reason. */
 export interface FailureEntry {
   accountId: string;
   region: string;
-  /** The resource, or absent when the whole target failed. */
+  /** The resource's type (`ec2:instance`) and ID, or absent when the whole target failed. */
+  type?: string;
   id?: string;
+  /** A start that fell back: the state the re-check found it in. */
+  state?: string;
   code: string;
 }
 
@@ -28,7 +31,7 @@ export interface FailureEntry {
 export interface GuardPlan {
   action: ChangeAction;
   resourceType: string;
-  /** The stage's maxInstancesPerRequest. */
+  /** The stage's maxResourcesPerRequest. */
   limit: number;
   confirmCount?: number;
 }
@@ -48,7 +51,7 @@ export type RunGuard =
 export interface BatchReport {
   batch: number;
   summary: RunSummary;
-  /** Changed resources not yet in their final state (stopping after a stop, pending after a start). */
+  /** Changed resources not yet in their final state (in one of the task's in-transit states). */
   inTransit: number;
   failures: FailureEntry[];
   failuresTotal: number;
@@ -56,6 +59,8 @@ export interface BatchReport {
   refused?: { approved: number; resources: number };
   /** A dry run's count: what the batch would change (the summary runs the run's guard over them). */
   dryRunChanges?: number;
+  /** The same count per resource type. */
+  dryRunChangesByType?: Record<string, number>;
 }
 
 /** A work item whose worker failed after its retries (the per-item Catch). */
@@ -92,7 +97,7 @@ export interface EngineReport {
   /** The refused work items: what the survey approved and what the act found. */
   refusedItems: Array<{ batch: number; approved: number; resources: number }>;
   /**
-   * Batches that still hold instances in transit, with what the last look found, and how many of
+   * Batches that still hold resources in transit, with what the last look found, and how many of
    * their targets already failed at the act (a re-check cannot read those either).
    */
   pending: Array<{ batch: number; inTransit: number; fellBack: number; targetsFailed: number }>;
@@ -102,8 +107,8 @@ export interface EngineReport {
   /** True while another Wait + re-check round is due. */
   waitMore: boolean;
   /**
-   * `account/region/id` of the fall-backs already sent as Instance Outcome events, so a later
-   * round that sees the same stopped instance does not send it again (at most FELL_BACK_REPORTED).
+   * `account/region/type/id` of the fall-backs already sent as Resource Outcome events, so a later
+   * round that sees the same fallen-back resource does not send it again (at most FELL_BACK_REPORTED).
    */
   fellBackReported?: string[];
   /** The run was refused before anything was changed (the blast-radius guard), and why. */
@@ -114,11 +119,12 @@ export interface EngineReport {
   blastRadius?: RunGuard;
 }
 
-const fellBackKey = (entry: FailureEntry) => `${entry.accountId}/${entry.region}/${entry.id ?? ''}`;
+const fellBackKey = (entry: FailureEntry) =>
+  `${entry.accountId}/${entry.region}/${entry.type ?? ''}/${entry.id ?? ''}`;
 
 /**
  * Fall-backs a round of re-checks found that no earlier round reported: each becomes one
- * Instance Outcome event, however many rounds see the instance stopped.
+ * Resource Outcome event, however many rounds see the resource fallen back.
  */
 export function newFallBacks(
   previous: EngineReport,
@@ -173,7 +179,12 @@ export function batchReport(
     }
     for (const resource of target.resources) {
       if (resource.outcome === 'failed') {
-        failures.push({ ...place, id: resource.id, code: resource.code ?? 'Failed' });
+        failures.push({
+          ...place,
+          type: resource.type,
+          id: resource.id,
+          code: resource.code ?? 'Failed',
+        });
       }
       if (isInTransit(resource)) inTransit += 1;
     }
@@ -340,7 +351,7 @@ export function reportAfterAct(
 /**
  * The next summary after a round of re-checks: in-transit counts are replaced by what the
  * re-check saw, and a start that fell back moves from changed to failed (once per batch: the
- * latest look counts, because a fallen-back instance stays stopped).
+ * latest look counts, because a fallen-back resource stays where it fell).
  */
 export function reportAfterRecheck(
   previous: EngineReport,
@@ -361,10 +372,12 @@ export function reportAfterRecheck(
     }
     latest.set(recheck.batch, recheck.fellBackTotal);
     for (const entry of recheck.fellBack) {
-      const known = failures.some((f) => f.id === entry.id && f.accountId === entry.accountId);
+      const known = failures.some(
+        (f) => f.id === entry.id && f.type === entry.type && f.accountId === entry.accountId,
+      );
       if (!known) failures.push(entry);
     }
-    // A target the act could read but this look could not may hide instances in transit: look
+    // A target the act could read but this look could not may hide resources in transit: look
     // again. Targets that failed at the act already (a refused role) are not waited for.
     const targetsFailed = before?.targetsFailed ?? 0;
     if (recheck.inTransit > 0 || recheck.targetsUnreadable > targetsFailed) {

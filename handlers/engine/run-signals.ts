@@ -1,16 +1,16 @@
 /**
  * The signals of an engine run that no worker can send: the one run-level summary (the Run
- * Summary event and the run metrics, heartbeat included) when the run finishes, and an Instance
- * Outcome for each start a re-check found fallen back to stopped. Pure: summarise.ts publishes.
+ * Summary event and the run metrics, heartbeat included) when the run finishes, and a Resource
+ * Outcome for each start a re-check found fallen back (the task's `startFellBack`). Pure: summarise.ts publishes.
  */
 import type { RunSummary } from '../core/results';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
-  type InstanceFailure,
-  type InstanceOutcomeDetail,
-  instanceOutcomeEventId,
   MAX_LISTED_TARGETS,
+  type ResourceFailure,
+  type ResourceOutcomeDetail,
+  resourceOutcomeEventId,
   type TargetFailure,
 } from '../signals/contract';
 import type { SignalEvent } from '../signals/run-events';
@@ -20,7 +20,7 @@ import type { EngineRun } from './plan';
 import type { EngineReport, FailureEntry } from './report';
 
 /**
- * Starts that fell back with no Instance Outcome of their own: past FELL_BACK_REPORTED per run,
+ * Starts that fell back with no Resource Outcome of their own: past FELL_BACK_REPORTED per run,
  * or past the FAILURES_PER_BATCH a re-check lists. The Run Summary says how many.
  */
 export function fellBackNotReported(report: EngineReport): number {
@@ -34,7 +34,7 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
   const counts: RunSummary = { ...summary, targets: run.targets };
   // The report lists failures short (code only); the workers' logs have each reason.
   const failedTargets: TargetFailure[] = [];
-  const failedInstances: InstanceFailure[] = [];
+  const failedResources: ResourceFailure[] = [];
   for (const f of report.failures) {
     if (f.id === undefined) {
       failedTargets.push({
@@ -45,10 +45,11 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
         reason: f.code,
       });
     } else {
-      failedInstances.push({
+      failedResources.push({
         account: f.accountId,
         region: f.region,
-        instanceId: f.id,
+        resourceType: f.type ?? run.resourceType,
+        resourceId: f.id,
         code: f.code,
       });
     }
@@ -63,6 +64,7 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
         : runOutcome(summary);
   return {
     runId: run.id,
+    task: run.task,
     action: report.action,
     dryRun: run.dryRun,
     startedAt: run.startedAt,
@@ -71,8 +73,8 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     counts,
     failedTargets: listedTargets,
     failedTargetsOmitted: Math.max(0, summary.targetsFailed - listedTargets.length),
-    failedInstances,
-    failedInstancesOmitted: Math.max(0, summary.failed - failedInstances.length),
+    failedResources,
+    failedResourcesOmitted: Math.max(0, summary.failed - failedResources.length),
     ...(report.refused ? { refused: report.refused } : {}),
     engine: {
       batches: run.batches,
@@ -85,7 +87,7 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
   };
 }
 
-/** One Instance Outcome per start that fell back to stopped, under the run's ID. */
+/** One Resource Outcome per start that fell back, under the run's ID. */
 export function fellBackEvents(
   entries: readonly FailureEntry[],
   run: EngineRun,
@@ -93,22 +95,27 @@ export function fellBackEvents(
 ): SignalEvent[] {
   return entries.flatMap((entry): SignalEvent[] => {
     if (entry.id === undefined) return [];
-    const place = { account: entry.accountId, region: entry.region, instanceId: entry.id };
-    const detail: InstanceOutcomeDetail = {
-      schemaVersion: EVENT_SCHEMA_VERSION,
-      eventId: instanceOutcomeEventId(run.id, { ...place, outcome: 'fell-back' }),
-      stage: context.stage,
-      runId: run.id,
-      requestedAction: 'start',
+    const place = {
       account: entry.accountId,
       region: entry.region,
-      instanceId: entry.id,
+      resourceType: entry.type ?? run.resourceType,
+      resourceId: entry.id,
+    };
+    const fellTo = entry.state ?? 'its stopped state';
+    const detail: ResourceOutcomeDetail = {
+      schemaVersion: EVENT_SCHEMA_VERSION,
+      eventId: resourceOutcomeEventId(run.id, { ...place, outcome: 'fell-back' }),
+      stage: context.stage,
+      runId: run.id,
+      task: run.task,
+      requestedAction: 'start',
+      ...place,
       outcome: 'failed',
-      currentState: 'stopped',
-      reason: `start accepted, then the instance fell back to stopped (found by re-check ${context.check}; the engineRecheck log has EC2's state reason)`,
+      ...(entry.state !== undefined ? { currentState: entry.state } : {}),
+      reason: `start accepted, then the resource fell back to ${fellTo} (found by re-check ${context.check}; the engineRecheck log has the service's state reason)`,
       code: entry.code,
       origin: run.origin,
     };
-    return [{ detailType: DETAIL_TYPES.instanceOutcome, detail }];
+    return [{ detailType: DETAIL_TYPES.resourceOutcome, detail }];
   });
 }

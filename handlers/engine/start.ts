@@ -23,6 +23,7 @@ import type { RunOrigin } from '../formats/origin';
 import { emitRunMetrics } from '../signals/emit-metrics';
 import { recordOfSkip } from '../signals/run-record';
 import { scheduledRunSkip } from '../signals/scheduled-skip';
+import { DEFAULT_TASK } from '../tasks';
 import { executionName } from './execution-name';
 import { stepFunctionsStarter } from './sfn-executions';
 import { type StartOutcome, startScheduledRun } from './start-run';
@@ -49,6 +50,7 @@ export const handler = async (event: StartInput, context?: Context): Promise<Sta
     const name = executionName(event.schedule, event.scheduledTime);
     const record = recordOfSkip({
       runId: name,
+      task: request.task ?? DEFAULT_TASK,
       action: request.action,
       dryRun: request.dryRun,
       startedAt: new Date().toISOString(),

@@ -9,7 +9,7 @@ import { metrics } from '../aws/metrics';
 import { environment, logger } from '../aws/runtime';
 import type { Action } from '../core/types';
 import type { RunRefusal } from '../signals/contract';
-import { publishInstanceEvents, publishRunRecord } from '../signals/publish';
+import { publishResourceEvents, publishRunRecord } from '../signals/publish';
 import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
@@ -142,7 +142,11 @@ export const handler = async (
       groupedResults<RecheckReport>(event.results, event.items),
     );
     const events = fellBackEvents(fresh, run, { stage: environment.stage, check: report.checks });
-    await publishInstanceEvents({ action: report.action, runId: run.id }, events, signalDeps);
+    await publishResourceEvents(
+      { task: run.task, action: report.action, runId: run.id },
+      events,
+      signalDeps,
+    );
   }
   if (!report.waitMore) {
     await publishRunRecord(engineRunRecord(report, run, Date.now()), run.origin, signalDeps);

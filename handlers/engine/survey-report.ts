@@ -6,6 +6,7 @@
  * Pure: the summary function calls it, the unit tests call it directly.
  */
 import { assessBlastRadius } from '../core/blast-radius';
+import { addCounts } from '../core/run';
 import type { ChangeSurvey } from '../core/survey';
 import { SchedulerError } from '../formats/scheduler-error';
 import {
@@ -45,6 +46,7 @@ export function assessSurvey(
     .map((r) => r.batch)
     .sort((a, b) => a - b);
   const resources = surveyed.reduce((n, r) => n + r.resources, 0);
+  const byType = surveyed.reduce<Record<string, number>>((sum, r) => addCounts(sum, r.byType), {});
   const targets = surveyed.reduce(
     (n, r) => n + r.targets - r.targetsFailed - r.targetsNotProcessed,
     0,
@@ -56,6 +58,7 @@ export function assessSurvey(
   const blastRadius = assessBlastRadius({
     action: plan.action,
     resources,
+    byType,
     resourceType: plan.resourceType,
     targets,
     limit: plan.limit,
@@ -93,6 +96,7 @@ export function assessDryRun(
       : {
           batch: r.batch,
           resources: r.dryRunChanges ?? 0,
+          byType: r.dryRunChangesByType ?? {},
           targets: r.summary.targets,
           targetsFailed: r.summary.targetsFailed,
           targetsNotProcessed: r.summary.targetsNotProcessed,

@@ -1,6 +1,6 @@
 /**
  * Step Functions engine, one work item: runs the request on the targets of one batch (the same
- * engine as the instances function: handlers/core/run.ts) and returns a bounded report. It
+ * core as the single invocation: handlers/core/run.ts) and returns a bounded report. It
  * acts and does not wait: the waiting happens in the Standard parent (Wait states and
  * re-checks), so this Express child stays far inside its 5 minutes. Per-target detail goes to
  * the log, one line per target. A start or stop acts only within what its batch's survey
@@ -9,9 +9,10 @@
 import type { Context } from 'aws-lambda';
 import { execute, logger, validateRequest } from '../aws/runtime';
 import { InvalidRequestError } from '../contract/errors';
-import { InstanceLimitError } from '../core/errors';
+import { ResourceLimitError } from '../core/errors';
+import { isInTransit } from '../core/task';
 import { parseRunOrigin } from '../formats/origin';
-import { isUnderWay } from '../tasks/ec2/wait';
+import { taskNamed } from '../tasks';
 import { batchTargets } from './batches';
 import { type BatchReport, batchReport, refusedBatchReport } from './report';
 import { readEngineSettings } from './settings';
@@ -27,7 +28,7 @@ export interface WorkInput {
   request: unknown;
   /** The plan's origin (absent when invoked by hand: a direct run). */
   origin?: unknown;
-  /** The run's ID (the execution name): this batch's Instance Outcome events carry it. */
+  /** The run's ID (the execution name): this batch's Resource Outcome events carry it. */
   runId?: unknown;
 }
 
@@ -48,14 +49,14 @@ export const handler = async (
   let result: Awaited<ReturnType<typeof execute>>;
   try {
     result = await execute({ ...request, targets, wait: false }, context, origin.origin, {
-      // Only this batch's Instance Outcome events: the run's one summary comes from the summary step.
-      signals: 'instances',
+      // Only this batch's Resource Outcome events: the run's one summary comes from the summary step.
+      signals: 'resources',
       ...(typeof event.runId === 'string' ? { runId: event.runId } : {}),
       ...(approved !== undefined ? { approvedChanges: approved } : {}),
     });
   } catch (err) {
     // Grown since the survey: this batch changes nothing, and the summary lists it as refused.
-    if (err instanceof InstanceLimitError) {
+    if (err instanceof ResourceLimitError) {
       return refusedBatchReport(batch, targets.length, err.blastRadius);
     }
     throw err;
@@ -64,14 +65,19 @@ export const handler = async (
   // A dry run's count per batch (the engine does not survey a dry run); an act's confirmation.
   if (result.blastRadius) logger.info('batch blast radius', { batch, ...result.blastRadius });
   const action = request.action === 'start' ? 'start' : 'stop';
+  const task = taskNamed(request.task);
   // The run result carries the merged targets and summary (handlers/core/merge.ts).
   const report = batchReport(
     batch,
     result,
-    (resource) => request.action !== 'status' && isUnderWay(action, resource),
+    (resource) => request.action !== 'status' && isInTransit(task, action, resource),
   );
   // A dry run's count travels to the summary, which runs the run's guard over every batch's.
   return request.dryRun && result.blastRadius
-    ? { ...report, dryRunChanges: result.blastRadius.resources }
+    ? {
+        ...report,
+        dryRunChanges: result.blastRadius.resources,
+        dryRunChangesByType: result.blastRadius.byType,
+      }
     : report;
 };

@@ -15,19 +15,19 @@ export const metricsNamespace = (serviceName: string): string => serviceName;
 
 /**
  * Dimensions every run metric carries. Bounded on purpose: the service, the stage and the action
- * take a handful of values. Account and instance IDs never become dimensions (each value would
- * be a new metric); they go in the EMF properties instead.
+ * take a handful of values. Account and resource IDs never become dimensions (each value would
+ * be a new metric); they, the task and its resource types go in the EMF properties instead.
  */
 export const RUN_DIMENSIONS = ['service', 'stage', 'action'] as const;
 /** The heartbeat is per schedule: a stage has a few, named in serverless.yml. */
 export const HEARTBEAT_DIMENSIONS = ['service', 'stage', 'schedule'] as const;
 
 export const METRICS = {
-  instancesChanged: 'InstancesChanged',
-  instancesUnchanged: 'InstancesUnchanged',
-  instancesSkipped: 'InstancesSkipped',
-  instancesFailed: 'InstancesFailed',
-  instancesNotProcessed: 'InstancesNotProcessed',
+  resourcesChanged: 'ResourcesChanged',
+  resourcesUnchanged: 'ResourcesUnchanged',
+  resourcesSkipped: 'ResourcesSkipped',
+  resourcesFailed: 'ResourcesFailed',
+  resourcesNotProcessed: 'ResourcesNotProcessed',
   targetsFailed: 'TargetsFailed',
   targetsNotProcessed: 'TargetsNotProcessed',
   runDuration: 'RunDuration',
@@ -54,11 +54,11 @@ export const eventSource = (serviceName: string): string => serviceName;
 
 export const DETAIL_TYPES = {
   runSummary: 'Run Summary',
-  instanceOutcome: 'Instance Outcome',
+  resourceOutcome: 'Resource Outcome',
 } as const;
 
 /** Bumped on a breaking change to either detail; additions keep the version. */
-export const EVENT_SCHEMA_VERSION = '1';
+export const EVENT_SCHEMA_VERSION = '2';
 
 /**
  * The ID consumers deduplicate on (SIGNALS.md, "Duplicates"). EventBridge gives each PutEvents
@@ -66,14 +66,21 @@ export const EVENT_SCHEMA_VERSION = '1';
  * on a Lambda error) sends them again: the same fact then carries the same `eventId`.
  */
 export const runSummaryEventId = (runId: string): string => `${runId}/run-summary`;
-export const instanceOutcomeEventId = (
+export const resourceOutcomeEventId = (
   runId: string,
-  place: { account: string; region: string; instanceId: string; outcome: string },
-): string => `${runId}/${place.account}/${place.region}/${place.instanceId}/${place.outcome}`;
+  place: {
+    account: string;
+    region: string;
+    resourceType: string;
+    resourceId: string;
+    outcome: string;
+  },
+): string =>
+  `${runId}/${place.account}/${place.region}/${place.resourceType}/${place.resourceId}/${place.outcome}`;
 
 /**
- * - succeeded: every instance and target ended as intended (skips included)
- * - failed: at least one instance or target (or, in the engine, a work item) failed
+ * - succeeded: every resource and target ended as intended (skips included)
+ * - failed: at least one resource or target (or, in the engine, a work item) failed
  * - incomplete: nothing failed, but the run ended before reaching everything
  * - refused: the blast-radius guard refused the run before anything was changed
  * - skipped: a scheduled run on an excluded date or holiday of its schedule: nothing was called
@@ -88,11 +95,13 @@ export interface RunRefusal {
   limit?: number;
 }
 
-/** One instance that failed, short (an engine run lists these; its workers' logs have the reason). */
-export interface InstanceFailure {
+/** One resource that failed, short (an engine run lists these; its workers' logs have the reason). */
+export interface ResourceFailure {
   account: string;
   region: string;
-  instanceId: string;
+  /** `<service>:<resource>`, e.g. `ec2:instance`. */
+  resourceType: string;
+  resourceId: string;
   code: string;
 }
 
@@ -102,10 +111,10 @@ export interface EngineRunFacts {
   checks: number;
   /** Work items lost after their retries: their targets' outcomes are unknown. */
   itemsFailed: number;
-  /** Changed instances still stopping or pending when the engine stopped waiting. */
+  /** Changed resources still in one of their task's in-transit states when the engine stopped waiting. */
   inTransit: number;
   /**
-   * Starts found fallen back to stopped that got no Instance Outcome of their own (past the
+   * Starts found fallen back to stopped that got no Resource Outcome of their own (past the
    * caps: 100 a run, 5 a work item a round); they are counted in `counts.failed` all the same.
    */
   fellBackNotReported: number;
@@ -132,6 +141,8 @@ export interface RunSummaryDetail {
   stage: string;
   /** The Lambda request ID of a single-invocation run; the execution name of an engine run. */
   runId: string;
+  /** The task that ran, e.g. `ec2`. */
+  task: string;
   requestedAction: Action;
   dryRun: boolean;
   outcome: RunOutcome;
@@ -142,7 +153,7 @@ export interface RunSummaryDetail {
     targets: number;
     targetsFailed: number;
     targetsNotProcessed: number;
-    instances: number;
+    resources: number;
     changed: number;
     unchanged: number;
     skipped: number;
@@ -153,9 +164,9 @@ export interface RunSummaryDetail {
   failedTargets: TargetFailure[];
   /** How many failed targets were left out of `failedTargets` to keep the event small. */
   failedTargetsOmitted: number;
-  /** Engine runs: failed instances, capped (a single-invocation run sends an Instance Outcome each). */
-  failedInstances?: InstanceFailure[];
-  failedInstancesOmitted?: number;
+  /** Engine runs: failed resources, capped (a single-invocation run sends a Resource Outcome each). */
+  failedResources?: ResourceFailure[];
+  failedResourcesOmitted?: number;
   /** Only when `outcome` is `refused`. */
   refused?: RunRefusal;
   /** Only when `outcome` is `skipped`. */
@@ -166,16 +177,21 @@ export interface RunSummaryDetail {
   engine?: EngineRunFacts;
 }
 
-export interface InstanceOutcomeDetail {
+export interface ResourceOutcomeDetail {
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
-  /** One per (run, instance, outcome) (instanceOutcomeEventId). */
+  /** One per (run, resource, outcome) (resourceOutcomeEventId). */
   eventId: string;
   stage: string;
   runId: string;
+  /** The task that ran, e.g. `ec2`. */
+  task: string;
   requestedAction: Action;
   account: string;
   region: string;
-  instanceId: string;
+  /** `<service>:<resource>`, e.g. `ec2:instance`. */
+  resourceType: string;
+  /** The resource's ID in its service (an EC2 instance ID, a DB instance identifier). */
+  resourceId: string;
   name?: string;
   outcome: 'changed' | 'failed' | 'not-processed';
   previousState?: string;

@@ -2,7 +2,7 @@
  * The run's metrics as one Embedded Metric Format line (CloudWatch extracts them from the log;
  * nothing calls PutMetricData), plus the heartbeat of a scheduled run as its own line, since it
  * carries another dimension. Dimensions stay bounded (service, stage, action; schedule for the
- * heartbeat); the run ID, caller and failed accounts go in the EMF properties, searchable in
+ * heartbeat); the run ID, task, caller and failed accounts go in the EMF properties, searchable in
  * Logs Insights but never a metric of their own.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -29,11 +29,11 @@ export function runMetricValues(record: RunRecord, signals: SignalsReport): Reco
   if (record.outcome === 'skipped') return { [METRICS.runsSkipped]: 1, ...events };
   const c = record.counts;
   return {
-    [METRICS.instancesChanged]: c.changed,
-    [METRICS.instancesUnchanged]: c.unchanged,
-    [METRICS.instancesSkipped]: c.skipped,
-    [METRICS.instancesFailed]: c.failed,
-    [METRICS.instancesNotProcessed]: c.notProcessed,
+    [METRICS.resourcesChanged]: c.changed,
+    [METRICS.resourcesUnchanged]: c.unchanged,
+    [METRICS.resourcesSkipped]: c.skipped,
+    [METRICS.resourcesFailed]: c.failed,
+    [METRICS.resourcesNotProcessed]: c.notProcessed,
     [METRICS.targetsFailed]: c.targetsFailed,
     [METRICS.targetsNotProcessed]: c.targetsNotProcessed,
     [METRICS.runsCompleted]: 1,
@@ -64,6 +64,7 @@ export function emitRunMetrics(
   }
   metrics.addMetric(METRICS.runDuration, MetricUnit.Milliseconds, record.durationMs);
   metrics.addMetadata('runId', record.runId);
+  metrics.addMetadata('task', record.task);
   metrics.addMetadata('outcome', record.outcome);
   metrics.addMetadata('dryRun', String(record.dryRun));
   metrics.addMetadata('origin', originProperty(origin));
@@ -72,7 +73,7 @@ export function emitRunMetrics(
   const failedAccounts = [
     ...new Set([
       ...record.failedTargets.map((t) => t.account),
-      ...(record.failedInstances ?? []).map((i) => i.account),
+      ...(record.failedResources ?? []).map((r) => r.account),
     ]),
   ];
   if (failedAccounts.length > 0) metrics.addMetadata('failedAccounts', failedAccounts.join(','));
@@ -94,11 +95,17 @@ export function emitRunMetrics(
  */
 export function emitEventMetrics(
   metrics: Metrics,
-  { action, runId, signals }: { action: Action; runId: string; signals: SignalsReport },
+  {
+    task,
+    action,
+    runId,
+    signals,
+  }: { task: string; action: Action; runId: string; signals: SignalsReport },
 ): void {
   metrics.addDimension('action', action);
   metrics.addMetric(METRICS.eventsSent, MetricUnit.Count, signals.eventsSent);
   metrics.addMetric(METRICS.eventsFailed, MetricUnit.Count, signals.eventsFailed);
   metrics.addMetadata('runId', runId);
+  metrics.addMetadata('task', task);
   metrics.publishStoredMetrics();
 }

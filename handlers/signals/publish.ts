@@ -9,7 +9,7 @@ import type { RunResult } from '../core/results';
 import type { Action, CoreLogger } from '../core/types';
 import { eventSource, type RunOrigin, type SignalsReport } from './contract';
 import { emitEventMetrics, emitRunMetrics } from './emit-metrics';
-import { instanceOutcomeEvents, runSummaryEvent, type SignalEvent } from './run-events';
+import { resourceOutcomeEvents, runSummaryEvent, type SignalEvent } from './run-events';
 import { type RunRecord, recordOfResult } from './run-record';
 import { type SendEventsOptions, sendEvents } from './send-events';
 
@@ -25,12 +25,12 @@ export interface PublishDeps {
 
 /**
  * What a call of the core reports of itself:
- * - `run`: it is the whole run: its summary, its instances' outcomes, the run metrics;
- * - `instances`: it is part of a run reported elsewhere (an engine worker): its instances'
+ * - `run`: it is the whole run: its summary, its resources' outcomes, the run metrics;
+ * - `resources`: it is part of a run reported elsewhere (an engine worker): its resources'
  *   outcomes only, under the run's ID, and the event counts;
  * - `none`: it only looked (an engine re-check): nothing.
  */
-export type SignalScope = 'run' | 'instances' | 'none';
+export type SignalScope = 'run' | 'resources' | 'none';
 
 const NOTHING_SENT: SignalsReport = { eventsSent: 0, eventsFailed: 0 };
 
@@ -68,25 +68,25 @@ function emitting(deps: PublishDeps, emit: () => void): void {
   }
 }
 
-/** The run-level signals of one run, whatever path ran it, with any instance events of its own. */
+/** The run-level signals of one run, whatever path ran it, with any resource events of its own. */
 export async function publishRunRecord(
   record: RunRecord,
   origin: RunOrigin,
   deps: PublishDeps,
-  instanceEvents: Iterable<SignalEvent> = [],
+  resourceEvents: Iterable<SignalEvent> = [],
 ): Promise<SignalsReport> {
   function* events() {
     yield runSummaryEvent(record, { stage: deps.stage, origin });
-    yield* instanceEvents;
+    yield* resourceEvents;
   }
   const signals = await send(events(), deps);
   emitting(deps, () => emitRunMetrics(deps.metrics, { record, origin, signals }));
   return signals;
 }
 
-/** Instance events of a part of a run; no run summary and no run metrics. */
-export async function publishInstanceEvents(
-  run: { action: Action; runId: string },
+/** Resource events of a part of a run; no run summary and no run metrics. */
+export async function publishResourceEvents(
+  run: { task: string; action: Action; runId: string },
   events: Iterable<SignalEvent>,
   deps: PublishDeps,
 ): Promise<SignalsReport> {
@@ -105,10 +105,10 @@ export async function publishRunSignals(
   if (scope.signals === 'none') return NOTHING_SENT;
   const runId = scope.runId ?? result.requestId;
   const context = { stage: deps.stage, origin, runId };
-  if (scope.signals === 'instances') {
-    return publishInstanceEvents(
-      { action: result.action, runId },
-      instanceOutcomeEvents(result, context),
+  if (scope.signals === 'resources') {
+    return publishResourceEvents(
+      { task: result.task, action: result.action, runId },
+      resourceOutcomeEvents(result, context),
       deps,
     );
   }
@@ -116,6 +116,6 @@ export async function publishRunSignals(
     { ...recordOfResult(result), runId },
     origin,
     deps,
-    instanceOutcomeEvents(result, context),
+    resourceOutcomeEvents(result, context),
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The EventBridge events of one run: a summary (from its run record), and one event per instance
+ * The EventBridge events of one run: a summary (from its run record), and one event per resource
  * whose state the run changed or failed to change (from the run result: an engine worker sends
  * these for its batch, and the engine's summary step sends the one summary of the run).
  */
@@ -7,17 +7,17 @@ import type { RunResult } from '../core/results';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
-  type InstanceOutcomeDetail,
-  instanceOutcomeEventId,
+  type ResourceOutcomeDetail,
   type RunOrigin,
   type RunSummaryDetail,
+  resourceOutcomeEventId,
   runSummaryEventId,
 } from './contract';
 import { type RunRecord, recordOfResult } from './run-record';
 
 export interface SignalEvent {
   detailType: string;
-  detail: RunSummaryDetail | InstanceOutcomeDetail;
+  detail: RunSummaryDetail | ResourceOutcomeDetail;
 }
 
 export interface RunEventsContext {
@@ -32,6 +32,7 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
     eventId: runSummaryEventId(record.runId),
     stage: context.stage,
     runId: record.runId,
+    task: record.task,
     requestedAction: record.action,
     dryRun: record.dryRun,
     outcome: record.outcome,
@@ -41,9 +42,9 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
     counts: record.counts,
     failedTargets: record.failedTargets,
     failedTargetsOmitted: record.failedTargetsOmitted,
-    ...(record.failedInstances ? { failedInstances: record.failedInstances } : {}),
-    ...(record.failedInstancesOmitted !== undefined
-      ? { failedInstancesOmitted: record.failedInstancesOmitted }
+    ...(record.failedResources ? { failedResources: record.failedResources } : {}),
+    ...(record.failedResourcesOmitted !== undefined
+      ? { failedResourcesOmitted: record.failedResourcesOmitted }
       : {}),
     ...(record.refused ? { refused: record.refused } : {}),
     ...(record.skipped ? { skipped: record.skipped } : {}),
@@ -53,38 +54,40 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
   return { detailType: DETAIL_TYPES.runSummary, detail };
 }
 
-/** Instances a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
-export function* instanceOutcomeEvents(
+/** Resources a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
+export function* resourceOutcomeEvents(
   result: RunResult,
   context: RunEventsContext & { runId?: string },
 ): Generator<SignalEvent> {
   if (result.action === 'status' || result.dryRun) return;
+  const runId = context.runId ?? result.requestId;
   for (const target of result.targets) {
-    for (const instance of target.instances) {
-      const { outcome } = instance;
+    for (const resource of target.resources) {
+      const { outcome } = resource;
       if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') continue;
-      const runId = context.runId ?? result.requestId;
       const place = {
         account: target.accountId,
         region: target.region,
-        instanceId: instance.instanceId,
+        resourceType: resource.type,
+        resourceId: resource.id,
       };
-      const detail: InstanceOutcomeDetail = {
+      const detail: ResourceOutcomeDetail = {
         schemaVersion: EVENT_SCHEMA_VERSION,
-        eventId: instanceOutcomeEventId(runId, { ...place, outcome }),
+        eventId: resourceOutcomeEventId(runId, { ...place, outcome }),
         stage: context.stage,
         runId,
+        task: result.task,
         requestedAction: result.action,
         ...place,
-        ...(instance.name !== undefined ? { name: instance.name } : {}),
+        ...(resource.name !== undefined ? { name: resource.name } : {}),
         outcome,
-        ...(instance.previousState !== undefined ? { previousState: instance.previousState } : {}),
-        ...(instance.currentState !== undefined ? { currentState: instance.currentState } : {}),
-        ...(instance.reason !== undefined ? { reason: instance.reason } : {}),
-        ...(instance.code !== undefined ? { code: instance.code } : {}),
+        ...(resource.previousState !== undefined ? { previousState: resource.previousState } : {}),
+        ...(resource.currentState !== undefined ? { currentState: resource.currentState } : {}),
+        ...(resource.reason !== undefined ? { reason: resource.reason } : {}),
+        ...(resource.code !== undefined ? { code: resource.code } : {}),
         origin: context.origin,
       };
-      yield { detailType: DETAIL_TYPES.instanceOutcome, detail };
+      yield { detailType: DETAIL_TYPES.resourceOutcome, detail };
     }
   }
 }
@@ -92,6 +95,6 @@ export function* instanceOutcomeEvents(
 export function runEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {
   return [
     runSummaryEvent(recordOfResult(result), context),
-    ...instanceOutcomeEvents(result, context),
+    ...resourceOutcomeEvents(result, context),
   ];
 }

@@ -8,8 +8,8 @@ import type { RunResult, RunSkip, SnoozeCounts, TargetResult } from '../core/res
 import type { Action } from '../core/types';
 import {
   type EngineRunFacts,
-  type InstanceFailure,
   MAX_LISTED_TARGETS,
+  type ResourceFailure,
   type RunOutcome,
   type RunRefusal,
   type RunSummaryDetail,
@@ -19,6 +19,8 @@ import { runOutcome } from './run-outcome';
 
 export interface RunRecord {
   runId: string;
+  /** The task that ran, e.g. `ec2`. */
+  task: string;
   action: Action;
   dryRun: boolean;
   startedAt: string;
@@ -28,8 +30,8 @@ export interface RunRecord {
   /** At most MAX_LISTED_TARGETS; the rest are counted in `failedTargetsOmitted`. */
   failedTargets: TargetFailure[];
   failedTargetsOmitted: number;
-  failedInstances?: InstanceFailure[];
-  failedInstancesOmitted?: number;
+  failedResources?: ResourceFailure[];
+  failedResourcesOmitted?: number;
   refused?: RunRefusal;
   skipped?: RunSkip;
   snoozes?: SnoozeCounts;
@@ -52,6 +54,7 @@ export function recordOfResult(result: RunResult): RunRecord {
   const failures = result.targets.flatMap((t) => targetFailure(t) ?? []);
   return {
     runId: result.requestId,
+    task: result.task,
     action: result.action,
     dryRun: result.dryRun,
     startedAt: result.startedAt,
@@ -68,6 +71,7 @@ export function recordOfResult(result: RunResult): RunRecord {
 /** A scheduled run skipped on an excluded date or holiday: nothing selected, nothing called. */
 export function recordOfSkip(run: {
   runId: string;
+  task: string;
   action: Action;
   dryRun: boolean;
   startedAt: string;
@@ -85,6 +89,7 @@ export function recordOfSkip(run: {
 
 export interface RefusedRun {
   runId: string;
+  task: string;
   action: Action;
   dryRun: boolean;
   startedAt: string;
@@ -98,6 +103,7 @@ export interface RefusedRun {
 export function recordOfRefusal(run: RefusedRun): RunRecord {
   return {
     runId: run.runId,
+    task: run.task,
     action: run.action,
     dryRun: run.dryRun,
     startedAt: run.startedAt,

@@ -46,7 +46,6 @@ export function skippedRunResult(run: {
     summary: { ...EMPTY_SUMMARY },
     targets: [],
     unmatchedIds: [],
-    unmatchedInstanceIds: [],
     skipped: run.skipped,
   };
 }

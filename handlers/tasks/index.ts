@@ -20,11 +20,26 @@ export type { Ec2Request, RdsRequest };
 /** The task of requests that name none (every request written before tasks existed). */
 export const DEFAULT_TASK = 'ec2';
 
-export const TASK_NAMES = TASKS.map((t) => t.name);
-
-export function taskNamed(name: string | undefined): AnyTask {
-  const wanted = name ?? DEFAULT_TASK;
-  const task = TASKS.find((t) => t.name === wanted);
-  if (!task) throw new Error(`unknown task "${wanted}"; registered: ${TASK_NAMES.join(', ')}`);
-  return task;
+/**
+ * The lookups over a list of tasks. The registry below is this over TASKS; a test registers a
+ * test-only task the same way (tests/helpers/fake-task.ts), by mocking this module, so nothing in
+ * production can add a task at run time.
+ */
+export function registryOf(tasks: readonly AnyTask[]) {
+  const names = tasks.map((t) => t.name);
+  return {
+    TASKS: tasks,
+    TASK_NAMES: names,
+    taskNamed(name: string | undefined): AnyTask {
+      const wanted = name ?? DEFAULT_TASK;
+      const task = tasks.find((t) => t.name === wanted);
+      if (!task) throw new Error(`unknown task "${wanted}"; registered: ${names.join(', ')}`);
+      return task;
+    },
+  };
 }
+
+const registry = registryOf(TASKS);
+
+export const TASK_NAMES = registry.TASK_NAMES;
+export const taskNamed = registry.taskNamed;

@@ -53,7 +53,7 @@ const PARAM_KEYS = [
   'sessionDurationSeconds',
   'reserveMillis',
   'waitTimeoutSeconds',
-  'maxInstancesPerRequest',
+  'maxResourcesPerRequest',
   'schedules',
   'callers',
   'sourceIdentity',

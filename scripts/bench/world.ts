@@ -118,7 +118,7 @@ export function stageConfig(shape: Shape, concurrency: number): RuntimeConfig {
     callers: [],
     sourceIdentity: true,
     // The benchmark stops whole fleets on purpose: the blast-radius guard must not refuse them.
-    maxInstancesPerRequest: Math.max(1, shape.targets * shape.instancesPerTarget),
+    maxResourcesPerRequest: Math.max(1, shape.targets * shape.instancesPerTarget),
   };
 }
 

@@ -77,20 +77,20 @@ export function surprisesIn(run: RunResult, expected: WorldExpectations): string
       );
       continue;
     }
-    for (const instance of target.instances) {
+    for (const instance of target.resources) {
       const fallsBack =
-        run.action === 'start' && !run.dryRun && expected.startFallsBack.has(instance.instanceId);
+        run.action === 'start' && !run.dryRun && expected.startFallsBack.has(instance.id);
       if (
         instance.outcome === 'failed' &&
         !(fallsBack && instance.code === 'Client.InternalError')
       ) {
         surprises.push(
-          `${where} ${instance.instanceId}: unexpected failure: ${instance.reason ?? instance.code ?? ''}`,
+          `${where} ${instance.id}: unexpected failure: ${instance.reason ?? instance.code ?? ''}`,
         );
       }
       if (fallsBack && instance.outcome !== 'failed') {
         surprises.push(
-          `${where} ${instance.instanceId}: expected its start to fall back (${expected.startFallsBack.get(instance.instanceId)?.why}), but it was ${instance.outcome}`,
+          `${where} ${instance.id}: expected its start to fall back (${expected.startFallsBack.get(instance.id)?.why}), but it was ${instance.outcome}`,
         );
       }
     }
@@ -100,7 +100,7 @@ export function surprisesIn(run: RunResult, expected: WorldExpectations): string
       const target = run.targets.find(
         (t) => t.accountId === where.accountId && t.region === where.region && t.status === 'ok',
       );
-      if (target && !target.instances.some((i) => i.instanceId === instanceId)) {
+      if (target && !target.resources.some((i) => i.id === instanceId)) {
         surprises.push(
           `${where.accountId} ${where.region} ${instanceId}: expected its start to fall back (${where.why}), but the run did not report it`,
         );

@@ -1,9 +1,9 @@
 /**
- * Renders a RunResult as a table per account, region and instance: state before and after,
+ * Renders a RunResult as a table per account, region and resource: state before and after,
  * outcome and reason, and for a target that could not be worked on, the error with the checks
  * the diagnosis lists. Used by `npm start`; anything else printing results can reuse it.
  */
-import type { InstanceResult, Outcome, RunResult, TargetResult } from '../../handlers/core/results';
+import type { Outcome, ResourceResult, RunResult, TargetResult } from '../../handlers/core/results';
 import { type Paint, painter, type Style, visibleLength } from './ansi';
 
 export interface RenderOptions {
@@ -11,7 +11,7 @@ export interface RenderOptions {
   color?: boolean;
   /** Wrap at this many columns. Default 120. */
   width?: number;
-  /** Print target verdicts only, no instance rows (e.g. for a dry run). Default false. */
+  /** Print target verdicts only, no resource rows (e.g. for a dry run). Default false. */
   compact?: boolean;
   /**
    * Target errors already shown in full: a repeat prints its message and a pointer instead of
@@ -67,7 +67,7 @@ function targetHeading(target: TargetResult, paint: Paint): string {
   if (target.status === 'not-processed') {
     return `${where}  ${paint('not processed', 'yellow')}`;
   }
-  const count = `${target.instances.length} instance${target.instances.length === 1 ? '' : 's'}`;
+  const count = `${target.resources.length} resource${target.resources.length === 1 ? '' : 's'}`;
   const dryRun = target.dryRun
     ? `  dry run: ${paint(target.dryRun.verdict, target.dryRun.verdict === 'would-succeed' ? 'green' : 'red')}${target.dryRun.detail ? ` (${target.dryRun.detail})` : ''}`
     : '';
@@ -110,31 +110,31 @@ interface Row {
   reason: string;
 }
 
-function rowFor(instance: InstanceResult, status: boolean): Row {
-  const before = instance.previousState ?? instance.currentState ?? '?';
-  const after = instance.currentState ?? '?';
+function rowFor(resource: ResourceResult, status: boolean): Row {
+  const before = resource.previousState ?? resource.currentState ?? '?';
+  const after = resource.currentState ?? '?';
   const states = status ? [after] : [before, after];
   const reason = [
-    instance.reason,
-    instance.code && !instance.reason?.includes(instance.code) ? `(${instance.code})` : '',
+    resource.reason,
+    resource.code && !resource.reason?.includes(resource.code) ? `(${resource.code})` : '',
   ]
     .filter(Boolean)
     .join(' ');
   return {
-    cells: [instance.instanceId, instance.name ?? '', ...states],
-    outcome: instance.outcome,
+    cells: [resource.id, resource.name ?? '', ...states],
+    outcome: resource.outcome,
     reason,
   };
 }
 
-function instanceLines(
-  instances: readonly InstanceResult[],
+function resourceLines(
+  resources: readonly ResourceResult[],
   status: boolean,
   paint: Paint,
   width: number,
 ): string[] {
-  const headers = ['instance', 'name', ...(status ? ['state'] : ['before', 'after']), 'outcome'];
-  const rows = instances.map((i) => rowFor(i, status));
+  const headers = ['resource', 'name', ...(status ? ['state'] : ['before', 'after']), 'outcome'];
+  const rows = resources.map((r) => rowFor(r, status));
   const widths = headers.map((header, column) =>
     Math.max(
       header.length,
@@ -172,12 +172,12 @@ export function renderRunResult(result: RunResult, options: RenderOptions = {}):
     lines.push(`  ${targetHeading(target, paint)}`);
     if (target.status !== 'ok') {
       lines.push(...errorLines(target, paint, width, options.shownErrors));
-    } else if (!options.compact && target.instances.length > 0) {
-      lines.push(...instanceLines(target.instances, result.action === 'status', paint, width));
+    } else if (!options.compact && target.resources.length > 0) {
+      lines.push(...resourceLines(target.resources, result.action === 'status', paint, width));
     }
   }
-  if (result.unmatchedInstanceIds.length > 0) {
-    lines.push(`  not found in any target: ${result.unmatchedInstanceIds.join(', ')}`);
+  if (result.unmatchedIds.length > 0) {
+    lines.push(`  not found in any target: ${result.unmatchedIds.join(', ')}`);
   }
   return lines.join('\n');
 }
@@ -189,7 +189,7 @@ export function summaryLine(result: RunResult, options: Pick<RenderOptions, 'col
   const parts = [
     `${s.targets} target${s.targets === 1 ? '' : 's'}`,
     s.targetsFailed > 0 ? paint(`${s.targetsFailed} failed`, 'red') : '0 failed',
-    `${s.instances} instances:`,
+    `${s.resources} resources:`,
     paint(`${s.changed} changed`, 'green'),
     `${s.unchanged} unchanged`,
     paint(`${s.skipped} skipped`, 'yellow'),

@@ -25,10 +25,10 @@ export interface SignalsReportInput {
 
 /** Metrics worth a glance; zero values are left out. */
 const SHOWN = [
-  'InstancesChanged',
-  'InstancesFailed',
-  'InstancesSkipped',
-  'InstancesNotProcessed',
+  'ResourcesChanged',
+  'ResourcesFailed',
+  'ResourcesSkipped',
+  'ResourcesNotProcessed',
   'TargetsFailed',
   'TargetsNotProcessed',
   'EventsSent',

@@ -57,6 +57,11 @@ export const TARGET_ROLE_ACTIONS: readonly string[] = [
   ...new Set(TASKS.flatMap((t) => t.policy.requiredActions)),
 ];
 
+/** Actions a Deny on aws:RequestedRegion must keep to the stage's regions, every task's. */
+export const REGION_SCOPED_ACTIONS: readonly string[] = [
+  ...new Set(TASKS.flatMap((t) => t.policy.regionScopedActions ?? t.policy.requiredActions)),
+];
+
 /** Actions that change resources and so must stay scoped by the control tag. */
 export const TAG_SCOPED_ACTIONS: readonly string[] = [
   ...new Set(TASKS.flatMap((t) => t.policy.tagScopedActions)),
@@ -410,28 +415,23 @@ function withoutNull(condition: unknown): Record<string, unknown> {
   );
 }
 
-/** Start/stop (and describe) must be limited to the stage's regions by aws:RequestedRegion. */
+/** Every task's region-scoped actions must be denied outside the stage's regions (aws:RequestedRegion). */
 function regionsNotEnforced(role: RenderedTargetRole): StaticFinding[] {
-  const limited = role.permissionPolicies.some((p) =>
-    statementsOf(p.policy).some((s) => {
-      const actions = listOf(s.Action).map((a) => a.toLowerCase());
-      return (
-        s.Effect === 'Deny' &&
-        ['ec2:startinstances', 'ec2:stopinstances', 'ec2:describeinstances'].every((a) =>
-          actions.includes(a),
-        ) &&
-        conditionKeys(s).includes('aws:requestedregion')
-      );
-    }),
+  const denied = role.permissionPolicies.flatMap((p) =>
+    statementsOf(p.policy)
+      .filter((s) => s.Effect === 'Deny' && conditionKeys(s).includes('aws:requestedregion'))
+      .flatMap((s) => listOf(s.Action).map((a) => a.toLowerCase())),
   );
-  if (limited) return [];
+  const open = REGION_SCOPED_ACTIONS.filter(
+    (action) => !denied.some((pattern) => patternCovers(pattern, action, true)),
+  );
+  if (open.length === 0) return [];
   return [
     {
       policy: `permission policies of ${role.roleArn}`,
       source: 'resources/target-account-role.yml',
       statement: 'DenyOutsideTheStageRegions',
-      message:
-        'describe, start and stop are not limited to the stage regions by aws:RequestedRegion',
+      message: `${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} not limited to the stage regions by aws:RequestedRegion`,
       hint: 'regionsNotEnforced',
     },
   ];

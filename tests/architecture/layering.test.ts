@@ -9,6 +9,9 @@
  * - handlers/ imports neither resources/ nor scripts/; resources/ never imports scripts/.
  * - scripts/ holds tools, one folder each, and scripts/shared/: shared imports no tool, and a tool
  *   reaches another tool only through its face, scripts/<tool>/index.ts.
+ * - The task port is closed: only a task's own folder (handlers/tasks/<task>/) and the registry
+ *   (handlers/tasks/index.ts) import from it, and no generic file of handlers/ or resources/
+ *   names an EC2-only concept in its code (SERVICE_WORDS; comments may give EC2 as an example).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -121,6 +124,68 @@ function toolViolations(graph: Graph): string[] {
     return [`${from} -> ${to}: another tool's insides (use scripts/${theirs}/${FACE})`];
   });
   return [...loose, ...crossings];
+}
+
+const REGISTRY = 'handlers/tasks/index.ts';
+
+/** The task whose folder holds a file (handlers/tasks/<task>/...), if any. */
+const taskFolderOf = (file: string) => /^handlers\/tasks\/([^/]+)\//.exec(file)?.[1];
+
+/** Imports into a task's folder from anywhere but that folder and the registry. */
+function taskPortViolations(graph: Graph): string[] {
+  return edges(graph).flatMap(({ from, to }) => {
+    const task = taskFolderOf(to);
+    if (task === undefined || taskFolderOf(from) === task || from === REGISTRY) return [];
+    return [
+      `${from} -> ${to}: reaches into task ${task}; use the task port (handlers/core/task.ts) through the registry`,
+    ];
+  });
+}
+
+/**
+ * What only the EC2 task may say, in code (comments are stripped): its field and API names, its
+ * IAM actions and resource type, its instance states where a state is compared or set, and the
+ * `Instance`-named types, metrics and settings of the time before the port. The osls logical IDs
+ * of the `instances` function (its name is the API's path, POST /instances/{action}) are not EC2's.
+ */
+const SERVICE_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b[iI]nstanceIds?\b/, 'an EC2 instance ID field'],
+  [/\bec2:[A-Za-z*]/, 'an EC2 IAM action or resource type'],
+  [
+    /['"`](?:stopping|shutting-down)['"`]|\w*[sS]tate\w*\s*(?:===|!==|:)\s*['"`](?:pending|running|stopped|terminated)['"`]/,
+    'an EC2 instance state',
+  ],
+  [/\b(?:Describe|Start|Stop)Instances/, 'an EC2 API call'],
+  [
+    /\bInstances?(?!LambdaFunction\b|AsyncInvokeConfig\b)[A-Z]\w*|Instances?PerRequest/,
+    'an Instance-named type, metric or setting',
+  ],
+  [/\bEC2Client\b|@aws-sdk\/client-ec2/, 'the EC2 SDK client'],
+];
+
+/** The code of a TypeScript file without its comments (a `//` inside `://` is kept). */
+const codeOf = (text: string) =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+
+/** Service words in the code of generic files (handlers/ and resources/, outside any task's folder). */
+function serviceWordViolations(files: ReadonlyMap<string, string>): string[] {
+  return [...files].flatMap(([file, text]) => {
+    if (!['handlers', 'resources'].includes(root(file) ?? '') || taskFolderOf(file)) return [];
+    return codeOf(text)
+      .split('\n')
+      .flatMap((line, index) =>
+        SERVICE_WORDS.filter(([word]) => word.test(line)).map(
+          ([word, what]) =>
+            `${file}:${index + 1}: names ${what} (${line.match(word)?.[0]}); move it into the task behind the port`,
+        ),
+      );
+  });
+}
+
+/** The text of every source file of handlers/ and resources/. */
+function genericTexts(): Map<string, string> {
+  const files = ['handlers', 'resources'].flatMap((r) => sourceFiles(path.join(REPO_ROOT, r)));
+  return new Map(files.map((f) => [relative(f), readFileSync(f, 'utf8')]));
 }
 
 /** The folders of handlers/README.md's map, top to bottom (the lines `  name/  what it holds`). */
@@ -237,6 +302,73 @@ describe('layering: the rules catch each kind of mistake (planted in fixture gra
   });
 });
 
+describe('layering: the task port rules catch each kind of mistake (planted)', () => {
+  it('refuses an import into a task’s folder from a generic layer, another task or a tool, not from the registry', () => {
+    // Prepare
+    const graph = new Map<string, string[]>([
+      ['handlers/tasks/index.ts', ['handlers/tasks/ec2/task.ts']],
+      ['handlers/tasks/ec2/task.ts', ['handlers/tasks/ec2/wait.ts']],
+      ['handlers/tasks/ec2/wait.ts', []],
+      ['handlers/engine/recheck.ts', ['handlers/tasks/ec2/wait.ts', 'handlers/tasks/index.ts']],
+      ['handlers/tasks/rds/task.ts', ['handlers/tasks/ec2/select.ts']],
+      ['scripts/bench/world.ts', ['handlers/tasks/ec2/selector.ts']],
+    ]);
+
+    // Act / Assess
+    expect(taskPortViolations(graph)).toEqual([
+      'handlers/engine/recheck.ts -> handlers/tasks/ec2/wait.ts: reaches into task ec2; use the task port (handlers/core/task.ts) through the registry',
+      'handlers/tasks/rds/task.ts -> handlers/tasks/ec2/select.ts: reaches into task ec2; use the task port (handlers/core/task.ts) through the registry',
+      'scripts/bench/world.ts -> handlers/tasks/ec2/selector.ts: reaches into task ec2; use the task port (handlers/core/task.ts) through the registry',
+    ]);
+  });
+
+  it('names every kind of EC2 word in generic code, and none in comments, task folders or the function’s logical IDs', () => {
+    // Prepare: one planted line per kind, and the lines that must pass
+    const files = new Map([
+      [
+        'handlers/signals/planted.ts',
+        [
+          'const id = resource.instanceId;',
+          "const action = 'ec2:StopInstances';",
+          "if (resource.currentState === 'pending') inTransit += 1;",
+          "const waiting = ['stopping'];",
+          'const call = new DescribeInstancesCommand({});',
+          "metrics.addMetric('InstancesChanged', 1);",
+          'const limit = config.maxInstancesPerRequest;',
+          "import { EC2Client } from '@aws-sdk/client-ec2';",
+        ].join('\n'),
+      ],
+      [
+        'handlers/engine/fine.ts',
+        [
+          '// An EC2 start goes through `pending` (ec2:StartInstances, instanceId).',
+          '/** InstancesChanged was the metric before ResourcesChanged. */',
+          "const guard = { verdict: 'pending' };",
+          "const url = 'https://example.com/instances/stop';",
+        ].join('\n'),
+      ],
+      ['handlers/tasks/ec2/wait.ts', "if (state === 'pending') return { instanceId };"],
+      ['resources/home-stack/signals/ids.ts', "const fn = 'InstancesLambdaFunction';"],
+    ]);
+
+    // Act
+    const found = serviceWordViolations(files);
+
+    // Assess
+    expect(found.map((line) => line.replace(/;.*$/, ''))).toEqual([
+      'handlers/signals/planted.ts:1: names an EC2 instance ID field (instanceId)',
+      'handlers/signals/planted.ts:2: names an EC2 IAM action or resource type (ec2:S)',
+      'handlers/signals/planted.ts:2: names an EC2 API call (StopInstances)',
+      "handlers/signals/planted.ts:3: names an EC2 instance state (currentState === 'pending')",
+      "handlers/signals/planted.ts:4: names an EC2 instance state ('stopping')",
+      'handlers/signals/planted.ts:5: names an EC2 API call (DescribeInstances)',
+      'handlers/signals/planted.ts:6: names an Instance-named type, metric or setting (InstancesChanged)',
+      'handlers/signals/planted.ts:7: names an Instance-named type, metric or setting (InstancesPerRequest)',
+      'handlers/signals/planted.ts:8: names the EC2 SDK client (EC2Client)',
+    ]);
+  });
+});
+
 describe('layering: the repository keeps the map', () => {
   const graph = repoGraph();
 
@@ -269,6 +401,19 @@ describe('layering: the repository keeps the map', () => {
 
   it('scripts/shared/ imports no tool; a tool imports another only through its index.ts', () => {
     expect(toolViolations(graph)).toEqual([]);
+  });
+
+  it('only a task’s own folder and the registry import from it', () => {
+    expect(taskPortViolations(graph)).toEqual([]);
+  });
+
+  it('no generic file of handlers/ or resources/ names an EC2-only concept in its code', () => {
+    // Prepare
+    const texts = genericTexts();
+
+    // Act / Assess: the scan sees the generic layers (an empty set would pass vacuously)
+    expect(texts.has('handlers/engine/recheck.ts')).toBe(true);
+    expect(serviceWordViolations(texts)).toEqual([]);
   });
 
   it('no handlers/ file imports in a circle, inside a folder either', () => {

@@ -67,7 +67,7 @@ describe('sls invoke local against the local endpoint', () => {
         .filter((i) => i.tags.some((t) => t.key === 'xacct-ec2:managed' && t.value === 'local'))
         .filter((i) => i.state !== 'terminated');
       expect(target?.status).toBe('ok');
-      expect(target?.instances.map((i) => i.instanceId)).toEqual(inWorld.map((i) => i.instanceId));
+      expect(target?.resources.map((r) => r.id)).toEqual(inWorld.map((i) => i.instanceId));
     }
   });
 

@@ -33,7 +33,7 @@ export const TEST_CONFIG: RuntimeConfig = {
     },
   ],
   sourceIdentity: true,
-  maxInstancesPerRequest: 500,
+  maxResourcesPerRequest: 500,
   // The one schedule whose identity the unit tests' scheduled runs may carry.
   schedules: [
     {

@@ -44,7 +44,7 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     for (const [accountId, region] of PAIRS) {
       const target = targetOf(result, accountId, region);
       expect(target.status).toBe('ok');
-      expect(target.instances.map((i) => [i.instanceId, i.currentState])).toEqual(
+      expect(target.resources.map((r) => [r.id, r.currentState])).toEqual(
         managedInWorld(accountId, region).map((i) => [i.instanceId, i.state]),
       );
     }
@@ -64,9 +64,9 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
 
     // Assess
     const changed = result.targets
-      .flatMap((t) => t.instances)
+      .flatMap((t) => t.resources)
       .filter((i) => i.outcome === 'changed');
-    expect(changed.map((i) => i.instanceId).sort()).toEqual([...running].sort());
+    expect(changed.map((i) => i.id).sort()).toEqual([...running].sort());
     for (const id of running) {
       expect(harness.endpoint.aws.world.instance(id)?.state).toBe('stopped');
     }
@@ -85,15 +85,13 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     const result = await fn.invoke({ action: 'start', wait: true, targets: ALLOWED });
 
     // Assess
-    const instances = result.targets.flatMap((t) => t.instances);
-    const started = instances.filter((i) => i.outcome === 'changed').map((i) => i.instanceId);
+    const instances = result.targets.flatMap((t) => t.resources);
+    const started = instances.filter((i) => i.outcome === 'changed').map((i) => i.id);
     expect(started.sort()).toEqual(stopped.filter((id) => id !== KMS_DENIED).sort());
     for (const id of started) {
       expect(harness.endpoint.aws.world.instance(id)?.state).toBe('running');
     }
-    expect(instances.filter((i) => i.outcome === 'failed').map((i) => i.instanceId)).toEqual([
-      KMS_DENIED,
-    ]);
+    expect(instances.filter((i) => i.outcome === 'failed').map((i) => i.id)).toEqual([KMS_DENIED]);
     expect(result.summary).toMatchObject({ targetsFailed: 0, failed: 1 });
   });
 

@@ -87,7 +87,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: three items of up to two targets, each within a limit of 3, the run over it
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
@@ -125,7 +125,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: a limit the whole run is over, which a dry run only reports
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(
@@ -269,7 +269,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       'schedule.weekday-evening-stop',
     );
     // One run, one Run Summary (the summary step's); the re-checks sent nothing, the workers
-    // one Instance Outcome per instance they stopped, all under the execution name.
+    // one Resource Outcome per instance they stopped, all under the execution name.
     const events = harness.endpoint.aws.events.list();
     const summaries = events.filter((e) => e.detailType === 'Run Summary');
     expect(summaries.map((e) => e.detail)).toEqual([
@@ -282,8 +282,8 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
         engine: expect.objectContaining({ batches: 3, checks: output.checks, itemsFailed: 0 }),
       }),
     ]);
-    const outcomes = events.filter((e) => e.detailType === 'Instance Outcome');
-    expect(outcomes.map((e) => (e.detail as { instanceId: string }).instanceId).sort()).toEqual(
+    const outcomes = events.filter((e) => e.detailType === 'Resource Outcome');
+    expect(outcomes.map((e) => (e.detail as { resourceId: string }).resourceId).sort()).toEqual(
       before.map((i) => i.instanceId).sort(),
     );
     expect(new Set(events.map((e) => (e.detail as { runId: string }).runId))).toEqual(
@@ -335,17 +335,20 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
       id: KMS_DENIED,
       code: 'StartFellBack',
     });
-    // The fall-back the re-checks found is one failed Instance Outcome, however many rounds saw
+    // The fall-back the re-checks found is one failed Resource Outcome, however many rounds saw
     // it, and the one Run Summary counts it failed.
     const events = harness.endpoint.aws.events.list();
     const fellBack = events.filter(
       (e) =>
-        e.detailType === 'Instance Outcome' &&
+        e.detailType === 'Resource Outcome' &&
         (e.detail as { code?: string }).code === 'StartFellBack',
     );
     expect(fellBack.map((e) => e.detail)).toEqual([
       expect.objectContaining({
-        instanceId: KMS_DENIED,
+        task: 'ec2',
+        resourceType: 'ec2:instance',
+        resourceId: KMS_DENIED,
+        currentState: 'stopped',
         outcome: 'failed',
         requestedAction: 'start',
       }),
@@ -363,7 +366,7 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     // Prepare: the instances the start above left running, over a limit of 3
     const handlers = await harness.loadEngine({ ENGINE_MAX_TARGETS_PER_BATCH: '2' }, (config) => ({
       ...config,
-      maxInstancesPerRequest: 3,
+      maxResourcesPerRequest: 3,
     }));
     const definition = packagedEngineDefinition(harness.packaged.template);
     const running = managedRunningIn([ACCOUNT_222, ACCOUNT_333]).filter(

@@ -305,9 +305,7 @@ export function targetOf(result: RunResult, accountId: string, region: string) {
 
 /** One instance's result anywhere in the run. */
 export function instanceOf(result: RunResult, instanceId: string) {
-  const instance = result.targets
-    .flatMap((t) => t.instances)
-    .find((i) => i.instanceId === instanceId);
+  const instance = result.targets.flatMap((t) => t.resources).find((r) => r.id === instanceId);
   if (!instance) throw new Error(`no result for ${instanceId}`);
   return instance;
 }

@@ -53,7 +53,7 @@ describe('instances handler against the local endpoint: refused targets', () => 
       [ACCOUNT_333, 'eu-central-1'],
     ] as const) {
       expect(targetOf(result, accountId, region).status).toBe('ok');
-      expect(targetOf(result, accountId, region).instances.length).toBeGreaterThan(0);
+      expect(targetOf(result, accountId, region).resources.length).toBeGreaterThan(0);
     }
     expect(result.summary).toMatchObject({ targets: 5, targetsFailed: 2 });
     // The refusal came from the endpoint's policy evaluation, and nothing reached 444's EC2.

@@ -14,9 +14,9 @@ const AT = Date.UTC(2026, 11, 1, 18, 2); // 18:02 UTC, inside the 18:00-18:05 pe
 const DIMENSIONS = { service: 'xacct-ec2', stage: 'local', action: 'start' };
 
 const FAILED_INSTANCES: EvaluatedAlarm = {
-  name: 'instances-failed-start',
+  name: 'resources-failed-start',
   namespace: 'xacct-ec2',
-  metricName: 'InstancesFailed',
+  metricName: 'ResourcesFailed',
   dimensions: DIMENSIONS,
   statistic: 'Sum',
   periodSeconds: 300,
@@ -152,14 +152,14 @@ describe('Function: datapointsFromEmf', () => {
             Namespace: 'xacct-ec2',
             Dimensions: [['service', 'stage', 'action']],
             Metrics: [
-              { Name: 'InstancesFailed', Unit: 'Count' },
+              { Name: 'ResourcesFailed', Unit: 'Count' },
               { Name: 'RunDuration', Unit: 'Milliseconds' },
             ],
           },
         ],
       },
       ...DIMENSIONS,
-      InstancesFailed: 1,
+      ResourcesFailed: 1,
       RunDuration: 1234,
       runId: 'req-1',
     };
@@ -171,7 +171,7 @@ describe('Function: datapointsFromEmf', () => {
     expect(points).toEqual([
       {
         namespace: 'xacct-ec2',
-        metricName: 'InstancesFailed',
+        metricName: 'ResourcesFailed',
         dimensions: DIMENSIONS,
         value: 1,
         timestamp: AT,

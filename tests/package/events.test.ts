@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
-import { type InstanceRequest, parseRequest } from '../../handlers/contract/request';
+import { parseRequest } from '../../handlers/contract/request';
+import type { Ec2Request } from '../../handlers/tasks';
 import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import { readServerlessYml, STAGES, stageConfig } from './service-config';
 
@@ -73,7 +74,7 @@ describe('sample events: tests/events', () => {
       const parsed = parseRequest(readEvent(file), config);
       if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
       // The samples are EC2 requests (they name no task).
-      return parsed.value as InstanceRequest;
+      return parsed.value as Ec2Request;
     };
 
     // Act

@@ -655,13 +655,13 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       );
     });
 
-    it('alarms on failed instances and targets from the EMF metrics, with bounded dimensions, to the topic', () => {
+    it('alarms on failed resources and targets from the EMF metrics, with bounded dimensions, to the topic', () => {
       // Act
       const byMetric = (name: string) => alarms().filter((a) => a.MetricName === name);
 
       // Assess
       const expected = [
-        ['InstancesFailed', ['start', 'stop']],
+        ['ResourcesFailed', ['start', 'stop']],
         ['TargetsFailed', ['start', 'stop', 'status']],
         ['EventsFailed', ['start', 'stop']],
         ['RunsRefused', ['start', 'stop']],

@@ -6,7 +6,8 @@
 import type { DescribeInstancesCommandInput, Filter, InstanceStateName } from '@aws-sdk/client-ec2';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import fc from 'fast-check';
-import { type InstanceRequest, parseRequest } from '../../handlers/contract/request';
+import { parseRequest } from '../../handlers/contract/request';
+import type { Ec2Request } from '../../handlers/tasks';
 import {
   MAX_FILTER_VALUE_LENGTH,
   MAX_FILTER_VALUES_PER_CALL,
@@ -67,7 +68,7 @@ function tagOf(instance: FakeInstance, key: string): string | undefined {
 }
 
 /** What the request names, read literally (no wildcards), plus the control tag without IDs. */
-function named(request: InstanceRequest, instance: FakeInstance): boolean {
+function named(request: Ec2Request, instance: FakeInstance): boolean {
   if (!(SELECTABLE_STATES as readonly string[]).includes(instance.state)) return false;
   if (request.instanceIds && !request.instanceIds.includes(instance.id)) return false;
   for (const [key, values] of Object.entries(request.tags ?? {})) {
@@ -78,7 +79,7 @@ function named(request: InstanceRequest, instance: FakeInstance): boolean {
   return true;
 }
 
-function filterNames(request: InstanceRequest): Set<string> {
+function filterNames(request: Ec2Request): Set<string> {
   return new Set([
     'instance-id',
     'instance-state-name',
@@ -87,7 +88,7 @@ function filterNames(request: InstanceRequest): Set<string> {
   ]);
 }
 
-function withinLimits(filters: readonly Filter[], request: InstanceRequest): boolean {
+function withinLimits(filters: readonly Filter[], request: Ec2Request): boolean {
   const values = filters.flatMap((f) => f.Values ?? []);
   const allowed = filterNames(request);
   return (
@@ -120,7 +121,7 @@ describe('Property: selection', () => {
           if (!parsed.ok) return true;
           accepted += 1;
           // The arbitraries name no task, so every accepted request is an EC2 one.
-          const request = parsed.value as InstanceRequest;
+          const request = parsed.value as Ec2Request;
           current = instances;
           ec2.resetHistory();
 

@@ -351,12 +351,12 @@ describe('Function: handler (http), GET /runs/{id}', () => {
       startDate: started,
       stopDate: stopped,
       input: input('stop'),
-      error: 'InstanceLimitError',
+      error: 'ResourceLimitError',
       cause: JSON.stringify({
-        errorType: 'InstanceLimitError',
+        errorType: 'ResourceLimitError',
         errorMessage:
-          'refused: 612 instances to stop, more than maxInstancesPerRequest 500 (in arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-enginePlan)',
-        trace: ['InstanceLimitError: refused', '    at plan (/var/task/plan.js:1:1)'],
+          'refused: 612 instances to stop, more than maxResourcesPerRequest 500 (in arn:aws:lambda:eu-west-1:111111111111:function:xacct-ec2-test-enginePlan)',
+        trace: ['ResourceLimitError: refused', '    at plan (/var/task/plan.js:1:1)'],
       }),
     });
 
@@ -368,8 +368,8 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     expect(body.status).toBe('FAILED');
     expect(body.stoppedAt).toBe('2026-01-05T19:02:31.000Z');
     expect(body.error).toEqual({
-      code: 'InstanceLimitError',
-      message: 'refused: 612 instances to stop, more than maxInstancesPerRequest 500 (in [ARN])',
+      code: 'ResourceLimitError',
+      message: 'refused: 612 instances to stop, more than maxResourcesPerRequest 500 (in [ARN])',
     });
     expect(body.summary).toBeUndefined();
     expect(JSON.stringify(body)).not.toMatch(/plan\.js|function:/);

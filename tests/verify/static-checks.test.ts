@@ -224,7 +224,7 @@ describe('Function: checkTargetRole', () => {
         statement: 'DenyOutsideTheStageRegions',
         hint: 'regionsNotEnforced',
         message:
-          'describe, start and stop are not limited to the stage regions by aws:RequestedRegion',
+          'ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances are not limited to the stage regions by aws:RequestedRegion',
       }),
     ]);
   });

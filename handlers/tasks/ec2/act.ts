@@ -9,9 +9,9 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { InstanceResult } from '../../core/results';
 import { explainInstanceError, isInstanceSpecificError } from './errors';
 import { INSTANCE_BUCKETS, InstanceBucket, type PaceClock } from './instance-rate';
+import type { InstanceResult } from './instance-result';
 import type { SelectedInstance } from './select';
 
 export type ChangeAction = 'start' | 'stop';

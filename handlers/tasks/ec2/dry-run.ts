@@ -7,8 +7,9 @@
 import { type EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { errorCode } from '../../core/aws-error';
 import { describeError } from '../../core/diagnose';
-import type { DryRunReport, InstanceResult } from '../../core/results';
+import type { DryRunReport } from '../../core/results';
 import { bisectBatch, type ChangeAction, planAction } from './act';
+import type { InstanceResult } from './instance-result';
 import type { SelectedInstance } from './select';
 
 export const WOULD_SUCCEED = 'dry run: would succeed';

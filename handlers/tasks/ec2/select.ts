@@ -9,9 +9,9 @@ import {
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import { stageTagPrefix } from '../../core/resource-rules';
-import type { InstanceResult } from '../../core/results';
 import type { Action } from '../../core/types';
 import { chunk, describeCalls, idsPerCall } from './describe-plan';
+import type { InstanceResult } from './instance-result';
 import { MAX_FILTER_VALUES_PER_CALL } from './limits';
 
 export { chunk, SELECTABLE_STATES } from './describe-plan';

@@ -4,15 +4,19 @@
  * and a waiter that catches starts falling back to stopped.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { InstanceResult, ResourceOutcome } from '../../core/results';
+import type { ResourceOutcome } from '../../core/results';
 import type { Task } from '../../core/task';
 import { actOnInstances, planAction } from './act';
 import { ec2ClientFor } from './client';
+import { diagnoseEc2Error } from './diagnose';
 import { dryRunAction } from './dry-run';
 import { ec2FactsOf } from './facts';
+import type { InstanceResult } from './instance-result';
+import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from './limits';
 import { EC2_POLICY } from './policy';
 import { type SelectedInstance, selectInstances } from './select';
 import { checkEc2Request, type Ec2Selector, ec2SelectorShape, readEc2Selector } from './selector';
+import { EC2_TRANSITIONS, ec2StartFellBack } from './transitions';
 import { USER_STOP, waitForFinalStates } from './wait';
 
 const toOutcome = ({ instanceId, ...rest }: InstanceResult): ResourceOutcome => ({
@@ -44,9 +48,19 @@ export const ec2Task: Task<EC2Client, Ec2Selector, SelectedInstance> = {
   resourceType: 'ec2:instance',
   selectorShape: ec2SelectorShape,
   policy: EC2_POLICY,
-  writesVersion1Fields: true,
+  transitions: EC2_TRANSITIONS,
   readSelector: readEc2Selector,
   checkRequest: checkEc2Request,
+  // The control tag value travels as one DescribeInstances filter value (select.ts).
+  checkStage: ({ controlTag }) =>
+    escapeFilterValue(controlTag.value).length <= MAX_FILTER_VALUE_LENGTH
+      ? []
+      : [
+          {
+            field: 'controlTagValue',
+            message: `is at most ${MAX_FILTER_VALUE_LENGTH} characters in an EC2 filter, counting a backslash before each *, ? and \\`,
+          },
+        ],
   requestedIds: (selector) => selector.instanceIds ?? [],
   clientFor: ec2ClientFor,
   factsOf: ec2FactsOf,
@@ -72,6 +86,8 @@ export const ec2Task: Task<EC2Client, Ec2Selector, SelectedInstance> = {
       : planAction(selected, changeAction(request.action)).toSend.length,
 
   status: statusReport,
+  startFellBack: ec2StartFellBack,
+  diagnose: diagnoseEc2Error,
 
   async act(client, selected, request, context) {
     const results = await actOnInstances(client, selected, {

@@ -16,9 +16,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/core/client';
 import { describeError } from '../../core/diagnose';
-import type { InstanceResult } from '../../core/results';
 import type { WaiterDelays } from '../../core/types';
 import { explainStartFallback } from './errors';
+import type { InstanceResult } from './instance-result';
 import { chunk, describeByIds, MAX_FILTER_VALUES, type SelectedInstance } from './select';
 
 export interface WaitOptions extends WaiterDelays {

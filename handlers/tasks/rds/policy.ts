@@ -7,13 +7,12 @@
  * resource, both of which accept `aws:ResourceTag/${TagKey}`: so start and stop are scoped to
  * control-tagged resources, like EC2's.
  *
- * The parameters are EC2's, shared: the generator refuses a parameter two tasks declare differently.
+ * The parameters are the ones every task shares (core/target-parameters.ts).
  */
 
 import type { PolicyFragment } from '../../core/policy-fragment';
-import { EC2_POLICY } from '../ec2/policy';
+import { SHARED_TARGET_PARAMETERS } from '../../core/target-parameters';
 
-const { ControlTagKey, ControlTagValue, Regions } = EC2_POLICY.parameters;
 const CONTROL_TAGGED = {
   StringEquals: { 'aws:ResourceTag/${ControlTagKey}': '${ControlTagValue}' },
 };
@@ -27,11 +26,7 @@ export const RDS_CHANGE_ACTIONS = [
 ];
 
 export const RDS_POLICY: PolicyFragment = {
-  parameters: {
-    ...(ControlTagKey ? { ControlTagKey } : {}),
-    ...(ControlTagValue ? { ControlTagValue } : {}),
-    ...(Regions ? { Regions } : {}),
-  },
+  parameters: { ...SHARED_TARGET_PARAMETERS },
   policies: [
     {
       name: 'start-stop-control-tagged-databases',

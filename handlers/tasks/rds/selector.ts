@@ -8,12 +8,13 @@ import '../../formats/zod-messages';
 import type { CommonRequest, StageFacts } from '../../core/task';
 import type { Action } from '../../core/types';
 import type { Problem } from '../../formats/problems';
+import { normaliseTags } from '../../formats/tags';
 import {
   dbClusterIdentifiersSchema,
   dbInstanceIdentifiersSchema,
   normaliseIdentifiers,
 } from './identifiers';
-import { normaliseTags, rawRdsTagProblems, rdsTagsSchema } from './tag-selector';
+import { rawRdsTagProblems, rdsTagsSchema } from './tag-selector';
 
 export const rdsSelectorShape = {
   dbInstanceIdentifiers: z.optional(dbInstanceIdentifiersSchema),

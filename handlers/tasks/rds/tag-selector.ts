@@ -9,9 +9,7 @@ import * as z from 'zod/mini';
 import '../../formats/zod-messages';
 import { TAG_KEY_MAX, TAG_VALUE_MAX } from '../../formats/ids';
 import type { Problem } from '../../formats/problems';
-import { RESERVED_TAG_KEYS } from '../ec2/tag-selector';
-
-export { normaliseTags } from '../ec2/tag-selector';
+import { RESERVED_TAG_KEYS } from '../../formats/tags';
 
 const tagKey = z
   .string()

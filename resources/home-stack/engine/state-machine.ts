@@ -9,11 +9,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { DEFAULT_SIZING } from '../../../handlers/engine/batches';
+import { longestWaitSeconds } from '../../../handlers/engine/wait-plan';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
   eventSource,
 } from '../../../handlers/signals/contract';
+import { TASKS } from '../../../handlers/tasks';
 import type { CfnValue } from '../cfn';
 import { fillPlaceholders } from '../fill-placeholders';
 
@@ -130,16 +132,19 @@ export function engineDefinition(options: EngineOptions) {
 
 /**
  * The whole run's limit: each Map phase (survey, act, every re-check round) at its worst (all
- * 200 items, 20 children in waves of childConcurrency, each child at its 5-minute limit), the Waits, and an hour
- * for Plan and the summaries. A run past it is stuck, and its timed-out alarm says so.
+ * 200 items, 20 children in waves of childConcurrency, each child at its 5-minute limit), the
+ * Waits of the slowest registered task (handlers/engine/wait-plan.ts stretches them to its
+ * transitions), and an hour for Plan and the summaries. A run past it is stuck, and its
+ * timed-out alarm says so.
  */
 export function runTimeoutSeconds(
   options: Pick<EngineOptions, 'maxConcurrency' | 'maxChecks' | 'waitSeconds'>,
+  tasks: Parameters<typeof longestWaitSeconds>[0] = TASKS,
 ): number {
   const children = Math.ceil(MAX_BATCHES / BATCHES_PER_CHILD);
   const waves = Math.ceil(children / childConcurrency(options.maxConcurrency));
   const mapPhases = 2 + options.maxChecks;
-  return mapPhases * waves * EXPRESS_MAX_SECONDS + options.maxChecks * options.waitSeconds + 3600;
+  return mapPhases * waves * EXPRESS_MAX_SECONDS + longestWaitSeconds(tasks, options) + 3600;
 }
 
 /** Children a Distributed Map runs at once: about `maxConcurrency` batches in flight. */

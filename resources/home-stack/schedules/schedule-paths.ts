@@ -10,7 +10,7 @@ import type { Problem } from '../../../handlers/formats/problems';
 import { memoryFor, singleInvocationLimit, type TargetLimit } from './single-invocation-limit';
 
 /** The instances function as serverless.yml sizes it. */
-export interface InstancesFunction {
+export interface SingleInvocationFunction {
   memoryMb: number;
   timeoutSeconds: number;
 }
@@ -30,7 +30,7 @@ const count = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : '
 
 export function schedulePaths(
   config: StageConfig,
-  fn: InstancesFunction,
+  fn: SingleInvocationFunction,
 ): { paths: SchedulePath[]; problems: Problem[] } {
   const paths: SchedulePath[] = [];
   const problems: Problem[] = [];

@@ -124,7 +124,7 @@ export function alarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
   });
   const specs: AlarmSpec[] = [
     ...['start', 'stop'].map((a) =>
-      runMetric(METRICS.instancesFailed, a, 'Instances failed to change state', 'instances-failed'),
+      runMetric(METRICS.resourcesFailed, a, 'Resources failed to change state', 'resources-failed'),
     ),
     ...['start', 'stop', 'status'].map((a) =>
       runMetric(

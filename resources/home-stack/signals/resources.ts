@@ -228,12 +228,12 @@ function dashboardBody(service: string, stage: string): CfnValue {
   });
   const outcomes = ['start', 'stop'].flatMap((action) =>
     [
-      METRICS.instancesChanged,
-      METRICS.instancesFailed,
-      METRICS.instancesSkipped,
-      METRICS.instancesNotProcessed,
+      METRICS.resourcesChanged,
+      METRICS.resourcesFailed,
+      METRICS.resourcesSkipped,
+      METRICS.resourcesNotProcessed,
     ].map((metric) =>
-      metricLine(metric, action, 'Sum', `${action} ${metric.replace('Instances', '')}`),
+      metricLine(metric, action, 'Sum', `${action} ${metric.replace('Resources', '')}`),
     ),
   );
   const refusedRuns = ['start', 'stop'].map((action) =>
@@ -242,7 +242,7 @@ function dashboardBody(service: string, stage: string): CfnValue {
   const body = JSON.stringify({
     widgets: [
       widget('Runs by action', [...byAction(METRICS.runsCompleted), ...refusedRuns], 0, 0),
-      widget('Instance outcomes by action', outcomes, 12, 0),
+      widget('Resource outcomes by action', outcomes, 12, 0),
       widget('Failed targets by action', byAction(METRICS.targetsFailed), 0, 6),
       widget('Run duration (ms, max)', byAction(METRICS.runDuration, 'Maximum'), 12, 6),
     ],

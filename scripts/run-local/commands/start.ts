@@ -65,10 +65,10 @@ interface Step {
 /** Changed instances of a run whose state reason in the endpoint's world is `code`. */
 function changedWithReason(endpoint: LocalEndpoint, result: RunResult, code: string): string[] {
   return result.targets.flatMap((t) =>
-    t.instances
+    t.resources
       .filter((i) => i.outcome === 'changed' || i.outcome === 'failed')
-      .filter((i) => endpoint.aws.world.instance(i.instanceId)?.stateReason?.code === code)
-      .map((i) => `${i.instanceId}${i.name ? ` (${i.name})` : ''}`),
+      .filter((i) => endpoint.aws.world.instance(i.id)?.stateReason?.code === code)
+      .map((i) => `${i.id}${i.name ? ` (${i.name})` : ''}`),
   );
 }
 

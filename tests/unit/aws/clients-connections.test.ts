@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { createTargetClients, MIN_SOCKETS_PER_ENDPOINT } from '../../../handlers/aws/clients';
 import type { RuntimeConfig } from '../../../handlers/config/stage-config';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 
 const ASSUME_ROLE_XML = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -104,7 +105,7 @@ describe('Function: createTargetClients (connections)', () => {
     try {
       for (const { accountId } of config.targets) {
         await clients
-          .ec2For({ accountId, region: 'eu-west-1' })
+          .clientFor(ec2Task, { accountId, region: 'eu-west-1' })
           .send(new DescribeInstancesCommand({}));
       }
     } finally {
@@ -126,7 +127,9 @@ describe('Function: createTargetClients (connections)', () => {
     try {
       await Promise.all(
         config.targets.map(({ accountId }) =>
-          clients.ec2For({ accountId, region: 'eu-west-1' }).send(new DescribeInstancesCommand({})),
+          clients
+            .clientFor(ec2Task, { accountId, region: 'eu-west-1' })
+            .send(new DescribeInstancesCommand({})),
         ),
       );
     } finally {

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { createTargetClients } from '../../../handlers/aws/clients';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 
 const ASSUMED_KEY = 'ASIAASSUMEDROLE00001';
@@ -85,7 +86,7 @@ describe('Function: createTargetClients (with AWS_ENDPOINT_URL_*)', () => {
       await Promise.all(
         ['eu-west-1', 'us-east-1'].map((region) =>
           clients
-            .ec2For({ accountId: '222222222222', region })
+            .clientFor(ec2Task, { accountId: '222222222222', region })
             .send(new DescribeInstancesCommand({})),
         ),
       );

@@ -3,9 +3,10 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   CLIENTS_PER_CONCURRENCY,
   createTargetClients,
-  DEFAULT_EC2_MAX_ATTEMPTS,
+  DEFAULT_MAX_ATTEMPTS,
 } from '../../../handlers/aws/clients';
 import { UnknownTargetError } from '../../../handlers/core/errors';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 
 jest.mock('@aws-sdk/credential-providers', () => ({ fromTemporaryCredentials: jest.fn() }));
@@ -49,9 +50,12 @@ describe('Function: createTargetClients', () => {
     const clients = createTargetClients(OPTIONS);
 
     // Act
-    const first = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    const again = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    const otherRegion = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+    const first = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
+    const again = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
+    const otherRegion = clients.clientFor(ec2Task, {
+      accountId: '222222222222',
+      region: 'us-east-1',
+    });
 
     // Assess
     expect(again).toBe(first);
@@ -64,16 +68,16 @@ describe('Function: createTargetClients', () => {
     const ireland = { accountId: '222222222222', region: 'eu-west-1' };
     const virginia = { accountId: '222222222222', region: 'us-east-1' };
     const frankfurt = { accountId: '333333333333', region: 'eu-central-1' };
-    const first = clients.ec2For(ireland);
-    clients.ec2For(virginia);
-    clients.ec2For(ireland);
+    const first = clients.clientFor(ec2Task, ireland);
+    clients.clientFor(ec2Task, virginia);
+    clients.clientFor(ec2Task, ireland);
 
     // Act: a third client pushes out the least recently used (virginia, not ireland)
-    clients.ec2For(frankfurt);
+    clients.clientFor(ec2Task, frankfurt);
 
     // Assess
     expect(clients.size()).toBe(2);
-    expect(clients.ec2For(ireland)).toBe(first);
+    expect(clients.clientFor(ec2Task, ireland)).toBe(first);
     expect(clients.size()).toBe(2);
   });
 
@@ -86,9 +90,9 @@ describe('Function: createTargetClients', () => {
 
     // Act
     for (const region of ['eu-west-1', 'us-east-1']) {
-      clients.ec2For({ accountId: '222222222222', region });
+      clients.clientFor(ec2Task, { accountId: '222222222222', region });
     }
-    clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    clients.clientFor(ec2Task, { accountId: '333333333333', region: 'eu-central-1' });
 
     // Assess: CLIENTS_PER_CONCURRENCY x 1
     expect(clients.size()).toBe(Math.min(3, CLIENTS_PER_CONCURRENCY));
@@ -98,15 +102,15 @@ describe('Function: createTargetClients', () => {
     // Prepare: a first invocation opens the session; its client is then pushed out
     const clients = createTargetClients({ ...OPTIONS, maxClients: 1 });
     const ireland = { accountId: '222222222222', region: 'eu-west-1' };
-    const first = clients.ec2For(ireland);
+    const first = clients.clientFor(ec2Task, ireland);
     await first.config.credentials();
     await clients
-      .ec2For({ accountId: '333333333333', region: 'eu-central-1' })
+      .clientFor(ec2Task, { accountId: '333333333333', region: 'eu-central-1' })
       .config.credentials();
 
     // Act: a warm invocation needs the first target's client again
     currentRequestId = 'req-2';
-    const rebuilt = clients.ec2For(ireland);
+    const rebuilt = clients.clientFor(ec2Task, ireland);
     await rebuilt.config.credentials();
 
     // Assess
@@ -118,9 +122,12 @@ describe('Function: createTargetClients', () => {
   it('assumes the role of each account with the AssumeRole parameters when a session is needed', async () => {
     // Prepare
     const clients = createTargetClients(OPTIONS);
-    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
-    const frankfurt = clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    const ireland = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
+    const virginia = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'us-east-1' });
+    const frankfurt = clients.clientFor(ec2Task, {
+      accountId: '333333333333',
+      region: 'eu-central-1',
+    });
 
     // Act
     await ireland.config.credentials();
@@ -155,11 +162,13 @@ describe('Function: createTargetClients', () => {
   it('reuses the session in a later (warm) invocation without assuming the role again', async () => {
     // Prepare: the first invocation opens the session
     const clients = createTargetClients(OPTIONS);
-    await clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' }).config.credentials();
+    await clients
+      .clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' })
+      .config.credentials();
 
     // Act: a second invocation in the same container
     currentRequestId = 'req-2';
-    const again = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const again = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
     await again.config.credentials();
 
     // Assess
@@ -172,7 +181,7 @@ describe('Function: createTargetClients', () => {
     // Prepare: sessions that expire within the SDK's five-minute refresh window
     expiresInMillis = 60_000;
     const clients = createTargetClients(OPTIONS);
-    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
+    const ireland = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
     await ireland.config.credentials();
 
     // Act
@@ -197,7 +206,7 @@ describe('Function: createTargetClients', () => {
 
     // Act
     await clients
-      .ec2For({ accountId: '333333333333', region: 'eu-central-1' })
+      .clientFor(ec2Task, { accountId: '333333333333', region: 'eu-central-1' })
       .config.credentials();
 
     // Assess
@@ -207,8 +216,8 @@ describe('Function: createTargetClients', () => {
   it('shares one assumed-role session between the regions of an account', async () => {
     // Prepare
     const clients = createTargetClients(OPTIONS);
-    const ireland = clients.ec2For({ accountId: '222222222222', region: 'eu-west-1' });
-    const virginia = clients.ec2For({ accountId: '222222222222', region: 'us-east-1' });
+    const ireland = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' });
+    const virginia = clients.clientFor(ec2Task, { accountId: '222222222222', region: 'us-east-1' });
 
     // Act
     const a = await ireland.config.credentials();
@@ -227,12 +236,12 @@ describe('Function: createTargetClients', () => {
 
     // Act
     const target = { accountId: '333333333333', region: 'eu-central-1' };
-    const defaultAttempts = await defaults.ec2For(target).config.maxAttempts();
-    const tunedAttempts = await tuned.ec2For(target).config.maxAttempts();
-    const strategy = await defaults.ec2For(target).config.retryStrategy();
+    const defaultAttempts = await defaults.clientFor(ec2Task, target).config.maxAttempts();
+    const tunedAttempts = await tuned.clientFor(ec2Task, target).config.maxAttempts();
+    const strategy = await defaults.clientFor(ec2Task, target).config.retryStrategy();
 
     // Assess
-    expect(defaultAttempts).toBe(DEFAULT_EC2_MAX_ATTEMPTS);
+    expect(defaultAttempts).toBe(DEFAULT_MAX_ATTEMPTS);
     expect(tunedAttempts).toBe(2);
     expect((strategy as { mode?: string }).mode).toBe('standard');
   });
@@ -242,7 +251,8 @@ describe('Function: createTargetClients', () => {
     const clients = createTargetClients(OPTIONS);
 
     // Act
-    const build = () => clients.ec2For({ accountId: '333333333333', region: 'us-east-1' });
+    const build = () =>
+      clients.clientFor(ec2Task, { accountId: '333333333333', region: 'us-east-1' });
 
     // Assess
     expect(build).toThrow(UnknownTargetError);
@@ -252,7 +262,10 @@ describe('Function: createTargetClients', () => {
     // Prepare
     process.env.AWS_ENDPOINT_URL_EC2 = 'http://localhost:4566';
     const clients = createTargetClients(OPTIONS);
-    const client = clients.ec2For({ accountId: '333333333333', region: 'eu-central-1' });
+    const client = clients.clientFor(ec2Task, {
+      accountId: '333333333333',
+      region: 'eu-central-1',
+    });
     let seen: { hostname?: string; port?: number } | undefined;
     client.middlewareStack.add(
       () => async (args) => {

@@ -12,7 +12,6 @@ function resource(n: number, outcome: ResourceResult['outcome'] = 'changed'): Re
   return {
     type: 'ec2:instance',
     id,
-    instanceId: id,
     outcome,
     previousState: 'stopped',
     currentState: 'pending',
@@ -26,10 +25,6 @@ function target(n: number, resources: number, status: TargetResult['status'] = '
     region: 'eu-west-1',
     status,
     resources: list,
-    instances: list.map(({ id: _id, type: _type, ...r }) => ({
-      ...r,
-      instanceId: r.instanceId ?? '',
-    })),
     durationMs: 10,
   };
 }
@@ -48,7 +43,6 @@ function run(targets: TargetResult[]): RunResult {
       targetsFailed: 0,
       targetsNotProcessed: 0,
       resources: 0,
-      instances: 0,
       changed: 0,
       unchanged: 0,
       skipped: 0,
@@ -57,7 +51,6 @@ function run(targets: TargetResult[]): RunResult {
     },
     targets,
     unmatchedIds: [],
-    unmatchedInstanceIds: [],
     roleSessionNames: Object.fromEntries(targets.map((t) => [t.accountId, `s-${t.accountId}`])),
   };
 }

@@ -7,6 +7,7 @@ import {
   sourceIdentityFor,
   toSourceIdentity,
 } from '../../../handlers/formats/source-identity';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 
 const ACCOUNT = '222222222222';
@@ -187,9 +188,9 @@ describe('sessions per (account, source identity)', () => {
     const target = { accountId: ACCOUNT, region: 'eu-west-1' };
 
     // Act
-    const alice = clients.ec2For(target, 'operators@alice');
-    const aliceAgain = clients.ec2For(target, 'operators@alice');
-    const bob = clients.ec2For(target, 'operators@bob');
+    const alice = clients.clientFor(ec2Task, target, 'operators@alice');
+    const aliceAgain = clients.clientFor(ec2Task, target, 'operators@alice');
+    const bob = clients.clientFor(ec2Task, target, 'operators@bob');
 
     // Assess
     expect(aliceAgain).toBe(alice);

@@ -118,26 +118,44 @@ describe('Function: parseStageConfig', () => {
     expect(!parsed.ok && parsed.problems[0]?.message).toMatch(/role chaining/);
   });
 
-  it('defaults maxInstancesPerRequest to 500 and refuses a limit below 1', () => {
+  it('defaults maxResourcesPerRequest to 500 and refuses a limit below 1', () => {
     // Prepare
-    const { maxInstancesPerRequest: _default, ...input } = structuredClone(TEST_CONFIG);
+    const { maxResourcesPerRequest: _default, ...input } = structuredClone(TEST_CONFIG);
 
     // Act
     const parsed = parseStageConfig(input);
 
     // Assess
-    expect(parsed.ok && parsed.value.maxInstancesPerRequest).toBe(500);
-    expect(fieldsOf(withChanges({ maxInstancesPerRequest: 0 }))).toEqual([
-      'params.maxInstancesPerRequest',
+    expect(parsed.ok && parsed.value.maxResourcesPerRequest).toBe(500);
+    expect(fieldsOf(withChanges({ maxResourcesPerRequest: 0 }))).toEqual([
+      'params.maxResourcesPerRequest',
     ]);
   });
 
-  it('refuses a control tag value longer than an EC2 filter value once escaped', () => {
+  it('refuses the removed maxInstancesPerRequest by name (it is maxResourcesPerRequest now)', () => {
     // Act
-    const fields = fieldsOf(withChanges({ controlTagValue: `${'a'.repeat(254)}*` }));
+    const parsed = parseStageConfig(withChanges({ maxInstancesPerRequest: 10 }), 'params');
 
     // Assess
-    expect(fields).toEqual(['params.controlTagValue']);
+    expect(parsed.ok).toBe(false);
+    expect(JSON.stringify(parsed.ok ? [] : parsed.problems)).toContain('maxInstancesPerRequest');
+  });
+
+  it('refuses a control tag value longer than an EC2 filter value once escaped (the EC2 task’s checkStage)', () => {
+    // Act
+    const parsed = parseStageConfig(
+      withChanges({ controlTagValue: `${'a'.repeat(254)}*` }),
+      'params',
+    );
+
+    // Assess
+    expect(parsed.ok ? [] : parsed.problems).toEqual([
+      {
+        field: 'params.controlTagValue',
+        message:
+          'is at most 255 characters in an EC2 filter, counting a backslash before each *, ? and \\',
+      },
+    ]);
   });
 
   it('refuses, at package time, caller rules naming a second account (an HTTP API has no resource policy)', () => {

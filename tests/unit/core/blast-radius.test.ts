@@ -2,11 +2,11 @@ import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { InstanceRequest } from '../../../handlers/contract/request';
 import { assessBlastRadius } from '../../../handlers/core/blast-radius';
-import { InstanceLimitError } from '../../../handlers/core/errors';
+import { ResourceLimitError } from '../../../handlers/core/errors';
 import { runRequest } from '../../../handlers/core/run';
 import { handler as httpHandler } from '../../../handlers/http';
+import type { Ec2Request } from '../../../handlers/tasks';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aContext } from '../../helpers/context';
@@ -23,7 +23,7 @@ const TARGETS = [
   { accountId: '333333333333', region: 'eu-central-1' },
 ];
 
-function aStop(overrides: Partial<InstanceRequest> = {}): InstanceRequest {
+function aStop(overrides: Partial<Ec2Request> = {}): Ec2Request {
   return {
     action: 'stop',
     targets: TARGETS,
@@ -46,6 +46,7 @@ describe('Function: assessBlastRadius', () => {
     const report = assessBlastRadius({
       action: 'stop',
       resourceType: 'ec2:instance',
+      byType: { 'ec2:instance': input.resources },
       targets: 2,
       limit: 500,
       ...input,
@@ -61,7 +62,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
   const ec2Mock = mockClient(EC2Client);
   const eventBridge = acceptingEventBridge();
   const stageSwitch = pauseSwitch();
-  const limited = { ...TEST_CONFIG, maxInstancesPerRequest: 5 };
+  const limited = { ...TEST_CONFIG, maxResourcesPerRequest: 5 };
 
   beforeEach(() => {
     ec2Mock.reset();
@@ -90,9 +91,9 @@ describe('Function: runRequest (blast-radius guard)', () => {
     const run = runRequest(ec2Task, aStop(), deps);
 
     // Assess
-    await expect(run).rejects.toThrow(InstanceLimitError);
+    await expect(run).rejects.toThrow(ResourceLimitError);
     await expect(run).rejects.toThrow(
-      /would change 6 ec2:instance resource\(s\) in 3 target\(s\).*maxInstancesPerRequest \(5\).*"confirmCount": 6/,
+      /would change 6 ec2:instance resource\(s\) in 3 target\(s\).*maxResourcesPerRequest \(5\).*"confirmCount": 6/,
     );
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 3);
     expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
@@ -109,6 +110,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
     expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 3);
     expect(result.blastRadius).toEqual({
       resources: 6,
+      byType: { 'ec2:instance': 6 },
       limit: 5,
       confirmCount: 6,
       verdict: 'confirmed',
@@ -146,13 +148,18 @@ describe('Function: runRequest (blast-radius guard)', () => {
 
   it('counts only the instances the action would be sent for', async () => {
     // Prepare: 6 running + 3 already stopped; a limit of 6 lets the run through
-    const { deps } = aDeps({ config: { ...TEST_CONFIG, maxInstancesPerRequest: 6 } });
+    const { deps } = aDeps({ config: { ...TEST_CONFIG, maxResourcesPerRequest: 6 } });
 
     // Act
     const result = await runRequest(ec2Task, aStop(), deps);
 
     // Assess
-    expect(result.blastRadius).toEqual({ resources: 6, limit: 6, verdict: 'within-limit' });
+    expect(result.blastRadius).toEqual({
+      resources: 6,
+      byType: { 'ec2:instance': 6 },
+      limit: 6,
+      verdict: 'within-limit',
+    });
   });
 
   it('leaves a target whose selection failed out of the count, and still acts on the others', async () => {
@@ -166,13 +173,18 @@ describe('Function: runRequest (blast-radius guard)', () => {
         anInstance({ id: `i-${next.toString(16).padStart(8, '0')}` }),
       ]);
     });
-    const { deps } = aDeps({ config: { ...TEST_CONFIG, maxInstancesPerRequest: 4 } });
+    const { deps } = aDeps({ config: { ...TEST_CONFIG, maxResourcesPerRequest: 4 } });
 
     // Act
     const result = await runRequest(ec2Task, aStop(), deps);
 
     // Assess
-    expect(result.blastRadius).toEqual({ resources: 4, limit: 4, verdict: 'within-limit' });
+    expect(result.blastRadius).toEqual({
+      resources: 4,
+      byType: { 'ec2:instance': 4 },
+      limit: 4,
+      verdict: 'within-limit',
+    });
     expect(result.targets.map((t) => t.status)).toEqual(['ok', 'failed', 'ok']);
     expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 2);
     expect(result.summary.changed).toBe(4);
@@ -180,14 +192,14 @@ describe('Function: runRequest (blast-radius guard)', () => {
 
   it('has no guard for a status report', async () => {
     // Prepare
-    const { deps } = aDeps({ config: { ...limited, maxInstancesPerRequest: 1 } });
+    const { deps } = aDeps({ config: { ...limited, maxResourcesPerRequest: 1 } });
 
     // Act
     const result = await runRequest(ec2Task, aStop({ action: 'status' }), deps);
 
     // Assess
     expect(result.blastRadius).toBeUndefined();
-    expect(result.summary.instances).toBe(9);
+    expect(result.summary.resources).toBe(9);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   TROUBLESHOOTING,
 } from '../../../handlers/core/diagnose';
 import { explainInstanceError, explainStartFallback } from '../../../handlers/tasks/ec2/errors';
+import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import {
   awsError,
   LEAKED_ACCESS_KEY,
@@ -12,6 +13,7 @@ import {
 } from '../../helpers/errors';
 
 const CONTEXT: DiagnoseContext = {
+  service: 'ec2',
   accountId: '222222222222',
   region: 'eu-west-1',
   roleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
@@ -103,9 +105,6 @@ describe('Function: diagnoseTargetError', () => {
   it.each([
     ['ExpiredToken', /refreshes the assumed-role session/],
     ['Throttling', /rate-limited/],
-    ['UnauthorizedOperation', /ec2:DescribeInstances on "\*"/],
-    ['OptInRequired', /opt-in region that is not enabled in account 222222222222/],
-    ['AuthFailure', /not enabled in account 222222222222/],
     ['TimeoutError', /NAT gateway or interface endpoints/],
   ])('gives specific checks for %s', (code, expected) => {
     // Prepare
@@ -118,6 +117,45 @@ describe('Function: diagnoseTargetError', () => {
     expect(diagnosis.checks.join('\n')).toMatch(expected);
     expect(diagnosis.checks).toContain(TROUBLESHOOTING);
   });
+
+  it.each([
+    ['UnauthorizedOperation', /ec2:DescribeInstances on "\*"/],
+    ['OptInRequired', /opt-in region that is not enabled in account 222222222222/],
+    ['AuthFailure', /not enabled in account 222222222222/],
+    ['RequestLimitExceeded', /rate-limited.*EC2 API quotas/],
+  ])('words EC2 error %s through the EC2 task (its diagnose)', (code, expected) => {
+    // Prepare
+    const err = awsError(code);
+
+    // Act
+    const withTask = diagnoseTargetError(err, CONTEXT, ec2Task);
+    const shared = diagnoseTargetError(err, CONTEXT);
+
+    // Assess: only the task knows its service's codes
+    expect(withTask.checks.join('\n')).toMatch(expected);
+    expect(withTask.checks).toContain(TROUBLESHOOTING);
+    expect(shared.checks.join('\n')).toMatch(/^Unexpected error/);
+  });
+
+  it.each([
+    ['Throttling', 'RDS API quotas'],
+    ['TimeoutError', 'interface endpoints for STS (eu-west-1) and RDS (eu-west-1)'],
+    ['CredentialsProviderError', 'AWS_ENDPOINT_URL_RDS'],
+  ])(
+    'names the target service of the context in the shared words for %s, never EC2',
+    (code, named) => {
+      // Prepare
+      const err = awsError(code);
+
+      // Act
+      const diagnosis = diagnoseTargetError(err, { ...CONTEXT, service: 'rds' });
+
+      // Assess
+      const text = diagnosis.checks.join('\n');
+      expect(text).toContain(named);
+      expect(text).not.toMatch(/EC2/);
+    },
+  );
 
   it('never carries credentials in its message', () => {
     // Prepare

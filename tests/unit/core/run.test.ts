@@ -5,9 +5,9 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { InstanceRequest } from '../../../handlers/contract/request';
 import { UnknownTargetError } from '../../../handlers/core/errors';
 import { runRequest } from '../../../handlers/core/run';
+import type { Ec2Request } from '../../../handlers/tasks';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps, aRecordingLogger } from '../../helpers/deps';
@@ -22,7 +22,7 @@ const ALL_TARGETS = [
   { accountId: '333333333333', region: 'eu-central-1' },
 ];
 
-function aRequest(overrides: Partial<InstanceRequest> = {}): InstanceRequest {
+function aRequest(overrides: Partial<Ec2Request> = {}): Ec2Request {
   return {
     action: 'stop',
     targets: ALL_TARGETS,
@@ -73,7 +73,6 @@ describe('Function: runRequest', () => {
       targetsFailed: 0,
       targetsNotProcessed: 0,
       resources: 6,
-      instances: 6,
       changed: 3,
       unchanged: 3,
       skipped: 0,
@@ -91,26 +90,18 @@ describe('Function: runRequest', () => {
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
       startedAt: '2026-01-05T19:00:00.005Z',
       unmatchedIds: [],
-      unmatchedInstanceIds: [],
     });
     expect(result.durationMs).toBeGreaterThan(0);
-    // Format v2 speaks of typed resources; the version-1 copy says the same of instances.
+    // Format v2 speaks of typed resources, and of nothing else.
     expect(result.targets[0]?.resources[0]).toEqual({
       type: 'ec2:instance',
       id: 'i-0000000a',
-      instanceId: 'i-0000000a',
       name: 'web-i-0000000a',
       previousState: 'running',
       currentState: 'stopping',
       outcome: 'changed',
     });
-    expect(result.targets[0]?.instances[0]).toEqual({
-      instanceId: 'i-0000000a',
-      name: 'web-i-0000000a',
-      previousState: 'running',
-      currentState: 'stopping',
-      outcome: 'changed',
-    });
+    expect(result.targets[0]).not.toHaveProperty('instances');
   });
 
   it('lists requested IDs that no target holds', async () => {
@@ -137,7 +128,8 @@ describe('Function: runRequest', () => {
     );
 
     // Assess
-    expect(result.unmatchedInstanceIds).toEqual(['i-0123456789abcdef0']);
+    expect(result.unmatchedIds).toEqual(['i-0123456789abcdef0']);
+    expect(result).not.toHaveProperty('unmatchedInstanceIds');
     expect(result.summary.changed).toBe(1);
   });
 
@@ -160,14 +152,14 @@ describe('Function: runRequest', () => {
     expect(failed).toMatchObject({
       accountId: '333333333333',
       status: 'failed',
-      instances: [],
+      resources: [],
       error: {
         code: 'AccessDenied',
         checks: expect.arrayContaining([expect.stringMatching(/No ExternalId was sent/)]),
       },
     });
     expect(result.targets.slice(0, 2).map((t) => t.status)).toEqual(['ok', 'ok']);
-    expect(result.summary).toMatchObject({ targetsFailed: 1, instances: 2, unchanged: 2 });
+    expect(result.summary).toMatchObject({ targetsFailed: 1, resources: 2, unchanged: 2 });
   });
 
   it('marks targets not processed when the invocation is close to its deadline', async () => {
@@ -248,8 +240,8 @@ describe('Function: runRequest', () => {
 
     // Assess
     expect(ec2Mock.calls()).toHaveLength(1);
-    expect(result.targets[0]?.instances).toEqual([
-      { instanceId: 'i-0000000a', currentState: 'running', outcome: 'unchanged' },
+    expect(result.targets[0]?.resources).toEqual([
+      { type: 'ec2:instance', id: 'i-0000000a', currentState: 'running', outcome: 'unchanged' },
     ]);
   });
 
@@ -282,10 +274,11 @@ describe('Function: runRequest', () => {
     );
 
     // Assess
-    expect(result.targets[0]?.instances).toEqual([
-      { instanceId: 'i-0000000a', currentState: 'stopped', outcome: 'unchanged' },
+    expect(result.targets[0]?.resources).toEqual([
+      { type: 'ec2:instance', id: 'i-0000000a', currentState: 'stopped', outcome: 'unchanged' },
       {
-        instanceId: 'i-0000000b',
+        type: 'ec2:instance',
+        id: 'i-0000000b',
         currentState: 'stopped',
         outcome: 'unchanged',
         reason: 'last state change: Client.InternalError: Client error on launch',
@@ -323,7 +316,7 @@ describe('Function: runRequest', () => {
     );
 
     // Assess
-    expect(result.targets[0]?.instances[0]).toMatchObject({
+    expect(result.targets[0]?.resources[0]).toMatchObject({
       outcome: 'failed',
       code: 'Client.InternalError',
     });
@@ -355,7 +348,7 @@ describe('Function: runRequest', () => {
 
     // Assess: one describe to select, one to report; no polling
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
-    expect(result.targets[0]?.instances[0]).toMatchObject({
+    expect(result.targets[0]?.resources[0]).toMatchObject({
       outcome: 'changed',
       currentState: 'pending',
       reason: expect.stringMatching(/^start under way/),

@@ -20,7 +20,6 @@ const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
   targetsFailed: 0,
   targetsNotProcessed: 0,
   resources: 0,
-  instances: 0,
   changed: 0,
   unchanged: 0,
   skipped: 0,
@@ -31,7 +30,7 @@ const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
 
 const report = (batch: number, over: Partial<BatchReport> = {}): BatchReport => ({
   batch,
-  summary: summary({ resources: 2, instances: 2, changed: 2 }),
+  summary: summary({ resources: 2, changed: 2 }),
   inTransit: 0,
   failures: [],
   failuresTotal: 0,
@@ -43,7 +42,7 @@ function target(
   resources: TargetResult['resources'],
   status: TargetResult['status'] = 'ok',
 ): TargetResult {
-  return { accountId, region: 'eu-west-1', status, resources, instances: [], durationMs: 1 };
+  return { accountId, region: 'eu-west-1', status, resources, durationMs: 1 };
 }
 
 describe('Engine: batch reports', () => {
@@ -240,6 +239,8 @@ describe('Engine: what the run-level signals are built from', () => {
   });
   const RUN: EngineRun = {
     id: 'nightly-20261201T180000Z',
+    task: 'ec2',
+    resourceType: 'ec2:instance',
     startedAt: '2026-12-01T18:00:00.000Z',
     dryRun: false,
     origin: { kind: 'invoke' },
@@ -280,7 +281,7 @@ describe('Engine: what the run-level signals are built from', () => {
     expect(newFallBacks(next, [fellBackLook(99, ['i-new'])])).toEqual([]);
   });
 
-  it('counts the fall-backs left without an Instance Outcome in the one Run Summary', () => {
+  it('counts the fall-backs left without a Resource Outcome in the one Run Summary', () => {
     // Prepare: 30 batches of 5 fall-backs listed, each batch finding 2 more it only counts
     const acted = reportAfterAct('start', [report(0, { inTransit: 1 })], 5);
     const looks = Array.from({ length: 30 }, (_, b) => ({
@@ -301,7 +302,7 @@ describe('Engine: what the run-level signals are built from', () => {
     );
   });
 
-  it('builds the run record: failures split into targets and instances, the rest counted, a lost item fails the run', () => {
+  it('builds the run record: failures split into targets and resources, the rest counted, a lost item fails the run', () => {
     // Prepare: 30 failed targets reported, FAILURES_PER_RUN of them listed; one item lost
     const failures = Array.from({ length: 30 }, (_, i) => ({
       accountId: String(200000000000 + i),
@@ -331,8 +332,8 @@ describe('Engine: what the run-level signals are built from', () => {
       durationMs: 120_000,
       counts: { targets: 120, targetsFailed: 30, changed: 2 },
       failedTargetsOmitted: 30 - FAILURES_PER_RUN,
-      failedInstances: [],
-      failedInstancesOmitted: 0,
+      failedResources: [],
+      failedResourcesOmitted: 0,
       engine: { batches: 3, checks: 0, itemsFailed: 1, inTransit: 0 },
     });
     expect(record.failedTargets).toHaveLength(FAILURES_PER_RUN);

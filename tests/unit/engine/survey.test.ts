@@ -9,9 +9,8 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { InstanceRequest } from '../../../handlers/contract/request';
 import { assessApprovedBatch } from '../../../handlers/core/blast-radius';
-import { InstanceLimitError } from '../../../handlers/core/errors';
+import { ResourceLimitError } from '../../../handlers/core/errors';
 import { EMPTY_SUMMARY } from '../../../handlers/core/merge';
 import { runRequest } from '../../../handlers/core/run';
 import { surveyChanges } from '../../../handlers/core/survey';
@@ -29,6 +28,7 @@ import {
   type SurveyReport,
   UnapprovedWorkItemError,
 } from '../../../handlers/engine/survey-report';
+import type { Ec2Request } from '../../../handlers/tasks';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps } from '../../helpers/deps';
@@ -37,9 +37,14 @@ import { anInstance, describePage, stateChange } from '../../helpers/instances';
 
 const STOP_GUARD: GuardPlan = { action: 'stop', resourceType: 'ec2:instance', limit: 10 };
 
-const surveyed = (batch: number, resources: number, over: Partial<SurveyReport> = {}) => ({
+const surveyed = (
+  batch: number,
+  resources: number,
+  over: Partial<SurveyReport> = {},
+): SurveyReport => ({
   batch,
   resources,
+  byType: { 'ec2:instance': resources },
   targets: 2,
   targetsFailed: 0,
   targetsNotProcessed: 0,
@@ -105,6 +110,7 @@ describe('Engine: the guard over the whole run (assessSurvey)', () => {
     expect(verdict.guard).toEqual({
       verdict: 'within-limit',
       resources: 3,
+      byType: { 'ec2:instance': 3 },
       limit: 10,
       targetsUnsurveyed: 3,
       itemsFailed: [],
@@ -236,6 +242,7 @@ describe('Engine: the guard of one work item', () => {
     const decided = assessApprovedBatch({
       action: 'start',
       resources,
+      byType: { 'ec2:instance': resources },
       resourceType: 'ec2:instance',
       targets: 2,
       limit: 10,
@@ -279,7 +286,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     { accountId: '222222222222', region: 'eu-west-1' },
     { accountId: '333333333333', region: 'eu-central-1' },
   ];
-  const aStop = (over: Partial<InstanceRequest> = {}): InstanceRequest => ({
+  const aStop = (over: Partial<Ec2Request> = {}): Ec2Request => ({
     action: 'stop',
     targets: TARGETS,
     dryRun: false,
@@ -288,7 +295,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     ...over,
   });
   // A small stage limit: the batch's approval, not the limit, bounds an engine work item.
-  const limited = { ...TEST_CONFIG, maxInstancesPerRequest: 1 };
+  const limited = { ...TEST_CONFIG, maxResourcesPerRequest: 1 };
 
   beforeEach(() => {
     ec2Mock.reset();
@@ -313,7 +320,13 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     const survey = await surveyChanges(ec2Task, aStop(), deps);
 
     // Assess
-    expect(survey).toEqual({ resources: 2, targets: 2, targetsFailed: 0, targetsNotProcessed: 0 });
+    expect(survey).toEqual({
+      resources: 2,
+      byType: { 'ec2:instance': 2 },
+      targets: 2,
+      targetsFailed: 0,
+      targetsNotProcessed: 0,
+    });
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
     expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
     expect(ec2Mock).not.toHaveReceivedCommand(StartInstancesCommand);
@@ -346,6 +359,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     // Assess
     expect(result.blastRadius).toEqual({
       resources: 2,
+      byType: { 'ec2:instance': 2 },
       limit: 1,
       approved: 2,
       verdict: 'confirmed',
@@ -361,7 +375,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
     const run = runRequest(ec2Task, aStop(), deps);
 
     // Assess
-    await expect(run).rejects.toThrow(InstanceLimitError);
+    await expect(run).rejects.toThrow(ResourceLimitError);
     await expect(run).rejects.toThrow(/would change 2 .*the run's survey counted 1/);
     expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
   });

@@ -1,5 +1,5 @@
 /**
- * The signals of an engine run, through its handlers: a worker sends only its instances'
+ * The signals of an engine run, through its handlers: a worker sends only its resources'
  * outcomes (under the execution name), a re-check sends nothing, and the summary step sends the
  * run's one Run Summary and run metrics when it stops waiting, plus each newly found fall-back.
  */
@@ -31,6 +31,8 @@ const ORIGIN = {
 };
 const RUN: EngineRun = {
   id: EXECUTION,
+  task: 'ec2',
+  resourceType: 'ec2:instance',
   startedAt: '2026-12-01T18:00:01.000Z',
   dryRun: false,
   origin: ORIGIN,
@@ -43,7 +45,6 @@ const SUMMARY = {
   targetsFailed: 0,
   targetsNotProcessed: 0,
   resources: 4,
-  instances: 4,
   changed: 4,
   unchanged: 0,
   skipped: 0,
@@ -61,7 +62,9 @@ const batch = (n: number, over: Partial<BatchReport> = {}): BatchReport => ({
 const FELL_BACK = {
   accountId: '222222222222',
   region: 'eu-west-1',
+  type: 'ec2:instance',
   id: 'i-0222a00000000000a',
+  state: 'stopped',
   code: 'StartFellBack',
 };
 
@@ -110,7 +113,7 @@ describe('Signals of an engine run', () => {
   const metricNames = () =>
     emfLines().flatMap((l) => Object.keys(l).filter((k) => /^[A-Z]/.test(k)));
 
-  it('a worker sends its instances’ outcomes under the execution name, and no run summary or run count', async () => {
+  it('a worker sends its resources’ outcomes under the execution name, and no run summary or run count', async () => {
     // Prepare
     ec2Mock
       .on(DescribeInstancesCommand)
@@ -131,7 +134,7 @@ describe('Signals of an engine run', () => {
     // Assess
     expect(report.summary.changed).toBe(1);
     expect(sentEntries().map((e) => [e.DetailType, e.detail.runId, e.detail.outcome])).toEqual([
-      ['Instance Outcome', EXECUTION, 'changed'],
+      ['Resource Outcome', EXECUTION, 'changed'],
     ]);
     expect(metricNames().sort()).toEqual(['EventsFailed', 'EventsSent']);
     expect(emfLines()[0]).toMatchObject({ action: 'stop', EventsSent: 1, runId: EXECUTION });
@@ -206,8 +209,9 @@ describe('Signals of an engine run', () => {
     const entries = sentEntries();
     expect(entries.map((e) => e.DetailType)).toEqual(['Run Summary']);
     expect(entries[0]?.detail).toMatchObject({
-      schemaVersion: '1',
+      schemaVersion: '2',
       runId: EXECUTION,
+      task: 'ec2',
       requestedAction: 'stop',
       outcome: 'failed',
       origin: ORIGIN,
@@ -215,8 +219,10 @@ describe('Signals of an engine run', () => {
       counts: { targets: 3, targetsFailed: 1, changed: 3, failed: 1 },
       failedTargets: [{ account: '333333333333', status: 'failed', code: 'AccessDenied' }],
       failedTargetsOmitted: 0,
-      failedInstances: [{ instanceId: FELL_BACK.id, code: 'IncorrectInstanceState' }],
-      failedInstancesOmitted: 0,
+      failedResources: [
+        { resourceType: 'ec2:instance', resourceId: FELL_BACK.id, code: 'IncorrectInstanceState' },
+      ],
+      failedResourcesOmitted: 0,
       engine: { batches: 2, checks: 0, itemsFailed: 1, inTransit: 0 },
     });
     expect(entries[0]?.detail.counts).not.toHaveProperty('inTransit');
@@ -226,11 +232,12 @@ describe('Signals of an engine run', () => {
     expect(run).toMatchObject({
       action: 'stop',
       RunsCompleted: 1,
-      InstancesChanged: 3,
-      InstancesFailed: 1,
+      ResourcesChanged: 3,
+      ResourcesFailed: 1,
       TargetsFailed: 1,
       EventsSent: 1,
       runId: EXECUTION,
+      task: 'ec2',
       outcome: 'failed',
       origin: 'schedule:weekday-evening-stop',
     });
@@ -320,7 +327,7 @@ describe('Signals of an engine run', () => {
     expect(heartbeat).toMatchObject({ ScheduledRunsCompleted: 1 });
   });
 
-  it('turns a fall-back a re-check found into one failed Instance Outcome, counted in the run metrics, once', async () => {
+  it('turns a fall-back a re-check found into one failed Resource Outcome, counted in the run metrics, once', async () => {
     // Prepare: the act changed 4; round 1 finds one start fallen back, round 2 sees it again
     const acted = await summarise({
       phase: 'act',
@@ -355,10 +362,13 @@ describe('Signals of an engine run', () => {
     });
 
     // Assess
-    expect(afterRound1.map((e) => [e.DetailType, e.detail.instanceId, e.detail.code])).toEqual([
-      ['Instance Outcome', FELL_BACK.id, 'StartFellBack'],
+    expect(afterRound1.map((e) => [e.DetailType, e.detail.resourceId, e.detail.code])).toEqual([
+      ['Resource Outcome', FELL_BACK.id, 'StartFellBack'],
     ]);
     expect(afterRound1[0]?.detail).toMatchObject({
+      eventId: `${EXECUTION}/222222222222/eu-west-1/ec2:instance/${FELL_BACK.id}/fell-back`,
+      task: 'ec2',
+      resourceType: 'ec2:instance',
       runId: EXECUTION,
       requestedAction: 'start',
       outcome: 'failed',
@@ -367,14 +377,14 @@ describe('Signals of an engine run', () => {
     });
     expect(round2.waitMore).toBe(false);
     const entries = sentEntries();
-    expect(entries.map((e) => e.DetailType)).toEqual(['Instance Outcome', 'Run Summary']);
+    expect(entries.map((e) => e.DetailType)).toEqual(['Resource Outcome', 'Run Summary']);
     expect(entries[1]?.detail).toMatchObject({
       outcome: 'failed',
       counts: { changed: 3, failed: 1 },
       engine: { checks: 2 },
     });
     const runLine = emfLines().find((l) => 'RunsCompleted' in l);
-    expect(runLine).toMatchObject({ action: 'start', InstancesFailed: 1, InstancesChanged: 3 });
+    expect(runLine).toMatchObject({ action: 'start', ResourcesFailed: 1, ResourcesChanged: 3 });
     expect(emfLines().filter((l) => 'RunsCompleted' in l)).toHaveLength(1);
   });
 
@@ -382,7 +392,7 @@ describe('Signals of an engine run', () => {
     // Prepare
     const refused = {
       reason:
-        "this stop would change 900 ec2:instance resource(s) in 40 target(s), more than this stage's maxInstancesPerRequest (500)",
+        "this stop would change 900 ec2:instance resource(s) in 40 target(s), more than this stage's maxResourcesPerRequest (500)",
       resources: 900,
       limit: 500,
     };

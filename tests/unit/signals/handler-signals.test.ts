@@ -115,20 +115,22 @@ describe('Signals of a run through the handlers', () => {
       service: 'xacct-ec2',
       stage: 'test',
       action: 'stop',
-      InstancesFailed: 1,
+      ResourcesFailed: 1,
       TargetsFailed: 1,
       RunsCompleted: 1,
       EventsSent: result.signals.eventsSent,
       EventsFailed: 0,
       runId: 'req-emf',
+      task: 'ec2',
       outcome: 'failed',
       origin: 'invoke',
       failedAccounts: '333333333333',
     });
     expect(typeof line?.RunDuration).toBe('number');
+    expect(Object.keys(line ?? {}).filter((key) => key.startsWith('Instances'))).toEqual([]);
   });
 
-  it('sends a run summary and one event per instance it changed or failed to change', async () => {
+  it('sends a run summary and one Resource Outcome per resource it changed or failed to change', async () => {
     // Prepare
     const event = REQUEST;
 
@@ -144,14 +146,15 @@ describe('Signals of a run through the handlers', () => {
       true,
     );
     expect(
-      entries.map((e) => [e.DetailType, e.detail.instanceId ?? null, e.detail.outcome]),
+      entries.map((e) => [e.DetailType, e.detail.resourceId ?? null, e.detail.outcome]),
     ).toEqual([
       ['Run Summary', null, 'failed'],
-      ['Instance Outcome', 'i-0000000a', 'changed'],
-      ['Instance Outcome', 'i-0000000b', 'failed'],
+      ['Resource Outcome', 'i-0000000a', 'changed'],
+      ['Resource Outcome', 'i-0000000b', 'failed'],
     ]);
     expect(entries[0]?.detail).toMatchObject({
-      schemaVersion: '1',
+      schemaVersion: '2',
+      task: 'ec2',
       eventId: 'req-events/run-summary',
       stage: 'test',
       runId: 'req-events',
@@ -166,8 +169,12 @@ describe('Signals of a run through the handlers', () => {
       ],
     });
     expect(entries[2]?.detail).toMatchObject({
+      eventId: 'req-events/222222222222/eu-west-1/ec2:instance/i-0000000b/failed',
+      task: 'ec2',
       account: '222222222222',
       region: 'eu-west-1',
+      resourceType: 'ec2:instance',
+      resourceId: 'i-0000000b',
       code: 'IncorrectInstanceState',
       reason: expect.any(String),
     });

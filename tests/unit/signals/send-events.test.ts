@@ -10,7 +10,7 @@ import {
 import { awsError } from '../../helpers/errors';
 
 const anEvent = (n: number, padding = 0): SignalEvent => ({
-  detailType: 'Instance Outcome',
+  detailType: 'Resource Outcome',
   detail: { instanceId: `i-${String(n).padStart(8, '0')}`, pad: 'x'.repeat(padding) } as never,
 });
 const noSleep = { sleep: async () => undefined };

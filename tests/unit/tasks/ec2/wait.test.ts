@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { InstanceResult } from '../../../../handlers/core/results';
+import type { InstanceResult } from '../../../../handlers/tasks/ec2/instance-result';
 import { classifyStart, waitForFinalStates } from '../../../../handlers/tasks/ec2/wait';
 import { FAST_WAITER } from '../../../helpers/config';
 import { anInstance, aSelected, describePage } from '../../../helpers/instances';

@@ -11,6 +11,7 @@ const CONTEXT: DiagnoseContext = {
   region: 'eu-west-1',
   roleArn: 'arn:aws:iam::222222222222:role/xacct-ec2-target',
   externalIdSent: true,
+  service: 'rds',
 };
 
 function problemsOf(input: Record<string, unknown>) {
