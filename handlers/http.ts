@@ -16,7 +16,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import { authorizeCaller, identifyCaller, mayReadRun } from './aws/authorize-caller';
+import { authorizeCaller, authorizeTask, identifyCaller, mayReadRun } from './aws/authorize-caller';
 import { logger } from './aws/logger';
 import { metrics } from './aws/metrics';
 import { createPauseGate, StagePausedError } from './aws/pause-gate';
@@ -33,6 +33,7 @@ import { stepFunctionsRuns } from './engine/sfn-executions';
 import { partitionOf } from './formats/partition';
 import type { Problem } from './formats/problems';
 import { countInternalError } from './signals/internal-errors';
+import { DEFAULT_TASK } from './tasks';
 
 const engine = readStateMachineArn(requireEnv('ENGINE_STATE_MACHINE_ARN'));
 if (!engine.ok) logger.error('the engine cannot be reached', { error: engine.error.message });
@@ -137,6 +138,16 @@ async function startRun(
   const parsed = parseRequest(request, environment.config);
   if (!parsed.ok) problems.push(...parsed.problems);
   if (problems.length > 0 || !parsed.ok) return refused(400, problems);
+  const taskGate = authorizeTask(
+    gate.caller,
+    parsed.value.action,
+    parsed.value.task ?? DEFAULT_TASK,
+    environment.config.callers,
+  );
+  if (!taskGate.ok) {
+    logger.warn('caller refused', { reason: taskGate.reason });
+    return taskGate.response;
+  }
 
   const runId = httpRunId(call.apiRequestId, context.awsRequestId, call.receivedAt ?? Date.now());
   try {

@@ -108,6 +108,30 @@ export function authorizeCaller(
 }
 
 /**
+ * POST /instances/{action}, once the body is valid: the caller must also be allowed the request's
+ * task (a rule's `tasks`; without it, only `ec2`). `task` is the validated one, so it is exactly
+ * the task the run will use: the contract accepts only registered names, as written.
+ */
+export function authorizeTask(
+  caller: CallerIdentity,
+  action: Action,
+  task: string,
+  rules: readonly CallerRule[],
+): CallerCheck {
+  const decision = decideCaller(caller, action, rules, task);
+  if (decision.allowed || decision.reason !== 'task-not-allowed') {
+    // The action was decided by authorizeCaller already; only the task is new here.
+    return decision.allowed ? { ok: true, caller } : unnamed(caller, action);
+  }
+  const indexes = decision.rules.map((i) => `${PARAM}[${i}]`).join(', ');
+  const rule = suggestedRule(caller, action, task);
+  return refuse(
+    `forbidden: ${caller.arn} may not "${action}" with task "${task}": the rules that allow "${action}" (${indexes}) do not list "${task}" in their tasks (a rule without "tasks" allows only "ec2")`,
+    `add "${task}" to the tasks of ${indexes}, or add ${JSON.stringify(rule)} to ${PARAM}, and deploy`,
+  );
+}
+
+/**
  * GET /runs/{id}: a caller reads the runs it started over HTTP (the run's origin names its exact
  * ARN), and any run of the stage only when a rule naming it says `readAllRuns: true`. The caller
  * is refused the same way whether the run is not there or not theirs (http.ts).

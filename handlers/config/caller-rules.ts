@@ -16,6 +16,16 @@ import * as z from 'zod/mini';
 import { ACTIONS, type Action } from '../contract/request';
 import type { CallerIdentity } from '../formats/caller';
 import { ACCOUNT_ID_PATTERN } from '../formats/ids';
+import { DEFAULT_TASK, TASK_NAMES } from '../tasks';
+
+/**
+ * The tasks of a rule that names none: only the default task (`ec2`), the one every rule written
+ * before tasks existed meant. A caller allowed to stop instances is not thereby allowed to stop
+ * databases: another task must be listed in `tasks`.
+ */
+export const TASKS_OF_A_RULE_WITHOUT_TASKS: readonly string[] = [DEFAULT_TASK];
+
+const TASK_LIST = TASK_NAMES.map((n) => `"${n}"`).join(', ');
 
 const NAME_PATTERN = '[\\w+=,.@-]{1,64}';
 export const PRINCIPAL_PATTERN = new RegExp(
@@ -37,6 +47,21 @@ export const callerRuleSchema = z.strictObject({
   actions: z
     .array(z.enum(ACTIONS, { error: 'must be "start", "stop" or "status"' }))
     .check(z.minLength(1, 'list at least one action: "start", "stop" or "status"')),
+  /** The tasks the rule allows its actions for (exact names); absent means only `ec2`. */
+  tasks: z.optional(
+    z
+      .array(
+        z.enum(TASK_NAMES as [string, ...string[]], {
+          error: `must be a registered task name, exactly as written: one of ${TASK_LIST}`,
+        }),
+      )
+      .check(
+        z.minLength(
+          1,
+          `list at least one task (${TASK_LIST}), or leave "tasks" out to allow only "${DEFAULT_TASK}"`,
+        ),
+      ),
+  ),
   /** GET /runs/{id} of any run of the stage (scheduled ones, other callers'); else only its own. */
   readAllRuns: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
@@ -113,37 +138,64 @@ export type CallerDecision =
   | { allowed: true; ruleIndex: number }
   | {
       allowed: false;
-      reason: 'no-caller' | 'unmatched-caller' | 'action-not-allowed';
+      reason: 'no-caller' | 'unmatched-caller' | 'action-not-allowed' | 'task-not-allowed';
       rules: number[];
     };
 
-/** Decides one call: the first rule naming the caller and the action allows it. */
+/** The tasks a rule allows (exact names; a rule without `tasks` allows only `ec2`). */
+export function tasksOf(rule: CallerRule): readonly string[] {
+  return rule.tasks ?? TASKS_OF_A_RULE_WITHOUT_TASKS;
+}
+
+/**
+ * Decides one call: the first rule naming the caller, the action and the task allows it. The
+ * task is compared exactly (the contract accepts only the registered names as written); without
+ * `task` (the path is read before the body) only the action is decided.
+ */
 export function decideCaller(
   caller: CallerIdentity | undefined,
   action: Action,
   rules: readonly CallerRule[],
+  task?: string,
 ): CallerDecision {
   if (!caller) return { allowed: false, reason: 'no-caller', rules: [] };
   const matching = rules.flatMap((rule, index) => (ruleMatchesCaller(rule, caller) ? [index] : []));
   if (matching.length === 0) return { allowed: false, reason: 'unmatched-caller', rules: [] };
-  const allowing = matching.find((index) => rules[index]?.actions.includes(action));
-  if (allowing === undefined)
+  const withAction = matching.filter((index) => rules[index]?.actions.includes(action));
+  if (withAction.length === 0)
     return { allowed: false, reason: 'action-not-allowed', rules: matching };
+  const allowing = withAction.find((index) => {
+    const rule = rules[index];
+    return rule !== undefined && (task === undefined || tasksOf(rule).includes(task));
+  });
+  if (allowing === undefined)
+    return { allowed: false, reason: 'task-not-allowed', rules: withAction };
   return { allowed: true, ruleIndex: allowing };
 }
 
-/** The rule that would let this caller do this action: quoted in a refusal. */
-export function suggestedRule(caller: CallerIdentity, action: Action): CallerRule | undefined {
+/** The rule that would let this caller do this action on this task: quoted in a refusal. */
+export function suggestedRule(
+  caller: CallerIdentity,
+  action: Action,
+  task: string = DEFAULT_TASK,
+): CallerRule | undefined {
+  const tasks = task === DEFAULT_TASK ? {} : { tasks: [task] };
   if (caller.kind === 'assumed-role') {
     const sso = SSO_ROLE.exec(caller.roleName)?.[1];
     return {
       account: caller.accountId,
       principal: sso && /^[\w+=,.@-]{1,32}$/.test(sso) ? `sso/${sso}` : `role/${caller.roleName}`,
       actions: [action],
+      ...tasks,
     };
   }
   if (caller.kind === 'user') {
-    return { account: caller.accountId, principal: `user/${caller.userName}`, actions: [action] };
+    return {
+      account: caller.accountId,
+      principal: `user/${caller.userName}`,
+      actions: [action],
+      ...tasks,
+    };
   }
   return undefined;
 }

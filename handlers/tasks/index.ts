@@ -7,13 +7,15 @@
 import type { AnyTask } from '../core/task';
 import type { Ec2Request } from './ec2/selector';
 import { ec2Task } from './ec2/task';
+import type { RdsRequest } from './rds/selector';
+import { rdsTask } from './rds/task';
 
-export const TASKS: readonly AnyTask[] = [ec2Task];
+export const TASKS: readonly AnyTask[] = [ec2Task, rdsTask];
 
 /** A validated request of any registered task: one member per task. */
-export type TaskRequestUnion = Ec2Request;
+export type TaskRequestUnion = Ec2Request | RdsRequest;
 
-export type { Ec2Request };
+export type { Ec2Request, RdsRequest };
 
 /** The task of requests that name none (every request written before tasks existed). */
 export const DEFAULT_TASK = 'ec2';

@@ -161,6 +161,13 @@ function yamlKey(key: string): string {
   return /^(null|true|false|yes|no|on|off|~)$/i.test(key) ? quoted(key) : key;
 }
 
+/** A flow list on one line, or, past the width, one item a line as the formatter prints it. */
+function flowListLines(head: string, items: readonly string[], indent: string): string[] {
+  const line = `${head} [${items.join(', ')}]`;
+  if (line.length <= WIDTH) return [line];
+  return [head, `${indent}  [`, ...items.map((item) => `${indent}    ${item},`), `${indent}  ]`];
+}
+
 function yamlLines(value: Json, indent: string, lists: ReadonlySet<string>): string[] {
   if (Array.isArray(value)) {
     return value.flatMap((item) => {
@@ -175,9 +182,11 @@ function yamlLines(value: Json, indent: string, lists: ReadonlySet<string>): str
             `${indent}${yamlKey(key)}: ${yamlScalar(v as string, lists)}`,
           ])
         : Array.isArray(v) && v.every(isScalar)
-          ? [
-              `${indent}${yamlKey(key)}: [${v.map((s) => yamlScalar(s as string, lists)).join(', ')}]`,
-            ]
+          ? flowListLines(
+              `${indent}${yamlKey(key)}:`,
+              v.map((s) => yamlScalar(s as string, lists)),
+              indent,
+            )
           : [`${indent}${yamlKey(key)}:`, ...yamlLines(v, `${indent}  `, lists)],
     );
   }

@@ -68,6 +68,27 @@ const FAILURES: Record<
     // EC2 answers expired temporary credentials with RequestExpired (400), not ExpiredToken.
     expired: ec2Errors.requestExpired,
   },
+  // RDS speaks awsQuery and answers authentication failures with the same codes as STS.
+  rds: {
+    missing: stsErrors.missingAuthenticationToken,
+    incomplete: stsErrors.incompleteSignature,
+    unknownKey: stsErrors.invalidClientTokenId,
+    badSignature: stsErrors.signatureDoesNotMatch,
+    invalidRegion: stsErrors.invalidRegionScope,
+    stale: (signedAt, now) =>
+      stsErrors.signatureExpired(
+        amzDate(signedAt),
+        amzDate(now),
+        amzDate(now - MAX_SIGNATURE_SKEW_MS),
+      ),
+    notYetCurrent: (signedAt, now) =>
+      stsErrors.signatureNotYetCurrent(
+        amzDate(signedAt),
+        amzDate(now),
+        amzDate(now + MAX_SIGNATURE_SKEW_MS),
+      ),
+    expired: stsErrors.expiredToken,
+  },
 };
 
 export interface AuthenticateInput {

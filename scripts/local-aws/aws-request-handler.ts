@@ -9,7 +9,15 @@ import type { RecordedEvents } from './events-store';
 import type { CallScope, ServerErrorKind, ServiceName } from './faults';
 import { handleOrganizationsRequest, isOrganizationsRequest } from './organizations-service';
 import { QueryParams } from './query-params';
-import { type AwsHttpResponse, ec2Success, errorResponse, stsSuccess } from './render-response';
+import { rdsErrors } from './rds-errors';
+import { RDS_ACTIONS } from './rds-service';
+import {
+  type AwsHttpResponse,
+  ec2Success,
+  errorResponse,
+  rdsSuccess,
+  stsSuccess,
+} from './render-response';
 import { API_VERSIONS, checkRequestShape } from './request-shape';
 import { handleSchedulerRequest, isSchedulerRequest } from './scheduler-service';
 import type { ScheduleStore } from './scheduler-store';
@@ -36,12 +44,14 @@ export interface EndpointState extends ServiceContext {
 const ACTIONS: Record<ServiceName, Readonly<Record<string, ActionDefinition>>> = {
   sts: STS_ACTIONS,
   ec2: EC2_ACTIONS,
+  rds: RDS_ACTIONS,
 };
 
 /** API versions, for telling the service apart when a request carries no signature to route by. */
 const VERSIONS: Record<string, ServiceName> = {
   [API_VERSIONS.sts]: 'sts',
   [API_VERSIONS.ec2]: 'ec2',
+  [API_VERSIONS.rds]: 'rds',
 };
 
 /**
@@ -80,7 +90,7 @@ export async function handleAwsRequest(
     });
     const error = new AwsError(
       'InvalidAction',
-      `This endpoint serves sts and ec2 only; the request was for '${scopeService ?? 'an unknown service'}'.`,
+      `This endpoint serves sts, ec2 and rds by Query; the request was for '${scopeService ?? 'an unknown service'}'.`,
       400,
     );
     return errorResponse('sts', error, requestId);
@@ -137,9 +147,9 @@ async function runAction(
   const definition = checkRequestShape(service, ACTIONS[service], params);
   if (service === 'sts') throttleSts(state, caller, scope);
   const xml = await definition.handler(state, { caller, params });
-  return service === 'sts'
-    ? stsSuccess(action, xml, requestId)
-    : ec2Success(action, xml, requestId);
+  if (service === 'sts') return stsSuccess(action, xml, requestId);
+  if (service === 'rds') return rdsSuccess(action, xml, requestId);
+  return ec2Success(action, xml, requestId);
 }
 
 /** STS: the 600/s account quota bucket, plus the probabilistic throttling knob. */
@@ -155,6 +165,8 @@ function throttleSts(state: EndpointState, caller: Caller, scope: CallScope): vo
 function injectedServerError(service: ServiceName, kind: ServerErrorKind): AwsError {
   if (service === 'sts')
     return kind === 'internal' ? stsErrors.internalFailure() : stsErrors.serviceUnavailable();
+  if (service === 'rds')
+    return kind === 'internal' ? rdsErrors.internalFailure() : rdsErrors.serviceUnavailable();
   return kind === 'internal' ? ec2Errors.internalError() : ec2Errors.serviceUnavailable();
 }
 
@@ -164,11 +176,11 @@ function asAwsError(state: EndpointState, service: ServiceName, thrown: unknown)
   state.log(
     `local-aws: unexpected failure: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
   );
-  return service === 'sts' ? stsErrors.internalFailure() : ec2Errors.internalError();
+  return service === 'ec2' ? ec2Errors.internalError() : stsErrors.internalFailure();
 }
 
 function asService(name: string): ServiceName | undefined {
-  return name === 'sts' || name === 'ec2' ? name : undefined;
+  return name === 'sts' || name === 'ec2' || name === 'rds' ? name : undefined;
 }
 
 function queryString(query: Record<string, string | string[]>): string {

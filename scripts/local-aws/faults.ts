@@ -3,7 +3,7 @@ import { type Random, seededRandom } from './seeded-random';
 import { BUCKET_NAMES, type BucketName, DOCUMENTED_BUCKETS } from './throttling';
 import type { BucketSpec } from './token-bucket';
 
-export type ServiceName = 'sts' | 'ec2';
+export type ServiceName = 'sts' | 'ec2' | 'rds';
 
 /** What a fault decision needs to know about a call. */
 export interface CallScope {
@@ -20,7 +20,7 @@ const BucketSpecSchema = z.strictObject({
 
 /** Limits latency, server errors and STS throttling to some calls; an omitted list matches all. */
 const FaultScopeSchema = z.strictObject({
-  services: z.array(z.enum(['sts', 'ec2'])).optional(),
+  services: z.array(z.enum(['sts', 'ec2', 'rds'])).optional(),
   accounts: z.array(z.string()).optional(),
   regions: z.array(z.string()).optional(),
   actions: z.array(z.string()).optional(),

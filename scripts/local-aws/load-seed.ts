@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { DbClusterSeed, DbInstanceSeed } from './rds-seed-schema';
 import { type Seed, SeedSchema } from './seed-schema';
 
 export const DEFAULT_SEED_PATH = path.join(__dirname, 'seed.json');
@@ -32,6 +33,39 @@ export function parseSeed(raw: unknown, source = 'seed'): Seed {
   return parsed.data;
 }
 
+/** RDS references must resolve within their account and region, and a member follows its cluster. */
+function rdsProblems(
+  accountId: string,
+  region: string,
+  place: { dbInstances: DbInstanceSeed[]; dbClusters: DbClusterSeed[] },
+): string[] {
+  const problems: string[] = [];
+  const where = `${accountId} ${region}`;
+  const instances = new Map(place.dbInstances.map((db) => [db.id, db]));
+  const clusters = new Map(place.dbClusters.map((cluster) => [cluster.id, cluster]));
+  if (instances.size !== place.dbInstances.length)
+    problems.push(`${where}: a DB instance id is listed twice`);
+  if (clusters.size !== place.dbClusters.length)
+    problems.push(`${where}: a DB cluster id is listed twice`);
+  for (const db of place.dbInstances) {
+    if (!db.availabilityZone.startsWith(region)) {
+      problems.push(`DB instance ${db.id}: zone ${db.availabilityZone} is not in ${region}`);
+    }
+    if (db.clusterId) {
+      const cluster = clusters.get(db.clusterId);
+      if (!cluster)
+        problems.push(`DB instance ${db.id}: cluster ${db.clusterId} is not in ${where}`);
+      else if (cluster.status !== db.status) {
+        problems.push(`DB instance ${db.id}: status must equal its cluster's (${cluster.status})`);
+      }
+    }
+    if (db.readReplicaSourceId && !instances.has(db.readReplicaSourceId)) {
+      problems.push(`DB instance ${db.id}: source ${db.readReplicaSourceId} is not in ${where}`);
+    }
+  }
+  return problems;
+}
+
 function crossCheck(seed: Seed): string[] {
   const problems: string[] = [];
   const accountIds = new Set<string>();
@@ -51,7 +85,9 @@ function crossCheck(seed: Seed): string[] {
         );
       }
     }
-    for (const [region, { instances }] of Object.entries(account.regions)) {
+    for (const [region, place] of Object.entries(account.regions)) {
+      problems.push(...rdsProblems(account.accountId, region, place));
+      const { instances } = place;
       for (const instance of instances) {
         if (instanceIds.has(instance.instanceId))
           problems.push(`instance ${instance.instanceId} is listed twice`);

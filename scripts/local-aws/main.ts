@@ -63,7 +63,7 @@ function banner(aws: LocalAws, seedPath: string): string {
   const home = aws.seed.home;
   const creds = aws.homeCredentials;
   return [
-    `local-aws: STS and EC2 on ${aws.url} (seed ${path.relative(process.cwd(), seedPath)}, stage ${home.stage})`,
+    `local-aws: STS, EC2 and RDS on ${aws.url} (seed ${path.relative(process.cwd(), seedPath)}, stage ${home.stage})`,
     '',
     `Home session: role ${home.executionRoleName} as function ${home.functionName}, expires ${creds.expiration.toISOString()}.`,
     'Set these only in the shell or process that should use this endpoint (osls v4 honours',
@@ -80,6 +80,7 @@ function banner(aws: LocalAws, seedPath: string): string {
     `export AWS_ENDPOINT_URL_EC2=${aws.endpointEnv.AWS_ENDPOINT_URL_EC2}`,
     `export AWS_ENDPOINT_URL_EVENTBRIDGE=${aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
     `export AWS_ENDPOINT_URL_SFN=${aws.endpointEnv.AWS_ENDPOINT_URL_SFN}`,
+    `export AWS_ENDPOINT_URL_RDS=${aws.endpointEnv.AWS_ENDPOINT_URL_RDS}`,
     '',
     'Try: aws sts get-caller-identity',
     ...tryAssumeRole(aws),

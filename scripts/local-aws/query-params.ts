@@ -72,6 +72,24 @@ export class QueryParams {
       }));
   }
 
+  /** awsQuery filters (RDS): `Filters.Filter.N.Name` with `Filters.Filter.N.Values.Value.M`. */
+  memberFilters(): Array<{ name: string; values: string[] }> {
+    const byIndex = new Map<number, { name?: string; values: Array<[number, string]> }>();
+    for (const { index, rest, value } of this.indexedUnder('Filters\\.Filter')) {
+      const filter = byIndex.get(index) ?? { values: [] };
+      byIndex.set(index, filter);
+      if (rest === '.Name') filter.name = value;
+      const valueMatch = /^\.Values\.Value\.(\d+)$/.exec(rest);
+      if (valueMatch?.[1]) filter.values.push([Number(valueMatch[1]), value]);
+    }
+    return [...byIndex.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, filter]) => ({
+        name: filter.name ?? '',
+        values: filter.values.sort(([a], [b]) => a - b).map(([, value]) => value),
+      }));
+  }
+
   private indexedUnder(prefix: string): Array<{ index: number; rest: string; value: string }> {
     const pattern = new RegExp(`^${prefix}\\.(\\d+)(.*)$`);
     const found: Array<{ index: number; rest: string; value: string }> = [];

@@ -10,12 +10,27 @@ export interface AwsHttpResponse {
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const RDS_NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/';
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** STS (awsQuery): <XResponse><XResult>…</XResult><ResponseMetadata><RequestId/></ResponseMetadata></XResponse>. */
 export function stsSuccess(action: string, resultXml: string, requestId: string): AwsHttpResponse {
+  return querySuccess(STS_NAMESPACE, action, resultXml, requestId);
+}
+
+/** RDS answers in the same awsQuery shape as STS, in its own namespace. */
+export function rdsSuccess(action: string, resultXml: string, requestId: string): AwsHttpResponse {
+  return querySuccess(RDS_NAMESPACE, action, resultXml, requestId);
+}
+
+function querySuccess(
+  namespace: string,
+  action: string,
+  resultXml: string,
+  requestId: string,
+): AwsHttpResponse {
   const body =
-    `<${action}Response xmlns="${STS_NAMESPACE}">` +
+    `<${action}Response xmlns="${namespace}">` +
     node(`${action}Result`, resultXml) +
     node('ResponseMetadata', leaf('RequestId', requestId)) +
     `</${action}Response>`;
@@ -37,12 +52,14 @@ export function errorResponse(
   error: AwsError,
   requestId: string,
 ): AwsHttpResponse {
-  return service === 'sts' ? stsError(error, requestId) : ec2Error(error, requestId);
+  if (service === 'ec2') return ec2Error(error, requestId);
+  return queryError(service === 'rds' ? RDS_NAMESPACE : STS_NAMESPACE, error, requestId);
 }
 
-function stsError(error: AwsError, requestId: string): AwsHttpResponse {
+/** awsQuery's <ErrorResponse> (STS, RDS): Type, Code, Message, then RequestId. */
+function queryError(namespace: string, error: AwsError, requestId: string): AwsHttpResponse {
   const body =
-    `<ErrorResponse xmlns="${STS_NAMESPACE}">` +
+    `<ErrorResponse xmlns="${namespace}">` +
     node(
       'Error',
       leaf('Type', error.faultType),

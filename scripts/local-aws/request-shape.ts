@@ -2,11 +2,16 @@ import type { AwsError } from './aws-error';
 import { ec2Errors } from './ec2-errors';
 import type { ServiceName } from './faults';
 import type { QueryParams } from './query-params';
+import { RDS_VERSION, rdsErrors } from './rds-errors';
 import type { ActionDefinition } from './service-context';
 import { STS_VERSION, stsErrors } from './sts-errors';
 
 export const EC2_VERSION = '2016-11-15';
-export const API_VERSIONS: Record<ServiceName, string> = { sts: STS_VERSION, ec2: EC2_VERSION };
+export const API_VERSIONS: Record<ServiceName, string> = {
+  sts: STS_VERSION,
+  ec2: EC2_VERSION,
+  rds: RDS_VERSION,
+};
 
 /** Parameters every Query request carries; SigV4 travels in headers, never in the form. */
 const COMMON = new Set(['Action', 'Version']);
@@ -21,7 +26,7 @@ export function checkRequestShape(
   actions: Readonly<Record<string, ActionDefinition>>,
   params: QueryParams,
 ): ActionDefinition {
-  const errors = service === 'sts' ? STS_SHAPE_ERRORS : EC2_SHAPE_ERRORS;
+  const errors = SHAPE_ERRORS[service];
   const action = params.get('Action');
   if (action === undefined) throw errors.missingAction();
   const version = params.get('Version');
@@ -72,6 +77,22 @@ const STS_SHAPE_ERRORS: ShapeErrors = {
     stsErrors.validation(
       `Value '${value}' at '${name}' failed to satisfy constraint: Member must be a boolean`,
     ),
+};
+
+/** RDS speaks awsQuery like STS: an unknown Version is an unknown operation (texts *unverified*). */
+const RDS_SHAPE_ERRORS: ShapeErrors = {
+  missingAction: rdsErrors.missingAction,
+  missingParameter: rdsErrors.missingParameter,
+  unsupportedVersion: (action, version) => rdsErrors.invalidAction(action, version),
+  invalidAction: (action) => rdsErrors.invalidAction(action),
+  unknownParameter: rdsErrors.unknownParameter,
+  invalidBoolean: rdsErrors.invalidBoolean,
+};
+
+const SHAPE_ERRORS: Record<ServiceName, ShapeErrors> = {
+  sts: STS_SHAPE_ERRORS,
+  ec2: EC2_SHAPE_ERRORS,
+  rds: RDS_SHAPE_ERRORS,
 };
 
 /** `InstanceId.N` → /^InstanceId\.[1-9]\d*$/: list members are numbered from 1. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DbClusterSeedSchema, DbInstanceSeedSchema } from './rds-seed-schema';
 
 /**
  * The shape of a world seed (scripts/local-aws/seed.json). `note` fields say why an entry exists;
@@ -83,7 +84,15 @@ const AccountSeedSchema = z.strictObject({
     .optional(),
   roles: z.array(RoleSeedSchema).default([]),
   regions: z
-    .record(z.string().regex(REGION), z.strictObject({ instances: z.array(InstanceSeedSchema) }))
+    .record(
+      z.string().regex(REGION),
+      z.strictObject({
+        instances: z.array(InstanceSeedSchema),
+        /** RDS DB instances (rds-seed-schema.ts), including Aurora cluster members. */
+        dbInstances: z.array(DbInstanceSeedSchema).default([]),
+        dbClusters: z.array(DbClusterSeedSchema).default([]),
+      }),
+    )
     .default({}),
 });
 

@@ -67,13 +67,14 @@ export interface LocalAws {
    * switch) are served even when no run definition is registered.
    */
   homeEngineArn: string | undefined;
-  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE, _SFN and _SCHEDULER for a child process. */
+  /** AWS_ENDPOINT_URL_STS, _EC2, _EVENTBRIDGE, _SFN, _SCHEDULER and _RDS for a child process. */
   endpointEnv: {
     AWS_ENDPOINT_URL_STS: string;
     AWS_ENDPOINT_URL_EC2: string;
     AWS_ENDPOINT_URL_EVENTBRIDGE: string;
     AWS_ENDPOINT_URL_SFN: string;
     AWS_ENDPOINT_URL_SCHEDULER: string;
+    AWS_ENDPOINT_URL_RDS: string;
   };
   seed: Seed;
   world: World;
@@ -178,6 +179,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       AWS_ENDPOINT_URL_EVENTBRIDGE: server.url,
       AWS_ENDPOINT_URL_SFN: server.url,
       AWS_ENDPOINT_URL_SCHEDULER: server.url,
+      AWS_ENDPOINT_URL_RDS: server.url,
     },
     seed,
     world,

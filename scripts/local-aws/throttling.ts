@@ -16,6 +16,11 @@ export const DOCUMENTED_BUCKETS = {
   'StartInstances:instances': { capacity: 1000, refillPerSecond: 2 },
   'StopInstances:instances': { capacity: 1000, refillPerSecond: 20 },
   'sts:requests': { capacity: 600, refillPerSecond: 600 },
+  /**
+   * RDS throttles per account and Region but publishes no rates: these sizes are *unverified*
+   * stand-ins of EC2's order, for tests of a client's back-off (override with `buckets`).
+   */
+  'rds:requests': { capacity: 100, refillPerSecond: 20 },
 } as const satisfies Record<string, BucketSpec>;
 
 export type BucketName = keyof typeof DOCUMENTED_BUCKETS;

@@ -25,6 +25,9 @@ export function worldSnapshot(world: World) {
           world.instancesIn(account.accountId, region).map(instanceJson),
         ]),
       ),
+      rds: Object.fromEntries(
+        account.regions.map((region) => [region, rdsJson(world, account.accountId, region)]),
+      ),
     })),
     sessions: world.sessions.all().map((session) => ({
       accessKeyId: session.accessKeyId,
@@ -35,6 +38,24 @@ export function worldSnapshot(world: World) {
       sourceFunctionArn: session.sourceFunctionArn ?? null,
       sourceIdentity: session.sourceIdentity ?? null,
     })),
+  };
+}
+
+/** DB instances, clusters and the RDS events of one account and region (times as ISO strings). */
+function rdsJson(world: World, accountId: string, region: string) {
+  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  return {
+    dbInstances: world.rds.instancesIn(accountId, region).map((db) => ({
+      ...db,
+      createTime: iso(db.createTime),
+      automaticRestartTime: iso(db.automaticRestartTime),
+    })),
+    dbClusters: world.rds.clustersIn(accountId, region).map((cluster) => ({
+      ...cluster,
+      createTime: iso(cluster.createTime),
+      automaticRestartTime: iso(cluster.automaticRestartTime),
+    })),
+    events: world.rds.eventsIn(accountId, region).map((event) => ({ ...event, at: iso(event.at) })),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type Timing,
 } from './instance-lifecycle';
 import type { InstanceView } from './instances';
+import { RdsResources } from './rds-resources';
 import type { InstanceSeed, Seed, WorldSettings } from './seed-schema';
 import { DEFAULT_SETTINGS, WorldSettingsSchema } from './seed-schema';
 import { type RoleSession, SessionStore } from './sessions';
@@ -38,6 +39,8 @@ export class World {
   readonly sessions: SessionStore;
   /** The execution role's session that `sls invoke local` runs with (made at start). */
   readonly homeSession: RoleSession;
+  /** DB instances and clusters (rds-resources.ts), on the same clock and time factor. */
+  readonly rds: RdsResources;
   private settingsNow: WorldSettings;
   private readonly accounts = new Map<string, Account>();
   /** Per `account|region`, in seed order (the order DescribeInstances reports). */
@@ -87,6 +90,7 @@ export class World {
         for (const record of records) this.instancesById.set(record.fields.instanceId, record);
       }
     }
+    this.rds = new RdsResources(seed, clock, () => this.settingsNow.timeFactor);
     this.homeSession = this.createHomeSession(homeSessionOptions);
   }
 

@@ -5,7 +5,7 @@
  * stop. lambda:InvokeFunction by principals of the home account is IAM's to decide, not the
  * template's: verify's README lists it among the ways to drive a run.
  */
-import { broadReach, type CallerRule } from '../../handlers/config/caller-rules';
+import { broadReach, type CallerRule, tasksOf } from '../../handlers/config/caller-rules';
 import type { CfnTemplate } from '../shared/stack/package-stage';
 import type { StaticFinding } from './static-checks';
 
@@ -96,5 +96,17 @@ export function checkCallerRules(
       });
     }
     return findings;
+  });
+}
+
+/**
+ * What each caller rule lets its callers run, task by task: a rule without `tasks` allows only
+ * `ec2`, so the note shows who may also start or stop databases.
+ */
+export function callerTaskNotes(rules: readonly CallerRule[]): string[] {
+  return rules.map((rule, index) => {
+    const tasks = tasksOf(rule).join(', ');
+    const implicit = rule.tasks === undefined ? ' (no "tasks": only ec2)' : '';
+    return `callers[${index}] ${rule.principal}: ${rule.actions.join(', ')} for task ${tasks}${implicit}`;
   });
 }

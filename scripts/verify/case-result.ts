@@ -91,6 +91,7 @@ function hintForDenied(c: MatrixCase, deciding: DecidingStatement[]): HintId {
   if (kinds.has('boundary')) return 'boundaryBlocks';
   if (c.ifDenied === 'kms') return 'kmsGrantMissing';
   if (c.ifDenied === 'ec2') return 'ec2AccessMissing';
+  if (c.ifDenied === 'rds') return 'rdsAccessMissing';
   const sids = new Set(deciding.map((d) => d.sid));
   if (sids.has('RequireExternalId')) return 'externalIdMismatch';
   if (sids.has('RequireOrganization')) return 'organizationMismatch';

@@ -151,6 +151,14 @@ export const SHIPPED_GUARDRAILS: readonly ShippedGuardrail[] = [
         spares: [TAG_ADMIN],
       },
       {
+        sid: 'DenyRdsControlTagChangesExceptTagAdmin',
+        purpose:
+          'only the tag admin adds or removes the control tag on DB instances and clusters; RDS authorises tags given at creation as rds:AddTagsToResource too (RDS User Guide, tag on create)',
+        blocks: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+        covers: ['DB instance', 'DB cluster'],
+        spares: [TAG_ADMIN],
+      },
+      {
         sid: 'DenyDeletingAllTagsExceptTagAdmin',
         purpose: 'DeleteTags without tag keys deletes every tag, the control tag too',
         blocks: ['ec2:DeleteTags'],

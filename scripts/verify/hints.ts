@@ -91,9 +91,19 @@ export const HINTS = {
     symptom: 'The target role cannot describe, start or stop a control-tagged instance',
     fix: 'resources/target-account-role.yml policy start-stop-control-tagged-instances, statements DescribeInstances and StartStopControlTaggedInstances: deploy with ControlTagKey and ControlTagValue equal to params controlTagKey and controlTagValue',
   },
+  rdsControlTagNotEnforced: {
+    symptom:
+      'A DB instance or Aurora cluster without the control tag, or with another value, can be started or stopped',
+    fix: 'resources/target-account-role.yml policy start-stop-control-tagged-databases, statements StartStopControlTaggedDbInstances and StartStopControlTaggedDbClusters: keep the condition StringEquals aws:ResourceTag/<ControlTagKey> = <ControlTagValue>',
+  },
+  rdsAccessMissing: {
+    symptom:
+      'The target role cannot describe, start or stop a control-tagged DB instance or Aurora cluster',
+    fix: 'resources/target-account-role.yml policy start-stop-control-tagged-databases: deploy template version 3 or later (the RDS task), with ControlTagKey and ControlTagValue equal to params controlTagKey and controlTagValue',
+  },
   targetRoleTooPowerful: {
-    symptom: 'The target role can do more than describe, start and stop instances',
-    fix: 'resources/target-account-role.yml: the role may only allow ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances and kms:CreateGrant; remove the statement that grants anything else (above all ec2:CreateTags/DeleteTags and iam:*)',
+    symptom: 'The target role can do more than describe, start and stop instances and databases',
+    fix: 'resources/target-account-role.yml: the role may only allow ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances, kms:CreateGrant, rds:DescribeDBInstances, rds:DescribeDBClusters and rds:Start/StopDBInstance and rds:Start/StopDBCluster; remove the statement that grants anything else (above all ec2:CreateTags/DeleteTags, rds:AddTagsToResource and iam:*)',
   },
   kmsGrantMissing: {
     symptom: 'An instance with encrypted volumes goes pending -> stopped (Client.InternalError)',

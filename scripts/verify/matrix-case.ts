@@ -39,7 +39,7 @@ export interface MatrixCase {
   /** What to fix when the case is allowed but should not be. */
   ifAllowed?: HintId;
   /** Which side to look at when the case is denied but should not be. */
-  ifDenied?: 'assume' | 'ec2' | 'kms';
+  ifDenied?: 'assume' | 'ec2' | 'rds' | 'kms';
   /** For an SCP or RCP case: the statement it comes from, named in the fix. */
   scp?: ScpSource;
   run(authorizer: PolicyAuthorizer): Promise<PolicyDecision>;
@@ -63,6 +63,9 @@ export interface Bystanders {
 }
 
 export const INSTANCE_ID = 'i-0123456789abcdef0';
+/** The DB instance and Aurora cluster the RDS cases act on. */
+export const DB_INSTANCE_ID = 'orders-db';
+export const DB_CLUSTER_ID = 'reporting';
 
 /** The session ARN STS gives a role session. */
 export function sessionArn(roleArn: string, sessionName: string): string {

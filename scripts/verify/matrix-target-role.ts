@@ -183,7 +183,7 @@ export function ec2Cases(
 }
 
 /** Regions to pick "a region the stage does not use" from. */
-const OUTSIDE_REGIONS = ['ap-south-1', 'sa-east-1', 'ca-central-1'];
+export const OUTSIDE_REGIONS = ['ap-south-1', 'sa-east-1', 'ca-central-1'];
 
 /** The grant EC2 asks for when it starts an instance with encrypted volumes. */
 const EC2_GRANT = {

@@ -8,6 +8,7 @@ import { orgContext } from './assume-scope';
 import { assumeCases } from './matrix-assume';
 import { type Bystanders, INSTANCE_ID, type MatrixCase, sessionArn } from './matrix-case';
 import { ec2Cases, kmsCases } from './matrix-target-role';
+import { rdsCases } from './matrix-target-role-rds';
 import type { LoadedWorld } from './policy-authorizer';
 
 export type { Bystanders, Expected, MatrixCase } from './matrix-case';
@@ -30,6 +31,7 @@ export function buildMatrix(loaded: LoadedWorld, bystanders: Bystanders): Matrix
     cases.push(...assumeCases(loaded, role, target.externalId, bystanders, index === 0));
     target.regions.forEach((region, i) => {
       cases.push(...ec2Cases(loaded, role, region, i === 0));
+      cases.push(...rdsCases(loaded, role, region, i === 0));
     });
     const key = bystanders.kmsKeyArns[target.accountId];
     if (key) cases.push(...kmsCases(role, key, target.regions[0] ?? stage.region));

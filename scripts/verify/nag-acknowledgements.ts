@@ -167,11 +167,14 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     kind: 'target-role',
     rule: 'AwsSolutions-IAM5[Resource::*]',
     resource: 'TargetRole',
-    statements: ['DescribeInstances'],
+    statements: ['DescribeInstances', 'DescribeDatabases'],
     reason:
       'Statement DescribeInstances: ec2:DescribeInstances supports no resource-level permissions ' +
       '(the Service Authorization Reference lists no resource type for it), so IAM only accepts ' +
-      'Resource "*". It reads instance metadata only; verify proves no other action is allowed on "*".',
+      'Resource "*". Statement DescribeDatabases: rds:DescribeDBInstances and rds:DescribeDBClusters ' +
+      'have only an optional resource type (db, cluster) in that reference, and the RDS task lists ' +
+      'every database of a region (a call without an identifier names no resource). Both read ' +
+      'metadata only; verify proves no other action is allowed on "*".',
   },
   {
     kind: 'target-role',
@@ -184,6 +187,29 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'account). What limits it is the condition aws:ResourceTag/<ControlTagKey> = ' +
       '<ControlTagValue>; verify proves an instance without the tag, or with another value, ' +
       'cannot be started or stopped.',
+  },
+  {
+    kind: 'target-role',
+    rule: 'AwsSolutions-IAM5[Resource::arn:aws:rds:*:{account}:db:*]',
+    resource: 'TargetRole',
+    statements: ['StartStopControlTaggedDbInstances'],
+    reason:
+      'Statement StartStopControlTaggedDbInstances: the DB instances are chosen at run time, in ' +
+      'every region the stage configures for this account. What limits it is the condition ' +
+      'aws:ResourceTag/<ControlTagKey> = <ControlTagValue> (the db resource type accepts it, ' +
+      'Service Authorization Reference for Amazon RDS); verify proves an untagged DB instance ' +
+      'cannot be started or stopped.',
+  },
+  {
+    kind: 'target-role',
+    rule: 'AwsSolutions-IAM5[Resource::arn:aws:rds:*:{account}:cluster:*]',
+    resource: 'TargetRole',
+    statements: ['StartStopControlTaggedDbClusters'],
+    reason:
+      'Statement StartStopControlTaggedDbClusters: as for DB instances, the Aurora clusters are ' +
+      'chosen at run time and the condition aws:ResourceTag/<ControlTagKey> = <ControlTagValue> ' +
+      'limits it (the cluster resource type accepts it); verify proves an untagged cluster cannot ' +
+      'be started or stopped.',
   },
   {
     kind: 'target-role-template',

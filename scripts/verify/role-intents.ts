@@ -294,9 +294,9 @@ export interface TargetFacts {
 export const TARGET_ROLE_SOURCE = 'resources/target-account-role.yml';
 
 /**
- * The target role: assumed by the execution role only; describe instances (no resource-level
- * permissions), start and stop instances of its own account (the control-tag condition is
- * checked by checkTargetRole), grants on the configured keys for EC2 only.
+ * The target role: assumed by the execution role only; describe instances and databases (on "*"),
+ * start and stop instances, DB instances and Aurora clusters of its own account (the control-tag
+ * condition is checked by checkTargetRole), grants on the configured keys for EC2 only.
  */
 export function targetRoleIntent(f: TargetFacts): RoleIntent {
   return {
@@ -318,6 +318,21 @@ export function targetRoleIntent(f: TargetFacts): RoleIntent {
         actions: ['ec2:StartInstances', 'ec2:StopInstances'],
         resources: [`arn:${f.partition}:ec2:*:${f.accountId}:instance/*`],
         why: "start and stop this account's control-tagged instances",
+      },
+      {
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: ['*'],
+        why: 'list the DB instances and clusters of a region (the RDS task reads their tags from the answer)',
+      },
+      {
+        actions: ['rds:StartDBInstance', 'rds:StopDBInstance'],
+        resources: [`arn:${f.partition}:rds:*:${f.accountId}:db:*`],
+        why: "start and stop this account's control-tagged DB instances",
+      },
+      {
+        actions: ['rds:StartDBCluster', 'rds:StopDBCluster'],
+        resources: [`arn:${f.partition}:rds:*:${f.accountId}:cluster:*`],
+        why: "start and stop this account's control-tagged Aurora clusters",
       },
       ...(f.kmsKeyArns.length > 0
         ? [

@@ -7,7 +7,12 @@
 
 import { type CfnTemplate, type PackagedStage, packageStage } from '../shared/stack/package-stage';
 import { configuredStages } from '../shared/stack/stages';
-import { checkCallerRules, checkHttpRoutes, checkInvokePermissions } from './api-checks';
+import {
+  callerTaskNotes,
+  checkCallerRules,
+  checkHttpRoutes,
+  checkInvokePermissions,
+} from './api-checks';
 import { checkAssumeCoverage, sampleTargets } from './assume-scope';
 import { type CaseResult, evaluateCase } from './case-result';
 import { checkEngineStarters, engineStartersNote } from './engine-starters';
@@ -204,6 +209,7 @@ export async function verifyStage(
   }
   const starters = engineStartersNote(packaged.template);
   if (starters) notes.push(starters);
+  notes.push(...callerTaskNotes(stage.config.callers));
   const coverage = checkAssumeCoverage(
     stage.executionRole,
     allTargets.map(

@@ -7,7 +7,7 @@
 import { evaluate } from '../shared/stack/cfn-intrinsics';
 import type { CfnTemplate } from '../shared/stack/package-stage';
 import { contextFor, type ResolvedStage } from './execution-role';
-import { INSTANCE_ID } from './matrix-case';
+import { DB_CLUSTER_ID, DB_INSTANCE_ID, INSTANCE_ID } from './matrix-case';
 
 export interface StageResource {
   /** What it is, in the words of the matrix: `execution role`, `function`, `schedule`, … */
@@ -95,6 +95,18 @@ export function targetResources(stage: ResolvedStage): StageResource[] {
     {
       kind: 'instance',
       arn: `arn:${p}:ec2:${region}:${target.accountId}:instance/${INSTANCE_ID}`,
+      account: target.accountId,
+      region,
+    },
+    {
+      kind: 'DB instance',
+      arn: `arn:${p}:rds:${region}:${target.accountId}:db:${DB_INSTANCE_ID}`,
+      account: target.accountId,
+      region,
+    },
+    {
+      kind: 'DB cluster',
+      arn: `arn:${p}:rds:${region}:${target.accountId}:cluster:${DB_CLUSTER_ID}`,
       account: target.accountId,
       region,
     },

@@ -24,6 +24,13 @@ export const TEST_CONFIG: RuntimeConfig = {
     { account: '111111111111', principal: 'user/alice', actions: ['start', 'stop', 'status'] },
     // Reads every run of the stage (GET /runs/{id}), scheduled ones and other callers'.
     { account: '111111111111', principal: 'role/auditors', actions: ['status'], readAllRuns: true },
+    // Databases only: a rule names its tasks; the rules above name none, so they allow only ec2.
+    {
+      account: '111111111111',
+      principal: 'role/dba',
+      actions: ['start', 'stop', 'status'],
+      tasks: ['rds'],
+    },
   ],
   sourceIdentity: true,
   maxResourcesPerRequest: 500,

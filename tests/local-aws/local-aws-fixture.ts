@@ -1,4 +1,5 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { RDSClient, type RDSClientConfig } from '@aws-sdk/client-rds';
 import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import {
   type Clock,
@@ -25,12 +26,14 @@ export interface Fixture {
   clock: Clock;
   sts(credentials?: TestCredentials, config?: Partial<STSClientConfig>): STSClient;
   ec2(credentials: TestCredentials, region?: string, config?: Partial<EC2ClientConfig>): EC2Client;
+  rds(credentials: TestCredentials, region?: string, config?: Partial<RDSClientConfig>): RDSClient;
   /** The home session assumes the target role of an account (with the right ExternalId for 222). */
   assume(accountId: string, durationSeconds?: number): Promise<TemporaryCredentials>;
   stop(): Promise<void>;
 }
 
-export interface FixtureOptions extends Partial<Omit<StartLocalAwsOptions, 'authorizer'>> {
+/** `authorizer` replaces the fake one in the endpoint (the fixture's `authorizer` stays the fake). */
+export interface FixtureOptions extends Partial<StartLocalAwsOptions> {
   rules?: FakeRules;
 }
 
@@ -66,6 +69,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       ),
     ec2: (credentials, region = aws.region, config = {}) =>
       track(new EC2Client({ region, endpoint: aws.url, credentials, maxAttempts: 1, ...config })),
+    rds: (credentials, region = aws.region, config = {}) =>
+      track(new RDSClient({ region, endpoint: aws.url, credentials, maxAttempts: 1, ...config })),
     async assume(accountId, durationSeconds) {
       const answer = await fixture.sts().send(
         new AssumeRoleCommand({

@@ -12,7 +12,7 @@ export interface QueryAnswer {
 
 export interface SignedQuery {
   url: string;
-  service: 'sts' | 'ec2';
+  service: 'sts' | 'ec2' | 'rds';
   region: string;
   credentials: TestCredentials;
   /** The form exactly as sent: no Version or Action is added. */

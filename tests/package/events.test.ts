@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { parseRequest } from '../../handlers/contract/request';
+import type { Ec2Request } from '../../handlers/tasks';
 import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import { readServerlessYml, STAGES, stageConfig } from './service-config';
 
@@ -72,7 +73,8 @@ describe('sample events: tests/events', () => {
     const parse = (file: string) => {
       const parsed = parseRequest(readEvent(file), config);
       if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
-      return parsed.value;
+      // The samples are EC2 requests (they name no task).
+      return parsed.value as Ec2Request;
     };
 
     // Act

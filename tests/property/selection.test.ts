@@ -120,7 +120,8 @@ describe('Property: selection', () => {
           const parsed = parseRequest(event, TEST_CONFIG);
           if (!parsed.ok) return true;
           accepted += 1;
-          const request = parsed.value;
+          // The arbitraries name no task, so every accepted request is an EC2 one.
+          const request = parsed.value as Ec2Request;
           current = instances;
           ec2.resetHistory();
 

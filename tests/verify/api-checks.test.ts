@@ -6,6 +6,7 @@
 import type { CallerRule } from '../../handlers/config/caller-rules';
 import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
 import {
+  callerTaskNotes,
   checkCallerRules,
   checkHttpRoutes,
   checkInvokePermissions,
@@ -218,6 +219,25 @@ describe('verify: caller rules', () => {
         message: expect.stringMatching(/999999999999: not the home account 111111111111/),
         hint: 'callerRuleOtherAccount',
       }),
+    ]);
+  });
+});
+
+describe('Function: callerTaskNotes', () => {
+  it('shows per rule which tasks its actions cover; a rule without tasks covers only ec2', () => {
+    // Prepare
+    const rules: CallerRule[] = [
+      { account: '111111111111', principal: 'role/operators', actions: ['start', 'stop'] },
+      { account: '111111111111', principal: 'role/dba', actions: ['stop'], tasks: ['ec2', 'rds'] },
+    ];
+
+    // Act
+    const notes = callerTaskNotes(rules);
+
+    // Assess
+    expect(notes).toEqual([
+      'callers[0] role/operators: start, stop for task ec2 (no "tasks": only ec2)',
+      'callers[1] role/dba: stop for task ec2, rds',
     ]);
   });
 });

@@ -63,7 +63,7 @@ const finding = (rule: string, resource: string): Finding => ({
 });
 
 describe('Function: lintCfn (AwsSolutions pack on the rendered target role)', () => {
-  it('passes the role as it deploys: its two wildcards are acknowledged for their statements', async () => {
+  it('passes the role as it deploys: its wildcards (EC2 and RDS) are acknowledged for their statements', async () => {
     // Prepare
     const documents = [roleDocument(renderedRole())];
 
@@ -75,6 +75,8 @@ describe('Function: lintCfn (AwsSolutions pack on the rendered target role)', ()
     expect(report.documents[0]?.acknowledged.map((f) => f.rule)).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
       `AwsSolutions-IAM5[Resource::arn:aws:ec2:*:${ACCOUNT}:instance/*]`,
+      `AwsSolutions-IAM5[Resource::arn:aws:rds:*:${ACCOUNT}:db:*]`,
+      `AwsSolutions-IAM5[Resource::arn:aws:rds:*:${ACCOUNT}:cluster:*]`,
     ]);
   });
 
@@ -94,7 +96,7 @@ describe('Function: lintCfn (AwsSolutions pack on the rendered target role)', ()
         rule: 'AwsSolutions-IAM5[Resource::*]',
         resource: 'TargetRole',
         reason: expect.stringContaining(
-          'In statement DescribeInstances, StartStopControlTaggedInstances.',
+          'In statement DescribeInstances, StartStopControlTaggedInstances, DescribeDatabases.',
         ),
       }),
     ]);

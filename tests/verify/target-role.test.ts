@@ -36,6 +36,8 @@ describe('Function: renderTargetRole', () => {
     expect(role.permissionPolicies.map((p) => p.name)).toEqual([
       'start-stop-control-tagged-instances',
       'only-in-the-stage-regions',
+      'start-stop-control-tagged-databases',
+      'rds-only-in-the-stage-regions',
     ]);
     expect(statementsOf(role.permissionPolicies[1]?.policy ?? { Statement: [] })).toEqual([
       {
@@ -164,10 +166,14 @@ describe('Function: renderTargetRole', () => {
       'RequireExternalId',
       'RequireOrganization',
     ]);
-    expect(role.permissionPolicies).toHaveLength(3);
+    expect(role.permissionPolicies).toHaveLength(5);
     expect(JSON.stringify(role.permissionPolicies[0]?.policy)).toContain(
       '"aws:ResourceTag/schedule":"office-hours"',
     );
+    // The RDS statements follow the same control tag and partition.
+    const databases = JSON.stringify(role.permissionPolicies[3]?.policy);
+    expect(databases).toContain('"aws:ResourceTag/schedule":"office-hours"');
+    expect(databases).toContain(`"arn:aws-us-gov:rds:*:${TARGET}:cluster:*"`);
   });
 
   it('refuses parameters the stack would refuse', () => {

@@ -6,33 +6,11 @@
  */
 
 import type { PolicyFragment } from '../../core/policy-fragment';
-import { controlTagKeyFor, controlTagValueFor } from '../../formats/names';
-
-/** The service these fragments are deployed for (serverless.yml `service`). */
-const SERVICE = 'xacct-ec2';
+import { SHARED_TARGET_PARAMETERS } from '../../core/target-parameters';
 
 export const EC2_POLICY: PolicyFragment = {
   parameters: {
-    ControlTagKey: {
-      Type: 'String',
-      Default: controlTagKeyFor(SERVICE),
-      MinLength: 1,
-      MaxLength: 128,
-      Description: `Tag key that marks the instances this service may start and stop (params.controlTagKey, by default ${controlTagKeyFor(SERVICE)}).`,
-    },
-    ControlTagValue: {
-      Type: 'String',
-      MinLength: 1,
-      MaxLength: 256,
-      Description: `Value the control tag must have: the stage's namespace (params.controlTagValue, by default the stage, e.g. ${controlTagValueFor('prod')}). No default, so two stages in one account never share instances.`,
-    },
-    Regions: {
-      Type: 'CommaDelimitedList',
-      Description:
-        'The regions this stage works in for this account (params.targets[].regions). The role may describe, start and stop instances, and let EC2 use the KMS keys, only there (aws:RequestedRegion, kms:ViaService).',
-      StackSetDescription:
-        'The regions the stage works in, shared by every account of the StackSet (the union of params.targets[].regions). The role acts only there (aws:RequestedRegion, kms:ViaService).',
-    },
+    ...SHARED_TARGET_PARAMETERS,
     KmsKeyArns: {
       Type: 'CommaDelimitedList',
       Default: '',

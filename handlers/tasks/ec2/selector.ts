@@ -4,8 +4,9 @@ import '../../formats/zod-messages';
 import type { CommonRequest, StageFacts } from '../../core/task';
 import type { Action } from '../../core/types';
 import type { Problem } from '../../formats/problems';
+import { normaliseTags } from '../../formats/tags';
 import { selectionProblems } from './selection-checks';
-import { normaliseTags, rawTagProblems, tagsSchema } from './tag-selector';
+import { rawTagProblems, tagsSchema } from './tag-selector';
 
 /** EC2 instance IDs: `i-` plus 8 (legacy) or 17 lowercase hex characters. */
 export const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;

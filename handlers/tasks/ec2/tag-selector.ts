@@ -10,13 +10,8 @@ import * as z from 'zod/mini';
 import '../../formats/zod-messages';
 import { TAG_KEY_MAX } from '../../formats/ids';
 import type { Problem } from '../../formats/problems';
+import { RESERVED_TAG_KEYS } from '../../formats/tags';
 import { escapeFilterValue, hasLoneSurrogate, MAX_FILTER_VALUE_LENGTH } from './limits';
-
-/** Keys a plain object already answers for (`__proto__`, `constructor`, `toString`, ...). */
-export const RESERVED_TAG_KEYS: ReadonlySet<string> = new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  'prototype',
-]);
 
 const wellFormed = () =>
   z.refine<string>((value) => !hasLoneSurrogate(value), {
@@ -77,17 +72,6 @@ export function rawTagProblems(tags: unknown): Problem[] {
     });
   }
   return problems;
-}
-
-/** Key to its distinct values, in a null-prototype object so no key can vanish or be inherited. */
-export function normaliseTags(
-  tags: Readonly<Record<string, string | string[]>>,
-): Record<string, string[]> {
-  const out: Record<string, string[]> = Object.create(null);
-  for (const [key, value] of Object.entries(tags)) {
-    out[key] = [...new Set(Array.isArray(value) ? value : [value])];
-  }
-  return out;
 }
 
 /** Every value the selector names, counted as EC2 counts filter values. */

@@ -201,7 +201,7 @@ describe('Function: parseRequest', () => {
 
   it('names the field and the fix for an unknown task or contract version', () => {
     // Prepare
-    const input = { version: 2, task: 'rds', action: 'stop' };
+    const input = { version: 2, task: 'ecs', action: 'stop' };
 
     // Act
     const problems = problemsOf(input);
@@ -210,7 +210,7 @@ describe('Function: parseRequest', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         { field: 'version', message: expect.stringContaining('or leave "version" out') },
-        { field: 'task', message: expect.stringContaining('must be one of "ec2"') },
+        { field: 'task', message: expect.stringContaining('must be one of "ec2", "rds"') },
       ]),
     );
   });

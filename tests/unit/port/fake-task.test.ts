@@ -304,15 +304,14 @@ describe('A third task through the engine (plan, survey, act, wait and re-check,
     expect(ec2Plan).toMatchObject({ waitSeconds: 30, maxChecks: 20 });
   });
 
-  it('gives the whole run time for the slowest registered task’s Waits', () => {
+  it('gives the whole run time for the slowest task’s Waits', () => {
     // Prepare
     const options = { maxConcurrency: 10, maxChecks: 20, waitSeconds: 30 };
 
     // Act
-    const withFake = runTimeoutSeconds(options);
-    const ec2Only = runTimeoutSeconds(options, [
-      { transitions: { maxSeconds: { start: 600, stop: 600 } } },
-    ]);
+    const ec2 = { transitions: { maxSeconds: { start: 600, stop: 600 } } };
+    const withFake = runTimeoutSeconds(options, [ec2, fakeTask]);
+    const ec2Only = runTimeoutSeconds(options, [ec2]);
 
     // Assess: 20 Waits of 360 s instead of 20 of 30 s
     expect(withFake - ec2Only).toBe(20 * 360 - 20 * 30);
