@@ -378,6 +378,7 @@ async function main(): Promise<number> {
       ...callerAwsEnvironment(),
       AWS_ENDPOINT_URL_STS: options.endpoint,
       AWS_ENDPOINT_URL_EC2: options.endpoint,
+      AWS_ENDPOINT_URL_RDS: options.endpoint,
       ...FAST_WAITER,
     };
     home = process.env.HOME;
