@@ -24,6 +24,7 @@ const { scheduleResources: scheduleResourcesOf, scheduleGroupName } = load(
   './schedules/schedule-resources.ts',
 );
 const { scheduleProblems } = load('./schedules/schedule-checks.ts');
+const { withHolidayDates } = load('./schedules/holiday-dates.ts');
 const { schedulePaths } = load('./schedules/schedule-paths.ts');
 const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
   './roles/assume-statement.ts',
@@ -174,7 +175,9 @@ async function defaultControlTagValue(context) {
  */
 async function bundleBanner(context) {
   const { config } = await loadStageConfig(context);
-  return bannerFor(JSON.stringify(toRuntimeConfig(config)));
+  // `holidays` travel as dates: the holiday library stays out of the bundle.
+  const schedules = withHolidayDates(config.schedules, new Date());
+  return bannerFor(JSON.stringify(toRuntimeConfig({ ...config, schedules })));
 }
 
 /**
