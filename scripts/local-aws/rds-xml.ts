@@ -113,6 +113,10 @@ export function dbClusterXml(cluster: DbClusterView): string {
     leaf('DBClusterArn', cluster.arn),
     leaf('ClusterCreateTime', iso(cluster.createTime)),
     tagListXml(cluster.tags),
+    // DBCluster.GlobalClusterIdentifier (RDS API reference): how a caller tells a global database member.
+    cluster.globalClusterId !== undefined
+      ? leaf('GlobalClusterIdentifier', cluster.globalClusterId)
+      : '',
   );
 }
 

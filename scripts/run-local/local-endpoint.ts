@@ -105,7 +105,7 @@ export interface LocalEndpoint {
   ready: Promise<LocalEndpointReady>;
   /**
    * What a process running the function against this endpoint needs, and nothing more: the home
-   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2/EVENTBRIDGE/SFN. Put it in a
+   * execution role's session credentials, the region, and AWS_ENDPOINT_URL_STS/EC2/EVENTBRIDGE/SFN/SCHEDULER/RDS. Put it in a
    * child's environment (or a test's), never in this process's.
    */
   clientEnv(): Env;
@@ -198,6 +198,7 @@ export async function startLocalEndpoint(
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpointEnv.AWS_ENDPOINT_URL_EVENTBRIDGE,
       AWS_ENDPOINT_URL_SFN: aws.endpointEnv.AWS_ENDPOINT_URL_SFN,
       AWS_ENDPOINT_URL_SCHEDULER: aws.endpointEnv.AWS_ENDPOINT_URL_SCHEDULER,
+      AWS_ENDPOINT_URL_RDS: aws.endpointEnv.AWS_ENDPOINT_URL_RDS,
       // The pause switch's state machine: `sls invoke local` has no function ARN to find it by.
       ...(aws.homeEngineArn ? { ENGINE_STATE_MACHINE_ARN: aws.homeEngineArn } : {}),
     }),

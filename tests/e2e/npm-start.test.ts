@@ -39,13 +39,15 @@ describe('npm start', () => {
     expect(run.stdout).toContain('packaged   sls package --stage local: built in');
   });
 
-  it('runs the four steps through the real sls invoke local', () => {
+  it('runs the six steps through the real sls invoke local', () => {
     // Assess
     for (const step of [
-      `1/4  status`,
-      `2/4  dry run of stop`,
-      `3/4  stop, hibernating where configured, and wait`,
-      `4/4  start and wait`,
+      `1/6  status`,
+      `2/6  dry run of stop`,
+      `3/6  RDS status`,
+      `4/6  stop, hibernating where configured, and wait`,
+      `5/6  start and wait`,
+      `6/6  RDS stop`,
     ]) {
       expect(run.stdout).toContain(step);
     }

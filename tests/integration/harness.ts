@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import type { RunResult } from '../../handlers/core/results';
-import type { CallFilter, FaultPatch, WorldSettings } from '../../scripts/local-aws';
+import type { CallFilter, FaultPatch, SeedInput, WorldSettings } from '../../scripts/local-aws';
 import type { EngineHandlers } from '../../scripts/local-aws/local-engine';
 import {
   type LocalEndpoint,
@@ -102,6 +102,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  /** A seed object instead of scripts/local-aws/seed.json (a world the seed file does not hold). */
+  seed?: SeedInput;
   settings?: Partial<WorldSettings>;
   faults?: FaultPatch;
   /** Target roles rendered from this parsed template instead of resources/target-account-role.yml. */
@@ -143,6 +145,7 @@ function context(functionName: string): Context {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const endpoint = await startLocalEndpoint({
     reusePackaging: true,
+    ...(options.seed ? { seed: options.seed } : {}),
     settings: { ...TEST_TRANSITIONS, ...options.settings },
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.targetTemplate ? { targetTemplate: options.targetTemplate } : {}),

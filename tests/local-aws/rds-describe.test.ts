@@ -176,6 +176,19 @@ describe('local-aws: RDS DescribeDBInstances / DescribeDBClusters / ListTagsForR
     expect(answer.DBClusters).toHaveLength(2);
   });
 
+  it('names the global database of a member cluster (DBCluster.GlobalClusterIdentifier), and none for others', async () => {
+    // Act
+    const answer = await world.rdsIn('us-east-1').send(new DescribeDBClustersCommand({}));
+
+    // Assess
+    expect(
+      answer.DBClusters?.map((c) => [c.DBClusterIdentifier, c.GlobalClusterIdentifier]),
+    ).toEqual([
+      ['catalog-docdb', undefined],
+      ['orders-east', 'orders-global'],
+    ]);
+  });
+
   it('returns DocumentDB clusters through the same API, told apart by Engine', async () => {
     // Act
     const answer = await world

@@ -104,6 +104,7 @@ async function main(): Promise<number> {
       ...callerAwsEnvironment(),
       AWS_ENDPOINT_URL_STS: values.endpoint,
       AWS_ENDPOINT_URL_EC2: values.endpoint,
+      AWS_ENDPOINT_URL_RDS: values.endpoint,
       ...FAST_WAITER,
     };
     console.log(paint(`xacct-ec2 offline against ${values.endpoint}, stage ${stage}`, 'bold'));

@@ -72,6 +72,7 @@ function changedWithReason(endpoint: LocalEndpoint, result: RunResult, code: str
   );
 }
 
+/** Read-only steps first: they run side by side, and are reported by their place in this list. */
 const STEPS: Step[] = [
   {
     title: 'status',
@@ -84,6 +85,12 @@ const STEPS: Step[] = [
       "EC2's DryRun asks whether the target role may stop each selected instance; nothing changes.",
     event: { action: 'stop', dryRun: true, hibernate: true },
     compact: true,
+  },
+  {
+    title: 'RDS status',
+    explain:
+      'The same targets through the RDS task: DB instances and Aurora clusters carrying the control tag, one DescribeDBInstances and DescribeDBClusters per target; Neptune and DocumentDB, listed by the same API, are reported skipped.',
+    event: { task: 'rds', action: 'status' },
   },
   {
     title: 'stop, hibernating where configured, and wait',
@@ -118,6 +125,13 @@ const STEPS: Step[] = [
           ]
         : [];
     },
+  },
+  {
+    title: 'RDS stop',
+    explain:
+      'Stops what RDS can stop and skips, with the reason and what to do instead, what it refuses: Aurora member instances (stop the cluster), read replicas and their sources, Multi-AZ SQL Server, Aurora Serverless v1, global database members. No wait: an RDS stop takes minutes, longer than one invocation waits; the engine waits for it (handlers/tasks/rds/README.md).',
+    event: { task: 'rds', action: 'stop' },
+    changes: true,
   },
 ];
 
@@ -378,6 +392,7 @@ async function main(): Promise<number> {
       ...callerAwsEnvironment(),
       AWS_ENDPOINT_URL_STS: options.endpoint,
       AWS_ENDPOINT_URL_EC2: options.endpoint,
+      AWS_ENDPOINT_URL_RDS: options.endpoint,
       ...FAST_WAITER,
     };
     home = process.env.HOME;
