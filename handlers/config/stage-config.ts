@@ -69,6 +69,9 @@ const scheduleSchema = z.strictObject({
   ),
   enabled: z._default(z.boolean(), true),
   request: requestSchema,
+  /** An RDS stop schedule's companion that stops again what RDS restarts after 7 days (resources/home-stack/schedules/keep-stopped.ts). */
+  keepStopped: z.optional(z.boolean()),
+  keepStoppedEvery: z.optional(z.string()),
 });
 
 export const stageConfigSchema = z.strictObject({
