@@ -17,6 +17,7 @@ import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import { publishRunRecord, publishRunSignals, type SignalScope } from '../signals/publish';
 import { recordOfRefusal } from '../signals/run-record';
+import { scheduledRunSkip, skippedRunResult } from '../signals/scheduled-skip';
 import { taskNamed } from '../tasks';
 import { createTargetClients } from './clients';
 import { eventBridge } from './events';
@@ -88,6 +89,18 @@ const signalDeps = () => ({
 const sourceIdentityOf = (origin: RunOrigin) =>
   environment.config.sourceIdentity ? sourceIdentityFor(origin) : undefined;
 
+/**
+ * A schedule respects snooze tags unless its request says `respectSnooze: false`; an on-demand
+ * request only when it says `true` (handlers/core/resource-rules.ts). Only for a task that can
+ * read them.
+ */
+function withSnoozeDefault(request: RunRequest, origin: RunOrigin, task: AnyTask): RunRequest {
+  if (origin.kind !== 'schedule' || request.respectSnooze !== undefined || !task.factsOf) {
+    return request;
+  }
+  return { ...request, respectSnooze: true };
+}
+
 /** The core's dependencies for one invocation, its calls attributed to the run's origin. */
 function runDeps(task: AnyTask, context: Context, origin: RunOrigin): RunDeps {
   currentRequestId = context.awsRequestId;
@@ -118,16 +131,33 @@ export async function execute(
   options: ExecuteOptions = { signals: 'run' },
 ): Promise<RunResult & { signals: SignalsReport }> {
   requireConfiguredSchedule(origin);
+  const startedAt = Date.now();
   const task = taskNamed(request.task);
+  // A whole scheduled run on an excluded date or holiday: nothing is called, not even the pause switch.
+  const skipped =
+    options.signals === 'run'
+      ? scheduledRunSkip(origin, environment.config.schedules, startedAt)
+      : undefined;
+  if (skipped) {
+    logger.info('scheduled run skipped', { skipped });
+    const result = skippedRunResult({
+      task: task.name,
+      action: request.action,
+      dryRun: request.dryRun,
+      requestId: options.runId ?? context.awsRequestId,
+      startedAt,
+      skipped,
+    });
+    return { ...result, signals: await publishRunSignals(result, origin, signalDeps(), options) };
+  }
   const budget = waitBudgetSeconds(environment.config, context.getRemainingTimeInMillis());
   const waitProblems = waitBeyondBudget(task, request, budget);
   if (waitProblems.length > 0) throw new InvalidRequestError(waitProblems);
   await refuseWhenPaused(context.invokedFunctionArn);
-  const startedAt = Date.now();
   const deps = runDeps(task, context, origin);
   let result: RunResult;
   try {
-    result = await runRequest(task, request, {
+    result = await runRequest(task, withSnoozeDefault(request, origin, task), {
       ...deps,
       ...(options.approvedChanges !== undefined
         ? { approvedChanges: options.approvedChanges }
@@ -163,5 +193,9 @@ export async function survey(
   requireConfiguredSchedule(origin);
   await refuseWhenPaused(context.invokedFunctionArn);
   const task = taskNamed(request.task);
-  return surveyChanges(task, request, runDeps(task, context, origin));
+  return surveyChanges(
+    task,
+    withSnoozeDefault(request, origin, task),
+    runDeps(task, context, origin),
+  );
 }

@@ -13,6 +13,7 @@ import { type Parsed, type Problem, problemsFromZod } from '../formats/problems'
 import { isAwsRegion } from '../formats/regions';
 import { TASKS } from '../tasks';
 import { broadReach, callerRuleSchema } from './caller-rules';
+import { EXCLUDED_ENTRY, excludedDatesProblems, HOLIDAY_CODE } from './excluded-dates';
 import { ORGANIZATION_ID_PATTERN, ORGANIZATION_PATH_PATTERN } from './organization-ids';
 
 /** Generous: a fleet-wide stop past this needs a confirmation or a stage that says so. */
@@ -56,7 +57,7 @@ const targetSchema = z.strictObject({
   regions: regionListSchema,
 });
 
-const scheduleSchema = z.strictObject({
+export const scheduleSchema = z.strictObject({
   name: z
     .string()
     .check(z.regex(SCHEDULE_NAME, 'must be 1-48 characters of letters, digits and _.-')),
@@ -72,6 +73,44 @@ const scheduleSchema = z.strictObject({
   /** An RDS stop schedule's companion that stops again what RDS restarts after 7 days (resources/home-stack/schedules/keep-stopped.ts). */
   keepStopped: z.optional(z.boolean()),
   keepStoppedEvery: z.optional(z.string()),
+  /** Dates the schedule does nothing on, in its time zone: `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`. */
+  excludedDates: z.optional(
+    z.array(
+      z
+        .string()
+        .check(
+          z.regex(
+            EXCLUDED_ENTRY,
+            'must be a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD, with the year',
+          ),
+        ),
+    ),
+  ),
+  /** Public holidays the schedule does nothing on: country or country-region codes (`US`, `DE-BY`). */
+  holidays: z.optional(
+    z.array(
+      z
+        .string()
+        .check(
+          z.regex(
+            HOLIDAY_CODE,
+            'must be a country code such as "US", or a country-region code such as "DE-BY"',
+          ),
+        ),
+    ),
+  ),
+  /**
+   * The dates of `holidays`, written by packaging into the function's copy of the config
+   * (resources/home-stack/stage-config.cjs); serverless.yml never sets it.
+   */
+  holidayDates: z.optional(
+    z.array(
+      z.strictObject({
+        date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')),
+        name: z.string(),
+      }),
+    ),
+  ),
 });
 
 export const stageConfigSchema = z.strictObject({
@@ -273,6 +312,11 @@ export function parseStageConfig(input: unknown, prefix = ''): Parsed<StageConfi
       });
     }
     names.add(schedule.name);
+    if (schedule.excludedDates) {
+      problems.push(
+        ...excludedDatesProblems(schedule.excludedDates, at(`schedules[${index}].excludedDates`)),
+      );
+    }
   });
 
   if (problems.length > 0) return { ok: false, problems };

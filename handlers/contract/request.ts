@@ -55,6 +55,17 @@ const commonShape = {
   ),
   dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
   wait: z.optional(z.boolean({ error: 'must be true or false' })),
+  /** Honour the resources' snooze tags (default: true for a schedule, false on demand). */
+  respectSnooze: z.optional(z.boolean({ error: 'must be true or false' })),
+  /** Stop only what has been running for longer than this many hours (handlers/config/README.md). */
+  maxRunningHours: z.optional(
+    z
+      .number({ error: 'must be a number of hours, such as 12' })
+      .check(
+        z.positive('must be more than 0 hours'),
+        z.maximum(8760, 'must be at most 8760 hours (a year)'),
+      ),
+  ),
   /** The number of resources the caller expects to change, to pass the blast-radius guard. */
   confirmCount: z.optional(
     z
@@ -97,6 +108,8 @@ interface RequestView {
   dryRun?: boolean;
   wait?: boolean;
   confirmCount?: number;
+  respectSnooze?: boolean;
+  maxRunningHours?: number;
 }
 
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -196,6 +209,7 @@ function checkRequest(input: object, config: ConfiguredTargets): Parsed<RunReque
       message: 'a dry run changes nothing to wait for; remove "wait" or "dryRun"',
     });
   }
+  problems.push(...ruleProblems(asRecord(input), view.action, task));
   if (view.confirmCount !== undefined && view.action === 'status') {
     problems.push({
       field: 'confirmCount',
@@ -238,6 +252,33 @@ function checkRequest(input: object, config: ConfiguredTargets): Parsed<RunReque
       dryRun: raw.dryRun ?? false,
       wait: raw.wait ?? false,
       ...(raw.confirmCount !== undefined ? { confirmCount: raw.confirmCount } : {}),
+      ...(raw.respectSnooze !== undefined ? { respectSnooze: raw.respectSnooze } : {}),
+      ...(raw.maxRunningHours !== undefined ? { maxRunningHours: raw.maxRunningHours } : {}),
     },
   };
+}
+
+/** The resource rules' fields (core/resource-rules.ts): a stop's, and a task with resource facts'. */
+function ruleProblems(
+  input: Record<string, unknown>,
+  action: Action | undefined,
+  task: (typeof TASKS)[number] | undefined,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (input.maxRunningHours !== undefined && action !== undefined && action !== 'stop') {
+    problems.push({
+      field: 'maxRunningHours',
+      message: 'only applies to "stop" (it stops what has run too long); remove it',
+    });
+  }
+  for (const field of ['respectSnooze', 'maxRunningHours'] as const) {
+    const asked = field === 'respectSnooze' ? input[field] === true : input[field] !== undefined;
+    if (task && !task.factsOf && asked) {
+      problems.push({
+        field,
+        message: `task "${task.name}" does not expose its resources' facts (factsOf), so it cannot read snooze tags or running times; remove "${field}"`,
+      });
+    }
+  }
+  return problems;
 }

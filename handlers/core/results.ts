@@ -32,7 +32,27 @@ export interface ResourceOutcome {
   code?: string;
   /** `<service>:<resource>` when the task reports more than one type (RDS); else the task's. */
   type?: string;
+  /** The resource's snooze tag, and what the run made of it (core/resource-rules.ts). */
+  snooze?: SnoozeNote;
+  /** Hours it had been running, when the request set `maxRunningHours`. */
+  runningHours?: number;
 }
+
+/**
+ * - honoured: the stop left it alone until `until`
+ * - ignored: the tag is unparsable or too distant, or the request does not respect snoozes
+ * - expired: the time has passed
+ * - active: a status report of a snooze still running (not counted)
+ */
+export interface SnoozeNote {
+  status: 'honoured' | 'ignored' | 'expired' | 'active';
+  until?: string;
+  /** Why it was ignored or expired. */
+  detail?: string;
+}
+
+/** Entries of a run by what their snooze tag did. */
+export type SnoozeCounts = Record<'honoured' | 'ignored' | 'expired', number>;
 
 export interface ResourceResult extends ResourceOutcome {
   /** `<service>:<resource>`, e.g. `ec2:instance`. */
@@ -81,6 +101,15 @@ export interface TargetResult {
   durationMs: number;
 }
 
+/** Why a scheduled run did nothing: its local date is excluded or a public holiday. */
+export interface RunSkip {
+  reason: 'excluded-date' | 'holiday';
+  /** The schedule's local date of the run, YYYY-MM-DD. */
+  date: string;
+  /** The `excludedDates` entry that matched, or the holiday's name and code. */
+  detail: string;
+}
+
 export interface RunSummary {
   targets: number;
   targetsFailed: number;
@@ -125,6 +154,10 @@ export interface RunResult {
   unmatchedIds: string[];
   /** Start and stop: the blast-radius guard's count and verdict. */
   blastRadius?: BlastRadius;
+  /** A scheduled run on one of its excluded dates or holidays: nothing was called. */
+  skipped?: RunSkip;
+  /** Entries with a snooze tag, by what the run made of it; absent when none had one. */
+  snoozes?: SnoozeCounts;
   /**
    * RoleSessionName of each account's session (account ID to name): find the calls in the target
    * accounts' CloudTrail. A warm container reuses sessions, so the name may carry the request ID

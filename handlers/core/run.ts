@@ -12,6 +12,7 @@ import { type DiagnoseContext, diagnoseTargetError, serviceOf } from './diagnose
 import { ResourceLimitError } from './errors';
 import { fanOut } from './fan-out';
 import { mergeResults, type TargetRun } from './merge';
+import { applyResourceRules, requireRuleSupport, snoozeCounts, withNotes } from './resource-rules';
 import {
   type BlastRadius,
   RESULT_FORMAT_VERSION,
@@ -121,6 +122,8 @@ export type SelectedTarget =
       selection: Selection<unknown>;
       /** Milliseconds the selection took, counted into the target's duration. */
       selectMillis: number;
+      /** The resource rules' notes by resource ID (core/resource-rules.ts). */
+      notes?: ReadonlyMap<string, Partial<ResourceOutcome>>;
     }
   | { target: Target; done: TargetRun };
 
@@ -144,8 +147,12 @@ export async function selectTarget(
   const started = deps.now();
   try {
     const client = deps.clientFor(target);
-    const selection = await task.select(client, request, taskContext(deps));
-    return { target, selection, selectMillis: deps.now() - started };
+    const found = await task.select(client, request, taskContext(deps));
+    const ruled = applyResourceRules(task, request, found, {
+      controlTagKey: deps.config.controlTagKey,
+      now: deps.now(),
+    });
+    return { target, ...ruled, selectMillis: deps.now() - started };
   } catch (err) {
     return { target, done: failedTarget(task, target, err, deps, deps.now() - started) };
   }
@@ -206,7 +213,7 @@ export async function actOnTarget(
       result: finish(
         task,
         { ...target, status: 'ok', ...fields, durationMs: durationMs() },
-        outcomes,
+        withNotes(outcomes, item.notes),
       ),
       foundIds: selection.foundIds,
     };
@@ -336,6 +343,7 @@ export async function runRequest(
   deps: RunDeps,
 ): Promise<RunResult> {
   const startedAt = deps.now();
+  requireRuleSupport(task, request);
   const fanOutOptions = {
     concurrency: deps.config.concurrency,
     reserveMillis: deps.config.reserveMillis,
@@ -373,6 +381,7 @@ export async function runRequest(
 
   const requestedIds = task.requestedIds ? task.requestedIds(request) : [];
   const { targets, summary, unmatchedIds } = mergeResults(runs, requestedIds);
+  const snoozes = snoozeCounts(targets.flatMap((t) => t.resources));
   deps.logger?.debug('run summary', { ...summary });
   if (unmatchedIds.length > 0) {
     deps.logger?.info('IDs not found in any searched target', { unmatchedIds });
@@ -389,5 +398,6 @@ export async function runRequest(
     targets,
     unmatchedIds,
     ...(blastRadius ? { blastRadius } : {}),
+    ...(snoozes ? { snoozes } : {}),
   };
 }

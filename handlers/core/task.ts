@@ -28,6 +28,10 @@ export interface CommonRequest {
   wait: boolean;
   /** Start/stop: the count of resources the caller confirms may change, past the stage's limit. */
   confirmCount?: number;
+  /** Honour snooze tags (core/resource-rules.ts); a schedule's default is true, on demand false. */
+  respectSnooze?: boolean;
+  /** Stop: only the resources running for longer than this many hours (core/resource-rules.ts). */
+  maxRunningHours?: number;
 }
 
 /** What request checks may know of the stage besides its targets. */

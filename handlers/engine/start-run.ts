@@ -3,6 +3,7 @@
  * time. A duplicate delivery of the same invocation finds the name taken
  * (ExecutionAlreadyExists) and is answered as a duplicate, not started again.
  */
+import type { RunSkip } from '../core/results';
 import { SchedulerError } from '../formats/scheduler-error';
 import { executionName } from './execution-name';
 
@@ -37,7 +38,9 @@ export interface ScheduledDelivery {
 
 export type StartOutcome =
   | { started: true; name: string; executionArn: string }
-  | { started: false; name: string; duplicate: true };
+  | { started: false; name: string; duplicate: true }
+  /** An excluded date or holiday of the schedule: no run (handlers/signals/scheduled-skip.ts). */
+  | { started: false; name: string; skipped: RunSkip };
 
 export async function startScheduledRun(
   starter: ExecutionStarter,

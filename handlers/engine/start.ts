@@ -3,10 +3,15 @@
  * after the schedule and its scheduled time (the schedule's input carries
  * `"scheduledTime": "<aws.scheduler.scheduled-time>"`). A duplicate delivery is logged and
  * answered, not run twice. The request is validated first, so a bad schedule fails here, and a
- * paused stage (npm run switch) starts nothing.
+ * paused stage (npm run switch) starts nothing. On an excluded date or holiday of the schedule no
+ * run starts: the skip is logged and counted (RunsSkipped, and the heartbeat, as the schedule fired
+ * as planned); the starter sends no events (its role has none to send), so the log line and the
+ * metrics are the skipped run's report.
  */
 import type { Context } from 'aws-lambda';
+import { metrics } from '../aws/metrics';
 import {
+  environment,
   logger,
   refuseWhenPaused,
   requireConfiguredSchedule,
@@ -14,6 +19,12 @@ import {
 } from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
+import type { RunOrigin } from '../formats/origin';
+import { emitRunMetrics } from '../signals/emit-metrics';
+import { recordOfSkip } from '../signals/run-record';
+import { scheduledRunSkip } from '../signals/scheduled-skip';
+import { DEFAULT_TASK } from '../tasks';
+import { executionName } from './execution-name';
 import { stepFunctionsStarter } from './sfn-executions';
 import { type StartOutcome, startScheduledRun } from './start-run';
 
@@ -27,12 +38,34 @@ export interface StartInput {
 }
 
 export const handler = async (event: StartInput, context?: Context): Promise<StartOutcome> => {
-  validateRequest(event?.request);
+  const request = validateRequest(event?.request);
   requireConfiguredSchedule({ kind: 'schedule', schedule: String(event?.schedule) });
+  const origin: RunOrigin = {
+    kind: 'schedule',
+    schedule: event.schedule,
+    ...(/^\d{4}-/.test(event.scheduledTime) ? { scheduledTime: event.scheduledTime } : {}),
+  };
+  const skipped = scheduledRunSkip(origin, environment.config.schedules, Date.now());
+  if (skipped) {
+    const name = executionName(event.schedule, event.scheduledTime);
+    const record = recordOfSkip({
+      runId: name,
+      task: request.task ?? DEFAULT_TASK,
+      action: request.action,
+      dryRun: request.dryRun,
+      startedAt: new Date().toISOString(),
+      skipped,
+    });
+    emitRunMetrics(metrics, { record, origin, signals: { eventsSent: 0, eventsFailed: 0 } });
+    logger.info('scheduled run skipped', { name, skipped });
+    return { started: false, name, skipped };
+  }
   // A paused stage starts no run: the scheduled invocation fails with who paused and why.
   await refuseWhenPaused(context?.invokedFunctionArn);
   const outcome = await startScheduledRun(starter, stateMachineArn, event);
   if (outcome.started) logger.info('run started', { ...outcome });
-  else logger.warn('duplicate delivery: the run exists already', { name: outcome.name });
+  else if ('duplicate' in outcome) {
+    logger.warn('duplicate delivery: the run exists already', { name: outcome.name });
+  }
   return outcome;
 };

@@ -5,6 +5,7 @@
  * and consumers can tell a breaking change (see handlers/signals/SIGNALS.md).
  */
 import type { Action } from '../contract/request';
+import type { RunSkip, SnoozeCounts } from '../core/results';
 import type { RunOrigin } from '../formats/origin';
 
 export type { RunOrigin };
@@ -33,6 +34,12 @@ export const METRICS = {
   runsCompleted: 'RunsCompleted',
   /** One per run the blast-radius guard refused (nothing was changed); dimension action. */
   runsRefused: 'RunsRefused',
+  /** One per scheduled run skipped on an excluded date or holiday (nothing called); dimension action. */
+  runsSkipped: 'RunsSkipped',
+  /** Resources whose snooze tag a run honoured, ignored (unparsable, too distant, on demand) or found expired. */
+  snoozesHonoured: 'SnoozesHonoured',
+  snoozesIgnored: 'SnoozesIgnored',
+  snoozesExpired: 'SnoozesExpired',
   eventsSent: 'EventsSent',
   eventsFailed: 'EventsFailed',
   /** One per run a schedule triggered, dimensioned by schedule: the heartbeat alarm's metric. */
@@ -76,8 +83,9 @@ export const resourceOutcomeEventId = (
  * - failed: at least one resource or target (or, in the engine, a work item) failed
  * - incomplete: nothing failed, but the run ended before reaching everything
  * - refused: the blast-radius guard refused the run before anything was changed
+ * - skipped: a scheduled run on an excluded date or holiday of its schedule: nothing was called
  */
-export type RunOutcome = 'succeeded' | 'failed' | 'incomplete' | 'refused';
+export type RunOutcome = 'succeeded' | 'failed' | 'incomplete' | 'refused' | 'skipped';
 
 /** Why the blast-radius guard refused a run, and the count it refused. */
 export interface RunRefusal {
@@ -161,6 +169,10 @@ export interface RunSummaryDetail {
   failedResourcesOmitted?: number;
   /** Only when `outcome` is `refused`. */
   refused?: RunRefusal;
+  /** Only when `outcome` is `skipped`. */
+  skipped?: RunSkip;
+  /** Resources with a snooze tag, by what the run made of it (single-invocation runs). */
+  snoozes?: SnoozeCounts;
   /** Only for an engine run. */
   engine?: EngineRunFacts;
 }

@@ -26,6 +26,7 @@ export function runMetricValues(record: RunRecord, signals: SignalsReport): Reco
     [METRICS.eventsFailed]: signals.eventsFailed,
   };
   if (record.outcome === 'refused') return { [METRICS.runsRefused]: 1, ...events };
+  if (record.outcome === 'skipped') return { [METRICS.runsSkipped]: 1, ...events };
   const c = record.counts;
   return {
     [METRICS.resourcesChanged]: c.changed,
@@ -36,6 +37,13 @@ export function runMetricValues(record: RunRecord, signals: SignalsReport): Reco
     [METRICS.targetsFailed]: c.targetsFailed,
     [METRICS.targetsNotProcessed]: c.targetsNotProcessed,
     [METRICS.runsCompleted]: 1,
+    ...(record.snoozes
+      ? {
+          [METRICS.snoozesHonoured]: record.snoozes.honoured,
+          [METRICS.snoozesIgnored]: record.snoozes.ignored,
+          [METRICS.snoozesExpired]: record.snoozes.expired,
+        }
+      : {}),
     ...events,
   };
 }
@@ -60,6 +68,8 @@ export function emitRunMetrics(
   metrics.addMetadata('outcome', record.outcome);
   metrics.addMetadata('dryRun', String(record.dryRun));
   metrics.addMetadata('origin', originProperty(origin));
+  if (record.skipped)
+    metrics.addMetadata('skipped', `${record.skipped.reason} ${record.skipped.date}`);
   const failedAccounts = [
     ...new Set([
       ...record.failedTargets.map((t) => t.account),
@@ -69,7 +79,8 @@ export function emitRunMetrics(
   if (failedAccounts.length > 0) metrics.addMetadata('failedAccounts', failedAccounts.join(','));
   metrics.publishStoredMetrics();
 
-  // The heartbeat counts completed runs: one per run, from its run-level summary only.
+  // The heartbeat counts completed runs: one per run, from its run-level summary only. A run
+  // skipped on an excluded date or holiday counts: the schedule fired as planned.
   if (origin.kind === 'schedule' && record.outcome !== 'refused') {
     const heartbeat = metrics.singleMetric();
     heartbeat.addDimension('schedule', origin.schedule);

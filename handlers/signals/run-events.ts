@@ -47,6 +47,8 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
       ? { failedResourcesOmitted: record.failedResourcesOmitted }
       : {}),
     ...(record.refused ? { refused: record.refused } : {}),
+    ...(record.skipped ? { skipped: record.skipped } : {}),
+    ...(record.snoozes ? { snoozes: record.snoozes } : {}),
     ...(record.engine ? { engine: record.engine } : {}),
   };
   return { detailType: DETAIL_TYPES.runSummary, detail };

@@ -4,7 +4,7 @@
  * or an engine execution's final report), so every path reports the same fields the same way.
  */
 import { EMPTY_SUMMARY } from '../core/merge';
-import type { RunResult, TargetResult } from '../core/results';
+import type { RunResult, RunSkip, SnoozeCounts, TargetResult } from '../core/results';
 import type { Action } from '../core/types';
 import {
   type EngineRunFacts,
@@ -33,6 +33,8 @@ export interface RunRecord {
   failedResources?: ResourceFailure[];
   failedResourcesOmitted?: number;
   refused?: RunRefusal;
+  skipped?: RunSkip;
+  snoozes?: SnoozeCounts;
   engine?: EngineRunFacts;
 }
 
@@ -57,10 +59,31 @@ export function recordOfResult(result: RunResult): RunRecord {
     dryRun: result.dryRun,
     startedAt: result.startedAt,
     durationMs: result.durationMs,
-    outcome: runOutcome(result.summary),
+    outcome: result.skipped ? 'skipped' : runOutcome(result.summary),
     counts: { ...result.summary },
     failedTargets: failures.slice(0, MAX_LISTED_TARGETS),
     failedTargetsOmitted: Math.max(0, failures.length - MAX_LISTED_TARGETS),
+    ...(result.skipped ? { skipped: result.skipped } : {}),
+    ...(result.snoozes ? { snoozes: result.snoozes } : {}),
+  };
+}
+
+/** A scheduled run skipped on an excluded date or holiday: nothing selected, nothing called. */
+export function recordOfSkip(run: {
+  runId: string;
+  task: string;
+  action: Action;
+  dryRun: boolean;
+  startedAt: string;
+  skipped: RunSkip;
+}): RunRecord {
+  return {
+    ...run,
+    durationMs: 0,
+    outcome: 'skipped',
+    counts: { ...EMPTY_SUMMARY },
+    failedTargets: [],
+    failedTargetsOmitted: 0,
   };
 }
 

@@ -350,14 +350,40 @@ function isRepeatedWallTime(instant: number, timezone: string): boolean {
   return earlier < instant && wallMs(earlier, timezone) === wall;
 }
 
-/** The instant a wall time names in a zone: the first when it occurs twice, none in a gap. */
-function instantOf(wall: WallTime, timezone: string): number | undefined {
+/**
+ * Every instant (epoch ms) a wall time names in a zone, oldest first: none in a spring-forward
+ * gap, two in a fall-back overlap, else one.
+ */
+export function wallTimeInstants(wall: WallTime, timezone: string): number[] {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   const candidates = [asUtc - 14 * HOUR_MS, asUtc, asUtc + 14 * HOUR_MS]
     .map((probe) => asUtc - (wallMs(probe, timezone) - probe))
-    .filter((instant) => wallMs(instant, timezone) === asUtc)
-    .sort((a, b) => a - b);
-  return candidates[0];
+    .filter((instant) => wallMs(instant, timezone) === asUtc);
+  return [...new Set(candidates)].sort((a, b) => a - b);
+}
+
+/** The instant a wall time names in a zone: the first when it occurs twice, none in a gap. */
+function instantOf(wall: WallTime, timezone: string): number | undefined {
+  return wallTimeInstants(wall, timezone)[0];
+}
+
+/** The wall-clock time at an instant in a zone. */
+export function wallTimeAt(instant: number, timezone: string): WallTime {
+  const wall = new Date(wallMs(instant, timezone));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+/** A zone's offset from UTC at an instant, in minutes (Berlin in summer: 120). */
+export function utcOffsetMinutes(instant: number, timezone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000;
+  return Math.round((wallMs(whole, timezone) - whole) / 60_000);
 }
 
 export interface FiringWindow {

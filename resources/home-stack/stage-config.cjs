@@ -25,6 +25,7 @@ const { scheduleResources: scheduleResourcesOf, scheduleGroupName } = load(
 );
 const { scheduleProblems } = load('./schedules/schedule-checks.ts');
 const { withKeepStoppedSchedules } = load('./schedules/keep-stopped.ts');
+const { withHolidayDates } = load('./schedules/holiday-dates.ts');
 const { schedulePaths } = load('./schedules/schedule-paths.ts');
 const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
   './roles/assume-statement.ts',
@@ -177,7 +178,9 @@ async function defaultControlTagValue(context) {
  */
 async function bundleBanner(context) {
   const { config } = await loadStageConfig(context);
-  return bannerFor(JSON.stringify(toRuntimeConfig(config)));
+  // `holidays` travel as dates: the holiday library stays out of the bundle.
+  const schedules = withHolidayDates(config.schedules, new Date());
+  return bannerFor(JSON.stringify(toRuntimeConfig({ ...config, schedules })));
 }
 
 /**

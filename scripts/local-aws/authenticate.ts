@@ -23,39 +23,41 @@ export interface Caller {
 const MAX_SIGNATURE_SKEW_MS = 15 * 60 * 1000;
 
 /** How each service words the same authentication failures. */
-const FAILURES: Record<
-  ServiceName,
-  {
-    missing: () => AwsError;
-    incomplete: (detail: string) => AwsError;
-    unknownKey: () => AwsError;
-    badSignature: () => AwsError;
-    invalidRegion: (region: string) => AwsError;
-    stale: (signedAt: number, now: number) => AwsError;
-    notYetCurrent: (signedAt: number, now: number) => AwsError;
-    expired: () => AwsError;
-  }
-> = {
-  sts: {
-    missing: stsErrors.missingAuthenticationToken,
-    incomplete: stsErrors.incompleteSignature,
-    unknownKey: stsErrors.invalidClientTokenId,
-    badSignature: stsErrors.signatureDoesNotMatch,
-    invalidRegion: stsErrors.invalidRegionScope,
-    stale: (signedAt, now) =>
-      stsErrors.signatureExpired(
-        amzDate(signedAt),
-        amzDate(now),
-        amzDate(now - MAX_SIGNATURE_SKEW_MS),
-      ),
-    notYetCurrent: (signedAt, now) =>
-      stsErrors.signatureNotYetCurrent(
-        amzDate(signedAt),
-        amzDate(now),
-        amzDate(now + MAX_SIGNATURE_SKEW_MS),
-      ),
-    expired: stsErrors.expiredToken,
-  },
+interface AuthFailures {
+  missing: () => AwsError;
+  incomplete: (detail: string) => AwsError;
+  unknownKey: () => AwsError;
+  badSignature: () => AwsError;
+  invalidRegion: (region: string) => AwsError;
+  stale: (signedAt: number, now: number) => AwsError;
+  notYetCurrent: (signedAt: number, now: number) => AwsError;
+  expired: () => AwsError;
+}
+
+/** STS's answers; the awsQuery services (RDS) answer with the same codes. */
+const STS_STYLE: AuthFailures = {
+  missing: stsErrors.missingAuthenticationToken,
+  incomplete: stsErrors.incompleteSignature,
+  unknownKey: stsErrors.invalidClientTokenId,
+  badSignature: stsErrors.signatureDoesNotMatch,
+  invalidRegion: stsErrors.invalidRegionScope,
+  stale: (signedAt, now) =>
+    stsErrors.signatureExpired(
+      amzDate(signedAt),
+      amzDate(now),
+      amzDate(now - MAX_SIGNATURE_SKEW_MS),
+    ),
+  notYetCurrent: (signedAt, now) =>
+    stsErrors.signatureNotYetCurrent(
+      amzDate(signedAt),
+      amzDate(now),
+      amzDate(now + MAX_SIGNATURE_SKEW_MS),
+    ),
+  expired: stsErrors.expiredToken,
+};
+
+const FAILURES: Record<ServiceName, AuthFailures> = {
+  sts: STS_STYLE,
   ec2: {
     missing: ec2Errors.missingAuthenticationToken,
     incomplete: ec2Errors.incompleteSignature,
@@ -68,27 +70,7 @@ const FAILURES: Record<
     // EC2 answers expired temporary credentials with RequestExpired (400), not ExpiredToken.
     expired: ec2Errors.requestExpired,
   },
-  // RDS speaks awsQuery and answers authentication failures with the same codes as STS.
-  rds: {
-    missing: stsErrors.missingAuthenticationToken,
-    incomplete: stsErrors.incompleteSignature,
-    unknownKey: stsErrors.invalidClientTokenId,
-    badSignature: stsErrors.signatureDoesNotMatch,
-    invalidRegion: stsErrors.invalidRegionScope,
-    stale: (signedAt, now) =>
-      stsErrors.signatureExpired(
-        amzDate(signedAt),
-        amzDate(now),
-        amzDate(now - MAX_SIGNATURE_SKEW_MS),
-      ),
-    notYetCurrent: (signedAt, now) =>
-      stsErrors.signatureNotYetCurrent(
-        amzDate(signedAt),
-        amzDate(now),
-        amzDate(now + MAX_SIGNATURE_SKEW_MS),
-      ),
-    expired: stsErrors.expiredToken,
-  },
+  rds: STS_STYLE,
 };
 
 export interface AuthenticateInput {

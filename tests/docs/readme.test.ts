@@ -163,7 +163,7 @@ describe('Document: README.md', () => {
     expect(inRuntime).toEqual([]);
   });
 
-  it('keeps the AGPL libraries and the scripts out of the Lambda code, as the Licences section says', () => {
+  it('keeps the AGPL libraries, the holiday data and the scripts out of the Lambda code, as the Licences section says', () => {
     // Prepare
     const handlerSources = readdirSync(path.join(ROOT, 'handlers'), { recursive: true })
       .map(String)
@@ -172,7 +172,7 @@ describe('Document: README.md', () => {
 
     // Act
     const offending = handlerSources
-      .filter(({ text }) => /from '(@cloud-copilot\/|(\.\.\/)+scripts\/)/.test(text))
+      .filter(({ text }) => /from '(@cloud-copilot\/|date-holidays|(\.\.\/)+scripts\/)/.test(text))
       .map(({ file }) => file);
 
     // Assess

@@ -42,6 +42,10 @@ export const TEST_CONFIG: RuntimeConfig = {
       timezone: 'Europe/Berlin',
       enabled: true,
       request: { action: 'stop' },
+      // Skipped dates across a year boundary, and one holiday as packaging resolves it.
+      excludedDates: ['2026-12-24', '2026-12-28..2027-01-01'],
+      holidays: ['DE-BY'],
+      holidayDates: [{ date: '2027-01-06', name: 'Epiphany (DE-BY)' }],
     },
   ],
 };

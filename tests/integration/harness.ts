@@ -93,7 +93,7 @@ export interface Harness {
    * Registers handlers/engine/start.ts with the local world's functions at its packaged ARN (what
    * the schedules invoke), its SDK client signing as its own packaged role, as Lambda runs it.
    */
-  registerStarter(): Promise<string>;
+  registerStarter(editConfig?: LoadOptions['editConfig']): Promise<string>;
   /** Calls the endpoint answered, e.g. `calls({ action: 'AssumeRole', outcome: 'OK' })`. */
   calls(filter?: CallFilter): number;
   /** Every outcome other than OK the endpoint answered (throttling, errors, DryRun answers). */
@@ -252,8 +252,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             })),
       };
     },
-    async registerStarter() {
-      await harness.loadFunction();
+    async registerStarter(editConfig) {
+      await harness.loadFunction(editConfig ? { editConfig } : undefined);
       const { home } = endpoint.seed;
       const fnEnv = packagedFunctionEnvironment(packaged);
       const prefix = `${fnEnv.SERVICE_NAME}-${fnEnv.STAGE}`;

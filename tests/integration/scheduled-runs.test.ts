@@ -8,7 +8,14 @@
  * refused, and then nothing reaches the dead-letter queue either: it is written with that role.
  */
 
-import { policyWorldFromSeed, type ScheduleFiring } from '../../scripts/local-aws';
+import { localDate } from '../../handlers/config/excluded-dates';
+import {
+  alarmsOfTemplate,
+  alarmTimeline,
+  datapointsFromEmf,
+  policyWorldFromSeed,
+  type ScheduleFiring,
+} from '../../scripts/local-aws';
 import { startLocalEndpoint } from '../../scripts/run-local';
 import type { CfnTemplate, PackagedStage } from '../../scripts/shared/stack/package-stage';
 import { createPolicyAuthorizer, type PolicyWorld } from '../../scripts/verify';
@@ -112,6 +119,76 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
         }),
       }),
     );
+  }, 120_000);
+
+  it('skips the run on a holiday: no run, no target call, and the heartbeat alarm stays quiet', async () => {
+    // Prepare: the next firing's Berlin date is a holiday, written into the function's copy of the
+    // config as packaging writes `holidays` (resources/home-stack/schedules/holiday-dates.ts).
+    const { aws } = harness.endpoint;
+    const next = aws.firing.nextFiring();
+    const holiday = localDate(next?.at ?? new Date(0), 'Europe/Berlin');
+    await harness.registerStarter((config) => ({
+      ...config,
+      schedules: (config.schedules ?? []).map((schedule) => ({
+        ...schedule,
+        holidays: ['DE-BY'],
+        holidayDates: [{ date: holiday, name: 'Test holiday (DE-BY)' }],
+      })),
+    }));
+    const engineArn = aws.homeEngineArn ?? '';
+    const runsBefore = aws.executions.list(engineArn).length;
+    const describesBefore = harness.calls({ action: 'DescribeInstances' });
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      printed.push(String(line));
+    });
+
+    // Act
+    let outcome: unknown;
+    try {
+      const [firing] = await advanceToNextFiring(aws);
+      outcome = (await firing?.invocation?.done)?.result;
+    } finally {
+      log.mockRestore();
+      delete process.env.POWERTOOLS_METRICS_DISABLED;
+    }
+
+    // Assess: nothing started, nothing called in a target account.
+    expect(outcome).toMatchObject({
+      started: false,
+      skipped: { reason: 'holiday', date: holiday, detail: 'Test holiday (DE-BY)' },
+    });
+    expect(aws.executions.list(engineArn)).toHaveLength(runsBefore);
+    expect(harness.calls({ action: 'DescribeInstances' })).toBe(describesBefore);
+    // The heartbeat the packaged alarm watches (same namespace, name and full dimension set).
+    const emf = printed.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as unknown);
+    const alarm = alarmsOfTemplate(harness.packaged.template).find(
+      (a) => a.metricName === 'ScheduledRunsCompleted',
+    );
+    if (!alarm) throw new Error('the packaged stage has no heartbeat alarm');
+    const beats = datapointsFromEmf(emf).filter(
+      (d) =>
+        d.namespace === alarm.namespace &&
+        d.metricName === alarm.metricName &&
+        JSON.stringify(Object.entries(d.dimensions).sort()) ===
+          JSON.stringify(Object.entries(alarm.dimensions).sort()),
+    );
+    expect(beats).toHaveLength(1);
+    // The previous run beat one period earlier. Right after the skipped run the alarm is OK
+    // because of the skipped run's beat; without it, the period would have no data, which the
+    // heartbeat notifies on (OK -> INSUFFICIENT_DATA).
+    const skippedAt = beats[0]?.timestamp ?? 0;
+    const previous = {
+      ...(beats[0] as (typeof beats)[number]),
+      timestamp: skippedAt - alarm.periodSeconds * 1000,
+    };
+    const after = skippedAt + 60_000;
+    const states = (points: typeof beats) =>
+      alarmTimeline(alarm, points, skippedAt, after).map((t) => t.state);
+    expect(states([previous, ...beats])).toEqual(['OK']);
+    expect(states([previous])).toEqual(['INSUFFICIENT_DATA']);
+    expect(alarm.notifyInsufficientData).toBe(true);
   }, 120_000);
 
   it('writes the dead-letter queue with the role when the target is gone, after the retries', async () => {

@@ -34,6 +34,8 @@ type Schedule = {
   expression: string;
   timezone: string;
   request: Record<string, unknown>;
+  excludedDates?: string[];
+  holidays?: string[];
 };
 const targets = (p: Params) => p.targets as Target[];
 const schedules = (p: Params) => p.schedules as Schedule[];
@@ -86,6 +88,22 @@ const ONE_FIELD: Array<[stage: string, what: string, field: string, edit: (p: Pa
     'params.schedules[0].name',
     (p) => {
       at(schedules(p), 0).name = 'weekday-evening-stop-of-the-whole-fleet-xyz';
+    },
+  ],
+  [
+    'unknown-holiday-code',
+    'a holiday code date-holidays does not know',
+    'params.schedules[0].holidays[0]',
+    (p) => {
+      at(schedules(p), 0).holidays = ['XX'];
+    },
+  ],
+  [
+    'backward-excluded-range',
+    'an excluded range that ends before it starts',
+    'params.schedules[0].excludedDates[0]',
+    (p) => {
+      at(schedules(p), 0).excludedDates = ['2027-01-02..2026-12-24'];
     },
   ],
   [

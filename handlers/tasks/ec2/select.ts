@@ -8,6 +8,7 @@ import {
   type Instance,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
+import { stageTagPrefix } from '../../core/resource-rules';
 import type { Action } from '../../core/types';
 import { chunk, describeCalls, idsPerCall } from './describe-plan';
 import type { InstanceResult } from './instance-result';
@@ -26,6 +27,13 @@ export interface SelectedInstance {
   state: string;
   hibernationConfigured: boolean;
   stateReason?: { code?: string; message?: string };
+  /**
+   * Its tags under the stage's prefix (copies), for the resource rules (facts.ts); only those, so
+   * a run that holds every target's selection does not hold every tag of the fleet.
+   */
+  tags?: Record<string, string>;
+  /** LaunchTime, epoch ms: the last start of an EBS-backed instance (facts.ts). */
+  launchTime?: number;
 }
 
 export interface SelectCriteria {
@@ -63,7 +71,7 @@ export function detached(text: string): string {
 const detachedOrUndefined = (text: string | undefined) =>
   text === undefined ? undefined : detached(text);
 
-export function toSelectedInstance(instance: Instance): SelectedInstance {
+export function toSelectedInstance(instance: Instance, tagPrefix = ''): SelectedInstance {
   const name = detachedOrUndefined(tagValue(instance, 'Name'));
   const code = detachedOrUndefined(instance.StateReason?.Code);
   const message = detachedOrUndefined(instance.StateReason?.Message);
@@ -72,6 +80,14 @@ export function toSelectedInstance(instance: Instance): SelectedInstance {
     ...(name !== undefined ? { name } : {}),
     state: detached(instance.State?.Name ?? 'unknown'),
     hibernationConfigured: instance.HibernationOptions?.Configured === true,
+    tags: Object.fromEntries(
+      (instance.Tags ?? []).flatMap((tag) =>
+        tag.Key === undefined || !tag.Key.startsWith(tagPrefix)
+          ? []
+          : [[detached(tag.Key), detached(tag.Value ?? '')]],
+      ),
+    ),
+    ...(instance.LaunchTime ? { launchTime: instance.LaunchTime.getTime() } : {}),
     ...(code || message
       ? { stateReason: { ...(code ? { code } : {}), ...(message ? { message } : {}) } }
       : {}),
@@ -140,8 +156,9 @@ export async function selectInstances(
 
   const selection: Selection = { instances: [], skipped: [], foundIds: [] };
   const seen = new Set<string>();
+  const tagPrefix = stageTagPrefix(criteria.controlTag.key);
   for (const instance of found) {
-    const selected = toSelectedInstance(instance);
+    const selected = toSelectedInstance(instance, tagPrefix);
     if (seen.has(selected.instanceId)) continue;
     seen.add(selected.instanceId);
     selection.foundIds.push(selected.instanceId);

@@ -1,13 +1,15 @@
 /**
  * Package-time checks of a stage's schedules that the stage schema cannot make alone: each
  * expression read by the project's one evaluator (schedule-expression.ts), each AWS name within
- * EventBridge Scheduler's 64 characters (never cut), and each CloudFormation logical ID unique, so
- * two schedules never collapse into one resource. `sls package` stops on any of them.
+ * EventBridge Scheduler's 64 characters (never cut), each CloudFormation logical ID unique, so
+ * two schedules never collapse into one resource, and each holiday code one date-holidays knows.
+ * `sls package` stops on any of them.
  */
 import type { StageConfig } from '../../../handlers/config/stage-config';
 import type { Problem } from '../../../handlers/formats/problems';
 import { parseScheduleExpression } from '../schedule-expression';
 import { LOGICAL_IDS } from '../signals/resources';
+import { holidayCodeProblems } from './holiday-dates';
 import {
   MAX_SCHEDULE_NAME_LENGTH,
   SCHEDULE_GROUP_LOGICAL_ID,
@@ -36,6 +38,16 @@ export function scheduleProblems(
   config.schedules.forEach((schedule, index) => {
     const parsed = parseScheduleExpression(schedule.expression);
     if (!parsed.ok) problems.push({ field: at(index, 'expression'), message: parsed.message });
+    if (schedule.holidays) {
+      problems.push(...holidayCodeProblems(schedule.holidays, at(index, 'holidays')));
+    }
+    if (schedule.holidayDates) {
+      problems.push({
+        field: at(index, 'holidayDates'),
+        message:
+          'is written by packaging from `holidays`; remove it and list country or region codes in `holidays`, or dates in `excludedDates`',
+      });
+    }
 
     const awsName = scheduleNameFor(names, schedule.name);
     if (awsName.length > MAX_SCHEDULE_NAME_LENGTH) {

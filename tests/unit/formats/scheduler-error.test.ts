@@ -23,6 +23,7 @@ const PRODUCT_ERRORS = [
   'MissingEnvironmentError',
   'PauseSwitchUnreadableError',
   'ResourceLimitError',
+  'RulesNotSupportedError',
   'StagePausedError',
   'TooManyTargetsError',
   'UnapprovedWorkItemError',

@@ -168,7 +168,7 @@ describe('Function: selectInstances', () => {
     expect(selection.foundIds).toEqual(['i-0000000a', 'i-0000000b', 'i-0000000c']);
   });
 
-  it('captures name, state, hibernation and state reason', async () => {
+  it('captures name, state, hibernation, state reason and tags', async () => {
     // Prepare
     ec2Mock.on(DescribeInstancesCommand).resolves(
       describePage([
@@ -193,6 +193,8 @@ describe('Function: selectInstances', () => {
         state: 'stopped',
         hibernationConfigured: true,
         stateReason: { code: 'Client.UserInitiatedShutdown', message: 'User initiated shutdown' },
+        // Only the stage's own tags (its prefix) are kept, not Name.
+        tags: { [CONTROL_TAG.key]: CONTROL_TAG.value },
       },
     ]);
   });
