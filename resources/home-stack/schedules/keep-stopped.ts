@@ -10,7 +10,6 @@
  */
 import type { StageConfig } from '../../../handlers/config/stage-config';
 import type { Problem } from '../../../handlers/formats/problems';
-import { RESTART_LOOKBACK_MINUTES } from '../../../handlers/tasks/rds/restarted-by-aws';
 import { parseScheduleExpression } from '../schedule-expression';
 import { maxGapSeconds } from '../signals/heartbeat-period';
 
@@ -18,8 +17,12 @@ export const KEEP_STOPPED_SUFFIX = '-keep-stopped';
 export const DEFAULT_KEEP_STOPPED_EVERY = 'rate(6 hours)';
 /** Schedule names are at most 48 characters (stage-config.ts). */
 const MAX_NAME_LENGTH = 48;
-/** The companion's period must leave DescribeEvents' lookback room for one missed firing. */
-export const MAX_KEEP_STOPPED_SECONDS = (RESTART_LOOKBACK_MINUTES * 60) / 2;
+/**
+ * The task's DescribeEvents lookback (RESTART_LOOKBACK_MINUTES in handlers/tasks/rds/restarted-by-aws.ts,
+ * not imported: only the registry reaches into a task); the period leaves room for one missed firing.
+ */
+const LOOKBACK_HOURS = 48;
+export const MAX_KEEP_STOPPED_SECONDS = (LOOKBACK_HOURS * 3600) / 2;
 
 type Schedule = StageConfig['schedules'][number];
 
@@ -59,7 +62,7 @@ function problemsOf(schedule: Schedule, at: (field: string) => string): Problem[
   } else if (gap > MAX_KEEP_STOPPED_SECONDS) {
     problems.push({
       field: at('keepStoppedEvery'),
-      message: `is every ${gap / 3600} hours; at most every ${MAX_KEEP_STOPPED_SECONDS / 3600} hours, so RDS's restart event is still within the ${RESTART_LOOKBACK_MINUTES / 60}-hour lookback at the next firing`,
+      message: `is every ${gap / 3600} hours; at most every ${MAX_KEEP_STOPPED_SECONDS / 3600} hours, so RDS's restart event is still within the ${LOOKBACK_HOURS}-hour lookback at the next firing`,
     });
   }
   return problems;
