@@ -212,8 +212,3 @@ export function isInTransit(
     task.transitions.inTransit[action].includes(resource.currentState)
   );
 }
-
-/** Every resource type a task reports: `resourceTypes` when given, else its one `resourceType`. */
-export function resourceTypesOf(task: Pick<AnyTask, 'resourceType' | 'resourceTypes'>): string[] {
-  return [...(task.resourceTypes ?? [task.resourceType])];
-}

@@ -332,7 +332,9 @@ describe('integration: the packaged state machine runs the nightly stop', () => 
     expect(output.failures).toContainEqual({
       accountId: ACCOUNT_222,
       region: 'eu-west-1',
+      type: 'ec2:instance',
       id: KMS_DENIED,
+      state: 'stopped',
       code: 'StartFellBack',
     });
     // The fall-back the re-checks found is one failed Resource Outcome, however many rounds saw

@@ -960,7 +960,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
       // Assess
       expect(widgets.map((w) => w.properties.title)).toEqual([
         'Runs by action',
-        'Instance outcomes by action',
+        'Resource outcomes by action',
         'Failed targets by action',
         'Run duration (ms, max)',
       ]);

@@ -188,4 +188,24 @@ describe('Function: schedulePaths', () => {
     expect(problems).toEqual([]);
     expect(paths[0]).toMatchObject({ path: 'single-invocation', targets: 2 });
   });
+
+  it('refuses at package time a single-invocation wait the task cannot finish, as the function would each run', () => {
+    // Prepare: an RDS stop usually takes 300 s (handlers/tasks/rds/transitions.ts), past the 60 s the test stage waits
+    const waiting = aStage(2, 'single-invocation', { task: 'rds', action: 'stop', wait: true });
+    const notWaiting = aStage(2, 'single-invocation', { task: 'rds', action: 'stop' });
+
+    // Act
+    const refused = schedulePaths(waiting, INSTANCES);
+    const accepted = schedulePaths(notWaiting, INSTANCES);
+
+    // Assess
+    expect(refused.paths).toEqual([]);
+    expect(refused.problems).toHaveLength(1);
+    expect(refused.problems[0]?.field).toBe('schedules[0].request.wait');
+    expect(refused.problems[0]?.message).toMatch(
+      /^schedule "nightly" runs as a single invocation \(params.scheduledRuns\), where a stop of task "rds" usually takes 300 s, more than the 60 s this invocation may wait/,
+    );
+    expect(accepted.problems).toEqual([]);
+    expect(accepted.paths[0]).toMatchObject({ path: 'single-invocation', targets: 2 });
+  });
 });

@@ -6,7 +6,9 @@
  */
 import type { StageConfig } from '../../../handlers/config/stage-config';
 import { parseRequest } from '../../../handlers/contract/request';
+import { waitBeyondBudget, waitBudgetSeconds } from '../../../handlers/core/wait-budget';
 import type { Problem } from '../../../handlers/formats/problems';
+import { taskNamed } from '../../../handlers/tasks';
 import { memoryFor, singleInvocationLimit, type TargetLimit } from './single-invocation-limit';
 
 /** The instances function as serverless.yml sizes it. */
@@ -47,6 +49,18 @@ export function schedulePaths(
       });
       return;
     }
+    // The same refusal the function would give every night (handlers/core/wait-budget.ts), now.
+    const budget = waitBudgetSeconds(config, fn.timeoutSeconds * 1000);
+    const slowWait = parsed.ok
+      ? waitBeyondBudget(taskNamed(parsed.value.task), parsed.value, budget)
+      : [];
+    for (const problem of slowWait) {
+      problems.push({
+        field: `schedules[${index}].request.${problem.field}`,
+        message: `schedule "${schedule.name}" runs as a single invocation (params.scheduledRuns), where ${problem.message}`,
+      });
+    }
+    if (slowWait.length > 0) return;
     const waits = parsed.ok && parsed.value.wait === true;
     const sizing = {
       timeoutSeconds: fn.timeoutSeconds,
