@@ -70,6 +70,9 @@ export const scheduleSchema = z.strictObject({
   ),
   enabled: z._default(z.boolean(), true),
   request: requestSchema,
+  /** An RDS stop schedule's companion that stops again what RDS restarts after 7 days (resources/home-stack/schedules/keep-stopped.ts). */
+  keepStopped: z.optional(z.boolean()),
+  keepStoppedEvery: z.optional(z.string()),
   /** Dates the schedule does nothing on, in its time zone: `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`. */
   excludedDates: z.optional(
     z.array(

@@ -24,6 +24,7 @@ const { scheduleResources: scheduleResourcesOf, scheduleGroupName } = load(
   './schedules/schedule-resources.ts',
 );
 const { scheduleProblems } = load('./schedules/schedule-checks.ts');
+const { withKeepStoppedSchedules } = load('./schedules/keep-stopped.ts');
 const { withHolidayDates } = load('./schedules/holiday-dates.ts');
 const { schedulePaths } = load('./schedules/schedule-paths.ts');
 const { assumeStatement, AssumeStatementTooLargeError, ASSUMING_FUNCTIONS } = load(
@@ -121,7 +122,9 @@ async function loadStageConfig({ resolveVariable }) {
   }
   const parsed = parseStageConfig(params, 'params');
   if (!parsed.ok) throw new StageConfigError(stage, parsed.problems);
-  const config = parsed.value;
+  const expanded = withKeepStoppedSchedules(parsed.value);
+  if (!expanded.ok) throw new StageConfigError(stage, expanded.problems);
+  const config = expanded.value;
   const service = await resolveVariable('self:service');
   const scheduleIssues = scheduleProblems(config, { service, stage });
   if (scheduleIssues.length > 0) throw new StageConfigError(stage, scheduleIssues);

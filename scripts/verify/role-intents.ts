@@ -325,6 +325,11 @@ export function targetRoleIntent(f: TargetFacts): RoleIntent {
         why: 'list the DB instances and clusters of a region (the RDS task reads their tags from the answer)',
       },
       {
+        actions: ['rds:DescribeEvents'],
+        resources: ['*'],
+        why: "read RDS's automatic starts after 7 days stopped (onlyRestartedByAws; DescribeEvents is wildcard-only)",
+      },
+      {
         actions: ['rds:StartDBInstance', 'rds:StopDBInstance'],
         resources: [`arn:${f.partition}:rds:*:${f.accountId}:db:*`],
         why: "start and stop this account's control-tagged DB instances",

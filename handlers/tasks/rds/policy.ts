@@ -2,7 +2,8 @@
 /**
  * What the target role needs for the RDS task. Service Authorization Reference, Amazon RDS:
  * DescribeDBInstances and DescribeDBClusters take no required resource, and listing every
- * resource (no identifier) is only allowed with `Resource: "*"`; StartDBInstance and
+ * resource (no identifier) is only allowed with `Resource: "*"`; DescribeEvents supports no
+ * resource type at all (wildcard only); StartDBInstance and
  * StopDBInstance require the `db` resource, StartDBCluster and StopDBCluster the `cluster`
  * resource, both of which accept `aws:ResourceTag/${TagKey}`: so start and stop are scoped to
  * control-tagged resources, like EC2's.
@@ -17,7 +18,12 @@ const CONTROL_TAGGED = {
   StringEquals: { 'aws:ResourceTag/${ControlTagKey}': '${ControlTagValue}' },
 };
 
-export const RDS_DESCRIBE_ACTIONS = ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'];
+export const RDS_DESCRIBE_ACTIONS = [
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  // onlyRestartedByAws reads the automatic starts (restarted-by-aws.ts).
+  'rds:DescribeEvents',
+];
 export const RDS_CHANGE_ACTIONS = [
   'rds:StartDBInstance',
   'rds:StopDBInstance',

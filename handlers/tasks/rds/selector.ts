@@ -20,6 +20,8 @@ export const rdsSelectorShape = {
   dbInstanceIdentifiers: z.optional(dbInstanceIdentifiersSchema),
   dbClusterIdentifiers: z.optional(dbClusterIdentifiersSchema),
   tags: z.optional(rdsTagsSchema),
+  /** Stop only what RDS started by itself after 7 days stopped (restarted-by-aws.ts). */
+  onlyRestartedByAws: z.optional(z.boolean()),
 };
 
 const rdsSelector = z.object(rdsSelectorShape);
@@ -31,6 +33,8 @@ export interface RdsSelector {
   dbClusterIdentifiers?: string[];
   /** Key to accepted values (null prototype); without identifiers the control tag is added. */
   tags?: Record<string, string[]>;
+  /** Stop only what RDS started by itself after 7 days stopped (see restarted-by-aws.ts). */
+  onlyRestartedByAws?: boolean;
 }
 
 /** A validated RDS request. */
@@ -47,6 +51,7 @@ export function readRdsSelector(fields: Record<string, unknown>): RdsSelector {
       ? { dbClusterIdentifiers: normaliseIdentifiers(raw.dbClusterIdentifiers) }
       : {}),
     ...(tags ? { tags } : {}),
+    ...(raw.onlyRestartedByAws ? { onlyRestartedByAws: true } : {}),
   };
 }
 
@@ -63,10 +68,16 @@ export function namesIdentifiers(selector: RdsSelector): boolean {
  */
 export function checkRdsRequest(
   input: Record<string, unknown>,
-  _action: Action | undefined,
+  action: Action | undefined,
   stage: StageFacts,
 ): Problem[] {
   const problems = rawRdsTagProblems(input.tags);
+  if (input.onlyRestartedByAws === true && action !== undefined && action !== 'stop') {
+    problems.push({
+      field: 'onlyRestartedByAws',
+      message: `only a stop can be limited to what RDS restarted after 7 days stopped, not a ${action}; use action "stop" or drop onlyRestartedByAws`,
+    });
+  }
   const fields = z.safeParse(rdsSelector, input);
   if (problems.length > 0 || !fields.success) return problems;
   const selector = readRdsSelector(fields.data);

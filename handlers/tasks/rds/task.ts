@@ -12,6 +12,7 @@ import { diagnoseRdsError } from './errors';
 import { planChange } from './plan';
 import { RDS_POLICY } from './policy';
 import { DB_CLUSTER_TYPE, DB_INSTANCE_TYPE, type SelectedDatabase, TYPE_OF } from './resources';
+import { narrowToRestartedByAws } from './restarted-by-aws';
 import { selectDatabases } from './select';
 import { checkRdsRequest, type RdsSelector, rdsSelectorShape, readRdsSelector } from './selector';
 import { RDS_TRANSITIONS, START_FAILURE_STATES } from './transitions';
@@ -50,8 +51,8 @@ export const rdsTask: Task<RDSClient, RdsSelector, SelectedDatabase> = {
   ],
   clientFor: rdsClientFor,
 
-  select: (client, request, context) =>
-    selectDatabases(client, {
+  select: async (client, request, context) => {
+    const selection = await selectDatabases(client, {
       action: request.action,
       ...(request.dbInstanceIdentifiers
         ? { dbInstanceIdentifiers: request.dbInstanceIdentifiers }
@@ -61,7 +62,9 @@ export const rdsTask: Task<RDSClient, RdsSelector, SelectedDatabase> = {
         : {}),
       ...(request.tags ? { tags: request.tags } : {}),
       controlTag: context.controlTag,
-    }),
+    });
+    return request.onlyRestartedByAws ? narrowToRestartedByAws(client, selection) : selection;
+  },
 
   changeCount: (selected, request) =>
     request.action === 'status'
