@@ -101,7 +101,7 @@ afterAll(async () => {
   await service?.remove();
   if (packageDir) await rm(packageDir, { recursive: true, force: true });
   if (targetsDir) await rm(targetsDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe(`a stage of ${ACCOUNTS} accounts`, () => {
   it('is generated from the organization with the suspended accounts skipped', async () => {
@@ -170,6 +170,7 @@ describe(`a stage of ${ACCOUNTS} accounts`, () => {
     expect(started).toEqual({ code: 0, out: 'function\n' });
   });
 
+  // A sample of 25 targets is over a thousand policy evaluations (EC2 and RDS rows): seconds, not ms.
   it('is proven by verify on an even sample of its targets', async () => {
     // Act
     const verified = await verifyStage(packaged, { sampleTargets: 25 });
@@ -182,7 +183,7 @@ describe(`a stage of ${ACCOUNTS} accounts`, () => {
     expect(verified.cases.map((c) => c.id)).toEqual(
       expect.arrayContaining(['assume/from-function', 'assume/same-name-outside-organization']),
     );
-  });
+  }, 120_000);
 
   it('refuses the exact-ARN form, naming params.assumeScope', () => {
     // Assess
