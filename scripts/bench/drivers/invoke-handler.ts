@@ -13,7 +13,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 interface RunSummaryView {
   summary?: Record<string, number>;
-  targets?: Array<{ status: string; instances: Array<{ outcome: string; code?: string }> }>;
+  targets?: Array<{ status: string; resources: Array<{ outcome: string; code?: string }> }>;
 }
 
 export interface InvokeResult {
@@ -26,7 +26,7 @@ export interface InvokeResult {
   /** TCP connections the invocation opened (each one a TLS handshake against real AWS). */
   connections: number;
   summary: Record<string, number>;
-  /** Failure codes of instances and targets, counted. */
+  /** Failure codes of resources and targets, counted. */
   failures: Record<string, number>;
 }
 
@@ -62,9 +62,9 @@ function failuresOf(result: RunSummaryView): Record<string, number> {
   for (const target of result.targets ?? []) {
     if (target.status !== 'ok')
       counts[`target:${target.status}`] = (counts[`target:${target.status}`] ?? 0) + 1;
-    for (const instance of target.instances) {
-      if (instance.outcome === 'failed') {
-        const key = instance.code ?? 'failed';
+    for (const resource of target.resources) {
+      if (resource.outcome === 'failed') {
+        const key = resource.code ?? 'failed';
         counts[key] = (counts[key] ?? 0) + 1;
       }
     }
