@@ -4,7 +4,8 @@
  * `maxRunningHours`, for EC2 (LaunchTime: "the time that the instance was last launched", EC2 API
  * reference, Instance) and RDS (whose describes give no last-start time, so the cap skips it).
  * Scheduled runs arrive as EventBridge Scheduler delivers them to the function: the schedule's
- * wrapper around the request (handlers/signals/schedule-input.ts).
+ * wrapper around the request (handlers/signals/schedule-input.ts), and, once, as the packaged
+ * schedule fires into the engine, whose Run Summary counts the snoozes.
  *
  * The next night: only Date is faked and moved a day on, so the function and the world's clock
  * (real time plus an offset) move together, as in resilience.test.ts.
@@ -120,6 +121,68 @@ describe('schedule rules for EC2: the snooze across two nights', () => {
     expect(result.snoozes).toEqual({ honoured: 0, ignored: 0, expired: 1 });
     expect(harness.calls({ action: 'StopInstances', outcome: 'OK' })).toBe(1);
   });
+});
+
+describe('schedule rules for EC2: the snooze through the schedule firing into the engine', () => {
+  const DAY = 24 * HOUR;
+  const seededAt = Date.now();
+  // Four days on: after the next weekday-evening firing (at most three days away), before a later one.
+  const snoozeUntil = iso(seededAt + 4 * DAY);
+  const harness = useHarness({
+    seed: seedWith((region) => {
+      const desktop = region.instances?.find((i) => i.instanceId === DEV_DESKTOP);
+      if (desktop) desktop.tags[SNOOZE_KEY] = snoozeUntil;
+    }),
+    settings: { homeSessionLifetimeSeconds: 2 * WEEK_SECONDS },
+    startTimeoutMs: 240_000,
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Moves Date (the function's and the world's clock) to the next firing, fires it, and returns its run's Run Summary. */
+  async function fireNext(): Promise<Record<string, unknown> | undefined> {
+    const { aws } = harness.endpoint;
+    const next = aws.firing.nextFiring();
+    if (!next) throw new Error('no schedule is due to fire');
+    jest.setSystemTime(next.at.getTime());
+    const [firing] = await aws.firing.fireDue();
+    const started = (await firing?.invocation?.done)?.result as {
+      name: string;
+      executionArn: string;
+    };
+    await aws.executions.finished(started.executionArn);
+    return aws.events
+      .list()
+      .filter((e) => e.detailType === 'Run Summary')
+      .map((e) => e.detail as Record<string, unknown>)
+      .find((d) => d.runId === started.name);
+  }
+
+  it('keeps it running through each nightly engine run until the snooze expires, then stops it; each Run Summary counts the snooze', async () => {
+    // Prepare
+    fakeDateOnly(Date.now());
+    await harness.registerStarter();
+
+    // Act: the first night, then every night until one falls after the snooze's end.
+    const first = await fireNext();
+    const during: Array<Record<string, unknown> | undefined> = [];
+    let last = first;
+    while (Date.now() <= Date.parse(snoozeUntil)) {
+      expect(harness.endpoint.aws.world.instance(DEV_DESKTOP)?.state).toBe('running');
+      last = await fireNext();
+      during.push(last);
+    }
+
+    // Assess
+    // (The seed's refused targets fail every nightly run; the snooze counts are what is asserted.)
+    expect(first).toMatchObject({ snoozes: { honoured: 1, ignored: 0, expired: 0 } });
+    expect(last).toMatchObject({ snoozes: { honoured: 0, ignored: 0, expired: 1 } });
+    for (const night of during.slice(0, -1)) {
+      expect(night).toMatchObject({ snoozes: { honoured: 1, ignored: 0, expired: 0 } });
+    }
+    expect(harness.endpoint.aws.world.instance(DEV_DESKTOP)?.state).toMatch(/^(stopping|stopped)$/);
+  }, 120_000);
 });
 
 describe('schedule rules for EC2: the runtime cap', () => {
