@@ -4,7 +4,8 @@
  * detail goes to the workers' logs), so no state's payload nears Step Functions' 256 KB.
  */
 import { addSummaries, EMPTY_SUMMARY, type MergedRun } from '../core/merge';
-import type { BlastRadius, RunSummary } from '../core/results';
+import { snoozeCounts } from '../core/resource-rules';
+import type { BlastRadius, RunSummary, SnoozeCounts } from '../core/results';
 import type { Action, ChangeAction } from '../core/types';
 import type { EngineRunFacts, RunRefusal } from '../signals/contract';
 
@@ -57,6 +58,8 @@ export interface BatchReport {
   failuresTotal: number;
   /** Set when the batch's guard refused it (its selection grew since the survey): nothing changed. */
   refused?: { approved: number; resources: number };
+  /** The batch's snooze notes, counted (absent when no resource had a snooze tag). */
+  snoozes?: SnoozeCounts;
   /** A dry run's count: what the batch would change (the summary runs the run's guard over them). */
   dryRunChanges?: number;
   /** The same count per resource type. */
@@ -117,6 +120,8 @@ export interface EngineReport {
   failure?: RunFailure;
   /** The run's blast-radius guard (the Finish output's `blastRadius`), decided by the act's summary at the latest. */
   blastRadius?: RunGuard;
+  /** The act's snooze notes over every batch, counted (absent when no resource had a snooze tag). */
+  snoozes?: SnoozeCounts;
 }
 
 const fellBackKey = (entry: FailureEntry) =>
@@ -189,12 +194,14 @@ export function batchReport(
       if (isInTransit(resource)) inTransit += 1;
     }
   }
+  const snoozes = snoozeCounts(merged.targets.flatMap((t) => t.resources));
   return {
     batch,
     summary: merged.summary,
     inTransit,
     failures: failures.slice(0, FAILURES_PER_BATCH),
     failuresTotal: failures.length,
+    ...(snoozes ? { snoozes } : {}),
   };
 }
 
@@ -308,12 +315,14 @@ export function reportAfterAct(
   const refusedItems: EngineReport['refusedItems'] = [];
   const pending: EngineReport['pending'] = [];
   let inTransit = 0;
+  let snoozes: SnoozeCounts | undefined;
   for (const result of results) {
     if (isFailedItem(result)) {
       failedItems.push(result.batch);
       continue;
     }
     if (result.refused) refusedItems.push({ batch: result.batch, ...result.refused });
+    snoozes = addSnoozes(snoozes, result.snoozes);
     summary = addSummaries(summary, result.summary);
     failures.push(...result.failures);
     failuresTotal += result.failuresTotal;
@@ -343,9 +352,24 @@ export function reportAfterAct(
       fellBackByBatch: [],
       checks: 0,
       waitMore: false,
+      ...(snoozes ? { snoozes } : {}),
     },
     maxChecks,
   );
+}
+
+/** Two batches' snooze counts added (undefined while neither had any). */
+function addSnoozes(
+  total: SnoozeCounts | undefined,
+  batch: SnoozeCounts | undefined,
+): SnoozeCounts | undefined {
+  if (!batch) return total;
+  if (!total) return { ...batch };
+  return {
+    honoured: total.honoured + batch.honoured,
+    ignored: total.ignored + batch.ignored,
+    expired: total.expired + batch.expired,
+  };
 }
 
 /**

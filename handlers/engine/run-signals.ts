@@ -76,6 +76,7 @@ export function engineRunRecord(report: EngineReport, run: EngineRun, now: numbe
     failedResources,
     failedResourcesOmitted: Math.max(0, summary.failed - failedResources.length),
     ...(report.refused ? { refused: report.refused } : {}),
+    ...(report.snoozes ? { snoozes: report.snoozes } : {}),
     engine: {
       batches: run.batches,
       checks: report.checks,

@@ -13,6 +13,8 @@ import {
   reportAfterRecheck,
 } from '../../../handlers/engine/report';
 import { engineRunRecord } from '../../../handlers/engine/run-signals';
+import { runMetricValues } from '../../../handlers/signals/emit-metrics';
+import { runSummaryEvent } from '../../../handlers/signals/run-events';
 import { isUnderWay } from '../../../handlers/tasks/ec2/wait';
 
 const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
@@ -350,5 +352,61 @@ describe('Engine: what the run-level signals are built from', () => {
 
     // Assess
     expect(outcomes).toEqual(['succeeded', 'failed']);
+  });
+
+  it('carries the snooze counts of every batch into the Run Summary and metrics, as a single invocation does', () => {
+    // Prepare: two batches, one with a honoured and an expired snooze, one with an ignored one
+    const snoozed = (id: string, snooze: TargetResult['resources'][number]['snooze']) => ({
+      type: 'ec2:instance',
+      id,
+      outcome: 'skipped' as const,
+      snooze,
+    });
+    const batchOf = (n: number, resources: TargetResult['resources']) =>
+      batchReport(
+        n,
+        mergeResults([{ result: target('222222222222', resources), foundIds: [] }]),
+        () => false,
+      );
+    const first = batchOf(0, [
+      snoozed('i-0000000a', { status: 'honoured', until: '2026-12-02T08:00:00.000Z' }),
+      {
+        ...snoozed('i-0000000b', {
+          status: 'expired',
+          detail: 'expired at 2026-11-30T08:00:00.000Z',
+        }),
+        outcome: 'changed',
+      },
+    ]);
+    const second = batchOf(1, [
+      {
+        ...snoozed('i-0000000c', { status: 'ignored', detail: 'too distant' }),
+        outcome: 'changed',
+      },
+      { type: 'ec2:instance', id: 'i-0000000d', outcome: 'changed' },
+    ]);
+    const plain = batchOf(2, [{ type: 'ec2:instance', id: 'i-0000000e', outcome: 'changed' }]);
+    const acted = reportAfterAct('stop', [first, second, plain], 5);
+
+    // Act
+    const record = engineRunRecord(acted, RUN, Date.parse(RUN.startedAt));
+    const unsnoozed = engineRunRecord(reportAfterAct('stop', [plain], 5), RUN, Date.now());
+
+    // Assess
+    expect([first.snoozes, second.snoozes, plain.snoozes]).toEqual([
+      { honoured: 1, ignored: 0, expired: 1 },
+      { honoured: 0, ignored: 1, expired: 0 },
+      undefined,
+    ]);
+    expect(record.snoozes).toEqual({ honoured: 1, ignored: 1, expired: 1 });
+    expect(runSummaryEvent(record, { stage: 'local', origin: RUN.origin }).detail).toMatchObject({
+      snoozes: { honoured: 1, ignored: 1, expired: 1 },
+    });
+    expect(runMetricValues(record, { eventsSent: 1, eventsFailed: 0 })).toMatchObject({
+      SnoozesHonoured: 1,
+      SnoozesIgnored: 1,
+      SnoozesExpired: 1,
+    });
+    expect(unsnoozed).not.toHaveProperty('snoozes');
   });
 });
