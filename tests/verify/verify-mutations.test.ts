@@ -99,7 +99,10 @@ describe('verify: planted mutations, the stack roles (every role against its int
     expect(findingsOf(report)).toEqual([]);
     expect(report.ok).toBe(true);
     const guardrailRows = report.stages[0]?.cases.filter((c) => c.scp?.role === 'blocks') ?? [];
-    expect(new Set(guardrailRows.map((c) => c.scp?.statement)).size).toBe(9);
+    const statements = new Set(guardrailRows.map((c) => c.scp?.statement));
+    // Ten guardrail statements block a row, DenyRdsControlTagChangesExceptTagAdmin among them.
+    expect(statements.size).toBe(10);
+    expect(statements).toContain('DenyRdsControlTagChangesExceptTagAdmin');
   });
 
   it.each([
