@@ -39,7 +39,7 @@ describe('instances handler against the local endpoint: refused targets', () => 
 
     // Assess
     const refused = targetOf(result, ACCOUNT_444, 'eu-west-1');
-    expect(refused).toMatchObject({ status: 'failed', instances: [] });
+    expect(refused).toMatchObject({ status: 'failed', resources: [] });
     expect(refused.error?.code).toBe('AccessDenied');
     expect(refused.error?.message).toContain(
       `is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT_444}:role/xacct-ec2-local-target`,
