@@ -3,6 +3,8 @@
  * absorbed by the standard retry strategy, and an expired assumed-role session replaced before
  * it is used, so no call fails.
  */
+
+import { fakeDateOnly } from '../helpers/fake-date';
 import { ACCOUNT_222, ACCOUNT_333, useHarness } from './harness';
 
 const EU_WEST_1 = { accounts: [ACCOUNT_222], regions: ['eu-west-1'] };
@@ -70,25 +72,7 @@ describe('instances handler against the local endpoint: an expired session', () 
   it('assumes the role again on a warm invocation once the session expired, and no call fails', async () => {
     // Prepare: freeze Date (only Date) so that the SDK in the function and the endpoint's world
     // clock (real time plus an offset) move together when time is advanced.
-    jest.useFakeTimers({
-      now: Date.now(),
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeDateOnly(Date.now());
     harness.endpoint.aws.world.updateSettings({ sessionLifetimeOverrideSeconds: 900 });
     const fn = await harness.loadFunction();
     await fn.invoke({ action: 'status', targets: ALLOWED });

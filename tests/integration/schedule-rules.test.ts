@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeedInput } from '../../scripts/local-aws';
+import { fakeDateOnly } from '../helpers/fake-date';
 import { ACCOUNT_222, instanceOf, targetOf, useHarness } from './harness';
 
 const HOUR = 3_600_000;
@@ -43,29 +44,6 @@ function seedWith(edit: (region: SeedRegion) => void): SeedInput {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Only Date is faked: timers, HTTP and the event loop run as usual. */
-function fakeDateOnly(now: number): void {
-  jest.useFakeTimers({
-    now,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
 
 describe('schedule rules for EC2: the snooze across two nights', () => {
   const seededAt = Date.now();
