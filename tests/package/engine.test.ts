@@ -472,7 +472,7 @@ describe('sls package: the Step Functions engine', () => {
     expect(role).not.toMatch(/"Resource":"\*"/);
   });
 
-  it('lets only the summary step send the run events: PutEvents on the default bus, its own logs, nothing else', () => {
+  it('lets the summary step and the starter send run events: PutEvents on the default bus only; plan writes its logs and nothing else', () => {
     // Prepare
     const fn = (id: string) => stage.template.Resources[id]?.Properties as Record<string, unknown>;
     const statements = (id: string) =>
@@ -484,6 +484,7 @@ describe('sls package: the Step Functions engine', () => {
 
     // Act
     const summarise = statements('EngineSummariseRole');
+    const start = statements('EngineStartRole');
     const plan = statements('EngineLogsOnlyRole');
 
     // Assess
@@ -500,6 +501,9 @@ describe('sls package: the Step Functions engine', () => {
     expect(summarise[0]?.Resource).toEqual({
       'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
     });
+    // The starter's only event is the Run Summary of a run it skips (holiday, excluded date).
+    const startEvents = start.filter((s) => JSON.stringify(s.Action).includes('events:'));
+    expect(startEvents).toEqual([summarise[0]]);
     expect(JSON.stringify(summarise)).toContain('xacct-ec2-local-engineSummarise');
     expect(JSON.stringify(plan)).not.toContain('events:');
     expect(JSON.stringify(plan)).not.toContain('engineSummarise');
