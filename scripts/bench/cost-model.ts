@@ -138,9 +138,10 @@ export function workerWaitMs(run: EngineRunInput): number {
  * Standard parent + Express children: every child a Distributed Map starts is one more parent
  * transition; Express bills requests and duration, not transitions (AWS Step Functions pricing),
  * so the states inside a child (its inline Map over a group of batches) cost nothing per state.
- * A worker is billed for its CPU at its memory's share plus its wait on AWS. A child lasts as long
- * as its slowest batch; its duration is priced as the sum of its batches' (an upper bound: they
- * run at once).
+ * A worker is billed for its CPU at its memory's share plus its wait on AWS. A child runs its
+ * group's batches at once (the inline Map's MaxConcurrency is the group size), so it lasts as long
+ * as its slowest batch: priced as a batch of the mean CPU with the longest phase's wait, and never
+ * above the sum of the batches it ran.
  */
 export function engineCost(run: EngineRunInput): RunCost {
   const transitions = run.parentStates + run.children;
@@ -149,10 +150,12 @@ export function engineCost(run: EngineRunInput): RunCost {
   const waitMs = workerWaitMs(run);
   const workerWallMs = cpuWallMs + waitMs;
   const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);
-  const expressGbS = (workerWallMs / 1000) * EXPRESS_MEMORY_GB;
   const longestWaitMs = Math.max(
     ...PHASES.map((p) => batchWaitMs(run.phases[p], run.concurrency, run.callLatencyMs)),
   );
+  const slowestBatchMs = invocations === 0 ? 0 : cpuWallMs / invocations + longestWaitMs;
+  const childrenMs = Math.min(workerWallMs, run.children * slowestBatchMs);
+  const expressGbS = (childrenMs / 1000) * EXPRESS_MEMORY_GB;
   return total(
     'engine: Standard parent + Express children',
     [
@@ -169,7 +172,7 @@ export function engineCost(run: EngineRunInput): RunCost {
         dollars: run.children * PRICES.expressRequest,
       },
       {
-        item: 'Express duration (64 MB, at most the sum of its batches)',
+        item: 'Express duration (64 MB, each child as long as its slowest batch)',
         quantity: expressGbS,
         unit: 'GB-s',
         dollars: expressGbS * PRICES.expressGbSecond,
@@ -193,7 +196,7 @@ export function engineCost(run: EngineRunInput): RunCost {
         dollars: lambdaDollars(run.controlInvocations, controlWallMs, run.controlMemoryMb),
       },
     ],
-    invocations === 0 ? 0 : cpuWallMs / invocations + longestWaitMs,
+    slowestBatchMs,
   );
 }
 
@@ -315,7 +318,7 @@ export function largestSingleInvocationFleet(input: {
 export const FORMULAS = [
   'wall(cpu, mem) = cpu × 1769 / min(mem, 1769) (CPU-bound; Lambda gives one vCPU at 1,769 MB, Node uses one core)',
   "wait(batch) = (1 AssumeRole + ceil(targets in batch ÷ concurrency) × calls per target) × latency per call (targets go in waves of `concurrency`, each making its calls one after another; calls per target = the phase's calls besides AssumeRole, counted here, ÷ its batches ÷ targets per batch)",
-  'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + Σ (worker wall + wait) × 64 MB × $0.00001667/GB-s + Σ (worker wall + wait) × worker memory × $0.0000133334/GB-s + plan/summarise at their memory (CPU + wait is an upper bound: a batch computes while calls are in flight; a child runs up to 10 batches at once and is priced as their sum, another upper bound)',
+  'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + min(Σ batch wall, children × slowest batch) × 64 MB × $0.00001667/GB-s + Σ (worker wall + wait) × worker memory × $0.0000133334/GB-s + plan/summarise at their memory (batch wall = CPU at its share + wait, an upper bound: a batch computes while calls are in flight; a child runs its up to 10 batches at once, so it lasts as long as the slowest: mean CPU + the longest wait of a phase)',
   "on AWS: R re-check rounds (2: a stop takes ~60 s, the Wait is 30 s), each added round priced as the measured rounds' average + 6 parent states + 1 summary",
   'single invocation = 1 × $0.20/M + (wall(T × cpu/target, 256) + settle) × 0.25 GB × $0.0000133334/GB-s',
   'per (account, region) = (T + 1) × $0.20/M + (T × wall(3 calls × cpu/call, 512) + wall(T × cpu/call, 512)) × 0.5 GB × $0.0000133334/GB-s',

@@ -63,12 +63,13 @@ describe('bench cost model', () => {
     // the waits are survey (1 + 4 x 1) x 200 = 1,000 ms, act (1 + 4 x 2) x 200 = 1,800 ms, re-check 1,000 ms
     const cost = engineCost(engineRun);
 
-    // Assess: 12 x 0.000025 + 2 x 1e-6 + (1.769 + 3.8) x 0.0625 x 0.00001667
+    // Assess: each child as long as its slowest batch, 1.769 / 3 + 1.8 s, less than the sum of
+    // the batches (1.769 + 3.8 s); 12 x 0.000025 + 2 x 1e-6 + 2 x 2.3896667 x 0.0625 x 0.00001667
     //   + (3 x 2e-7 + 1.769 x 1 x 0.0000133334) + 3.8 x 1 x 0.0000133334
     //   + (3 x 2e-7 + 1.769 x 0.25 x 0.0000133334)
     expect(cost.lines.map((l) => l.quantity)).toEqual([12, 2, expect.any(Number), 3, 3.8, 3]);
-    expect(cost.lines[2]?.quantity).toBeCloseTo(0.3480625, 9);
-    expect(cost.dollars).toBeCloseTo(0.000389152602625, 12);
+    expect(cost.lines[2]?.quantity).toBeCloseTo(0.29870833333, 9);
+    expect(cost.dollars).toBeCloseTo(0.00038832986866, 12);
     // the average CPU wall per batch plus the longest wait (the act's)
     expect(cost.longestInvocationMs).toBeCloseTo(1769 / 3 + 1800, 9);
   });
@@ -82,8 +83,16 @@ describe('bench cost model', () => {
     expect(at256.lines[3]?.dollars).toBeCloseTo(at1024.lines[3]?.dollars ?? Number.NaN, 15);
     expect(at1024.lines[4]?.dollars).toBeCloseTo(3.8 * 0.0000133334, 15);
     expect(at256.lines[4]?.dollars).toBeCloseTo(3.8 * 0.25 * 0.0000133334, 15);
-    // Express lasts as long as the worker: (7.076 + 3.8) s x 0.0625 GB at 256 MB
-    expect(at256.lines[2]?.quantity).toBeCloseTo(0.67975, 9);
+    // Express lasts as long as its slowest batch: 2 children x (7.076 / 3 + 1.8) s x 0.0625 GB
+    expect(at256.lines[2]?.quantity).toBeCloseTo(0.51983333333, 9);
+  });
+
+  it('prices a child as the sum of its batches when that is less than its slowest batch per child', () => {
+    // Prepare: 3 batches in 10 children (a child per batch and more): the sum binds
+    const cost = engineCost({ ...engineRun, children: 10 });
+
+    // Assess: (1.769 + 3.8) s x 0.0625 GB, not 10 x 2.3896667 s
+    expect(cost.lines[2]?.quantity).toBeCloseTo(0.3480625, 9);
   });
 
   it('adds the re-check rounds AWS needs, each like the measured rounds, with its parent states and summary', () => {
