@@ -117,6 +117,32 @@ export interface EngineRunInput {
   concurrency: number;
   /** Assumed latency of one AWS call (DEFAULT_CALL_LATENCY_MS). */
   callLatencyMs: number;
+  /** New execution environments a run starts, each billed for its INIT (a nightly run finds none warm). */
+  coldStarts: ColdStart[];
+}
+
+/** One function's cold starts in a run. */
+export interface ColdStart {
+  /** Containers started: the most invocations of the function in flight at once. */
+  containers: number;
+  /** CPU of loading its bundle, measured on one full core. */
+  loadCpuMs: number;
+  memoryMb: number;
+}
+
+/**
+ * The runtime's own start before the bundle loads: a hello-world nodejs24.x zip function's Init
+ * Duration, 118 ms, the same at every memory size (/work/shared/reference/performance-numbers.md §1).
+ */
+export const RUNTIME_INIT_MS = 118;
+
+/**
+ * One cold start's billed INIT (billed for managed runtimes since 2025-08-01, AWS Compute Blog,
+ * "AWS Lambda standardizes billing for INIT Phase"): the runtime's start, plus the bundle's load
+ * at the memory's CPU share (an upper bound: a hello-world INIT does not slow at 128 MB).
+ */
+export function initMs(start: ColdStart): number {
+  return RUNTIME_INIT_MS + lambdaWallMs(start.loadCpuMs, start.memoryMb);
 }
 
 const PHASES: readonly WorkerPhase[] = ['survey', 'work', 'recheck'];
@@ -150,6 +176,11 @@ export function engineCost(run: EngineRunInput): RunCost {
   const waitMs = workerWaitMs(run);
   const workerWallMs = cpuWallMs + waitMs;
   const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);
+  const containers = run.coldStarts.reduce((n, c) => n + c.containers, 0);
+  const initDollars = run.coldStarts.reduce(
+    (sum, c) => sum + lambdaDollars(0, c.containers * initMs(c), c.memoryMb),
+    0,
+  );
   const longestWaitMs = Math.max(
     ...PHASES.map((p) => batchWaitMs(run.phases[p], run.concurrency, run.callLatencyMs)),
   );
@@ -188,6 +219,12 @@ export function engineCost(run: EngineRunInput): RunCost {
         quantity: waitMs / 1000,
         unit: 's',
         dollars: lambdaDollars(0, waitMs, run.workerMemoryMb),
+      },
+      {
+        item: `cold starts: each new container's INIT (runtime ${RUNTIME_INIT_MS} ms + its bundle's load)`,
+        quantity: containers,
+        unit: 'containers',
+        dollars: initDollars,
       },
       {
         item: `plan + summarise Lambdas (${run.controlMemoryMb} MB)`,
@@ -319,6 +356,7 @@ export const FORMULAS = [
   'wall(cpu, mem) = cpu × 1769 / min(mem, 1769) (CPU-bound; Lambda gives one vCPU at 1,769 MB, Node uses one core)',
   "wait(batch) = (1 AssumeRole + ceil(targets in batch ÷ concurrency) × calls per target) × latency per call (targets go in waves of `concurrency`, each making its calls one after another; calls per target = the phase's calls besides AssumeRole, counted here, ÷ its batches ÷ targets per batch)",
   'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + min(Σ batch wall, children × slowest batch) × 64 MB × $0.00001667/GB-s + Σ (worker wall + wait) × worker memory × $0.0000133334/GB-s + plan/summarise at their memory (batch wall = CPU at its share + wait, an upper bound: a batch computes while calls are in flight; a child runs its up to 10 batches at once, so it lasts as long as the slowest: mean CPU + the longest wait of a phase)',
+  `cold starts = Σ functions: containers (the most invocations in flight at once) × (${RUNTIME_INIT_MS} ms + wall(bundle load CPU, mem)) × mem × $0.0000133334/GB-s (INIT is billed since 2025-08-01)`,
   "on AWS: R re-check rounds (2: a stop takes ~60 s, the Wait is 30 s), each added round priced as the measured rounds' average + 6 parent states + 1 summary",
   'single invocation = 1 × $0.20/M + (wall(T × cpu/target, 256) + settle) × 0.25 GB × $0.0000133334/GB-s',
   'per (account, region) = (T + 1) × $0.20/M + (T × wall(3 calls × cpu/call, 512) + wall(T × cpu/call, 512)) × 0.5 GB × $0.0000133334/GB-s',

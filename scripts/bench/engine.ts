@@ -19,6 +19,7 @@ import {
   type WorkerPhase,
   withRecheckRounds,
 } from './cost-model';
+import { ENGINE_ROLES } from './drivers/engine-workers';
 import type { EngineArtifacts } from './engine-artifacts';
 import { measureBatchMemory } from './engine-batch-memory';
 import { type EngineRunResult, runEngineFleet } from './engine-run';
@@ -208,6 +209,11 @@ function costsFor(
     controlMemoryMb: engine.functions.plan.memoryMb,
     concurrency,
     callLatencyMs: DEFAULT_CALL_LATENCY_MS,
+    coldStarts: ENGINE_ROLES.map((role) => ({
+      containers: usage.peakInFlight[role],
+      loadCpuMs: usage.loadCpuMsByRole[role],
+      memoryMb: engine.functions[role].memoryMb,
+    })),
   };
   const engineRun = engineCost(measured);
   const onAwsRun = withRecheckRounds(

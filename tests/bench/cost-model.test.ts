@@ -56,6 +56,7 @@ describe('bench cost model', () => {
     controlMemoryMb: 256,
     concurrency: 16,
     callLatencyMs: 200,
+    coldStarts: [],
   };
 
   it('prices an engine run: transitions, Express per child, workers for their CPU and their wait on AWS', () => {
@@ -67,11 +68,32 @@ describe('bench cost model', () => {
     // the batches (1.769 + 3.8 s); 12 x 0.000025 + 2 x 1e-6 + 2 x 2.3896667 x 0.0625 x 0.00001667
     //   + (3 x 2e-7 + 1.769 x 1 x 0.0000133334) + 3.8 x 1 x 0.0000133334
     //   + (3 x 2e-7 + 1.769 x 0.25 x 0.0000133334)
-    expect(cost.lines.map((l) => l.quantity)).toEqual([12, 2, expect.any(Number), 3, 3.8, 3]);
+    expect(cost.lines.map((l) => l.quantity)).toEqual([12, 2, expect.any(Number), 3, 3.8, 0, 3]);
     expect(cost.lines[2]?.quantity).toBeCloseTo(0.29870833333, 9);
     expect(cost.dollars).toBeCloseTo(0.00038832986866, 12);
     // the average CPU wall per batch plus the longest wait (the act's)
     expect(cost.longestInvocationMs).toBeCloseTo(1769 / 3 + 1800, 9);
+  });
+
+  it('bills each cold container its INIT: the runtime start plus its bundle load at the memory share', () => {
+    // Prepare: 40 work containers at 256 MB loading in 100 ms of CPU, 1 plan container at 1,769 MB
+    const coldStarts = [
+      { containers: 40, loadCpuMs: 100, memoryMb: 256 },
+      { containers: 1, loadCpuMs: 100, memoryMb: 1769 },
+    ];
+
+    // Act
+    const cold = engineCost({ ...engineRun, coldStarts });
+    const warm = engineCost(engineRun);
+
+    // Assess: 40 x (118 + 691.015625) ms x 0.25 GB + 1 x (118 + 100) ms x 1.727539 GB, x 0.0000133334
+    const line = cold.lines.find((l) => l.unit === 'containers');
+    expect(line?.quantity).toBe(41);
+    expect(line?.dollars).toBeCloseTo(
+      (40 * 0.809015625 * 0.25 + 0.218 * (1769 / 1024)) * 0.0000133334,
+      15,
+    );
+    expect(cold.dollars - warm.dollars).toBeCloseTo(line?.dollars ?? Number.NaN, 15);
   });
 
   it('bills CPU the same at any memory below one vCPU, and the wait on AWS by the memory', () => {

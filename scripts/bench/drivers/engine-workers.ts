@@ -25,13 +25,23 @@ export interface EngineUsage {
   /** CPU while nothing, or more than one function, was in flight (event loop, GC, logging). */
   cpuMsOther: number;
   invocations: Record<EngineRole, number>;
+  /** The most invocations of each function in flight at once: the containers Lambda would start. */
+  peakInFlight: Record<EngineRole, number>;
+  /** CPU of loading each function's bundle (its INIT on Lambda, beside the runtime's own start). */
+  loadCpuMsByRole: Record<EngineRole, number>;
   maxRssMB: number;
 }
 
 const loaded = new Map<EngineRole, { handler: Handler; fn: EngineFunction }>();
 const zero = (): Record<EngineRole, number> => ({ plan: 0, work: 0, recheck: 0, summarise: 0 });
 const inFlight = zero();
-const usage = { cpuMsByRole: zero(), cpuMsOther: 0, invocations: zero() };
+const usage = {
+  cpuMsByRole: zero(),
+  cpuMsOther: 0,
+  invocations: zero(),
+  peakInFlight: zero(),
+  loadCpuMsByRole: zero(),
+};
 let lastCpu = process.cpuUsage();
 
 /** Books the CPU used since the last look to what was in flight meanwhile. */
@@ -69,7 +79,10 @@ serveConcurrently({
     for (const role of ENGINE_ROLES) {
       const fn = params.functions[role];
       if (!fn) continue;
+      const before = process.cpuUsage();
       loaded.set(role, { fn, handler: (require(fn.bundlePath) as { handler: Handler }).handler });
+      const spent = process.cpuUsage(before);
+      usage.loadCpuMsByRole[role] = (spent.user + spent.system) / 1000;
     }
     bookCpu();
     usage.cpuMsOther = 0;
@@ -79,6 +92,10 @@ serveConcurrently({
     if (!entry) throw new Error(`load the engine functions first (no ${params.role})`);
     bookCpu();
     inFlight[params.role] += 1;
+    usage.peakInFlight[params.role] = Math.max(
+      usage.peakInFlight[params.role],
+      inFlight[params.role],
+    );
     usage.invocations[params.role] += 1;
     try {
       return await entry.handler(params.event, lambdaContext(entry.fn));
