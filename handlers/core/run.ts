@@ -132,7 +132,10 @@ export type SelectedTarget =
 function settled(task: AnyTask, selection: Selection<unknown>): Selection<unknown> {
   const { settle } = task;
   if (!settle) return selection;
-  return { ...selection, selected: selection.selected.map((resource) => settle.call(task, resource)) };
+  return {
+    ...selection,
+    selected: selection.selected.map((resource) => settle.call(task, resource)),
+  };
 }
 
 function taskContext(deps: RunDeps): TaskContext {
@@ -419,7 +422,10 @@ export async function streamRequest(
         index,
         'done' in item
           ? item.done
-          : { ...notStarted(task, item.target, remaining, deps), foundIds: item.selection.foundIds },
+          : {
+              ...notStarted(task, item.target, remaining, deps),
+              foundIds: item.selection.foundIds,
+            },
       );
     },
   });
@@ -462,14 +468,39 @@ export function withTargets<Outline extends RunOutline>(
   outline: Outline,
   targets: TargetResult[],
 ): Outline & { targets: TargetResult[] } {
-  const { unmatchedIds, blastRadius, skipped, snoozes, roleSessionNames, ...head } = outline;
+  const {
+    version,
+    task,
+    action,
+    dryRun,
+    requestId,
+    startedAt,
+    durationMs,
+    summary,
+    unmatchedIds,
+    blastRadius,
+    skipped,
+    snoozes,
+    roleSessionNames,
+    // An outline may still carry a (skipped run's empty) list: the one given here replaces it.
+    targets: _replaced,
+    ...extra
+  } = outline as Outline & { targets?: unknown };
   return {
-    ...head,
+    version,
+    task,
+    action,
+    dryRun,
+    requestId,
+    startedAt,
+    durationMs,
+    summary,
     targets,
     unmatchedIds,
     ...(blastRadius ? { blastRadius } : {}),
     ...(skipped ? { skipped } : {}),
     ...(snoozes ? { snoozes } : {}),
     ...(roleSessionNames ? { roleSessionNames } : {}),
+    ...extra,
   } as Outline & { targets: TargetResult[] };
 }

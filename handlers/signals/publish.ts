@@ -131,6 +131,8 @@ export async function publishRunSignals(
   scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
 ): Promise<SignalsReport> {
   const collected = collectRunSignals(result);
-  result.targets.forEach((target, index) => collected.add(target, index));
+  result.targets.forEach((target, index) => {
+    collected.add(target, index);
+  });
   return publishCollectedSignals(result, collected, origin, deps, scope);
 }

@@ -115,7 +115,11 @@ export function* resourceOutcomeEvents(
   context: RunEventsContext & { runId?: string },
 ): Generator<SignalEvent> {
   if (result.action === 'status' || result.dryRun) return;
-  const run = { task: result.task, action: result.action, runId: context.runId ?? result.requestId };
+  const run = {
+    task: result.task,
+    action: result.action,
+    runId: context.runId ?? result.requestId,
+  };
   for (const target of result.targets) {
     for (const resource of target.resources) {
       if (hasResourceEvent(resource)) {
