@@ -28,7 +28,7 @@ import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
 import { describeHttpRun, startHttpRun } from './engine/http-runs';
 import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
-import { runOrigin, runView } from './engine/run-view';
+import { runOrigin, runTask, runView } from './engine/run-view';
 import { stepFunctionsRuns } from './engine/sfn-executions';
 import { partitionOf } from './formats/partition';
 import type { Problem } from './formats/problems';
@@ -189,13 +189,17 @@ async function readRun(
   // Not there and not yours answer alike, so the answer never tells which runs exist.
   const readable =
     description !== undefined &&
-    mayReadRun(gate.caller, runOrigin(description), environment.config.callers);
+    mayReadRun(
+      gate.caller,
+      { origin: runOrigin(description), task: runTask(description) ?? DEFAULT_TASK },
+      environment.config.callers,
+    );
   if (!description || !readable) {
     if (description) logger.warn('caller may not read this run', { runId: id.runId });
     return refused(404, [
       {
         field: 'id',
-        message: `no run ${id.runId} of this stage that you may read: a caller reads the runs it started (use the runId POST /instances/{action} answered; runs are kept 90 days after they end), and any run only with readAllRuns: true in its rule of params.callers`,
+        message: `no run ${id.runId} of this stage that you may read: a caller reads the runs it started (use the runId POST /instances/{action} answered; runs are kept 90 days after they end), and any run of a task your rule allows only with readAllRuns: true in that rule of params.callers`,
       },
     ]);
   }

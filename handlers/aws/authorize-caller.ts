@@ -14,6 +14,7 @@ import {
   decideCaller,
   ruleMatchesCaller,
   suggestedRule,
+  tasksOf,
 } from '../config/caller-rules';
 import { ACTIONS, type Action } from '../contract/request';
 import { type CallerIdentity, readCaller } from '../formats/caller';
@@ -133,14 +134,20 @@ export function authorizeTask(
 
 /**
  * GET /runs/{id}: a caller reads the runs it started over HTTP (the run's origin names its exact
- * ARN), and any run of the stage only when a rule naming it says `readAllRuns: true`. The caller
- * is refused the same way whether the run is not there or not theirs (http.ts).
+ * ARN), and any run of the stage of a task its rule allows (`tasks`; without it, only `ec2`) only
+ * when that rule says `readAllRuns: true`: an auditor of instances does not read database runs.
+ * The caller is refused the same way whether the run is not there or not theirs (http.ts).
  */
 export function mayReadRun(
   caller: CallerIdentity,
-  origin: RunOrigin | undefined,
+  run: { origin: RunOrigin | undefined; task: string },
   rules: readonly CallerRule[],
 ): boolean {
-  if (origin?.kind === 'http' && origin.callerArn === caller.arn) return true;
-  return rules.some((rule) => rule.readAllRuns === true && ruleMatchesCaller(rule, caller));
+  if (run.origin?.kind === 'http' && run.origin.callerArn === caller.arn) return true;
+  return rules.some(
+    (rule) =>
+      rule.readAllRuns === true &&
+      ruleMatchesCaller(rule, caller) &&
+      tasksOf(rule).includes(run.task),
+  );
 }

@@ -89,7 +89,8 @@ export interface ExecuteOptions {
   approvedChanges?: number;
 }
 
-const signalDeps = () => ({
+/** What the run signals are sent with: the function's metrics, its EventBridge client, its stage. */
+export const signalDeps = () => ({
   metrics,
   eventBridge,
   serviceName: environment.serviceName,

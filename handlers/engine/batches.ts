@@ -22,12 +22,12 @@ export interface BatchSizing {
 }
 
 export const DEFAULT_SIZING: BatchSizing = {
-  // The bench measures 2.4-2.5 ms per call on one core (section 8): about 4.3 ms at 1024 MB
-  // (0.58 vCPU); 5 ms keeps a margin.
+  // On one core: the bench measures 2.4-3.6 ms per call (section 8); 5 ms keeps a margin.
   cpuMsPerCall: 5,
   callsPerTarget: 3,
-  // A worker's 60 s timeout less the 20 s reserve, at 0.58 vCPU: about 23 s of CPU, rounded down.
-  workerCpuBudgetMs: 20_000,
+  // A worker's 60 s timeout less the 20 s reserve, at 256 MB (256 / 1769 = 0.145 vCPU, AWS
+  // Lambda Developer Guide, "Configuring Lambda function memory"): 5.8 s of CPU, rounded down.
+  workerCpuBudgetMs: 5_000,
   maxTargetsPerBatch: 50,
   maxBatches: 200,
 };

@@ -46,6 +46,12 @@ function requestOf(description: ExecutionDescription): Record<string, unknown> {
   return isRecord(request) ? request : {};
 }
 
+/** The task the run's request names, or undefined when it names none (the default task). */
+export function runTask(description: ExecutionDescription): string | undefined {
+  const { task } = requestOf(description);
+  return typeof task === 'string' ? task : undefined;
+}
+
 /** Who started the run, from its execution input; undefined when the input names no valid origin. */
 export function runOrigin(description: ExecutionDescription): RunOrigin | undefined {
   const input = parsed(description.input);

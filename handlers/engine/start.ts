@@ -4,23 +4,23 @@
  * `"scheduledTime": "<aws.scheduler.scheduled-time>"`). A duplicate delivery is logged and
  * answered, not run twice. The request is validated first, so a bad schedule fails here, and a
  * paused stage (npm run switch) starts nothing. On an excluded date or holiday of the schedule no
- * run starts: the skip is logged and counted (RunsSkipped, and the heartbeat, as the schedule fired
- * as planned); the starter sends no events (its role has none to send), so the log line and the
- * metrics are the skipped run's report.
+ * run starts: the skipped run still ends with its Run Summary (marked `skipped`, under the run ID
+ * the execution would have had, so a repeated delivery repeats its eventId), its metrics
+ * (RunsSkipped, and the heartbeat, as the schedule fired as planned) and a log line.
  */
 import type { Context } from 'aws-lambda';
-import { metrics } from '../aws/metrics';
 import {
   environment,
   logger,
   refuseWhenPaused,
   requireConfiguredSchedule,
+  signalDeps,
   validateRequest,
 } from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
 import type { RunOrigin } from '../formats/origin';
-import { emitRunMetrics } from '../signals/emit-metrics';
+import { publishRunRecord } from '../signals/publish';
 import { recordOfSkip } from '../signals/run-record';
 import { scheduledRunSkip } from '../signals/scheduled-skip';
 import { DEFAULT_TASK } from '../tasks';
@@ -56,8 +56,8 @@ export const handler = async (event: StartInput, context?: Context): Promise<Sta
       startedAt: new Date().toISOString(),
       skipped,
     });
-    emitRunMetrics(metrics, { record, origin, signals: { eventsSent: 0, eventsFailed: 0 } });
     logger.info('scheduled run skipped', { name, skipped });
+    await publishRunRecord(record, origin, signalDeps());
     return { started: false, name, skipped };
   }
   // A paused stage starts no run: the scheduled invocation fails with who paused and why.

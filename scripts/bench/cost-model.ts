@@ -4,8 +4,11 @@
  * inside Lambda's 15 minutes. Pure arithmetic: the engine section feeds it measured numbers, and
  * tests/bench/cost-model.test.ts checks it on hand-computed cases.
  *
- * CPU-bound work is billed by duration, and Lambda gives CPU in proportion to memory (one vCPU
- * at 1,769 MB; Node uses one core), so a function needs cpuMs x 1769 / memory of wall time.
+ * Lambda bills wall time. CPU-bound work takes cpuMs x 1769 / memory of it (Lambda gives CPU in
+ * proportion to memory, one vCPU at 1,769 MB; Node uses one core), which costs the same at any
+ * memory below 1,769 MB; an engine worker also waits on its AWS calls, and that wait is billed
+ * at the function's memory. The engine's wall is priced as CPU + wait: an upper bound, since a
+ * batch computes while other calls are in flight.
  */
 
 import { lambdaWallMs } from '../../resources/home-stack/lambda-cpu';
@@ -34,6 +37,36 @@ export const PRICE_SOURCE =
 export const LAMBDA_TIMEOUT_MS = 900_000;
 /** Express children are billed for at least one 64 MB step of memory; these use less. */
 const EXPRESS_MEMORY_GB = 64 / 1024;
+
+/**
+ * Assumed latency of one STS or EC2 control-plane call from Lambda: AWS publishes no p50 for
+ * AssumeRole, DescribeInstances or Start/StopInstances; the nearest figure is about 125 ms for
+ * a first in-region HTTPS SDK call, TLS included (/work/shared/reference/performance-numbers.md
+ * §3). 200 ms leaves a margin over it; the bench prints the cost at twice it as well.
+ */
+export const DEFAULT_CALL_LATENCY_MS = 200;
+
+/** One worker phase (survey, act, re-check): its invocations and the calls each one waits on. */
+export interface PhaseCalls {
+  /** Worker invocations of the phase, one per batch (all rounds, for the re-check). */
+  invocations: number;
+  /** Targets one invocation works on. */
+  targetsPerBatch: number;
+  /** Calls per target besides AssumeRole, one after another (Describe, then Stop). */
+  callsPerTarget: number;
+}
+
+export type WorkerPhase = 'survey' | 'work' | 'recheck';
+
+/**
+ * What one invocation waits on AWS: its targets go in waves of `concurrency` at once, each wave
+ * making its calls one after another; and the first wave first assumes the accounts' roles (at
+ * once, one call on the path; a container new to the batch's accounts has no session yet).
+ */
+export function batchWaitMs(phase: PhaseCalls, concurrency: number, callLatencyMs: number): number {
+  const waves = Math.ceil(phase.targetsPerBatch / Math.max(1, concurrency));
+  return (1 + waves * phase.callsPerTarget) * callLatencyMs;
+}
 
 function lambdaDollars(requests: number, wallMs: number, memoryMb: number): number {
   return (
@@ -68,8 +101,8 @@ export interface EngineRunInput {
    * request and one transition of the Standard parent. A child runs a group of batches.
    */
   children: number;
-  /** Worker invocations: one per batch of each phase (SurveyBatch, Work, RecheckBatch). */
-  workerInvocations: number;
+  /** Worker invocations by phase (SurveyBatch, Work, RecheckBatch: one per batch each). */
+  phases: Record<WorkerPhase, PhaseCalls>;
   /** States the parent entered (outside the Maps), counted by the local run. */
   parentStates: number;
   /** CPU of the SurveyBatch, Work and RecheckBatch invocations together. */
@@ -80,20 +113,49 @@ export interface EngineRunInput {
   controlInvocations: number;
   workerMemoryMb: number;
   controlMemoryMb: number;
+  /** Targets in flight at once in one worker (the stage config's `concurrency`). */
+  concurrency: number;
+  /** Assumed latency of one AWS call (DEFAULT_CALL_LATENCY_MS). */
+  callLatencyMs: number;
+}
+
+const PHASES: readonly WorkerPhase[] = ['survey', 'work', 'recheck'];
+
+/** Worker invocations of every phase. */
+export function workerInvocations(run: EngineRunInput): number {
+  return PHASES.reduce((n, phase) => n + run.phases[phase].invocations, 0);
+}
+
+/** What all worker invocations together wait on AWS. */
+export function workerWaitMs(run: EngineRunInput): number {
+  return PHASES.reduce((ms, phase) => {
+    const calls = run.phases[phase];
+    return ms + calls.invocations * batchWaitMs(calls, run.concurrency, run.callLatencyMs);
+  }, 0);
 }
 
 /**
  * Standard parent + Express children: every child a Distributed Map starts is one more parent
  * transition; Express bills requests and duration, not transitions (AWS Step Functions pricing),
  * so the states inside a child (its inline Map over a group of batches) cost nothing per state.
- * A child lasts as long as its slowest batch; its duration is priced as the sum of its batches'
- * (an upper bound: they run at once).
+ * A worker is billed for its CPU at its memory's share plus its wait on AWS. A child runs its
+ * group's batches at once (the inline Map's MaxConcurrency is the group size), so it lasts as long
+ * as its slowest batch: priced as a batch of the mean CPU with the longest phase's wait, and never
+ * above the sum of the batches it ran.
  */
 export function engineCost(run: EngineRunInput): RunCost {
   const transitions = run.parentStates + run.children;
-  const workerWallMs = lambdaWallMs(run.workerCpuMs, run.workerMemoryMb);
+  const invocations = workerInvocations(run);
+  const cpuWallMs = lambdaWallMs(run.workerCpuMs, run.workerMemoryMb);
+  const waitMs = workerWaitMs(run);
+  const workerWallMs = cpuWallMs + waitMs;
   const controlWallMs = lambdaWallMs(run.controlCpuMs, run.controlMemoryMb);
-  const expressGbS = (workerWallMs / 1000) * EXPRESS_MEMORY_GB;
+  const longestWaitMs = Math.max(
+    ...PHASES.map((p) => batchWaitMs(run.phases[p], run.concurrency, run.callLatencyMs)),
+  );
+  const slowestBatchMs = invocations === 0 ? 0 : cpuWallMs / invocations + longestWaitMs;
+  const childrenMs = Math.min(workerWallMs, run.children * slowestBatchMs);
+  const expressGbS = (childrenMs / 1000) * EXPRESS_MEMORY_GB;
   return total(
     'engine: Standard parent + Express children',
     [
@@ -110,16 +172,22 @@ export function engineCost(run: EngineRunInput): RunCost {
         dollars: run.children * PRICES.expressRequest,
       },
       {
-        item: 'Express duration (64 MB, at most the sum of its batches)',
+        item: 'Express duration (64 MB, each child as long as its slowest batch)',
         quantity: expressGbS,
         unit: 'GB-s',
         dollars: expressGbS * PRICES.expressGbSecond,
       },
       {
-        item: `worker Lambdas (${run.workerMemoryMb} MB, one per batch)`,
-        quantity: run.workerInvocations,
+        item: `worker Lambdas (${run.workerMemoryMb} MB, one per batch): requests + CPU`,
+        quantity: invocations,
         unit: 'requests',
-        dollars: lambdaDollars(run.workerInvocations, workerWallMs, run.workerMemoryMb),
+        dollars: lambdaDollars(invocations, cpuWallMs, run.workerMemoryMb),
+      },
+      {
+        item: `worker Lambdas: waiting on AWS calls (${run.callLatencyMs} ms each)`,
+        quantity: waitMs / 1000,
+        unit: 's',
+        dollars: lambdaDollars(0, waitMs, run.workerMemoryMb),
       },
       {
         item: `plan + summarise Lambdas (${run.controlMemoryMb} MB)`,
@@ -128,18 +196,17 @@ export function engineCost(run: EngineRunInput): RunCost {
         dollars: lambdaDollars(run.controlInvocations, controlWallMs, run.controlMemoryMb),
       },
     ],
-    run.workerInvocations === 0 ? 0 : workerWallMs / run.workerInvocations,
+    slowestBatchMs,
   );
 }
 
 /** Parent states one more re-check round enters: WaitForTransitions, GroupRecheck, Recheck, SummariseRecheck, DropRecheckResults, WaitOrFinish. */
 export const PARENT_STATES_PER_RECHECK_ROUND = 6;
 
-/** What the measured run's re-check rounds took, all rounds together. */
+/** What the measured run's re-check rounds took, all rounds together (invocations: phases.recheck). */
 export interface MeasuredRechecks {
   rounds: number;
   children: number;
-  workerInvocations: number;
   workerCpuMs: number;
 }
 
@@ -160,10 +227,14 @@ export function withRecheckRounds(
   const perRound = (value: number) => (value / measured.rounds) * extra;
   const controlCpuPerInvocation =
     run.controlInvocations === 0 ? 0 : run.controlCpuMs / run.controlInvocations;
+  const recheck = run.phases.recheck;
   return {
     ...run,
     children: run.children + perRound(measured.children),
-    workerInvocations: run.workerInvocations + perRound(measured.workerInvocations),
+    phases: {
+      ...run.phases,
+      recheck: { ...recheck, invocations: recheck.invocations + perRound(recheck.invocations) },
+    },
     workerCpuMs: run.workerCpuMs + perRound(measured.workerCpuMs),
     parentStates: run.parentStates + extra * PARENT_STATES_PER_RECHECK_ROUND,
     controlInvocations: run.controlInvocations + extra,
@@ -246,7 +317,8 @@ export function largestSingleInvocationFleet(input: {
 /** The formulas above in words, for the bench's notes. */
 export const FORMULAS = [
   'wall(cpu, mem) = cpu × 1769 / min(mem, 1769) (CPU-bound; Lambda gives one vCPU at 1,769 MB, Node uses one core)',
-  'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + Σ worker wall × 64 MB × $0.00001667/GB-s + Σ worker wall × 1 GB × $0.0000133334/GB-s + plan/summarise at their memory (a child runs up to 10 batches at once)',
+  "wait(batch) = (1 AssumeRole + ceil(targets in batch ÷ concurrency) × calls per target) × latency per call (targets go in waves of `concurrency`, each making its calls one after another; calls per target = the phase's calls besides AssumeRole, counted here, ÷ its batches ÷ targets per batch)",
+  'engine = (parent states + children) × $0.025/1,000 + children × $1/M + batches × $0.20/M + min(Σ batch wall, children × slowest batch) × 64 MB × $0.00001667/GB-s + Σ (worker wall + wait) × worker memory × $0.0000133334/GB-s + plan/summarise at their memory (batch wall = CPU at its share + wait, an upper bound: a batch computes while calls are in flight; a child runs its up to 10 batches at once, so it lasts as long as the slowest: mean CPU + the longest wait of a phase)',
   "on AWS: R re-check rounds (2: a stop takes ~60 s, the Wait is 30 s), each added round priced as the measured rounds' average + 6 parent states + 1 summary",
   'single invocation = 1 × $0.20/M + (wall(T × cpu/target, 256) + settle) × 0.25 GB × $0.0000133334/GB-s',
   'per (account, region) = (T + 1) × $0.20/M + (T × wall(3 calls × cpu/call, 512) + wall(T × cpu/call, 512)) × 0.5 GB × $0.0000133334/GB-s',

@@ -6,7 +6,7 @@
  * flight, the Wait states, every state payload, the CPU per function and every target's outcome.
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
-import { type EngineHandlers, type EventLog, runEngineLocally } from '../local-aws';
+import { type EngineHandlers, type EventLog, type LocalAws, runEngineLocally } from '../local-aws';
 import { bundleWithConfig } from './bundle-config';
 import { startDriver } from './child';
 import type { EngineFunction, EngineRole, EngineUsage } from './drivers/engine-workers';
@@ -18,6 +18,16 @@ import { BENCH_STAGE, FUNCTION_ARN, FUNCTION_NAME, type Shape, stageConfig } fro
 const REAL_EC2_TIMES = { pendingMs: 30_000, stoppingMs: 60_000, kmsFallbackMs: 20_000 };
 const REQUEST = { action: 'stop', wait: true } as const;
 const WORKER_ROLES: readonly EngineRole[] = ['work', 'recheck'];
+
+/** The worker phases: the survey runs in the work function (its event says `phase: survey`). */
+export type WorkerPhase = 'survey' | 'work' | 'recheck';
+
+/** AWS calls one phase's worker invocations made, all of its rounds together. */
+export interface PhaseCalls {
+  calls: number;
+  /** Of `calls`: once per account and warm session, not per target. */
+  assumeRole: number;
+}
 
 export interface EngineRunOptions {
   /** In-flight targets per worker (the stage config's `concurrency`). */
@@ -54,6 +64,10 @@ export interface EngineRunResult {
   instancesNotStopped: number;
   summary: Record<string, number>;
   calls: number;
+  /** The calls by worker phase (the cost model's wait on AWS's answers). */
+  callsByPhase: Record<WorkerPhase, PhaseCalls>;
+  /** The first SurveyBatch and Work events, to replay one batch alone (engine-batch-memory.ts). */
+  firstEvents: Partial<Record<'survey' | 'work', unknown>>;
   endpointCpuMs: number;
 }
 
@@ -97,6 +111,43 @@ function busyClock() {
   };
 }
 
+function phaseOf(role: EngineRole, event: unknown): WorkerPhase | undefined {
+  if (role === 'recheck') return 'recheck';
+  if (role !== 'work') return undefined;
+  return (event as { phase?: string }).phase === 'survey' ? 'survey' : 'work';
+}
+
+/**
+ * The endpoint's calls by the worker phase in flight. The phases' Maps never overlap, so the
+ * calls between the first of a phase's invocations starting and the last ending are that
+ * phase's; counting only at those edges keeps the endpoint's counters off the hot path.
+ */
+function phaseCallBook(aws: LocalAws) {
+  const byPhase: Record<WorkerPhase, PhaseCalls> = {
+    survey: { calls: 0, assumeRole: 0 },
+    work: { calls: 0, assumeRole: 0 },
+    recheck: { calls: 0, assumeRole: 0 },
+  };
+  const look = () => ({
+    calls: aws.calls.count(),
+    assumeRole: aws.calls.count({ action: 'AssumeRole' }),
+  });
+  let inFlight = 0;
+  let since = look();
+  return {
+    byPhase,
+    start() {
+      if (inFlight++ === 0) since = look();
+    },
+    end(phase: WorkerPhase) {
+      if (--inFlight !== 0) return;
+      const now = look();
+      byPhase[phase].calls += now.calls - since.calls;
+      byPhase[phase].assumeRole += now.assumeRole - since.assumeRole;
+    },
+  };
+}
+
 export async function runEngineFleet(
   engine: EngineArtifacts,
   shape: Shape,
@@ -121,15 +172,21 @@ export async function runEngineFleet(
   try {
     await driver.call('load', { functions });
     const busy = busyClock();
+    const phaseCalls = phaseCallBook(endpoint.aws);
+    const firstEvents: EngineRunResult['firstEvents'] = {};
     const invoke =
       (role: EngineRole): EngineHandlers[EngineRole] =>
       async (event: never) => {
         const worker = WORKER_ROLES.includes(role);
+        const phase = phaseOf(role, event);
+        if (phase === 'survey' || phase === 'work') firstEvents[phase] ??= event;
         if (worker) busy.start();
+        if (phase) phaseCalls.start();
         try {
           return await driver.call('invoke', { role, event });
         } finally {
           if (worker) busy.end();
+          if (phase) phaseCalls.end(phase);
         }
       };
     const handlers: EngineHandlers = {
@@ -225,6 +282,8 @@ export async function runEngineFleet(
       instancesNotStopped,
       summary: output.summary,
       calls: endpoint.aws.calls.count(),
+      callsByPhase: phaseCalls.byPhase,
+      firstEvents,
       endpointCpuMs,
     };
   } finally {

@@ -7,17 +7,20 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Artifact } from './bundle';
 import {
+  DEFAULT_CALL_LATENCY_MS,
   type EngineRunInput,
   engineCost,
   FORMULAS,
   largestSingleInvocationFleet,
+  type PhaseCalls,
   PRICE_SOURCE,
   perTargetLambdaCost,
-  type RunCost,
   singleInvocationCost,
+  type WorkerPhase,
   withRecheckRounds,
 } from './cost-model';
 import type { EngineArtifacts } from './engine-artifacts';
+import { measureBatchMemory } from './engine-batch-memory';
 import { type EngineRunResult, runEngineFleet } from './engine-run';
 import { atMost, type Figure, ratioOf } from './figure';
 import type { Plan } from './plan';
@@ -46,6 +49,8 @@ const SETTLE_MS = 60_000;
 const AWS_RECHECK_ROUNDS = 2;
 /** Goal: a scheduled run through the engine costs at most a cent at 10,000 targets. */
 const CENT = 0.01;
+/** The sensitivity row: the engine on AWS with every call this many times slower than assumed. */
+const SLOW_CALLS_FACTOR = 2;
 
 function childrenOf(run: EngineRunResult): number {
   return Object.values(run.children).reduce((n, c) => n + c, 0);
@@ -164,37 +169,61 @@ function engineFigures(shape: Shape, run: EngineRunResult): Figure[] {
   ];
 }
 
+/** One phase's calls per target besides AssumeRole, per batch of `targetsPerBatch`. */
+function phaseCalls(
+  run: EngineRunResult,
+  phase: WorkerPhase,
+  invocations: number,
+  targetsPerBatch: number,
+): PhaseCalls {
+  const { calls, assumeRole } = run.callsByPhase[phase];
+  const callsPerTarget =
+    invocations === 0 ? 0 : (calls - assumeRole) / invocations / targetsPerBatch;
+  return { invocations, targetsPerBatch, callsPerTarget };
+}
+
 function costsFor(
   shape: Shape,
   run: EngineRunResult,
   engine: EngineArtifacts,
   singleCpuMsPerTarget: number,
+  concurrency: number,
 ) {
   const { usage } = run;
+  // Plan cuts the targets into equal batches (the last one shorter): this is the full batch.
+  const targetsPerBatch = Math.ceil(shape.targets / Math.max(1, run.workItems));
   const measured: EngineRunInput = {
     targets: shape.targets,
     children: childrenOf(run),
-    workerInvocations: run.workItems + run.recheckItems + run.surveyItems,
+    phases: {
+      survey: phaseCalls(run, 'survey', run.surveyItems, targetsPerBatch),
+      work: phaseCalls(run, 'work', run.workItems, targetsPerBatch),
+      recheck: phaseCalls(run, 'recheck', run.recheckItems, targetsPerBatch),
+    },
     parentStates: run.parentStates,
     workerCpuMs: workerCpuMs(run),
     controlCpuMs: usage.cpuMsByRole.plan + usage.cpuMsByRole.summarise,
     controlInvocations: usage.invocations.plan + usage.invocations.summarise,
     workerMemoryMb: engine.functions.work.memoryMb,
     controlMemoryMb: engine.functions.plan.memoryMb,
+    concurrency,
+    callLatencyMs: DEFAULT_CALL_LATENCY_MS,
   };
   const engineRun = engineCost(measured);
-  const onAws = engineCost(
-    withRecheckRounds(
-      measured,
-      {
-        rounds: run.recheckRounds,
-        children: run.children.Recheck ?? 0,
-        workerInvocations: run.recheckItems,
-        workerCpuMs: usage.cpuMsByRole.recheck,
-      },
-      AWS_RECHECK_ROUNDS,
-    ),
+  const onAwsRun = withRecheckRounds(
+    measured,
+    {
+      rounds: run.recheckRounds,
+      children: run.children.Recheck ?? 0,
+      workerCpuMs: usage.cpuMsByRole.recheck,
+    },
+    AWS_RECHECK_ROUNDS,
   );
+  const onAws = engineCost(onAwsRun);
+  const onAwsSlowCalls = engineCost({
+    ...onAwsRun,
+    callLatencyMs: DEFAULT_CALL_LATENCY_MS * SLOW_CALLS_FACTOR,
+  });
   const single = singleInvocationCost({
     targets: shape.targets,
     cpuMsPerTarget: singleCpuMsPerTarget,
@@ -207,14 +236,18 @@ function costsFor(
     callsPerTarget: PER_TARGET_CALLS,
     memoryMb: PER_TARGET_MEMORY_MB,
   });
-  return { engine: engineRun, onAws, single, perTarget };
+  return { engine: engineRun, onAws, onAwsSlowCalls, single, perTarget, input: measured };
 }
 
-function costFigures(
-  t: number,
-  costs: Record<'engine' | 'onAws' | 'single' | 'perTarget', RunCost>,
-) {
-  const row = (name: keyof typeof costs, label: string, goals: Figure['goals'] = []): Figure => ({
+/** "survey 1.0, act 2.0, re-check 1.0 calls per target": what the wait is priced from. */
+function callsPerTargetText(input: EngineRunInput): string {
+  const { survey, work, recheck } = input.phases;
+  return `survey ${survey.callsPerTarget.toFixed(2)}, act ${work.callsPerTarget.toFixed(2)}, re-check ${recheck.callsPerTarget.toFixed(2)} calls per target + 1 AssumeRole per batch`;
+}
+
+function costFigures(t: number, costs: ReturnType<typeof costsFor>, workerMemoryMb: number) {
+  type Priced = 'engine' | 'onAws' | 'onAwsSlowCalls' | 'single' | 'perTarget';
+  const row = (name: Priced, label: string, goals: Figure['goals'] = []): Figure => ({
     id: `cost.${t}.${name}`,
     section: COST,
     label: `${t} targets: ${label}`,
@@ -225,12 +258,20 @@ function costFigures(
     goals,
   });
   const singleMinutes = (costs.single.longestInvocationMs / 60_000).toFixed(1);
+  const { concurrency } = costs.input;
   return [
-    row('engine', 'engine (Standard parent + Express children), per run as measured'),
+    row(
+      'engine',
+      `engine (Standard parent + Express children), per run as measured; workers ${workerMemoryMb} MB, CPU + ${DEFAULT_CALL_LATENCY_MS} ms per AWS call (${callsPerTargetText(costs.input)}, ${concurrency} at once)`,
+    ),
     row(
       'onAws',
-      `engine on AWS (${AWS_RECHECK_ROUNDS} re-check rounds: a stop takes ~60 s, the Wait is 30 s), per run`,
+      `engine on AWS (${AWS_RECHECK_ROUNDS} re-check rounds: a stop takes ~60 s, the Wait is 30 s), ${DEFAULT_CALL_LATENCY_MS} ms per AWS call, per run`,
       t >= 10_000 ? [atMost(costs.onAws.dollars, CENT, '≤ $0.01 a run at 10,000 targets')] : [],
+    ),
+    row(
+      'onAwsSlowCalls',
+      `engine on AWS if every AWS call took ${DEFAULT_CALL_LATENCY_MS * SLOW_CALLS_FACTOR} ms (${SLOW_CALLS_FACTOR}× the assumed latency), per run`,
     ),
     row(
       'single',
@@ -261,6 +302,15 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
   const single = await runProject(instances, firstShape, plan.concurrency, latencyMs);
   const singleCpuMsPerTarget = single.invoke.cpuMs / firstShape.targets;
   const reserveMs = stageConfig(firstShape, plan.concurrency).reserveMillis;
+  const [firstRun] = runs;
+  if (!firstRun) throw new Error('no engine run');
+  const batchMemory = await measureBatchMemory(
+    engine,
+    firstShape,
+    stageConfig(firstShape, plan.engine.concurrency),
+    firstRun.firstEvents,
+    latencyMs,
+  );
   const loadAtEnd = loadavg()[0] ?? Number.NaN;
 
   const figures: Figure[] = [];
@@ -268,12 +318,24 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
   shapes.forEach((shape, i) => {
     const run = runs[i] as EngineRunResult;
     figures.push(...engineFigures(shape, run));
-    const cost = costsFor(shape, run, engine, singleCpuMsPerTarget);
+    const cost = costsFor(shape, run, engine, singleCpuMsPerTarget, plan.engine.concurrency);
     costs.push(cost);
-    figures.push(...costFigures(shape.targets, cost));
+    figures.push(...costFigures(shape.targets, cost, engine.functions.work.memoryMb));
   });
-  const [firstRun] = runs;
-  const engineCpuPerTarget = firstRun ? workerCpuMs(firstRun) / firstShape.targets : Number.NaN;
+  const engineCpuPerTarget = workerCpuMs(firstRun) / firstShape.targets;
+  const workerMemoryMb = engine.functions.work.memoryMb;
+  figures.push({
+    id: 'engine.batch.memory',
+    section: ENGINE,
+    label: `one batch alone (survey + act of ${Math.ceil(firstShape.targets / Math.max(1, firstRun.workItems))} targets, fresh process): peak RSS (${batchMemory.loadedRssMb.toFixed(0)} MB once the work bundle is loaded)`,
+    value: batchMemory.peakRssMb,
+    unit: 'MB',
+    reference: { label: 'worker memorySize', value: workerMemoryMb },
+    ratio: ratioOf(batchMemory.peakRssMb, workerMemoryMb),
+    goals: [
+      atMost(batchMemory.peakRssMb * 2, workerMemoryMb, `≤ ½ of the workers' ${workerMemoryMb} MB`),
+    ],
+  });
   figures.push({
     id: 'engine.single.cpuPerTarget',
     section: ENGINE,
@@ -328,6 +390,7 @@ export async function measureEngine(engine: EngineArtifacts, instances: Artifact
       fleets: shapes.map((shape, i) => ({ shape, run: runs[i], costs: costs[i] })),
       loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
       single: { shape: firstShape, ...single, cpuMsPerTarget: singleCpuMsPerTarget, reserveMs },
+      batchMemory,
     },
   };
 }

@@ -15,7 +15,7 @@ export const ENGINE_FIGURES = [
   'notStopped',
   'children',
 ] as const;
-export const COST_FIGURES = ['engine', 'onAws', 'single', 'perTarget'] as const;
+export const COST_FIGURES = ['engine', 'onAws', 'onAwsSlowCalls', 'single', 'perTarget'] as const;
 
 export function expectedFigureIds(plan: Plan): string[] {
   return [
@@ -48,6 +48,7 @@ export function expectedFigureIds(plan: Plan): string[] {
       ...ENGINE_FIGURES.map((name) => `engine.${t}.${name}`),
       ...COST_FIGURES.map((name) => `cost.${t}.${name}`),
     ]),
+    'engine.batch.memory',
     'engine.single.cpuPerTarget',
     'engine.single.memory',
     'cost.largestSingle.256',

@@ -58,8 +58,8 @@ export const HINTS = {
   },
   engineRoleTooPowerful: {
     symptom:
-      'An engine role allows more than its step needs (its logs; the summary step also run events on the default bus; the starter also StartExecution on the engine)',
-    fix: "resources/home-stack/engine/state-machine.ts engineRoleResources: EngineLogsOnlyRole writes logs only, EngineSummariseRole adds PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN), EngineStartRole adds StartEngineRuns (states:StartExecution on EngineStateMachine); nothing else",
+      'An engine role allows more than its step needs (its logs; the summary step also run events on the default bus; the starter also StartExecution on the engine and the run events of a skipped run)',
+    fix: "resources/home-stack/engine/state-machine.ts engineRoleResources: EngineLogsOnlyRole writes logs only, EngineSummariseRole adds PutRunEventsOnDefaultBus (events:PutEvents on this account's default bus ARN), EngineStartRole adds StartEngineRuns (states:StartExecution on EngineStateMachine), ReadStagePauseSwitch and PutRunEventsOnDefaultBus; nothing else",
   },
   stackRoleTooPowerful: {
     symptom:

@@ -191,6 +191,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           resources: machines(f),
           why: "read the stage's pause switch (the engine's tags) before each run",
         },
+        {
+          actions: ['events:PutEvents'],
+          resources: [defaultBus(f)],
+          why: 'put the Run Summary of a scheduled run skipped on a holiday or excluded date on the default bus',
+        },
         ...ownLogs(f, ENGINE_START_ROLE_ID),
       ],
     },

@@ -269,8 +269,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       let starter: StartHandler | undefined;
       await jest.isolateModulesAsync(async () => {
         starter = (await import('../../handlers/engine/start')).handler;
+        // Both of its clients sign as EngineStartRole, as Lambda hands the function its role.
         const { stepFunctions } = await import('../../handlers/aws/step-functions');
         stepFunctions.config.credentials = credentials;
+        const { eventBridge } = await import('../../handlers/aws/events');
+        eventBridge.config.credentials = credentials;
       });
       if (!starter) throw new Error('handlers/engine/start did not load');
       const loaded = starter;

@@ -121,7 +121,7 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     );
   }, 120_000);
 
-  it('skips the run on a holiday: no run, no target call, and the heartbeat alarm stays quiet', async () => {
+  it('skips the run on a holiday: no run, no target call, a Run Summary marked skipped sent as EngineStartRole, and the heartbeat alarm stays quiet', async () => {
     // Prepare: the next firing's Berlin date is a holiday, written into the function's copy of the
     // config as packaging writes `holidays` (resources/home-stack/schedules/holiday-dates.ts).
     const { aws } = harness.endpoint;
@@ -138,6 +138,7 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     const engineArn = aws.homeEngineArn ?? '';
     const runsBefore = aws.executions.list(engineArn).length;
     const describesBefore = harness.calls({ action: 'DescribeInstances' });
+    const eventsBefore = aws.events.list().length;
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     const printed: string[] = [];
     const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
@@ -161,6 +162,16 @@ describe('Scheduled runs in the local world (EventBridge Scheduler firing)', () 
     });
     expect(aws.executions.list(engineArn)).toHaveLength(runsBefore);
     expect(harness.calls({ action: 'DescribeInstances' })).toBe(describesBefore);
+    // The run still ends with its summary, accepted by the endpoint under the starter's own role
+    // (its packaged policy decides PutEvents), named as the execution would have been.
+    const sent = aws.events.list().slice(eventsBefore);
+    expect(sent.map((e) => e.detailType)).toEqual(['Run Summary']);
+    expect(sent[0]?.detail).toMatchObject({
+      runId: (outcome as { name: string }).name,
+      outcome: 'skipped',
+      skipped: { reason: 'holiday', date: holiday, detail: 'Test holiday (DE-BY)' },
+      counts: { targets: 0 },
+    });
     // The heartbeat the packaged alarm watches (same namespace, name and full dimension set).
     const emf = printed.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as unknown);
     const alarm = alarmsOfTemplate(harness.packaged.template).find(

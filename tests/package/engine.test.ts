@@ -4,7 +4,9 @@
  * per-item Catch, the Wait loop, and the functions it calls.
  */
 
+import { DEFAULT_SIZING, targetsPerBatch } from '../../handlers/engine/batches';
 import { ENGINE_STATE_MACHINE_ID } from '../../resources/home-stack/engine/state-machine';
+import { lambdaWallMs } from '../../resources/home-stack/lambda-cpu';
 import type { PackagedStage } from '../../scripts/shared/stack/package-stage';
 import { packagedEngineDefinition } from '../../scripts/shared/stack/packaged-definition';
 import { packaged } from '../helpers/packaged';
@@ -410,14 +412,33 @@ describe('sls package: the Step Functions engine', () => {
     expect(pairs.every((p) => typeof p.function === 'number')).toBe(true);
   });
 
+  it("gives a full batch's CPU, at the workers' share of a vCPU, room inside their timeout less the reserve", () => {
+    // Prepare: the sizing's budget and a full batch (targets x calls x CPU per call, on one core)
+    const { reserveMillis } = JSON.parse(stage.bundledConfigJson) as { reserveMillis: number };
+    const batchCpuMs =
+      targetsPerBatch() * DEFAULT_SIZING.callsPerTarget * DEFAULT_SIZING.cpuMsPerCall;
+    const workers = ['EngineWorkLambdaFunction', 'EngineRecheckLambdaFunction'].map(
+      (id) => stage.template.Resources[id]?.Properties as { MemorySize: number; Timeout: number },
+    );
+
+    // Assess: Lambda gives CPU in proportion to memory (lambdaWallMs)
+    for (const fn of workers) {
+      const roomMs = fn.Timeout * 1000 - reserveMillis;
+      expect(lambdaWallMs(DEFAULT_SIZING.workerCpuBudgetMs, fn.MemorySize)).toBeLessThanOrEqual(
+        roomMs,
+      );
+      expect(lambdaWallMs(batchCpuMs, fn.MemorySize)).toBeLessThanOrEqual(roomMs);
+    }
+  });
+
   it('gives the engine functions their sizes, and only the workers may assume target roles', () => {
     // Prepare
     const fn = (id: string) => stage.template.Resources[id]?.Properties as Record<string, unknown>;
     const role = JSON.stringify(stage.template.Resources.IamRoleLambdaExecution?.Properties);
 
     // Assess
-    expect(fn('EngineWorkLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 60 });
-    expect(fn('EngineRecheckLambdaFunction')).toMatchObject({ MemorySize: 1024, Timeout: 60 });
+    expect(fn('EngineWorkLambdaFunction')).toMatchObject({ MemorySize: 256, Timeout: 60 });
+    expect(fn('EngineRecheckLambdaFunction')).toMatchObject({ MemorySize: 256, Timeout: 60 });
     expect(fn('EnginePlanLambdaFunction')).toMatchObject({
       Environment: {
         Variables: expect.objectContaining({ ENGINE_MAX_CHECKS: '20', ENGINE_WAIT_SECONDS: '30' }),
@@ -451,7 +472,7 @@ describe('sls package: the Step Functions engine', () => {
     expect(role).not.toMatch(/"Resource":"\*"/);
   });
 
-  it('lets only the summary step send the run events: PutEvents on the default bus, its own logs, nothing else', () => {
+  it('lets the summary step and the starter send run events: PutEvents on the default bus only; plan writes its logs and nothing else', () => {
     // Prepare
     const fn = (id: string) => stage.template.Resources[id]?.Properties as Record<string, unknown>;
     const statements = (id: string) =>
@@ -463,6 +484,7 @@ describe('sls package: the Step Functions engine', () => {
 
     // Act
     const summarise = statements('EngineSummariseRole');
+    const start = statements('EngineStartRole');
     const plan = statements('EngineLogsOnlyRole');
 
     // Assess
@@ -479,6 +501,9 @@ describe('sls package: the Step Functions engine', () => {
     expect(summarise[0]?.Resource).toEqual({
       'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
     });
+    // The starter's only event is the Run Summary of a run it skips (holiday, excluded date).
+    const startEvents = start.filter((s) => JSON.stringify(s.Action).includes('events:'));
+    expect(startEvents).toEqual([summarise[0]]);
     expect(JSON.stringify(summarise)).toContain('xacct-ec2-local-engineSummarise');
     expect(JSON.stringify(plan)).not.toContain('events:');
     expect(JSON.stringify(plan)).not.toContain('engineSummarise');

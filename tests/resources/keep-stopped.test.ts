@@ -99,6 +99,31 @@ describe('Package time: keepStopped adds a companion that stops again what RDS r
     expect(expanded).toEqual({ ok: false, problems: [{ field, message }] });
   });
 
+  it("does not copy the stop's confirmCount: the companion's count (what RDS restarted) is not known in advance, and a copied one would be refused by the guard", () => {
+    // Prepare
+    const stop = rdsStop({
+      request: {
+        task: 'rds',
+        action: 'stop',
+        targets: { accounts: ['222222222222'] },
+        confirmCount: 12,
+      },
+    });
+
+    // Act
+    const expanded = withKeepStoppedSchedules({ schedules: [stop] });
+
+    // Assess: the stop keeps its count, the companion has none.
+    const [parent, companion] = expanded.ok ? expanded.value.schedules : [];
+    expect(parent?.request).toMatchObject({ confirmCount: 12 });
+    expect(companion?.request).toEqual({
+      task: 'rds',
+      action: 'stop',
+      targets: { accounts: ['222222222222'] },
+      onlyRestartedByAws: true,
+    });
+  });
+
   it('leaves a schedule without keepStopped alone', () => {
     // Act
     const expanded = withKeepStoppedSchedules({ schedules: [rdsStop({ keepStopped: undefined })] });

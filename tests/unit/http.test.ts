@@ -494,6 +494,29 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     expect(auditor.body.origin).toEqual({ kind: 'schedule', schedule: 'weekday-evening-stop' });
   });
 
+  it('readAllRuns reads only runs of the tasks the rule allows: an ec2 auditor gets the 404 of a missing run for an RDS run, a caller that started it still reads it', async () => {
+    // Prepare: a scheduled RDS run, and the same run started by CALLER over HTTP
+    const rdsRun = (origin: unknown) => ({
+      status: 'RUNNING' as const,
+      startDate: started,
+      input: JSON.stringify({ request: { task: 'rds', action: 'stop' }, origin }),
+    });
+    const auditorArn = 'arn:aws:sts::111111111111:assumed-role/auditors/carol';
+
+    // Act
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves(rdsRun({ kind: 'schedule', schedule: 'weekday-evening-stop' }));
+    const auditor = await call(calledAs(aRunReadEvent(RUN_ID), auditorArn));
+    sfnMock.on(DescribeExecutionCommand).resolves(rdsRun({ kind: 'http', callerArn: CALLER }));
+    const starter = await call(aRunReadEvent(RUN_ID));
+    const auditorOfTheirs = await call(calledAs(aRunReadEvent(RUN_ID), auditorArn));
+
+    // Assess: the auditor's rule names no tasks, so it reads ec2 runs only.
+    expect([auditor.status, starter.status, auditorOfTheirs.status]).toEqual([404, 200, 404]);
+    expect(JSON.stringify(auditor.body)).not.toContain('rds');
+  });
+
   it('a session of the same role is another caller: it does not read the run', async () => {
     // Prepare
     sfnMock

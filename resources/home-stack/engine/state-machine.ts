@@ -303,6 +303,16 @@ const startEngineRuns: Statement = {
   Resource: { Ref: ENGINE_STATE_MACHINE_ID },
 };
 
+/** The run's signals (handlers/signals/SIGNALS.md) go to this account's default bus only. */
+const putRunEvents: Statement = {
+  Sid: 'PutRunEventsOnDefaultBus',
+  Effect: 'Allow',
+  Action: 'events:PutEvents',
+  Resource: {
+    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+  },
+};
+
 /**
  * The stage's pause switch is the engine's tags (handlers/formats/stage-pause.ts): every function
  * that starts or works on a run reads them, none may write them (only the operator's switch).
@@ -317,7 +327,7 @@ const readPauseSwitch: Statement = {
 
 /**
  * The roles of the functions that never reach a target account: the starter may start the
- * engine; the HTTP function may start it and describe its executions; plan and summarise may
+ * engine (and report a skipped run); the HTTP function may start it and describe its executions; plan and summarise may
  * only write their logs. The shared execution role (and its sts:AssumeRole) stays with the
  * functions that work on targets.
  */
@@ -346,22 +356,14 @@ export function engineRoleResources(options: Pick<EngineOptions, 'service' | 'st
       [ENGINE_START_ROLE_ID]: lambdaRole(
         'start-engine-runs',
         [fn('engineStart')],
-        [startEngineRuns, readPauseSwitch],
+        // Its events: the Run Summary of a scheduled run skipped on a holiday or excluded date.
+        [startEngineRuns, readPauseSwitch, putRunEvents],
       ),
       [ENGINE_LOGS_ONLY_ROLE_ID]: lambdaRole('write-logs-only', [fn('enginePlan')], []),
       [ENGINE_SUMMARISE_ROLE_ID]: lambdaRole(
         'write-logs-and-run-events',
         [fn('engineSummarise')],
-        [
-          {
-            Sid: 'PutRunEventsOnDefaultBus',
-            Effect: 'Allow',
-            Action: 'events:PutEvents',
-            Resource: {
-              'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
-            },
-          },
-        ],
+        [putRunEvents],
       ),
     },
   };

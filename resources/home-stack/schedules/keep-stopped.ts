@@ -68,14 +68,21 @@ function problemsOf(schedule: Schedule, at: (field: string) => string): Problem[
   return problems;
 }
 
-/** The companion of a keepStopped schedule (same targets and selection, only what RDS restarted). */
+/**
+ * The companion of a keepStopped schedule (same targets and selection, only what RDS restarted).
+ * Not the stop's `confirmCount`: the companion changes only what RDS restarted since, usually
+ * nothing, and the guard refuses a run whose count differs from its confirmCount, so a copied
+ * count would fail nearly every firing. The stage's maxResourcesPerRequest still bounds it.
+ */
 export function keepStoppedCompanion(schedule: Schedule): Schedule {
   const { keepStopped: _keep, keepStoppedEvery, ...rest } = schedule;
+  const { confirmCount: _count, ...request } = schedule.request;
   return {
     ...rest,
     name: `${schedule.name}${KEEP_STOPPED_SUFFIX}`,
     expression: keepStoppedEvery ?? DEFAULT_KEEP_STOPPED_EVERY,
-    request: Object.assign({}, schedule.request, { onlyRestartedByAws: true }),
+    // A task's own fields pass the stage schema as they are (it checks only the common ones).
+    request: Object.assign(request, { onlyRestartedByAws: true }),
   };
 }
 

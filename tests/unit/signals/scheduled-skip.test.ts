@@ -208,7 +208,7 @@ describe('A scheduled run on a skipped date, through the handlers', () => {
     expect(ec2Mock.commandCalls(DescribeInstancesCommand).length).toBeGreaterThan(0);
   });
 
-  it('starts no engine run on a holiday, and still beats the heartbeat', async () => {
+  it('starts no engine run on a holiday, sends its Run Summary marked skipped, and still beats the heartbeat', async () => {
     // Prepare
     const { handler } = await import('../../../handlers/engine/start');
     const event = {
@@ -228,6 +228,15 @@ describe('A scheduled run on a skipped date, through the handlers', () => {
     });
     expect(stageSwitch.sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     expect(stageSwitch.sfn.calls()).toHaveLength(0);
+    const entries = eventsMock
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries.map((e) => e.DetailType)).toEqual(['Run Summary']);
+    expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({
+      runId: 'weekday-evening-stop-20270106T180000Z',
+      outcome: 'skipped',
+      skipped: { reason: 'holiday', date: '2027-01-06' },
+    });
     expect(emf()).toEqual([
       expect.objectContaining({ RunsSkipped: 1, runId: 'weekday-evening-stop-20270106T180000Z' }),
       expect.objectContaining({ schedule: 'weekday-evening-stop', ScheduledRunsCompleted: 1 }),
