@@ -7,8 +7,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { StagePausedError } from './aws/pause-gate';
-import { limitResponse, logRun, type TruncatedResult } from './aws/run-log';
-import { execute, logger, validateRequest } from './aws/runtime';
+import { logRunFinished, logTarget, responseBudget, type TruncatedResult } from './aws/run-log';
+import { executeInto, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
 import { ResourceLimitError } from './core/errors';
 import { unwrapInvocation } from './signals/schedule-input';
@@ -28,9 +28,23 @@ export const handler = async (event: unknown, context: Context): Promise<Truncat
     throw err;
   }
   try {
-    const result = await execute(request, context, invocation.ok ? invocation.origin : undefined);
-    logRun(logger, result);
-    return limitResponse(result);
+    // Each target is logged and sized into the response as it finishes, then let go: the
+    // invocation holds the targets in flight and a response of at most 5 MB, not the fleet.
+    const response = responseBudget();
+    let targetCount = 0;
+    const outline = await executeInto(
+      request,
+      context,
+      invocation.ok ? invocation.origin : undefined,
+      undefined,
+      ({ result }, index) => {
+        targetCount += 1;
+        logTarget(logger, context.awsRequestId, result);
+        response.add(result, index);
+      },
+    );
+    logRunFinished(logger, outline, targetCount);
+    return response.finish(outline);
   } catch (err) {
     if (err instanceof ResourceLimitError) {
       logger.error('refused by the blast-radius guard', { problems: err.problems });

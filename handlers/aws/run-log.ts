@@ -10,6 +10,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ResourceResult, RunResult, TargetResult } from '../core/results';
+import { type RunOutline, withTargets } from '../core/run';
 
 /** Resources listed on one target's line; beyond this, only counted. */
 export const MAX_LOGGED_RESOURCES = 100;
@@ -39,20 +40,21 @@ export function targetLogEntry(target: TargetResult): Record<string, unknown> {
   return { ...rest, resourceCount: resources.length, ...cappedResources(resources) };
 }
 
-/** Writes one line per target and a summary line; no line grows with the fleet. */
-export function logRun(logger: Logger, result: RunResult): void {
-  for (const target of result.targets) {
-    const level = target.status === 'ok' ? 'info' : 'warn';
-    logger[level]('target finished', {
-      requestId: result.requestId,
-      target: targetLogEntry(target),
-    });
-  }
-  const { targets, unmatchedIds, roleSessionNames, ...run } = result;
+/** The line of one finished target. */
+export function logTarget(logger: Logger, requestId: string, target: TargetResult): void {
+  const level = target.status === 'ok' ? 'info' : 'warn';
+  logger[level]('target finished', { requestId, target: targetLogEntry(target) });
+}
+
+/** The summary line of a run, after its targets' lines. */
+export function logRunFinished(logger: Logger, outline: RunOutline, targetCount: number): void {
+  const { unmatchedIds, roleSessionNames, ...run } = outline;
+  // A skipped run's outline still carries its empty list: the line counts targets.
+  delete (run as { targets?: unknown }).targets;
   logger.info('run finished', {
     run: {
       ...run,
-      targetCount: targets.length,
+      targetCount,
       unmatchedIds: unmatchedIds.slice(0, MAX_LOGGED_IDS),
       ...(unmatchedIds.length > MAX_LOGGED_IDS
         ? { unmatchedIdsNotListed: unmatchedIds.length - MAX_LOGGED_IDS }
@@ -63,7 +65,124 @@ export function logRun(logger: Logger, result: RunResult): void {
   });
 }
 
+/** Writes one line per target and a summary line; no line grows with the fleet. */
+export function logRun(logger: Logger, result: RunResult): void {
+  for (const target of result.targets) logTarget(logger, result.requestId, target);
+  logRunFinished(logger, result, result.targets.length);
+}
+
 const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/** Targets with problems go first into a response too small for all: they are what a caller must act on. */
+const hasProblem = (t: TargetResult) =>
+  t.status !== 'ok' || t.resources.some((r) => r.outcome === 'failed');
+
+interface KeptTarget {
+  index: number;
+  /** The target's JSON: a kept target costs its bytes, not its objects. */
+  json: string;
+  /** Its JSON's bytes and the comma after it. */
+  bytes: number;
+  problem: boolean;
+  accountId: string;
+}
+
+/**
+ * The response of a run built target by target as each finishes, within Lambda's response limit:
+ * every target while they fit, each kept as its JSON; past the limit, a target with problems takes
+ * the place of ok ones (the latest in request order first), an ok one is left out. `finish` gives
+ * the whole result when every target fitted, else the summary, the kept targets in request order
+ * and `truncated`, in at most `maxBytes`.
+ */
+export interface ResponseBudget {
+  add(target: TargetResult, index: number): void;
+  finish<Outline extends RunOutline>(outline: Outline): Outline & TruncatedResult;
+}
+
+export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseBudget {
+  const kept = new Map<number, KeptTarget>();
+  let keptBytes = 0;
+  let count = 0;
+  let allBytes = 0;
+  const evict = (index: number) => {
+    keptBytes -= kept.get(index)?.bytes ?? 0;
+    kept.delete(index);
+  };
+  /** Kept ok targets, the latest in request order first: the first to give way. */
+  const okLatestFirst = () =>
+    [...kept.values()].filter((k) => !k.problem).sort((a, b) => b.index - a.index);
+
+  const targetsOf = (list: readonly KeptTarget[]) =>
+    JSON.parse(`[${list.map((k) => k.json).join(',')}]`) as TargetResult[];
+
+  return {
+    add(target, index) {
+      const json = JSON.stringify(target);
+      const bytes = Buffer.byteLength(json) + 1;
+      const problem = hasProblem(target);
+      count += 1;
+      allBytes += bytes;
+      const entry = { index, json, bytes, problem, accountId: target.accountId };
+      if (keptBytes + bytes > maxBytes && problem) {
+        const room = okLatestFirst().reduce((n, k) => n + k.bytes, maxBytes - keptBytes);
+        for (const ok of okLatestFirst()) {
+          if (keptBytes + bytes <= maxBytes || room < bytes) break;
+          evict(ok.index);
+        }
+      }
+      if (keptBytes + bytes > maxBytes) return;
+      kept.set(index, entry);
+      keptBytes += bytes;
+    },
+    finish(outline) {
+      const inOrder = [...kept.values()].sort((a, b) => a.index - b.index);
+      const emptied = withTargets(outline, []);
+      // The whole JSON is the empty shell plus each target and its comma, less one comma.
+      const fullBytes = byteLength(emptied) + allBytes - Math.min(1, count);
+      if (inOrder.length === count && fullBytes <= maxBytes) {
+        return withTargets(outline, targetsOf(inOrder));
+      }
+      // Sized exactly: the shell names the kept targets' sessions and counts what it left out.
+      const shellOf = (list: readonly KeptTarget[]) => {
+        const accounts = new Set(list.map((k) => k.accountId));
+        const omitted = count - list.length;
+        return {
+          ...withTargets(
+            {
+              ...outline,
+              roleSessionNames: Object.fromEntries(
+                Object.entries(outline.roleSessionNames ?? {}).filter(([account]) =>
+                  accounts.has(account),
+                ),
+              ),
+            },
+            [],
+          ),
+          truncated: {
+            targetsReturned: list.length,
+            targetsOmitted: omitted,
+            message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (Lambda's 6 MB response limit); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
+          },
+        };
+      };
+      const sizeOf = (list: readonly KeptTarget[]) =>
+        byteLength(shellOf(list)) +
+        list.reduce((n, k) => n + k.bytes, 0) -
+        Math.min(1, list.length);
+      // Ok targets give way before those with problems, the latest in request order first.
+      const giveWay = [
+        ...inOrder.filter((k) => !k.problem),
+        ...inOrder.filter((k) => k.problem),
+      ].reverse();
+      let list = inOrder;
+      while (list.length > 0 && sizeOf(list) > maxBytes) {
+        const dropped = giveWay.shift();
+        list = list.filter((k) => k !== dropped);
+      }
+      return { ...shellOf(list), targets: targetsOf(list) };
+    },
+  };
+}
 
 /**
  * The result as returned to the caller: whole when it fits, else summarised (and said so). Sized
@@ -73,45 +192,10 @@ export function limitResponse(
   result: RunResult,
   maxBytes: number = MAX_RESPONSE_BYTES,
 ): TruncatedResult {
-  const emptied: TruncatedResult = { ...result, targets: [] };
-  // Each target's JSON and its comma: the whole JSON is the empty shell plus these, less one comma.
-  const targetBytes = result.targets.map((t) => byteLength(t) + 1);
-  const fullBytes =
-    byteLength(emptied) + targetBytes.reduce((n, b) => n + b, 0) - Math.min(1, targetBytes.length);
-  if (fullBytes <= maxBytes) return result;
-  const shell: TruncatedResult = {
-    ...emptied,
-    roleSessionNames: {},
-    truncated: { targetsReturned: 0, targetsOmitted: result.targets.length, message: '' },
-  };
-  let budget = maxBytes - byteLength(shell) - 512;
-  const failing = (t: TargetResult) =>
-    t.status !== 'ok' || t.resources.some((r) => r.outcome === 'failed');
-  // Targets with problems first: they are what a caller must act on.
-  const order = [
-    ...[...result.targets.keys()].filter((i) => failing(result.targets[i] as TargetResult)),
-    ...[...result.targets.keys()].filter((i) => !failing(result.targets[i] as TargetResult)),
-  ];
-  const kept = new Set<number>();
-  for (const index of order) {
-    const size = targetBytes[index] ?? 0;
-    if (size > budget) break;
-    budget -= size;
-    kept.add(index);
-  }
-  const targets = result.targets.filter((_, i) => kept.has(i));
-  const omitted = result.targets.length - targets.length;
-  const accounts = new Set(targets.map((t) => t.accountId));
-  return {
-    ...shell,
-    targets,
-    roleSessionNames: Object.fromEntries(
-      Object.entries(result.roleSessionNames ?? {}).filter(([account]) => accounts.has(account)),
-    ),
-    truncated: {
-      targetsReturned: targets.length,
-      targetsOmitted: omitted,
-      message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (Lambda's 6 MB response limit); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
-    },
-  };
+  const budget = responseBudget(maxBytes);
+  result.targets.forEach((target, index) => {
+    budget.add(target, index);
+  });
+  const limited = budget.finish(result);
+  return limited.truncated ? limited : result;
 }

@@ -7,15 +7,27 @@ import { environment } from '../config/env';
 import { InvalidRequestError } from '../contract/errors';
 import { parseRequest, type RunRequest } from '../contract/request';
 import { ResourceLimitError } from '../core/errors';
-import type { RunResult } from '../core/results';
-import { type RunDeps, runRequest } from '../core/run';
+import type { RunResult, TargetResult } from '../core/results';
+import {
+  type RunDeps,
+  type RunOutline,
+  streamRequest,
+  type TargetSink,
+  withTargets,
+} from '../core/run';
 import { type ChangeSurvey, surveyChanges } from '../core/survey';
 import type { AnyTask } from '../core/task';
 import { waitBeyondBudget, waitBudgetSeconds } from '../core/wait-budget';
 import { unconfiguredSchedule } from '../formats/origin';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
-import { publishRunRecord, publishRunSignals, type SignalScope } from '../signals/publish';
+import {
+  publishCollectedSignals,
+  publishRunRecord,
+  publishRunSignals,
+  type SignalScope,
+} from '../signals/publish';
+import { collectRunSignals } from '../signals/run-collector';
 import { recordOfRefusal } from '../signals/run-record';
 import { scheduledRunSkip, skippedRunResult } from '../signals/scheduled-skip';
 import { taskNamed } from '../tasks';
@@ -121,16 +133,18 @@ function runDeps(task: AnyTask, context: Context, origin: RunOrigin): RunDeps {
 }
 
 /**
- * Runs a validated request against the target accounts, then reports it (metrics, events). A
- * run the blast-radius guard refuses is reported as refused (when this call is the whole run),
- * then the refusal is thrown on.
+ * Runs a validated request against the target accounts, handing each finished target to `sink`,
+ * then reports the run (metrics, events) from what it gathered of each target on the way
+ * (handlers/signals/run-collector.ts). A run the blast-radius guard refuses is reported as refused
+ * (when this call is the whole run), then the refusal is thrown on.
  */
-export async function execute(
+export async function executeInto(
   request: RunRequest,
   context: Context,
   origin: RunOrigin = { kind: 'invoke' },
   options: ExecuteOptions = { signals: 'run' },
-): Promise<RunResult & { signals: SignalsReport }> {
+  sink: TargetSink = () => {},
+): Promise<RunOutline & { signals: SignalsReport }> {
   requireConfiguredSchedule(origin);
   const startedAt = Date.now();
   const task = taskNamed(request.task);
@@ -156,14 +170,23 @@ export async function execute(
   if (waitProblems.length > 0) throw new InvalidRequestError(waitProblems);
   await refuseWhenPaused(context.invokedFunctionArn);
   const deps = runDeps(task, context, origin);
-  let result: RunResult;
+  const collected = collectRunSignals(request);
+  let outline: RunOutline;
   try {
-    result = await runRequest(task, withSnoozeDefault(request, origin, task), {
-      ...deps,
-      ...(options.approvedChanges !== undefined
-        ? { approvedChanges: options.approvedChanges }
-        : {}),
-    });
+    outline = await streamRequest(
+      task,
+      withSnoozeDefault(request, origin, task),
+      {
+        ...deps,
+        ...(options.approvedChanges !== undefined
+          ? { approvedChanges: options.approvedChanges }
+          : {}),
+      },
+      (run, index) => {
+        collected.add(run.result, index);
+        sink(run, index);
+      },
+    );
   } catch (err) {
     if (err instanceof ResourceLimitError && options.signals === 'run') {
       const { reason, resources, limit } = err.blastRadius;
@@ -181,8 +204,26 @@ export async function execute(
     }
     throw err;
   }
-  const signals = await publishRunSignals(result, origin, signalDeps(), options);
-  return { ...result, roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)), signals };
+  const signals = await publishCollectedSignals(outline, collected, origin, signalDeps(), options);
+  return {
+    ...outline,
+    roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)),
+    signals,
+  };
+}
+
+/** executeInto with every target kept: the result whole, targets in request order. */
+export async function execute(
+  request: RunRequest,
+  context: Context,
+  origin: RunOrigin = { kind: 'invoke' },
+  options: ExecuteOptions = { signals: 'run' },
+): Promise<RunResult & { signals: SignalsReport }> {
+  const targets: TargetResult[] = [];
+  const outline = await executeInto(request, context, origin, options, ({ result }, index) => {
+    targets[index] = result;
+  });
+  return withTargets(outline, targets);
 }
 
 /** Counts what a validated start or stop would change, describing only; publishes nothing. */

@@ -11,8 +11,8 @@ import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError, serviceOf } from './diagnose';
 import { ResourceLimitError } from './errors';
 import { fanOut } from './fan-out';
-import { mergeResults, type TargetRun } from './merge';
-import { applyResourceRules, requireRuleSupport, snoozeCounts, withNotes } from './resource-rules';
+import type { TargetRun } from './merge';
+import { applyResourceRules, requireRuleSupport, withNotes } from './resource-rules';
 import {
   type BlastRadius,
   RESULT_FORMAT_VERSION,
@@ -21,6 +21,7 @@ import {
   type RunResult,
   type TargetResult,
 } from './results';
+import { createRunTally } from './run-tally';
 import type { AnyTask, CommonRequest, Destroyable, Selection, TaskContext } from './task';
 import type { CoreLogger, Target, WaiterDelays } from './types';
 import { waitBudgetSeconds } from './wait-budget';
@@ -127,6 +128,16 @@ export type SelectedTarget =
     }
   | { target: Target; done: TargetRun };
 
+/** The selection as the task keeps it past the rules (Task.settle): held until every target is counted. */
+function settled(task: AnyTask, selection: Selection<unknown>): Selection<unknown> {
+  const { settle } = task;
+  if (!settle) return selection;
+  return {
+    ...selection,
+    selected: selection.selected.map((resource) => settle.call(task, resource)),
+  };
+}
+
 function taskContext(deps: RunDeps): TaskContext {
   return {
     controlTag: { key: deps.config.controlTagKey, value: deps.config.controlTagValue },
@@ -148,11 +159,16 @@ export async function selectTarget(
   try {
     const client = deps.clientFor(target);
     const found = await task.select(client, request, taskContext(deps));
-    const ruled = applyResourceRules(task, request, found, {
+    const { selection, notes } = applyResourceRules(task, request, found, {
       controlTagKey: deps.config.controlTagKey,
       now: deps.now(),
     });
-    return { target, ...ruled, selectMillis: deps.now() - started };
+    return {
+      target,
+      selection: settled(task, selection),
+      ...(notes.size > 0 ? { notes } : {}),
+      selectMillis: deps.now() - started,
+    };
   } catch (err) {
     return { target, done: failedTarget(task, target, err, deps, deps.now() - started) };
   }
@@ -333,15 +349,27 @@ function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunD
   };
 }
 
+/** A run without its targets: what a caller that took each target as it finished still needs. */
+export type RunOutline = Omit<RunResult, 'targets'>;
+
 /**
- * The whole run of one request by its task (the caller looks the task up: the core knows the port,
- * never the registry).
+ * Takes each target's result as it finishes, in no particular order; `index` is the target's
+ * place in the request. The run keeps none of them: the sink keeps what its caller needs.
  */
-export async function runRequest(
+export type TargetSink = (run: TargetRun, index: number) => void;
+
+/**
+ * The whole run of one request by its task, each finished target handed to `sink` (the caller
+ * looks the task up: the core knows the port, never the registry). Memory follows the targets in
+ * flight, not the fleet: after the guard, each target's selection is dropped as it is acted on,
+ * and its result once the sink has it.
+ */
+export async function streamRequest(
   task: AnyTask,
   request: TaskRequest,
   deps: RunDeps,
-): Promise<RunResult> {
+  sink: TargetSink,
+): Promise<RunOutline> {
   const startedAt = deps.now();
   requireRuleSupport(task, request);
   const fanOutOptions = {
@@ -350,38 +378,59 @@ export async function runRequest(
     remainingMillis: deps.remainingMillis,
   };
 
-  const selected = await fanOut<Target, SelectedTarget>(request.targets, fanOutOptions, {
-    run: (target) => selectTarget(task, request, target, deps),
-    // selectTarget catches its own errors; this only guards against a bug in the diagnosis itself.
-    onError: (target, err) => ({ target, done: failedTarget(task, target, err, deps, 0) }),
-    notStarted: (target, remaining) => ({
-      target,
-      done: notStarted(task, target, remaining, deps),
-    }),
-  });
-  const blastRadius = guard(task, request, selected, deps);
+  const selected: Array<SelectedTarget | undefined> = await fanOut<Target, SelectedTarget>(
+    request.targets,
+    fanOutOptions,
+    {
+      run: (target) => selectTarget(task, request, target, deps),
+      // selectTarget catches its own errors; this only guards against a bug in the diagnosis itself.
+      onError: (target, err) => ({ target, done: failedTarget(task, target, err, deps, 0) }),
+      notStarted: (target, remaining) => ({
+        target,
+        done: notStarted(task, target, remaining, deps),
+      }),
+    },
+  );
+  const blastRadius = guard(task, request, selected as SelectedTarget[], deps);
 
+  const tally = createRunTally(task.requestedIds ? task.requestedIds(request) : []);
+  const finished = (index: number, run: TargetRun) => {
+    tally.add(run);
+    sink(run, index);
+  };
+  // Each selection is taken out as its target is acted on: what is left is what is still to do.
+  const take = (index: number) => {
+    const item = selected[index] as SelectedTarget;
+    selected[index] = undefined;
+    return item;
+  };
   // A status report sends nothing more, so it is not cut off between the two phases.
   const actOptions =
     request.action === 'status'
       ? { ...fanOutOptions, remainingMillis: () => Number.POSITIVE_INFINITY }
       : fanOutOptions;
   // The most recently selected first: their clients are still in the bounded cache (aws/clients.ts).
-  const latestFirst = [...selected].reverse();
-  const actedLatestFirst = await fanOut<SelectedTarget, TargetRun>(latestFirst, actOptions, {
-    run: (item) => actOnTarget(task, request, item, deps),
-    onError: (item, err) => failedTarget(task, item.target, err, deps, 0),
+  const latestFirst = [...selected.keys()].reverse();
+  await fanOut<number, void>(latestFirst, actOptions, {
+    run: async (index) => finished(index, await actOnTarget(task, request, take(index), deps)),
+    onError: (index, err) =>
+      finished(index, failedTarget(task, request.targets[index] as Target, err, deps, 0)),
     // Selected but not acted on (the invocation reached its reserve): what it found still counts.
-    notStarted: (item, remaining) =>
-      'done' in item
-        ? item.done
-        : { ...notStarted(task, item.target, remaining, deps), foundIds: item.selection.foundIds },
+    notStarted: (index, remaining) => {
+      const item = take(index);
+      finished(
+        index,
+        'done' in item
+          ? item.done
+          : {
+              ...notStarted(task, item.target, remaining, deps),
+              foundIds: item.selection.foundIds,
+            },
+      );
+    },
   });
-  const runs = actedLatestFirst.reverse();
 
-  const requestedIds = task.requestedIds ? task.requestedIds(request) : [];
-  const { targets, summary, unmatchedIds } = mergeResults(runs, requestedIds);
-  const snoozes = snoozeCounts(targets.flatMap((t) => t.resources));
+  const { summary, unmatchedIds, snoozes } = tally.totals();
   deps.logger?.debug('run summary', { ...summary });
   if (unmatchedIds.length > 0) {
     deps.logger?.info('IDs not found in any searched target', { unmatchedIds });
@@ -395,9 +444,63 @@ export async function runRequest(
     startedAt: new Date(startedAt).toISOString(),
     durationMs: deps.now() - startedAt,
     summary,
-    targets,
     unmatchedIds,
     ...(blastRadius ? { blastRadius } : {}),
     ...(snoozes ? { snoozes } : {}),
   };
+}
+
+/** The whole run of one request, every target kept, in request order. */
+export async function runRequest(
+  task: AnyTask,
+  request: TaskRequest,
+  deps: RunDeps,
+): Promise<RunResult> {
+  const targets: TargetResult[] = new Array(request.targets.length);
+  const outline = await streamRequest(task, request, deps, ({ result }, index) => {
+    targets[index] = result;
+  });
+  return withTargets(outline, targets);
+}
+
+/** The outline with its targets, fields in the result's order (handlers/contract/RESULTS.md). */
+export function withTargets<Outline extends RunOutline>(
+  outline: Outline,
+  targets: TargetResult[],
+): Outline & { targets: TargetResult[] } {
+  const {
+    version,
+    task,
+    action,
+    dryRun,
+    requestId,
+    startedAt,
+    durationMs,
+    summary,
+    unmatchedIds,
+    blastRadius,
+    skipped,
+    snoozes,
+    roleSessionNames,
+    // An outline may still carry a (skipped run's empty) list: the one given here replaces it.
+    targets: _replaced,
+    ...extra
+  } = outline as Outline & { targets?: unknown };
+  return {
+    version,
+    task,
+    action,
+    dryRun,
+    requestId,
+    startedAt,
+    durationMs,
+    summary,
+    targets,
+    unmatchedIds,
+    ...(blastRadius ? { blastRadius } : {}),
+    ...(skipped ? { skipped } : {}),
+    ...(snoozes ? { snoozes } : {}),
+    ...(roleSessionNames ? { roleSessionNames } : {}),
+    ...extra,
+  } as Outline & { targets: TargetResult[] };
 }

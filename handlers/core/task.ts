@@ -159,6 +159,12 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
   /** The facts schedule rules read from one selected resource (no call). */
   factsOf?(resource: Resource): ResourceFacts;
   /**
+   * What a run keeps of a selected resource once the rules have read its facts: the run holds
+   * every target's selection until the blast-radius guard has counted them all, so what only
+   * `factsOf` reads (tags, launch time) need not stay for the whole fleet. Absent: kept as selected.
+   */
+  settle?(resource: Resource): Resource;
+  /**
    * Whether a status entry shows a start that fell back to the stopped state on its own (EC2: a
    * launch failure, whose state reason is not a user's stop), as opposed to a stop by someone.
    * Absent: the task's starts never fall back.

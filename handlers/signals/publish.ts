@@ -6,11 +6,13 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { RunResult } from '../core/results';
+import type { RunOutline } from '../core/run';
 import type { Action, CoreLogger } from '../core/types';
 import { eventSource, type RunOrigin, type SignalsReport } from './contract';
 import { emitEventMetrics, emitRunMetrics } from './emit-metrics';
-import { resourceOutcomeEvents, runSummaryEvent, type SignalEvent } from './run-events';
-import { type RunRecord, recordOfResult } from './run-record';
+import { collectRunSignals, type RunSignalsCollector } from './run-collector';
+import { runSummaryEvent, type SignalEvent } from './run-events';
+import { type RunRecord, recordOfRun } from './run-record';
 import { type SendEventsOptions, sendEvents } from './send-events';
 
 export interface PublishDeps {
@@ -96,26 +98,41 @@ export async function publishResourceEvents(
   return signals;
 }
 
+/** The signals of a run whose targets were collected as they finished (run-collector.ts). */
+export async function publishCollectedSignals(
+  outline: RunOutline,
+  collected: RunSignalsCollector,
+  origin: RunOrigin,
+  deps: PublishDeps,
+  scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
+): Promise<SignalsReport> {
+  if (scope.signals === 'none') return NOTHING_SENT;
+  const runId = scope.runId ?? outline.requestId;
+  const context = { stage: deps.stage, origin, runId };
+  if (scope.signals === 'resources') {
+    return publishResourceEvents(
+      { task: outline.task, action: outline.action, runId },
+      collected.resourceEvents(outline, context),
+      deps,
+    );
+  }
+  return publishRunRecord(
+    { ...recordOfRun(outline, collected.failures()), runId },
+    origin,
+    deps,
+    collected.resourceEvents(outline, context),
+  );
+}
+
 export async function publishRunSignals(
   result: RunResult,
   origin: RunOrigin,
   deps: PublishDeps,
   scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
 ): Promise<SignalsReport> {
-  if (scope.signals === 'none') return NOTHING_SENT;
-  const runId = scope.runId ?? result.requestId;
-  const context = { stage: deps.stage, origin, runId };
-  if (scope.signals === 'resources') {
-    return publishResourceEvents(
-      { task: result.task, action: result.action, runId },
-      resourceOutcomeEvents(result, context),
-      deps,
-    );
-  }
-  return publishRunRecord(
-    { ...recordOfResult(result), runId },
-    origin,
-    deps,
-    resourceOutcomeEvents(result, context),
-  );
+  const collected = collectRunSignals(result);
+  result.targets.forEach((target, index) => {
+    collected.add(target, index);
+  });
+  return publishCollectedSignals(result, collected, origin, deps, scope);
 }

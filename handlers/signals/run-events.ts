@@ -3,7 +3,8 @@
  * whose state the run changed or failed to change (from the run result: an engine worker sends
  * these for its batch, and the engine's summary step sends the one summary of the run).
  */
-import type { RunResult } from '../core/results';
+import type { ResourceResult, RunResult } from '../core/results';
+import type { Action } from '../core/types';
 import {
   DETAIL_TYPES,
   EVENT_SCHEMA_VERSION,
@@ -54,40 +55,76 @@ export function runSummaryEvent(record: RunRecord, context: RunEventsContext): S
   return { detailType: DETAIL_TYPES.runSummary, detail };
 }
 
+/** What a Resource Outcome event reads of one resource. */
+export type ResourceEventFields = Pick<
+  ResourceResult,
+  'type' | 'id' | 'name' | 'previousState' | 'currentState' | 'outcome' | 'reason' | 'code'
+>;
+
+/** The run a resource event belongs to. */
+export interface ResourceEventRun {
+  task: string;
+  action: Action;
+  runId: string;
+}
+
+/** A resource with an event: a start or stop changed it, failed on it or did not reach it. */
+export type EventfulResource = ResourceEventFields & { outcome: ResourceOutcomeDetail['outcome'] };
+
+export function hasResourceEvent(resource: ResourceEventFields): resource is EventfulResource {
+  const { outcome } = resource;
+  return outcome === 'changed' || outcome === 'failed' || outcome === 'not-processed';
+}
+
+/** The Resource Outcome event of one resource that has one (hasResourceEvent). */
+export function resourceOutcomeEvent(
+  run: ResourceEventRun,
+  target: { accountId: string; region: string },
+  resource: EventfulResource,
+  context: RunEventsContext,
+): SignalEvent {
+  const { outcome } = resource;
+  const place = {
+    account: target.accountId,
+    region: target.region,
+    resourceType: resource.type,
+    resourceId: resource.id,
+  };
+  const detail: ResourceOutcomeDetail = {
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    eventId: resourceOutcomeEventId(run.runId, { ...place, outcome }),
+    stage: context.stage,
+    runId: run.runId,
+    task: run.task,
+    requestedAction: run.action,
+    ...place,
+    ...(resource.name !== undefined ? { name: resource.name } : {}),
+    outcome,
+    ...(resource.previousState !== undefined ? { previousState: resource.previousState } : {}),
+    ...(resource.currentState !== undefined ? { currentState: resource.currentState } : {}),
+    ...(resource.reason !== undefined ? { reason: resource.reason } : {}),
+    ...(resource.code !== undefined ? { code: resource.code } : {}),
+    origin: context.origin,
+  };
+  return { detailType: DETAIL_TYPES.resourceOutcome, detail };
+}
+
 /** Resources a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
 export function* resourceOutcomeEvents(
   result: RunResult,
   context: RunEventsContext & { runId?: string },
 ): Generator<SignalEvent> {
   if (result.action === 'status' || result.dryRun) return;
-  const runId = context.runId ?? result.requestId;
+  const run = {
+    task: result.task,
+    action: result.action,
+    runId: context.runId ?? result.requestId,
+  };
   for (const target of result.targets) {
     for (const resource of target.resources) {
-      const { outcome } = resource;
-      if (outcome !== 'changed' && outcome !== 'failed' && outcome !== 'not-processed') continue;
-      const place = {
-        account: target.accountId,
-        region: target.region,
-        resourceType: resource.type,
-        resourceId: resource.id,
-      };
-      const detail: ResourceOutcomeDetail = {
-        schemaVersion: EVENT_SCHEMA_VERSION,
-        eventId: resourceOutcomeEventId(runId, { ...place, outcome }),
-        stage: context.stage,
-        runId,
-        task: result.task,
-        requestedAction: result.action,
-        ...place,
-        ...(resource.name !== undefined ? { name: resource.name } : {}),
-        outcome,
-        ...(resource.previousState !== undefined ? { previousState: resource.previousState } : {}),
-        ...(resource.currentState !== undefined ? { currentState: resource.currentState } : {}),
-        ...(resource.reason !== undefined ? { reason: resource.reason } : {}),
-        ...(resource.code !== undefined ? { code: resource.code } : {}),
-        origin: context.origin,
-      };
-      yield { detailType: DETAIL_TYPES.resourceOutcome, detail };
+      if (hasResourceEvent(resource)) {
+        yield resourceOutcomeEvent(run, target, resource, context);
+      }
     }
   }
 }

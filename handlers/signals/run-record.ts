@@ -5,6 +5,7 @@
  */
 import { EMPTY_SUMMARY } from '../core/merge';
 import type { RunResult, RunSkip, SnoozeCounts, TargetResult } from '../core/results';
+import type { RunOutline } from '../core/run';
 import type { Action } from '../core/types';
 import {
   type EngineRunFacts,
@@ -38,7 +39,8 @@ export interface RunRecord {
   engine?: EngineRunFacts;
 }
 
-function targetFailure(target: TargetResult): TargetFailure | undefined {
+/** How a target that is not ok is named in the run record; undefined for an ok one. */
+export function targetFailure(target: TargetResult): TargetFailure | undefined {
   if (target.status === 'ok') return undefined;
   return {
     account: target.accountId,
@@ -49,23 +51,34 @@ function targetFailure(target: TargetResult): TargetFailure | undefined {
   };
 }
 
+/** The failed targets a record lists: the first MAX_LISTED_TARGETS in request order, and the count. */
+export interface ListedFailures {
+  listed: TargetFailure[];
+  total: number;
+}
+
+/** A single invocation's run, from its outline and its failed targets. */
+export function recordOfRun(outline: RunOutline, failures: ListedFailures): RunRecord {
+  return {
+    runId: outline.requestId,
+    task: outline.task,
+    action: outline.action,
+    dryRun: outline.dryRun,
+    startedAt: outline.startedAt,
+    durationMs: outline.durationMs,
+    outcome: outline.skipped ? 'skipped' : runOutcome(outline.summary),
+    counts: { ...outline.summary },
+    failedTargets: failures.listed.slice(0, MAX_LISTED_TARGETS),
+    failedTargetsOmitted: Math.max(0, failures.total - MAX_LISTED_TARGETS),
+    ...(outline.skipped ? { skipped: outline.skipped } : {}),
+    ...(outline.snoozes ? { snoozes: outline.snoozes } : {}),
+  };
+}
+
 /** A single invocation's run, from its result. */
 export function recordOfResult(result: RunResult): RunRecord {
   const failures = result.targets.flatMap((t) => targetFailure(t) ?? []);
-  return {
-    runId: result.requestId,
-    task: result.task,
-    action: result.action,
-    dryRun: result.dryRun,
-    startedAt: result.startedAt,
-    durationMs: result.durationMs,
-    outcome: result.skipped ? 'skipped' : runOutcome(result.summary),
-    counts: { ...result.summary },
-    failedTargets: failures.slice(0, MAX_LISTED_TARGETS),
-    failedTargetsOmitted: Math.max(0, failures.length - MAX_LISTED_TARGETS),
-    ...(result.skipped ? { skipped: result.skipped } : {}),
-    ...(result.snoozes ? { snoozes: result.snoozes } : {}),
-  };
+  return recordOfRun(result, { listed: failures, total: failures.length });
 }
 
 /** A scheduled run skipped on an excluded date or holiday: nothing selected, nothing called. */

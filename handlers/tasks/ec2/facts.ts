@@ -19,3 +19,8 @@ export function ec2FactsOf(instance: SelectedInstance): ResourceFacts {
       : {}),
   };
 }
+
+/** The instance without what only `ec2FactsOf` reads: act, dry run, status and wait never do. */
+export function ec2Settled({ tags, launchTime, ...kept }: SelectedInstance): SelectedInstance {
+  return kept;
+}

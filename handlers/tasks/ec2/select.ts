@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { stageTagPrefix } from '../../core/resource-rules';
 import type { Action } from '../../core/types';
-import { chunk, describeCalls, idsPerCall } from './describe-plan';
+import { chunk, describeCalls, idsPerCall, SELECTABLE_STATES } from './describe-plan';
 import type { InstanceResult } from './instance-result';
 import { MAX_FILTER_VALUES_PER_CALL } from './limits';
 
@@ -62,10 +62,19 @@ function tagValue(instance: Instance, key: string): string | undefined {
  * parser hands out substrings of the whole response body, and V8 keeps a substring of 13
  * characters or more (an instance ID has 19) as a view on its parent: a run that kept the IDs it
  * found kept every target's whole DescribeInstances response, about 30 KB per target of 10
- * instances, until it ended. Concatenating forces a flat copy; slicing that copy keeps only it.
+ * instances, until it ended. A JSON round trip builds a flat string of its own: 40 bytes for an
+ * instance ID, where a slice of a concatenated copy kept a view and its parent (72 bytes).
  */
 export function detached(text: string): string {
-  return ` ${text}`.slice(1);
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
+ * An instance state as one shared string: the selection of every target is held until the guard
+ * has counted them all, and each instance held its own copy of `running`.
+ */
+function sharedState(name: string | undefined): string {
+  return SELECTABLE_STATES.find((known) => known === name) ?? detached(name ?? 'unknown');
 }
 
 const detachedOrUndefined = (text: string | undefined) =>
@@ -78,7 +87,7 @@ export function toSelectedInstance(instance: Instance, tagPrefix = ''): Selected
   return {
     instanceId: detached(instance.InstanceId ?? ''),
     ...(name !== undefined ? { name } : {}),
-    state: detached(instance.State?.Name ?? 'unknown'),
+    state: sharedState(instance.State?.Name),
     hibernationConfigured: instance.HibernationOptions?.Configured === true,
     tags: Object.fromEntries(
       (instance.Tags ?? []).flatMap((tag) =>

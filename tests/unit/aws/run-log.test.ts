@@ -3,6 +3,7 @@ import {
   limitResponse,
   logRun,
   MAX_LOGGED_RESOURCES,
+  responseBudget,
   targetLogEntry,
 } from '../../../handlers/aws/run-log';
 import type { ResourceResult, RunResult, TargetResult } from '../../../handlers/core/results';
@@ -118,5 +119,100 @@ describe('limitResponse', () => {
     expect(limited.truncated?.targetsOmitted).toBe(50 - limited.targets.length);
     expect(limited.truncated?.message).toMatch(/6 MB response limit/);
     expect(Object.keys(limited.roleSessionNames ?? {})).toHaveLength(limited.targets.length);
+  });
+});
+
+describe('responseBudget', () => {
+  const outlineOf = (result: RunResult) => {
+    const { targets: _all, ...outline } = result;
+    return outline;
+  };
+  const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+  it('returns the whole result, targets in request order, when it fits exactly', () => {
+    // Prepare: targets finishing in reverse order, a budget of exactly the whole JSON
+    const result = run(Array.from({ length: 5 }, (_, i) => target(i, 3)));
+    const budget = responseBudget(bytesOf(result));
+
+    // Act
+    [...result.targets.entries()].reverse().forEach(([index, t]) => {
+      budget.add(t, index);
+    });
+    const response = budget.finish(outlineOf(result));
+
+    // Assess
+    expect(response).toEqual(result);
+    expect(JSON.stringify(response)).toBe(JSON.stringify(result));
+  });
+
+  it('truncates one byte below the whole, within the budget to the byte', () => {
+    // Prepare
+    const result = run(Array.from({ length: 5 }, (_, i) => target(i, 3)));
+    const maxBytes = bytesOf(result) - 1;
+    const budget = responseBudget(maxBytes);
+
+    // Act
+    result.targets.forEach((t, index) => {
+      budget.add(t, index);
+    });
+    const response = budget.finish(outlineOf(result));
+
+    // Assess: within the budget, and keeping one more target would not be
+    expect(bytesOf(response)).toBeLessThanOrEqual(maxBytes);
+    expect(response.truncated).toMatchObject({ targetsReturned: 4, targetsOmitted: 1 });
+    expect(response.targets.map((t) => t.accountId)).toEqual(
+      result.targets.slice(0, 4).map((t) => t.accountId),
+    );
+  });
+
+  it('lets a target with problems displace ok targets kept before it', () => {
+    // Prepare: room for about three targets; the ok ones finish first, the failing ones last
+    const targets = [
+      ...Array.from({ length: 6 }, (_, i) => target(i, 20)),
+      target(6, 20, 'failed'),
+      { ...target(7, 20), resources: [resource(7000, 'failed'), ...target(7, 19).resources] },
+    ];
+    const result = run(targets);
+    const maxBytes = 3 * bytesOf(targets[0]) + bytesOf({ ...result, targets: [] }) + 1000;
+    const budget = responseBudget(maxBytes);
+
+    // Act
+    targets.forEach((t, index) => {
+      budget.add(t, index);
+    });
+    const response = budget.finish(outlineOf(result));
+
+    // Assess: both problems kept, the earliest ok target with them, in request order
+    expect(bytesOf(response)).toBeLessThanOrEqual(maxBytes);
+    expect(response.targets.map((t) => t.accountId)).toEqual([
+      '200000000000',
+      '200000000006',
+      '200000000007',
+    ]);
+    expect(response.truncated).toMatchObject({ targetsReturned: 3, targetsOmitted: 5 });
+  });
+
+  it('keeps the summary of every target when the response keeps few', () => {
+    // Prepare: 200 targets of about 7.6 KB, room for about 25
+    const targets = Array.from({ length: 200 }, (_, i) => target(i, 60));
+    const result = run(targets);
+    result.summary = { ...result.summary, resources: 12_000, changed: 12_000 };
+    const budget = responseBudget(200_000);
+
+    // Act
+    targets.forEach((t, index) => {
+      budget.add(t, index);
+    });
+    const response = budget.finish(outlineOf(result));
+
+    // Assess
+    expect(response.summary).toEqual(result.summary);
+    expect(bytesOf(response)).toBeLessThanOrEqual(200_000);
+    expect(response.targets.length).toBeGreaterThan(0);
+    expect(response.targets.length).toBeLessThan(30);
+    expect(response.truncated?.targetsOmitted).toBe(200 - response.targets.length);
+    expect(Object.keys(response.roleSessionNames ?? {})).toEqual(
+      response.targets.map((t) => t.accountId),
+    );
   });
 });

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UnknownTargetError } from '../../../handlers/core/errors';
-import { runRequest } from '../../../handlers/core/run';
+import { runRequest, streamRequest } from '../../../handlers/core/run';
 import type { Ec2Request } from '../../../handlers/tasks';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
@@ -376,5 +376,78 @@ describe('Function: runRequest', () => {
     expect(logger.lines.some(([level]) => level === 'warn')).toBe(true);
     expect(everything).not.toContain(LEAKED_ACCESS_KEY);
     expect(everything).not.toContain(LEAKED_SESSION_TOKEN.slice(0, 20));
+  });
+});
+
+describe('Function: streamRequest', () => {
+  const ec2Mock = mockClient(EC2Client);
+
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('hands every target to the sink once, with its place in the request, and counts them all', async () => {
+    // Prepare: one running instance per target, the middle target refused
+    const { deps, targetOf } = aDeps();
+    ec2Mock.on(DescribeInstancesCommand).callsFake((_input, getClient) => {
+      const { region } = targetOf(getClient);
+      if (region === 'us-east-1') throw awsError('UnauthorizedOperation', 'not allowed');
+      return describePage([anInstance({ id: INSTANCE_BY_REGION[region] as string })]);
+    });
+    ec2Mock.on(StopInstancesCommand).callsFake((input: Ids) => ({
+      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
+        stateChange(id, 'running', 'stopping'),
+      ),
+    }));
+    const handed: Array<{ index: number; region: string; status: string }> = [];
+
+    // Act
+    const outline = await streamRequest(ec2Task, aRequest(), deps, ({ result }, index) => {
+      handed.push({ index, region: result.region, status: result.status });
+    });
+
+    // Assess
+    expect([...handed].sort((a, b) => a.index - b.index)).toEqual([
+      { index: 0, region: 'eu-west-1', status: 'ok' },
+      { index: 1, region: 'us-east-1', status: 'failed' },
+      { index: 2, region: 'eu-central-1', status: 'ok' },
+    ]);
+    expect(outline).not.toHaveProperty('targets');
+    expect(outline.summary).toMatchObject({
+      targets: 3,
+      targetsFailed: 1,
+      resources: 2,
+      changed: 2,
+    });
+  });
+
+  it('lets runRequest keep every target in request order, the fields in the documented order', async () => {
+    // Prepare
+    const { deps, targetOf } = aDeps();
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake((_input, getClient) =>
+        describePage([
+          anInstance({ id: INSTANCE_BY_REGION[targetOf(getClient).region] as string }),
+        ]),
+      );
+
+    // Act
+    const result = await runRequest(ec2Task, aRequest({ action: 'status' }), deps);
+
+    // Assess
+    expect(Object.keys(result)).toEqual([
+      'version',
+      'task',
+      'action',
+      'dryRun',
+      'requestId',
+      'startedAt',
+      'durationMs',
+      'summary',
+      'targets',
+      'unmatchedIds',
+    ]);
+    expect(result.targets.map((t) => t.region)).toEqual(ALL_TARGETS.map((t) => t.region));
   });
 });
