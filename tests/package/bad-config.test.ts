@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { AWS_REGIONS } from '../../handlers/formats/regions';
 import { createServiceDir, type ServiceDir } from '../../scripts/shared/stack/service-dir';
 import { runAll } from '../helpers/run-all';
 import { runSls, type SlsResult } from '../helpers/sls';
@@ -146,12 +147,13 @@ const MISTAKES: Mistake[] = [
   },
   {
     stage: 'single-invocation-too-large',
-    what: 'schedules on the single invocation for 300 targets, more than one 256 MB invocation holds (294)',
+    what: 'schedules on the single invocation for 2,900 targets, more than one 256 MB invocation holds (2,894)',
     edit: (p) => {
       p.scheduledRuns = 'single-invocation';
-      p.targets = Array.from({ length: 300 }, (_, i) => ({
+      // 100 accounts x 29 regions: few enough accounts that the execution role lists them all.
+      p.targets = Array.from({ length: 100 }, (_, i) => ({
         accountId: String(100_000_000_000 + i),
-        regions: ['eu-west-1'],
+        regions: AWS_REGIONS.slice(0, 29),
       }));
       // Requests that name no region or account reach every target.
       for (const schedule of schedules(p)) schedule.request = { action: 'stop', wait: true };
@@ -240,7 +242,7 @@ describe('serverless.yml params: mistakes stop the CLI and name the field', () =
 
     // Assess
     expect(output(run as SlsResult)).toContain(
-      '- params.scheduledRuns: is "single-invocation", but schedule "weekday-evening-stop" (schedules[0]) reaches 300 target(s), more than the 294 one invocation of the instances function runs at 256 MB',
+      '- params.scheduledRuns: is "single-invocation", but schedule "weekday-evening-stop" (schedules[0]) reaches 2,900 target(s), more than the 2,894 one invocation of the instances function runs at 256 MB',
     );
     expect(output(run as SlsResult)).toContain(
       'remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',

@@ -413,7 +413,7 @@ describe('sls package: generated CloudFormation and artifacts', () => {
           expect.stringMatching(
             config.scheduledRuns === 'engine'
               ? `^schedule ${schedule.name}: engine \\(.*params\\.scheduledRuns is "engine", the default$`
-              : `^schedule ${schedule.name}: single invocation \\(the instances function, 256 MB\\), \\d+ target\\(s\\), within its limit of 294 .*params\\.scheduledRuns is "single-invocation"$`,
+              : `^schedule ${schedule.name}: single invocation \\(the instances function, 256 MB\\), \\d+ target\\(s\\), within its limit of (2,894|3,683) \\(memory 10,000, time (2,894|3,683) in 300 s.*params\\.scheduledRuns is "single-invocation"$`,
           ),
         );
       }

@@ -44,12 +44,26 @@ describe('Function: singleInvocationLimit', () => {
       waits: true,
     });
 
-    // Assess: by hand. Memory: 90 % of 256 MB = 230.4 MB, between the measured 116 MB at 10
-    // targets and 273 MB at 400: 10 + (230.4 - 116) x 390 / 157 = 294. Time: (300 s - 20 s -
-    // 60 s to settle) / (11 ms x 1769 / 256) = 2,894.
-    expect(at256).toEqual({ limit: 294, memory: 294, time: 2894 });
-    // One full vCPU: 220 s / 11 ms = 20,000 targets, fewer than the memory holds (21,668).
-    expect(at1769).toEqual({ limit: 20_000, memory: 21_668, time: 20_000 });
+    // Assess: by hand. Memory: 90 % of 256 MB = 230.4 MB, more than the 210 MB measured at the
+    // largest fleet, 10,000 targets, and nothing is measured beyond it: 10,000. Time: (300 s -
+    // 20 s - 60 s to settle) / (11 ms x 1769 / 256) = 2,894.
+    expect(at256).toEqual({ limit: 2894, memory: 10_000, time: 2894 });
+    // One full vCPU: 220 s / 11 ms = 20,000 targets, more than the memory bound (10,000).
+    expect(at1769).toEqual({ limit: 10_000, memory: 10_000, time: 20_000 });
+  });
+
+  it('reads the memory bound between two measured fleets', () => {
+    // Act
+    const at192 = singleInvocationLimit({
+      memoryMb: 192,
+      timeoutSeconds: 300,
+      reserveMillis: RESERVE,
+      waits: true,
+    });
+
+    // Assess: 90 % of 192 MB = 172.8 MB, between 164 MB at 1,000 targets and 183 MB at 4,000:
+    // 1,000 + (172.8 - 164) x 3,000 / 19 = 2,389. Time: 220 s / (11 ms x 1769 / 192) = 2,170.
+    expect(at192).toEqual({ limit: 2170, memory: 2389, time: 2170 });
   });
 
   it('gives a run that does not wait the settling minute back', () => {
@@ -114,8 +128,10 @@ describe('Function: singleInvocationLimit', () => {
   it('names the smallest memorySize that holds a fleet, and none beyond what any holds', () => {
     // Act / Assess
     const sizing = { timeoutSeconds: 300, reserveMillis: RESERVE, waits: true };
-    expect(memoryFor(400, sizing)).toBe(320);
-    expect(singleInvocationLimit({ ...sizing, memoryMb: 256 }).limit).toBeLessThan(400);
+    expect(memoryFor(2895, sizing)).toBe(320);
+    expect(singleInvocationLimit({ ...sizing, memoryMb: 256 }).limit).toBeLessThan(2895);
+    // 128 MB holds 59 targets (115.2 MB, between 95 MB at 10 and 132 MB at 100), 192 MB 2,170.
+    expect(memoryFor(400, sizing)).toBe(192);
     // CPU per target alone caps one invocation at 220 s / 11 ms whatever the memory.
     expect(memoryFor(Math.floor(220_000 / CPU_MS_PER_TARGET) + 1, sizing)).toBeUndefined();
   });
@@ -143,7 +159,7 @@ describe('Function: schedulePaths', () => {
 
   it('keeps a small fleet on the single invocation, with its limit', () => {
     // Prepare
-    const config = aStage(294, 'single-invocation', { action: 'stop', wait: true });
+    const config = aStage(2894, 'single-invocation', { action: 'stop', wait: true });
 
     // Act
     const { paths, problems } = schedulePaths(config, INSTANCES);
@@ -152,13 +168,13 @@ describe('Function: schedulePaths', () => {
     expect(problems).toEqual([]);
     expect(paths[0]?.path).toBe('single-invocation');
     expect(paths[0]?.line).toBe(
-      'schedule nightly: single invocation (the instances function, 256 MB), 294 target(s), within its limit of 294 (memory 294, time 2,894 in 300 s with a minute to settle); params.scheduledRuns is "single-invocation"',
+      'schedule nightly: single invocation (the instances function, 256 MB), 2,894 target(s), within its limit of 2,894 (memory 10,000, time 2,894 in 300 s with a minute to settle); params.scheduledRuns is "single-invocation"',
     );
   });
 
   it('refuses a single-invocation schedule one target past the limit, naming it and both ways out', () => {
     // Prepare
-    const config = aStage(295, 'single-invocation', { action: 'stop', wait: true });
+    const config = aStage(2895, 'single-invocation', { action: 'stop', wait: true });
 
     // Act
     const { paths, problems } = schedulePaths(config, INSTANCES);
@@ -169,7 +185,7 @@ describe('Function: schedulePaths', () => {
       {
         field: 'params.scheduledRuns',
         message:
-          'is "single-invocation", but schedule "nightly" (schedules[0]) reaches 295 target(s), more than the 294 one invocation of the instances function runs at 256 MB (memory 294, time 2,894 in 300 s with a minute to settle; resources/home-stack/schedules/single-invocation-limit.ts); remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
+          'is "single-invocation", but schedule "nightly" (schedules[0]) reaches 2,895 target(s), more than the 2,894 one invocation of the instances function runs at 256 MB (memory 10,000, time 2,894 in 300 s with a minute to settle; resources/home-stack/schedules/single-invocation-limit.ts); remove scheduledRuns to run it through the engine, or raise functions.instances.memorySize to 320 MB',
       },
     ]);
   });
