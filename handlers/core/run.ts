@@ -463,44 +463,18 @@ export async function runRequest(
   return withTargets(outline, targets);
 }
 
-/** The outline with its targets, fields in the result's order (handlers/contract/RESULTS.md). */
+/**
+ * The outline with its targets, placed right after `summary` as in a whole result
+ * (handlers/contract/RESULTS.md); every other field keeps the outline's order. A list the outline
+ * still carries (a skipped run's empty one) is replaced.
+ */
 export function withTargets<Outline extends RunOutline>(
   outline: Outline,
   targets: TargetResult[],
 ): Outline & { targets: TargetResult[] } {
-  const {
-    version,
-    task,
-    action,
-    dryRun,
-    requestId,
-    startedAt,
-    durationMs,
-    summary,
-    unmatchedIds,
-    blastRadius,
-    skipped,
-    snoozes,
-    roleSessionNames,
-    // An outline may still carry a (skipped run's empty) list: the one given here replaces it.
-    targets: _replaced,
-    ...extra
-  } = outline as Outline & { targets?: unknown };
-  return {
-    version,
-    task,
-    action,
-    dryRun,
-    requestId,
-    startedAt,
-    durationMs,
-    summary,
-    targets,
-    unmatchedIds,
-    ...(blastRadius ? { blastRadius } : {}),
-    ...(skipped ? { skipped } : {}),
-    ...(snoozes ? { snoozes } : {}),
-    ...(roleSessionNames ? { roleSessionNames } : {}),
-    ...extra,
-  } as Outline & { targets: TargetResult[] };
+  const fields: Array<[string, unknown]> = Object.entries(outline).filter(
+    ([key]) => key !== 'targets',
+  );
+  fields.splice(fields.findIndex(([key]) => key === 'summary') + 1, 0, ['targets', targets]);
+  return Object.fromEntries(fields) as Outline & { targets: TargetResult[] };
 }
