@@ -124,8 +124,9 @@ export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseB
       allBytes += bytes;
       const entry = { index, json, bytes, problem, accountId: target.accountId };
       if (keptBytes + bytes > maxBytes && problem) {
-        const room = okLatestFirst().reduce((n, k) => n + k.bytes, maxBytes - keptBytes);
-        for (const ok of okLatestFirst()) {
+        const giveWay = okLatestFirst();
+        const room = giveWay.reduce((n, k) => n + k.bytes, maxBytes - keptBytes);
+        for (const ok of giveWay) {
           if (keptBytes + bytes <= maxBytes || room < bytes) break;
           evict(ok.index);
         }
