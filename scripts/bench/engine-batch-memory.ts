@@ -6,12 +6,11 @@
  */
 import type { RuntimeConfig } from '../../handlers/config/stage-config';
 import { bundleWithConfig } from './bundle-config';
-import { startDriver } from './child';
 import type { EngineUsage } from './drivers/engine-workers';
 import { startBenchEndpoint } from './endpoint';
 import type { EngineArtifacts } from './engine-artifacts';
-import type { EngineRunResult } from './engine-run';
-import { BENCH_STAGE, FUNCTION_ARN, FUNCTION_NAME, type Shape } from './world';
+import { type EngineRunResult, startEngineWorkers } from './engine-run';
+import type { Shape } from './world';
 
 export interface BatchMemory {
   /** Peak RSS once the work function's bundle is loaded, before any invocation. */
@@ -31,13 +30,7 @@ export async function measureBatchMemory(
   const endpoint = await startBenchEndpoint(shape, { latencyMs });
   const work = { ...engine.functions.work };
   work.bundlePath = await bundleWithConfig(work.bundlePath, config);
-  const driver = await startDriver('engine-workers', {
-    ...engine.environment,
-    ...endpoint.childEnv,
-    STAGE: BENCH_STAGE,
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    BENCH_FUNCTION_ARN: FUNCTION_ARN,
-  });
+  const driver = await startEngineWorkers(engine, endpoint);
   try {
     await driver.call('load', { functions: { work } });
     const loaded = await driver.call<EngineUsage>('usage');

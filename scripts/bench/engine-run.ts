@@ -117,6 +117,20 @@ function phaseOf(role: EngineRole, event: unknown): WorkerPhase | undefined {
   return (event as { phase?: string }).phase === 'survey' ? 'survey' : 'work';
 }
 
+/** The child process the engine's functions run in, with their environment and the endpoint's. */
+export function startEngineWorkers(
+  engine: EngineArtifacts,
+  endpoint: { childEnv: Record<string, string> },
+) {
+  return startDriver('engine-workers', {
+    ...engine.environment,
+    ...endpoint.childEnv,
+    STAGE: BENCH_STAGE,
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    BENCH_FUNCTION_ARN: FUNCTION_ARN,
+  });
+}
+
 /**
  * The endpoint's calls by the worker phase in flight. The phases' Maps never overlap, so the
  * calls between the first of a phase's invocations starting and the last ending are that
@@ -162,13 +176,7 @@ export async function runEngineFleet(
   const functions = {} as Record<EngineRole, EngineFunction>;
   for (const [role, fn] of Object.entries(engine.functions) as Array<[EngineRole, EngineFunction]>)
     functions[role] = { ...fn, bundlePath: await bundleWithConfig(fn.bundlePath, config) };
-  const driver = await startDriver('engine-workers', {
-    ...engine.environment,
-    ...endpoint.childEnv,
-    STAGE: BENCH_STAGE,
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    BENCH_FUNCTION_ARN: FUNCTION_ARN,
-  });
+  const driver = await startEngineWorkers(engine, endpoint);
   try {
     await driver.call('load', { functions });
     const busy = busyClock();
