@@ -6,6 +6,7 @@ import {
   responseBudget,
   targetLogEntry,
 } from '../../../handlers/aws/run-log';
+import { EMPTY_SUMMARY } from '../../../handlers/core/merge';
 import type { ResourceResult, RunResult, TargetResult } from '../../../handlers/core/results';
 
 function resource(n: number, outcome: ResourceResult['outcome'] = 'changed'): ResourceResult {
@@ -39,17 +40,7 @@ function run(targets: TargetResult[]): RunResult {
     requestId: 'req-1',
     startedAt: '2026-12-01T00:00:00.000Z',
     durationMs: 100,
-    summary: {
-      targets: targets.length,
-      targetsFailed: 0,
-      targetsNotProcessed: 0,
-      resources: 0,
-      changed: 0,
-      unchanged: 0,
-      skipped: 0,
-      failed: 0,
-      notProcessed: 0,
-    },
+    summary: { ...EMPTY_SUMMARY, targets: targets.length },
     targets,
     unmatchedIds: [],
     roleSessionNames: Object.fromEntries(targets.map((t) => [t.accountId, `s-${t.accountId}`])),

@@ -1,3 +1,4 @@
+import { EMPTY_SUMMARY } from '../../../handlers/core/merge';
 import type { ResourceResult, RunResult, TargetResult } from '../../../handlers/core/results';
 import { MAX_LISTED_TARGETS } from '../../../handlers/signals/contract';
 import { collectRunSignals } from '../../../handlers/signals/run-collector';
@@ -35,17 +36,7 @@ function aResult(targets: TargetResult[], fields: Partial<RunResult> = {}): RunR
     requestId: 'req-1',
     startedAt: '2026-12-01T00:00:00.000Z',
     durationMs: 100,
-    summary: {
-      targets: targets.length,
-      targetsFailed: 0,
-      targetsNotProcessed: 0,
-      resources: 0,
-      changed: 0,
-      unchanged: 0,
-      skipped: 0,
-      failed: 0,
-      notProcessed: 0,
-    },
+    summary: { ...EMPTY_SUMMARY, targets: targets.length },
     targets,
     unmatchedIds: [],
     ...fields,
