@@ -11,6 +11,7 @@ import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
 import { type DiagnoseContext, diagnoseTargetError, serviceOf } from './diagnose';
 import { ResourceLimitError } from './errors';
 import { fanOut } from './fan-out';
+import { type HeldSelection, holdSelection, restoreSelection } from './held-selection';
 import type { TargetRun } from './merge';
 import { applyResourceRules, requireRuleSupport, withNotes } from './resource-rules';
 import {
@@ -113,30 +114,23 @@ function failedTarget(
 }
 
 /**
- * A target after the selection phase: its selection, or already finished. Not its client: a run
- * selects every target before it acts, and holding one client per target of the fleet until then
- * made memory grow with the fleet; the act asks `clientFor` again (a bounded cache).
+ * A target after the selection phase: its selection as the run holds it (core/held-selection.ts)
+ * and what it would change, or already finished. Not its client: a run selects every target
+ * before it acts, and holding one client per target of the fleet until then made memory grow
+ * with the fleet; the act asks `clientFor` again (a bounded cache).
  */
 export type SelectedTarget =
   | {
       target: Target;
-      selection: Selection<unknown>;
+      held: HeldSelection;
+      /** Start and stop: what the guard counts of this target (changeCountByType). */
+      changes?: Record<string, number>;
       /** Milliseconds the selection took, counted into the target's duration. */
       selectMillis: number;
       /** The resource rules' notes by resource ID (core/resource-rules.ts). */
       notes?: ReadonlyMap<string, Partial<ResourceOutcome>>;
     }
   | { target: Target; done: TargetRun };
-
-/** The selection as the task keeps it past the rules (Task.settle): held until every target is counted. */
-function settled(task: AnyTask, selection: Selection<unknown>): Selection<unknown> {
-  const { settle } = task;
-  if (!settle) return selection;
-  return {
-    ...selection,
-    selected: selection.selected.map((resource) => settle.call(task, resource)),
-  };
-}
 
 function taskContext(deps: RunDeps): TaskContext {
   return {
@@ -165,7 +159,10 @@ export async function selectTarget(
     });
     return {
       target,
-      selection: settled(task, selection),
+      held: holdSelection(task, selection),
+      ...(request.action !== 'status'
+        ? { changes: changeCountByType(task, request, selection.selected) }
+        : {}),
       ...(notes.size > 0 ? { notes } : {}),
       selectMillis: deps.now() - started,
     };
@@ -219,7 +216,8 @@ export async function actOnTarget(
   deps: RunDeps,
 ): Promise<TargetRun> {
   if ('done' in item) return item.done;
-  const { target, selection, selectMillis } = item;
+  const { target, selectMillis } = item;
+  const selection = restoreSelection(item.held);
   const started = deps.now();
   const durationMs = () => selectMillis + deps.now() - started;
   try {
@@ -306,24 +304,21 @@ function guard(
   deps: RunDeps,
 ): BlastRadius | undefined {
   if (request.action === 'status') return undefined;
-  const selections = selected.flatMap((s) => ('selection' in s ? [s.selection.selected] : []));
-  const byType = selections.reduce<Record<string, number>>(
-    (sum, one) => addCounts(sum, changeCountByType(task, request, one)),
-    {},
-  );
-  const counted = {
+  const counted = selected.flatMap((s) => ('held' in s ? [s.changes ?? {}] : []));
+  const byType = counted.reduce<Record<string, number>>((sum, one) => addCounts(sum, one), {});
+  const counts = {
     action: request.action,
     resources: total(byType),
     byType,
     resourceType: task.resourceType,
-    targets: selections.length,
+    targets: counted.length,
     limit: deps.config.maxResourcesPerRequest,
   };
   const blastRadius =
     deps.approvedChanges !== undefined
-      ? assessApprovedBatch({ ...counted, approved: deps.approvedChanges })
+      ? assessApprovedBatch({ ...counts, approved: deps.approvedChanges })
       : assessBlastRadius({
-          ...counted,
+          ...counts,
           ...(request.confirmCount !== undefined ? { confirmCount: request.confirmCount } : {}),
         });
   if (blastRadius.verdict === 'refused' && !request.dryRun) {
@@ -424,7 +419,7 @@ export async function streamRequest(
           ? item.done
           : {
               ...notStarted(task, item.target, remaining, deps),
-              foundIds: item.selection.foundIds,
+              foundIds: restoreSelection(item.held).foundIds,
             },
       );
     },

@@ -6,7 +6,6 @@
 import { fanOut } from './fan-out';
 import {
   addCounts,
-  changeCountByType,
   type RunDeps,
   type SelectedTarget,
   selectTarget,
@@ -35,9 +34,7 @@ export async function surveyChanges(
   deps: RunDeps,
 ): Promise<ChangeSurvey> {
   const count = (item: SelectedTarget): Counted =>
-    'selection' in item
-      ? { byType: changeCountByType(task, request, item.selection.selected) }
-      : { failed: true };
+    'held' in item ? { byType: item.changes ?? {} } : { failed: true };
   const counted = await fanOut<Target, Counted>(
     request.targets,
     {

@@ -17,6 +17,14 @@ import type { PolicyFragment } from './policy-fragment';
 import type { DryRunReport, ResourceOutcome, TargetError } from './results';
 import type { Action, ChangeAction, Target, WaiterDelays } from './types';
 
+/** A selected resource as a run holds it until its act (`Task.hold`): JSON values only. */
+export type HeldRow = ReadonlyArray<string | number | boolean | null>;
+
+export interface HeldResource<Resource> {
+  pack(resource: Resource): HeldRow;
+  unpack(row: HeldRow): Resource;
+}
+
 /** The request fields every task shares, after validation and defaults. */
 export interface CommonRequest {
   /** Name of the task; absent means `ec2` (requests written before tasks existed). */
@@ -159,11 +167,13 @@ export interface Task<Client extends Destroyable, Selector extends object, Resou
   /** The facts schedule rules read from one selected resource (no call). */
   factsOf?(resource: Resource): ResourceFacts;
   /**
-   * What a run keeps of a selected resource once the rules have read its facts: the run holds
-   * every target's selection until the blast-radius guard has counted them all, so what only
-   * `factsOf` reads (tags, launch time) need not stay for the whole fleet. Absent: kept as selected.
+   * How a run holds a selected resource from its selection to its act, as a short row of JSON
+   * values: a run holds every target's selection until the blast-radius guard has counted them
+   * all, and as objects (each with its own strings) they were most of a large fleet's memory. The
+   * row keeps what act, dry run, status and wait read; what only `factsOf` reads (tags, launch
+   * time) is left out. Absent: the selection is held as it was selected.
    */
-  settle?(resource: Resource): Resource;
+  hold?: HeldResource<Resource>;
   /**
    * Whether a status entry shows a start that fell back to the stopped state on its own (EC2: a
    * launch failure, whose state reason is not a user's stop), as opposed to a stop by someone.

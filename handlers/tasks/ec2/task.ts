@@ -10,7 +10,7 @@ import { actOnInstances, planAction } from './act';
 import { ec2ClientFor } from './client';
 import { diagnoseEc2Error } from './diagnose';
 import { dryRunAction } from './dry-run';
-import { ec2FactsOf, ec2Settled } from './facts';
+import { ec2FactsOf, ec2Held } from './facts';
 import type { InstanceResult } from './instance-result';
 import { escapeFilterValue, MAX_FILTER_VALUE_LENGTH } from './limits';
 import { EC2_POLICY } from './policy';
@@ -64,7 +64,7 @@ export const ec2Task: Task<EC2Client, Ec2Selector, SelectedInstance> = {
   requestedIds: (selector) => selector.instanceIds ?? [],
   clientFor: ec2ClientFor,
   factsOf: ec2FactsOf,
-  settle: ec2Settled,
+  hold: ec2Held,
 
   async select(client, request, context) {
     const selection = await selectInstances(client, {

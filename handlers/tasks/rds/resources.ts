@@ -1,5 +1,6 @@
 /** What the RDS task keeps of a described DB instance or DB cluster, and its two resource types. */
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import type { HeldResource } from '../../core/task';
 import { tagRecord } from './tag-selector';
 
 export const DB_INSTANCE_TYPE = 'rds:db';
@@ -43,3 +44,19 @@ export function fromCluster(cluster: DBCluster): SelectedDatabase {
     tags: tagRecord(cluster.TagList),
   };
 }
+
+/**
+ * The resource as a run holds it until its act (core/held-selection.ts): `[kind, id, state,
+ * engine]`. Its tags are left out: only the selection and the resource rules (`factsOf`) read
+ * them, and both are done by then.
+ */
+export const rdsHeld: HeldResource<SelectedDatabase> = {
+  pack: (resource) => [resource.kind, resource.id, resource.state, resource.engine],
+  unpack: ([kind, id, state, engine]) => ({
+    kind: kind === 'cluster' ? 'cluster' : 'db',
+    id: String(id),
+    state: String(state),
+    engine: String(engine),
+    tags: Object.create(null),
+  }),
+};

@@ -11,7 +11,13 @@ import { rdsClientFor } from './client';
 import { diagnoseRdsError } from './errors';
 import { planChange } from './plan';
 import { RDS_POLICY } from './policy';
-import { DB_CLUSTER_TYPE, DB_INSTANCE_TYPE, type SelectedDatabase, TYPE_OF } from './resources';
+import {
+  DB_CLUSTER_TYPE,
+  DB_INSTANCE_TYPE,
+  rdsHeld,
+  type SelectedDatabase,
+  TYPE_OF,
+} from './resources';
 import { narrowToRestartedByAws } from './restarted-by-aws';
 import { selectDatabases } from './select';
 import { checkRdsRequest, type RdsSelector, rdsSelectorShape, readRdsSelector } from './selector';
@@ -74,6 +80,7 @@ export const rdsTask: Task<RDSClient, RdsSelector, SelectedDatabase> = {
   // RDS reports no last-start time in its describes (only the creation time), so runningSince is
   // left out rather than guessed; DescribeEvents would cost a call per target for it.
   factsOf: (resource) => ({ id: resource.id, state: resource.state, tags: resource.tags }),
+  hold: rdsHeld,
 
   // A start RDS could not carry out ends in a state that names why (insufficient-capacity...).
   startFellBack: (status) =>
