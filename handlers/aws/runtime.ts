@@ -22,12 +22,11 @@ import { unconfiguredSchedule } from '../formats/origin';
 import { sourceIdentityFor } from '../formats/source-identity';
 import type { RunOrigin, SignalsReport } from '../signals/contract';
 import {
-  publishCollectedSignals,
   publishRunRecord,
   publishRunSignals,
   type SignalScope,
+  startRunSignals,
 } from '../signals/publish';
-import { collectRunSignals } from '../signals/run-collector';
 import { recordOfRefusal } from '../signals/run-record';
 import { scheduledRunSkip, skippedRunResult } from '../signals/scheduled-skip';
 import { taskNamed } from '../tasks';
@@ -170,7 +169,13 @@ export async function executeInto(
   if (waitProblems.length > 0) throw new InvalidRequestError(waitProblems);
   await refuseWhenPaused(context.invokedFunctionArn);
   const deps = runDeps(task, context, origin);
-  const collected = collectRunSignals(request);
+  const runId = options.runId ?? context.awsRequestId;
+  const signals = startRunSignals(
+    { task: task.name, action: request.action, dryRun: request.dryRun, runId },
+    origin,
+    signalDeps(),
+    options.signals,
+  );
   let outline: RunOutline;
   try {
     outline = await streamRequest(
@@ -183,15 +188,17 @@ export async function executeInto(
           : {}),
       },
       (run, index) => {
-        collected.add(run.result, index);
         sink(run, index);
+        // The fan-out waits while the events' calls are all in flight: they keep pace with the run.
+        return signals.add(run.result, index);
       },
     );
   } catch (err) {
+    const sent = await signals.abandon();
     if (err instanceof ResourceLimitError && options.signals === 'run') {
       const { reason, resources, limit } = err.blastRadius;
       const refusal = recordOfRefusal({
-        runId: options.runId ?? context.awsRequestId,
+        runId,
         task: task.name,
         action: request.action,
         dryRun: request.dryRun,
@@ -200,15 +207,14 @@ export async function executeInto(
         targets: request.targets.length,
         refused: { reason: reason ?? 'refused by the blast-radius guard', resources, limit },
       });
-      await publishRunRecord(refusal, origin, signalDeps());
+      await publishRunRecord(refusal, origin, signalDeps(), sent);
     }
     throw err;
   }
-  const signals = await publishCollectedSignals(outline, collected, origin, signalDeps(), options);
   return {
     ...outline,
     roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)),
-    signals,
+    signals: await signals.finish(outline),
   };
 }
 

@@ -349,9 +349,11 @@ export type RunOutline = Omit<RunResult, 'targets'>;
 
 /**
  * Takes each target's result as it finishes, in no particular order; `index` is the target's
- * place in the request. The run keeps none of them: the sink keeps what its caller needs.
+ * place in the request. The run keeps none of them: the sink keeps what its caller needs. A sink
+ * that returns a promise holds the target's place in the fan-out until it settles (it must not
+ * reject): events sent as targets finish keep pace with the run that way.
  */
-export type TargetSink = (run: TargetRun, index: number) => void;
+export type TargetSink = (run: TargetRun, index: number) => void | Promise<void>;
 
 /**
  * The whole run of one request by its task, each finished target handed to `sink` (the caller
@@ -391,7 +393,7 @@ export async function streamRequest(
   const tally = createRunTally(task.requestedIds ? task.requestedIds(request) : []);
   const finished = (index: number, run: TargetRun) => {
     tally.add(run);
-    sink(run, index);
+    return sink(run, index);
   };
   // Each selection is taken out as its target is acted on: what is left is what is still to do.
   const take = (index: number) => {
@@ -406,24 +408,31 @@ export async function streamRequest(
       : fanOutOptions;
   // The most recently selected first: their clients are still in the bounded cache (aws/clients.ts).
   const latestFirst = [...selected.keys()].reverse();
+  // The sink's promises of targets the fan-out does not wait for (failed or not started).
+  const unwaited: Array<void | Promise<void>> = [];
   await fanOut<number, void>(latestFirst, actOptions, {
     run: async (index) => finished(index, await actOnTarget(task, request, take(index), deps)),
-    onError: (index, err) =>
-      finished(index, failedTarget(task, request.targets[index] as Target, err, deps, 0)),
+    onError: (index, err) => {
+      const target = request.targets[index] as Target;
+      unwaited.push(finished(index, failedTarget(task, target, err, deps, 0)));
+    },
     // Selected but not acted on (the invocation reached its reserve): what it found still counts.
     notStarted: (index, remaining) => {
       const item = take(index);
-      finished(
-        index,
-        'done' in item
-          ? item.done
-          : {
-              ...notStarted(task, item.target, remaining, deps),
-              foundIds: restoreSelection(item.held).foundIds,
-            },
+      unwaited.push(
+        finished(
+          index,
+          'done' in item
+            ? item.done
+            : {
+                ...notStarted(task, item.target, remaining, deps),
+                foundIds: restoreSelection(item.held).foundIds,
+              },
+        ),
       );
     },
   });
+  await Promise.all(unwaited);
 
   const { summary, unmatchedIds, snoozes } = tally.totals();
   deps.logger?.debug('run summary', { ...summary });

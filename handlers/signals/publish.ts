@@ -1,19 +1,19 @@
 /**
- * After a run (or part of one): send its events, then emit its metrics (which count the events
- * sent and failed). Never throws; whatever goes wrong is in the report and the logs, not in the
- * run's outcome.
+ * A run's signals (or a part's): its Resource Outcome events while it goes on, then its Run
+ * Summary and its metrics (which count the events sent and failed). Never throws; whatever goes
+ * wrong is in the report and the logs, not in the run's outcome.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { RunResult } from '../core/results';
+import type { RunResult, TargetResult } from '../core/results';
 import type { RunOutline } from '../core/run';
 import type { Action, CoreLogger } from '../core/types';
 import { eventSource, type RunOrigin, type SignalsReport } from './contract';
 import { emitEventMetrics, emitRunMetrics } from './emit-metrics';
-import { collectRunSignals, type RunSignalsCollector } from './run-collector';
+import { collectRunSignals } from './run-collector';
 import { runSummaryEvent, type SignalEvent } from './run-events';
 import { type RunRecord, recordOfRun } from './run-record';
-import { type SendEventsOptions, sendEvents } from './send-events';
+import { createEventSender, type SendEventsOptions, sendEvents } from './send-events';
 
 export interface PublishDeps {
   metrics: Metrics;
@@ -70,18 +70,21 @@ function emitting(deps: PublishDeps, emit: () => void): void {
   }
 }
 
-/** The run-level signals of one run, whatever path ran it, with any resource events of its own. */
+/**
+ * The run-level signals of one run, whatever path ran it: its Run Summary, sent after any
+ * Resource Outcome events the run already sent (`alreadySent`, counted into its metrics).
+ */
 export async function publishRunRecord(
   record: RunRecord,
   origin: RunOrigin,
   deps: PublishDeps,
-  resourceEvents: Iterable<SignalEvent> = [],
+  alreadySent: SignalsReport = NOTHING_SENT,
 ): Promise<SignalsReport> {
-  function* events() {
-    yield runSummaryEvent(record, { stage: deps.stage, origin });
-    yield* resourceEvents;
-  }
-  const signals = await send(events(), deps);
+  const summary = await send([runSummaryEvent(record, { stage: deps.stage, origin })], deps);
+  const signals = {
+    eventsSent: alreadySent.eventsSent + summary.eventsSent,
+    eventsFailed: alreadySent.eventsFailed + summary.eventsFailed,
+  };
   emitting(deps, () => emitRunMetrics(deps.metrics, { record, origin, signals }));
   return signals;
 }
@@ -92,47 +95,86 @@ export async function publishResourceEvents(
   events: Iterable<SignalEvent>,
   deps: PublishDeps,
 ): Promise<SignalsReport> {
-  const signals = await send(events, deps);
+  return reportedPart(run, await send(events, deps), deps);
+}
+
+/** The event metrics of a part of a run, when it sent or failed any. */
+function reportedPart(
+  run: { task: string; action: Action; runId: string },
+  signals: SignalsReport,
+  deps: PublishDeps,
+): SignalsReport {
   if (signals.eventsSent + signals.eventsFailed === 0) return NOTHING_SENT;
   emitting(deps, () => emitEventMetrics(deps.metrics, { ...run, signals }));
   return signals;
 }
 
-/** The signals of a run whose targets were collected as they finished (run-collector.ts). */
-export async function publishCollectedSignals(
-  outline: RunOutline,
-  collected: RunSignalsCollector,
-  origin: RunOrigin,
-  deps: PublishDeps,
-  scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
-): Promise<SignalsReport> {
-  if (scope.signals === 'none') return NOTHING_SENT;
-  const runId = scope.runId ?? outline.requestId;
-  const context = { stage: deps.stage, origin, runId };
-  if (scope.signals === 'resources') {
-    return publishResourceEvents(
-      { task: outline.task, action: outline.action, runId },
-      collected.resourceEvents(outline, context),
-      deps,
-    );
-  }
-  return publishRunRecord(
-    { ...recordOfRun(outline, collected.failures()), runId },
-    origin,
-    deps,
-    collected.resourceEvents(outline, context),
-  );
+/**
+ * The signals of a run whose targets are handed on as they finish: each target's Resource
+ * Outcome events are sent while the run goes on (add), the Run Summary last (finish).
+ */
+export interface RunSignals {
+  /** One finished target; resolves once its events are on their way (call it from the fan-out). */
+  add(target: TargetResult, index: number): Promise<void> | undefined;
+  /** The run is over: the rest of its events, then its scope's summary and metrics. */
+  finish(outline: RunOutline): Promise<SignalsReport>;
+  /** The run ended without an outline (refused, or a fault): the events it sent, nothing more. */
+  abandon(): Promise<SignalsReport>;
 }
 
+export function startRunSignals(
+  run: { task: string; action: Action; dryRun: boolean; runId: string },
+  origin: RunOrigin,
+  deps: PublishDeps,
+  scope: SignalScope = 'run',
+): RunSignals {
+  const ids = { task: run.task, action: run.action, runId: run.runId };
+  const sender =
+    scope === 'none'
+      ? undefined
+      : createEventSender(deps.eventBridge, {
+          source: eventSource(deps.serviceName),
+          ...(deps.logger ? { logger: deps.logger } : {}),
+          ...deps.retry,
+        });
+  const collected = collectRunSignals(
+    run,
+    { stage: deps.stage, origin },
+    sender && ((events) => sender.push(logged(events, deps.logger))),
+  );
+  const closed = async (): Promise<SignalsReport> => {
+    if (!sender) return NOTHING_SENT;
+    const { sent, failed } = await sender.close();
+    return { eventsSent: sent, eventsFailed: failed };
+  };
+  return {
+    add: (target, index) => collected.add(target, index),
+    async finish(outline) {
+      const streamed = await closed();
+      if (scope === 'none') return NOTHING_SENT;
+      if (scope === 'resources') return reportedPart(ids, streamed, deps);
+      const record = { ...recordOfRun(outline, collected.failures()), runId: run.runId };
+      return publishRunRecord(record, origin, deps, streamed);
+    },
+    async abandon() {
+      return scope === 'resources' ? reportedPart(ids, await closed(), deps) : closed();
+    },
+  };
+}
+
+/** The signals of a run whose whole result is at hand (a skipped run: no targets). */
 export async function publishRunSignals(
   result: RunResult,
   origin: RunOrigin,
   deps: PublishDeps,
   scope: { signals: SignalScope; runId?: string } = { signals: 'run' },
 ): Promise<SignalsReport> {
-  const collected = collectRunSignals(result);
-  result.targets.forEach((target, index) => {
-    collected.add(target, index);
-  });
-  return publishCollectedSignals(result, collected, origin, deps, scope);
+  const signals = startRunSignals(
+    { ...result, runId: scope.runId ?? result.requestId },
+    origin,
+    deps,
+    scope.signals,
+  );
+  for (const [index, target] of result.targets.entries()) await signals.add(target, index);
+  return signals.finish(result);
 }

@@ -84,23 +84,35 @@ async function putOnce(
   return { refused, codes };
 }
 
+/** PutEvents calls a sender keeps in flight at once: pushing more waits for one of them. */
+export const MAX_CALLS_IN_FLIGHT = 4;
+
 /**
- * Sends the events as they come: each is made an entry only when its call is filled, so a run
- * with 100,000 instance outcomes never holds them all at once (memory bounded, not by the fleet).
+ * Events sent while a run goes on: each target's events are pushed as it finishes, and a call
+ * leaves as soon as it is full. The sender holds at most the calls in flight and the one being
+ * filled, so a run with 100,000 resource outcomes never holds them all (memory bounded, not by
+ * the fleet), and the calls overlap the run instead of following it.
  */
-export async function sendEvents(
+export interface EventSender {
+  /** Adds events to the calls; resolves once they are in one, after waiting while too many are in flight. */
+  push(events: Iterable<SignalEvent>): Promise<void>;
+  /** Sends the call being filled, waits for every call, sends refused entries again, and counts. */
+  close(): Promise<SendEventsResult>;
+}
+
+export function createEventSender(
   client: EventBridgeClient,
-  events: Iterable<SignalEvent>,
   options: SendEventsOptions,
-): Promise<SendEventsResult> {
+): EventSender {
   const attempts = options.entryAttempts ?? DEFAULT_ENTRY_ATTEMPTS;
   const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
   const sleep = options.sleep ?? defaultSleep;
   let sent = 0;
   let failed = 0;
   let tooLarge = 0;
-  // Entries EventBridge refused: sent again below. At most the refused ones, not the run's.
+  // Entries EventBridge refused: sent again by close(). At most the refused ones, not the run's.
   let pending: PutEventsRequestEntry[] = [];
+  const inFlight = new Set<Promise<void>>();
 
   const sendBatch = async (batch: PutEventsRequestEntry[], attempt: number) => {
     try {
@@ -121,39 +133,71 @@ export async function sendEvents(
     }
   };
 
+  /** Starts a call once fewer than MAX_CALLS_IN_FLIGHT are out; sendBatch never rejects. */
+  const dispatch = async (batch: PutEventsRequestEntry[]) => {
+    while (inFlight.size >= MAX_CALLS_IN_FLIGHT) await Promise.race(inFlight);
+    const call: Promise<void> = sendBatch(batch, 1).finally(() => inFlight.delete(call));
+    inFlight.add(call);
+  };
+
   let batch: PutEventsRequestEntry[] = [];
   let bytes = 0;
-  for (const event of events) {
-    const entry: PutEventsRequestEntry = {
-      Source: options.source,
-      DetailType: event.detailType,
-      Detail: JSON.stringify(event.detail),
-    };
-    const size = entrySize(entry);
-    if (size > MAX_BYTES_PER_CALL) {
-      tooLarge += 1;
-      continue;
-    }
-    if (batch.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
-      await sendBatch(batch, 1);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(entry);
-    bytes += size;
-  }
-  if (batch.length > 0) await sendBatch(batch, 1);
-  if (tooLarge > 0) {
-    failed += tooLarge;
-    options.logger?.warn('events too large to send', { count: tooLarge });
-  }
+  return {
+    async push(events) {
+      for (const event of events) {
+        const entry: PutEventsRequestEntry = {
+          Source: options.source,
+          DetailType: event.detailType,
+          Detail: JSON.stringify(event.detail),
+        };
+        const size = entrySize(entry);
+        if (size > MAX_BYTES_PER_CALL) {
+          tooLarge += 1;
+          continue;
+        }
+        if (batch.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
+          const full = batch;
+          batch = [];
+          bytes = 0;
+          await dispatch(full);
+        }
+        batch.push(entry);
+        bytes += size;
+      }
+    },
+    async close() {
+      if (batch.length > 0) {
+        const last = batch;
+        batch = [];
+        bytes = 0;
+        await dispatch(last);
+      }
+      while (inFlight.size > 0) await Promise.race(inFlight);
+      if (tooLarge > 0) {
+        failed += tooLarge;
+        options.logger?.warn('events too large to send', { count: tooLarge });
+        tooLarge = 0;
+      }
+      for (let attempt = 2; pending.length > 0 && attempt <= attempts; attempt += 1) {
+        await sleep(backoff(attempt - 1));
+        const again = pending;
+        pending = [];
+        for (const retry of batchEntries(again)) await sendBatch(retry, attempt);
+      }
+      failed += pending.length;
+      pending = [];
+      return { sent, failed };
+    },
+  };
+}
 
-  for (let attempt = 2; pending.length > 0 && attempt <= attempts; attempt += 1) {
-    await sleep(backoff(attempt - 1));
-    const again = pending;
-    pending = [];
-    for (const retry of batchEntries(again)) await sendBatch(retry, attempt);
-  }
-  failed += pending.length;
-  return { sent, failed };
+/** Sends a set of events at once: a sender pushed once, then closed. */
+export async function sendEvents(
+  client: EventBridgeClient,
+  events: Iterable<SignalEvent>,
+  options: SendEventsOptions,
+): Promise<SendEventsResult> {
+  const sender = createEventSender(client, options);
+  await sender.push(events);
+  return sender.close();
 }

@@ -208,17 +208,21 @@ describe('A third task through the handlers (single invocation and signals)', ()
 
     // Assess
     expect(result).toMatchObject({ task: 'fake', summary: { changed: 2 } });
+    // Each target's events as it finishes (in either order here), the summary last (SIGNALS.md).
     const events = sent();
-    expect(events.map((e) => [e.type, e.detail.resourceId ?? null])).toEqual([
-      ['Run Summary', null],
+    const outcomes = events
+      .slice(0, -1)
+      .sort((a, b) => (a.detail.resourceId ?? '').localeCompare(b.detail.resourceId ?? ''));
+    expect(outcomes.map((e) => [e.type, e.detail.resourceId ?? null])).toEqual([
       ['Resource Outcome', 'w-a'],
       ['Resource Outcome', 'w-d'],
     ]);
-    expect(events[0]?.detail).toMatchObject({
+    expect(events.at(-1)?.type).toBe('Run Summary');
+    expect(events.at(-1)?.detail).toMatchObject({
       task: 'fake',
       counts: { resources: 4, changed: 2, unchanged: 1, skipped: 1 },
     });
-    expect(events[1]?.detail).toMatchObject({
+    expect(outcomes[0]?.detail).toMatchObject({
       eventId: 'req-widgets/222222222222/eu-west-1/fake:widget/w-a/changed',
       task: 'fake',
       resourceType: FAKE_TYPE,

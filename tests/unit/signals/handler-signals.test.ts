@@ -148,11 +148,12 @@ describe('Signals of a run through the handlers', () => {
     expect(
       entries.map((e) => [e.DetailType, e.detail.resourceId ?? null, e.detail.outcome]),
     ).toEqual([
-      ['Run Summary', null, 'failed'],
+      // Each target's events as it finishes, the summary once every one was sent (SIGNALS.md).
       ['Resource Outcome', 'i-0000000a', 'changed'],
       ['Resource Outcome', 'i-0000000b', 'failed'],
+      ['Run Summary', null, 'failed'],
     ]);
-    expect(entries[0]?.detail).toMatchObject({
+    expect(entries[2]?.detail).toMatchObject({
       schemaVersion: '2',
       task: 'ec2',
       eventId: 'req-events/run-summary',
@@ -168,7 +169,7 @@ describe('Signals of a run through the handlers', () => {
         }),
       ],
     });
-    expect(entries[2]?.detail).toMatchObject({
+    expect(entries[1]?.detail).toMatchObject({
       eventId: 'req-events/222222222222/eu-west-1/ec2:instance/i-0000000b/failed',
       task: 'ec2',
       account: '222222222222',

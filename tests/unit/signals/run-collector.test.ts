@@ -2,7 +2,7 @@ import { EMPTY_SUMMARY } from '../../../handlers/core/merge';
 import type { ResourceResult, RunResult, TargetResult } from '../../../handlers/core/results';
 import { MAX_LISTED_TARGETS } from '../../../handlers/signals/contract';
 import { collectRunSignals } from '../../../handlers/signals/run-collector';
-import { resourceOutcomeEvents } from '../../../handlers/signals/run-events';
+import { resourceOutcomeEvents, type SignalEvent } from '../../../handlers/signals/run-events';
 import { recordOfResult, recordOfRun } from '../../../handlers/signals/run-record';
 
 const ORIGIN = { kind: 'invoke' } as const;
@@ -43,27 +43,32 @@ function aResult(targets: TargetResult[], fields: Partial<RunResult> = {}): RunR
   };
 }
 
-/** Adds the targets as a run finishes them: in reverse request order. */
-function collectedInReverse(result: RunResult) {
-  const collected = collectRunSignals(result);
+const CONTEXT = { stage: 'dev', origin: ORIGIN };
+
+/** Adds the targets as a run finishes them, in reverse request order; keeps what it was sent. */
+function collectedInReverse(result: RunResult, runId = 'run-9') {
+  const sent: SignalEvent[][] = [];
+  const collected = collectRunSignals({ ...result, runId }, CONTEXT, async (events) => {
+    sent.push(events);
+  });
   [...result.targets.entries()].reverse().forEach(([index, t]) => {
     collected.add(t, index);
   });
-  return collected;
+  return { collected, sent };
 }
 
 describe('Function: collectRunSignals', () => {
-  it('gives the same Resource Outcome events as the whole result, in request order', () => {
+  it("hands on each target's Resource Outcome events as it finishes: those of the whole result", () => {
     // Prepare
     const result = aResult([target(1), target(2), target(3, { resources: [] }), target(4)]);
-    const context = { stage: 'dev', origin: ORIGIN, runId: 'run-9' };
 
     // Act
-    const events = [...collectedInReverse(result).resourceEvents(result, context)];
+    const { sent } = collectedInReverse(result);
 
-    // Assess
-    expect(events).toEqual([...resourceOutcomeEvents(result, context)]);
-    expect(events).toHaveLength(9);
+    // Assess: one send per target with events, in the order they finished
+    const whole = [...resourceOutcomeEvents(result, { ...CONTEXT, runId: 'run-9' })];
+    expect(sent.map((events) => events.length)).toEqual([3, 3, 3]);
+    expect(sent.flat()).toEqual([...whole.slice(6), ...whole.slice(3, 6), ...whole.slice(0, 3)]);
   });
 
   it('lists the first failed targets in request order and counts them all, as the whole result does', () => {
@@ -80,7 +85,7 @@ describe('Function: collectRunSignals', () => {
     const result = aResult(targets);
 
     // Act
-    const record = recordOfRun(result, collectedInReverse(result).failures());
+    const record = recordOfRun(result, collectedInReverse(result).collected.failures());
 
     // Assess
     expect(record).toEqual(recordOfResult(result));
@@ -91,12 +96,20 @@ describe('Function: collectRunSignals', () => {
 
   it('names no resource of a status report or a dry run', () => {
     // Prepare
-    const context = { stage: 'dev', origin: ORIGIN };
     const status = aResult([target(1)], { action: 'status' });
     const dryRun = aResult([target(1)], { dryRun: true });
 
     // Act / Assess
-    expect([...collectedInReverse(status).resourceEvents(status, context)]).toEqual([]);
-    expect([...collectedInReverse(dryRun).resourceEvents(dryRun, context)]).toEqual([]);
+    expect(collectedInReverse(status).sent).toEqual([]);
+    expect(collectedInReverse(dryRun).sent).toEqual([]);
+  });
+
+  it('builds no event when the run sends none (an engine re-check)', () => {
+    // Prepare
+    const result = aResult([target(1)]);
+    const collected = collectRunSignals({ ...result, runId: 'run-9' }, CONTEXT);
+
+    // Act / Assess
+    expect(collected.add(target(1), 0)).toBeUndefined();
   });
 });

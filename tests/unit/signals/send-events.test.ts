@@ -3,8 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { SignalEvent } from '../../../handlers/signals/run-events';
 import {
   batchEntries,
+  createEventSender,
   entrySize,
   MAX_BYTES_PER_CALL,
+  MAX_CALLS_IN_FLIGHT,
   sendEvents,
 } from '../../../handlers/signals/send-events';
 import { awsError } from '../../helpers/errors';
@@ -119,5 +121,83 @@ describe('Function: sendEvents', () => {
 
     // Assess
     expect(result).toEqual({ sent: 0, failed: 12 });
+  });
+});
+
+describe('Function: createEventSender', () => {
+  /** A PutEvents that answers only when told, counting the calls in flight. */
+  function heldCalls() {
+    const eventBridge = new EventBridgeClient({ region: 'eu-west-1' });
+    const answers: Array<() => void> = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    eventBridge.send = ((command: PutEventsCommand) =>
+      new Promise((resolve) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        const entries = command.input.Entries ?? [];
+        answers.push(() => {
+          inFlight -= 1;
+          resolve({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e${i}` })) });
+        });
+      })) as never;
+    const answerAll = () => {
+      for (const answer of answers.splice(0)) answer();
+    };
+    return { eventBridge, answerAll, mostInFlight: () => mostInFlight, waiting: () => answers };
+  }
+
+  it(`keeps at most ${MAX_CALLS_IN_FLIGHT} calls in flight: a push past them waits for one to answer`, async () => {
+    // Prepare
+    const calls = heldCalls();
+    const sender = createEventSender(calls.eventBridge, { source: 's', ...noSleep });
+    const events = (from: number) => Array.from({ length: 10 }, (_, i) => anEvent(from + i));
+    for (let n = 0; n < MAX_CALLS_IN_FLIGHT + 1; n += 1) await sender.push(events(10 * n));
+
+    // Act: the next push fills a call while MAX_CALLS_IN_FLIGHT are out
+    let pushed = false;
+    const push = sender.push(events(100)).then(() => {
+      pushed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const waitedFor = !pushed;
+    calls.answerAll();
+    await push;
+
+    // Assess
+    expect(waitedFor).toBe(true);
+    expect(calls.mostInFlight()).toBe(MAX_CALLS_IN_FLIGHT);
+    const closing = sender.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.answerAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.answerAll();
+    expect(await closing).toEqual({ sent: 60, failed: 0 });
+  });
+
+  it('sends what was pushed as calls fill, before close; close sends the rest and counts every event once', async () => {
+    // Prepare
+    const eventBridge = mockClient(EventBridgeClient);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+    }));
+    const sender = createEventSender(new EventBridgeClient({ region: 'eu-west-1' }), {
+      source: 's',
+      ...noSleep,
+    });
+
+    // Act
+    await sender.push(Array.from({ length: 25 }, (_, i) => anEvent(i)));
+    const beforeClose = eventBridge.commandCalls(PutEventsCommand).length;
+    const counted = await sender.close();
+
+    // Assess
+    expect(beforeClose).toBe(2);
+    expect(
+      eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length),
+    ).toEqual([10, 10, 5]);
+    expect(counted).toEqual({ sent: 25, failed: 0 });
+    eventBridge.restore();
   });
 });
