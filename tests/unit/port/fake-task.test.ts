@@ -212,7 +212,7 @@ describe('A third task through the handlers (single invocation and signals)', ()
     const events = sent();
     const outcomes = events
       .slice(0, -1)
-      .sort((a, b) => (a.detail.resourceId ?? '').localeCompare(b.detail.resourceId ?? ''));
+      .sort((a, b) => String(a.detail.resourceId).localeCompare(String(b.detail.resourceId)));
     expect(outcomes.map((e) => [e.type, e.detail.resourceId ?? null])).toEqual([
       ['Resource Outcome', 'w-a'],
       ['Resource Outcome', 'w-d'],
