@@ -42,6 +42,7 @@ export function expectedFigureIds(plan: Plan): string[] {
       `scale.${t}.calls`,
       `scale.${t}.memory`,
       `scale.${t}.log-line`,
+      `scale.${t}.response`,
     ]),
     'scale.memoryGrowth',
     ...plan.engine.fleets.flatMap((t) => [

@@ -7,6 +7,8 @@ import { atMost, type Figure, ratioOf } from './figure';
 
 /** Lambda splits stdout into log events of at most 256 KB. */
 const LAMBDA_LOG_LINE_BYTES = 256 * 1024;
+/** Lambda's limit on a synchronous invocation's response ("Lambda quotas": 6 MB). */
+const LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
 /** The largest fleet's peak memory may be this much of the reference fleet's, at most. */
 export const MAX_MEMORY_GROWTH = 1.3;
 /** The reference point of the memory growth: 100 targets, or the smallest fleet of the plan. */
@@ -63,6 +65,16 @@ export async function measureScale(artifact: Artifact, plan: Plan) {
         reference: { label: "Lambda's split point", value: LAMBDA_LOG_LINE_BYTES },
         ratio: ratioOf(run.invoke.largestLogLineBytes, LAMBDA_LOG_LINE_BYTES),
         goals: [atMost(run.invoke.largestLogLineBytes, LAMBDA_LOG_LINE_BYTES, '< 256 KB')],
+      },
+      {
+        id: `scale.${targets}.response`,
+        section: '7 Scale',
+        label: `${targets} targets: response, as the runtime posts it`,
+        value: run.invoke.responseBytes,
+        unit: 'bytes',
+        reference: { label: "Lambda's response limit", value: LAMBDA_RESPONSE_BYTES },
+        ratio: ratioOf(run.invoke.responseBytes, LAMBDA_RESPONSE_BYTES),
+        goals: [atMost(run.invoke.responseBytes, LAMBDA_RESPONSE_BYTES, '≤ 6 MB')],
       },
     );
     points.push({ targets, shape, bound, callBound, ...run });

@@ -22,6 +22,8 @@ export interface InvokeResult {
   logLines: number;
   /** The longest of them, in bytes: Lambda splits a line at 256 KB. */
   largestLogLineBytes: number;
+  /** The response as the runtime posts it: its JSON, in bytes (Lambda's limit is 6 MB). */
+  responseBytes: number;
   cpuMs: number;
   /** TCP connections the invocation opened (each one a TLS handshake against real AWS). */
   connections: number;
@@ -114,12 +116,17 @@ serve({
     Object.assign(logs, { lines: 0, largest: 0, partial: 0 });
     const started = performance.now();
     const result = (await handler(params.event, lambdaContext(params.timeoutMs))) as RunSummaryView;
+    // Lambda's Node.js runtime posts the handler's result as its JSON (its Runtime API client,
+    // aws/aws-lambda-nodejs-runtime-interface-client, RAPIDClient: `JSON.stringify`): that string
+    // is part of the invocation's memory, so it is made here too.
+    const responseBytes = Buffer.byteLength(JSON.stringify(result));
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     return {
       wallMs,
       logLines: logs.lines,
       largestLogLineBytes: logs.largest,
+      responseBytes,
       cpuMs: (used.user + used.system) / 1000,
       connections: connections - opened,
       summary: result.summary ?? {},
