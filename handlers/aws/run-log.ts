@@ -112,8 +112,16 @@ export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseB
   const okLatestFirst = () =>
     [...kept.values()].filter((k) => !k.problem).sort((a, b) => b.index - a.index);
 
-  const targetsOf = (list: readonly KeptTarget[]) =>
-    JSON.parse(`[${list.map((k) => k.json).join(',')}]`) as TargetResult[];
+  /**
+   * The kept targets as objects, each JSON let go once read: the response's objects are several
+   * times its JSON, and need not sit beside all of it (nor beside one joined copy of it).
+   */
+  const targetsOf = (list: KeptTarget[]) =>
+    list.map((k) => {
+      const target = JSON.parse(k.json) as TargetResult;
+      k.json = '';
+      return target;
+    });
 
   return {
     add(target, index) {
