@@ -65,12 +65,6 @@ export function logRunFinished(logger: Logger, outline: RunOutline, targetCount:
   });
 }
 
-/** Writes one line per target and a summary line; no line grows with the fleet. */
-export function logRun(logger: Logger, result: RunResult): void {
-  for (const target of result.targets) logTarget(logger, result.requestId, target);
-  logRunFinished(logger, result, result.targets.length);
-}
-
 const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 /** Targets with problems go first into a response too small for all: they are what a caller must act on. */
@@ -191,20 +185,4 @@ export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseB
       return { ...shellOf(list), targets: targetsOf(list) };
     },
   };
-}
-
-/**
- * The result as returned to the caller: whole when it fits, else summarised (and said so). Sized
- * target by target: one JSON string of a 10,000-target result would be tens of MB at once.
- */
-export function limitResponse(
-  result: RunResult,
-  maxBytes: number = MAX_RESPONSE_BYTES,
-): TruncatedResult {
-  const budget = responseBudget(maxBytes);
-  result.targets.forEach((target, index) => {
-    budget.add(target, index);
-  });
-  const limited = budget.finish(result);
-  return limited.truncated ? limited : result;
 }

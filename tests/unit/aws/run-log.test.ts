@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
-  limitResponse,
-  logRun,
+  logRunFinished,
+  logTarget,
   MAX_LOGGED_RESOURCES,
   responseBudget,
   targetLogEntry,
@@ -57,14 +57,15 @@ function recordingLogger() {
   return { lines, logger: { info: write, warn: write } as unknown as Logger };
 }
 
-describe('logRun', () => {
+describe('logTarget and logRunFinished', () => {
   it('writes a line per target and a summary, none growing with the fleet', () => {
     // Prepare: 2,000 targets, one of them with 5,000 instances
     const targets = Array.from({ length: 2000 }, (_, i) => target(i, i === 7 ? 5000 : 3));
     const { lines, logger } = recordingLogger();
 
     // Act
-    logRun(logger, run(targets));
+    for (const t of targets) logTarget(logger, 'req-1', t);
+    logRunFinished(logger, run(targets), targets.length);
 
     // Assess
     expect(lines).toHaveLength(2001);
@@ -86,39 +87,33 @@ describe('logRun', () => {
   });
 });
 
-describe('limitResponse', () => {
-  it('returns a result that fits unchanged', () => {
-    // Prepare
-    const result = run([target(1, 2)]);
-
-    // Act / Assess
-    expect(limitResponse(result)).toBe(result);
-  });
-
-  it('keeps the summary and the failed targets first when the result is too large, and says so', () => {
-    // Prepare: 50 targets of about 20 KB each, one failed at the end; room for about 10
-    const targets = Array.from({ length: 50 }, (_, i) => target(i, 60, i === 49 ? 'failed' : 'ok'));
-    const result = run(targets);
-
-    // Act
-    const limited = limitResponse(result, 200_000);
-
-    // Assess
-    expect(Buffer.byteLength(JSON.stringify(limited))).toBeLessThanOrEqual(200_000);
-    expect(limited.summary).toEqual(result.summary);
-    expect(limited.targets.map((t) => t.accountId)).toContain('200000000049');
-    expect(limited.truncated?.targetsOmitted).toBe(50 - limited.targets.length);
-    expect(limited.truncated?.message).toMatch(/6 MB response limit/);
-    expect(Object.keys(limited.roleSessionNames ?? {})).toHaveLength(limited.targets.length);
-  });
-});
-
 describe('responseBudget', () => {
   const outlineOf = (result: RunResult) => {
     const { targets: _all, ...outline } = result;
     return outline;
   };
   const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+  it('keeps the summary and the failed targets first when the result is too large, and says so', () => {
+    // Prepare: 50 targets of about 20 KB each, one failed at the end; room for about 10
+    const targets = Array.from({ length: 50 }, (_, i) => target(i, 60, i === 49 ? 'failed' : 'ok'));
+    const result = run(targets);
+    const budget = responseBudget(200_000);
+
+    // Act
+    targets.forEach((t, index) => {
+      budget.add(t, index);
+    });
+    const limited = budget.finish(outlineOf(result));
+
+    // Assess
+    expect(bytesOf(limited)).toBeLessThanOrEqual(200_000);
+    expect(limited.summary).toEqual(result.summary);
+    expect(limited.targets.map((t) => t.accountId)).toContain('200000000049');
+    expect(limited.truncated?.targetsOmitted).toBe(50 - limited.targets.length);
+    expect(limited.truncated?.message).toMatch(/6 MB response limit/);
+    expect(Object.keys(limited.roleSessionNames ?? {})).toHaveLength(limited.targets.length);
+  });
 
   it('returns the whole result, targets in request order, when it fits exactly', () => {
     // Prepare: targets finishing in reverse order, a budget of exactly the whole JSON
