@@ -9,18 +9,18 @@ import { lambdaWallMs } from '../lambda-cpu';
 
 /**
  * Peak RSS (MB) of the single invocation by targets: the bench's scale curve (section 7, a cold
- * `stop` of 10 instances per target at concurrency 100), the higher of two runs on 2 cores on
- * 2026-12-07 (the full run and a scale-only run, within 2 % of each other where both measured),
- * rounded up. About 4.5 KB more per target above 4,000 targets; steeper below 400. Sorted by
- * targets.
+ * `stop` of 10 instances per target at concurrency 100, its response serialised as Lambda's
+ * runtime sends it), the higher of two runs on 2 cores on 2026-12-07 (the full run and a
+ * scale-only run), rounded up. About 2.8 KB more per target above 4,000 targets; steeper below
+ * 400. Sorted by targets.
  */
 export const MEASURED_PEAK_MEMORY_MB: ReadonlyArray<readonly [targets: number, mb: number]> = [
   [10, 95],
   [100, 132],
   [400, 153],
-  [1000, 164],
-  [4000, 183],
-  [10000, 210],
+  [1000, 165],
+  [4000, 182],
+  [10000, 199],
 ];
 
 /**
