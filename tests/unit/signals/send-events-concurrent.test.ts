@@ -52,6 +52,14 @@ describe('Function: createEventSender, pushes of targets finishing together', ()
     const b = sender.push(events(2000, MAX_ENTRIES_PER_CALL));
     await b;
     calls.answerOne();
+    let settled = false;
+    void a.then(() => {
+      settled = true;
+    });
+    for (let i = 0; i < 5 && !settled; i += 1) {
+      await tick();
+      calls.answerAll();
+    }
     await a;
     const closing = sender.close();
     for (let i = 0; i < 5; i += 1) {
