@@ -155,7 +155,9 @@ export function createEventSender(
           tooLarge += 1;
           continue;
         }
-        if (batch.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
+        // A loop, not an if: while this push waits for a call in flight, another push (a target
+        // finishing meanwhile) may fill the call being filled again.
+        while (batch.length >= MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
           const full = batch;
           batch = [];
           bytes = 0;
