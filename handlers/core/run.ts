@@ -391,9 +391,19 @@ export async function streamRequest(
   const blastRadius = guard(task, request, selected as SelectedTarget[], deps);
 
   const tally = createRunTally(task.requestedIds ? task.requestedIds(request) : []);
-  const finished = (index: number, run: TargetRun) => {
+  // The sink is called once per target, whatever it does: a sink that threw or rejected inside
+  // the fan-out's run went on to onError, which handed the same target on (and counted it) again.
+  const sinkFailed = (index: number, err: unknown) =>
+    deps.logger?.error('target sink failed', { index, error: String(err) });
+  const finished = (index: number, run: TargetRun): void | Promise<void> => {
     tally.add(run);
-    return sink(run, index);
+    try {
+      const handed = sink(run, index);
+      return handed ? handed.catch((err: unknown) => sinkFailed(index, err)) : undefined;
+    } catch (err) {
+      sinkFailed(index, err);
+      return undefined;
+    }
   };
   // Each selection is taken out as its target is acted on: what is left is what is still to do.
   const take = (index: number) => {
