@@ -26,7 +26,10 @@ function heldCalls() {
       answers.push(() =>
         entries.length > MAX_ENTRIES_PER_CALL
           ? reject(Object.assign(new Error('1 validation error'), { name: 'ValidationException' }))
-          : resolve({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e${i}` })) }),
+          : resolve({
+              FailedEntryCount: 0,
+              Entries: entries.map((_, i) => ({ EventId: `e${i}` })),
+            }),
       );
     })) as never;
   const answerOne = () => answers.shift()?.();
