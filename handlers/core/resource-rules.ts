@@ -169,7 +169,12 @@ export function applyResourceRules(
     const reading = tag === undefined ? undefined : readSnooze(tag, context.now);
     const honoured = reading?.status === 'active' && respect && stopping;
     const snooze = snoozeNote(reading, honoured, respect, request.action);
-    const base = { id: facts.id, currentState: facts.state, ...(snooze ? { snooze } : {}) };
+    const base = {
+      id: facts.id,
+      ...(facts.type ? { type: facts.type } : {}),
+      currentState: facts.state,
+      ...(snooze ? { snooze } : {}),
+    };
     if (honoured && reading?.status === 'active') {
       skipped.push({
         ...base,

@@ -104,6 +104,8 @@ export interface Transitions {
 /** What one selected resource exposes to schedule rules (snooze tag, runtime cap). */
 export interface ResourceFacts {
   id: string;
+  /** `<service>:<resource>` for a task of several types (`resourceTypes`); else the task's. */
+  type?: string;
   /** The service's state name, e.g. `running`, `available`. */
   state: string;
   tags: Readonly<Record<string, string>>;

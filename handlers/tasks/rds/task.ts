@@ -79,7 +79,12 @@ export const rdsTask: Task<RDSClient, RdsSelector, SelectedDatabase> = {
 
   // RDS reports no last-start time in its describes (only the creation time), so runningSince is
   // left out rather than guessed; DescribeEvents would cost a call per target for it.
-  factsOf: (resource) => ({ id: resource.id, state: resource.state, tags: resource.tags }),
+  factsOf: (resource) => ({
+    id: resource.id,
+    type: TYPE_OF[resource.kind],
+    state: resource.state,
+    tags: resource.tags,
+  }),
   hold: rdsHeld,
 
   // A start RDS could not carry out ends in a state that names why (insufficient-capacity...).

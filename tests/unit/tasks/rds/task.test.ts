@@ -163,12 +163,17 @@ describe('Contract: an rds request', () => {
 });
 
 describe('Task: rds members', () => {
-  it('factsOf gives id, state and tags, and no runningSince (RDS reports no last-start time)', () => {
+  it('factsOf gives id, type, state and tags, and no runningSince (RDS reports no last-start time)', () => {
     // Act
     const facts = rdsTask.factsOf?.(aSelectedDb('db-a', 'available'));
 
     // Assess
-    expect(facts).toEqual({ id: 'db-a', state: 'available', tags: expect.any(Object) });
+    expect(facts).toEqual({
+      id: 'db-a',
+      type: 'rds:db',
+      state: 'available',
+      tags: expect.any(Object),
+    });
     expect(facts && 'runningSince' in facts).toBe(false);
     expect({ ...facts?.tags }).toEqual({
       [TEST_CONFIG.controlTagKey]: TEST_CONFIG.controlTagValue,
