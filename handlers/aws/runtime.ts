@@ -194,8 +194,9 @@ export async function executeInto(
       },
     );
   } catch (err) {
-    const sent = await signals.abandon();
-    if (err instanceof ResourceLimitError && options.signals === 'run') {
+    const refusedRun = err instanceof ResourceLimitError && options.signals === 'run';
+    const sent = await signals.abandon({ recordFollows: refusedRun });
+    if (refusedRun) {
       const { reason, resources, limit } = err.blastRadius;
       const refusal = recordOfRefusal({
         runId,

@@ -118,8 +118,12 @@ export interface RunSignals {
   add(target: TargetResult, index: number): Promise<void> | undefined;
   /** The run is over: the rest of its events, then its scope's summary and metrics. */
   finish(outline: RunOutline): Promise<SignalsReport>;
-  /** The run ended without an outline (refused, or a fault): the events it sent, nothing more. */
-  abandon(): Promise<SignalsReport>;
+  /**
+   * The run ended without an outline (refused, or a fault): the rest of its events go out, and
+   * their counts are emitted as event metrics, unless a record that counts them follows
+   * (`recordFollows`: a refused run's Run Summary, publishRunRecord's `alreadySent`).
+   */
+  abandon(options?: { recordFollows?: boolean }): Promise<SignalsReport>;
 }
 
 export function startRunSignals(
@@ -156,8 +160,9 @@ export function startRunSignals(
       const record = { ...recordOfRun(outline, collected.failures()), runId: run.runId };
       return publishRunRecord(record, origin, deps, streamed);
     },
-    async abandon() {
-      return scope === 'resources' ? reportedPart(ids, await closed(), deps) : closed();
+    async abandon({ recordFollows = false } = {}) {
+      const sent = await closed();
+      return recordFollows ? sent : reportedPart(ids, sent, deps);
     },
   };
 }
