@@ -8,7 +8,7 @@
  */
 import { targetRoleArn } from '../formats/arn';
 import { assessApprovedBatch, assessBlastRadius } from './blast-radius';
-import { type DiagnoseContext, diagnoseTargetError, serviceOf } from './diagnose';
+import { type DiagnoseContext, describeError, diagnoseTargetError, serviceOf } from './diagnose';
 import { ResourceLimitError } from './errors';
 import { fanOut } from './fan-out';
 import { type HeldSelection, holdSelection, restoreSelection } from './held-selection';
@@ -394,7 +394,7 @@ export async function streamRequest(
   // The sink is called once per target, whatever it does: a sink that threw or rejected inside
   // the fan-out's run went on to onError, which handed the same target on (and counted it) again.
   const sinkFailed = (index: number, err: unknown) =>
-    deps.logger?.error('target sink failed', { index, error: String(err) });
+    deps.logger?.error('target sink failed', { index, error: describeError(err) });
   const finished = (index: number, run: TargetRun): void | Promise<void> => {
     tally.add(run);
     try {
