@@ -44,13 +44,22 @@ function* logged(events: Iterable<SignalEvent>, logger: CoreLogger | undefined) 
   }
 }
 
+/** How this stage's events are sent: its source, its logger, any test overrides of the retries. */
+function senderOptions(deps: PublishDeps): SendEventsOptions {
+  return {
+    source: eventSource(deps.serviceName),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...deps.retry,
+  };
+}
+
 async function send(events: Iterable<SignalEvent>, deps: PublishDeps): Promise<SignalsReport> {
   try {
-    const sent = await sendEvents(deps.eventBridge, logged(events, deps.logger), {
-      source: eventSource(deps.serviceName),
-      ...(deps.logger ? { logger: deps.logger } : {}),
-      ...deps.retry,
-    });
+    const sent = await sendEvents(
+      deps.eventBridge,
+      logged(events, deps.logger),
+      senderOptions(deps),
+    );
     return { eventsSent: sent.sent, eventsFailed: sent.failed };
   } catch (err) {
     // sendEvents does not throw; this guards the promise that events never fail a run.
@@ -134,13 +143,7 @@ export function startRunSignals(
 ): RunSignals {
   const ids = { task: run.task, action: run.action, runId: run.runId };
   const sender =
-    scope === 'none'
-      ? undefined
-      : createEventSender(deps.eventBridge, {
-          source: eventSource(deps.serviceName),
-          ...(deps.logger ? { logger: deps.logger } : {}),
-          ...deps.retry,
-        });
+    scope === 'none' ? undefined : createEventSender(deps.eventBridge, senderOptions(deps));
   const collected = collectRunSignals(
     run,
     { stage: deps.stage, origin },
