@@ -14,7 +14,7 @@ import {
   resourceOutcomeEventId,
   runSummaryEventId,
 } from './contract';
-import { type RunRecord, recordOfResult } from './run-record';
+import type { RunRecord } from './run-record';
 
 export interface SignalEvent {
   detailType: string;
@@ -127,11 +127,4 @@ export function* resourceOutcomeEvents(
       }
     }
   }
-}
-
-export function runEvents(result: RunResult, context: RunEventsContext): SignalEvent[] {
-  return [
-    runSummaryEvent(recordOfResult(result), context),
-    ...resourceOutcomeEvents(result, context),
-  ];
 }
