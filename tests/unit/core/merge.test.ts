@@ -90,12 +90,13 @@ describe('Function: runTarget', () => {
     wait: false,
   };
 
-  it('returns the target result and the IDs it found, typed as the task says', async () => {
+  it('returns the target result and, of the IDs the request named, those it found', async () => {
     // Prepare
     const { deps } = aDeps();
     ec2Mock
       .on(DescribeInstancesCommand)
       .resolves(describePage([anInstance({ id: 'i-0000000b' }), anInstance({ id: 'i-0000000a' })]));
+    const named = { ...request, instanceIds: ['i-0000000a', 'i-0000000b', 'i-0000000c'] };
     ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => ({
       StoppingInstances: (input.InstanceIds ?? []).map((id) => ({
         InstanceId: id,
@@ -105,7 +106,7 @@ describe('Function: runTarget', () => {
     }));
 
     // Act
-    const run = await runTarget(ec2Task, request, TARGET, deps);
+    const run = await runTarget(ec2Task, named, TARGET, deps);
 
     // Assess
     expect([...run.foundIds].sort()).toEqual(['i-0000000a', 'i-0000000b']);
@@ -114,6 +115,22 @@ describe('Function: runTarget', () => {
       ['ec2:instance', 'i-0000000a', 'changed'],
       ['ec2:instance', 'i-0000000b', 'changed'],
     ]);
+  });
+
+  it('carries no found IDs for a request that names none: nothing reads them', async () => {
+    // Prepare
+    const { deps } = aDeps();
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolves(describePage([anInstance({ id: 'i-0000000b' }), anInstance({ id: 'i-0000000a' })]));
+    ec2Mock.on(StopInstancesCommand).resolves({});
+
+    // Act
+    const run = await runTarget(ec2Task, request, TARGET, deps);
+
+    // Assess
+    expect(run.foundIds).toEqual([]);
+    expect(run.result.resources).toHaveLength(2);
   });
 
   it('reports per-resource failures of the act step, and a failed setup as a failed target, never a throw', async () => {
