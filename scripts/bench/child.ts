@@ -4,6 +4,7 @@
  * allow-listed environment, so no AWS_* variable of this shell leaks into them.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../shared/repo-root';
@@ -22,6 +23,14 @@ function profileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
 }
 
+/** BENCH_MEM_TRACE=<dir> has every handler process trace its memory there (drivers/invoke-handler.ts). */
+function memTraceEnv(): Record<string, string> {
+  const dir = process.env.BENCH_MEM_TRACE;
+  if (!dir) return {};
+  mkdirSync(path.resolve(dir), { recursive: true });
+  return { BENCH_MEM_TRACE: path.resolve(dir) };
+}
+
 /** The environment every child starts from. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -34,6 +43,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     ...env,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...memTraceEnv(),
     ...extra,
   };
 }

@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Context } from 'aws-lambda';
 import { serve } from './rpc';
 
@@ -102,6 +105,36 @@ new PerformanceObserver((list) => {
     }
   }
 }).observe({ entryTypes: ['gc'] });
+
+/**
+ * BENCH_MEM_TRACE=<dir>: every 100 ms, the process's RSS and V8's old, new and code spaces (MB,
+ * committed and used), one CSV per process, to see what grows and when (scripts/bench/README.md).
+ */
+const traceDir = process.env.BENCH_MEM_TRACE;
+if (traceDir) {
+  const started = Date.now();
+  const rows = ['ms,rss,old,oldUsed,new,newUsed,code,external'];
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  setInterval(() => {
+    const spaces = new Map(getHeapSpaceStatistics().map((s) => [s.space_name, s]));
+    const space = (name: string) => [
+      spaces.get(name)?.space_size ?? 0,
+      spaces.get(name)?.space_used_size ?? 0,
+    ];
+    const { rss, external } = process.memoryUsage();
+    const [old = 0, oldUsed = 0] = space('old_space');
+    const [young = 0, youngUsed = 0] = space('new_space');
+    const [code = 0] = space('code_space');
+    rows.push(
+      [Date.now() - started, ...[rss, old, oldUsed, young, youngUsed, code, external].map(mb)].join(
+        ',',
+      ),
+    );
+  }, 100).unref();
+  process.on('exit', () =>
+    writeFileSync(path.join(traceDir, `mem-${process.pid}.csv`), rows.join('\n')),
+  );
+}
 
 serve({
   async load(params: { path: string }): Promise<{ loadMs: number }> {
