@@ -7,7 +7,14 @@
  */
 import type { Context } from 'aws-lambda';
 import { StagePausedError } from './aws/pause-gate';
-import { logRunFinished, logTarget, responseBudget, type TruncatedResult } from './aws/run-log';
+import {
+  DIRECT_RESPONSE,
+  logRunFinished,
+  logTarget,
+  responseBudget,
+  SCHEDULED_RESPONSE,
+  type TruncatedResult,
+} from './aws/run-log';
 import { executeInto, logger, validateRequest } from './aws/runtime';
 import { InvalidRequestError } from './contract/errors';
 import { ResourceLimitError } from './core/errors';
@@ -29,20 +36,18 @@ export const handler = async (event: unknown, context: Context): Promise<Truncat
   }
   try {
     // Each target is logged and sized into the response as it finishes, then let go: the
-    // invocation holds the targets in flight and a response of at most 5 MB, not the fleet.
-    const response = responseBudget();
-    let targetCount = 0;
-    const outline = await executeInto(
-      request,
-      context,
-      invocation.ok ? invocation.origin : undefined,
-      undefined,
-      ({ result }, index) => {
-        targetCount += 1;
-        logTarget(logger, context.awsRequestId, result);
-        response.add(result, index);
-      },
+    // invocation holds the targets in flight and a response of at most 5 MB (192 KB for a
+    // schedule's, which no caller receives), not the fleet.
+    const origin = invocation.ok ? invocation.origin : undefined;
+    const response = responseBudget(
+      origin?.kind === 'schedule' ? SCHEDULED_RESPONSE : DIRECT_RESPONSE,
     );
+    let targetCount = 0;
+    const outline = await executeInto(request, context, origin, undefined, ({ result }, index) => {
+      targetCount += 1;
+      logTarget(logger, context.awsRequestId, result);
+      response.add(result, index);
+    });
     logRunFinished(logger, outline, targetCount);
     return response.finish(outline);
   } catch (err) {

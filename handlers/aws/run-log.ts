@@ -4,8 +4,9 @@
  * - Logs: one line per target (its resources, at most MAX_LOGGED_RESOURCES with a count of the
  *   rest) and one summary line. Lambda splits output into 256 KB events, and a whole 400-target
  *   result was 557 KB on one line; a split JSON line is unreadable to Logs Insights.
- * - Response: Lambda returns at most 6 MB synchronously. A larger result keeps its summary and
- *   as many targets as fit (those with problems first), and says what it left out in
+ * - Response: Lambda returns at most 6 MB synchronously, and a scheduled run's response reaches
+ *   at most an on-success destination's record (SCHEDULED_RESPONSE). A larger result keeps its
+ *   summary and as many targets as fit (those with problems first), and says what it left out in
  *   `truncated`; every target is still in the logs.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -18,6 +19,33 @@ export const MAX_LOGGED_RESOURCES = 100;
 export const MAX_LOGGED_IDS = 100;
 /** Lambda's synchronous response limit is 6 MB; this leaves room for the envelope (HTTP body). */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+/**
+ * A scheduled run's response. EventBridge Scheduler invokes the function asynchronously (Lambda
+ * Developer Guide, "Invoke a Lambda function on a schedule"), and Lambda gives an asynchronous
+ * invocation's response to no caller: only to an on-success destination, if one is configured,
+ * whose record of request and response Lambda drops past an SNS message's 256 KB (Lambda API
+ * reference, OnSuccess). Three quarters of that leaves room for the request and the record's
+ * fields. A 5 MB response nobody reads cost a 10,000-target run about 13 MB of its peak memory
+ * (scripts/bench/README.md, "Where the rest goes").
+ */
+export const MAX_SCHEDULED_RESPONSE_BYTES = 192 * 1024;
+
+/** How large a run's response may be, and the limit that says so (named in `truncated`). */
+export interface ResponseLimit {
+  maxBytes: number;
+  reason: string;
+}
+
+export const DIRECT_RESPONSE: ResponseLimit = {
+  maxBytes: MAX_RESPONSE_BYTES,
+  reason: "Lambda's 6 MB response limit",
+};
+
+export const SCHEDULED_RESPONSE: ResponseLimit = {
+  maxBytes: MAX_SCHEDULED_RESPONSE_BYTES,
+  reason:
+    'a scheduled run is invoked asynchronously: its response reaches only an on-success destination, whose record Lambda drops past 256 KB',
+};
 
 export interface TruncatedResult extends RunResult {
   /** Present when the full result did not fit in the response. */
@@ -93,7 +121,8 @@ export interface ResponseBudget {
   finish<Outline extends RunOutline>(outline: Outline): Outline & TruncatedResult;
 }
 
-export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseBudget {
+export function responseBudget(limit: ResponseLimit = DIRECT_RESPONSE): ResponseBudget {
+  const { maxBytes } = limit;
   const kept = new Map<number, KeptTarget>();
   let keptBytes = 0;
   let count = 0;
@@ -164,7 +193,7 @@ export function responseBudget(maxBytes: number = MAX_RESPONSE_BYTES): ResponseB
           truncated: {
             targetsReturned: list.length,
             targetsOmitted: omitted,
-            message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (Lambda's 6 MB response limit); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
+            message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (${limit.reason}); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
           },
         };
       };

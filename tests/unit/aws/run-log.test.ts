@@ -98,7 +98,7 @@ describe('responseBudget', () => {
     // Prepare: 50 targets of about 20 KB each, one failed at the end; room for about 10
     const targets = Array.from({ length: 50 }, (_, i) => target(i, 60, i === 49 ? 'failed' : 'ok'));
     const result = run(targets);
-    const budget = responseBudget(200_000);
+    const budget = responseBudget({ maxBytes: 200_000, reason: "a test's limit" });
 
     // Act
     targets.forEach((t, index) => {
@@ -111,14 +111,14 @@ describe('responseBudget', () => {
     expect(limited.summary).toEqual(result.summary);
     expect(limited.targets.map((t) => t.accountId)).toContain('200000000049');
     expect(limited.truncated?.targetsOmitted).toBe(50 - limited.targets.length);
-    expect(limited.truncated?.message).toMatch(/6 MB response limit/);
+    expect(limited.truncated?.message).toMatch(/\(a test's limit\)/);
     expect(Object.keys(limited.roleSessionNames ?? {})).toHaveLength(limited.targets.length);
   });
 
   it('returns the whole result, targets in request order, when it fits exactly', () => {
     // Prepare: targets finishing in reverse order, a budget of exactly the whole JSON
     const result = run(Array.from({ length: 5 }, (_, i) => target(i, 3)));
-    const budget = responseBudget(bytesOf(result));
+    const budget = responseBudget({ maxBytes: bytesOf(result), reason: "a test's limit" });
 
     // Act
     [...result.targets.entries()].reverse().forEach(([index, t]) => {
@@ -135,7 +135,7 @@ describe('responseBudget', () => {
     // Prepare
     const result = run(Array.from({ length: 5 }, (_, i) => target(i, 3)));
     const maxBytes = bytesOf(result) - 1;
-    const budget = responseBudget(maxBytes);
+    const budget = responseBudget({ maxBytes, reason: "a test's limit" });
 
     // Act
     result.targets.forEach((t, index) => {
@@ -160,7 +160,7 @@ describe('responseBudget', () => {
     ];
     const result = run(targets);
     const maxBytes = 3 * bytesOf(targets[0]) + bytesOf({ ...result, targets: [] }) + 1000;
-    const budget = responseBudget(maxBytes);
+    const budget = responseBudget({ maxBytes, reason: "a test's limit" });
 
     // Act
     targets.forEach((t, index) => {
@@ -183,7 +183,7 @@ describe('responseBudget', () => {
     const targets = Array.from({ length: 200 }, (_, i) => target(i, 60));
     const result = run(targets);
     result.summary = { ...result.summary, resources: 12_000, changed: 12_000 };
-    const budget = responseBudget(200_000);
+    const budget = responseBudget({ maxBytes: 200_000, reason: "a test's limit" });
 
     // Act
     targets.forEach((t, index) => {
