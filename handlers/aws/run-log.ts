@@ -23,9 +23,9 @@ export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
  * A scheduled run's response. EventBridge Scheduler invokes the function asynchronously (Lambda
  * Developer Guide, "Invoke a Lambda function on a schedule"), and Lambda gives an asynchronous
  * invocation's response to no caller: only to an on-success destination, if one is configured,
- * whose record of request and response Lambda drops past an SNS message's 256 KB (Lambda API
- * reference, OnSuccess). Three quarters of that leaves room for the request and the record's
- * fields. A 5 MB response nobody reads cost a 10,000-target run about 9 MB of its peak memory
+ * in a record that carries request and response together. An SNS destination takes 256 KB, and
+ * past it Lambda drops the payload (Lambda API reference, OnSuccess). Three quarters of that
+ * leaves room for the request and the record's fields. A 5 MB response nobody reads cost a 10,000-target run about 9 MB of its peak memory
  * (scripts/bench/README.md, "Where the rest goes").
  */
 export const MAX_SCHEDULED_RESPONSE_BYTES = 192 * 1024;
@@ -44,7 +44,7 @@ export const DIRECT_RESPONSE: ResponseLimit = {
 export const SCHEDULED_RESPONSE: ResponseLimit = {
   maxBytes: MAX_SCHEDULED_RESPONSE_BYTES,
   reason:
-    'a scheduled run is invoked asynchronously: its response reaches only an on-success destination, whose record Lambda drops past 256 KB',
+    'a scheduled run is invoked asynchronously: its response reaches only an on-success destination, and an SNS destination takes 256 KB',
 };
 
 export interface TruncatedResult extends RunResult {
