@@ -8,7 +8,7 @@ import type { RunSummary, TargetResult } from './results';
 /** One target's result and the resource IDs it found (selected or skipped). */
 export interface TargetRun {
   result: TargetResult;
-  /** Of the IDs the request named, those this target found (a request by tag names none). */
+  /** The IDs it found, when the request named IDs; none for a request by tag, which reads none. */
   foundIds: readonly string[];
 }
 

@@ -90,7 +90,7 @@ describe('Function: runTarget', () => {
     wait: false,
   };
 
-  it('returns the target result and, of the IDs the request named, those it found', async () => {
+  it('returns the target result and the IDs it found, for a request that names IDs', async () => {
     // Prepare
     const { deps } = aDeps();
     ec2Mock
