@@ -25,9 +25,9 @@ export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
  * invocation's response to no caller: only to an on-success destination, if one is configured,
  * in a record that carries request and response together. An SNS destination takes 256 KB, and
  * past it Lambda drops the payload (Lambda API reference, OnSuccess). Three quarters of that
- * leaves room for the request and the record's fields. A 5 MB response nobody reads cost a
- * 10,000-target run about 9 MB of its peak memory (scripts/bench/README.md, "Where the rest
- * goes").
+ * leaves room for a request of up to about 60 KB and the record's fields. Building a 5 MB response
+ * nobody receives also cost memory: 9 MB of a direct 10,000-target run's peak, on average over
+ * three paired runs (scripts/bench/README.md, "Where the rest goes").
  */
 export const MAX_SCHEDULED_RESPONSE_BYTES = 192 * 1024;
 
