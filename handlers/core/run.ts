@@ -113,24 +113,32 @@ function failedTarget(
   };
 }
 
+/** What the selection phase learned of one target, besides the selection itself. */
+interface SelectionFacts {
+  target: Target;
+  /** Start and stop: what the guard counts of this target (changeCountByType). */
+  changes?: Record<string, number>;
+  /** Milliseconds the selection took, counted into the target's duration. */
+  selectMillis: number;
+  /** The resource rules' notes by resource ID (core/resource-rules.ts). */
+  notes?: ReadonlyMap<string, Partial<ResourceOutcome>>;
+}
+
+/** A target the selection phase could not read: already finished, failed. */
+type FinishedTarget = { target: Target; done: TargetRun };
+
 /**
  * A target after the selection phase: its selection as the run holds it (core/held-selection.ts)
  * and what it would change, or already finished. Not its client: a run selects every target
  * before it acts, and holding one client per target of the fleet until then made memory grow
  * with the fleet; the act asks `clientFor` again (a bounded cache).
  */
-export type SelectedTarget =
-  | {
-      target: Target;
-      held: HeldSelection;
-      /** Start and stop: what the guard counts of this target (changeCountByType). */
-      changes?: Record<string, number>;
-      /** Milliseconds the selection took, counted into the target's duration. */
-      selectMillis: number;
-      /** The resource rules' notes by resource ID (core/resource-rules.ts). */
-      notes?: ReadonlyMap<string, Partial<ResourceOutcome>>;
-    }
-  | { target: Target; done: TargetRun };
+export type SelectedTarget = (SelectionFacts & { held: HeldSelection }) | FinishedTarget;
+
+/** The same before the run holds it: the selection itself (what the survey counts). */
+export type SelectedResources =
+  | (SelectionFacts & { selection: Selection<unknown> })
+  | FinishedTarget;
 
 function taskContext(deps: RunDeps): TaskContext {
   return {
@@ -151,15 +159,17 @@ function foundIdsToKeep(task: AnyTask, request: TaskRequest, foundIds: string[])
 }
 
 /**
- * Phase one on one target: its client and the task's selection. Never throws: a failure
- * (credentials, describe) is caught here, once, and becomes a failed target with a diagnosis.
+ * Phase one on one target: its client and the task's selection, with what a start or stop would
+ * change. Never throws: a failure (credentials, describe) is caught here, once, and becomes a
+ * failed target with a diagnosis. The survey reads only the counts; a run holds the rest
+ * (selectTarget).
  */
-export async function selectTarget(
+export async function selectResources(
   task: AnyTask,
   request: TaskRequest,
   target: Target,
   deps: RunDeps,
-): Promise<SelectedTarget> {
+): Promise<SelectedResources> {
   const started = deps.now();
   try {
     const client = deps.clientFor(target);
@@ -170,10 +180,7 @@ export async function selectTarget(
     });
     return {
       target,
-      held: holdSelection(task, {
-        ...selection,
-        foundIds: foundIdsToKeep(task, request, selection.foundIds),
-      }),
+      selection,
       ...(request.action !== 'status'
         ? { changes: changeCountByType(task, request, selection.selected) }
         : {}),
@@ -183,6 +190,25 @@ export async function selectTarget(
   } catch (err) {
     return { target, done: failedTarget(task, target, err, deps, deps.now() - started) };
   }
+}
+
+/** Phase one on one target, its selection held as the run holds it until the act. */
+export async function selectTarget(
+  task: AnyTask,
+  request: TaskRequest,
+  target: Target,
+  deps: RunDeps,
+): Promise<SelectedTarget> {
+  const item = await selectResources(task, request, target, deps);
+  if ('done' in item) return item;
+  const { selection, ...rest } = item;
+  return {
+    ...rest,
+    held: holdSelection(task, {
+      ...selection,
+      foundIds: foundIdsToKeep(task, request, selection.foundIds),
+    }),
+  };
 }
 
 async function work(

@@ -7,8 +7,8 @@ import { fanOut } from './fan-out';
 import {
   addCounts,
   type RunDeps,
-  type SelectedTarget,
-  selectTarget,
+  type SelectedResources,
+  selectResources,
   type TaskRequest,
 } from './run';
 import type { AnyTask } from './task';
@@ -33,8 +33,8 @@ export async function surveyChanges(
   request: TaskRequest,
   deps: RunDeps,
 ): Promise<ChangeSurvey> {
-  const count = (item: SelectedTarget): Counted =>
-    'held' in item ? { byType: item.changes ?? {} } : { failed: true };
+  const count = (item: SelectedResources): Counted =>
+    'selection' in item ? { byType: item.changes ?? {} } : { failed: true };
   const counted = await fanOut<Target, Counted>(
     request.targets,
     {
@@ -43,7 +43,7 @@ export async function surveyChanges(
       remainingMillis: deps.remainingMillis,
     },
     {
-      run: async (target) => count(await selectTarget(task, request, target, deps)),
+      run: async (target) => count(await selectResources(task, request, target, deps)),
       onError: () => ({ failed: true }),
       notStarted: () => ({ notProcessed: true }),
     },
