@@ -142,6 +142,13 @@ export function createEventSender(
 
   let batch: PutEventsRequestEntry[] = [];
   let bytes = 0;
+  /** Sends the call being filled and starts an empty one. */
+  const flush = () => {
+    const full = batch;
+    batch = [];
+    bytes = 0;
+    return dispatch(full);
+  };
   return {
     async push(events) {
       for (const event of events) {
@@ -158,22 +165,14 @@ export function createEventSender(
         // A loop, not an if: while this push waits for a call in flight, another push (a target
         // finishing meanwhile) may fill the call being filled again.
         while (batch.length >= MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
-          const full = batch;
-          batch = [];
-          bytes = 0;
-          await dispatch(full);
+          await flush();
         }
         batch.push(entry);
         bytes += size;
       }
     },
     async close() {
-      if (batch.length > 0) {
-        const last = batch;
-        batch = [];
-        bytes = 0;
-        await dispatch(last);
-      }
+      if (batch.length > 0) await flush();
       while (inFlight.size > 0) await Promise.race(inFlight);
       if (tooLarge > 0) {
         failed += tooLarge;
