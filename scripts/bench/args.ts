@@ -13,6 +13,7 @@ export const SECTIONS = [
   'fanout',
   'throttled',
   'scale',
+  'warm',
   'engine',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];

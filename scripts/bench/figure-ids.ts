@@ -45,6 +45,9 @@ export function expectedFigureIds(plan: Plan): string[] {
       `scale.${t}.response`,
     ]),
     'scale.memoryGrowth',
+    'scale.warm.first',
+    'scale.warm.last',
+    'scale.warm.keptPerAccount',
     ...plan.engine.fleets.flatMap((t) => [
       ...ENGINE_FIGURES.map((name) => `engine.${t}.${name}`),
       ...COST_FIGURES.map((name) => `cost.${t}.${name}`),

@@ -20,6 +20,8 @@ const TIMEOUT_MS = 300_000;
 export interface HandlerProcess {
   invoke(event: unknown): Promise<InvokeResult>;
   usage(): Promise<Usage>;
+  /** Heap in use after a full GC, between invocations: what a warm container keeps. */
+  liveHeapBytes(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startHandler(
   return {
     invoke: (event) => driver.call<InvokeResult>('invoke', { event, timeoutMs: TIMEOUT_MS }),
     usage: () => driver.call<Usage>('usage'),
+    liveHeapBytes: async () => (await driver.call<{ bytes: number }>('liveHeap')).bytes,
     close: () => driver.close(),
   };
 }

@@ -20,6 +20,7 @@ import { FULL, type Plan, QUICK } from './plan';
 import { measureScale } from './scale';
 import { renderTable } from './table';
 import { measureThrottled } from './throttled';
+import { measureWarmContainer } from './warm-container';
 
 function progress(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -69,6 +70,9 @@ async function runSections(plan: Plan, only: readonly SectionName[], report: Ben
   }
   if (only.includes('scale')) {
     add('scale', await timed('scale curve', () => measureScale(artifact, plan)));
+  }
+  if (only.includes('warm')) {
+    add('warm', await timed('warm container', () => measureWarmContainer(artifact, plan)));
   }
   if (only.includes('engine')) {
     add(

@@ -21,6 +21,8 @@ export interface Plan {
   throttled: { instances: number; bucket?: { capacity: number; refillPerSecond: number } };
   /** Targets per point of the scale curve (instances per target as in fanOut). */
   scale: number[];
+  /** One warm container through a whole fleet, `targetsPerInvocation` targets at a time (section 7). */
+  warm: { fleet: number; targetsPerInvocation: number };
   /** Whole fleets through the local state machine (section 8) and the cost model (section 9). */
   engine: {
     /** (account, region) targets per fleet; regions and instances per target as in fanOut. */
@@ -42,6 +44,7 @@ export const FULL: Plan = {
   sweep: [16, 32, 64],
   throttled: { instances: 1200 },
   scale: [10, 100, 400, 1000, 4000, 10000],
+  warm: { fleet: 10000, targetsPerInvocation: 100 },
   engine: { fleets: [4000, 10000], concurrency: 16, timeFactor: 0.01 },
 };
 
@@ -58,5 +61,6 @@ export const QUICK: Plan = {
   // Wide enough for the memory growth guard to bite: a heap that grows with the fleet shows at
   // 400 targets (the process without Lambda's heap limits peaked 1.8x higher there than at 100).
   scale: [100, 400],
+  warm: { fleet: 800, targetsPerInvocation: 100 },
   engine: { fleets: [40], concurrency: 16, timeFactor: 0.01 },
 };

@@ -166,6 +166,13 @@ serve({
       failures: failuresOf(result),
     };
   },
+  /** Heap in use right after a full GC (Lambda's runtime starts node with --expose-gc): what the container keeps. */
+  async liveHeap(): Promise<{ bytes: number }> {
+    const { gc } = globalThis as { gc?: () => void };
+    if (!gc) throw new Error('liveHeap needs node --expose-gc, as lambdaNodeArgs starts it');
+    gc();
+    return { bytes: process.memoryUsage().heapUsed };
+  },
   async usage(): Promise<Usage> {
     const usage = process.resourceUsage();
     return {
