@@ -72,6 +72,17 @@ export function stateChange(
   return { InstanceId: id, PreviousState: { Name: previous }, CurrentState: { Name: current } };
 }
 
+/** StopInstances as EC2 answers it for running instances: every ID it names, running to stopping. */
+export function stoppingEach(input: { InstanceIds?: string[] }): {
+  StoppingInstances: InstanceStateChange[];
+} {
+  return {
+    StoppingInstances: (input.InstanceIds ?? []).map((id) =>
+      stateChange(id, 'running', 'stopping'),
+    ),
+  };
+}
+
 /** IDs i-00000000000000001 ... as valid 17-hex-digit instance IDs. */
 export function instanceIds(count: number, offset = 0): string[] {
   return Array.from(

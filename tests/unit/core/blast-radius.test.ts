@@ -14,7 +14,7 @@ import { aDeps } from '../../helpers/deps';
 import { awsError } from '../../helpers/errors';
 import { acceptingEventBridge } from '../../helpers/event-bridge';
 import { anHttpEvent } from '../../helpers/http-event';
-import { anInstance, describePage, stateChange } from '../../helpers/instances';
+import { anInstance, describePage, stoppingEach } from '../../helpers/instances';
 import { pauseSwitch } from '../../helpers/pause-switch';
 
 const TARGETS = [
@@ -78,9 +78,7 @@ describe('Function: runRequest (blast-radius guard)', () => {
         anInstance({ id: `i-${next.toString(16).padStart(8, '0')}`, state: 'stopped' }),
       ]);
     });
-    ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
-      StoppingInstances: input.InstanceIds.map((id) => stateChange(id, 'running', 'stopping')),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
   });
 
   it('selects every target, then refuses the whole run before any Stop call, naming count and limit', async () => {

@@ -6,7 +6,7 @@ import { runTarget } from '../../../handlers/core/run';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { aDeps } from '../../helpers/deps';
 import { awsError } from '../../helpers/errors';
-import { anInstance, describePage } from '../../helpers/instances';
+import { anInstance, describePage, stoppingEach } from '../../helpers/instances';
 
 const TARGET = { accountId: '222222222222', region: 'eu-west-1' };
 
@@ -97,13 +97,7 @@ describe('Function: runTarget', () => {
       .on(DescribeInstancesCommand)
       .resolves(describePage([anInstance({ id: 'i-0000000b' }), anInstance({ id: 'i-0000000a' })]));
     const named = { ...request, instanceIds: ['i-0000000a', 'i-0000000b', 'i-0000000c'] };
-    ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) => ({
-        InstanceId: id,
-        PreviousState: { Name: 'running' },
-        CurrentState: { Name: 'stopping' },
-      })),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
 
     // Act
     const run = await runTarget(ec2Task, named, TARGET, deps);

@@ -25,7 +25,7 @@ import { toSelectedInstance } from '../../../handlers/tasks/ec2/select';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps } from '../../helpers/deps';
-import { anInstance, describePage, stateChange } from '../../helpers/instances';
+import { anInstance, describePage, stoppingEach } from '../../helpers/instances';
 
 const NOW = Date.parse('2027-03-22T18:00:00Z');
 const HOUR = 3_600_000;
@@ -289,11 +289,7 @@ describe('A run with the rules (core, EC2 task)', () => {
         },
       ]),
     );
-    ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
     const request = {
       action: 'stop' as const,
       targets: [{ accountId: '222222222222', region: 'eu-west-1' }],

@@ -4,9 +4,7 @@ import { streamRequest } from '../../../handlers/core/run';
 import type { Ec2Request } from '../../../handlers/tasks';
 import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { aDeps } from '../../helpers/deps';
-import { anInstance, describePage, stateChange } from '../../helpers/instances';
-
-type Ids = { InstanceIds?: string[] };
+import { anInstance, describePage, stoppingEach } from '../../helpers/instances';
 
 const TARGETS = [
   { accountId: '222222222222', region: 'eu-west-1' },
@@ -32,11 +30,7 @@ describe('Function: streamRequest, a sink whose promise rejects', () => {
       .callsFake((_input, getClient) =>
         describePage([anInstance({ id: `i-${targetOf(getClient).region}` })]),
       );
-    ec2Mock.on(StopInstancesCommand).callsFake((input: Ids) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
     const handed: number[] = [];
     let first = true;
 

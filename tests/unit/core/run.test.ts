@@ -12,9 +12,7 @@ import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps, aRecordingLogger } from '../../helpers/deps';
 import { awsError, LEAKED_ACCESS_KEY, LEAKED_SESSION_TOKEN } from '../../helpers/errors';
-import { anInstance, describePage, stateChange } from '../../helpers/instances';
-
-type Ids = { InstanceIds?: string[] };
+import { anInstance, describePage, stateChange, stoppingEach } from '../../helpers/instances';
 
 const ALL_TARGETS = [
   { accountId: '222222222222', region: 'eu-west-1' },
@@ -57,11 +55,7 @@ describe('Function: runRequest', () => {
         anInstance({ id: `${id}1`, state: 'stopped' }),
       ]);
     });
-    ec2Mock.on(StopInstancesCommand).callsFake((input: Ids) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
 
     // Act
     const result = await runRequest(ec2Task, aRequest(), deps);
@@ -394,11 +388,7 @@ describe('Function: streamRequest', () => {
       if (region === 'us-east-1') throw awsError('UnauthorizedOperation', 'not allowed');
       return describePage([anInstance({ id: INSTANCE_BY_REGION[region] as string })]);
     });
-    ec2Mock.on(StopInstancesCommand).callsFake((input: Ids) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
     const handed: Array<{ index: number; region: string; status: string }> = [];
 
     // Act

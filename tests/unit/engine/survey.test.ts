@@ -33,7 +33,7 @@ import { ec2Task } from '../../../handlers/tasks/ec2/task';
 import { TEST_CONFIG } from '../../helpers/config';
 import { aDeps } from '../../helpers/deps';
 import { awsError } from '../../helpers/errors';
-import { anInstance, describePage, stateChange } from '../../helpers/instances';
+import { anInstance, describePage, stoppingEach } from '../../helpers/instances';
 
 const STOP_GUARD: GuardPlan = { action: 'stop', resourceType: 'ec2:instance', limit: 10 };
 
@@ -307,9 +307,7 @@ describe('Function: runRequest and surveyChanges (an engine batch)', () => {
         anInstance({ id: `i-${next.toString(16).padStart(8, '0')}`, state: 'stopped' }),
       ]);
     });
-    ec2Mock.on(StopInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
-      StoppingInstances: input.InstanceIds.map((id) => stateChange(id, 'running', 'stopping')),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
   });
 
   it('surveys with describe calls only, counting what the stop would change', async () => {

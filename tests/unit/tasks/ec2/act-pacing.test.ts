@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { actOnInstances } from '../../../../handlers/tasks/ec2/act';
 import { InstanceBucket, type PaceClock } from '../../../../handlers/tasks/ec2/instance-rate';
 import { awsError } from '../../../helpers/errors';
-import { aSelected, instanceIds, stateChange } from '../../../helpers/instances';
+import { aSelected, instanceIds, stateChange, stoppingEach } from '../../../helpers/instances';
 
 type Input = { InstanceIds?: string[] };
 
@@ -30,11 +30,7 @@ describe('Function: actOnInstances (pacing to EC2 instance buckets)', () => {
 
   beforeEach(() => {
     ec2Mock.reset();
-    ec2Mock.on(StopInstancesCommand).callsFake((input: Input) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
     ec2Mock.on(StartInstancesCommand).callsFake((input: Input) => ({
       StartingInstances: (input.InstanceIds ?? []).map((id) =>
         stateChange(id, 'stopped', 'pending'),

@@ -8,7 +8,7 @@ import {
   planAction,
 } from '../../../../handlers/tasks/ec2/act';
 import { awsError } from '../../../helpers/errors';
-import { aSelected, instanceIds, stateChange } from '../../../helpers/instances';
+import { aSelected, instanceIds, stateChange, stoppingEach } from '../../../helpers/instances';
 
 type StopInput = { InstanceIds?: string[] };
 
@@ -251,11 +251,7 @@ describe('Function: actOnInstances', () => {
       aSelected({ id: 'i-0000000b', hibernation: false }),
       aSelected({ id: 'i-0000000c', hibernation: true }),
     ];
-    ec2Mock.on(StopInstancesCommand).callsFake((input: StopInput) => ({
-      StoppingInstances: (input.InstanceIds ?? []).map((id) =>
-        stateChange(id, 'running', 'stopping'),
-      ),
-    }));
+    ec2Mock.on(StopInstancesCommand).callsFake(stoppingEach);
 
     // Act
     const results = await actOnInstances(client, instances, { action: 'stop', hibernate: true });
