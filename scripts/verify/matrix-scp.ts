@@ -12,6 +12,7 @@
  * actions apply to roles must cover the target role even if its Resource misses it.
  */
 import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
+import { wildcardMatch } from '../shared/iam-wildcard';
 import type { CfnTemplate } from '../shared/stack/package-stage';
 import type { ResolvedStage } from './execution-role';
 import { declaredActions } from './guardrail-intents';
@@ -23,7 +24,6 @@ import {
   type Protection,
   protectionsOf,
   triggerContexts,
-  wildcardMatch,
 } from './scp-statements';
 import type { WorldPolicy, WorldPrincipal } from './world';
 

@@ -11,6 +11,7 @@ import {
   type PolicyStatement,
   statementsOf,
 } from '../../resources/home-stack/roles/policy-document';
+import { actionMatch, wildcardMatch } from '../shared/iam-wildcard';
 
 export interface Condition {
   operator: string;
@@ -38,20 +39,6 @@ const EXCEPTION_OPERATORS = new Set([
   'StringNotLike',
   'StringNotEquals',
 ]);
-
-/** IAM's wildcard match (`*` any run, `?` one character), case-sensitive like ARNs. */
-export function wildcardMatch(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
-}
-
-/** Whether an action pattern of a statement names `action` (case-insensitive, like IAM). */
-export function actionMatch(pattern: string, action: string): boolean {
-  return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
-}
 
 /** The actions a statement is declared to deny (guardrail-intents.ts), by policy and Sid. */
 export type DeclaredActions = (policy: string, sid: string) => readonly string[] | undefined;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PolicyDocument } from '../../resources/home-stack/roles/policy-document';
+import { wildcardMatch } from '../../scripts/shared/iam-wildcard';
 import { REPO_ROOT } from '../../scripts/shared/repo-root';
 import type { CfnTemplate } from '../../scripts/shared/stack/package-stage';
 import { decidingShort, evaluateCase } from '../../scripts/verify/case-result';
@@ -18,7 +19,6 @@ import {
   type Protection,
   protectionsOf,
   triggerContexts,
-  wildcardMatch,
 } from '../../scripts/verify/scp-statements';
 import type { PolicyDecision } from '../../scripts/verify/simulate';
 
