@@ -10,11 +10,15 @@
  *   sfn.DistributedMap in a StateMachine;
  * - encrypted topic: the service statements of the topic policy and key policy of each
  *   KMS-encrypted topic that an alarm or a rule publishes to, against SnsAction + SnsTopic;
- * - Lambda -> EventBridge: every events:PutEvents grant, against EventBus.grantPutEventsTo.
+ * - Lambda -> EventBridge: every events:PutEvents grant, against EventBus.grantPutEventsTo;
+ * - state machine tasks: each Task state's integration (its Resource) against a machine with the
+ *   same task written with aws-stepfunctions-tasks: every action aws-cdk-lib grants for it must
+ *   be allowed by the machine's role, and an integration with no such reference is a finding.
  *
  * A line on one side only is a finding, unless deliberate.ts lists it with its reason.
  */
 import type { SpecDatabase } from '@aws-cdk/service-spec-types';
+import { actionMatch } from '../shared/iam-wildcard';
 import { definitionOf } from './asl';
 import { isRecord, walk } from './cfn-shape';
 import { DELIBERATE, type DeliberateDifference, type Integration } from './deliberate';
@@ -132,8 +136,9 @@ function distributedMapWirings(ours: Resources, ref: Resources): Wiring[] {
     .flatMap(([id, r]) => {
       const roleId = roleByArn(ours, propsOf(r).RoleArn);
       if (!roleId) return [];
-      // The functions the states invoke differ by design; the Step Functions grants must not.
-      const keep = (action: string) => !action.startsWith('lambda:');
+      // The Map's own grants are Step Functions actions; what its Task states call (functions,
+      // EventBridge) is checked per task against its own reference (taskGrantFindings).
+      const keep = (action: string) => action.startsWith('states:');
       return [
         {
           integration: 'distributed-map-parent' as const,
@@ -216,6 +221,85 @@ function putEventsWirings(ours: Resources, ref: Resources): Wiring[] {
     }));
 }
 
+/**
+ * The reference machine of each Task integration, by its Resource: `arn:aws:states:::<service>:
+ * <action>` (an optimised integration), or a function's ARN, which Step Functions invokes as
+ * `lambda:invoke` does (Step Functions Developer Guide, "Invoke an AWS Lambda function with Step
+ * Functions": both need lambda:InvokeFunction).
+ */
+const TASK_REFERENCES: Record<string, string> = {
+  'lambda:invoke': REFERENCE.lambdaTaskMachine,
+  'events:putEvents': REFERENCE.putEventsTaskMachine,
+};
+
+function integrationOf(resource: unknown): string {
+  if (typeof resource !== 'string') return JSON.stringify(resource);
+  const optimised = /^arn:[^:]+:states:::(.+)$/.exec(resource);
+  if (optimised) return optimised[1] as string;
+  if (/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(resource)) return 'lambda:invoke';
+  return resource;
+}
+
+/** Task states of a definition, nested ones included: [state name, Resource]. */
+function taskStates(definition: unknown): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = [];
+  walk(definition, '', (node, path) => {
+    if (isRecord(node) && node.Type === 'Task') {
+      found.push([path.slice(path.lastIndexOf('.') + 1), node.Resource]);
+    }
+  });
+  return found;
+}
+
+const allowedActions = (statements: unknown[]) =>
+  statements.flatMap((s) =>
+    isRecord(s) && s.Effect === 'Allow'
+      ? list(s.Action).filter((a): a is string => typeof a === 'string')
+      : [],
+  );
+
+function taskGrantFindings(subject: string, ours: Resources, ref: Resources): Finding[] {
+  const findings: Finding[] = [];
+  for (const [machineId, machine] of Object.entries(ours)) {
+    if (machine.Type !== 'AWS::StepFunctions::StateMachine') continue;
+    let definition: unknown;
+    try {
+      definition = definitionOf(propsOf(machine));
+    } catch {
+      continue; // The ASL check reports a definition it cannot read.
+    }
+    const roleId = roleByArn(ours, propsOf(machine).RoleArn);
+    const allowed = roleId ? allowedActions(permissionsOf(ours, roleId)) : [];
+    for (const [state, resource] of taskStates(definition)) {
+      const integration = integrationOf(resource);
+      const where = `state-machine-task: ${machineId} state ${state}`;
+      const referenceMachine = TASK_REFERENCES[integration];
+      const refRole = referenceMachine
+        ? roleByArn(ref, propsOf(ref[referenceMachine]).RoleArn)
+        : undefined;
+      if (!refRole) {
+        findings.push({
+          category: 'integration',
+          subject,
+          where,
+          message: `no aws-cdk-lib reference for the integration ${integration}: add its task construct to scripts/conform/reference-stack.ts (TASK_REFERENCES), so the role's grants for it are checked`,
+        });
+        continue;
+      }
+      for (const action of new Set(allowedActions(permissionsOf(ref, refRole)))) {
+        if (allowed.some((pattern) => actionMatch(pattern, action))) continue;
+        findings.push({
+          category: 'integration',
+          subject,
+          where,
+          message: `the ${integration} task needs ${action} (aws-cdk-lib grants it for the same task); the role ${roleId ?? '(none found)'} does not allow it`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
 const referenceCache = new Map<string, Resources>();
 
 function resolvedReference(region: string, db: SpecDatabase): Resources {
@@ -253,7 +337,7 @@ export function checkIntegrations(
     ...encryptedTopicWirings(ours, ref),
     ...putEventsWirings(ours, ref),
   ];
-  const findings: Finding[] = [];
+  const findings: Finding[] = taskGrantFindings(subject, ours, ref);
   for (const wiring of wirings) {
     const differences = [
       ...wiring.stack

@@ -26,6 +26,9 @@ export const REFERENCE = {
   lambdaSchedule: 'LambdaSchedule',
   stateMachineSchedule: 'StateMachineSchedule',
   distributedMapMachine: 'DistributedMapMachine',
+  /** One Task state each, by the integration its Resource names (integrations.ts, TASK_REFERENCES). */
+  lambdaTaskMachine: 'LambdaTaskMachine',
+  putEventsTaskMachine: 'PutEventsTaskMachine',
   topic: 'Topic',
   key: 'TopicKey',
 } as const;
@@ -91,6 +94,29 @@ export function referenceTemplate(region: string): ConformTemplate {
   }).addAlarmAction(new cloudwatchActions.SnsAction(topic));
   new events.Rule(stack, 'Rule', { eventPattern: { source: ['reference'] } }).addTarget(
     new eventsTargets.SnsTopic(topic),
+  );
+
+  // One state machine per Task integration the engine's definition uses, each with that Task
+  // alone: the grants aws-cdk-lib gives its role are what the integration needs.
+  id(
+    new sfn.StateMachine(stack, 'LambdaTask', {
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        new tasks.LambdaInvoke(stack, 'Invoke', { lambdaFunction: fn }),
+      ),
+    }),
+    REFERENCE.lambdaTaskMachine,
+  );
+  id(
+    new sfn.StateMachine(stack, 'PutEventsTask', {
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        new tasks.EventBridgePutEvents(stack, 'PutEvents', {
+          entries: [
+            { detail: sfn.TaskInput.fromObject({}), detailType: 'reference', source: 'reference' },
+          ],
+        }),
+      ),
+    }),
+    REFERENCE.putEventsTaskMachine,
   );
 
   // Lambda -> EventBridge PutEvents on the default bus.

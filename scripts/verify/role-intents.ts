@@ -253,6 +253,11 @@ export function stackRoleIntents(f: StackFacts): Readonly<Record<string, RoleInt
           why: 'follow and stop its own child executions',
         },
         {
+          actions: ['events:PutEvents'],
+          resources: [defaultBus(f)],
+          why: "put the last-resort Run Summary (LastResortSummary's events:putEvents integration) on this account's default bus",
+        },
+        {
           actions: ['states:RedriveExecution'],
           // A redriven run redrives its map runs only with this (Step Functions Developer Guide,
           // "IAM policies for using Distributed Map states"): execution:<machine>/<mapLabel>:<id>.

@@ -38,6 +38,21 @@ const arnOfBus = {
   'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default',
 };
 
+/** A statement taken out of the engine state machine's role, by its Sid. */
+function withoutEngineGrant(template: ConformTemplate, sid: string): void {
+  const role = template.Resources.EngineStateMachineRole;
+  const policies = (role?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  const before = policies.flatMap((p) => p.PolicyDocument.Statement).length;
+  for (const policy of policies) {
+    policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter((s) => s.Sid !== sid);
+  }
+  if (policies.flatMap((p) => p.PolicyDocument.Statement).length === before) {
+    throw new Error(`EngineStateMachineRole has no statement ${sid}`);
+  }
+}
+
 interface Plant {
   name: string;
   category: Category;
@@ -194,6 +209,35 @@ const PLANTS: Plant[] = [
             'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/xacct-ec2-test/*',
         };
       }
+    },
+  },
+  // A Task whose integration the machine's role does not grant: Step Functions is refused at
+  // run time, and only on that path (the last-resort summary shipped so).
+  {
+    name: 'an events:putEvents Task its role may not call',
+    category: 'integration',
+    message:
+      /state-machine-task: EngineStateMachine state LastResortSummary: the events:putEvents task needs events:PutEvents/,
+    plant: (t) => withoutEngineGrant(t, 'PutRunEventsOnDefaultBus'),
+  },
+  {
+    name: 'a Lambda Task its role may not invoke',
+    category: 'integration',
+    message:
+      /state-machine-task: EngineStateMachine state Plan: the lambda:invoke task needs lambda:InvokeFunction/,
+    plant: (t) => withoutEngineGrant(t, 'InvokeEngineFunctions'),
+  },
+  {
+    name: 'a Task integration with no aws-cdk-lib reference to check its grants against',
+    category: 'integration',
+    message:
+      /state-machine-task: EngineStateMachine state LastResortSummary: no aws-cdk-lib reference for the integration sqs:sendMessage/,
+    plant: (t) => {
+      const props = propertiesOf(firstOfType(t, 'AWS::StepFunctions::StateMachine')[1]);
+      const sub = (props.DefinitionString as { 'Fn::Sub': [string, unknown] })['Fn::Sub'];
+      const planted = sub[0].replace('states:::events:putEvents', 'states:::sqs:sendMessage');
+      if (planted === sub[0]) throw new Error('the definition has no events:putEvents Task');
+      sub[0] = planted;
     },
   },
 ];

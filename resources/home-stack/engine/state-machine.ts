@@ -280,6 +280,10 @@ function stateMachineRole(engineName: string) {
                 Action: ['states:DescribeExecution', 'states:StopExecution'],
                 Resource: { 'Fn::Sub': `${execution}:*` },
               },
+              // LastResortSummary puts the Run Summary itself (the events:putEvents integration)
+              // when the summary function cannot: Step Functions Developer Guide, "IAM policies
+              // for calling Amazon EventBridge" (events:PutEvents on the bus the entries name).
+              putRunEvents,
               {
                 Sid: 'RedriveMapRuns',
                 Effect: 'Allow',
