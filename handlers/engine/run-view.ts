@@ -1,7 +1,7 @@
 /**
  * What GET /runs/{id} answers for one engine execution: its state and times, the request and
- * origin from its input, and, once it has finished, the Finish state's summary (or the error that
- * ended it). Only these fields are copied: no ARN other than the caller's own origin, no stack
+ * origin from its input, and, once it has finished, the Finish state's summary and guard (or the
+ * error that ended it). Only these fields are copied: no ARN other than the caller's own origin, no stack
  * trace, and free text is redacted and shortened.
  */
 import { redact } from '../core/redact';
@@ -20,6 +20,9 @@ export interface RunView {
   failures?: unknown;
   failuresTotal?: number;
   failedItems?: unknown;
+  /** The run's blast-radius guard (a dry run's verdict too), and the work items it refused. */
+  blastRadius?: unknown;
+  refusedItems?: unknown;
   /** Why a run ended other than SUCCEEDED: the error's name and its message. */
   error?: { code: string; message: string };
 }
@@ -107,6 +110,8 @@ export function runView(runId: string, description: ExecutionDescription): RunVi
     ...('failures' in finish ? { failures: finish.failures } : {}),
     ...(typeof finish.failuresTotal === 'number' ? { failuresTotal: finish.failuresTotal } : {}),
     ...('failedItems' in finish ? { failedItems: finish.failedItems } : {}),
+    ...('blastRadius' in finish ? { blastRadius: finish.blastRadius } : {}),
+    ...('refusedItems' in finish ? { refusedItems: finish.refusedItems } : {}),
     ...(error ? { error } : {}),
   };
 }

@@ -287,6 +287,8 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     ],
     failuresTotal: 1,
     failedItems: [],
+    blastRadius: { verdict: 'within-limit', action: 'stop', resources: 5, limit: 500 },
+    refusedItems: [],
   };
 
   it('reports a running run: its request and origin, no result yet', async () => {
@@ -312,7 +314,7 @@ describe('Function: handler (http), GET /runs/{id}', () => {
     });
   });
 
-  it("reports a finished run with the Finish state's summary and failures", async () => {
+  it("reports a finished run with the Finish state's summary, failures and blast-radius verdict", async () => {
     // Prepare
     sfnMock.on(DescribeExecutionCommand).resolves({
       status: 'SUCCEEDED',
@@ -340,6 +342,9 @@ describe('Function: handler (http), GET /runs/{id}', () => {
       failures: finish.failures,
       failuresTotal: 1,
       failedItems: [],
+      // The guard's verdict: the only place an HTTP dry run learns what the guard would do
+      blastRadius: finish.blastRadius,
+      refusedItems: [],
     });
     expect(JSON.stringify(body)).not.toContain(MACHINE);
   });
