@@ -10,6 +10,7 @@ import { environment, logger } from '../aws/runtime';
 import type { Action } from '../core/types';
 import type { RunRefusal } from '../signals/contract';
 import { publishResourceEvents, publishRunRecord } from '../signals/publish';
+import { type FailedPlanInput, failedPlanRun, UnreportableRunError } from './failed-plan';
 import type { EngineRun, Plan } from './plan';
 import {
   type BatchReport,
@@ -51,6 +52,8 @@ export type SummariseInput = (
     }
   /** The run refused as a whole before acting (the blast-radius guard): it ends here. */
   | { phase: 'refused'; action: Action; refused: RunRefusal }
+  /** The plan failed (PlanFailed): no plan, so the run is read from the execution's input. */
+  | ({ phase: 'plan-failed'; failure?: { Error?: unknown; Cause?: unknown } } & FailedPlanInput)
   /** A phase failed (state-machine.ts, failureStates): the run ends here, marked failed. */
   | {
       phase: 'failed';
@@ -84,7 +87,10 @@ function guardAfterAct(
   return assessDryRun(inputs, results);
 }
 
-function reportOf(event: SummariseInput): EngineReport {
+/** Every input but a failed plan's, which afterFailedPlan turns into one of these. */
+type PlannedInput = Exclude<SummariseInput, { phase: 'plan-failed' }>;
+
+function reportOf(event: PlannedInput): EngineReport {
   if (event.phase === 'act' && event.guard?.verdict === 'refused') {
     const { reason, resources, limit } = event.guard;
     const refused = reportRefused(event.action, {
@@ -118,10 +124,24 @@ function reportOf(event: SummariseInput): EngineReport {
   return reportRefused(event.action, event.refused);
 }
 
+/** A failed plan's input as the failure path's: the run it would have planned, failed at Plan. */
+function afterFailedPlan(event: Extract<SummariseInput, { phase: 'plan-failed' }>): PlannedInput {
+  const planned = failedPlanRun(event);
+  if (!planned) throw new UnreportableRunError(event.executionName);
+  return {
+    phase: 'failed',
+    failedAt: 'Plan',
+    action: planned.action,
+    run: planned.run,
+    ...(event.failure ? { failure: event.failure } : {}),
+  };
+}
+
 export const handler = async (
-  event: SummariseInput | AssessSurveyInput,
+  input: SummariseInput | AssessSurveyInput,
 ): Promise<EngineReport | Plan> => {
-  if (event.phase === 'survey') return assessSurveyState(event);
+  if (input.phase === 'survey') return assessSurveyState(input);
+  const event = input.phase === 'plan-failed' ? afterFailedPlan(input) : input;
   const report = reportOf(event);
   logger[report.failure ? 'error' : 'info'](report.waitMore ? 'run in progress' : 'run finished', {
     summary: report.summary,

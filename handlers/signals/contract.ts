@@ -63,9 +63,13 @@ export const EVENT_SCHEMA_VERSION = '2';
 /**
  * The ID consumers deduplicate on (SIGNALS.md, "Duplicates"). EventBridge gives each PutEvents
  * entry a new `id`, and a step that sent its events and was then retried (Step Functions' Retry
- * on a Lambda error) sends them again: the same fact then carries the same `eventId`.
+ * on a Lambda error) sends them again: the same fact then carries the same `eventId`. A run's
+ * summary names its outcome, so a summary that supersedes an earlier one (the failed summary
+ * after a summary step that sent and then failed; a redriven run's new end) is a new fact that a
+ * consumer keeping the first of each `eventId` still receives.
  */
-export const runSummaryEventId = (runId: string): string => `${runId}/run-summary`;
+export const runSummaryEventId = (runId: string, outcome: RunOutcome): string =>
+  `${runId}/run-summary/${outcome}`;
 export const resourceOutcomeEventId = (
   runId: string,
   place: {
@@ -123,7 +127,7 @@ export interface EngineRunFacts {
    * the phase, Step Functions' error and its cause (each at most 200 characters). The counts are
    * what was summarised before it.
    */
-  failure?: { failedAt: 'Survey' | 'Act' | 'Recheck'; error: string; cause: string };
+  failure?: { failedAt: 'Plan' | 'Survey' | 'Act' | 'Recheck'; error: string; cause: string };
 }
 
 export interface TargetFailure {
@@ -136,7 +140,7 @@ export interface TargetFailure {
 
 export interface RunSummaryDetail {
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
-  /** One per run (runSummaryEventId): a copy of an event already received has the same. */
+  /** One per run and outcome (runSummaryEventId): a copy of an event already received has the same. */
   eventId: string;
   stage: string;
   /** The Lambda request ID of a single-invocation run; the execution name of an engine run. */

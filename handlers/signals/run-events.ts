@@ -30,7 +30,7 @@ export interface RunEventsContext {
 export function runSummaryEvent(record: RunRecord, context: RunEventsContext): SignalEvent {
   const detail: RunSummaryDetail = {
     schemaVersion: EVENT_SCHEMA_VERSION,
-    eventId: runSummaryEventId(record.runId),
+    eventId: runSummaryEventId(record.runId, record.outcome),
     stage: context.stage,
     runId: record.runId,
     task: record.task,

@@ -7,13 +7,17 @@
  * - a task error the per-item Catch sees, and a task timeout (States.Timeout) it sees the same way;
  * - a result element `null`, or `{Error, Cause}`: what the Map holds for a child that failed or
  *   timed out at the execution level (Express's 5 minutes), where its own Catch never ran;
+ * - the plan failing (a fleet past the engine's work items): its Catch, the run read from the
+ *   execution's input; and an input that names no action, for which no summary can be sent;
  * - the Map itself failing (over its tolerance): the Map's Catch;
  * - the summary step failing after its retries, and then its failure summary too (last resort);
- * - a summary step retried after its Run Summary was accepted (one eventId, SIGNALS.md).
+ * - a summary step retried after its Run Summary was accepted (one eventId, SIGNALS.md), and one
+ *   that sent it and then failed for good (the failed summary supersedes it, under its own).
  * The library runs a Distributed Map inline and ignores ToleratedFailurePercentage, so the Map's
  * own failure is made here by a child without its Catch, which fails the Map the same way.
  */
 import type { Context } from 'aws-lambda';
+import { TooManyTargetsError } from '../../handlers/engine/batches';
 import { realEc2Timings } from '../../scripts/local-aws';
 import {
   type EngineHandlers,
@@ -39,6 +43,8 @@ interface RunSummary {
   eventId: string;
   runId: string;
   outcome: string;
+  requestedAction?: string;
+  origin?: unknown;
   counts: Record<string, number>;
   engine?: {
     itemsFailed: number;
@@ -194,6 +200,45 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     60_000,
   );
 
+  it("a plan that fails (a fleet past the engine's work items): its Catch sends the Run Summary, failed at Plan, from the execution's input", async () => {
+    // Prepare: the plan refuses the fleet, as planBatches does past maxBatches work items
+    const plan: Handler = async () => {
+      throw new TooManyTargetsError(20_001, 10_000);
+    };
+
+    // Act
+    const outcome = await run('plan-failed', { plan });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'TooManyTargetsError' });
+    expect(summaries()).toEqual([
+      expect.objectContaining({
+        eventId: 'plan-failed/run-summary/failed',
+        runId: 'plan-failed',
+        outcome: 'failed',
+        requestedAction: 'stop',
+        origin: ORIGIN,
+        engine: expect.objectContaining({
+          failure: expect.objectContaining({ failedAt: 'Plan', error: 'TooManyTargetsError' }),
+        }),
+      }),
+    ]);
+  }, 60_000);
+
+  it('a plan that fails on an input naming no action: no summary can name the run, and the execution fails with the plan error', async () => {
+    // Act: the real plan refuses the request; the summary cannot say what was asked
+    const outcome = await startEngineRun(
+      definition,
+      handlers,
+      { request: { action: 'reboot' }, origin: ORIGIN },
+      { executionName: 'no-action', waitMs: WAIT_MS },
+    ).outcome;
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'InvalidRequestError' });
+    expect(summaries()).toEqual([]);
+  }, 60_000);
+
   it('the Map over its tolerance: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
     // Prepare: the Act child without its Catch, so a failed child fails the Map, as past its tolerance
     type Processor = { StartAt: string; States: Record<string, State> };
@@ -225,7 +270,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     });
     expect(summaries()).toEqual([
       expect.objectContaining({
-        eventId: 'map-failed/run-summary',
+        eventId: 'map-failed/run-summary/failed',
         outcome: 'failed',
         engine: expect.objectContaining({
           failure: expect.objectContaining({
@@ -274,7 +319,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'Error' });
     expect(summaries()).toEqual([
       expect.objectContaining({
-        eventId: 'last-resort/run-summary',
+        eventId: 'last-resort/run-summary/failed',
         runId: 'last-resort',
         outcome: 'failed',
         failedAt: 'SummariseFailure',
@@ -301,6 +346,39 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     expect(outcome.status).toBe('SUCCEEDED');
     const sent = summaries();
     expect(sent.length).toBe(2);
-    expect(new Set(sent.map((s) => s.eventId))).toEqual(new Set(['retried-summary/run-summary']));
+    expect(new Set(sent.map((s) => s.eventId))).toEqual(
+      new Set(['retried-summary/run-summary/failed']),
+    );
+  }, 60_000);
+
+  it('a summary step that sent its Run Summary and then failed for good: the failed summary follows under its own eventId', async () => {
+    // Prepare: the first call that sends a summary then fails with an error Step Functions does not retry
+    let failed = false;
+    const summarise: Handler = async (event, context) => {
+      const result = await handlers.summarise(event, context);
+      if (!failed && summaries().length > 0) {
+        failed = true;
+        throw new TypeError('Cannot read properties of undefined');
+      }
+      return result;
+    };
+
+    // Act: only the accounts whose role the run may assume, so its own summary is `succeeded`
+    const outcome = await startEngineRun(
+      definition,
+      { ...handlers, summarise },
+      {
+        request: { ...STOP, targets: { accounts: ['222222222222', '333333333333'] } },
+        origin: ORIGIN,
+      },
+      { executionName: 'superseded', waitMs: WAIT_MS },
+    ).outcome;
+
+    // Assess: a consumer that keeps the first of each eventId still learns that the run failed
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'TypeError' });
+    expect(summaries().map((s) => [s.eventId, s.outcome])).toEqual([
+      ['superseded/run-summary/succeeded', 'succeeded'],
+      ['superseded/run-summary/failed', 'failed'],
+    ]);
   }, 60_000);
 });

@@ -248,7 +248,7 @@ describe('sls package: the Step Functions engine', () => {
     ]);
 
     // Assess
-    expect(lambdaTasks).toHaveLength(8);
+    expect(lambdaTasks).toHaveLength(9);
     const expected = [
       'Lambda.AWSLambdaException',
       'Lambda.ClientExecutionTimeoutException',
@@ -312,13 +312,14 @@ describe('sls package: the Step Functions engine', () => {
   });
 
   it('ends every failed phase with the run summary, marked failed, then fails the execution', () => {
-    // Assess: each Map (over its tolerance) and each summary step goes to its phase's failure
+    // Assess: the plan, each Map (over its tolerance) and each summary step goes to its phase's failure
     const catchOf = (name: string) => states[name]?.Catch?.[0];
     expect(
-      ['Survey', 'AssessSurvey', 'Act', 'SummariseAct', 'Recheck', 'SummariseRecheck'].map(
+      ['Plan', 'Survey', 'AssessSurvey', 'Act', 'SummariseAct', 'Recheck', 'SummariseRecheck'].map(
         (name) => [name, catchOf(name)?.ErrorEquals, catchOf(name)?.Next],
       ),
     ).toEqual([
+      ['Plan', ['States.ALL'], 'PlanFailed'],
       ['Survey', ['States.ALL'], 'SurveyFailed'],
       ['AssessSurvey', ['States.ALL'], 'SurveyFailed'],
       ['Act', ['States.ALL'], 'ActFailed'],
@@ -338,7 +339,20 @@ describe('sls package: the Step Functions engine', () => {
       Resource: 'arn:aws:states:::events:putEvents',
       Next: 'RunFailed',
     });
+    expect(states.PlanFailed).toMatchObject({
+      Resource: 'arn:aws:lambda:eu-west-1:111111111111:function:EngineSummariseLambdaFunction',
+      Parameters: { phase: 'plan-failed', 'execution.$': '$$.Execution.Input' },
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RunFailed' }],
+      Next: 'RunFailed',
+    });
     expect(states.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
+    // The class, not only the list: every Task or Map of the parent catches every error, so no
+    // state added later can fail the run without its summary.
+    const uncaught = Object.entries(states)
+      .filter(([, state]) => state.Type === 'Task' || state.Type === 'Map')
+      .filter(([, state]) => !state.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')))
+      .map(([name]) => name);
+    expect(uncaught).toEqual(['LastResortSummary']);
   });
 
   it('bounds the run with a top-level TimeoutSeconds, so its timed-out alarm can fire', () => {
@@ -400,6 +414,7 @@ describe('sls package: the Step Functions engine', () => {
       [
         'AssessSurvey',
         'Plan',
+        'PlanFailed',
         'RecheckBatch',
         'SummariseAct',
         'SummariseFailure',

@@ -28,6 +28,7 @@ const PRODUCT_ERRORS = [
   'TooManyTargetsError',
   'UnapprovedWorkItemError',
   'UnknownTargetError',
+  'UnreportableRunError',
 ];
 
 type ErrorClass = abstract new (...args: never[]) => Error;

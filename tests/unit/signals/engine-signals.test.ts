@@ -265,8 +265,8 @@ describe('Signals of an engine run', () => {
     // Assess: two deliveries, one fact
     const summaries = sentEntries().filter((e) => e.DetailType === 'Run Summary');
     expect(summaries.map((e) => e.detail.eventId)).toEqual([
-      `${EXECUTION}/run-summary`,
-      `${EXECUTION}/run-summary`,
+      `${EXECUTION}/run-summary/succeeded`,
+      `${EXECUTION}/run-summary/succeeded`,
     ]);
   });
 

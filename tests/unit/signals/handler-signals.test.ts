@@ -156,7 +156,7 @@ describe('Signals of a run through the handlers', () => {
     expect(entries[2]?.detail).toMatchObject({
       schemaVersion: '2',
       task: 'ec2',
-      eventId: 'req-events/run-summary',
+      eventId: 'req-events/run-summary/failed',
       stage: 'test',
       runId: 'req-events',
       requestedAction: 'stop',
