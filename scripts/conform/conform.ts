@@ -40,7 +40,7 @@ export async function conformSubject(subject: Subject, db: SpecDatabase): Promis
         message: `cannot be resolved: ${failure.message}`,
       });
     }
-    findings.push(...checkNames(label, resolved.template, containsParameter));
+    findings.push(...checkNames(label, resolved.template, containsParameter, subject.region));
     findings.push(...checkAsl(label, resolved.template));
     for (const policy of policyDocumentsIn(resolved.template.Resources)) {
       findings.push(

@@ -20,6 +20,11 @@ interface NameRule {
   source: string;
   /** false: the name is unique only within its parent (a role's inline policies). */
   unique?: false;
+  /**
+   * Where AWS says the name is unique in the whole account, not per region: a stage deployed to a
+   * second region needs the region in the name, or its second stack fails to create it.
+   */
+  accountWide?: string;
 }
 
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -33,6 +38,8 @@ export const NAME_RULES: NameRule[] = [
     pattern: IAM_NAME,
     allowed: IAM_ALLOWED,
     source: 'IAM API Reference, CreateRole: RoleName, 1-64, [\\w+=,.@-]+',
+    accountWide:
+      'IAM is global: a role name is unique in the account (IAM User Guide, "IAM identifiers"), and its ARN has no region',
   },
   {
     type: 'AWS::IAM::Role',
@@ -109,6 +116,8 @@ export const NAME_RULES: NameRule[] = [
     allowed: 'letters, digits, hyphens and underscores',
     source:
       'CloudWatch API Reference, PutDashboard: DashboardName, "maximum length is 255, valid characters are A-Z, a-z, 0-9, -, and _"',
+    accountWide:
+      "a dashboard's ARN, arn:aws:cloudwatch::<account>:dashboard/<name>, has no region (Service Authorization Reference, CloudWatch's resource types)",
   },
   {
     type: 'AWS::SNS::Topic',
@@ -158,11 +167,15 @@ function namesAt(properties: Record<string, unknown>, property: string): [string
   );
 }
 
-/** `isDeployerValue`: a name built from a parameter (the deployer's value) is not checked. */
+/**
+ * `isDeployerValue`: a name built from a parameter (the deployer's value) is not checked.
+ * `region`: where the subject deploys; an account-wide name must carry it.
+ */
 export function checkNames(
   subject: string,
   resolved: ConformTemplate,
   isDeployerValue: (value: string) => boolean,
+  region: string,
 ): Finding[] {
   const findings: Finding[] = [];
   const owners = new Map<string, string>();
@@ -194,6 +207,14 @@ export function checkNames(
         }
         if (rule.pattern && !rule.pattern.test(value)) {
           add(`"${value}" has characters outside ${rule.allowed}`);
+        }
+        if (rule.accountWide && !value.includes(region)) {
+          findings.push({
+            category: 'name',
+            subject,
+            where: `${logicalId}.${path}`,
+            message: `"${value}" does not name the region ${region}, but ${resource.Type} names are unique per account: ${rule.accountWide}; the same stage in a second region could not create it`,
+          });
         }
       }
     }

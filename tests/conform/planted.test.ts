@@ -149,6 +149,30 @@ const PLANTS: Plant[] = [
       propertiesOf(second).Name = propertiesOf(first).Name;
     },
   },
+  // Names AWS keeps per account, not per region: the same stage in a second region collides.
+  {
+    name: 'a dashboard name without the region',
+    category: 'name',
+    message:
+      /"xacct-ec2-test" does not name the region .*AWS::CloudWatch::Dashboard names are unique per account/,
+    plant: (t) => {
+      propertiesOf(firstOfType(t, 'AWS::CloudWatch::Dashboard')[1]).DashboardName =
+        'xacct-ec2-test';
+    },
+  },
+  {
+    name: 'a role name without the region',
+    category: 'name',
+    message:
+      /"xacct-ec2-test-exec" does not name the region .*AWS::IAM::Role names are unique per account/,
+    plant: (t) => {
+      const role = Object.values(t.Resources).find(
+        (r) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName !== undefined,
+      );
+      if (!role) throw new Error('the stage names no role');
+      propertiesOf(role).RoleName = 'xacct-ec2-test-exec';
+    },
+  },
   {
     name: 'a state machine definition that is not valid ASL',
     category: 'asl',
