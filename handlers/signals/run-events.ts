@@ -3,7 +3,7 @@
  * whose state the run changed or failed to change (from the run result: an engine worker sends
  * these for its batch, and the engine's summary step sends the one summary of the run).
  */
-import type { ResourceResult, RunResult } from '../core/results';
+import type { ResourceResult } from '../core/results';
 import type { Action } from '../core/types';
 import {
   DETAIL_TYPES,
@@ -107,24 +107,4 @@ export function resourceOutcomeEvent(
     origin: context.origin,
   };
   return { detailType: DETAIL_TYPES.resourceOutcome, detail };
-}
-
-/** Resources a start or stop changed, failed to change, or did not reach; a dry run or a status changes none. */
-export function* resourceOutcomeEvents(
-  result: RunResult,
-  context: RunEventsContext & { runId?: string },
-): Generator<SignalEvent> {
-  if (result.action === 'status' || result.dryRun) return;
-  const run = {
-    task: result.task,
-    action: result.action,
-    runId: context.runId ?? result.requestId,
-  };
-  for (const target of result.targets) {
-    for (const resource of target.resources) {
-      if (hasResourceEvent(resource)) {
-        yield resourceOutcomeEvent(run, target, resource, context);
-      }
-    }
-  }
 }

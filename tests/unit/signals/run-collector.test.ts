@@ -2,10 +2,28 @@ import { EMPTY_SUMMARY } from '../../../handlers/core/merge';
 import type { ResourceResult, RunResult, TargetResult } from '../../../handlers/core/results';
 import { MAX_LISTED_TARGETS } from '../../../handlers/signals/contract';
 import { collectRunSignals } from '../../../handlers/signals/run-collector';
-import { resourceOutcomeEvents, type SignalEvent } from '../../../handlers/signals/run-events';
+import {
+  hasResourceEvent,
+  type RunEventsContext,
+  resourceOutcomeEvent,
+  type SignalEvent,
+} from '../../../handlers/signals/run-events';
 import { recordOfResult, recordOfRun } from '../../../handlers/signals/run-record';
 
 const ORIGIN = { kind: 'invoke' } as const;
+
+/** The oracle: every Resource Outcome event of a whole result, in request order. */
+function* resourceOutcomeEvents(
+  result: RunResult,
+  context: RunEventsContext & { runId: string },
+): Generator<SignalEvent> {
+  const run = { task: result.task, action: result.action, runId: context.runId };
+  for (const target of result.targets) {
+    for (const resource of target.resources) {
+      if (hasResourceEvent(resource)) yield resourceOutcomeEvent(run, target, resource, context);
+    }
+  }
+}
 
 function resource(id: string, fields: Partial<ResourceResult> = {}): ResourceResult {
   return { type: 'ec2:instance', id, outcome: 'changed', ...fields };
