@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--out <dir>] [--only a,b] [--scale 100,4000]`: measures the bundle, module load, AWS
- * calls, fan-out, throttling, memory, scale and the Step Functions engine with its cost, each next to its baseline or bound, prints one
+ * calls, fan-out, throttling, memory, scale, a warm container and the Step Functions engine with its cost, each next to its baseline or bound, prints one
  * table and writes the same figures as JSON to .bench/.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
