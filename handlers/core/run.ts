@@ -368,6 +368,9 @@ function guard(
   return blastRadius;
 }
 
+const notStartedReason = (remaining: number, deps: RunDeps) =>
+  `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`;
+
 function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunDeps): TargetRun {
   return {
     result: finish(
@@ -375,12 +378,38 @@ function notStarted(task: AnyTask, target: Target, remaining: number, deps: RunD
       {
         ...target,
         status: 'not-processed',
-        reason: `not started: the invocation had ${remaining} ms left, not more than the ${deps.config.reserveMillis} ms reserve (reserveMillis); run again, narrow the request, or raise the function timeout`,
+        reason: notStartedReason(remaining, deps),
         durationMs: 0,
       },
       [],
     ),
     foundIds: [],
+  };
+}
+
+/**
+ * A target selected but not acted on (the invocation reached its reserve between the phases):
+ * what it selected is not-processed, with the same reason, and what it skipped stays skipped, so
+ * every resource found still ends with a stated outcome.
+ */
+function selectedNotActed(
+  task: AnyTask,
+  item: SelectionFacts & { held: HeldSelection },
+  remaining: number,
+  deps: RunDeps,
+): TargetRun {
+  const selection = restoreSelection(item.held);
+  const reason = notStartedReason(remaining, deps);
+  const untouched = task
+    .status(selection.selected)
+    .map((resource): ResourceOutcome => ({ ...resource, outcome: 'not-processed', reason }));
+  return {
+    result: finish(
+      task,
+      { ...item.target, status: 'not-processed', reason, durationMs: item.selectMillis },
+      withNotes([...selection.skipped, ...untouched], item.notes),
+    ),
+    foundIds: selection.foundIds,
   };
 }
 
@@ -470,15 +499,7 @@ export async function streamRequest(
     notStarted: (index, remaining) => {
       const item = take(index);
       unwaited.push(
-        finished(
-          index,
-          'done' in item
-            ? item.done
-            : {
-                ...notStarted(task, item.target, remaining, deps),
-                foundIds: restoreSelection(item.held).foundIds,
-              },
-        ),
+        finished(index, 'done' in item ? item.done : selectedNotActed(task, item, remaining, deps)),
       );
     },
   });

@@ -177,6 +177,45 @@ describe('Function: runRequest', () => {
     expect(result.summary.targetsNotProcessed).toBe(1);
   });
 
+  it('reports what a target selected as not-processed when the reserve is reached before its act, what it skipped as skipped', async () => {
+    // Prepare: the describe uses up the invocation down to half the reserve
+    let remaining = 300_000;
+    const { deps } = aDeps({ remainingMillis: () => remaining });
+    ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
+      remaining = TEST_CONFIG.reserveMillis / 2;
+      return describePage([
+        anInstance({ id: 'i-0000000a' }),
+        anInstance({ id: 'i-0000000b', controlTag: false }),
+      ]);
+    });
+
+    // Act
+    const result = await runRequest(
+      ec2Task,
+      aRequest({ instanceIds: ['i-0000000a', 'i-0000000b'], targets: ALL_TARGETS.slice(0, 1) }),
+      deps,
+    );
+
+    // Assess: nothing stopped, and both instances found still end with an outcome
+    expect(ec2Mock).toHaveReceivedCommandTimes(StopInstancesCommand, 0);
+    expect(result.targets[0]).toMatchObject({
+      status: 'not-processed',
+      reason: expect.stringMatching(/reserveMillis/),
+    });
+    expect(result.targets[0]?.resources.map((r) => [r.id, r.outcome])).toEqual([
+      ['i-0000000a', 'not-processed'],
+      ['i-0000000b', 'skipped'],
+    ]);
+    expect(result.targets[0]?.resources[0]?.reason).toMatch(/reserveMillis/);
+    expect(result.summary).toMatchObject({
+      targetsNotProcessed: 1,
+      resources: 2,
+      notProcessed: 1,
+      skipped: 1,
+    });
+    expect(result.unmatchedIds).toEqual([]);
+  });
+
   it('reports a target that is not configured as failed, without touching EC2', async () => {
     // Prepare
     const { deps } = aDeps({
