@@ -116,7 +116,7 @@ export interface EngineReport {
   fellBackReported?: string[];
   /** The run was refused before anything was changed (the blast-radius guard), and why. */
   refused?: RunRefusal;
-  /** A phase failed (its Map over its tolerance, or its summary step): the run ended there. */
+  /** A phase failed (its Map as a whole, or its summary step): the run ended there. */
   failure?: RunFailure;
   /** The run's blast-radius guard (the Finish output's `blastRadius`), decided by the act's summary at the latest. */
   blastRadius?: RunGuard;

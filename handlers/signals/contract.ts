@@ -123,7 +123,7 @@ export interface EngineRunFacts {
    */
   fellBackNotReported: number;
   /**
-   * Set when a phase failed and ended the run (its Map over its tolerance, or its summary step):
+   * Set when a phase failed and ended the run (its Map as a whole, or its summary step):
    * the phase, Step Functions' error and its cause (each at most 200 characters). The counts are
    * what was summarised before it.
    */

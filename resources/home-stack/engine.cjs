@@ -32,12 +32,6 @@ async function stateMachines({ resolveVariable }) {
       1,
       10000,
     ),
-    toleratedFailurePercentage: wholeNumber(
-      'toleratedFailurePercentage',
-      await resolveVariable('self:custom.engine.toleratedFailurePercentage'),
-      0,
-      100,
-    ),
     maxChecks: wholeNumber(
       'maxChecks',
       await resolveVariable('self:custom.engine.maxChecks'),

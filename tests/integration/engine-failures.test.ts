@@ -9,12 +9,12 @@
  *   timed out at the execution level (Express's 5 minutes), where its own Catch never ran;
  * - the plan failing (a fleet past the engine's work items): its Catch, the run read from the
  *   execution's input; and an input that names no action, for which no summary can be sent;
- * - the Map itself failing (over its tolerance): the Map's Catch;
+ * - the Map itself failing as a whole (its own error; its children's are tolerated): its Catch;
  * - the summary step failing after its retries, and then its failure summary too (last resort);
  * - a summary step retried after its Run Summary was accepted (one eventId, SIGNALS.md), and one
  *   that sent it and then failed for good (the failed summary supersedes it, under its own).
  * The library runs a Distributed Map inline and ignores ToleratedFailurePercentage, so the Map's
- * own failure is made here by a child without its Catch, which fails the Map the same way.
+ * own failure is made here by a child without its Catch, which fails the Map with its error.
  */
 import type { Context } from 'aws-lambda';
 import { TooManyTargetsError } from '../../handlers/engine/batches';
@@ -239,8 +239,9 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     expect(summaries()).toEqual([]);
   }, 60_000);
 
-  it('the Map over its tolerance: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
-    // Prepare: the Act child without its Catch, so a failed child fails the Map, as past its tolerance
+  it('the Map failing as a whole: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
+    // Prepare: the Act child without its Catch, so a failed child fails the Map (States.Runtime:
+    // the Map's own error, as an ItemsPath that is not an array would raise)
     type Processor = { StartAt: string; States: Record<string, State> };
     type State = { Catch?: unknown; ItemProcessor?: Processor };
     const machine = structuredClone(definition) as { States: Record<string, State> };
@@ -255,9 +256,9 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
       'map-failed',
       {
         work: workFailingOnBatch1(async () => {
-          const exceeded = new Error('The specified tolerated failure threshold was exceeded');
-          exceeded.name = 'States.ExceedToleratedFailureThreshold';
-          throw exceeded;
+          const broken = new Error('The ItemsPath field refers to a value that is not an array');
+          broken.name = 'States.Runtime';
+          throw broken;
         }),
       },
       machine as unknown as Record<string, unknown>,
@@ -266,7 +267,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     // Assess
     expect(outcome).toMatchObject({
       status: 'FAILED',
-      error: 'States.ExceedToleratedFailureThreshold',
+      error: 'States.Runtime',
     });
     expect(summaries()).toEqual([
       expect.objectContaining({
@@ -275,7 +276,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
         engine: expect.objectContaining({
           failure: expect.objectContaining({
             failedAt: 'Act',
-            error: 'States.ExceedToleratedFailureThreshold',
+            error: 'States.Runtime',
           }),
         }),
       }),

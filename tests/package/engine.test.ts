@@ -167,7 +167,10 @@ describe('sls package: the Step Functions engine', () => {
       Next: 'GroupRecheck',
     });
     // Each child runs a group of 10 batches at once (an inline Map): 4 children at once keep
-    // maxConcurrency (40) batches in flight, and the parent pays one transition per group
+    // maxConcurrency (40) batches in flight, and the parent pays one transition per group. No
+    // child's failure fails a Map: AWS fails a Map Run once failed children exceed the percentage
+    // ("Tolerated failure threshold for Distributed Map state"), and at 20 children or fewer any
+    // value under 100 does so on the first; the summaries count it as its group's failed items
     for (const map of [states.Survey, states.Act, states.Recheck]) {
       expect(map?.ItemProcessor?.ProcessorConfig).toEqual({
         Mode: 'DISTRIBUTED',
@@ -176,7 +179,7 @@ describe('sls package: the Step Functions engine', () => {
       expect(map).toMatchObject({
         ItemsPath: '$.groups',
         MaxConcurrency: 4,
-        ToleratedFailurePercentage: 5,
+        ToleratedFailurePercentage: 100,
       });
       const group = map?.ItemProcessor?.States[map.ItemProcessor.StartAt];
       expect(group).toMatchObject({
@@ -259,6 +262,23 @@ describe('sls package: the Step Functions engine', () => {
     expect(retried).toEqual(lambdaTasks.map(([name]) => [name, expected]));
   });
 
+  it('retries every other integration on any task failure: EventBridge fails as EventBridge.FailedEntry or EventBridge.<exception> (connect-eventbridge), never as a Lambda error', () => {
+    // Prepare: every Task that invokes no function (today the last resort's events:putEvents)
+    const otherTasks = allStates(states).filter(
+      ([, state]) => state.Type === 'Task' && !state.Resource?.includes(':function:'),
+    );
+
+    // Act
+    const retried = otherTasks.map(([name, state]) => [
+      name,
+      (state.Retry ?? []).flatMap((r) => r.ErrorEquals).sort(),
+    ]);
+
+    // Assess
+    expect(otherTasks.map(([name]) => name)).toEqual(['LastResortSummary']);
+    expect(retried).toEqual([['LastResortSummary', ['States.TaskFailed']]]);
+  });
+
   it("keeps each Express child's worst case (every attempt at its TimeoutSeconds, every backoff) inside 5 minutes", () => {
     // Act: each child's longest path, every Map inside it at its waves
     const worst = expressChildWorstCases(states);
@@ -312,7 +332,7 @@ describe('sls package: the Step Functions engine', () => {
   });
 
   it('ends every failed phase with the run summary, marked failed, then fails the execution', () => {
-    // Assess: the plan, each Map (over its tolerance) and each summary step goes to its phase's failure
+    // Assess: the plan, each Map (failing as a whole) and each summary step goes to its phase's failure
     const catchOf = (name: string) => states[name]?.Catch?.[0];
     expect(
       ['Plan', 'Survey', 'AssessSurvey', 'Act', 'SummariseAct', 'Recheck', 'SummariseRecheck'].map(
@@ -337,6 +357,9 @@ describe('sls package: the Step Functions engine', () => {
     });
     expect(states.LastResortSummary).toMatchObject({
       Resource: 'arn:aws:states:::events:putEvents',
+      Catch: [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.lastResortFailure', Next: 'RunFailed' },
+      ],
       Next: 'RunFailed',
     });
     expect(states.PlanFailed).toMatchObject({
@@ -352,7 +375,7 @@ describe('sls package: the Step Functions engine', () => {
       .filter(([, state]) => state.Type === 'Task' || state.Type === 'Map')
       .filter(([, state]) => !state.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')))
       .map(([name]) => name);
-    expect(uncaught).toEqual(['LastResortSummary']);
+    expect(uncaught).toEqual([]);
   });
 
   it('bounds the run with a top-level TimeoutSeconds, so its timed-out alarm can fire', () => {

@@ -59,7 +59,7 @@ describe('Command: npm run stack -- --stage prod', () => {
     for (const map of ['Survey', 'Act', 'Recheck']) {
       expect(engine.definition.States[map]).toMatchObject({
         MaxConcurrency: 4,
-        ToleratedFailurePercentage: 5,
+        ToleratedFailurePercentage: 100,
       });
     }
   });

@@ -57,7 +57,6 @@ describe('File: state-machine.asl.yml', () => {
         service: 'svc',
         stage: 'dev',
         maxConcurrency: 40,
-        toleratedFailurePercentage: 0,
         maxChecks: 3,
         waitSeconds: 30,
       }),
@@ -68,7 +67,7 @@ describe('File: state-machine.asl.yml', () => {
     expect(definition).not.toContain('{{');
     expect(JSON.parse(definition)).toMatchObject({
       Comment: expect.stringMatching(/^svc-dev: /),
-      States: { Act: { MaxConcurrency: 4, ToleratedFailurePercentage: 0 } },
+      States: { Act: { MaxConcurrency: 4, ToleratedFailurePercentage: 100 } },
     });
     expect(load(raw)).toMatchObject({ StartAt: 'Plan' });
   });

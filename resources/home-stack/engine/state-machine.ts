@@ -27,8 +27,6 @@ export interface EngineOptions {
   stage: string;
   /** Work items (batches) in flight at once: childConcurrency(maxConcurrency) children of BATCHES_PER_CHILD. */
   maxConcurrency: number;
-  /** Children (groups of items) that may fail at the execution level before the Map fails. */
-  toleratedFailurePercentage: number;
   /** Re-check rounds at most and seconds between them (custom.engine): bound the run's time. */
   maxChecks: number;
   waitSeconds: number;
@@ -91,6 +89,25 @@ const childRetry = [
   },
 ];
 
+/**
+ * The last resort's PutEvents, through Step Functions' EventBridge integration (no Lambda): a
+ * response with a non-zero FailedEntryCount fails the task with `EventBridge.FailedEntry`, and the
+ * service's own errors (throttling among them) arrive as `EventBridge.<exception>` (Step Functions
+ * Developer Guide, "Add EventBridge events with Step Functions", connect-eventbridge). None is a
+ * Lambda error, so the Lambda list would never retry it: `States.TaskFailed` matches every task
+ * failure but a timeout.
+ */
+const eventsRetry = [
+  {
+    ErrorEquals: ['States.TaskFailed'],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  },
+];
+
 /** Express workflows' hard limit on one execution (Step Functions quotas). */
 export const EXPRESS_MAX_SECONDS = 300;
 
@@ -118,10 +135,10 @@ export function engineDefinition(options: EngineOptions) {
       stage: options.stage,
       runTimeoutSeconds: runTimeoutSeconds(options),
       childConcurrency: childConcurrency(options.maxConcurrency),
-      toleratedFailurePercentage: options.toleratedFailurePercentage,
       batchesPerChild: BATCHES_PER_CHILD,
       parentRetry,
       childRetry,
+      eventsRetry,
       eventSource: eventSource(options.service),
       runSummaryDetailType: DETAIL_TYPES.runSummary,
       eventSchemaVersion: EVENT_SCHEMA_VERSION,

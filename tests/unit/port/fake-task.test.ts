@@ -327,7 +327,6 @@ describe('A third task through the engine (plan, survey, act, wait and re-check,
       service: 'xacct-ec2',
       stage: 'test',
       maxConcurrency: 10,
-      toleratedFailurePercentage: 0,
       maxChecks: 20,
       waitSeconds: 30,
     });

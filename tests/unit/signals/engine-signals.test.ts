@@ -295,14 +295,14 @@ describe('Signals of an engine run', () => {
   });
 
   it('ends a run whose phase failed with its Run Summary marked failed, what failed, its run metrics and heartbeat', async () => {
-    // Prepare: the Act Map over its tolerance (state-machine.ts, ActFailed -> SummariseFailure)
+    // Prepare: the Act Map failing as a whole (state-machine.ts, ActFailed -> SummariseFailure)
     const event: SummariseInput = {
       phase: 'failed',
       action: 'stop',
       failedAt: 'Act',
       failure: {
-        Error: 'States.ExceedToleratedFailureThreshold',
-        Cause: 'The specified tolerated failure threshold was exceeded',
+        Error: 'States.Runtime',
+        Cause: 'The ItemsPath field refers to a value that is not an array',
       },
       run: RUN,
     };
@@ -318,8 +318,8 @@ describe('Signals of an engine run', () => {
     expect(sentEntries()[0]?.detail.engine).toMatchObject({
       failure: {
         failedAt: 'Act',
-        error: 'States.ExceedToleratedFailureThreshold',
-        cause: 'The specified tolerated failure threshold was exceeded',
+        error: 'States.Runtime',
+        cause: 'The ItemsPath field refers to a value that is not an array',
       },
     });
     const [run, heartbeat] = emfLines();
