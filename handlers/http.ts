@@ -27,6 +27,7 @@ import { parseJsonBody } from './contract/json-body';
 import { parseRequest } from './contract/request';
 import { describeError } from './core/diagnose';
 import { describeHttpRun, startHttpRun } from './engine/http-runs';
+import { engineRequestSizeProblem } from './engine/request-size';
 import { httpRunId, parseRunId, readStateMachineArn } from './engine/run-id';
 import { runOrigin, runTask, runView } from './engine/run-view';
 import { stepFunctionsRuns } from './engine/sfn-executions';
@@ -137,6 +138,8 @@ async function startRun(
   const request = { ...rest, action };
   const parsed = parseRequest(request, environment.config);
   if (!parsed.ok) problems.push(...parsed.problems);
+  const tooLarge = engineRequestSizeProblem(request);
+  if (tooLarge) problems.push(tooLarge);
   if (problems.length > 0 || !parsed.ok) return refused(400, problems);
   const taskGate = authorizeTask(
     gate.caller,

@@ -10,7 +10,7 @@ import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin } from '../formats/origin';
 import { taskNamed } from '../tasks';
 import { batchTargets } from './batches';
-import { FAILURES_PER_BATCH, type FailureEntry, type RecheckReport } from './report';
+import { type FailureEntry, listedFailures, type RecheckReport } from './report';
 import { readEngineSettings } from './settings';
 
 const settings = readEngineSettings();
@@ -64,7 +64,7 @@ export const handler = async (event: RecheckInput, context: Context): Promise<Re
   return {
     batch: event.batch,
     inTransit,
-    fellBack: fellBack.slice(0, FAILURES_PER_BATCH),
+    fellBack: listedFailures(fellBack),
     fellBackTotal: fellBack.length,
     targetsUnreadable,
   };

@@ -11,6 +11,13 @@ import type { EngineRunFacts, RunRefusal } from '../signals/contract';
 
 /** Failures a batch lists; the rest are counted. */
 export const FAILURES_PER_BATCH = 5;
+/**
+ * The most a batch's list of failures (or of fall-backs) may take as JSON: an RDS identifier is up
+ * to 63 characters, so five entries could take 1 KB, and 200 batches' lists would fill most of
+ * the 256 KiB a state may hold. Step Functions cannot catch a state over it
+ * (States.DataLimitExceeded): the run would end without its summary. README, Limits.
+ */
+export const FAILURE_BYTES_PER_BATCH = 512;
 /** Failures the run's summary lists; the rest are counted. */
 export const FAILURES_PER_RUN = 25;
 /** Fall-backs the run remembers having reported (one Resource Outcome each); the rest are counted. */
@@ -199,10 +206,27 @@ export function batchReport(
     batch,
     summary: merged.summary,
     inTransit,
-    failures: failures.slice(0, FAILURES_PER_BATCH),
+    failures: listedFailures(failures),
     failuresTotal: failures.length,
     ...(snoozes ? { snoozes } : {}),
   };
+}
+
+/**
+ * The failures a batch lists, in order: at most FAILURES_PER_BATCH, and at most
+ * FAILURE_BYTES_PER_BATCH of JSON together; one that does not fit is counted, not listed.
+ */
+export function listedFailures(failures: readonly FailureEntry[]): FailureEntry[] {
+  const listed: FailureEntry[] = [];
+  let bytes = 2;
+  for (const failure of failures) {
+    if (listed.length === FAILURES_PER_BATCH) break;
+    const size = Buffer.byteLength(JSON.stringify(failure)) + 1;
+    if (bytes + size > FAILURE_BYTES_PER_BATCH) continue;
+    listed.push(failure);
+    bytes += size;
+  }
+  return listed;
 }
 
 /** A batch its guard refused (grown since the survey): every target not processed, nothing changed. */

@@ -21,7 +21,7 @@ import type { EngineReport, FailureEntry } from './report';
 
 /**
  * Starts that fell back with no Resource Outcome of their own: past FELL_BACK_REPORTED per run,
- * or past the FAILURES_PER_BATCH a re-check lists. The Run Summary says how many.
+ * or past what a re-check lists per batch (report.ts, listedFailures). The Run Summary says how many.
  */
 export function fellBackNotReported(report: EngineReport): number {
   const found = report.fellBackByBatch.reduce((n, b) => n + b.fellBack, 0);

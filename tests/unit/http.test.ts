@@ -145,6 +145,30 @@ describe('Function: handler (http), POST /instances/{action}', () => {
     ]);
   });
 
+  it('answers 400 naming `request` for a request past the 32 KiB an engine run carries, before any AWS call', async () => {
+    // Prepare: 600 valid DB identifiers of 60 characters, about 38 KB of JSON
+    const dbInstanceIdentifiers = Array.from(
+      { length: 600 },
+      (_, i) => `d${String(i).padStart(5, '0')}${'a'.repeat(54)}`,
+    );
+    const event = anHttpEvent('stop', JSON.stringify({ task: 'rds', dbInstanceIdentifiers }));
+
+    // Act
+    const { status, body } = await call(event);
+
+    // Assess
+    expect(status).toBe(400);
+    expect(body.problems).toEqual([
+      {
+        field: 'request',
+        message: expect.stringMatching(
+          /more than the 32768 an engine run carries.*select the resources by tag/,
+        ),
+      },
+    ]);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
   it('answers 413 for a body over 1 MiB, before any AWS call', async () => {
     // Prepare
     const event = anHttpEvent('status', ' '.repeat(1024 * 1024 + 1));

@@ -4,9 +4,11 @@ import type { EngineRun } from '../../../handlers/engine/plan';
 import {
   type BatchReport,
   batchReport,
+  FAILURE_BYTES_PER_BATCH,
   FAILURES_PER_BATCH,
   FAILURES_PER_RUN,
   FELL_BACK_REPORTED,
+  listedFailures,
   newFallBacks,
   type RecheckReport,
   reportAfterAct,
@@ -72,33 +74,36 @@ describe('Engine: batch reports', () => {
 
     // Assess
     expect(batch).toMatchObject({ batch: 3, inTransit: 1, failuresTotal: 8 });
-    expect(batch.failures).toHaveLength(FAILURES_PER_BATCH);
+    // Four of these 113-byte entries fit the list's 512 bytes; the eight are counted
+    expect(batch.failures.map((f) => f.id)).toEqual([
+      'i-00000000',
+      'i-00000001',
+      'i-00000002',
+      'i-00000003',
+    ]);
     expect(batch.summary).toMatchObject({ changed: 2, failed: 8 });
   });
 
-  it('stays far under 256 KB for 200 work items with full failure lists', () => {
-    // Prepare
-    const failures = Array.from({ length: FAILURES_PER_BATCH }, (_, i) => ({
+  it('lists the failures that fit 512 bytes of JSON, at most 5, in order; one too long is counted, not listed', () => {
+    // Prepare: EC2 failures (short IDs), one with an error code far past the budget among them
+    const failure = (i: number, code = 'IncorrectInstanceState') => ({
       accountId: '222222222222',
-      region: 'ap-southeast-3',
+      region: 'eu-west-1',
+      type: 'ec2:instance',
       id: `i-0${String(i).padStart(16, '0')}`,
-      code: 'Server.InsufficientInstanceCapacity',
-    }));
-    const results = Array.from({ length: 200 }, (_, batch) =>
-      report(batch, {
-        failures,
-        failuresTotal: 50,
-        summary: summary({ targets: 50, resources: 99_999 }),
-      }),
-    );
+      code,
+    });
+    const failures = [failure(0), failure(1, 'X'.repeat(600)), failure(2), failure(3), failure(4)];
 
     // Act
-    const bytes = Buffer.byteLength(JSON.stringify(results));
-    const summaryBytes = Buffer.byteLength(JSON.stringify(reportAfterAct('stop', results, 20)));
+    const listed = listedFailures(failures);
 
-    // Assess
-    expect(bytes).toBeLessThan(200 * 1024);
-    expect(summaryBytes).toBeLessThan(32 * 1024);
+    // Assess: 0, 2 and 3 fit (three entries of 121 bytes); 4 would pass 512
+    expect(listed.map((f) => f.id)).toEqual([failure(0).id, failure(2).id, failure(3).id]);
+    expect(Buffer.byteLength(JSON.stringify(listed))).toBeLessThanOrEqual(FAILURE_BYTES_PER_BATCH);
+    expect(Buffer.byteLength(JSON.stringify([...listed, failure(4)]))).toBeGreaterThan(
+      FAILURE_BYTES_PER_BATCH,
+    );
   });
 });
 
