@@ -212,9 +212,12 @@ export async function executeInto(
     }
     throw err;
   }
+  // The container's sessions outlive the invocation: name only those of this run's accounts.
+  const accounts = new Set(request.targets.map((t) => t.accountId));
+  const sessionNames = Object.entries(clients.sessionNames(sourceIdentityOf(origin)));
   return {
     ...outline,
-    roleSessionNames: clients.sessionNames(sourceIdentityOf(origin)),
+    roleSessionNames: Object.fromEntries(sessionNames.filter(([account]) => accounts.has(account))),
     signals: await signals.finish(outline),
   };
 }

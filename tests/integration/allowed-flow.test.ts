@@ -108,6 +108,17 @@ describe('instances handler against the local endpoint: the allowed flow', () =>
     expect(harness.calls({ action: 'DescribeInstances', outcome: 'OK' })).toBe(3);
   });
 
+  it("names only its own accounts' sessions on a warm invocation, though the container keeps both", async () => {
+    // Prepare: a session in the other account
+    await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_222] } });
+
+    // Act
+    const result = await fn.invoke({ action: 'status', targets: { accounts: [ACCOUNT_333] } });
+
+    // Assess
+    expect(Object.keys(result.roleSessionNames ?? {})).toEqual([ACCOUNT_333]);
+  });
+
   it('answers POST /instances/status with 202 and a run ID; the engine runs it, and GET /runs/{id} reports it', async () => {
     // Prepare: a new container of the function.
     const http = await harness.loadFunction();
