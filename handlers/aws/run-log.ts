@@ -176,43 +176,72 @@ export function responseBudget(limit: ResponseLimit = DIRECT_RESPONSE): Response
         return withTargets(outline, targetsOf(inOrder));
       }
       // Sized exactly: the shell names the kept targets' sessions and counts what it left out.
-      const shellOf = (list: readonly KeptTarget[]) => {
-        const accounts = new Set(list.map((k) => k.accountId));
-        const omitted = count - list.length;
+      const sessions = Object.entries(outline.roleSessionNames ?? {});
+      const shellOf = (accounts: ReadonlySet<string>, returned: number) => {
+        const omitted = count - returned;
         return {
           ...withTargets(
             {
               ...outline,
               roleSessionNames: Object.fromEntries(
-                Object.entries(outline.roleSessionNames ?? {}).filter(([account]) =>
-                  accounts.has(account),
-                ),
+                sessions.filter(([account]) => accounts.has(account)),
               ),
             },
             [],
           ),
           truncated: {
-            targetsReturned: list.length,
+            targetsReturned: returned,
             targetsOmitted: omitted,
             message: `the full result is ${fullBytes} bytes, more than the ${maxBytes} returned (${limit.reason}); the summary counts every target, ${omitted} target(s) are left out here (problems kept first) and every target is in the function's log, one line each`,
           },
         };
       };
-      const sizeOf = (list: readonly KeptTarget[]) =>
-        byteLength(shellOf(list)) +
-        list.reduce((n, k) => n + k.bytes, 0) -
-        Math.min(1, list.length);
+      // Targets give way one at a time, and a fleet of single-Region accounts can drop thousands:
+      // the size is kept up to date, not measured again. Without sessions, the shell changes
+      // only with its two counts' digits; each account still kept adds its `"id":"name",`.
+      const emptyShellBytes = new Map<string, number>();
+      const shellBytes = (returned: number) => {
+        const digits = `${String(returned).length}/${String(count - returned).length}`;
+        let bytes = emptyShellBytes.get(digits);
+        if (bytes === undefined) {
+          bytes = byteLength(shellOf(new Set(), returned));
+          emptyShellBytes.set(digits, bytes);
+        }
+        return bytes;
+      };
+      const sessionBytes = new Map(
+        sessions.map(([account, name]) => [account, byteLength(account) + byteLength(name) + 2]),
+      );
+      const keptPerAccount = new Map<string, number>();
+      for (const k of inOrder) {
+        keptPerAccount.set(k.accountId, (keptPerAccount.get(k.accountId) ?? 0) + 1);
+      }
+      let namesBytes = 0;
+      for (const account of keptPerAccount.keys()) namesBytes += sessionBytes.get(account) ?? 0;
+      let targetBytes = inOrder.reduce((n, k) => n + k.bytes, 0);
+      let returned = inOrder.length;
+      const sizeNow = () =>
+        shellBytes(returned) + Math.max(0, namesBytes - 1) + targetBytes - Math.min(1, returned);
       // Ok targets give way before those with problems, the latest in request order first.
       const giveWay = [
         ...inOrder.filter((k) => !k.problem),
         ...inOrder.filter((k) => k.problem),
       ].reverse();
-      let list = inOrder;
-      while (list.length > 0 && sizeOf(list) > maxBytes) {
-        const dropped = giveWay.shift();
-        list = list.filter((k) => k !== dropped);
+      const dropped = new Set<KeptTarget>();
+      for (const k of giveWay) {
+        if (returned === 0 || sizeNow() <= maxBytes) break;
+        dropped.add(k);
+        returned -= 1;
+        targetBytes -= k.bytes;
+        const left = (keptPerAccount.get(k.accountId) ?? 1) - 1;
+        keptPerAccount.set(k.accountId, left);
+        if (left === 0) namesBytes -= sessionBytes.get(k.accountId) ?? 0;
       }
-      return { ...shellOf(list), targets: targetsOf(list) };
+      const list = inOrder.filter((k) => !dropped.has(k));
+      return {
+        ...shellOf(new Set(list.map((k) => k.accountId)), list.length),
+        targets: targetsOf(list),
+      };
     },
   };
 }

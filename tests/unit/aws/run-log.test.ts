@@ -151,6 +151,44 @@ describe('responseBudget', () => {
     );
   });
 
+  it("drops thousands of single-Region accounts' targets to the byte, each dropped account's session name with it", () => {
+    // Prepare: 3,000 targets, each its own account and session name; about half fit 192 KB
+    const targets = Array.from({ length: 3000 }, (_, i) => target(i, 0));
+    const result = run(targets);
+    const maxBytes = 192 * 1024;
+    const budget = responseBudget({ maxBytes, reason: "a test's limit" });
+
+    // Act
+    targets.forEach((t, index) => {
+      budget.add(t, index);
+    });
+    const response = budget.finish(outlineOf(result));
+
+    // Assess: the first N targets and exactly their sessions, within the budget; one more is not
+    const kept = response.targets.map((t) => t.accountId);
+    const n = kept.length;
+    expect(n).toBeGreaterThan(1000);
+    expect(kept).toEqual(targets.slice(0, n).map((t) => t.accountId));
+    expect(Object.keys(response.roleSessionNames ?? {})).toEqual(kept);
+    expect(bytesOf(response)).toBeLessThanOrEqual(maxBytes);
+    const next = targets[n] as TargetResult;
+    const omitted = 3000 - n;
+    const oneMore = {
+      ...response,
+      roleSessionNames: { ...response.roleSessionNames, [next.accountId]: `s-${next.accountId}` },
+      truncated: {
+        targetsReturned: n + 1,
+        targetsOmitted: omitted - 1,
+        message: response.truncated?.message.replace(
+          `${omitted} target(s)`,
+          `${omitted - 1} target(s)`,
+        ),
+      },
+      targets: [...response.targets, next],
+    };
+    expect(bytesOf(oneMore)).toBeGreaterThan(maxBytes);
+  });
+
   it('lets a target with problems displace ok targets kept before it', () => {
     // Prepare: room for about three targets; the ok ones finish first, the failing ones last
     const targets = [
