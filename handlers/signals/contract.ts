@@ -65,7 +65,7 @@ export const EVENT_SCHEMA_VERSION = '2';
  * entry a new `id`, and a step that sent its events and was then retried (Step Functions' Retry
  * on a Lambda error) sends them again: the same fact then carries the same `eventId`. A run's
  * summary names its outcome, so a summary that supersedes an earlier one (the failed summary
- * after a summary step that sent and then failed; a redriven run's new end) is a new fact that a
+ * after a summary step that sent and then failed) is a new fact that a
  * consumer keeping the first of each `eventId` still receives.
  */
 export const runSummaryEventId = (runId: string, outcome: RunOutcome): string =>
