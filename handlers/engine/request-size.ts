@@ -2,12 +2,13 @@
  * How large a request the engine carries. The request travels in every state of the parent
  * beside the plan, the groups and a phase's collected results, and a state over Step Functions'
  * 256 KiB fails the execution with States.DataLimitExceeded, which no Catch sees: the run would
- * end without its Run Summary. 32 KiB is about 1,400 instance IDs; a larger set is selected by tag.
- * README, Limits (tests/unit/engine/state-payloads.test.ts adds up the largest states).
+ * end without its Run Summary. 24 KiB holds the 1,000 instance IDs a request may name; a larger
+ * set is selected by tag. README, Limits (tests/unit/engine/state-payloads.test.ts adds up the
+ * largest states, a summary step's caught error of 32 KiB included).
  */
 import type { Problem } from '../formats/problems';
 
-export const MAX_ENGINE_REQUEST_BYTES = 32 * 1024;
+export const MAX_ENGINE_REQUEST_BYTES = 24 * 1024;
 
 /** The problem with a request too large for the engine, or none. */
 export function engineRequestSizeProblem(request: unknown): Problem | undefined {

@@ -9,7 +9,8 @@
  *   timed out at the execution level (Express's 5 minutes), where its own Catch never ran;
  * - the plan failing (a fleet past the engine's work items): its Catch, the run read from the
  *   execution's input; and an input that names no action, for which no summary can be sent;
- * - the Map itself failing as a whole (its own error; its children's are tolerated): its Catch;
+ * - the Map itself failing as a whole with an error a Catch sees (none is expected at a tolerance of
+ *   100 %, but the Catch stays): its Catch;
  * - the summary step failing after its retries, and then its failure summary too (last resort);
  * - a summary step retried after its Run Summary was accepted (one eventId, SIGNALS.md), and one
  *   that sent it and then failed for good (the failed summary supersedes it, under its own).
@@ -240,8 +241,9 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
   }, 60_000);
 
   it('the Map failing as a whole: its Catch ends the run with the Run Summary marked failed at Act, then fails the execution', async () => {
-    // Prepare: the Act child without its Catch, so a failed child fails the Map (States.Runtime:
-    // the Map's own error, as an ItemsPath that is not an array would raise)
+    // Prepare: the Act child without its Catch, so a failed child fails the Map with its error:
+    // here AWS's own Map failure, which the tolerance of 100 % keeps from arising (States.Runtime
+    // and States.DataLimitExceeded would be caught by nothing, so they are not what this tests)
     type Processor = { StartAt: string; States: Record<string, State> };
     type State = { Catch?: unknown; ItemProcessor?: Processor };
     const machine = structuredClone(definition) as { States: Record<string, State> };
@@ -256,9 +258,9 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
       'map-failed',
       {
         work: workFailingOnBatch1(async () => {
-          const broken = new Error('The ItemsPath field refers to a value that is not an array');
-          broken.name = 'States.Runtime';
-          throw broken;
+          const exceeded = new Error('The specified tolerated failure threshold was exceeded');
+          exceeded.name = 'States.ExceedToleratedFailureThreshold';
+          throw exceeded;
         }),
       },
       machine as unknown as Record<string, unknown>,
@@ -267,7 +269,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
     // Assess
     expect(outcome).toMatchObject({
       status: 'FAILED',
-      error: 'States.Runtime',
+      error: 'States.ExceedToleratedFailureThreshold',
     });
     expect(summaries()).toEqual([
       expect.objectContaining({
@@ -276,7 +278,7 @@ describe('integration: every failure of an engine run ends in its Run Summary', 
         engine: expect.objectContaining({
           failure: expect.objectContaining({
             failedAt: 'Act',
-            error: 'States.Runtime',
+            error: 'States.ExceedToleratedFailureThreshold',
           }),
         }),
       }),

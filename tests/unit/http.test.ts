@@ -145,7 +145,7 @@ describe('Function: handler (http), POST /instances/{action}', () => {
     ]);
   });
 
-  it('answers 400 naming `request` for a request past the 32 KiB an engine run carries, before any AWS call', async () => {
+  it('answers 400 naming `request` for a request past the 24 KiB an engine run carries, before any AWS call', async () => {
     // Prepare: 600 valid DB identifiers of 60 characters, about 38 KB of JSON
     const dbInstanceIdentifiers = Array.from(
       { length: 600 },
@@ -162,7 +162,7 @@ describe('Function: handler (http), POST /instances/{action}', () => {
       {
         field: 'request',
         message: expect.stringMatching(
-          /more than the 32768 an engine run carries.*select the resources by tag/,
+          /more than the 24576 an engine run carries.*select the resources by tag/,
         ),
       },
     ]);

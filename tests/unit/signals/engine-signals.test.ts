@@ -301,8 +301,8 @@ describe('Signals of an engine run', () => {
       action: 'stop',
       failedAt: 'Act',
       failure: {
-        Error: 'States.Runtime',
-        Cause: 'The ItemsPath field refers to a value that is not an array',
+        Error: 'States.ExceedToleratedFailureThreshold',
+        Cause: 'The specified tolerated failure threshold was exceeded',
       },
       run: RUN,
     };
@@ -318,8 +318,8 @@ describe('Signals of an engine run', () => {
     expect(sentEntries()[0]?.detail.engine).toMatchObject({
       failure: {
         failedAt: 'Act',
-        error: 'States.Runtime',
-        cause: 'The ItemsPath field refers to a value that is not an array',
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: 'The specified tolerated failure threshold was exceeded',
       },
     });
     const [run, heartbeat] = emfLines();
