@@ -300,12 +300,43 @@ export function groupedResults<T extends { batch: number }>(
   results: readonly unknown[] | null | undefined,
   groups: ReadonlyArray<ReadonlyArray<{ batch: number }>> | undefined,
 ): Array<T | FailedItem> {
-  return (results ?? []).flatMap((element, index) => {
+  const placed = (results ?? []).flatMap((element, index) => {
     const group = groups?.[index] ?? [];
     if (Array.isArray(element)) return itemResults<T>(element, group);
     if (group.length === 0) return [itemResult<T>(element, undefined)];
     return group.map((item) => itemResult<T>(element, item.batch));
   });
+  return accountedFor(placed, groups);
+}
+
+/**
+ * Every item of the Map once, whatever shape its output took. A report carries its own batch, so
+ * it stands; a failure placed by position (`null`, `{Error, Cause}`) is dropped where its batch
+ * has a report or an earlier failure; and an item the output does not mention at all is a failed
+ * item. The engine tolerates every failed child, and AWS's docs do not show where a tolerated
+ * child's failure sits in the Map's output: whatever it is, every batch is counted once.
+ */
+function accountedFor<T extends { batch: number }>(
+  placed: ReadonlyArray<T | FailedItem>,
+  groups: ReadonlyArray<ReadonlyArray<{ batch: number }>> | undefined,
+): Array<T | FailedItem> {
+  if (!groups) return [...placed];
+  const reported = new Set(placed.filter((r) => !isFailedItem(r)).map((r) => r.batch));
+  const counted = new Set<number>();
+  const kept = placed.filter((r) => {
+    if (!isFailedItem(r)) return true;
+    if (reported.has(r.batch) || counted.has(r.batch)) return false;
+    counted.add(r.batch);
+    return true;
+  });
+  const missing = groups
+    .flat()
+    .filter((item) => !reported.has(item.batch) && !counted.has(item.batch))
+    .map((item) => ({
+      batch: item.batch,
+      failedItem: { error: "no result: the Map's output holds none for this item" },
+    }));
+  return [...kept, ...missing];
 }
 
 /** What ended a run early: the phase whose Map or summary failed, and Step Functions' error. */

@@ -294,6 +294,26 @@ describe('Signals of an engine run', () => {
     });
   });
 
+  it("counts every item once whatever the Map's output leaves out or misplaces: a child with no element at all, a failure placed where a report stands", async () => {
+    // Prepare: the second child's group (batches 1, 2) has no element; the error element sits at
+    // the third place, whose group (batch 3) reported, so it says nothing of batch 3
+    const event: SummariseInput = {
+      phase: 'act',
+      action: 'stop',
+      maxChecks: 0,
+      results: [[batch(0)], [batch(3)], { Error: 'States.Timeout', Cause: 'execution timed out' }],
+      items: [[{ batch: 0 }], [{ batch: 1 }, { batch: 2 }], [{ batch: 3 }]],
+      run: RUN,
+    };
+
+    // Act
+    const report = await summarise(event);
+
+    // Assess: 0 and 3 count what they report (4 changed each); 1 and 2 are failed items, each once
+    expect(report.failedItems).toEqual([1, 2]);
+    expect(report.summary).toMatchObject({ itemsFailed: 2, changed: 8 });
+  });
+
   it('ends a run whose phase failed with its Run Summary marked failed, what failed, its run metrics and heartbeat', async () => {
     // Prepare: the Act Map failing as a whole (state-machine.ts, ActFailed -> SummariseFailure)
     const event: SummariseInput = {
