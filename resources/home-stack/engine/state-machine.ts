@@ -76,7 +76,8 @@ const parentRetry = [
  * Tasks of an Express child: its worst case, every attempt running to TimeoutSeconds plus every
  * backoff (2 + 4 + 8 s), must stay inside Express's hard 5 minutes, since a child that exceeds
  * it fails at the execution level, where its own Catch does not see it (Distributed Map docs).
- * 4 x 60 s + 14 s = 254 s; tests/package/engine.test.ts computes it from the package.
+ * 4 x 70 s (60 s and Lambda's Init) + 14 s = 294 s; tests/package/engine.test.ts computes it from
+ * the package.
  */
 const childRetry = [
   {
