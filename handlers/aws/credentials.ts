@@ -56,25 +56,46 @@ export interface AccountCredentials {
 
 /** Role chaining (Lambda session -> target role) caps a session at one hour. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
+/** How often a new session looks for expired ones to let go. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 export function createAccountCredentials(options: AccountCredentialsOptions): AccountCredentials {
   const { config } = options;
   const targets = new Map(config.targets.map((t) => [t.accountId, t]));
   const providers = new Map<string, CredentialProvider>();
   const currentSessionNames = new Map<string, { owner: SessionOwner; name: string }>();
+  const expiresAt = new Map<string, number>();
+  let nextSweep = 0;
+
+  /**
+   * A session past its expiry holds nothing a later call can use (that call assumes the role
+   * again), so a warm container lets it go: it keeps the sessions of the last hour, not one for
+   * every account and caller it ever served.
+   */
+  function sweepExpired(now: number): void {
+    if (now < nextSweep) return;
+    nextSweep = now + SWEEP_INTERVAL_MS;
+    for (const [key, expiry] of expiresAt) {
+      if (expiry > now) continue;
+      providers.delete(key);
+      currentSessionNames.delete(key);
+      expiresAt.delete(key);
+    }
+  }
 
   function forAccount(accountId: string, sourceIdentity?: string): CredentialProvider {
     const owner: SessionOwner = { accountId, sourceIdentity };
     const key = sessionKey(owner);
     const existing = providers.get(key);
     if (existing) return existing;
+    sweepExpired(Date.now());
     const target = targets.get(accountId);
     // A new inner provider per refresh: the memo below calls this only when a session is needed,
     // and the new session is named after the invocation that needed it.
-    const assumeRole: CredentialProvider = (identityProperties) => {
+    const assumeRole: CredentialProvider = async (identityProperties) => {
       const sessionName = roleSessionName(options.serviceName, options.stage, options.requestId());
       currentSessionNames.set(key, { owner, name: sessionName });
-      return fromTemporaryCredentials({
+      const identity = await fromTemporaryCredentials({
         params: {
           RoleArn: targetRoleArn(accountId, config.targetRoleName),
           RoleSessionName: sessionName,
@@ -86,6 +107,8 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
         // The caller's client config travels in identityProperties: AssumeRole then goes out
         // on that client's request handler, i.e. the shared keep-alive pool.
       })(identityProperties);
+      expiresAt.set(key, identity.expiration?.getTime() ?? Number.POSITIVE_INFINITY);
+      return identity;
     };
     const memoised = memoizeIdentityProvider(
       assumeRole,
@@ -109,6 +132,7 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
     clear(): void {
       providers.clear();
       currentSessionNames.clear();
+      expiresAt.clear();
     },
   };
 }

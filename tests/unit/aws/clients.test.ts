@@ -177,6 +177,24 @@ describe('Function: createTargetClients', () => {
     expect(clients.sessionNames()['222222222222']).toBe('xacct-ec2-test-req-42-7');
   });
 
+  it('lets an expired session go when it opens a new one: a warm container keeps the last hour, not every account it served', async () => {
+    // Prepare: a session of one account that expires within the hour
+    const clients = createTargetClients(OPTIONS);
+    await clients
+      .clientFor(ec2Task, { accountId: '222222222222', region: 'eu-west-1' })
+      .config.credentials();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 2 * 3_600_000);
+
+    // Act: two hours on, another account's first session
+    await clients
+      .clientFor(ec2Task, { accountId: '333333333333', region: 'eu-central-1' })
+      .config.credentials();
+    clock.mockRestore();
+
+    // Assess
+    expect(Object.keys(clients.sessionNames())).toEqual(['333333333333']);
+  });
+
   it('names a refreshed session after the invocation that opened it', async () => {
     // Prepare: sessions that expire within the SDK's five-minute refresh window
     expiresInMillis = 60_000;
