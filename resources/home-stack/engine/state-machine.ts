@@ -91,23 +91,17 @@ const childRetry = [
 ];
 
 /**
- * The last resort's PutEvents, through Step Functions' EventBridge integration (no Lambda): a
- * response with a non-zero FailedEntryCount fails the task with `EventBridge.FailedEntry`, and the
- * service's own errors (throttling among them) arrive as `EventBridge.<exception>` (Step Functions
- * Developer Guide, "Add EventBridge events with Step Functions", connect-eventbridge). None is a
- * Lambda error, so the Lambda list would never retry it: `States.TaskFailed` matches every task
- * failure but a timeout.
+ * The last resort's PutEvents, through Step Functions' EventBridge integration (no Lambda), with
+ * the parent's backoff: a response with a non-zero FailedEntryCount fails the task with
+ * `EventBridge.FailedEntry`, and the service's own errors (throttling among them) arrive as
+ * `EventBridge.<exception>` (Step Functions Developer Guide, "Add EventBridge events with Step
+ * Functions", connect-eventbridge). None is a Lambda error, so the Lambda list would never retry
+ * it: `States.TaskFailed` matches every task failure but a timeout.
  */
-const eventsRetry = [
-  {
-    ErrorEquals: ['States.TaskFailed'],
-    IntervalSeconds: 2,
-    MaxAttempts: 6,
-    BackoffRate: 2,
-    MaxDelaySeconds: 60,
-    JitterStrategy: 'FULL',
-  },
-];
+const eventsRetry = parentRetry.map((retrier) => ({
+  ...retrier,
+  ErrorEquals: ['States.TaskFailed'],
+}));
 
 /** Express workflows' hard limit on one execution (Step Functions quotas). */
 export const EXPRESS_MAX_SECONDS = 300;
