@@ -10,7 +10,7 @@ import { InvalidRequestError } from '../contract/errors';
 import { parseRunOrigin, type RunOrigin } from '../formats/origin';
 import { taskNamed } from '../tasks';
 import { planBatches, targetsPerBatch } from './batches';
-import { engineRequestSizeProblem } from './request-size';
+import { requireEngineSizedRequest } from './request-size';
 import { readEngineSettings } from './settings';
 import type { RunGuard, WorkItem } from './survey-report';
 import { waitPlan } from './wait-plan';
@@ -64,8 +64,7 @@ export interface Plan {
 
 export const handler = async (event: PlanInput, context?: Context): Promise<Plan> => {
   const request = validateRequest(event?.request);
-  const tooLarge = engineRequestSizeProblem(event.request);
-  if (tooLarge) throw new InvalidRequestError([tooLarge]);
+  requireEngineSizedRequest(event.request);
   const origin = parseRunOrigin(event?.execution?.origin);
   if (!origin.ok) throw new InvalidRequestError(origin.problems);
   const waits = request.wait && !request.dryRun && request.action !== 'status';

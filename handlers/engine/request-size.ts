@@ -6,6 +6,7 @@
  * set is selected by tag. README, Limits (tests/unit/engine/state-payloads.test.ts adds up the
  * largest states, a summary step's caught error of 32 KiB included).
  */
+import { InvalidRequestError } from '../contract/errors';
 import type { Problem } from '../formats/problems';
 
 export const MAX_ENGINE_REQUEST_BYTES = 24 * 1024;
@@ -18,4 +19,10 @@ export function engineRequestSizeProblem(request: unknown): Problem | undefined 
     field: 'request',
     message: `is ${bytes} bytes of JSON, more than the ${MAX_ENGINE_REQUEST_BYTES} an engine run carries in each of its states; select the resources by tag, or split the IDs over several runs`,
   };
+}
+
+/** Throws InvalidRequestError, before any AWS call, for a request too large for the engine. */
+export function requireEngineSizedRequest(request: unknown): void {
+  const tooLarge = engineRequestSizeProblem(request);
+  if (tooLarge) throw new InvalidRequestError([tooLarge]);
 }

@@ -19,14 +19,13 @@ import {
 } from '../aws/runtime';
 import { stepFunctions } from '../aws/step-functions';
 import { requireEnv } from '../config/env';
-import { InvalidRequestError } from '../contract/errors';
 import type { RunOrigin } from '../formats/origin';
 import { publishRunRecord } from '../signals/publish';
 import { recordOfSkip } from '../signals/run-record';
 import { scheduledRunSkip } from '../signals/scheduled-skip';
 import { DEFAULT_TASK } from '../tasks';
 import { executionName } from './execution-name';
-import { engineRequestSizeProblem } from './request-size';
+import { requireEngineSizedRequest } from './request-size';
 import { stepFunctionsStarter } from './sfn-executions';
 import { type StartOutcome, startScheduledRun } from './start-run';
 
@@ -41,8 +40,7 @@ export interface StartInput {
 
 export const handler = async (event: StartInput, context?: Context): Promise<StartOutcome> => {
   const request = validateRequest(event?.request);
-  const tooLarge = engineRequestSizeProblem(event.request);
-  if (tooLarge) throw new InvalidRequestError([tooLarge]);
+  requireEngineSizedRequest(event.request);
   requireConfiguredSchedule({ kind: 'schedule', schedule: String(event?.schedule) });
   const origin: RunOrigin = {
     kind: 'schedule',
