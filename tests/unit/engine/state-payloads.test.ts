@@ -212,15 +212,25 @@ describe('Engine: every state of the parent stays under 256 KiB at its largest (
     expect(problem).toBeUndefined();
   });
 
+  // Act's output, and a later re-check round's: the report a re-check left, its pending batches as the groups.
+  const actCollected = { request, plan, groups, acted };
+  const laterRecheck = {
+    request,
+    plan,
+    report: afterRecheck,
+    groups: groupsOf(afterRecheck.pending),
+    rechecked,
+  };
+
   it.each([
-    ['Act: the Map collected every result', () => ({ request, plan, groups, acted })],
+    ['Act: the Map collected every result', () => actCollected],
     [
       "SummariseAct's Catch: every result beside its caught error",
-      () => ({ request, plan, groups, acted, failure: LARGEST_FAILURE }),
+      () => ({ ...actCollected, failure: LARGEST_FAILURE }),
     ],
     [
       'SummariseAct: its report in place of the results (ResultPath $.acted)',
-      () => ({ request, plan, groups, acted: afterAct }),
+      () => ({ ...actCollected, acted: afterAct }),
     ],
     [
       'Recheck: the Map collected every re-check beside the report',
@@ -232,24 +242,11 @@ describe('Engine: every state of the parent stays under 256 KiB at its largest (
     ],
     [
       'Recheck, a later round: the report a re-check left, its pending batches as the groups',
-      () => ({
-        request,
-        plan,
-        report: afterRecheck,
-        groups: groupsOf(afterRecheck.pending),
-        rechecked,
-      }),
+      () => laterRecheck,
     ],
     [
       "SummariseRecheck's Catch, a later round: every re-check beside its caught error",
-      () => ({
-        request,
-        plan,
-        report: afterRecheck,
-        groups: groupsOf(afterRecheck.pending),
-        rechecked,
-        failure: LARGEST_FAILURE,
-      }),
+      () => ({ ...laterRecheck, failure: LARGEST_FAILURE }),
     ],
   ])('%s', (_state, build) => {
     // Act
